@@ -1,0 +1,1 @@
+"""Story analysis: exhaustive exploration of reachable states, and the scene graph."""

@@ -1,0 +1,156 @@
+"""``million-miles check``: validate a story folder and report, for people or machines.
+
+Exit codes: 0 the story is valid, 1 it has errors (or, with ``--explore``, soft-locks,
+traps or unreachable endings), 2 usage error (bad arguments, missing folder).
+``--json`` prints exactly one JSON object whose fields other tools rely on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adventure.errors import Diagnostic, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from adventure.story.loader import LoadReport
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``check`` sub-command."""
+    p = commands.add_parser(
+        "check",
+        help="validate a story folder (and, with --explore, prove it can be finished)",
+        description="Load and validate a story: every key, id, reference and expression. "
+        "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
+    )
+    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
+    p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
+    p.add_argument("--max-states", type=_positive, default=200_000, metavar="N",
+                   help="state budget for --explore before falling back to random play (default 200000)")
+    p.add_argument("--random", type=_positive, default=None, metavar="N", help="play N random runs and report coverage")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random (default 0)")
+    p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
+                   help="with --explore: write the shortest run to each ending into DIR")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the story and print the report; returns the exit code."""
+    from adventure.paths import default_scenes_dir
+    from adventure.story.loader import check_story
+    from adventure.ui.console import make_console
+
+    folder = Path(args.scenes) if args.scenes else default_scenes_dir()
+    if not folder.is_dir():
+        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
+    if args.write_runs and not args.explore:
+        raise UsageError("--write-runs needs --explore")
+    report = check_story(folder)
+    console = make_console()
+    explore_data, explore_exit = None, 0
+    if report.story is not None and (args.explore or args.random):
+        from adventure.analysis.command import explore_for_check
+
+        explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
+    if args.json:
+        data = summary(report)
+        if explore_data is not None:
+            data["explore"] = explore_data
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_report(console, folder, report)
+    if not report.ok:
+        return 1
+    return explore_exit
+
+
+def summary(report: LoadReport) -> dict[str, object]:
+    """The ``--json`` object: counts, ids, names, errors and warnings."""
+    story = report.story
+    return {
+        "ok": report.ok,
+        "chapters": len(story.chapters) if story else 0,
+        "scenes": len(story.scenes) if story else 0,
+        "choices": story.choice_count if story else 0,
+        "endings": list(story.endings) if story else [],
+        "stats": list(story.stat_names) if story else [],
+        "errors": [d.to_dict() for d in report.errors],
+        "warnings": [d.to_dict() for d in report.warnings],
+    }
+
+
+def print_report(console: Console, folder: Path, report: LoadReport) -> None:
+    """The human report: the problems, then a summary table or a failure line."""
+    from rich.table import Table
+    from rich.text import Text
+
+    print_diagnostics(console, [*report.errors, *report.warnings])
+    story = report.story
+    if story is None or report.errors:
+        count = len(report.errors)
+        console.print(Text(f"✗ {folder}: {count} error{'s' if count != 1 else ''}, "
+                           f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold red"))
+        return
+    table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("chapter")
+    table.add_column("file", style="dim", overflow="fold")
+    table.add_column("scenes", justify="right")
+    table.add_column("choices", justify="right")
+    for chapter in story.chapters:
+        choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
+        table.add_row(str(chapter.index + 1), Text(chapter.title), Text(chapter.file), str(len(chapter.scenes)), str(choices))
+    console.print(table)
+    endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
+    console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
+    console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
+    console.print(Text(f"✓ {folder}: valid — {len(story.chapters)} chapters, {len(story.scenes)} scenes, "
+                       f"{story.choice_count} choices, {len(story.endings)} endings, "
+                       f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold green"))
+
+
+def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:
+    """Each diagnostic as one readable block with the offending source line."""
+    for diag in diagnostics:
+        console.print(render_diagnostic(diag))
+
+
+def render_diagnostic(diag: Diagnostic):  # -> rich.text.Text
+    """``error MM402 file:line:col``, the message, the source line with a caret, a hint."""
+    from rich.text import Text
+
+    colour = "red" if diag.severity == "error" else "yellow"
+    text = Text()
+    text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
+    text.append(f"  {diag.where}\n", style="bold")
+    text.append(f"  {diag.message}\n")
+    if diag.source_line is not None and diag.line:
+        gutter = str(diag.line)
+        source = diag.source_line.replace("\t", " ").rstrip()
+        text.append(f"  {gutter} │ ", style="dim")
+        text.append(source + "\n")
+        caret = " " * max(0, diag.column - 1) + "^"
+        text.append(f"  {' ' * len(gutter)} │ ", style="dim")
+        text.append(caret + "\n", style=colour)
+    if diag.hint:
+        text.append("  hint: ", style="cyan")
+        text.append(diag.hint + "\n")
+    return text
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number

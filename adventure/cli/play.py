@@ -1,0 +1,11 @@
+"""`million-miles play` (being built: registered so the CLI wiring can be tested)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``play`` sub-command."""
+    p = commands.add_parser("play", help="play (in progress)")
+    p.set_defaults(handler=lambda args: 2)

@@ -1,0 +1,378 @@
+"""The pure engine: a story and a run state in, a choice in, a new run state out.
+
+Nothing here prints, reads input, touches files or looks at the clock; the terminal
+UI, the save files, the replayer, the checker and the tests all drive this same core.
+A :class:`RunState` is small, immutable and serialisable (the random generator's state
+included), so undo, saves and replays are all "replay the log from the seed".
+
+Typical use::
+
+    outcome = new_run(story, seed=7)
+    for offer in offers(story, outcome.state):
+        ...
+    outcome = take(story, outcome.state, "study")
+    for event in outcome.events: ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Union
+
+from adventure import rng
+from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.story import expr as ex
+from adventure.story.model import Choice, Effect, Story, Target
+from adventure.story.template import Template, render
+
+Value = ex.Value
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One entry of a run's log: the scene the player was in and the choice taken."""
+
+    scene: str
+    choice: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """Everything that changes during play; the story itself never does."""
+
+    scene: str
+    values: tuple[Value, ...]
+    seed: int
+    rng: int
+    turn: int = 0
+    log: tuple[Step, ...] = ()
+    ending: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.ending is not None
+
+    def to_dict(self, story: Story) -> dict[str, object]:
+        """A plain, YAML/JSON-friendly form; stats keyed by name, not position."""
+        return {
+            "scene": self.scene,
+            "ending": self.ending,
+            "turn": self.turn,
+            "seed": self.seed,
+            "rng": self.rng,
+            "stats": dict(zip(story.stat_names, self.values)),
+            "log": [[s.scene, s.choice] for s in self.log],
+        }
+
+    @classmethod
+    def from_dict(cls, story: Story, data: Mapping[str, object]) -> RunState:
+        """Rebuild a state, checking it against the story; raises :class:`StateError`."""
+        try:
+            scene = data["scene"]
+            stats = data["stats"]
+            seed, rng_state, turn = data["seed"], data["rng"], data.get("turn", 0)
+            ending = data.get("ending")
+            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[union-attr]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateError(f"run state is incomplete or malformed ({exc})") from None
+        if not isinstance(scene, str) or scene not in story.scenes:
+            raise StateError(f"run state names unknown scene {scene!r}")
+        if ending is not None and ending not in story.endings:
+            raise StateError(f"run state names unknown ending {ending!r}")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (seed, rng_state, turn)):
+            raise StateError("run state seed, rng and turn must be whole numbers")
+        if not isinstance(stats, Mapping):
+            raise StateError("run state stats must be a mapping")
+        return cls(scene, _values_from(story, stats), seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class SceneEntered:
+    scene: str
+    chapter: str
+    new_chapter: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatChanged:
+    stat: str
+    old: Value
+    new: Value
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceTaken:
+    scene: str
+    choice: str
+    remember: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RandomDrawn:
+    choice: str
+    target: str
+    roll: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class EndingReached:
+    ending: str
+    true_ending: bool
+
+
+Event = Union[SceneEntered, StatChanged, ChoiceTaken, RandomDrawn, EndingReached]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The state after a step, and what happened on the way, in order."""
+
+    state: RunState
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A choice as the player sees it here: enabled, or locked with a reason."""
+
+    choice: Choice
+    label: str
+    enabled: bool
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayResult:
+    """How far a log replays: the state reached and, if it stopped early, why."""
+
+    state: RunState
+    applied: int
+    failure: EngineError | None
+    outcomes: tuple[Outcome, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.failure is None
+
+
+# -- running a story -------------------------------------------------------------------
+
+
+def new_run(story: Story, seed: int) -> Outcome:
+    """Start a run at the story's start scene, applying its on-enter effects."""
+    values = list(story.initial_values)
+    start = story.scenes[story.start]
+    apply_effects(story, start.on_enter, values)
+    state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
+    events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
+    events.extend(_changes(story, story.initial_values, state.values))
+    return Outcome(state, tuple(events))
+
+
+def offers(story: Story, state: RunState, include_hidden: bool = False) -> tuple[Offer, ...]:
+    """The choices shown in the current scene, in order, each enabled or locked.
+
+    Hidden choices whose condition fails are left out unless ``include_hidden``.
+    """
+    if state.ending is not None:
+        return ()
+    env = environment(story, state.values)
+    result = []
+    for choice in story.scenes[state.scene].choices:
+        enabled = choice.test is None or bool(choice.test(state.values))
+        if not enabled and choice.hidden and not include_hidden:
+            continue
+        reason = None if enabled else locked_reason(story, choice, env)
+        result.append(Offer(choice, _flatten(render(choice.label, env)), enabled, reason))
+    return tuple(result)
+
+
+def take(story: Story, state: RunState, choice_id: str) -> Outcome:
+    """Take a choice: effects, target resolution (maybe a seeded draw), on-enter effects.
+
+    Raises :class:`RunFinished`, :class:`UnknownChoice` or :class:`ChoiceLocked`;
+    the given state is never changed.
+    """
+    if state.ending is not None:
+        raise RunFinished(state.ending)
+    scene = story.scenes[state.scene]
+    choice = scene.choice(choice_id)
+    if choice is None or (choice.hidden and not _enabled(choice, state.values)):
+        visible = tuple(c.id for c in scene.choices if not c.hidden or _enabled(c, state.values))
+        raise UnknownChoice(scene.id, choice_id, visible)
+    if not _enabled(choice, state.values):
+        raise ChoiceLocked(scene.id, choice.id, locked_reason(story, choice, environment(story, state.values)))
+    values = list(state.values)
+    apply_effects(story, choice.effects, values)
+    events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
+    target, rng_state = _resolve(choice, values, state.rng, events)
+    log = state.log + (Step(scene.id, choice.id),)
+    if target.ending is not None:
+        final = tuple(values)
+        events.extend(_changes(story, state.values, final))
+        events.append(EndingReached(target.ending, story.endings[target.ending].true_ending))
+        return Outcome(RunState(state.scene, final, state.seed, rng_state, state.turn + 1, log, target.ending), tuple(events))
+    assert target.scene is not None
+    entered = story.scenes[target.scene]
+    apply_effects(story, entered.on_enter, values)
+    final = tuple(values)
+    events.extend(_changes(story, state.values, final))
+    events.append(SceneEntered(entered.id, entered.chapter, entered.chapter != scene.chapter))
+    return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
+
+
+def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
+    """Replay a log from a seed, stopping at the first step that no longer applies."""
+    outcome = new_run(story, seed)
+    outcomes = [outcome]
+    for applied, step in enumerate(steps):
+        state = outcome.state
+        if state.ending is None and state.scene != step.scene:
+            failure: EngineError = StateError(
+                f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
+            )
+            return ReplayResult(state, applied, failure, tuple(outcomes))
+        try:
+            outcome = take(story, state, step.choice)
+        except EngineError as exc:
+            return ReplayResult(state, applied, exc, tuple(outcomes))
+        outcomes.append(outcome)
+    return ReplayResult(outcome.state, len(steps), None, tuple(outcomes))
+
+
+# -- reading a state ---------------------------------------------------------------------
+
+
+def environment(story: Story, values: Sequence[Value]) -> dict[str, Value]:
+    """Stat values by name, for templates and explanations."""
+    return dict(zip(story.stat_names, values))
+
+
+def value(story: Story, state: RunState, name: str) -> Value:
+    """One stat's current value by name."""
+    return state.values[story.stat(name).slot]
+
+
+def scene_text(story: Story, state: RunState) -> str:
+    """The current scene's text, rendered and tidied into paragraphs."""
+    return render_text(story.scenes[state.scene].text, environment(story, state.values))
+
+
+def ending_text(story: Story, state: RunState) -> str:
+    """The epilogue of the ending the run reached (empty while still playing)."""
+    if state.ending is None:
+        return ""
+    return render_text(story.endings[state.ending].text, environment(story, state.values))
+
+
+def render_text(template: Template, env: Mapping[str, Value]) -> str:
+    """Render prose: blank lines separate paragraphs, single newlines are joined."""
+    return "\n\n".join(_flatten(p) for p in _PARAGRAPH.split(render(template, env)) if p.strip())
+
+
+def progress(story: Story, state: RunState) -> int:
+    """Distance to the launch pad, 0–100, from the story's progress expression."""
+    if state.ending is not None and story.endings[state.ending].true_ending:
+        return 100
+    if story.progress_value is None:
+        chapter = story.chapter_of(state.scene)
+        return round(100 * chapter.index / max(1, len(story.chapters)))
+    result = story.progress_value(state.values)
+    return max(0, min(100, int(result)))
+
+
+def remembered(story: Story, state: RunState) -> list[str]:
+    """The 'choices that mattered' of this run, in order, from the log."""
+    lines = []
+    for step in state.log:
+        scene = story.scenes.get(step.scene)
+        choice = scene.choice(step.choice) if scene else None
+        if choice is not None and choice.remember:
+            lines.append(choice.remember)
+    return lines
+
+
+def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str:
+    """Why a choice is locked: the author's words, or the unmet parts of its condition."""
+    if choice.locked:
+        return choice.locked
+    if choice.condition is None:
+        return "not available"
+    parts = ex.unmet(choice.condition, env, story.labels)
+    return "needs " + ", ".join(parts) if parts else "not available"
+
+
+def apply_effects(story: Story, effects: Sequence[Effect], values: list[Value]) -> None:
+    """Apply effects in order to a working list of values, clamping each result."""
+    stats = story.stats
+    for effect in effects:
+        amount = effect.compute(values)
+        if effect.op == "set":
+            result = amount
+        elif effect.op == "add":
+            result = values[effect.slot] + amount  # type: ignore[operator]
+        else:
+            result = values[effect.slot] - amount  # type: ignore[operator]
+        values[effect.slot] = stats[effect.slot].clamp(result)
+
+
+def candidates(choice: Choice, values: Sequence[Value]) -> tuple[Target, ...]:
+    """The targets a choice may lead to from these values (several only for random)."""
+    goto = choice.goto
+    if goto.kind == "first":
+        for target in goto.targets:
+            if target.test is None or target.test(values):
+                return (target,)
+        return (goto.targets[-1],)
+    return goto.targets
+
+
+# -- internals ---------------------------------------------------------------------------
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def _flatten(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _enabled(choice: Choice, values: Sequence[Value]) -> bool:
+    return choice.test is None or bool(choice.test(values))
+
+
+def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: list[Event]) -> tuple[Target, int]:
+    targets = candidates(choice, values)
+    if choice.goto.kind != "random":
+        return targets[0], rng_state
+    total = choice.goto.total_weight
+    roll, rng_state = rng.draw(rng_state, total)
+    upto = 0
+    for target in targets:
+        upto += target.weight
+        if roll < upto:
+            events.append(RandomDrawn(choice.id, target.name, roll, total))
+            return target, rng_state
+    raise AssertionError("weights cover the roll")  # pragma: no cover
+
+
+def _changes(story: Story, before: Sequence[Value], after: Sequence[Value]) -> list[StatChanged]:
+    return [StatChanged(s.name, b, a) for s, b, a in zip(story.stats, before, after) if b != a]
+
+
+def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:
+    values = []
+    for stat in story.stats:
+        if stat.name not in stats:
+            raise StateError(f"run state has no value for stat '{stat.name}'")
+        raw = stats[stat.name]
+        kind = {bool: ex.StatType.BOOL, int: ex.StatType.INT, str: ex.StatType.TEXT}.get(type(raw))
+        if kind is not stat.type:
+            raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
+        if stat.clamp(raw) != raw:  # type: ignore[arg-type]
+            raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+        values.append(raw)
+    return tuple(values)  # type: ignore[return-value]

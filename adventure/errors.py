@@ -1,0 +1,125 @@
+"""Every error Million Miles raises on purpose, in one hierarchy.
+
+Errors are values with a stable code and a location so the CLI edge can turn them
+into one readable paragraph (or a JSON object) and an exit code; nothing below the
+CLI prints. Codes are part of the public contract: tools and CI match on them.
+
+Code ranges: ``MM1xx`` YAML and files, ``MM2xx`` story structure, ``MM3xx``
+expressions and templates, ``MM4xx`` references, ``MM5xx`` saves and runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a story, located as precisely as the source allows.
+
+    ``line`` and ``column`` are 1-based (0 when unknown); ``source_line`` is the text
+    of that line so the message can show it without re-reading the file.
+    """
+
+    code: str
+    message: str
+    file: str
+    line: int = 0
+    column: int = 0
+    hint: str | None = None
+    severity: Severity = "error"
+    source_line: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as compilers print it (omitting unknown parts)."""
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape promised by ``check --json``."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+            "severity": self.severity,
+        }
+
+    def __str__(self) -> str:
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{self.where}: {self.severity} {self.code}: {self.message}{hint}"
+
+
+class MillionMilesError(Exception):
+    """Base of every expected failure; the CLI turns these into messages."""
+
+    exit_code = 1
+
+
+class StoryLoadError(MillionMilesError):
+    """The story could not be loaded; carries every diagnostic found (up to a cap)."""
+
+    def __init__(self, diagnostics: list[Diagnostic], warnings: list[Diagnostic] | None = None):
+        self.diagnostics = tuple(diagnostics)
+        self.warnings = tuple(warnings or ())
+        first = diagnostics[0] if diagnostics else None
+        summary = str(first) if first else "story failed to load"
+        more = len(diagnostics) - 1
+        if more > 0:
+            summary += f" (and {more} more error{'s' if more > 1 else ''})"
+        super().__init__(summary)
+
+
+class EngineError(MillionMilesError):
+    """A request the engine cannot honour in the current run state."""
+
+
+class UnknownChoice(EngineError):
+    """The choice id is not offered in the current scene (typo, or a story edit)."""
+
+    def __init__(self, scene: str, choice: str, available: tuple[str, ...]):
+        self.scene, self.choice, self.available = scene, choice, available
+        listed = ", ".join(available) or "none"
+        super().__init__(f"scene '{scene}' has no choice '{choice}' (choices: {listed})")
+
+
+class ChoiceLocked(EngineError):
+    """The choice exists but its condition is false in this state."""
+
+    def __init__(self, scene: str, choice: str, reason: str):
+        self.scene, self.choice, self.reason = scene, choice, reason
+        super().__init__(f"choice '{choice}' in scene '{scene}' is locked: {reason}")
+
+
+class RunFinished(EngineError):
+    """The run has reached an ending; there is nothing more to choose."""
+
+    def __init__(self, ending: str):
+        self.ending = ending
+        super().__init__(f"the run has already ended ('{ending}')")
+
+
+class StateError(EngineError):
+    """A run state does not fit the story (unknown scene, wrong stat values)."""
+
+
+class SaveError(MillionMilesError):
+    """A save or run file could not be read, written, or trusted."""
+
+    def __init__(self, message: str, path: str | None = None, hint: str | None = None):
+        self.path, self.hint = path, hint
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}{message}")
+
+
+class UsageError(MillionMilesError):
+    """Bad command-line usage: the CLI exits with code 2."""
+
+    exit_code = 2

@@ -1,0 +1,1 @@
+"""Saves and replays: run files, the save folder, and replay verification."""

@@ -1,0 +1,227 @@
+"""The immutable story model the engine runs.
+
+A ``Story`` is built once by :mod:`adventure.story.loader` and never changes: frozen
+dataclasses and tuples, each node carrying the source location it came from so later
+tools (checker, explorer, graph) can point an author at the right line. Expressions
+arrive parsed, type-checked and compiled to closures over a tuple of stat values, so
+play never meets an unknown name and never re-parses anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from adventure.story.expr import Node, StatType, Value
+from adventure.story.template import Template
+
+Compiled = Callable[[Sequence[Value]], Value]
+Renderer = Callable[[Sequence[Value]], str]
+EffectOp = Literal["set", "add", "subtract"]
+GotoKind = Literal["direct", "first", "random"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a node was written: file relative to the story folder, 1-based line/col."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """A declared stat. Ints are clamped into ``[minimum, maximum]`` on every change."""
+
+    name: str
+    type: StatType
+    initial: Value
+    label: str
+    slot: int
+    minimum: int | None = None
+    maximum: int | None = None
+    show: bool = False
+    group: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    description: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    def clamp(self, value: Value) -> Value:
+        """Keep an int inside its declared range; other types pass through."""
+        if self.type is StatType.INT:
+            assert isinstance(value, int)
+            if self.minimum is not None and value < self.minimum:
+                return self.minimum
+            if self.maximum is not None and value > self.maximum:
+                return self.maximum
+        return value
+
+    def display(self, value: Value) -> str:
+        """The value as the status panel shows it (``$3k``, ``yes``)."""
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        else:
+            text = str(value)
+        return f"{self.prefix}{text}{self.suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One stat change: ``set``, ``add`` or ``subtract`` a literal or computed value."""
+
+    op: EffectOp
+    stat: str
+    slot: int
+    source: str
+    compute: Compiled = field(compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A place a choice can lead: exactly one of ``scene`` or ``ending``."""
+
+    scene: str | None = None
+    ending: str | None = None
+    condition: Node | None = None
+    test: Compiled | None = field(default=None, compare=False, repr=False)
+    weight: int = 1
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """``scene:ID`` or ``ending:ID``, for reports and graphs."""
+        return f"scene:{self.scene}" if self.scene else f"ending:{self.ending}"
+
+
+@dataclass(frozen=True, slots=True)
+class Goto:
+    """How a choice resolves: one target, the first matching, or a weighted draw."""
+
+    kind: GotoKind
+    targets: tuple[Target, ...]
+
+    @property
+    def total_weight(self) -> int:
+        """Sum of weights, the range of the random draw."""
+        return sum(t.weight for t in self.targets)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A choice offered in a scene; locked (shown with ``reason``) when its test fails."""
+
+    id: str
+    label: Template
+    goto: Goto
+    condition: Node | None = None
+    test: Compiled | None = field(default=None, compare=False, repr=False)
+    locked: str | None = None
+    hidden: bool = False
+    effects: tuple[Effect, ...] = ()
+    remember: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A node of the story graph: text to show and the choices that leave it."""
+
+    id: str
+    title: str
+    text: Template
+    chapter: str
+    choices: tuple[Choice, ...]
+    on_enter: tuple[Effect, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, or ``None`` (scenes hold a handful; a scan is fine)."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """A declared way for a run to finish, with an epilogue template."""
+
+    id: str
+    title: str
+    text: Template
+    true_ending: bool = False
+    chapter: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter file: its scenes in the order they were written."""
+
+    id: str
+    title: str
+    file: str
+    index: int
+    scenes: tuple[str, ...]
+    subtitle: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The whole loaded story. Immutable; the engine reads it and never writes."""
+
+    id: str
+    title: str
+    start: str
+    stats: tuple[Stat, ...]
+    chapters: tuple[Chapter, ...]
+    scenes: Mapping[str, Scene]
+    endings: Mapping[str, Ending]
+    fingerprint: str
+    root: str
+    progress: Node | None = None
+    progress_value: Compiled | None = field(default=None, compare=False, repr=False)
+    subtitle: str | None = None
+
+    def stat(self, name: str) -> Stat:
+        """The declared stat called ``name`` (KeyError when unknown)."""
+        for stat in self.stats:
+            if stat.name == name:
+                return stat
+        raise KeyError(name)
+
+    @property
+    def stat_names(self) -> tuple[str, ...]:
+        """Stat names in slot order, the order of values in a run state."""
+        return tuple(s.name for s in self.stats)
+
+    @property
+    def initial_values(self) -> tuple[Value, ...]:
+        """The values a new run starts with."""
+        return tuple(s.initial for s in self.stats)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Display labels by stat name, used to explain locked choices."""
+        return {s.name: s.label for s in self.stats}
+
+    def chapter_of(self, scene_id: str) -> Chapter:
+        """The chapter a scene belongs to."""
+        chapter_id = self.scenes[scene_id].chapter
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise KeyError(chapter_id)
+
+    @property
+    def choice_count(self) -> int:
+        """How many choices the story declares, for summaries."""
+        return sum(len(s.choices) for s in self.scenes.values())

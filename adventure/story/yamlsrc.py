@@ -1,0 +1,255 @@
+"""YAML read at the node level, so every value keeps its file, line and column.
+
+PyYAML's constructed objects forget where they came from and silently accept traps
+(duplicate keys, ``no`` read as ``False``, aliases that expand a small file into a huge
+one). We compose nodes instead (with libyaml's C parser when installed) and convert
+them into a small tree of located values, reporting each trap as a
+:class:`~adventure.errors.Diagnostic`. Only the core YAML scalar types are built, with
+PyYAML's safe constructor; no tag can ever name Python code.
+
+Typical use::
+
+    root, problems = read_yaml(path, "01-fields.yaml")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from adventure.errors import Diagnostic
+from adventure.story.model import Location
+
+try:  # libyaml is several times faster; fall back to pure Python quietly.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+YAML11_BOOLEANS = frozenset(
+    w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.upper(), base.title())
+)
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "bool", "null", "float")
+)
+_constructor = SafeConstructor()
+
+
+@dataclass(slots=True)
+class YScalar:
+    """A scalar with its resolved value and the text it was written as."""
+
+    value: object
+    raw: str
+    plain: bool
+    loc: Location
+
+
+@dataclass(slots=True)
+class YSeq:
+    """A sequence of located values."""
+
+    items: list["YValue"]
+    loc: Location
+
+
+@dataclass(slots=True)
+class YMap:
+    """A mapping with string keys, remembering where each key was written."""
+
+    items: dict[str, "YValue"]
+    key_locs: dict[str, Location]
+    loc: Location
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+YValue = Union[YScalar, YSeq, YMap]
+
+
+class _Reader:
+    """Converts one composed document, collecting problems instead of stopping."""
+
+    def __init__(self, name: str, lines: list[str]):
+        self.name = name
+        self.lines = lines
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def loc(self, node: Node) -> Location:
+        mark = node.start_mark
+        return Location(self.name, mark.line + 1, mark.column + 1)
+
+    def problem(self, code: str, message: str, loc: Location, hint: str | None = None) -> None:
+        self.problems.append(diagnostic(code, message, loc, self.lines, hint))
+
+    def convert(self, node: Node, depth: int = 0) -> YValue | None:
+        if id(node) in self.seen:
+            self.problem(
+                "MM106",
+                "YAML aliases (*name) are not allowed in story files",
+                self.loc(node),
+                "write the value out again; aliases can blow a small file up into a huge one",
+            )
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problem("MM101", f"nesting deeper than {MAX_DEPTH} levels", self.loc(node))
+            return None
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            items = [self.convert(child, depth + 1) for child in node.value]
+            return YSeq([i for i in items if i is not None], self.loc(node))
+        return self.mapping(node, depth)
+
+    def scalar(self, node: ScalarNode) -> YScalar | None:
+        loc = self.loc(node)
+        if node.tag not in _CORE_TAGS:
+            self.problem(
+                "MM107",
+                f"unsupported YAML tag {node.tag!r}",
+                loc,
+                "story files use plain strings, numbers, booleans, lists and mappings",
+            )
+            return None
+        try:
+            value = _constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.problem("MM101", f"cannot read scalar: {exc}", loc)
+            return None
+        return YScalar(value, node.value, node.style is None, loc)
+
+    def mapping(self, node: MappingNode, depth: int) -> YMap:
+        result = YMap({}, {}, self.loc(node))
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if key is None:
+                continue
+            key_loc = self.loc(key_node)
+            if key in result.items or key in result.extra:
+                first = result.key_locs[key]
+                self.problem(
+                    "MM104",
+                    f"duplicate key '{key}' (first written at line {first.line})",
+                    key_loc,
+                    "YAML keeps only the last value of a repeated key; remove or rename one",
+                )
+                self.seen.add(id(value_node))
+                continue
+            value = self.convert(value_node, depth + 1)
+            result.key_locs[key] = key_loc
+            if value is None:
+                result.extra[key] = None
+            else:
+                result.items[key] = value
+        return result
+
+    def key(self, node: Node) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.problem("MM109", "mapping keys must be plain names", self.loc(node))
+            return None
+        if node.style is None and node.value in YAML11_BOOLEANS:
+            self.problem(
+                "MM105",
+                f"key '{node.value}' is read by YAML as a boolean",
+                self.loc(node),
+                f"quote it: \"{node.value}\"",
+            )
+            return None
+        return node.value
+
+
+def diagnostic(
+    code: str, message: str, loc: Location, lines: list[str], hint: str | None = None
+) -> Diagnostic:
+    """Build a located diagnostic, attaching the offending source line when known."""
+    source = lines[loc.line - 1] if 0 < loc.line <= len(lines) else None
+    return Diagnostic(code, message, loc.file, loc.line, loc.column, hint, "error", source)
+
+
+def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
+    """Strict UTF-8 (a BOM is allowed), locating the first bad byte by line and column."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Diagnostic(
+                "MM102",
+                f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded)",
+                name, line, column,
+                "save the file as UTF-8 in your editor",
+            )
+        ]
+
+
+def parse_text(text: str, name: str) -> tuple[YValue | None, list[Diagnostic]]:
+    """Compose one YAML document from text and convert it to located values."""
+    lines = text.splitlines()
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return None, [diagnostic("MM101", f"invalid YAML: {problem}", loc, lines, _yaml_hint(problem))]
+    except yaml.YAMLError as exc:
+        position = getattr(exc, "position", None)
+        loc = _offset_location(text, position, name)
+        return None, [diagnostic("MM101", f"invalid YAML: {_one_line(exc)}", loc, lines)]
+    except RecursionError:
+        return None, [
+            Diagnostic("MM101", "invalid YAML: nesting is too deep to read", name, 1, 1)
+        ]
+    if node is None:
+        return None, []
+    reader = _Reader(name, lines)
+    return reader.convert(node), reader.problems
+
+
+def read_yaml(path: Path, name: str) -> tuple[YValue | None, list[Diagnostic]]:
+    """Read a story file from disk: size cap, strict UTF-8, then :func:`parse_text`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Diagnostic("MM108", f"file is larger than {MAX_FILE_BYTES} bytes", name)]
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Diagnostic("MM103", "file not found", name, hint="check the file name in story.yaml")]
+    except IsADirectoryError:
+        return None, [Diagnostic("MM103", "expected a file, found a folder", name)]
+    except OSError as exc:
+        return None, [Diagnostic("MM103", f"cannot read file: {exc.strerror or exc}", name)]
+    text, problems = decode(data, name)
+    if text is None:
+        return None, problems
+    return parse_text(text, name)
+
+
+def _offset_location(text: str, position: int | None, name: str) -> Location:
+    if position is None:
+        return Location(name, 0, 0)
+    before = text[:position]
+    return Location(name, before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _yaml_hint(problem: str) -> str | None:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a ':' inside a value needs the value quoted"
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "check the indentation of this line and the one before"
+    return None

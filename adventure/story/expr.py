@@ -178,6 +178,7 @@ _KEYWORDS = frozenset({"and", "or", "not"}) | frozenset(_BOOLEANS)
 _OPS2 = frozenset({"==", "!=", "<=", ">="})
 _OPS1 = frozenset("+-*/%<>")
 _ESCAPES = frozenset("\\\"'")
+_ESCAPE_HINT = "only \\\\, \\\" and \\' are escapes; write other characters as they are"
 
 _BAD_PAIRS: dict[str, tuple[str, str]] = {
     "**": ("there is no power operator", "multiply instead: `x * x`"),
@@ -287,8 +288,7 @@ class _Lexer:
                 if i + 1 >= n:
                     break
                 if src[i + 1] not in _ESCAPES:
-                    raise self.error(f"unknown escape `\\{src[i + 1]}`", i,
-                                     "only \\\\, \\\" and \\' are escapes; write other characters as they are")
+                    raise self.error(f"unknown escape `\\{src[i + 1]}`", i, _ESCAPE_HINT)
                 i += 1
             chars.append(src[i])
             i += 1
@@ -479,7 +479,8 @@ class _Parser:
         elif tok.kind == "kw" and tok.text == "not":
             hint = "use != to compare, or put not first: `not a`"
         else:
-            hint = _AFTER_VALUE_HINTS.get(lower, "join conditions with and/or, or values with an operator")
+            hint = _AFTER_VALUE_HINTS.get(
+                lower, "join conditions with and/or, or values with an operator")
         return self.error(f"expected an operator before `{tok.text}`", tok, hint)
 
 
@@ -824,7 +825,8 @@ def _humanise(node: Node) -> Node:
     left, right = _humanise(node.left), _humanise(node.right)
     if node.op in EQUALITY:
         for const, other in ((right, left), (left, right)):
-            if isinstance(const, Const) and const.type is StatType.BOOL and not isinstance(other, Const):
+            is_flag = isinstance(const, Const) and const.type is StatType.BOOL
+            if is_flag and not isinstance(other, Const):
                 positive = const.value == (node.op == "==")
                 return other if positive else Unary("not", other, node.offset)
     return Binary(node.op, left, right, node.offset)

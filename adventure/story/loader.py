@@ -15,6 +15,7 @@ Typical use::
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -28,7 +29,9 @@ from adventure.story import template as tp
 from adventure.story.model import (
     Chapter, Choice, Effect, Ending, Goto, Location, Scene, Stat, Story, Target,
 )
-from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, diagnostic, read_yaml
+from adventure.story.yamlsrc import (
+    MAX_FILE_BYTES, YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, diagnostic, parse_bytes, read_yaml,
+)
 
 STORY_FILE = "story.yaml"
 FORMAT_VERSION = 1
@@ -113,6 +116,7 @@ class _Builder:
         self._template_cache: dict[str, tuple[tp.Template, object]] = {}
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
+        self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
 
     # -- generic field readers ------------------------------------------------------
 
@@ -350,6 +354,7 @@ class _Builder:
         if m is None:
             return None
         scene_id = self.ident(m, "id", "a scene")
+        self.declared.add(f"scene:{scene_id}")
         what = f"scene '{scene_id}'" if scene_id else "a scene"
         self.keys(m, _SCENE_KEYS, what)
         title = self.string(m, "title", what)
@@ -543,6 +548,7 @@ class _Builder:
         if m is None:
             return None
         ending_id = self.ident(m, "id", "an ending")
+        self.declared.add(f"ending:{ending_id}")
         what = f"ending '{ending_id}'" if ending_id else "an ending"
         self.keys(m, _ENDING_KEYS, what)
         title = self.string(m, "title", what)
@@ -554,8 +560,22 @@ class _Builder:
 
 
 def check_story(folder: str | Path) -> LoadReport:
-    """Load and validate a story folder, returning every problem found; never raises."""
-    root = Path(folder)
+    """Load and validate a story folder, returning every problem found; never raises.
+
+    The cyclic garbage collector is paused while loading: the loader allocates many
+    small acyclic objects, and collections triggered by them made load time grow
+    faster than the story (measured in benchmarks/bench_load.py).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_story(Path(folder))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_story(root: Path) -> LoadReport:
     out = _Collector()
     story_path = root / STORY_FILE
     if not story_path.is_file():
@@ -651,17 +671,22 @@ def _read(root: Path, name: str, out: _Collector, digest: "hashlib._Hash", ref: 
     if not path.is_file() and ref is not None:
         out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(root, name))
         return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
-    digest.update(name.encode() + b"\0" + data + b"\0")
-    try:
-        text = data.decode("utf-8-sig")
-        out.lines[display] = text.splitlines()
-    except UnicodeDecodeError:
-        pass
-    value, problems = read_yaml(path, display)
+    if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+    else:
+        data = None
+    if data is None:  # let read_yaml name the problem (missing, too large, unreadable)
+        value, problems = read_yaml(path, display)
+    else:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+        try:
+            out.lines[display] = data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            pass
+        value, problems = parse_bytes(data, display)
     for problem in problems:
         out.add(problem)
     return value
@@ -696,10 +721,12 @@ def _unique(items: list, kind: str, out: _Collector) -> dict:
 
 
 def _check_references(builder: _Builder, scenes: dict, endings: dict, start: str | None, m: YMap, out: _Collector) -> None:
-    if start is not None and start not in scenes and scenes:
+    if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
                   suggest(start, scenes) or "name a scene id from a chapter file")
     for target, loc in builder.targets:
+        if target.name in builder.declared:
+            continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
                       suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))

@@ -219,7 +219,8 @@ class _Builder:
         if not stripped:
             raise TemplateError("empty `{}`", opening, "write {{}} for literal braces")
         if stripped in _CLOSE_WORDS:
-            raise TemplateError(f"`{{{stripped}}}` is not a tag", opening, "close passages with {end}")
+            raise TemplateError(f"`{{{stripped}}}` is not a tag", opening,
+                                "close passages with {end}")
         self.parts.append(Interp(_expr(content, start), start))
 
     def _condition(self, word: str, source: str, offset: int, opening: int) -> None:
@@ -245,7 +246,8 @@ class _Builder:
 
     def _end(self, opening: int) -> None:
         if not self.stack:
-            raise TemplateError("`{end}` without an `{if …}`", opening, "remove it or open a passage")
+            raise TemplateError("`{end}` without an `{if …}`", opening,
+                                "remove it or open a passage")
         frame = self.stack.pop()
         frame.close_branch()
         self.parts.append(Cond(tuple(frame.branches), frame.offset))
@@ -285,7 +287,8 @@ def parse_template(text: str) -> Template:
         else:
             end = _tag_end(text, i)
             if end < 0:
-                raise TemplateError("unclosed `{`", i, "close it with } or write {{ for a literal brace")
+                raise TemplateError("unclosed `{`", i,
+                                    "close it with } or write {{ for a literal brace")
             builder.tag(text[i + 1:end], i + 1, i)
             pos = end + 1
 

@@ -38,6 +38,8 @@ YAML11_BOOLEANS = frozenset(
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "bool", "null", "float")
 )
+_COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
+_STR_TAG = "tag:yaml.org,2002:str"
 _constructor = SafeConstructor()
 
 
@@ -103,6 +105,10 @@ class _Reader:
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            self.problem("MM107", f"unsupported YAML tag {node.tag!r}", self.loc(node),
+                         "story files use plain strings, numbers, booleans, lists and mappings")
+            return None
         if isinstance(node, SequenceNode):
             items = [self.convert(child, depth + 1) for child in node.value]
             return YSeq([i for i in items if i is not None], self.loc(node))
@@ -118,12 +124,14 @@ class _Reader:
                 "story files use plain strings, numbers, booleans, lists and mappings",
             )
             return None
+        if node.tag == _STR_TAG:  # the common case; what SafeConstructor would do
+            return YScalar(node.value, node.value, not node.style, loc)
         try:
             value = _constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problem("MM101", f"cannot read scalar: {exc}", loc)
             return None
-        return YScalar(value, node.value, node.style is None, loc)
+        return YScalar(value, node.value, not node.style, loc)
 
     def mapping(self, node: MappingNode, depth: int) -> YMap:
         result = YMap({}, {}, self.loc(node))
@@ -154,7 +162,7 @@ class _Reader:
         if not isinstance(node, ScalarNode):
             self.problem("MM109", "mapping keys must be plain names", self.loc(node))
             return None
-        if node.style is None and node.value in YAML11_BOOLEANS:
+        if not node.style and node.value in YAML11_BOOLEANS:
             self.problem(
                 "MM105",
                 f"key '{node.value}' is read by YAML as a boolean",
@@ -228,6 +236,11 @@ def read_yaml(path: Path, name: str) -> tuple[YValue | None, list[Diagnostic]]:
         return None, [Diagnostic("MM103", "expected a file, found a folder", name)]
     except OSError as exc:
         return None, [Diagnostic("MM103", f"cannot read file: {exc.strerror or exc}", name)]
+    return parse_bytes(data, name)
+
+
+def parse_bytes(data: bytes, name: str) -> tuple[YValue | None, list[Diagnostic]]:
+    """Decode (strict UTF-8) and parse file contents already read from disk."""
     text, problems = decode(data, name)
     if text is None:
         return None, problems

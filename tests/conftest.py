@@ -1,0 +1,65 @@
+"""Shared fixtures: the fixture story, the shipped story, the installed command, shared/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def mini_dir() -> Path:
+    """The small readable fixture story used by engine tests."""
+    return FIXTURES / "mini"
+
+
+@pytest.fixture(scope="session")
+def mini_story(mini_dir):
+    from adventure.story.loader import load_story
+
+    return load_story(mini_dir)
+
+
+@pytest.fixture(scope="session")
+def scenes_dir() -> Path:
+    """The shipped story in this checkout."""
+    return ROOT / "scenes"
+
+
+@pytest.fixture(scope="session")
+def shipped_story(scenes_dir):
+    from adventure.story.loader import load_story
+
+    return load_story(scenes_dir)
+
+
+def installed_command() -> str | None:
+    """The installed ``million-miles`` script: next to this Python first, then PATH."""
+    beside = Path(sys.executable).parent / "million-miles"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("million-miles")
+
+
+@pytest.fixture(scope="session")
+def command() -> str:
+    """Path of the installed console script; skips when the package is not installed."""
+    found = installed_command()
+    if found is None:
+        pytest.skip("million-miles is not installed (pip install '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the project; tests that read it skip in a user's fresh clone."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED

@@ -271,3 +271,14 @@ def test_fingerprint_changes_with_content(tmp_path):
     second = load_story(write_story(tmp_path / "b", chapter=CHAPTER.replace("Scene A", "Scene Á"))).fingerprint
     assert first != second
     assert first == load_story(write_story(tmp_path / "c")).fingerprint
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 100_000,
+    "a:\n" + "".join(" " * i + "- x:\n" for i in range(0, 3000, 2)),
+    "- " * 50_000 + "x",
+])
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path, text):
+    """Regression: libyaml's C composer segfaulted on files nested thousands deep."""
+    error = only(errors_of(tmp_path, chapter=text), "MM101")
+    assert "too deep" in error.message

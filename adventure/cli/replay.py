@@ -1,11 +1,212 @@
-"""`million-miles replay` (being built: registered so the CLI wiring can be tested)."""
+"""``million-miles replay RUN``: watch a saved run, verify it, or export its transcript.
+
+``RUN`` is a slot name in the save folder or the path of a run file. The story is the
+one given with ``--scenes``, else the folder a shipped run names in its ``scenes:``
+field (relative to the run file), else the shipped story.
+
+Exit codes: 0 done (or stopped with ``q``), 1 the run diverges from the story or cannot
+be read, 2 usage error, 130 interrupted. ``--verify --json`` prints one JSON object:
+``ok, run, steps, applied, ending, divergence`` (``divergence`` is ``null`` or
+``{step, scene, choice, reason, available, changed}``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adventure.errors import SaveError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from adventure.saves.runfile import RunRecord
+    from adventure.saves.verify import Verification
+    from adventure.story.model import Story
+
+EXPORT_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``replay`` sub-command."""
-    p = commands.add_parser("replay", help="replay (in progress)")
-    p.set_defaults(handler=lambda args: 2)
+    p = commands.add_parser(
+        "replay",
+        help="play a saved run back, verify it against the story, or export its transcript",
+        description="Replay a saved run (a slot name or a run file) as the player saw it. "
+        "--verify checks headlessly that it still reaches its saved state (exit 1 with a report if not).",
+    )
+    p.add_argument("run", metavar="RUN", help="slot name (see 'million-miles saves') or path to a run file")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the run's own, else the shipped story)")
+    p.add_argument("--save-dir", type=Path, default=None, metavar="DIR", help="where slot names are looked up")
+    p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
+    p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
+    p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
+    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="delay multiplier (default 1; 0 = no delay)")
+    p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
+    p.add_argument("--to", type=_positive, default=None, metavar="N", help="stop after step N")
+    p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch to verify, export or playback; returns the exit code."""
+    if args.json and not args.verify:
+        raise UsageError("--json goes with --verify")
+    if args.export is not None and args.export.suffix.lower() not in EXPORT_FORMATS:
+        raise UsageError(f"cannot export to '{args.export}': use a .txt, .md or .html file name")
+    if args.verify:
+        return _run_verify(args)
+    record = load_record(args.run, args.save_dir)
+    story = story_for(record, args.scenes)
+    from adventure.saves.transcript import build_transcript
+
+    transcript = build_transcript(story, record)
+    from adventure.ui.console import make_console, stdout_is_terminal
+
+    console = make_console(plain=args.plain)
+    if args.export is not None:
+        written = export(transcript, args.export)
+        console.print(f"Wrote the transcript of {len(record.steps)} steps to {written}", markup=False, highlight=False)
+        return 0
+    from adventure.saves.playback import play_back
+
+    animate = stdout_is_terminal() and not args.plain
+    return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
+                     story=story if _has_game_screens() else None, plain=args.plain)
+
+
+def _has_game_screens() -> bool:
+    """Whether the game's renderables are available (they are built alongside this command)."""
+    try:
+        from adventure.ui import render  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def load_record(run: str, save_dir: Path | None) -> RunRecord:
+    """Read a run by slot name or path."""
+    from adventure.saves.store import SaveStore, default_save_dir
+
+    return SaveStore(save_dir or default_save_dir()).read(run)
+
+
+def story_folder(record: RunRecord, scenes: Path | None) -> Path:
+    """``--scenes``, else the run's ``scenes:`` hint (relative to its file), else the shipped story."""
+    if scenes is not None:
+        return scenes
+    if record.scenes and record.path is not None:
+        return (record.path.parent / record.scenes).resolve()
+    from adventure.paths import default_scenes_dir
+
+    return default_scenes_dir()
+
+
+def story_for(record: RunRecord, scenes: Path | None) -> Story:
+    """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
+    from adventure.story.loader import load_story
+
+    folder = story_folder(record, scenes)
+    if not folder.is_dir():
+        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
+    return load_story(folder)
+
+
+def export(transcript, target: Path) -> Path:
+    """Write a transcript in the format the file name asks for."""
+    from adventure.saves import transcript as tr
+
+    kind = EXPORT_FORMATS[target.suffix.lower()]
+    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SaveError(f"could not write the transcript: {exc.strerror or exc}", str(target)) from None
+    return target
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from adventure.errors import StoryLoadError
+
+    try:
+        record = load_record(args.run, args.save_dir)
+        story = story_for(record, args.scenes)
+        from adventure.saves.verify import verify
+
+        report = verify(story, record, name=args.run)
+    except (SaveError, StoryLoadError) as exc:
+        if not args.json:
+            raise
+        error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
+                 "error": str(exc), "hint": getattr(exc, "hint", None)}
+        sys.stdout.write(json.dumps(error, indent=2, ensure_ascii=False) + "\n")
+        return 1
+    if args.export is not None:
+        from adventure.saves.transcript import build_transcript
+
+        export(build_transcript(story, record), args.export)
+    if args.json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from adventure.ui.console import make_console
+
+        print_verification(make_console(plain=args.plain), report, story)
+    return 0 if report.ok else 1
+
+
+def print_verification(console: Console, report: Verification, story: Story) -> None:
+    """The human report: one line when it holds, the divergence in detail when not."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if report.ok:
+        ending = f", ending '{report.ending}'" if report.ending else ", unfinished"
+        line = Text(f"✓ {report.run}: {report.steps} steps replay to the saved state{ending}", style="bold green")
+        if report.story_changed:
+            line.append("  (the story files changed since it was saved; the path still holds)", style="dim")
+        console.print(line, soft_wrap=True)
+        return
+    d = report.divergence
+    assert d is not None
+    console.print(Text(f"✗ {report.run}: diverges at step {d.step} of {report.steps} "
+                       f"({report.applied} applied)", style="bold red"), soft_wrap=True)
+    details = Table.grid(padding=(0, 2))
+    details.add_column(style="dim")
+    details.add_column()
+    details.add_row("scene", Text(d.scene))
+    details.add_row("choice taken", Text(d.choice))
+    details.add_row("why", Text(d.reason))
+    if d.available:
+        details.add_row("available now", Text(", ".join(d.available)))
+    console.print(details)
+    if d.changed:
+        table = Table(title=Text("snapshot vs replay", style="bold"), title_justify="left")
+        table.add_column("field")
+        table.add_column("snapshot")
+        table.add_column("replayed")
+        for key, values in d.changed.items():
+            table.add_row(Text(key), Text(repr(values["snapshot"])), Text(repr(values["replayed"])))
+        console.print(table)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _speed(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number

@@ -1,11 +1,103 @@
-"""`million-miles saves` (being built: registered so the CLI wiring can be tested)."""
+"""``million-miles saves``: list the save slots, for people (a Rich table) or machines (JSON).
+
+Exit codes: 0 listed (an empty folder included), 2 usage error. Unreadable slots are
+listed too, marked, with what is wrong and whether a backup exists.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from adventure.saves.store import SlotSummary
+    from adventure.story.model import Story
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``saves`` sub-command."""
-    p = commands.add_parser("saves", help="saves (in progress)")
-    p.set_defaults(handler=lambda args: 2)
+    p = commands.add_parser(
+        "saves",
+        help="list saved games",
+        description="List the save slots: name, chapter, year, ending and when last played.",
+    )
+    p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
+                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder used for chapter titles")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List the slots; returns 0."""
+    from adventure.saves.store import SaveStore, default_save_dir
+
+    folder = args.save_dir or default_save_dir()
+    slots = SaveStore(folder).slots()
+    if args.json:
+        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from adventure.ui.console import make_console
+
+    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes) if slots else None)
+    return 0
+
+
+def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
+    """The table of slots (titles from ``story`` when the slot belongs to it)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if not slots:
+        console.print(Text(f"No saved games in {folder} yet.", style="dim"))
+        return
+    table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
+    table.add_column("slot", style="bold")
+    table.add_column("chapter")
+    table.add_column("year", justify="right")
+    table.add_column("ending")
+    table.add_column("steps", justify="right")
+    table.add_column("last played")
+    broken = []
+    for slot in slots:
+        played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
+        if slot.error:
+            broken.append(slot)
+            table.add_row(Text(slot.name), Text("unreadable", style="red"), "", "", "", played)
+            continue
+        own = story is not None and story.id == slot.story_id
+        chapter = slot.chapter or ""
+        ending = slot.ending or ""
+        if own and story is not None:
+            chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+            if slot.ending in story.endings:
+                ending = ("★ " if story.endings[slot.ending].true_ending else "") + story.endings[slot.ending].title
+        table.add_row(Text(slot.name), Text(chapter), Text("" if slot.year is None else str(slot.year)),
+                      Text(ending, style="yellow"), str(slot.steps), played)
+    console.print(table)
+    for slot in broken:
+        line = Text(f"{slot.name}: ", style="red")
+        line.append(slot.error or "")
+        line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
+        console.print(line)
+    console.print(Text("Resume one with 'million-miles play --load SLOT'; watch it with 'million-miles replay SLOT'.",
+                       style="dim"))
+
+
+def _story(scenes: Path | None) -> Story | None:
+    """The story for titles; listing never fails because the story does not load."""
+    from adventure.errors import MillionMilesError
+    from adventure.paths import default_scenes_dir
+    from adventure.story.loader import load_story
+
+    try:
+        return load_story(scenes or default_scenes_dir())
+    except (MillionMilesError, OSError):
+        return None

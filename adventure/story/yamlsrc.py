@@ -14,11 +14,13 @@ Typical use::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
 import yaml
+from yaml import SafeLoader
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -40,6 +42,8 @@ _CORE_TAGS = frozenset(
 )
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
 _STR_TAG = "tag:yaml.org,2002:str"
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
+_BRACKETS = re.compile(r"[\[\]{}]")
 _constructor = SafeConstructor()
 
 
@@ -199,11 +203,30 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
+def nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether brackets or block indentation may nest beyond ``limit`` levels.
+
+    libyaml's composer recurses in C, so a file nested thousands of levels deep
+    crashes the whole process instead of raising. A cheap over-estimate (it ignores
+    closing structure inside block scalars) decides when to parse with the pure-Python
+    loader instead, whose recursion ends in a catchable RecursionError.
+    """
+    if re.search(r"^[ \t\-?:]{%d,}" % (4 * limit), text, re.M):
+        return True
+    depth = 0
+    for match in _BRACKETS.finditer(_QUOTED.sub("", text)):
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        if depth > limit:
+            return True
+    return False
+
+
 def parse_text(text: str, name: str) -> tuple[YValue | None, list[Diagnostic]]:
     """Compose one YAML document from text and convert it to located values."""
     lines = text.splitlines()
+    loader = SafeLoader if nests_deeper_than(text, MAX_DEPTH) else _Loader
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)

@@ -1,0 +1,157 @@
+"""Play a saved run back in the terminal, page by page, as the player saw it.
+
+The pace and the input are injected: ``pause(seconds)`` waits and returns a key the
+viewer pressed (or ``None``), ``ask(prompt)`` reads a line in step mode. Tests pass
+fakes so a replay runs instantly; :func:`terminal_pause` is the real one, reading
+single keys in cbreak mode so ``q`` stops without Enter. No Rich ``Live`` or
+``Progress`` is ever running while input is read: the progress bar is printed as a
+static line after each page.
+
+Typical use::
+
+    code = play_back(build_transcript(story, record), console, speed=1.0)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from rich.console import Console, Group, RenderableType
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from adventure import engine
+from adventure.saves.transcript import Page, Transcript, render_ending, render_page, render_stopped
+from adventure.story.model import Story
+
+Pause = Callable[[float], "str | None"]
+Ask = Callable[[str], str]
+
+BASE_DELAY = 1.2
+"""Seconds per page at speed 1, before the allowance for reading."""
+PER_CHARACTER = 0.012
+"""Extra seconds per character of scene text at speed 1 (a gentle reading pace)."""
+QUIT_KEYS = {"q", "Q", "\x1b"}
+
+
+def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, step_mode: bool = False,
+              stop_after: int | None = None, animate: bool = True, pause: Pause | None = None,
+              ask: Ask | None = None, story: Story | None = None, plain: bool = False) -> int:
+    """Show the run's pages with a progress bar; returns 0 (finished or stopped with ``q``).
+
+    Given the ``story``, pages are drawn with the game's own screens
+    (:mod:`adventure.ui.render`) so the replay looks as the player saw it; without it,
+    with the transcript's simpler panels.
+    """
+    screens = _Screens(story, plain) if story is not None else None
+    pause = pause or terminal_pause
+    ask = ask or input
+    total = transcript.steps
+    pages = transcript.pages
+    if stop_after is not None:
+        pages = tuple(p for p in pages if p.step <= stop_after)
+    if animate and not step_mode and speed > 0:
+        console.print(Text(f"Replaying {total} steps · any key: next page · q: stop", style="dim"))
+    for page in pages:
+        console.print(screens.page(page, total) if screens else render_page(page, total))
+        done = page.step if page.taken else page.step - 1
+        if animate:
+            console.print(_progress_line(done, total, console.width))
+        last = page is pages[-1] and (page.taken is None or stop_after is not None)
+        if last:
+            break
+        if step_mode:
+            try:
+                answer = ask("Enter: next step · q: quit ")
+            except EOFError:  # input closed: nobody is left to press Enter
+                answer = "q"
+            if answer.strip().lower() in {"q", "quit"}:
+                console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
+                return 0
+        elif animate and speed > 0:
+            key = pause(speed * (BASE_DELAY + PER_CHARACTER * len(page.text)))
+            if key in QUIT_KEYS:
+                console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
+                return 0
+    reached_end = stop_after is None or stop_after >= total
+    if reached_end and transcript.ending is not None:
+        console.print(screens.ending(transcript) if screens else render_ending(transcript.ending))
+    if reached_end and transcript.stopped is not None:
+        console.print(render_stopped(transcript.stopped))
+    if stop_after is not None and stop_after < total:
+        console.print(Text(f"Stopped after step {stop_after} of {total} (--to).", style="dim"))
+    return 0
+
+
+def terminal_pause(seconds: float) -> str | None:
+    """Wait up to ``seconds``; return the key pressed meanwhile (POSIX terminals), else ``None``."""
+    if seconds <= 0:
+        return None
+    try:
+        import select
+        import termios
+        import tty
+    except ImportError:  # Windows: no key polling, just wait (Ctrl-C still stops)
+        time.sleep(seconds)
+        return None
+    try:
+        fd = sys.stdin.fileno()
+        interactive = os.isatty(fd)
+    except (AttributeError, ValueError, OSError):
+        interactive = False
+    if not interactive:
+        time.sleep(seconds)
+        return None
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        ready, _, _ = select.select([fd], [], [], seconds)
+        if ready:
+            return os.read(fd, 1).decode("utf-8", "ignore") or None
+        return None
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+class _Screens:
+    """The game's own renderables (``adventure.ui.render``), with the choice taken marked."""
+
+    def __init__(self, story: Story, plain: bool):
+        from adventure.ui import render
+
+        self.render, self.story, self.plain = render, story, plain
+
+    def page(self, page: Page, total: int) -> RenderableType:
+        assert page.state is not None
+        render, story, plain = self.render, self.story, self.plain
+        parts: list[RenderableType] = []
+        if page.chapter:
+            parts.append(render.chapter_card(story, story.scenes[page.scene].chapter, plain=plain))
+        parts.append(render.scene_panel(story, page.state, plain=plain))
+        parts.append(render.choice_list(engine.offers(story, page.state), plain=plain))
+        taken = next((c for c in page.choices if c.id == page.taken), None)
+        if taken is not None:
+            line = Text(f"▸ step {page.step}/{total}: ", style="bold green")
+            line.append(taken.label, style="bold")
+            parts.append(line)
+        else:
+            parts.append(Text("(where the run stands)", style="dim"))
+        parts.append(Text(""))
+        return Group(*parts)
+
+    def ending(self, transcript: Transcript) -> RenderableType:
+        assert transcript.final is not None
+        return self.render.ending_screen(self.story, transcript.final, plain=self.plain)
+
+
+def _progress_line(done: int, total: int, width: int) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=max(10, min(60, width - 24)))
+    grid.add_column()
+    grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=max(10, min(60, width - 24))),
+                 Text(f"step {done}/{total}", style="dim"))
+    return grid

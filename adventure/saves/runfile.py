@@ -1,0 +1,329 @@
+"""The run file: one saved run as a small, human-readable YAML document.
+
+A run file is the log of choices (scene id + choice id per step, never positions) from
+a seed, plus a snapshot of the state it led to. The log is the truth: loading replays
+it through the engine; the snapshot is there for listings and to detect a file (or a
+story) that no longer agrees with its log. Player saves and the shipped demo and
+regression runs share this one format.
+
+Written with ``yaml.safe_dump`` and read with the safe loader only; every field's type
+is checked on read, and every problem is a :class:`SaveError` naming the file.
+
+Typical use::
+
+    text = dump_record(record)
+    record = parse_record(text, path="autosave.yaml")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from adventure.engine import Step
+from adventure.errors import SaveError
+from adventure.story.yamlsrc import nests_deeper_than
+
+FORMAT = 1
+"""The run-file format this version writes and reads (older ones are read as well)."""
+
+MAX_BYTES = 8 * 1024 * 1024
+"""Refuse larger files: a real run is a few kilobytes."""
+
+HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
+
+_KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
+_OPTIONAL = ("scenes",)
+_SNAPSHOT_KEYS = ("scene", "chapter", "ending", "turn", "seed", "rng", "stats")
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
+"""Safe slot names: letters, digits, '_' and '-' (not first), 1-64 characters."""
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A saved run: who wrote it, against which story, the log and the state it reached."""
+
+    format: int
+    story_id: str
+    fingerprint: str
+    engine_version: str
+    seed: int
+    created: datetime
+    updated: datetime
+    slot: str
+    steps: tuple[Step, ...]
+    snapshot: dict[str, Any]
+    scenes: str | None = None
+    """Optional hint: the story folder, relative to the run file (shipped test runs)."""
+    path: Path | None = field(default=None, compare=False)
+    """Where the record was read from (``None`` for a record built in memory)."""
+
+    @property
+    def ending(self) -> str | None:
+        """The ending the run reached, if any."""
+        return self.snapshot.get("ending")
+
+    @property
+    def chapter(self) -> str | None:
+        """The chapter id the run was in when saved."""
+        return self.snapshot.get("chapter")
+
+    @property
+    def scene(self) -> str:
+        """The scene id the run was in when saved."""
+        return str(self.snapshot.get("scene", ""))
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Stat values of the snapshot, by name."""
+        return dict(self.snapshot.get("stats") or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document written to disk, keys in a readable order."""
+        data: dict[str, Any] = {
+            "format": self.format,
+            "story": self.story_id,
+            "fingerprint": self.fingerprint,
+            "engine": self.engine_version,
+            "seed": self.seed,
+            "created": _iso(self.created),
+            "updated": _iso(self.updated),
+            "slot": self.slot,
+        }
+        if self.scenes is not None:
+            data["scenes"] = self.scenes
+        data["steps"] = [{"scene": s.scene, "choice": s.choice} for s in self.steps]
+        data["snapshot"] = {k: self.snapshot.get(k) for k in _SNAPSHOT_KEYS if k in self.snapshot}
+        return data
+
+
+def dump_record(record: RunRecord) -> str:
+    """The YAML text of a record (a comment line, then the document)."""
+    body = yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return HEADER + body
+
+
+def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:
+    """Parse and validate a run file's text; raises :class:`SaveError` naming ``path``."""
+    where = str(path) if path is not None else None
+    hint = recovery_hint(Path(path) if path is not None else None)
+    if len(text) > MAX_BYTES:
+        raise SaveError(f"the file is too large to be a run ({len(text)} bytes)", where, hint)
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SaveError(f"the file is not UTF-8 text (byte {exc.start}); it is damaged", where, hint) from None
+    if not text.strip():
+        raise SaveError("the file is empty", where, hint)
+    if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
+        raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise SaveError(f"the file is damaged: {problem}{at}", where, hint) from None
+    _reject_shared(data, where, hint)
+    return _record_from(data, where, Path(path) if path is not None else None, hint, _cut_short(text))
+
+
+MAX_DEPTH = 32
+def _cut_short(text: str) -> bool:
+    """A run file ends with its snapshot and a newline; one that does not was truncated."""
+    return not text.endswith("\n") or "\nsnapshot:" not in text
+
+
+def recovery_hint(path: Path | None) -> str:
+    """What the player can do about a bad file: its backup if there is one, or a new game."""
+    if path is not None and not path.name.endswith(".bak.yaml"):
+        backup = path.with_name(path.name[: -len(path.suffix)] + ".bak.yaml") if path.suffix else None
+        if backup is not None and backup.is_file():
+            return f"the file was left untouched; load its backup ({backup}) or start a new game"
+        return "the file was left untouched; it has no backup: start a new game"
+    return "the file was left untouched; load the slot's backup (SLOT.bak.yaml) if it has one, or start a new game"
+
+
+def _record_from(data: object, where: str | None, path: Path | None, hint: str, cut_short: bool = False) -> RunRecord:
+    check = _Checker(where, hint, cut_short)
+    m = check.mapping(data, "the run file")
+    unknown = [k for k in m if k not in _KEYS and k not in _OPTIONAL]
+    if unknown:
+        check.fail(f"unknown field '{unknown[0]}'", f"a run file has: {', '.join(_KEYS)}")
+    version = check.integer(m, "format", "the run file")
+    if version > FORMAT or version < 1:
+        newer = " (written by a newer version of Million Miles)" if version > FORMAT else ""
+        raise SaveError(f"unknown run-file format {version}{newer}; this version reads format {FORMAT}",
+                        where, "update Million Miles; " + hint)
+    story_id = check.ident(m, "story", "the run file")
+    fingerprint = check.string(m, "fingerprint", "the run file")
+    engine = check.string(m, "engine", "the run file")
+    seed = check.integer(m, "seed", "the run file")
+    created = check.moment(m, "created")
+    updated = check.moment(m, "updated")
+    slot = check.string(m, "slot", "the run file")
+    if not SLOT_NAME.fullmatch(slot):
+        check.fail(f"'slot' is not a valid slot name: {slot!r}")
+    scenes = None
+    if "scenes" in m:
+        scenes = check.string(m, "scenes", "the run file")
+    raw_steps = m.get("steps")
+    if "steps" not in m:
+        check.fail("missing field 'steps'")
+    if raw_steps is None:
+        raw_steps = []
+    if not isinstance(raw_steps, list):
+        check.fail(f"'steps' must be a list, found {_kind(raw_steps)}")
+    steps = tuple(check.step(item, n) for n, item in enumerate(raw_steps, 1))
+    snap = check.mapping(m.get("snapshot") if "snapshot" in m else check.fail("missing field 'snapshot'"), "'snapshot'")
+    snapshot = check.snapshot(snap)
+    if snapshot["seed"] != seed:
+        check.fail(f"the snapshot's seed {snapshot['seed']} differs from the run's seed {seed}")
+    if snapshot["turn"] != len(steps):
+        check.fail(f"the snapshot is at turn {snapshot['turn']} but the log has {len(steps)} steps")
+    return RunRecord(version, story_id, fingerprint, engine, seed, created, updated, slot, steps, snapshot, scenes, path)
+
+
+class _Checker:
+    """Type checks that fail with one message naming the file and the field."""
+
+    def __init__(self, where: str | None, recovery: str, cut_short: bool = False):
+        self.where, self.recovery, self.cut_short = where, recovery, cut_short
+
+    def fail(self, message: str, hint: str | None = None) -> Any:
+        recovery = self.recovery
+        if self.cut_short:
+            message += " (the file seems cut short)"
+        raise SaveError(f"invalid run file: {message}", self.where,
+                        f"{hint}; {recovery}" if hint else recovery)
+
+    def mapping(self, value: object, what: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            self.fail(f"{what} must be a mapping of names, found {_kind(value)}")
+        return value  # type: ignore[return-value]
+
+    def field(self, m: Mapping[str, Any], key: str, what: str) -> Any:
+        if key not in m:
+            self.fail(f"{what} has no '{key}'")
+        return m[key]
+
+    def integer(self, m: Mapping[str, Any], key: str, what: str) -> int:
+        value = self.field(m, key, what)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(f"'{key}' must be a whole number, found {_kind(value)}")
+        return value
+
+    def string(self, m: Mapping[str, Any], key: str, what: str) -> str:
+        value = self.field(m, key, what)
+        if not isinstance(value, str) or not value:
+            self.fail(f"'{key}' must be non-empty text, found {_kind(value)}")
+        return value
+
+    def ident(self, m: Mapping[str, Any], key: str, what: str) -> str:
+        value = self.string(m, key, what)
+        if not _ID.fullmatch(value):
+            self.fail(f"'{key}' is not an id: {value!r}")
+        return value
+
+    def optional_ident(self, m: Mapping[str, Any], key: str, what: str) -> str | None:
+        if m.get(key) is None:
+            return None
+        return self.ident(m, key, what)
+
+    def moment(self, m: Mapping[str, Any], key: str) -> datetime:
+        value = self.field(m, key, "the run file")
+        if isinstance(value, datetime):  # an unquoted timestamp edited by hand
+            moment = value
+        elif isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                self.fail(f"'{key}' is not a date and time: {value!r}", "write it as 2026-01-31T12:00:00+00:00")
+        else:
+            self.fail(f"'{key}' must be a date and time, found {_kind(value)}")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+
+    def step(self, item: object, number: int) -> Step:
+        if isinstance(item, dict) and set(item) != {"scene", "choice"}:
+            missing = sorted({"scene", "choice"} - set(item))
+            extra = sorted(str(k) for k in set(item) - {"scene", "choice"})
+            what = f"has no '{missing[0]}'" if missing else f"has an unknown field '{extra[0]}'"
+            self.fail(f"step {number} {what} (each step is {{scene: ID, choice: ID}})")
+        if isinstance(item, dict):
+            scene, choice = item["scene"], item["choice"]
+        elif isinstance(item, list) and len(item) == 2:
+            scene, choice = item
+        else:
+            self.fail(f"step {number} must be {{scene: ID, choice: ID}}, found {_kind(item)}")
+        if not (isinstance(scene, str) and _ID.fullmatch(scene) and isinstance(choice, str) and _ID.fullmatch(choice)):
+            self.fail(f"step {number} must name a scene id and a choice id, found {scene!r} / {choice!r}")
+        return Step(scene, choice)
+
+    def snapshot(self, m: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = [k for k in m if k not in _SNAPSHOT_KEYS]
+        if unknown:
+            self.fail(f"unknown snapshot field '{unknown[0]}'")
+        what = "the snapshot"
+        result: dict[str, Any] = {
+            "scene": self.ident(m, "scene", what),
+            "chapter": self.optional_ident(m, "chapter", what),
+            "ending": self.optional_ident(m, "ending", what),
+            "turn": self.integer(m, "turn", what),
+            "seed": self.integer(m, "seed", what),
+            "rng": self.integer(m, "rng", what),
+        }
+        if result["turn"] < 0 or result["rng"] < 0:
+            self.fail("the snapshot's turn and rng must not be negative")
+        stats = self.mapping(self.field(m, "stats", what), "the snapshot's 'stats'")
+        for name, value in stats.items():
+            if not _ID.fullmatch(name) or not isinstance(value, (int, str)):  # bool is an int
+                self.fail(f"snapshot stat {name!r} must be a number, true/false or text, found {_kind(value)}")
+        result["stats"] = dict(stats)
+        return result
+
+
+def _reject_shared(data: object, where: str | None, hint: str) -> None:
+    """Refuse YAML aliases: a container met twice is a shared reference (an alias)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (dict, list)):
+            if id(item) in seen:
+                raise SaveError("the file uses YAML aliases (&anchor / *alias), which run files never do",
+                                where, hint)
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value[:30]!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

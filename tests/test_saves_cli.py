@@ -1,0 +1,55 @@
+"""``million-miles saves``: the listing for people and for machines."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from io import StringIO
+
+from rich.console import Console
+
+from adventure import engine
+from adventure.cli import main
+from adventure.cli.saves import print_slots
+from adventure.saves.store import SaveStore, record_for
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def _fill(store, story):
+    state = engine.new_run(story, 3).state
+    store.write(record_for(story, state, "start", now=T0))
+    for choice in ["pick", "pick", "key", "open", "wait", "wait", "wait", "run", "fly"]:
+        state = engine.take(story, state, choice).state
+    store.write(record_for(story, state, "finished", now=T0.replace(hour=13)))
+    (store.directory / "broken.yaml").write_text("format: 1\nstory: [\n")
+
+
+def test_saves_json(tmp_path, mini_story, capsys):
+    store = SaveStore(tmp_path)
+    _fill(store, mini_story)
+    assert main(["saves", "--save-dir", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    slots = {s["name"]: s for s in data["slots"]}
+    assert [s["name"] for s in data["slots"] if not s["error"]] == ["finished", "start"]  # newest first
+    assert slots["finished"]["ending"] == "sky" and slots["finished"]["steps"] == 9
+    assert slots["start"]["chapter"] == "orchard" and slots["start"]["ending"] is None
+    assert slots["broken"]["error"] and "broken.yaml" in slots["broken"]["error"]
+
+
+def test_saves_table_uses_story_titles(tmp_path, mini_story):
+    store = SaveStore(tmp_path)
+    _fill(store, mini_story)
+    console = Console(file=StringIO(), width=100, color_system=None)
+    print_slots(console, tmp_path, store.slots(), mini_story)
+    out = console.file.getvalue()
+    assert "The Orchard" in out and "★ The Sky" in out and "unreadable" in out
+    assert "broken: " in out and "last played" in out
+
+
+def test_saves_env_dir_and_empty(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MILLION_MILES_SAVE_DIR", str(tmp_path / "nothing"))
+    assert main(["saves"]) == 0
+    assert "No saved games" in capsys.readouterr().out
+    assert main(["saves", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["slots"] == []

@@ -55,8 +55,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--write-runs needs --explore")
     report = check_story(folder)
     console = make_console()
+    if not args.json:
+        print_report(console, folder, report)
     explore_data, explore_exit = None, 0
-    if report.story is not None and (args.explore or args.random):
+    if report.ok and (args.explore or args.random):
         from adventure.analysis.command import explore_for_check
 
         explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
@@ -65,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
         if explore_data is not None:
             data["explore"] = explore_data
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    else:
-        print_report(console, folder, report)
     if not report.ok:
         return 1
     return explore_exit

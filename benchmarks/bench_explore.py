@@ -1,0 +1,204 @@
+"""Exhaustive exploration speed and memory: the shipped story, and a large generated one.
+
+Figures are measured in one run on one machine, so compare them with each other, not
+across machines: the explorer's states and transitions per second against the raw
+engine step rate (:func:`adventure.engine.take` in a loop, which also builds events,
+logs and draws from the RNG), and bytes per stored state measured with tracemalloc.
+Target: the shipped story explores completely in under 2 s.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import io
+import pstats
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from adventure import engine  # noqa: E402
+from adventure.analysis.explore import explore  # noqa: E402
+from adventure.story.loader import load_story  # noqa: E402
+
+SCENES = Path(__file__).resolve().parent.parent / "scenes"
+GRID = 18  # the generated story is a GRID x GRID torus of scenes
+SAMPLE = 50_000  # states explored under tracemalloc and cProfile
+
+
+def write_grid(root: Path, size: int = GRID) -> Path:
+    """A torus of ``size`` x ``size`` scenes with three int stats and a bool: a big state space.
+
+    Every scene offers a locked move, an unconditional move, a random draw and a
+    first-matching goto, so the benchmark exercises every kind of step.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "story.yaml").write_text(
+        "format: 1\nid: grid\ntitle: Grid\nstart: g_0_0\nchapters:\n"
+        + "".join(f"  - row{i}.yaml\n" for i in range(size))
+        + "stats:\n"
+        "  energy: {type: int, initial: 5, min: 0, max: 9, label: Energy}\n"
+        "  coins: {type: int, initial: 0, min: 0, max: 9, label: Coins}\n"
+        "  luck: {type: int, initial: 0, min: 0, max: 4, label: Luck}\n"
+        "  lit: {type: bool, initial: false, label: Lamp lit}\n"
+        "endings:\n  - {id: done, title: Done, text: Done.}\n  - {id: quit, title: Quit, text: Quit.}\n",
+        encoding="utf-8")
+    for i in range(size):
+        out = [f"chapter: {{id: row{i}, title: Row {i}}}\nscenes:\n"]
+        for j in range(size):
+            east, south = f"g_{i}_{(j + 1) % size}", f"g_{(i + 1) % size}_{j}"
+            out.append(f"""\
+  - id: g_{i}_{j}
+    title: Room {i}-{j}
+    text: Room.
+    choices:
+      - id: east
+        label: East
+        if: "energy >= 1"
+        effects: [{{subtract: {{energy: 1}}}}, {{add: {{coins: 1}}}}]
+        goto: {east}
+      - id: south
+        label: South
+        effects: [{{add: {{energy: 2}}}}, {{subtract: {{coins: 1}}}}]
+        goto: {south}
+      - id: gamble
+        label: Gamble
+        if: "coins >= 1"
+        effects: [{{add: {{luck: 1}}}}, {{set: {{lit: "not lit"}}}}]
+        goto:
+          random:
+            - {{weight: 2, scene: g_{i}_{j}}}
+            - {{weight: 1, scene: {east}}}
+      - id: rest
+        label: Rest
+        if: "coins >= 2"
+        effects: [{{set: {{energy: "energy + coins / 2", coins: "coins - 2"}}}}]
+        goto:
+          - if: "luck >= 3"
+            scene: {south}
+          - scene: g_{i}_{j}
+""")
+            if i == size - 1 and j == size - 1:
+                out.append("      - {id: finish, label: Finish, if: \"coins >= 5\", ending: done}\n")
+            if j == 0:
+                out.append("      - {id: quit, label: Quit, ending: quit}\n")
+        (root / f"row{i}.yaml").write_text("".join(out), encoding="utf-8")
+    return root
+
+
+def engine_rate(story, steps: int = 60_000, seed: int = 1) -> float:
+    """Raw engine steps per second: random walks through :func:`engine.take` (offers not rendered)."""
+    chooser = random.Random(seed)
+    start = engine.new_run(story, seed).state
+    state = start
+    began = time.perf_counter()
+    for _ in range(steps):
+        if state.ending is not None or len(state.log) > 200:
+            state = start
+        choices = [c.id for c in story.scenes[state.scene].choices if c.test is None or c.test(state.values)]
+        state = engine.take(story, state, chooser.choice(choices)).state
+    return steps / (time.perf_counter() - began)
+
+
+def timed_explore(story, max_states: int, repeat: int = 3):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        began = time.perf_counter()
+        result = explore(story, max_states=max_states)
+        best = min(best, time.perf_counter() - began)
+    return result, best
+
+
+def bytes_per_state(story, max_states: int) -> tuple[float, float]:
+    """Traced memory per stored state: held by the result afterwards, and at the search's peak.
+
+    The peak includes the per-scene dedup tables, which the result does not keep.
+    """
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = explore(story, max_states=max_states)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return (held - base) / result.states, (peak - base) / result.states
+
+
+def profile_top(story, max_states: int, count: int = 6) -> list[tuple[str, float]]:
+    """Where exploration time goes: the functions with the most own time, as fractions."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    explore(story, max_states=max_states)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:count]  # type: ignore[attr-defined]
+    return [(f"{Path(file).name}:{line} {name}" if file != "~" else name, own / total)
+            for (file, line, name), (_cc, _nc, own, _ct, _callers) in rows]
+
+
+def main() -> str:
+    lines = ["## Explorer (`check --explore`)", ""]
+    if (SCENES / "story.yaml").is_file():
+        try:
+            shipped = load_story(SCENES)
+        except Exception as exc:  # noqa: BLE001 - the shipped story may be mid-edit
+            lines += [f"The shipped story does not load yet ({type(exc).__name__}); skipped.", ""]
+        else:
+            result, seconds = timed_explore(shipped, 2_000_000)
+            _held, per_state = bytes_per_state(shipped, 2_000_000)
+            lines += [
+                f"Shipped story: {'complete' if result.complete else 'INCOMPLETE'}, {result.states:,} states, "
+                f"{result.transitions:,} transitions in **{seconds:.3f} s** (target < 2 s); "
+                f"soft-locks {result.soft_lock_count}, traps {result.trap_count}, "
+                f"unreachable endings {len(result.unreachable_endings)}, "
+                f"{per_state:.0f} bytes per state at peak; engine step rate on it "
+                f"{engine_rate(shipped, 20_000):,.0f}/s.",
+                "",
+            ]
+    with tempfile.TemporaryDirectory() as tmp:
+        story = load_story(write_grid(Path(tmp) / "grid"))
+        result, seconds = timed_explore(story, 5_000_000, repeat=1)
+        rate = engine_rate(story)
+        held, peak = bytes_per_state(story, SAMPLE)  # tracemalloc and cProfile are slow:
+        top = profile_top(story, SAMPLE)             # measure them on the first SAMPLE states
+    lines += [
+        f"Generated {GRID}x{GRID} torus ({len(story.scenes)} scenes, 4 stats): "
+        f"{'complete' if result.complete else 'incomplete'}, {result.states:,} states, "
+        f"{result.transitions:,} transitions in {seconds:.2f} s.",
+        "",
+        "| measure | rate |",
+        "| --- | ---: |",
+        f"| explorer, states stored / s | {result.states / seconds:,.0f} |",
+        f"| explorer, transitions / s | {result.transitions / seconds:,.0f} |",
+        f"| engine.take steps / s (random walk) | {rate:,.0f} |",
+        f"| explorer transitions vs engine steps | {result.transitions / seconds / rate:.1f}x |",
+        f"| bytes per state at the search's peak (first {SAMPLE:,} states) | {peak:,.0f} |",
+        f"| bytes per state held by the result (parents, values, edges) | {held:,.0f} |",
+        "",
+        "Own time by function in the explorer (cProfile; profiling inflates call-heavy parts):",
+        "",
+        *[f"- {share:.0%} {name}" for name, share in top],
+        "",
+        "Where the time goes and what bounds it: each transition costs the compiled condition",
+        "and effect closures (one Python call per node of each expression), one list copy,",
+        "one `tuple()` of the values and one hash lookup in the target scene's table; the",
+        "engine's `take` additionally builds events, a log tuple and a new `RunState`, and",
+        "draws from the RNG, which is why the explorer steps several times faster. The",
+        "search is linear in transitions, so its bound is the reachable state space itself:",
+        "the product of the stat ranges each scene can see. Memory is dominated by the",
+        "values tuple and the dict entry per state (parent pointers and edges are `array('i')`,",
+        f"4 bytes each): the default budget of 200,000 states costs about {200_000 * peak / 2**20:,.0f} MiB here.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(main())

@@ -1,0 +1,364 @@
+"""The play loop: show the scene, read a line, act on it, until an ending or the player leaves.
+
+The loop owns no game rules: choices, undo, saves and loads all go through a
+:class:`~adventure.session.Session`; what to draw comes from :mod:`adventure.ui.render`.
+The console, the line reader and the sleep function are injected, so tests drive a
+whole game with a list of lines and an in-memory console.
+
+Typical use::
+
+    game = Game(session, console, lines_reader(["1", "2"]), plain=True)
+    exit_code = game.run(fresh=True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from adventure import engine
+from adventure.engine import EndingReached, Event, Offer, SceneEntered
+from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.session import Session
+from adventure.ui import render
+from adventure.ui.prompt import Reader
+
+if TYPE_CHECKING:
+    from adventure.engine import Outcome
+    from adventure.story.model import Story
+
+PROMPT = "> "
+LEAVE_HINT = "(press Ctrl-C again or Ctrl-D to leave)"
+COUNTDOWN_DELAY = 0.4
+"""Seconds between countdown frames in a real terminal."""
+QUIT_WORDS = {"quit", "q", "exit"}
+HELP_WORDS = {"help", "?", "h"}
+
+
+# -- understanding a line -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Take:
+    """Take this choice."""
+
+    choice: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """Run a command (``name`` is canonical: help, status, look, undo, save, load, quit)."""
+
+    name: str
+    argument: str | None = None
+
+
+@dataclass(frozen=True)
+class Hint:
+    """The line could not be used; tell the player why, briefly."""
+
+    message: str
+
+
+Action = Take | Command | Hint
+
+
+def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
+    """What a line of input asks for, given the choices on screen (``None`` for a blank line).
+
+    Commands are whole words; a number picks by position; anything else must match
+    exactly one label as a case-insensitive substring.
+    """
+    text = " ".join(line.split())
+    if not text:
+        return None
+    word, _, rest = text.partition(" ")
+    lowered = word.lower()
+    argument = rest.strip() or None
+    if lowered in QUIT_WORDS and not argument:
+        return Command("quit")
+    if lowered in HELP_WORDS and not argument:
+        return Command("help")
+    if lowered in {"status", "look", "undo"} and not argument:
+        return Command(lowered)
+    if lowered in {"save", "load"}:
+        return Command(lowered, argument)
+    count = len(offers)
+    if text.isdigit():
+        number = int(text)
+        if not 1 <= number <= count:
+            return Hint(f"There is no choice {text}; pick 1-{count}, or type 'help'." if count
+                        else "There is nothing to choose here.")
+        return _pick(offers[number - 1], number)
+    needle = text.lower()
+    found = [(i, o) for i, o in enumerate(offers, 1) if needle in o.label.lower()]
+    if len(found) > 1:
+        exact = [(i, o) for i, o in found if o.label.lower() == needle]
+        if len(exact) == 1:
+            found = exact
+    if len(found) == 1:
+        return _pick(found[0][1], found[0][0])
+    if found:
+        listed = "; ".join(f"{i}. {o.label}" for i, o in found)
+        return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
+    return Hint(f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+
+
+def _pick(offer: Offer, number: int) -> Action:
+    if not offer.enabled:
+        return Hint(f"Choice {number} is locked: {offer.reason}")
+    return Take(offer.choice.id)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- the loop -------------------------------------------------------------------------------------
+
+
+class Game:
+    """One game in a terminal (or a test): the session plus how to show and read things."""
+
+    def __init__(self, session: Session, console: Console, read_line: Reader, *, plain: bool = False,
+                 animate: bool = False, sleep: Callable[[float], object] = time.sleep,
+                 show_status: bool | None = None, continue_command: str = "million-miles play --continue"):
+        self.session = session
+        self.console = console
+        self.read_line = read_line
+        self.plain = plain
+        self.animate = animate and not plain
+        self.sleep = sleep
+        self.show_status = (console.width >= 80 and not plain) if show_status is None else show_status
+        self.continue_command = continue_command
+        self.save_failed = False
+
+    @property
+    def story(self) -> Story:
+        return self.session.story
+
+    # output helpers
+
+    def show(self, *renderables: RenderableType) -> None:
+        for renderable in renderables:
+            self.console.print(renderable)
+
+    def say(self, message: str) -> None:
+        self.show(render.notice(message, plain=self.plain))
+
+    def warn(self, message: str) -> None:
+        self.show(render.hint(message, plain=self.plain))
+
+    # the loop
+
+    def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
+        """Play until an ending, the end of input or quit; returns the exit code (0)."""
+        if fresh:
+            self.show(render.title_screen(self.story, plain=self.plain))
+        if notice:
+            self.warn(notice)
+        if not fresh:
+            self.say(f"Resuming '{self.session.slot}' after {self.session.state.turn} choices.")
+        events = self.session.last_outcome.events if self.session.last_outcome and fresh else ()
+        if not fresh:
+            events = (SceneEntered(self.session.state.scene, self.story.scenes[self.session.state.scene].chapter, True),)
+        if self.session.state.finished:
+            return self.finish(())
+        self.present(events, changes=False)
+        interrupted = False
+        while True:
+            offers = engine.offers(self.story, self.session.state)
+            try:
+                line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
+            except KeyboardInterrupt:
+                if interrupted:
+                    return self.leave()
+                interrupted = True
+                self.show(Text(""), render.hint(LEAVE_HINT, plain=self.plain))
+                continue
+            except EOFError:
+                return self.leave()
+            interrupted = False
+            action = interpret(line, offers)
+            if action is None:
+                continue
+            if isinstance(action, Hint):
+                self.warn(action.message)
+            elif isinstance(action, Take):
+                outcome = self.take(action.choice)
+                if outcome is not None and self.session.state.finished:
+                    return self.finish(outcome.events)
+                if outcome is not None:
+                    self.present(outcome.events)
+            elif action.name == "quit":
+                return self.leave()
+            else:
+                result = self.command(action)
+                if result is not None:
+                    return result
+
+    def take(self, choice_id: str) -> Outcome | None:
+        """Take a choice through the session; a failed autosave is reported, not fatal."""
+        before = self.session.state
+        try:
+            outcome = self.session.choose(choice_id)
+        except SaveError as exc:
+            # the choice was taken; only the autosave failed
+            self.report_save_error(exc)
+            return self.session.last_outcome if self.session.state is not before else None
+        except ChoiceLocked as exc:
+            self.warn(f"That choice is locked: {exc.reason}")
+            return None
+        except EngineError as exc:
+            self.warn(str(exc))
+            return None
+        self.save_failed = False
+        return outcome
+
+    def report_save_error(self, exc: SaveError) -> None:
+        self.save_failed = True
+        message = f"Could not save: {exc}"
+        if getattr(exc, "hint", None):
+            message += f" ({exc.hint})"
+        self.warn(message)
+
+    def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
+        """Show what happened and where the run is now: card, changes, scene, status, choices."""
+        plain, story, state = self.plain, self.story, self.session.state
+        if changes:
+            line = render.changes_line(story, events, plain=plain)
+            if line is not None:
+                self.show(line)
+        for event in events:
+            if isinstance(event, SceneEntered) and event.new_chapter:
+                self.show(render.chapter_card(story, event.chapter, plain=plain))
+        self.show(render.scene_panel(story, state, plain=plain))
+        self.show_choices()
+
+    def show_choices(self) -> None:
+        plain, story, state = self.plain, self.story, self.session.state
+        if self.show_status:
+            self.show(render.status_panel(story, state, plain=plain))
+        self.show(render.progress_line(story, state, plain=plain))
+        self.show(render.choice_list(engine.offers(story, state), plain=plain))
+
+    def command(self, action: Command) -> int | None:
+        """Run a command; returns an exit code when the game should end."""
+        name, argument = action.name, action.argument
+        if name == "help":
+            self.show(render.help_screen(plain=self.plain))
+        elif name == "status":
+            self.show_status = not self.show_status
+            if self.show_status:
+                self.show(render.status_panel(self.story, self.session.state, plain=self.plain))
+            else:
+                self.say("Status panel hidden; type 'status' to show it again.")
+        elif name == "look":
+            self.present((), changes=False)
+        elif name == "undo":
+            return self.undo()
+        elif name == "save":
+            self.save(argument)
+        elif name == "load":
+            return self.load(argument)
+        return None
+
+    def undo(self) -> int | None:
+        try:
+            undone = self.session.undo()
+        except SaveError as exc:
+            undone = True
+            self.report_save_error(exc)
+        if not undone:
+            self.warn("Nothing to undo: this is the start of the run.")
+            return None
+        self.say("Undone: you took back your last choice.")
+        self.present((), changes=False)
+        return None
+
+    def save(self, name: str | None) -> None:
+        try:
+            path = self.session.save(name)
+        except SaveError as exc:
+            self.report_save_error(exc)
+            return
+        self.save_failed = False
+        self.say(f"Saved as '{self.session.slot}' ({path}).")
+
+    def load(self, name: str | None) -> int | None:
+        if not name:
+            self.list_saves()
+            return None
+        try:
+            notice = self.session.load(name)
+        except SaveError as exc:
+            message = f"Could not load: {exc}"
+            if exc.hint:
+                message += f" ({exc.hint})"
+            self.warn(message)
+            return None
+        self.say(f"Loaded '{self.session.slot}' ({self.session.state.turn} choices in).")
+        if notice:
+            self.warn(notice)
+        if self.session.state.finished:
+            return self.finish(())
+        state = self.session.state
+        self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
+        return None
+
+    def list_saves(self) -> None:
+        store = self.session.store
+        if store is None:
+            self.warn("Saving is switched off for this game (--no-save).")
+            return
+        slots = [s.name for s in store.slots() if s.error is None] if hasattr(store, "slots") else []
+        if slots:
+            self.say("Saved runs: " + ", ".join(slots) + ". Type 'load NAME'.")
+        else:
+            self.say("No saved runs yet.")
+
+    # leaving
+
+    def finish(self, events: Sequence[Event]) -> int:
+        """The run reached an ending: the epilogue, the summary, and lift-off if it is the launch."""
+        line = render.changes_line(self.story, events, plain=self.plain)
+        if line is not None:
+            self.show(line)
+        state = self.session.state
+        self.show(render.ending_screen(self.story, state, plain=self.plain))
+        if any(isinstance(e, EndingReached) and e.true_ending for e in events):
+            self.countdown()
+        if self.session.store is not None and not self.save_failed:
+            self.say(f"This run is saved as '{self.session.slot}'. Play again with: million-miles play")
+        return 0
+
+    def countdown(self) -> None:
+        """10 to 1 and lift-off: animated in a terminal, one static line otherwise."""
+        if not self.animate:
+            self.show(render.countdown_static())
+            return
+        from rich.live import Live
+
+        with Live(render.countdown_frame(render.COUNTDOWN[0]), console=self.console, auto_refresh=False,
+                  transient=False) as live:
+            for number in render.COUNTDOWN:
+                live.update(render.countdown_frame(number), refresh=True)
+                self.sleep(COUNTDOWN_DELAY)
+            live.update(render.countdown_frame(None), refresh=True)
+
+    def leave(self) -> int:
+        """Leave cleanly: say where the run is kept and how to come back."""
+        self.show(Text(""))
+        if self.session.store is None:
+            self.say("Goodbye. Saving was off, so this run is not kept.")
+        elif self.save_failed:
+            self.warn("Goodbye. The last autosave failed, so the latest choices may not be kept.")
+        else:
+            self.say(f"Goodbye. Your run is saved as '{self.session.slot}'. Continue it with:")
+            self.show(Text(f"  {self.continue_command}", style="" if self.plain else "bold"))
+        return 0

@@ -1,0 +1,116 @@
+"""Reading the player's next line: prompt_toolkit in a terminal, plain lines otherwise.
+
+A reader is any callable ``read(prompt, words) -> str`` that raises :class:`EOFError`
+at the end of input (Ctrl-D) and :class:`KeyboardInterrupt` on Ctrl-C; ``words`` are
+the current choice labels, offered for completion. The play loop only ever sees this
+callable, so tests drive it with a list of lines and the game can be scripted through
+a pipe. prompt_toolkit is imported only when a terminal reader is made, which keeps
+piped start-up fast.
+
+Typical use::
+
+    read = terminal_reader() if sys.stdin.isatty() else stream_reader(sys.stdin, sys.stdout)
+    line = read("> ", ["Pick an apple", "Go home"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import CompleteEvent, Completion
+    from prompt_toolkit.document import Document
+
+Reader = Callable[[str, Sequence[str]], str]
+
+COMMAND_WORDS = ("help", "status", "look", "undo", "save", "load", "quit")
+
+
+def stream_reader(stream: IO[str], out: IO[str] | None = None, *, echo: bool = True) -> Reader:
+    """Read plain lines from ``stream``; write the prompt (and, when ``echo``, the line) to ``out``.
+
+    Echoing makes a piped game's output read like a transcript: ``> 2`` then the scene.
+    """
+
+    def read(prompt: str, words: Sequence[str]) -> str:
+        if out is not None:
+            out.write(prompt)
+            out.flush()
+        line = stream.readline()
+        if not line:
+            if out is not None:
+                out.write("\n")
+                out.flush()
+            raise EOFError
+        line = line.rstrip("\r\n")
+        if out is not None and echo:
+            out.write(line + "\n")
+            out.flush()
+        return line
+
+    return read
+
+
+def lines_reader(lines: Iterable[str | BaseException]) -> Reader:
+    """A reader over given lines, for tests: an exception item is raised, the end is EOF."""
+    items = iter(lines)
+
+    def read(prompt: str, words: Sequence[str]) -> str:
+        try:
+            item = next(items)
+        except StopIteration:
+            raise EOFError from None
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    return read
+
+
+def matching(text: str, words: Iterable[str]) -> list[str]:
+    """The labels and commands ``text`` could complete to, case-insensitively.
+
+    Commands match by prefix; labels match anywhere (players type the word they
+    remember, not the first one).
+    """
+    needle = text.strip().lower()
+    found = [w for w in COMMAND_WORDS if w.startswith(needle)] if needle else []
+    found += [w for w in words if needle in w.lower() and w not in found]
+    return found
+
+
+def make_completer(words: Callable[[], Sequence[str]]):  # -> prompt_toolkit Completer
+    """A completer over the current choice labels (read at each keystroke) and the commands."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class ChoiceCompleter(Completer):
+        def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+            text = document.text_before_cursor
+            for word in matching(text, words()):
+                yield Completion(word, start_position=-len(text))
+
+    return ChoiceCompleter()
+
+
+class TerminalReader:
+    """prompt_toolkit input with completion over the labels and in-memory history."""
+
+    def __init__(self, **session_options: object):
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import InMemoryHistory
+
+        self._words: Sequence[str] = ()
+        self._session: PromptSession[str] = PromptSession(
+            history=InMemoryHistory(), completer=make_completer(lambda: self._words),
+            complete_while_typing=False, **session_options,  # type: ignore[arg-type]
+        )
+
+    def __call__(self, prompt: str, words: Sequence[str]) -> str:
+        self._words = tuple(words)
+        return self._session.prompt(prompt)
+
+
+def terminal_reader() -> Reader:
+    """The interactive reader for a real terminal."""
+    return TerminalReader()

@@ -1,0 +1,317 @@
+"""The play loop and the ``play`` command, driven by scripted lines and an in-memory console."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from adventure import engine
+from adventure.cli import main
+from adventure.errors import SaveError
+from adventure.saves.store import SaveStore
+from adventure.session import Session
+from adventure.ui import play as play_module
+from adventure.ui.play import Command, Game, Hint, Take, interpret
+from adventure.ui.prompt import lines_reader, make_completer, matching, stream_reader
+
+SKY_PATH = ["2", "1", "1", "open", "1", "1", "1", "run", "fly"]
+"""Seed 3: key, pick, pick, open the gate, wait three times on the road, run, fly."""
+
+
+def console(width: int = 80) -> Console:
+    return Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+
+
+def output(c: Console) -> str:
+    return c.file.getvalue()  # type: ignore[attr-defined]
+
+
+def game(story, lines, *, store=None, plain=False, seed=3, width=80, **options):
+    c = console(width)
+    session = Session.new(story, seed, store=store)
+    return Game(session, c, lines_reader(lines), plain=plain, **options), c
+
+
+# -- interpreting a line -------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def gate_offers(mini_story):
+    return engine.offers(mini_story, engine.new_run(mini_story, 3).state)
+
+
+def test_interpret_numbers_labels_and_commands(gate_offers):
+    assert interpret("1", gate_offers) == Take("pick")
+    assert interpret("  2 ", gate_offers) == Take("key")
+    assert interpret("APPLE", gate_offers) == Take("pick")
+    assert interpret("home", gate_offers) == Take("leave")
+    assert interpret("", gate_offers) is None
+    assert interpret("q", gate_offers) == Command("quit")
+    assert interpret("exit", gate_offers) == Command("quit")
+    assert interpret("save my-run", gate_offers) == Command("save", "my-run")
+    assert interpret("load", gate_offers) == Command("load", None)
+    assert interpret("Status", gate_offers) == Command("status")
+
+
+def test_interpret_hints(gate_offers):
+    locked = interpret("3", gate_offers)
+    assert isinstance(locked, Hint) and "You need the key and two apples." in locked.message
+    assert isinstance(interpret("open", gate_offers), Hint)  # the label of a locked choice
+    assert "no choice 9" in interpret("9", gate_offers).message  # type: ignore[union-attr]
+    assert "no choice 0" in interpret("0", gate_offers).message  # type: ignore[union-attr]
+    gibberish = interpret("xyzzy plugh", gate_offers)
+    assert isinstance(gibberish, Hint) and "not a choice" in gibberish.message
+    ambiguous = interpret("the", gate_offers)  # "Take the key", "Open the gate"
+    assert isinstance(ambiguous, Hint) and "several" in ambiguous.message
+    assert "2. Take the key from the post" in ambiguous.message and "3. Open the gate" in ambiguous.message
+
+
+def test_completion_matches_labels_anywhere_and_commands_by_prefix():
+    labels = ["Pick an apple", "Go home"]
+    assert matching("app", labels) == ["Pick an apple"]
+    assert matching("s", labels) == ["status", "save"]
+    assert matching("", labels) == labels
+    from prompt_toolkit.document import Document
+
+    completer = make_completer(lambda: labels)
+    found = [c.text for c in completer.get_completions(Document("HOM"), None)]  # type: ignore[arg-type]
+    assert found == ["Go home"]
+
+
+def test_stream_reader_echoes_and_ends():
+    out = io.StringIO()
+    read = stream_reader(io.StringIO("1\nfoo\r\n"), out)
+    assert read("> ", []) == "1" and read("> ", []) == "foo"
+    with pytest.raises(EOFError):
+        read("> ", [])
+    assert out.getvalue() == "> 1\n> foo\n> \n"
+
+
+# -- playing -------------------------------------------------------------------------------------
+
+
+def test_play_to_the_true_ending_with_countdown(mini_story):
+    g, c = game(mini_story, SKY_PATH, plain=True)
+    assert g.run() == 0
+    text = output(c)
+    assert "The Little Orchard" in text and "Chapter 2: The Road" in text
+    assert "The End: The Sky" in text and "- Opened the gate" in text
+    assert "10 9 8 7 6 5 4 3 2 1 ... Lift-off!" in text
+    assert g.session.state.ending == "sky"
+
+
+def test_animated_countdown_uses_the_injected_sleep(mini_story):
+    slept: list[float] = []
+    g, c = game(mini_story, SKY_PATH, animate=True, sleep=slept.append)
+    assert g.run() == 0
+    assert len(slept) == 10
+    assert "Lift-off!" in output(c)  # a non-terminal console keeps only the last frame
+
+
+def test_other_ending_has_no_countdown(mini_story):
+    g, c = game(mini_story, ["home"])
+    assert g.run() == 0
+    assert "The End: Home Again" in output(c) and "Lift-off" not in output(c)
+
+
+def test_bad_input_gets_hints_and_play_goes_on(mini_story):
+    g, c = game(mini_story, ["", "xyzzy", "42", "3", "the", "4"])
+    assert g.run() == 0
+    text = output(c)
+    assert "'xyzzy' is not a choice here" in text
+    assert "There is no choice 42" in text
+    assert "Choice 3 is locked: You need the key and two apples." in text
+    assert "matches several choices" in text
+    assert g.session.state.ending == "home"
+
+
+def test_ctrl_c_once_warns_twice_leaves(mini_story):
+    g, c = game(mini_story, [KeyboardInterrupt(), KeyboardInterrupt(), "1"])
+    assert g.run() == 0
+    assert "(press Ctrl-C again or Ctrl-D to leave)" in output(c)
+    assert "Goodbye" in output(c)
+    assert g.session.state.turn == 0
+
+
+def test_ctrl_c_then_input_resets_then_eof_leaves(mini_story, tmp_path):
+    g, c = game(mini_story, [KeyboardInterrupt(), "1", KeyboardInterrupt()], store=SaveStore(tmp_path))
+    assert g.run() == 0
+    assert g.session.state.turn == 1
+    text = output(c)
+    assert "Your run is saved as 'autosave'" in text and "million-miles play --continue" in text
+
+
+def test_status_toggle_help_and_look(mini_story):
+    g, c = game(mini_story, ["status", "status", "help", "look"], width=80)
+    assert g.show_status  # on by default from 80 columns
+    g.run()
+    text = output(c)
+    assert "Status panel hidden" in text
+    assert "Commands" in text and "take back the last choice" in text
+    assert text.count("╭─ The Gate") == 2  # first screen and look
+    narrow, _ = game(mini_story, [], width=40)
+    assert not narrow.show_status
+
+
+def test_undo(mini_story, tmp_path):
+    g, c = game(mini_story, ["undo", "1", "undo"], store=SaveStore(tmp_path))
+    g.run()
+    assert "Nothing to undo" in output(c) and "Undone" in output(c)
+    assert g.session.state.turn == 0
+    assert SaveStore(tmp_path).read("autosave").steps == ()
+
+
+def test_save_and_load_named_slots(mini_story, tmp_path):
+    store = SaveStore(tmp_path)
+    g, c = game(mini_story, ["1", "save mine", "1", "load", "load mine", "load nosuch", "save ../x"], store=store)
+    g.run()
+    text = output(c)
+    assert "Saved as 'mine'" in text
+    assert "Saved runs: mine" in text
+    assert "Loaded 'mine' (1 choices in)" in text or "Loaded 'mine' (2 choices in)" in text
+    assert "Could not load" in text and "Could not save" in text  # shown, and the game goes on
+    assert store.read("mine").story_id == "mini"
+
+
+def test_no_store_means_save_is_refused_politely(mini_story):
+    g, c = game(mini_story, ["save", "load x", "load"])
+    g.run()
+    text = output(c)
+    assert "saving is switched off" in text and "(--no-save)" in text
+    assert "this run is not kept" in text
+
+
+class FailingStore(SaveStore):
+    def write(self, record):
+        raise SaveError("disk full", hint="free some space")
+
+
+def test_failing_autosave_is_reported_and_play_continues(mini_story, tmp_path):
+    c = console()
+    session = Session.new(mini_story, 3)
+    session.store = FailingStore(tmp_path)
+    g = Game(session, c, lines_reader(["1", "home"]))
+    assert g.run() == 0
+    assert "Could not save: disk full (free some space)" in output(c)
+    assert session.state.ending == "home"
+
+
+def test_resume_shows_where_the_run_is(mini_story, tmp_path):
+    store = SaveStore(tmp_path)
+    first, _ = game(mini_story, SKY_PATH[:4], store=store)
+    first.run()
+    record = store.latest()
+    session, notice = Session.from_record(mini_story, record, store)
+    c = console()
+    Game(session, c, lines_reader([])).run(fresh=False, notice=notice)
+    text = output(c)
+    assert "Resuming 'autosave' after 4 choices" in text and "CHAPTER 2" in text and "The Road" in text
+    assert "The Little Orchard" not in text  # no title screen on resume
+
+
+def test_render_at_40_columns_never_overflows(mini_story):
+    g, c = game(mini_story, ["status", *SKY_PATH, ], width=40)
+    g.run()
+    for line in output(c).splitlines():
+        assert len(line) <= 40, line
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+def run_cli(monkeypatch, capsys, args, stdin: str):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_piped_plain_game(monkeypatch, capsys, mini_dir, tmp_path):
+    monkeypatch.setenv("MILLION_MILES_SAVE_DIR", str(tmp_path))
+    code, out, err = run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--seed", "3"], "1\n2\n")
+    assert code == 0, err
+    assert "> 1\n" in out and "> 2\n" in out and "Goodbye" in out
+    assert "╭" not in out and "\x1b" not in out
+    assert SaveStore(tmp_path).read("autosave").seed == 3
+
+
+def test_cli_continue_and_load(monkeypatch, capsys, mini_dir, tmp_path):
+    args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
+    assert run_cli(monkeypatch, capsys, [*args, "--seed", "3"], "2\n1\n")[0] == 0
+    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--continue"], "")
+    assert code == 0 and "Resuming 'autosave' after 2 choices" in out
+    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--load", str(tmp_path / "autosave.yaml")], "")
+    assert code == 0 and "after 2 choices" in out
+    code, out, err = run_cli(monkeypatch, capsys, [*args, "--load", "nosuch"], "")
+    assert code == 1 and "no save named 'nosuch'" in err
+
+
+def test_cli_continue_without_saves_starts_new(monkeypatch, capsys, mini_dir, tmp_path):
+    code, out, _ = run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir",
+                                                 str(tmp_path), "--continue"], "")
+    assert code == 0 and "no saved run to continue" in out and "The Little Orchard" in out
+
+
+def test_cli_no_save_writes_nothing(monkeypatch, capsys, mini_dir, tmp_path):
+    monkeypatch.setenv("MILLION_MILES_SAVE_DIR", str(tmp_path / "saves"))
+    code, out, _ = run_cli(monkeypatch, capsys, ["play", "--no-save", "--scenes", str(mini_dir)], "1\n")
+    assert code == 0 and not (tmp_path / "saves").exists()
+    assert "not kept" in out
+
+
+def test_cli_no_arguments_plays_the_shipped_story(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("MILLION_MILES_SAVE_DIR", str(tmp_path))
+    code, out, err = run_cli(monkeypatch, capsys, [], "")
+    assert code == 0, err
+    assert "Chapter 1" in out.replace("CHAPTER 1", "Chapter 1")
+
+
+def test_cli_story_load_errors_exit_1(monkeypatch, capsys, tmp_path):
+    (tmp_path / "story.yaml").write_text("format: 1\nid: x\n", encoding="utf-8")
+    code, out, err = run_cli(monkeypatch, capsys, ["play", "--scenes", str(tmp_path), "--no-save"], "")
+    assert code == 1 and "MM203" in err
+
+
+def test_cli_usage_errors(monkeypatch, capsys, mini_dir, tmp_path):
+    assert run_cli(monkeypatch, capsys, ["play", "--scenes", str(tmp_path / "none")], "")[0] == 2
+    assert run_cli(monkeypatch, capsys, ["play", "--scenes", str(mini_dir), "--seed", "1", "--continue"], "")[0] == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["play", "--load", "a", "--continue"])
+    assert exit_info.value.code == 2
+
+
+def test_cli_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["play", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--scenes", "--seed", "--plain", "--load", "--continue", "--save-dir", "--no-save"):
+        assert flag in out
+
+
+def test_random_seed_is_recorded(monkeypatch, capsys, mini_dir, tmp_path):
+    seeds = set()
+    for _ in range(3):
+        run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)], "")
+        seeds.add(SaveStore(tmp_path).read("autosave").seed)
+    assert len(seeds) > 1
+
+
+def test_prompt_toolkit_is_not_imported_for_piped_play(mini_dir, tmp_path):
+    """Regression: piped start-up must stay fast, so prompt_toolkit is only loaded for a terminal."""
+    import subprocess
+
+    code = ("import sys, io; sys.stdin = io.StringIO(''); from adventure.cli import main; "
+            f"main(['play', '--no-save', '--plain', '--scenes', {str(mini_dir)!r}]); "
+            "sys.stderr.write(str('prompt_toolkit' in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent, timeout=20)
+    assert result.stderr.strip().endswith("False"), result.stderr
+
+
+def test_leave_constant_text():
+    assert play_module.LEAVE_HINT == "(press Ctrl-C again or Ctrl-D to leave)"

@@ -19,7 +19,7 @@ import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -44,7 +44,7 @@ _RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if
 _STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapters": True,
                "stats": True, "endings": False, "progress": False, "subtitle": False,
                "description": False}
-_STAT_KEYS = {"type": True, "initial": True, "min": False, "max": False, "label": False,
+_STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "max": False, "label": False,
               "show": False, "group": False, "prefix": False, "suffix": False, "description": False}
 _CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
 _CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
@@ -117,6 +117,8 @@ class _Builder:
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
+        self.pending_compute: list[tuple[Stat, YValue]] = []
+        self.derived: list[Stat] = []
 
     # -- generic field readers ------------------------------------------------------
 
@@ -268,7 +270,36 @@ class _Builder:
                 self.types[name] = stat.type
                 self.slots[name] = stat.slot
                 self.labels[name] = stat.label
-        return result
+        return self.computed_stats(result)
+
+    def computed_stats(self, stats: list[Stat]) -> list[Stat]:
+        """Compile ``compute:`` formulas once every stat is declared.
+
+        A computed stat is recomputed after every group of effects (the loader appends
+        a ``set`` to each group), so the engine and the explorer need no special case.
+        Formulas may read only ordinary stats, so the order of recomputation is free.
+        """
+        initial = [s.initial for s in stats]
+        for index, (stat, scalar) in enumerate(self.pending_compute):
+            slot = stat.slot
+            source = scalar.value if isinstance(scalar, YScalar) and isinstance(scalar.value, str) else None
+            if source is None:
+                self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)
+                continue
+            compiled = self.expression(scalar, source, stat.type)
+            if compiled is None:
+                continue
+            loops = sorted(ex.names(compiled[0]) & {s.name for s, _ in self.pending_compute})
+            if loops:
+                self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
+                               "write the formula in terms of ordinary stats")
+                continue
+            compute = compiled[1]
+            value = stat.clamp(compute(initial))  # type: ignore[operator]
+            stats[slot] = replace(stat, initial=value, formula=source, compute=compute)
+            initial[slot] = value
+        self.derived = [s for s in stats if s.computed]
+        return stats
 
     def stat(self, name: str, value: YValue, loc: Location, slot: int) -> Stat | None:
         what = f"stat '{name}'"
@@ -284,7 +315,17 @@ class _Builder:
                 self.out.error("MM204", f"unknown type '{type_name}' for {what}", m.items["type"].loc,
                                suggest(type_name, ["int", "bool", "text"]) or "use int, bool or text")
             return None
-        initial = self.initial(m, stat_type, what)
+        if "compute" in m.items:
+            if "initial" in m.items:
+                self.out.error("MM206", f"computed {what} cannot also have an initial value", m.key_locs["initial"],
+                               "remove 'initial': it follows from the formula")
+            initial: ex.Value | None = {"int": 0, "bool": False, "text": ""}[stat_type.value]
+        elif "initial" not in m.key_locs:
+            self.out.error("MM203", f"{what} is missing required key 'initial'", m.loc,
+                           "or give a 'compute' formula")
+            return None
+        else:
+            initial = self.initial(m, stat_type, what)
         low, high = self.integer(m, "min", what), self.integer(m, "max", what)
         if stat_type is ex.StatType.INT:
             if low is None or high is None:
@@ -294,14 +335,14 @@ class _Builder:
             if low > high:
                 self.out.error("MM206", f"{what} has min {low} greater than max {high}", m.loc)
                 return None
-            if isinstance(initial, int) and not low <= initial <= high:
+            if isinstance(initial, int) and not low <= initial <= high and "compute" not in m.items:
                 self.out.error("MM206", f"initial value {initial} of {what} is outside {low}..{high}",
                                m.items["initial"].loc)
         elif "min" in m.items or "max" in m.items:
             self.out.error("MM206", f"only int stats have a range ('{name}' is {stat_type.value})", m.loc)
         if initial is None:
             return None
-        return Stat(
+        stat = Stat(
             name=name, type=stat_type, initial=initial, slot=slot,
             label=self.string(m, "label", what) or name,
             minimum=low, maximum=high, show=self.boolean(m, "show", what),
@@ -309,6 +350,9 @@ class _Builder:
             suffix=self.string(m, "suffix", what) or "",
             description=self.string(m, "description", what), location=loc,
         )
+        if "compute" in m.items:
+            self.pending_compute.append((stat, m.items["compute"]))
+        return stat
 
     def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
         value = m.items.get("initial")
@@ -506,6 +550,8 @@ class _Builder:
                 effect = self.effect(op, stat, value, changes.key_locs[stat], what)
                 if effect:
                     result.append(effect)
+        if result:  # keep computed stats in step with what these effects changed
+            result.extend(Effect("set", d.name, d.slot, d.formula or "", d.compute) for d in self.derived)  # type: ignore[arg-type]
         return result
 
     def effect(self, op: str, stat: str, value: YValue, loc: Location, what: str) -> Effect | None:
@@ -513,6 +559,10 @@ class _Builder:
         if stat_type is None:
             self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
                            suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
+            return None
+        if any(d.name == stat for d in self.derived):
+            self.out.error("MM206", f"stat '{stat}' is computed and cannot be changed by an effect", loc,
+                           "change the stats its formula reads instead")
             return None
         if op != "set" and stat_type is not ex.StatType.INT:
             self.out.error("MM302", f"cannot {op} to {stat_type.value} stat '{stat}'", loc, "use 'set'")

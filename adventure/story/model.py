@@ -50,7 +50,14 @@ class Stat:
     prefix: str = ""
     suffix: str = ""
     description: str | None = None
+    formula: str | None = None
+    compute: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
+
+    @property
+    def computed(self) -> bool:
+        """Whether the value follows from other stats (``compute:``) rather than effects."""
+        return self.formula is not None
 
     def clamp(self, value: Value) -> Value:
         """Keep an int inside its declared range; other types pass through."""

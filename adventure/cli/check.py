@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.cli._args import positive_int
 from adventure.errors import Diagnostic, UsageError
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
-    p.add_argument("--max-states", type=_positive, default=200_000, metavar="N",
+    p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
                    help="state budget for --explore before falling back to random play (default 200000)")
-    p.add_argument("--random", type=_positive, default=None, metavar="N", help="play N random runs and report coverage")
+    p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random (default 0)")
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
                    help="with --explore: write the shortest run to each ending into DIR")
@@ -145,12 +146,3 @@ def render_diagnostic(diag: Diagnostic):  # -> rich.text.Text
         text.append(diag.hint + "\n")
     return text
 
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number

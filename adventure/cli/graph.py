@@ -18,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from adventure.cli._args import positive_int
 from adventure.errors import MillionMilesError, UsageError
 
 GRAPH_BUDGET = 200_000
@@ -36,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
     p.add_argument("--format", choices=("dot", "mermaid"), default="dot", help="output format (default: dot)")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--max-states", type=_positive, default=GRAPH_BUDGET, metavar="N",
+    p.add_argument("--max-states", type=positive_int, default=GRAPH_BUDGET, metavar="N",
                    help=f"exploration budget for marking unreachable scenes (default {GRAPH_BUDGET})")
     p.set_defaults(handler=run)
 
@@ -78,12 +79,3 @@ def run(args: argparse.Namespace) -> int:
         raise MillionMilesError(f"cannot write '{args.output}': {exc.strerror or exc}") from None
     return 0
 
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number

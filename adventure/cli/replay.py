@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.cli._args import positive_int
 from adventure.errors import SaveError, UsageError
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
     p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="delay multiplier (default 1; 0 = no delay)")
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
-    p.add_argument("--to", type=_positive, default=None, metavar="N", help="stop after step N")
+    p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     p.set_defaults(handler=run)
 
@@ -191,15 +192,6 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
             table.add_row(Text(key), Text(repr(values["snapshot"])), Text(repr(values["replayed"])))
         console.print(table)
 
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def _speed(value: str) -> float:

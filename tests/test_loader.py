@@ -282,3 +282,36 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path, text):
     """Regression: libyaml's C composer segfaulted on files nested thousands deep."""
     error = only(errors_of(tmp_path, chapter=text), "MM101")
     assert "too deep" in error.message
+
+
+COMPUTED = STORY.replace("  brave:", '  double: {type: int, compute: "skill * 2 + 1", min: 0, max: 6, label: Double, show: true}\n  brave:')
+
+
+def test_computed_stat_follows_its_formula(tmp_path):
+    from adventure import engine
+
+    story = load_story(write_story(tmp_path, story=COMPUTED))
+    state = engine.new_run(story, 1).state
+    assert engine.value(story, state, "double") == 1
+    for expected in (3, 5, 6):  # clamped at its max
+        state = engine.take(story, state, "train").state
+        assert engine.value(story, state, "double") == expected
+    assert story.stat("double").computed and not story.stat("skill").computed
+
+
+@pytest.mark.parametrize("story, chapter, message", [
+    (COMPUTED, CHAPTER.replace("add: {skill: 1}", "add: {double: 1}"),
+     "stat 'double' is computed and cannot be changed by an effect"),
+    (COMPUTED.replace("  brave:", '  triple: {type: int, compute: "double", min: 0, max: 9}\n  brave:'), CHAPTER,
+     "computed stat 'triple' reads computed stat 'double'"),
+    (COMPUTED.replace('compute: "skill', 'initial: 0, compute: "skill'), CHAPTER,
+     "computed stat 'double' cannot also have an initial value"),
+])
+def test_computed_stat_errors(tmp_path, story, chapter, message):
+    error = only(errors_of(tmp_path, story=story, chapter=chapter), "MM206")
+    assert error.message == message
+
+
+def test_computed_stat_formula_is_type_checked(tmp_path):
+    error = only(errors_of(tmp_path, story=COMPUTED.replace('"skill * 2 + 1"', '"skil * 2"')), "MM303")
+    assert error.line == 9

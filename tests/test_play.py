@@ -315,3 +315,20 @@ def test_prompt_toolkit_is_not_imported_for_piped_play(mini_dir, tmp_path):
 
 def test_leave_constant_text():
     assert play_module.LEAVE_HINT == "(press Ctrl-C again or Ctrl-D to leave)"
+
+
+def test_a_bad_slot_name_is_not_reported_as_a_failed_autosave(tmp_path):
+    """Regression: 'save ../evil' made the goodbye message claim the autosave had failed."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "adventure", "play", "--plain", "--seed", "1", "--scenes", "tests/fixtures/mini",
+         "--save-dir", str(tmp_path)],
+        input="1\nsave ../evil\nquit\n", capture_output=True, text=True, timeout=60,
+        cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent),
+    )
+    assert result.returncode == 0
+    assert "invalid slot name '../evil'" in result.stdout
+    assert "autosave failed" not in result.stdout
+    assert not (tmp_path.parent / "evil.yaml").exists()

@@ -30,7 +30,7 @@ from adventure.story.model import (
     Chapter, Choice, Effect, Ending, Goto, Location, Scene, Stat, Story, Target,
 )
 from adventure.story.yamlsrc import (
-    MAX_FILE_BYTES, YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, diagnostic, parse_bytes, read_yaml,
+    MAX_FILE_BYTES, YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, decode, diagnostic, parse_text, read_yaml,
 )
 
 STORY_FILE = "story.yaml"
@@ -201,8 +201,7 @@ class _Builder:
         key = (source, expect)
         cached = self._expr_cache.get(key)
         if cached is not None:
-            self.stat_reads.update(ex.names(cached[0]))
-            return cached
+            return cached  # its names were recorded when it was first compiled
         try:
             node = ex.parse(source)
             ex.check(node, self.types, expect)
@@ -236,8 +235,7 @@ class _Builder:
             return None
         cached = self._template_cache.get(text)
         if cached is not None:
-            self.stat_reads.update(tp.template_names(cached[0]))
-            return cached[0]
+            return cached[0]  # its names were recorded when it was first parsed
         scalar = m.items[key]
         try:
             template = tp.parse_template(text)
@@ -732,11 +730,11 @@ def _read(root: Path, name: str, out: _Collector, digest: "hashlib._Hash", ref: 
         value, problems = read_yaml(path, display)
     else:
         digest.update(name.encode() + b"\0" + data + b"\0")
-        try:
-            out.lines[display] = data.decode("utf-8-sig").splitlines()
-        except UnicodeDecodeError:
-            pass
-        value, problems = parse_bytes(data, display)
+        text, problems = decode(data, display)
+        value = None
+        if text is not None:
+            out.lines[display] = text.splitlines()
+            value, problems = parse_text(text, display, out.lines[display])
     for problem in problems:
         out.add(problem)
     return value

@@ -138,28 +138,46 @@ class _Reader:
         return YScalar(value, node.value, not node.style, loc)
 
     def mapping(self, node: MappingNode, depth: int) -> YMap:
-        result = YMap({}, {}, self.loc(node))
+        """Convert a mapping; plain keys and string values take an inlined fast path.
+
+        This loop runs for most nodes of a story, so it avoids a method call per plain
+        key and per string value (measured in benchmarks/bench_load.py).
+        """
+        name, seen = self.name, self.seen
+        mark = node.start_mark
+        items: dict[str, YValue] = {}
+        key_locs: dict[str, Location] = {}
+        result = YMap(items, key_locs, Location(name, mark.line + 1, mark.column + 1))
         for key_node, value_node in node.value:
-            key = self.key(key_node)
-            if key is None:
-                continue
-            key_loc = self.loc(key_node)
-            if key in result.items or key in result.extra:
-                first = result.key_locs[key]
+            if type(key_node) is ScalarNode and (key_node.style or key_node.value not in YAML11_BOOLEANS):
+                key = key_node.value
+            else:
+                key = self.key(key_node)
+                if key is None:
+                    continue
+            mark = key_node.start_mark
+            key_loc = Location(name, mark.line + 1, mark.column + 1)
+            if key in key_locs:
                 self.problem(
                     "MM104",
-                    f"duplicate key '{key}' (first written at line {first.line})",
+                    f"duplicate key '{key}' (first written at line {key_locs[key].line})",
                     key_loc,
                     "YAML keeps only the last value of a repeated key; remove or rename one",
                 )
-                self.seen.add(id(value_node))
+                seen.add(id(value_node))
+                continue
+            key_locs[key] = key_loc
+            if type(value_node) is ScalarNode and value_node.tag == _STR_TAG and id(value_node) not in seen:
+                seen.add(id(value_node))
+                mark = value_node.start_mark
+                text = value_node.value
+                items[key] = YScalar(text, text, not value_node.style, Location(name, mark.line + 1, mark.column + 1))
                 continue
             value = self.convert(value_node, depth + 1)
-            result.key_locs[key] = key_loc
             if value is None:
                 result.extra[key] = None
             else:
-                result.items[key] = value
+                items[key] = value
         return result
 
     def key(self, node: Node) -> str | None:
@@ -221,9 +239,9 @@ def nests_deeper_than(text: str, limit: int) -> bool:
     return False
 
 
-def parse_text(text: str, name: str) -> tuple[YValue | None, list[Diagnostic]]:
+def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YValue | None, list[Diagnostic]]:
     """Compose one YAML document from text and convert it to located values."""
-    lines = text.splitlines()
+    lines = text.splitlines() if lines is None else lines
     loader = SafeLoader if nests_deeper_than(text, MAX_DEPTH) else _Loader
     try:
         node = yaml.compose(text, Loader=loader)

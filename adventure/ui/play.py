@@ -282,6 +282,14 @@ class Game:
         return None
 
     def save(self, name: str | None) -> None:
+        if name and self.session.store is not None:
+            from adventure.saves.store import check_slot_name
+
+            try:  # a bad name is a typo, not a failed save: the autosave is still fine
+                check_slot_name(name)
+            except SaveError as exc:
+                self.warn(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""))
+                return
         try:
             path = self.session.save(name)
         except SaveError as exc:

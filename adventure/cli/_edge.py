@@ -10,10 +10,12 @@ from collections.abc import Callable
 from adventure.errors import MillionMilesError, StoryLoadError
 
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70  # EX_SOFTWARE from sysexits.h
 
 
 def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command handler, turning our errors, Ctrl-C and closed pipes into exits."""
+    _ensure_standard_streams()
     try:
         return handler(args)
     except StoryLoadError as exc:
@@ -34,6 +36,26 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except BrokenPipeError:
         _silence_stdout()
         return 1
+    except Exception as exc:  # the last line of defence: a bug must not print a traceback
+        if os.environ.get("MILLION_MILES_DEBUG"):
+            raise
+        _error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug in million-miles, not in your files; nothing was overwritten "
+            "(saves are written atomically). Set MILLION_MILES_DEBUG=1 to see the traceback.",
+        )
+        return EXIT_INTERNAL
+
+
+def _ensure_standard_streams() -> None:
+    """Give a closed stdin/stdout/stderr (``<&-``, ``>&-``) a harmless stand-in.
+
+    Python sets them to ``None`` when the descriptor is closed; Rich and our readers
+    expect file objects. A closed stdin then reads as end of input.
+    """
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 def _error(message: str, hint: str | None = None) -> None:

@@ -27,7 +27,7 @@ Reader = Callable[[str, Sequence[str]], str]
 COMMAND_WORDS = ("help", "status", "look", "undo", "save", "load", "quit")
 
 
-def stream_reader(stream: IO[str], out: IO[str] | None = None, *, echo: bool = True) -> Reader:
+def stream_reader(stream: IO[str] | None, out: IO[str] | None = None, *, echo: bool = True) -> Reader:
     """Read plain lines from ``stream``; write the prompt (and, when ``echo``, the line) to ``out``.
 
     Echoing makes a piped game's output read like a transcript: ``> 2`` then the scene.
@@ -37,7 +37,10 @@ def stream_reader(stream: IO[str], out: IO[str] | None = None, *, echo: bool = T
         if out is not None:
             out.write(prompt)
             out.flush()
-        line = stream.readline()
+        try:  # a closed or missing stdin (``<&-``) is the end of input, like Ctrl-D
+            line = stream.readline() if stream is not None else ""
+        except (OSError, ValueError):
+            line = ""
         if not line:
             if out is not None:
                 out.write("\n")

@@ -428,3 +428,18 @@ def test_shipped_story_explores_completely_and_cleanly(scenes_dir):
     assert seconds < 2.0
     for ending, path in r.ending_paths.items():
         assert follow(story, path).ending == ending
+
+
+def test_saturating_stats_are_clamped_without_a_warning(tmp_path, capsys):
+    """`saturates: true` declares a clamp intended; others are reported as balance warnings."""
+    from storybuilder import STORY, write_story
+
+    from adventure.cli import main
+
+    for saturates, expect_warning in ((False, True), (True, False)):
+        story = STORY.replace("label: Skill, show: true}", f"label: Skill, show: true, saturates: {str(saturates).lower()}}}")
+        root = write_story(tmp_path / str(saturates), story=story)
+        assert main(["check", "--explore", "--json", str(root)]) == 0
+        explore = json.loads(capsys.readouterr().out)["explore"]
+        assert [(c["stat"], c["bound"], c["expected"]) for c in explore["clamped_stats"]] == [("skill", "max", saturates)]
+        assert any("'skill' hits its maximum" in w for w in explore["warnings"]) is expect_warning

@@ -153,7 +153,8 @@ def explore_json(story: Story, exploration: Exploration | None, report: RandomRe
             "trap_count": x.trap_count,
             "trap_scenes": x.trap_scenes,
             "constant_stats": x.constant_stats if proven else None,
-            "clamped_stats": [{"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path)}
+            "clamped_stats": [{"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path),
+                               "expected": story.stat(c.stat).saturates}
                               for c in x.clamped_stats],
             "list_limit": LIST_LIMIT,
         })
@@ -170,7 +171,8 @@ def explore_json(story: Story, exploration: Exploration | None, report: RandomRe
         warnings += [f"choice '{c}' in scene '{s}' is never offered" for s, c in x.unreachable_choices]
         warnings += [f"choice '{c}' in scene '{s}' is offered but never enabled" for s, c in x.never_enabled_choices]
         warnings += [f"stat '{s}' never changes" for s in x.constant_stats]
-        warnings += [f"stat '{c.stat}' hits its {c.bound}imum ({c.value}) and is clamped" for c in x.clamped_stats]
+        warnings += [f"stat '{c.stat}' hits its {c.bound}imum ({c.value}) and is clamped" for c in x.clamped_stats
+                     if not story.stat(c.stat).saturates]  # `saturates: true` declares the clamp intended
     if report is not None:
         data["random"] = random_json(report, random_seconds)
         if report.stuck and report.stuck_example is not None:

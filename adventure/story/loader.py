@@ -45,7 +45,8 @@ _STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapte
                "stats": True, "endings": False, "progress": False, "subtitle": False,
                "description": False}
 _STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "max": False, "label": False,
-              "show": False, "group": False, "prefix": False, "suffix": False, "description": False}
+              "show": False, "group": False, "prefix": False, "suffix": False, "description": False,
+              "saturates": False}
 _CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
 _CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
 _SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False}
@@ -347,6 +348,7 @@ class _Builder:
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "",
             description=self.string(m, "description", what), location=loc,
+            saturates=self.boolean(m, "saturates", what),
         )
         if "compute" in m.items:
             self.pending_compute.append((stat, m.items["compute"]))

@@ -53,6 +53,7 @@ class Stat:
     prefix: str = ""
     suffix: str = ""
     description: str | None = None
+    saturates: bool = False
     formula: str | None = None
     compute: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)

@@ -234,3 +234,31 @@ def test_shipped_story_first_screens(command, tmp_path):
     player.type("1")
     player.send("q")
     assert player.finish() == 0
+
+
+def test_shipped_story_played_to_the_launch(command, shipped_story, tmp_path):
+    """The real story, start to lift-off, typed by number as a player reads the screen.
+
+    The choice numbers come from the engine's offers (what the screen lists); the test
+    checks each scene's title on screen before typing, so a drifting UI fails here.
+    """
+    from adventure import engine
+    from test_story import PATHS
+
+    state = engine.new_run(shipped_story, seed=0).state
+    player = Player(command, ["play", "--seed", "0"], tmp_path, rows=50, cols=100)
+    player.wait_prompt()
+    for step, choice in enumerate(PATHS["launch"].split(), 1):
+        title = shipped_story.scenes[state.scene].title
+        assert title in player.recent(), f"step {step}: {title!r} not on screen"
+        numbers = [o.choice.id for o in engine.offers(shipped_story, state)]
+        player.mark = len(player.raw)
+        state = engine.take(shipped_story, state, choice).state
+        if state.ending is not None:
+            player.send(str(numbers.index(choice) + 1))
+            break
+        player.type(str(numbers.index(choice) + 1))
+    player.wait_text("Lift-off!", timeout=30)
+    assert player.finish() == 0
+    text = player.text()
+    assert "A Million Miles" in text and "Saw the Earth from orbit" in text and "T-minus" in text

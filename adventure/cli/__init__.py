@@ -15,7 +15,6 @@ Typical use::
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 

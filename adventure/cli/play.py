@@ -108,12 +108,10 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None,
     return session, True, notice
 
 
-def _store(save_dir: Path | None) -> SaveStore | None:
-    """The save store, or ``None`` when this build has no saves module."""
-    try:
-        from adventure.saves.store import SaveStore, default_save_dir
-    except ImportError:  # pragma: no cover - only while the saves module is missing
-        return None
+def _store(save_dir: Path | None) -> SaveStore:
+    """The save store: ``--save-dir``, else ``$MILLION_MILES_SAVE_DIR`` or the user data folder."""
+    from adventure.saves.store import SaveStore, default_save_dir
+
     return SaveStore(save_dir if save_dir is not None else default_save_dir())
 
 

@@ -76,16 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
     animate = stdout_is_terminal() and not args.plain
     return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
-                     story=story if _has_game_screens() else None, plain=args.plain)
-
-
-def _has_game_screens() -> bool:
-    """Whether the game's renderables are available (they are built alongside this command)."""
-    try:
-        from adventure.ui import render  # noqa: F401
-    except ImportError:
-        return False
-    return True
+                     story=story, plain=args.plain)
 
 
 def load_record(run: str, save_dir: Path | None) -> RunRecord:

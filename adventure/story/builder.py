@@ -1,0 +1,471 @@
+"""Build the story model from located YAML: stats, chapters, scenes, choices, endings.
+
+Each method reads one kind of node, checks it (keys, types, ids, expressions,
+templates) and returns a model object, or ``None`` after recording why; references
+between nodes are collected here and resolved by the loader once every file is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from adventure.story import expr as ex
+from adventure.story import template as tp
+from adventure.story.fields import (
+    NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
+)
+from adventure.story.model import Chapter, Choice, Effect, Ending, Goto, Location, Scene, Stat, Target
+from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
+
+STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapters": True,
+               "stats": True, "endings": False, "progress": False, "subtitle": False,
+               "description": False}
+_STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "max": False, "label": False,
+              "show": False, "group": False, "prefix": False, "suffix": False, "description": False,
+              "saturates": False}
+_CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
+_CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
+_SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False}
+_CHOICE_KEYS = {"id": True, "label": True, "if": False, "locked": False, "hidden": False,
+                "effects": False, "remember": False, "goto": False, "ending": False}
+_TARGET_KEYS = {"if": False, "scene": False, "ending": False}
+_RANDOM_KEYS = {"weight": True, "scene": False, "ending": False}
+_ENDING_KEYS = {"id": True, "title": True, "text": True, "true_ending": False}
+_EFFECT_OPS = ("set", "add", "subtract")
+
+
+
+class StoryBuilder(FieldReader):
+    """Builds the model from located YAML values, reporting as it goes."""
+
+    def __init__(self, root: Path, out: Collector):
+        super().__init__(out)
+        self.root = root
+        self.types: dict[str, ex.StatType] = {}
+        self.slots: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+        self._expr_cache: dict[tuple[str, ex.StatType | None], tuple[ex.Node, object]] = {}
+        self._template_cache: dict[str, tuple[tp.Template, object]] = {}
+        self.targets: list[tuple[Target, Location]] = []
+        self.stat_reads: set[str] = set()
+        self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
+        self.pending_compute: list[tuple[Stat, YValue]] = []
+        self.derived: list[Stat] = []
+    # -- expressions and templates ---------------------------------------------------
+
+    def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None) -> tuple[ex.Node, object] | None:
+        key = (source, expect)
+        cached = self._expr_cache.get(key)
+        if cached is not None:
+            return cached  # its names were recorded when it was first compiled
+        try:
+            node = ex.parse(source)
+            ex.check(node, self.types, expect)
+        except ex.ExprError as err:
+            self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
+                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            return None
+        compiled = ex.compile_expr(node, self.slots)
+        self._expr_cache[key] = (node, compiled)
+        self.stat_reads.update(ex.names(node))
+        return node, compiled
+
+    def condition(self, m: YMap, key: str, what: str) -> tuple[ex.Node, object] | tuple[None, None]:
+        value = m.items.get(key)
+        if value is None:
+            return None, None
+        if isinstance(value, YScalar) and isinstance(value.value, bool):
+            value = YScalar(value.value, value.raw, value.plain, value.loc)
+            source = "true" if value.value else "false"
+        elif isinstance(value, YScalar) and isinstance(value.value, str):
+            source = value.value
+        else:
+            self.out.error("MM204", f"'{key}' of {what} must be an expression in quotes", loc_of(value, m.loc))
+            return None, None
+        result = self.expression(value, source, ex.StatType.BOOL)
+        return result if result is not None else (None, None)
+
+    def template(self, m: YMap, key: str, what: str) -> tp.Template | None:
+        text = self.string(m, key, what)
+        if text is None:
+            return None
+        cached = self._template_cache.get(text)
+        if cached is not None:
+            return cached[0]  # its names were recorded when it was first parsed
+        scalar = m.items[key]
+        try:
+            template = tp.parse_template(text)
+            tp.check_template(template, self.types)
+        except tp.TemplateError as err:
+            assert isinstance(scalar, YScalar)
+            self.out.error(err.code, f"in {key} of {what}: {err.message}",
+                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            return None
+        self._template_cache[text] = (template, None)
+        self.stat_reads.update(tp.template_names(template))
+        return template
+
+    # -- story file ------------------------------------------------------------------
+
+    def stats(self, value: YValue | None, loc: Location) -> list[Stat]:
+        m = self.mapping(value, "'stats'", loc)
+        if m is None:
+            return []
+        result: list[Stat] = []
+        for name, spec in m.items.items():
+            key_loc = m.key_locs[name]
+            if not NAME.match(name) or name in RESERVED:
+                self.out.error("MM205", f"'{name}' is not a valid stat name", key_loc,
+                               "use letters, digits and '_', starting with a letter; not a keyword")
+                continue
+            stat = self.stat(name, spec, key_loc, len(result))
+            if stat is not None:
+                result.append(stat)
+                self.types[name] = stat.type
+                self.slots[name] = stat.slot
+                self.labels[name] = stat.label
+        return self.computed_stats(result)
+
+    def computed_stats(self, stats: list[Stat]) -> list[Stat]:
+        """Compile ``compute:`` formulas once every stat is declared.
+
+        A computed stat is recomputed after every group of effects (the loader appends
+        a ``set`` to each group), so the engine and the explorer need no special case.
+        Formulas may read only ordinary stats, so the order of recomputation is free.
+        """
+        initial = [s.initial for s in stats]
+        for index, (stat, scalar) in enumerate(self.pending_compute):
+            slot = stat.slot
+            source = scalar.value if isinstance(scalar, YScalar) and isinstance(scalar.value, str) else None
+            if source is None:
+                self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)
+                continue
+            compiled = self.expression(scalar, source, stat.type)
+            if compiled is None:
+                continue
+            loops = sorted(ex.names(compiled[0]) & {s.name for s, _ in self.pending_compute})
+            if loops:
+                self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
+                               "write the formula in terms of ordinary stats")
+                continue
+            compute = compiled[1]
+            value = stat.clamp(compute(initial))  # type: ignore[operator]
+            stats[slot] = replace(stat, initial=value, formula=source, compute=compute)
+            initial[slot] = value
+        self.derived = [s for s in stats if s.computed]
+        return stats
+
+    def stat(self, name: str, value: YValue, loc: Location, slot: int) -> Stat | None:
+        what = f"stat '{name}'"
+        m = self.mapping(value, what, loc)
+        if m is None:
+            return None
+        self.keys(m, _STAT_KEYS, what)
+        type_name = self.string(m, "type", what)
+        try:
+            stat_type = ex.StatType(type_name)
+        except ValueError:
+            if type_name is not None:
+                self.out.error("MM204", f"unknown type '{type_name}' for {what}", m.items["type"].loc,
+                               suggest(type_name, ["int", "bool", "text"]) or "use int, bool or text")
+            return None
+        if "compute" in m.items:
+            if "initial" in m.items:
+                self.out.error("MM206", f"computed {what} cannot also have an initial value", m.key_locs["initial"],
+                               "remove 'initial': it follows from the formula")
+            initial: ex.Value | None = {"int": 0, "bool": False, "text": ""}[stat_type.value]
+        elif "initial" not in m.key_locs:
+            self.out.error("MM203", f"{what} is missing required key 'initial'", m.loc,
+                           "or give a 'compute' formula")
+            return None
+        else:
+            initial = self.initial(m, stat_type, what)
+        low, high = self.integer(m, "min", what), self.integer(m, "max", what)
+        if stat_type is ex.StatType.INT:
+            if low is None or high is None:
+                self.out.error("MM203", f"int {what} needs 'min' and 'max'", m.loc,
+                               "values are clamped into this range")
+                return None
+            if low > high:
+                self.out.error("MM206", f"{what} has min {low} greater than max {high}", m.loc)
+                return None
+            if isinstance(initial, int) and not low <= initial <= high and "compute" not in m.items:
+                self.out.error("MM206", f"initial value {initial} of {what} is outside {low}..{high}",
+                               m.items["initial"].loc)
+        elif "min" in m.items or "max" in m.items:
+            self.out.error("MM206", f"only int stats have a range ('{name}' is {stat_type.value})", m.loc)
+        if initial is None:
+            return None
+        stat = Stat(
+            name=name, type=stat_type, initial=initial, slot=slot,
+            label=self.string(m, "label", what) or name,
+            minimum=low, maximum=high, show=self.boolean(m, "show", what),
+            group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
+            suffix=self.string(m, "suffix", what) or "",
+            description=self.string(m, "description", what), location=loc,
+            saturates=self.boolean(m, "saturates", what),
+        )
+        if "compute" in m.items:
+            self.pending_compute.append((stat, m.items["compute"]))
+        return stat
+
+    def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
+        value = m.items.get("initial")
+        if not isinstance(value, YScalar):
+            return None
+        if value_type(value.value) is stat_type:
+            return value.value  # type: ignore[return-value]
+        if stat_type is ex.StatType.TEXT and isinstance(value.value, bool) and value.plain and value.raw in YAML11_BOOLEANS:
+            self.out.error("MM105", f"initial value of {what} is read by YAML as a boolean",
+                           value.loc, f"quote it: \"{value.raw}\"")
+            return None
+        self.out.error("MM204", f"initial value of {what} must be {article(stat_type)}, found {kind(value)}",
+                       value.loc)
+        return None
+
+    # -- chapters and scenes ----------------------------------------------------------
+
+    def chapter(self, root: YValue | None, file: str, display: str, index: int) -> tuple[Chapter | None, list[Scene], list[Ending]]:
+        loc = Location(display, 1, 1)
+        m = self.mapping(root, "a chapter file", loc)
+        if m is None:
+            return None, [], []
+        self.keys(m, _CHAPTER_FILE_KEYS, "a chapter file")
+        header = m.items.get("chapter")
+        info = self.mapping(header, "'chapter'", m.loc) if header is not None else None
+        chapter_id = title = subtitle = None
+        if info is not None:
+            self.keys(info, _CHAPTER_KEYS, "'chapter'")
+            chapter_id = self.ident(info, "id", "the chapter")
+            title = self.string(info, "title", "the chapter")
+            subtitle = self.string(info, "subtitle", "the chapter")
+        chapter_id = chapter_id or f"chapter{index + 1}"
+        scenes = [s for s in (self.scene(v, chapter_id, m.loc) for v in self.sequence(m, "scenes", "a chapter file")) if s]
+        if "scenes" in m.items and not scenes and not self.out.errors:
+            self.out.error("MM207", "a chapter needs at least one scene", m.items["scenes"].loc)
+        endings = [e for e in (self.ending(v, chapter_id, m.loc) for v in self.sequence(m, "endings", "a chapter file")) if e]
+        chapter = Chapter(id=chapter_id, title=title or chapter_id, file=file, index=index,
+                          scenes=tuple(s.id for s in scenes), subtitle=subtitle, location=loc)
+        return chapter, scenes, endings
+
+    def scene(self, value: YValue, chapter: str, loc: Location) -> Scene | None:
+        m = self.mapping(value, "a scene", loc)
+        if m is None:
+            return None
+        scene_id = self.ident(m, "id", "a scene")
+        self.declared.add(f"scene:{scene_id}")
+        what = f"scene '{scene_id}'" if scene_id else "a scene"
+        self.keys(m, _SCENE_KEYS, what)
+        title = self.string(m, "title", what)
+        text = self.template(m, "text", what)
+        on_enter = self.effects(m, "on_enter", what)
+        choices: list[Choice] = []
+        seen: dict[str, Location] = {}
+        for item in self.sequence(m, "choices", what):
+            choice = self.choice(item, what, m.loc)
+            if choice is None:
+                continue
+            if choice.id in seen:
+                self.out.error("MM208", f"duplicate choice id '{choice.id}' in {what} (first at line {seen[choice.id].line})",
+                               choice.location or m.loc, "choice ids must be unique within a scene")
+                continue
+            seen[choice.id] = choice.location or m.loc
+            choices.append(choice)
+        if "choices" in m.items and not choices and isinstance(m.items["choices"], YSeq) and not m.items["choices"].items:
+            self.out.error("MM209", f"{what} has no choices", m.items["choices"].loc,
+                           "every scene needs a way out: add a choice that leads to a scene or an ending")
+        if scene_id is None or title is None or text is None:
+            return None
+        return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
+                     on_enter=tuple(on_enter), location=m.loc)
+
+    def choice(self, value: YValue, scene: str, loc: Location) -> Choice | None:
+        m = self.mapping(value, f"a choice in {scene}", loc)
+        if m is None:
+            return None
+        choice_id = self.ident(m, "id", f"a choice in {scene}")
+        what = f"choice '{choice_id}' in {scene}"
+        self.keys(m, _CHOICE_KEYS, what)
+        label = self.template(m, "label", what)
+        condition, test = self.condition(m, "if", what)
+        hidden = self.boolean(m, "hidden", what)
+        if hidden and "if" not in m.items:
+            self.out.warn("MM260", f"{what} is hidden but has no condition, so it is never hidden", m.key_locs["hidden"])
+        effects = self.effects(m, "effects", what)
+        goto = self.goto(m, what)
+        if choice_id is None or label is None or goto is None:
+            return None
+        return Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
+                      locked=self.string(m, "locked", what), hidden=hidden, effects=tuple(effects),
+                      remember=self.string(m, "remember", what), location=m.loc)
+
+    def goto(self, m: YMap, what: str) -> Goto | None:
+        if "goto" in m.items and "ending" in m.items:
+            self.out.error("MM211", f"{what} has both 'goto' and 'ending'", m.key_locs["ending"],
+                           "a choice leads to one place: keep one of them")
+            return None
+        if "ending" in m.items:
+            ending = self.ident(m, "ending", what)
+            return Goto("direct", (self.target(ending=ending, loc=m.items["ending"].loc),)) if ending else None
+        value = m.items.get("goto")
+        if value is None:
+            if "goto" not in m.key_locs:
+                self.out.error("MM203", f"{what} needs 'goto' (a scene) or 'ending'", m.loc)
+            return None
+        if isinstance(value, YScalar):
+            scene = self.ident(m, "goto", what)
+            return Goto("direct", (self.target(scene=scene, loc=value.loc),)) if scene else None
+        if isinstance(value, YSeq):
+            return self.first_of(value, what)
+        assert isinstance(value, YMap)
+        if "random" in value.items or "random" in value.key_locs:
+            self.keys(value, {"random": True}, f"'goto' of {what}")
+            return self.random(value, what)
+        self.keys(value, {"scene": False, "ending": False}, f"'goto' of {what}")
+        target = self.target_entry(value, what, conditional=False)
+        return Goto("direct", (target,)) if target else None
+
+    def first_of(self, seq: YSeq, what: str) -> Goto | None:
+        targets: list[Target] = []
+        for index, item in enumerate(seq.items):
+            m = self.mapping(item, f"a target of {what}", seq.loc)
+            if m is None:
+                continue
+            self.keys(m, _TARGET_KEYS, f"a target of {what}")
+            last = index == len(seq.items) - 1
+            if last and "if" in m.items:
+                self.out.error("MM210", f"the last target of {what} has a condition", m.key_locs["if"],
+                               "end the list with an entry without 'if', so some target always applies")
+            elif not last and "if" not in m.key_locs:
+                self.out.warn("MM261", f"a target of {what} has no 'if', so the targets after it are never used",
+                              m.loc)
+            target = self.target_entry(m, what, conditional=True)
+            if target:
+                targets.append(target)
+        if not seq.items:
+            self.out.error("MM210", f"'goto' of {what} is an empty list", seq.loc)
+        return Goto("first", tuple(targets)) if targets and len(targets) == len(seq.items) else None
+
+    def random(self, m: YMap, what: str) -> Goto | None:
+        value = m.items.get("random")
+        if not isinstance(value, YSeq) or not value.items:
+            self.out.error("MM210", f"'random' of {what} must be a non-empty list", m.loc)
+            return None
+        targets: list[Target] = []
+        for item in value.items:
+            entry = self.mapping(item, f"a random target of {what}", value.loc)
+            if entry is None:
+                continue
+            self.keys(entry, _RANDOM_KEYS, f"a random target of {what}")
+            weight = self.integer(entry, "weight", f"a random target of {what}")
+            if weight is not None and weight < 1:
+                self.out.error("MM210", f"weight must be at least 1, found {weight}", entry.items["weight"].loc)
+                weight = None
+            target = self.target_entry(entry, what, conditional=False, weight=weight or 1)
+            if target and weight:
+                targets.append(target)
+        return Goto("random", tuple(targets)) if len(targets) == len(value.items) else None
+
+    def target_entry(self, m: YMap, what: str, conditional: bool, weight: int = 1) -> Target | None:
+        has_scene, has_ending = "scene" in m.items, "ending" in m.items
+        if has_scene == has_ending:
+            self.out.error("MM211", f"a target of {what} needs exactly one of 'scene' or 'ending'", m.loc)
+            return None
+        condition, test = self.condition(m, "if", what) if conditional else (None, None)
+        if conditional and "if" in m.items and condition is None:
+            return None
+        key = "scene" if has_scene else "ending"
+        name = self.ident(m, key, what)
+        if name is None:
+            return None
+        return self.target(loc=m.items[key].loc, condition=condition, test=test, weight=weight,
+                           **{key: name})
+
+    def target(self, loc: Location, scene: str | None = None, ending: str | None = None, **extra: object) -> Target:
+        target = Target(scene=scene, ending=ending, location=loc, **extra)  # type: ignore[arg-type]
+        self.targets.append((target, loc))
+        return target
+
+    def effects(self, m: YMap, key: str, what: str) -> list[Effect]:
+        result: list[Effect] = []
+        for item in self.sequence(m, key, what):
+            entry = self.mapping(item, f"an effect of {what}", m.loc)
+            if entry is None:
+                continue
+            if len(entry.key_locs) != 1 or next(iter(entry.key_locs)) not in _EFFECT_OPS:
+                bad = next((k for k in entry.key_locs if k not in _EFFECT_OPS), None)
+                hint = (suggest(bad, _EFFECT_OPS) if bad else None) or "write one of set, add, subtract per list item"
+                self.out.error("MM212", f"an effect of {what} must be exactly one of set, add, subtract", entry.loc, hint)
+                continue
+            op = next(iter(entry.key_locs))
+            changes = self.mapping(entry.items.get(op), f"'{op}' in {what}", entry.loc)
+            if changes is None:
+                continue
+            for stat, value in changes.items.items():
+                effect = self.effect(op, stat, value, changes.key_locs[stat], what)
+                if effect:
+                    result.append(effect)
+        if result:  # keep computed stats in step with what these effects changed
+            result.extend(Effect("set", d.name, d.slot, d.formula or "", d.compute) for d in self.derived)  # type: ignore[arg-type]
+        return result
+
+    def effect(self, op: str, stat: str, value: YValue, loc: Location, what: str) -> Effect | None:
+        stat_type = self.types.get(stat)
+        if stat_type is None:
+            self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
+                           suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
+            return None
+        if any(d.name == stat for d in self.derived):
+            self.out.error("MM206", f"stat '{stat}' is computed and cannot be changed by an effect", loc,
+                           "change the stats its formula reads instead")
+            return None
+        if op != "set" and stat_type is not ex.StatType.INT:
+            self.out.error("MM302", f"cannot {op} to {stat_type.value} stat '{stat}'", loc, "use 'set'")
+            return None
+        if not isinstance(value, YScalar):
+            self.out.error("MM204", f"value for '{stat}' in {what} must be a single value", loc_of(value, loc))
+            return None
+        compute = self.effect_value(stat, stat_type, value, what)
+        if compute is None:
+            return None
+        return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, compute=compute, location=loc)  # type: ignore[arg-type]
+
+    def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Callable | None:
+        literal = value.value
+        if stat_type is ex.StatType.TEXT:
+            if isinstance(literal, str):
+                return _constant(literal)
+            if isinstance(literal, bool) and value.plain and value.raw in YAML11_BOOLEANS:
+                self.out.error("MM105", f"value for '{stat}' is read by YAML as a boolean", value.loc,
+                               f"quote it: \"{value.raw}\"")
+                return None
+        elif value_type(literal) is stat_type:
+            return _constant(literal)
+        elif isinstance(literal, str):
+            result = self.expression(value, literal, stat_type)
+            return result[1] if result else None  # type: ignore[return-value]
+        self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
+                       f"found {kind(value)}", value.loc)
+        return None
+
+    def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
+        m = self.mapping(value, "an ending", loc)
+        if m is None:
+            return None
+        ending_id = self.ident(m, "id", "an ending")
+        self.declared.add(f"ending:{ending_id}")
+        what = f"ending '{ending_id}'" if ending_id else "an ending"
+        self.keys(m, _ENDING_KEYS, what)
+        title = self.string(m, "title", what)
+        text = self.template(m, "text", what)
+        if ending_id is None or title is None or text is None:
+            return None
+        return Ending(id=ending_id, title=title, text=text, true_ending=self.boolean(m, "true_ending", what),
+                      chapter=chapter, location=m.loc)
+
+
+
+def _constant(value: object) -> Callable:
+    return lambda values, _v=value: _v

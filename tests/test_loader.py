@@ -20,6 +20,7 @@ def errors_of(tmp_path, story=STORY, chapter=CHAPTER, **files):
 def only(errors, code):
     found = [e for e in errors if e.code == code]
     assert found, f"no {code} in {[str(e) for e in errors]}"
+    assert all(e.hint for e in errors), "every error carries a hint"
     return found[0]
 
 

@@ -113,3 +113,16 @@ def test_random_players_finish_and_rarely_fly(shipped_story, capsys):
     with capsys.disabled():
         print("\nrandom-player endings over 400 runs:", dict(endings.most_common()))
     assert endings["launch"] <= 400 * 0.02
+
+
+def test_every_scene_on_the_known_paths_fits_a_screen(shipped_story):
+    """The brief: each scene a screenful at most (about 180 words at 80 columns)."""
+    longest = 0
+    for path in PATHS.values():
+        state = engine.new_run(shipped_story, seed=0).state
+        for choice in path.split():
+            words = len(engine.scene_text(shipped_story, state).split())
+            assert words <= 180, f"scene {state.scene!r} has {words} words"
+            longest = max(longest, words)
+            state = engine.take(shipped_story, state, choice).state
+    assert longest > 60  # the check really read scene text

@@ -39,6 +39,7 @@ def test_case_loads_or_fails_cleanly(case: str, tmp_path: Path, template_dir: Pa
         for error in report.errors:
             assert error.code.startswith("MM") and error.message
             assert error.file, "every error names its file"
+            assert error.hint, f"every error has a hint: {error}"
     if (CORPUS / case / "error").exists():
         # Invalid YAML never becomes a story. (PyYAML accepts a few of these cases; the
         # schema then rejects them, still with a located error in the chapter file.)

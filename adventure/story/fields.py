@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from collections.abc import Iterable
 
 from adventure.errors import Diagnostic
@@ -30,6 +31,41 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end"})
 
 
+DEFAULT_HINTS = {
+    "MM101": "fix the YAML syntax at this position; docs/authoring.md shows each construct",
+    "MM102": "save the file as UTF-8 in your editor",
+    "MM103": "check the file name and that the file holds the YAML described in docs/authoring.md",
+    "MM104": "YAML keeps only the last value of a repeated key; remove or rename one",
+    "MM105": "quote the value if you meant the text",
+    "MM106": "write the value out again instead of using an alias",
+    "MM107": "remove the tag: story files use plain strings, numbers, booleans, lists and mappings",
+    "MM108": "split the chapter into several files",
+    "MM109": "use a plain name as the key",
+    "MM201": "check the indentation: this should be `key: value` pairs",
+    "MM202": "remove the key or fix its spelling; docs/authoring.md lists every key",
+    "MM203": "add the missing key; docs/authoring.md lists what each part needs",
+    "MM204": "docs/authoring.md gives the type of every key",
+    "MM205": "use letters, digits, '_' and '-', starting with a letter",
+    "MM206": "make the range, initial value and formula agree",
+    "MM207": "add a scene, or remove the chapter from story.yaml",
+    "MM208": "ids must be unique: rename one of them",
+    "MM209": "add a choice that leads to a scene or an ending",
+    "MM210": "end the list with an entry without 'if', and give random entries a weight of 1 or more",
+    "MM211": "give exactly one of 'scene' or 'ending' (or 'goto' or 'ending' on a choice)",
+    "MM212": "write one of set, add, subtract per list item",
+    "MM213": "set 'format: 1'",
+    "MM214": "keep chapter files inside the story folder",
+    "MM301": "see the expression syntax in docs/authoring.md",
+    "MM302": "compare values of the same type; conditions must be true or false",
+    "MM303": "declare the stat under 'stats' in story.yaml, or fix the spelling",
+    "MM310": "close every {if} with {end}; write {{ and }} for literal braces",
+    "MM401": "declare the stat under 'stats' in story.yaml, or fix the spelling",
+    "MM402": "declare the scene in a chapter file, or fix the spelling",
+    "MM403": "declare the ending, or fix the spelling",
+}
+"""A hint for every code, used when the place that found the problem has no better one."""
+
+
 class Collector:
     """Holds diagnostics and source lines for the file being read."""
 
@@ -40,6 +76,8 @@ class Collector:
         self.per_file: dict[str, int] = {}
 
     def add(self, diag: Diagnostic) -> None:
+        if diag.hint is None and diag.code in DEFAULT_HINTS:
+            diag = replace(diag, hint=DEFAULT_HINTS[diag.code])
         if diag.severity == "warning":
             self.warnings.append(diag)
             return

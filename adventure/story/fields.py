@@ -114,12 +114,20 @@ class FieldReader:
         return None
 
     def keys(self, m: YMap, allowed: dict[str, bool], what: str) -> None:
+        """Report unknown keys (with the closest known one) and missing required keys.
+
+        A misspelt required key is reported once, as the misspelling: "unknown key
+        'lable' (did you mean 'label'?)" says all there is to say.
+        """
+        misspelt: set[str] = set()
         for key, loc in m.key_locs.items():
             if key not in allowed:
-                hint = suggest(key, allowed) or "allowed keys: " + ", ".join(allowed)
+                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+                misspelt.update(close)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
                 self.out.error("MM202", f"unknown key '{key}' in {what}", loc, hint)
         for key, required in allowed.items():
-            if required and key not in m.key_locs:
+            if required and key not in m.key_locs and key not in misspelt:
                 self.out.error("MM203", f"{what} is missing required key '{key}'", m.loc)
 
     def string(self, m: YMap, key: str, what: str) -> str | None:

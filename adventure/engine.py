@@ -297,8 +297,8 @@ def remembered(story: Story, state: RunState) -> list[str]:
 
 def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str:
     """Why a choice is locked: the author's words, or the unmet parts of its condition."""
-    if choice.locked:
-        return choice.locked
+    if choice.locked is not None:
+        return _flatten(render(choice.locked, env))
     if choice.condition is None:
         return "not available"
     parts = ex.unmet(choice.condition, env, story.labels)

@@ -202,3 +202,14 @@ def test_random_walks_stay_valid(mini_story, seed, picks):
             assert stat.clamp(value) == value
     assert RunState.from_dict(mini_story, state.to_dict(mini_story)) == state
     assert engine.replay(mini_story, seed, state.log).state == state
+
+
+def test_locked_reason_is_a_template(tmp_path):
+    from adventure.story.loader import load_story
+    from storybuilder import CHAPTER, write_story
+
+    chapter = CHAPTER.replace('if: "skill >= 2"', 'if: "skill >= 2"\n        locked: "Skill {skill} of 2{if brave}, brave as you are{end}."')
+    story = load_story(write_story(tmp_path, chapter=chapter))
+    state = engine.new_run(story, 1).state
+    finish = [o for o in engine.offers(story, state) if o.choice.id == "finish"][0]
+    assert finish.reason == "Skill 0 of 2."

@@ -298,7 +298,7 @@ class StoryBuilder(FieldReader):
         if choice_id is None or label is None or goto is None:
             return None
         return Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
-                      locked=self.string(m, "locked", what), hidden=hidden, effects=tuple(effects),
+                      locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
                       remember=self.string(m, "remember", what), location=m.loc)
 
     def goto(self, m: YMap, what: str) -> Goto | None:

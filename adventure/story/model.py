@@ -133,7 +133,7 @@ class Choice:
     goto: Goto
     condition: Node | None = None
     test: Compiled | None = field(default=None, compare=False, repr=False)
-    locked: str | None = None
+    locked: Template | None = None
     hidden: bool = False
     effects: tuple[Effect, ...] = ()
     remember: str | None = None

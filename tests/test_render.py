@@ -336,6 +336,7 @@ def test_countdown_frames():
     assert "T-minus 10" in rendered(render.countdown_frame(10), 40)
     assert "Lift-off!" in rendered(render.countdown_frame(None), 40)
     assert rendered(render.countdown_static()) == "10 9 8 7 6 5 4 3 2 1 ... Lift-off!\n"
+    assert rendered(render.countdown_static(3)) == "3 2 1 ... Lift-off!\n"
 
 
 def test_status_groups_order(mini_story):

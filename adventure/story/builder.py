@@ -27,7 +27,8 @@ _STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "m
               "saturates": False}
 _CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
 _CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
-_SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False}
+_SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False, "countdown": False}
+MAX_COUNTDOWN = 60
 _CHOICE_KEYS = {"id": True, "label": True, "if": False, "locked": False, "hidden": False,
                 "effects": False, "remember": False, "goto": False, "ending": False}
 _TARGET_KEYS = {"if": False, "scene": False, "ending": False}
@@ -279,7 +280,16 @@ class StoryBuilder(FieldReader):
         if scene_id is None or title is None or text is None:
             return None
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
-                     on_enter=tuple(on_enter), location=m.loc)
+                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc)
+
+    def countdown(self, m: YMap, what: str) -> int | None:
+        """A launch countdown the front end plays as the scene is entered (1 to 60)."""
+        seconds = self.integer(m, "countdown", what)
+        if seconds is not None and not 1 <= seconds <= MAX_COUNTDOWN:
+            self.out.error("MM206", f"countdown of {what} must be 1 to {MAX_COUNTDOWN}, found {seconds}",
+                           m.items["countdown"].loc, "count down from 10, as NASA does")
+            return None
+        return seconds
 
     def choice(self, value: YValue, scene: str, loc: Location) -> Choice | None:
         m = self.mapping(value, f"a choice in {scene}", loc)

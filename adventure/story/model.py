@@ -150,6 +150,7 @@ class Scene:
     chapter: str
     choices: tuple[Choice, ...]
     on_enter: tuple[Effect, ...] = ()
+    countdown: int | None = None
     location: Location | None = field(default=None, compare=False)
 
     def choice(self, choice_id: str) -> Choice | None:

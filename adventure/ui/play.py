@@ -22,7 +22,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from adventure import engine
-from adventure.engine import EndingReached, Event, Offer, SceneEntered
+from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
 from adventure.session import Session
 from adventure.ui import render
@@ -72,7 +72,7 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     """What a line of input asks for, given the choices on screen (``None`` for a blank line).
 
     Commands are whole words; a number picks by position; anything else must match
-    exactly one label as a case-insensitive substring.
+    exactly one label as a case-insensitive substring, or else be a choice's id.
     """
     text = " ".join(line.split())
     if not text:
@@ -89,6 +89,12 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     if lowered in {"save", "load"}:
         return Command(lowered, argument)
     count = len(offers)
+    if text.startswith("#") and len(text) > 1:  # "#id": by stable id, unambiguous for scripts
+        by_id = [(i, o) for i, o in enumerate(offers, 1) if o.choice.id == text[1:]]
+        if by_id:
+            return _pick(by_id[0][1], by_id[0][0])
+        ids = ", ".join("#" + o.choice.id for o in offers)
+        return Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
     if text.isdigit():
         number = int(text)
         if not 1 <= number <= count:
@@ -106,6 +112,9 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     if found:
         listed = "; ".join(f"{i}. {o.label}" for i, o in found)
         return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
+    by_id = [(i, o) for i, o in enumerate(offers, 1) if o.choice.id == text]
+    if by_id:  # stable choice ids make scripts immune to reordered or reworded choices
+        return _pick(by_id[0][1], by_id[0][0])
     return Hint(f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
 
 
@@ -237,6 +246,9 @@ class Game:
         for event in events:
             if isinstance(event, SceneEntered) and event.new_chapter:
                 self.show(render.chapter_card(story, event.chapter, plain=plain))
+        entered = [e for e in events if isinstance(e, SceneEntered)]
+        if entered and story.scenes[entered[-1].scene].countdown:
+            self.countdown(story.scenes[entered[-1].scene].countdown or 10)
         self.show(render.scene_panel(story, state, plain=plain))
         self.show_choices()
 
@@ -339,22 +351,24 @@ class Game:
             self.show(line)
         state = self.session.state
         self.show(render.ending_screen(self.story, state, plain=self.plain))
-        if any(isinstance(e, EndingReached) and e.true_ending for e in events):
-            self.countdown()
         if self.session.store is not None and not self.save_failed:
             self.say(f"This run is saved as '{self.session.slot}'. Play again with: million-miles play")
         return 0
 
-    def countdown(self) -> None:
-        """10 to 1 and lift-off: animated in a terminal, one static line otherwise."""
+    def countdown(self, start: int) -> None:
+        """``start`` to 1 and lift-off (a scene's ``countdown``): animated in a terminal, one line otherwise.
+
+        Rich's Live display runs only here, never while the prompt is reading.
+        """
         if not self.animate:
-            self.show(render.countdown_static())
+            self.show(render.countdown_static(start))
             return
         from rich.live import Live
 
-        with Live(render.countdown_frame(render.COUNTDOWN[0]), console=self.console, auto_refresh=False,
+        numbers = render.countdown_numbers(start)
+        with Live(render.countdown_frame(numbers[0]), console=self.console, auto_refresh=False,
                   transient=False) as live:
-            for number in render.COUNTDOWN:
+            for number in numbers:
                 live.update(render.countdown_frame(number), refresh=True)
                 self.sleep(COUNTDOWN_DELAY)
             live.update(render.countdown_frame(None), refresh=True)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("NUMBER or words", "take a choice: its number, or part of its label"),
+    ("#ID", "take a choice by its stable id (for scripts: '#study')"),
     ("status", "show or hide the status panel"),
     ("look", "show the scene and its choices again"),
     ("undo", "take back the last choice"),
@@ -342,8 +343,12 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
 # -- lift-off -------------------------------------------------------------------------------------
 
 
-COUNTDOWN = tuple(range(10, 0, -1))
 LIFT_OFF = "Lift-off!"
+
+
+def countdown_numbers(start: int) -> tuple[int, ...]:
+    """``start`` down to 1."""
+    return tuple(range(start, 0, -1))
 
 
 def countdown_frame(number: int | None) -> RenderableType:
@@ -352,9 +357,9 @@ def countdown_frame(number: int | None) -> RenderableType:
     return Constrain(Panel(text, box=box.HEAVY, border_style="red" if number else "yellow", padding=(1, 2)), 40)
 
 
-def countdown_static() -> Text:
+def countdown_static(start: int = 10) -> Text:
     """The whole countdown on one line, for plain mode and non-terminals."""
-    return Text(" ".join(str(n) for n in COUNTDOWN) + " ... " + LIFT_OFF, style="bold")
+    return Text(" ".join(str(n) for n in countdown_numbers(start)) + " ... " + LIFT_OFF, style="bold")
 
 
 # -- help and messages --------------------------------------------------------------------------

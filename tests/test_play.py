@@ -55,6 +55,7 @@ def test_interpret_numbers_labels_and_commands(gate_offers):
     assert interpret("save my-run", gate_offers) == Command("save", "my-run")
     assert interpret("load", gate_offers) == Command("load", None)
     assert interpret("Status", gate_offers) == Command("status")
+    assert interpret("status OFF", gate_offers) == Command("status", "off")
 
 
 def test_interpret_choice_ids_when_no_label_matches(gate_offers):
@@ -157,11 +158,13 @@ def test_ctrl_c_then_input_resets_then_eof_leaves(mini_story, tmp_path):
 
 
 def test_status_toggle_help_and_look(mini_story):
-    g, c = game(mini_story, ["status", "status", "help", "look"], width=80)
+    g, c = game(mini_story, ["status off", "status", "help", "look"], width=80)
     assert g.show_status  # on by default from 80 columns
     g.run()
     text = output(c)
-    assert "Status panel hidden" in text
+    assert "Status hidden; 'status' shows it once" in text
+    assert not g.show_status
+    assert text.count("╭─ Status") == 2  # the first screen, then 'status' (not after 'look')
     assert "Commands" in text and "take back the last choice" in text
     assert text.count("╭─ The Gate") == 2  # first screen and look
     narrow, _ = game(mini_story, [], width=40)
@@ -343,3 +346,21 @@ def test_a_bad_slot_name_is_not_reported_as_a_failed_autosave(tmp_path):
     assert "invalid slot name '../evil'" in result.stdout
     assert "autosave failed" not in result.stdout
     assert not (tmp_path.parent / "evil.yaml").exists()
+
+
+def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shipped_story):
+    """At 80x24 the real story's full status panel would push the scene off screen."""
+    import io
+
+    from rich.console import Console
+
+    def first_screen(width, height):
+        c = Console(file=io.StringIO(), width=width, height=height, force_terminal=True, color_system=None)
+        session = Session.new(shipped_story, 1)
+        Game(session, c, lines_reader([]), show_status=True).run()
+        return c.file.getvalue()
+
+    small = first_screen(80, 24)
+    assert "╭─ Status" not in small and "Year 1972 · Age 10" in small and "('status' for all)" in small
+    tall = first_screen(120, 60)
+    assert "╭─ Status" in tall and "('status' for all)" not in tall

@@ -143,22 +143,17 @@ Choices:
 4. Go home
 """,
     ("status", 40): """\
-╭─ Status ────────╮
-│ Letters 0 ░░░   │
-│ Skills          │
-│ Apples  1 █░░░░ │
-│ Family          │
-│ Trust   2 ██░   │
-╰─────────────────╯
+╭─ Status ───────────────────────╮
+│ Letters 0 ░░░     Family       │
+│ Skills            Trust  2 ██░ │
+│ Apples  1 █░░░░                │
+╰────────────────────────────────╯
 """,
     ("status", 80): """\
-╭─ Status ────────╮
-│ Letters 0 ░░░   │
-│ Skills          │
-│ Apples  1 █░░░░ │
-│ Family          │
-│ Trust   2 ██░   │
-╰─────────────────╯
+╭─ Status ──────────────────────────────────────╮
+│ Letters 0 ░░░   Skills           Family       │
+│                 Apples 1 █░░░░   Trust  2 ██░ │
+╰───────────────────────────────────────────────╯
 """,
     ("status", 120): """\
 ╭─ Status ──────────────────────────────────────╮
@@ -356,3 +351,9 @@ def test_plain_console_is_not_a_terminal():
     console = make_console(plain=True, file=io.StringIO())
     assert console.color_system is None and not console.is_terminal
     assert isinstance(render.hint("x", plain=True), Text)
+
+
+def test_status_line_keeps_to_one_line(mini_story, states):
+    assert rendered(render.status_line(mini_story, states["gate"]), 80) == "Letters 0  ('status' for all)\n"
+    for width in (20, 40, 60):
+        assert len(rendered(render.status_line(mini_story, states["gate"]), width).splitlines()) == 1

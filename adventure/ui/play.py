@@ -84,8 +84,10 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
         return Command("quit")
     if lowered in HELP_WORDS and not argument:
         return Command("help")
-    if lowered in {"status", "look", "undo"} and not argument:
+    if lowered in {"look", "undo"} and not argument:
         return Command(lowered)
+    if lowered == "status" and (argument or "").lower() in {"", "on", "off"}:
+        return Command("status", argument.lower() if argument else None)
     if lowered in {"save", "load"}:
         return Command(lowered, argument)
     count = len(offers)
@@ -254,10 +256,25 @@ class Game:
 
     def show_choices(self) -> None:
         plain, story, state = self.plain, self.story, self.session.state
+        progress = render.progress_line(story, state, plain=plain)
+        choices = render.choice_list(engine.offers(story, state), plain=plain)
         if self.show_status:
-            self.show(render.status_panel(story, state, plain=plain))
-        self.show(render.progress_line(story, state, plain=plain))
-        self.show(render.choice_list(engine.offers(story, state), plain=plain))
+            panel = render.status_panel(story, state, plain=plain)
+            scene = render.scene_panel(story, state, plain=plain)
+            if plain or self.fits(scene, panel, progress, choices):
+                self.show(panel)
+            else:  # the scene must stay on screen: one line of status instead of the panel
+                self.show(render.status_line(story, state))
+        self.show(progress)
+        self.show(choices)
+
+    def fits(self, *renderables: RenderableType) -> bool:
+        """Whether these fit on one screen with the prompt (always true off a terminal)."""
+        console = self.console
+        if not console.is_terminal:
+            return True
+        lines = sum(len(console.render_lines(r, console.options, pad=False)) for r in renderables)
+        return lines + 2 <= console.height
 
     def command(self, action: Command) -> int | None:
         """Run a command; returns an exit code when the game should end."""
@@ -265,11 +282,12 @@ class Game:
         if name == "help":
             self.show(render.help_screen(plain=self.plain))
         elif name == "status":
-            self.show_status = not self.show_status
-            if self.show_status:
+            if argument is None:  # the whole panel now, whatever fits the screen
                 self.show(render.status_panel(self.story, self.session.state, plain=self.plain))
             else:
-                self.say("Status panel hidden; type 'status' to show it again.")
+                self.show_status = argument == "on"
+                self.say("Status shown after every choice." if self.show_status
+                         else "Status hidden; 'status' shows it once, 'status on' after every choice.")
         elif name == "look":
             self.present((), changes=False)
         elif name == "undo":

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("NUMBER or words", "take a choice: its number, or part of its label"),
     ("#ID", "take a choice by its stable id (for scripts: '#study')"),
-    ("status", "show or hide the status panel"),
+    ("status", "the whole status panel; 'status off' / 'status on' hide or show it after each choice"),
     ("look", "show the scene and its choices again"),
     ("undo", "take back the last choice"),
     ("save [NAME]", "save the run (to its slot, or to a new slot NAME)"),
@@ -244,6 +244,29 @@ class StatusPanel:
                 table.add_row(*cells)
         return table
 
+    def _columns(self, console: Console, options: ConsoleOptions,
+                 groups: list[tuple[str | None, list[Stat]]], meters: bool) -> RenderableType:
+        """Groups in as many side-by-side columns as the width allows (fewer lines on screen).
+
+        Tries every split of the groups, in order, into 1..n columns, and keeps the
+        shortest layout whose measured width fits inside the panel.
+        """
+        room = options.max_width - 4  # panel borders and padding
+        best: tuple[int, RenderableType] | None = None
+        for split in _splits(len(groups)):
+            columns = [self._table(groups[a:b], meters) for a, b in split]
+            widths = [console.measure(c, options=options).maximum for c in columns]
+            if sum(widths) + 3 * (len(columns) - 1) > room:
+                continue
+            height = max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
+            if best is None or height < best[0]:
+                grid = Table.grid(padding=(0, 3))
+                for _ in columns:
+                    grid.add_column(vertical="top")
+                grid.add_row(*columns)
+                best = (height, grid)
+        return best[1] if best is not None else self._table(groups, meters)
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         groups = shown_groups(self.story)
         if self.plain:
@@ -254,15 +277,46 @@ class StatusPanel:
             return
         width = options.max_width
         meters = width >= 36
-        if width >= WIDE and len(groups) > 1:
-            body: RenderableType = Table.grid(padding=(0, 3))
-            for _ in groups:
-                body.add_column(vertical="top")
-            body.add_row(*(self._table([group], meters) for group in groups))
-        else:
-            body = self._table(groups, meters)
+        body = self._columns(console, options, groups, meters)
         yield Panel(body, title=Text("Status", style="bold"), title_align="left", box=box.ROUNDED,
                     padding=(0, 1), border_style="magenta", expand=False)
+
+
+def _splits(n: int) -> list[list[tuple[int, int]]]:
+    """Every way to cut ``range(n)`` into contiguous runs: [(start, end), ...] per layout."""
+    layouts = []
+    for mask in range(1 << max(0, n - 1)):
+        cuts = [0] + [i + 1 for i in range(n - 1) if mask >> i & 1] + [n]
+        layouts.append(list(zip(cuts, cuts[1:])))
+    return layouts
+
+
+class StatusLine:
+    """The ungrouped shown stats on one line, as many as fit, for a screen too short for the panel."""
+
+    HINT = "  ('status' for all)"
+
+    def __init__(self, story: Story, values: Sequence[object]):
+        groups = shown_groups(story)
+        stats = groups[0][1] if groups else []
+        self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]  # type: ignore[arg-type]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = options.max_width - len(self.HINT)
+        shown: list[str] = []
+        for part in self.parts:
+            if len(" · ".join([*shown, part])) > room:
+                break
+            shown.append(part)
+        text = Text(" · ".join(shown) or "Status", style="dim")
+        text.append(self.HINT, style="dim italic")
+        text.truncate(options.max_width)
+        yield text
+
+
+def status_line(story: Story, state: RunState) -> StatusLine:
+    """One line of status for a short screen (see :class:`StatusLine`)."""
+    return StatusLine(story, state.values)
 
 
 def status_panel(story: Story, state: RunState, *, plain: bool = False) -> StatusPanel:

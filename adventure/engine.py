@@ -74,7 +74,7 @@ class RunState:
             stats = data["stats"]
             seed, rng_state, turn = data["seed"], data["rng"], data.get("turn", 0)
             ending = data.get("ending")
-            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[union-attr]
+            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
         if not isinstance(scene, str) or scene not in story.scenes:
@@ -375,4 +375,4 @@ def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]
         if stat.clamp(raw) != raw:  # type: ignore[arg-type]
             raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
         values.append(raw)
-    return tuple(values)  # type: ignore[return-value]
+    return tuple(values)

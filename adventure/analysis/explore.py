@@ -182,7 +182,7 @@ class Stepper:
 
 def _apply(effects: tuple[_CEffect, ...], values: list) -> list[tuple[int, str, int]] | None:
     """Apply compiled effects like :func:`engine.apply_effects`; report clamps (slot, bound, raw)."""
-    clamps = None
+    clamps: list[tuple[int, str, int]] | None = None
     for op, slot, compute, lo, hi in effects:
         amount = compute(values)
         if op == _SET:

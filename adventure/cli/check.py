@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         print_report(console, folder, report)
     explore_data, explore_exit = None, 0
-    if report.ok and (args.explore or args.random):
+    if report.story is not None and report.ok and (args.explore or args.random):
         from adventure.analysis.command import explore_for_check
 
         explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)

@@ -77,8 +77,9 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         ending = slot.ending or ""
         if own and story is not None:
             chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-            if slot.ending in story.endings:
-                ending = ("★ " if story.endings[slot.ending].true_ending else "") + story.endings[slot.ending].title
+            reached = story.endings.get(slot.ending or "")
+            if reached is not None:
+                ending = ("★ " if reached.true_ending else "") + reached.title
         table.add_row(Text(slot.name), Text(chapter), Text("" if slot.year is None else str(slot.year)),
                       Text(ending, style="yellow"), str(slot.steps), played)
     console.print(table)

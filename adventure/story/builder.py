@@ -16,7 +16,7 @@ from adventure.story import template as tp
 from adventure.story.fields import (
     NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
-from adventure.story.model import Chapter, Choice, Effect, Ending, Goto, Location, Scene, Stat, Target
+from adventure.story.model import Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Scene, Stat, Target
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
 STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapters": True,
@@ -29,6 +29,8 @@ _CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
 _CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
 _SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False, "countdown": False}
 MAX_COUNTDOWN = 60
+_ZERO: dict[ex.StatType, ex.Value] = {ex.StatType.INT: 0, ex.StatType.BOOL: False, ex.StatType.TEXT: ""}
+"""A computed stat's placeholder before its formula is evaluated."""
 _CHOICE_KEYS = {"id": True, "label": True, "if": False, "locked": False, "hidden": False,
                 "effects": False, "remember": False, "goto": False, "ending": False}
 _TARGET_KEYS = {"if": False, "scene": False, "ending": False}
@@ -47,7 +49,7 @@ class StoryBuilder(FieldReader):
         self.types: dict[str, ex.StatType] = {}
         self.slots: dict[str, int] = {}
         self.labels: dict[str, str] = {}
-        self._expr_cache: dict[tuple[str, ex.StatType | None], tuple[ex.Node, object]] = {}
+        self._expr_cache: dict[tuple[str, ex.StatType | None], tuple[ex.Node, Compiled]] = {}
         self._template_cache: dict[str, tuple[tp.Template, object]] = {}
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
@@ -56,7 +58,7 @@ class StoryBuilder(FieldReader):
         self.derived: list[Stat] = []
     # -- expressions and templates ---------------------------------------------------
 
-    def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None) -> tuple[ex.Node, object] | None:
+    def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None) -> tuple[ex.Node, Compiled] | None:
         key = (source, expect)
         cached = self._expr_cache.get(key)
         if cached is not None:
@@ -139,10 +141,10 @@ class StoryBuilder(FieldReader):
         initial = [s.initial for s in stats]
         for index, (stat, scalar) in enumerate(self.pending_compute):
             slot = stat.slot
-            source = scalar.value if isinstance(scalar, YScalar) and isinstance(scalar.value, str) else None
-            if source is None:
+            if not (isinstance(scalar, YScalar) and isinstance(scalar.value, str)):
                 self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)
                 continue
+            source = scalar.value
             compiled = self.expression(scalar, source, stat.type)
             if compiled is None:
                 continue
@@ -152,7 +154,7 @@ class StoryBuilder(FieldReader):
                                "write the formula in terms of ordinary stats")
                 continue
             compute = compiled[1]
-            value = stat.clamp(compute(initial))  # type: ignore[operator]
+            value = stat.clamp(compute(initial))
             stats[slot] = replace(stat, initial=value, formula=source, compute=compute)
             initial[slot] = value
         self.derived = [s for s in stats if s.computed]
@@ -176,7 +178,7 @@ class StoryBuilder(FieldReader):
             if "initial" in m.items:
                 self.out.error("MM206", f"computed {what} cannot also have an initial value", m.key_locs["initial"],
                                "remove 'initial': it follows from the formula")
-            initial: ex.Value | None = {"int": 0, "bool": False, "text": ""}[stat_type.value]
+            initial: ex.Value | None = _ZERO[stat_type]
         elif "initial" not in m.key_locs:
             self.out.error("MM203", f"{what} is missing required key 'initial'", m.loc,
                            "or give a 'compute' formula")
@@ -455,7 +457,7 @@ class StoryBuilder(FieldReader):
             return _constant(literal)
         elif isinstance(literal, str):
             result = self.expression(value, literal, stat_type)
-            return result[1] if result else None  # type: ignore[return-value]
+            return result[1] if result else None
         self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
                        f"found {kind(value)}", value.loc)
         return None

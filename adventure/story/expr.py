@@ -24,6 +24,8 @@ else, for any string.
 
 from __future__ import annotations
 
+from typing import Any
+
 import enum
 import operator
 from collections.abc import Callable, Mapping, Sequence
@@ -310,10 +312,10 @@ class _Lexer:
         if char in "()":
             return self._emit(char, i, i + 1)
         if char in _BAD_CHARS:
-            message, hint = _BAD_CHARS[char]
-            raise self.error(message, i, hint)
-        hint = "stat names use ASCII letters, digits and _" if char.isalpha() else None
-        raise self.error(f"unexpected character {_show(char)}", i, hint)
+            message, bad_hint = _BAD_CHARS[char]
+            raise self.error(message, i, bad_hint)
+        letter_hint = "stat names use ASCII letters, digits and _" if char.isalpha() else None
+        raise self.error(f"unexpected character {_show(char)}", i, letter_hint)
 
 
 # --------------------------------------------------------------------------- parser
@@ -598,12 +600,12 @@ def _infer_binary(node: Binary, types: Mapping[str, StatType]) -> StatType:
 # ----------------------------------------------------------------------- evaluation
 
 
-def _div(a: int, b: int) -> int:
+def _div(a: Any, b: Any) -> Any:
     """Floor division where dividing by zero gives 0, so no story can crash play."""
     return a // b if b else 0
 
 
-def _mod(a: int, b: int) -> int:
+def _mod(a: Any, b: Any) -> Any:
     return a % b if b else 0
 
 
@@ -650,8 +652,8 @@ _GENERIC: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
     "+": lambda f, g: lambda v: f(v) + g(v),  # type: ignore[operator]
     "-": lambda f, g: lambda v: f(v) - g(v),  # type: ignore[operator]
     "*": lambda f, g: lambda v: f(v) * g(v),  # type: ignore[operator]
-    "/": lambda f, g: lambda v: _div(f(v), g(v)),  # type: ignore[arg-type]
-    "%": lambda f, g: lambda v: _mod(f(v), g(v)),  # type: ignore[arg-type]
+    "/": lambda f, g: lambda v: _div(f(v), g(v)),
+    "%": lambda f, g: lambda v: _mod(f(v), g(v)),
     "==": lambda f, g: lambda v: f(v) == g(v),
     "!=": lambda f, g: lambda v: f(v) != g(v),
     "<": lambda f, g: lambda v: f(v) < g(v),  # type: ignore[operator]
@@ -717,7 +719,7 @@ def _compile(node: Node, slots: Mapping[str, int]) -> Compiled:
     if isinstance(node, Const):
         return _constant(node.value)
     if isinstance(node, Name):
-        return operator.itemgetter(slots[node.name])  # type: ignore[return-value]
+        return operator.itemgetter(slots[node.name])
     if isinstance(node, Unary):
         return _compile_unary(node, slots)
     left, right, op = node.left, node.right, node.op
@@ -825,8 +827,7 @@ def _humanise(node: Node) -> Node:
     left, right = _humanise(node.left), _humanise(node.right)
     if node.op in EQUALITY:
         for const, other in ((right, left), (left, right)):
-            is_flag = isinstance(const, Const) and const.type is StatType.BOOL
-            if is_flag and not isinstance(other, Const):
+            if isinstance(const, Const) and const.type is StatType.BOOL and not isinstance(other, Const):
                 positive = const.value == (node.op == "==")
                 return other if positive else Unary("not", other, node.offset)
     return Binary(node.op, left, right, node.offset)

@@ -88,7 +88,7 @@ def _check_story(root: Path) -> LoadReport:
         _check_references(builder, scene_map, ending_map, header.start, m, out)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
-    if out.errors or None in (header.id, header.title, header.start):
+    if out.errors or header.id is None or header.title is None or header.start is None:
         return LoadReport(None, out.errors, out.warnings, files.names)
     progress, progress_value = header.progress
     story = Story(

@@ -116,6 +116,7 @@ class _Reader:
         if isinstance(node, SequenceNode):
             items = [self.convert(child, depth + 1) for child in node.value]
             return YSeq([i for i in items if i is not None], self.loc(node))
+        assert isinstance(node, MappingNode)
         return self.mapping(node, depth)
 
     def scalar(self, node: ScalarNode) -> YScalar | None:

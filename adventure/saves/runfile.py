@@ -28,7 +28,7 @@ import yaml
 
 from adventure.engine import Step
 from adventure.errors import SaveError
-from adventure.story.yamlsrc import nests_deeper_than
+from adventure.story.yamlsrc import nests_deeper_than, safe_data
 
 FORMAT = 1
 """The run-file format this version writes and reads (older ones are read as well)."""
@@ -44,7 +44,6 @@ _SNAPSHOT_KEYS = ("scene", "chapter", "ending", "turn", "seed", "rng", "stats")
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 """Safe slot names: letters, digits, '_' and '-' (not first), 1-64 characters."""
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
     if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
         raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = safe_data(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

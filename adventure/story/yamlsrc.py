@@ -240,6 +240,19 @@ def nests_deeper_than(text: str, limit: int) -> bool:
     return False
 
 
+def safe_data(text: str) -> object:
+    """Plain Python data from one YAML document, built by the safe loader only.
+
+    For files that need no locations (run files). The same guard as for stories
+    applies: deep nesting goes to the pure-Python loader, which fails cleanly.
+    """
+    loader = (SafeLoader if nests_deeper_than(text, MAX_DEPTH) else _Loader)(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YValue | None, list[Diagnostic]]:
     """Compose one YAML document from text and convert it to located values."""
     lines = text.splitlines() if lines is None else lines

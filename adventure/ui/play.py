@@ -71,12 +71,17 @@ Action = Take | Command | Hint
 def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     """What a line of input asks for, given the choices on screen (``None`` for a blank line).
 
-    Commands are whole words; a number picks by position; anything else must match
-    exactly one label as a case-insensitive substring, or else be a choice's id.
+    Commands are whole words; ``#id`` names a choice by its stable id; a number picks
+    by position; anything else must match exactly one label as a case-insensitive
+    substring, or else be a choice's id.
     """
     text = " ".join(line.split())
     if not text:
         return None
+    return _command(text) or _choice(text, offers)
+
+
+def _command(text: str) -> Command | None:
     word, _, rest = text.partition(" ")
     lowered = word.lower()
     argument = rest.strip() or None
@@ -90,13 +95,15 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
         return Command("status", argument.lower() if argument else None)
     if lowered in {"save", "load"}:
         return Command(lowered, argument)
+    return None
+
+
+def _choice(text: str, offers: Sequence[Offer]) -> Action:
     count = len(offers)
     if text.startswith("#") and len(text) > 1:  # "#id": by stable id, unambiguous for scripts
-        by_id = [(i, o) for i, o in enumerate(offers, 1) if o.choice.id == text[1:]]
-        if by_id:
-            return _pick(by_id[0][1], by_id[0][0])
+        picked = _by_id(text[1:], offers)
         ids = ", ".join("#" + o.choice.id for o in offers)
-        return Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
+        return picked or Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
     if text.isdigit():
         number = int(text)
         if not 1 <= number <= count:
@@ -114,10 +121,16 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     if found:
         listed = "; ".join(f"{i}. {o.label}" for i, o in found)
         return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
-    by_id = [(i, o) for i, o in enumerate(offers, 1) if o.choice.id == text]
-    if by_id:  # stable choice ids make scripts immune to reordered or reworded choices
-        return _pick(by_id[0][1], by_id[0][0])
-    return Hint(f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+    # no label matches: a bare id still works, so scripts survive reworded labels
+    return _by_id(text, offers) or Hint(
+        f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+
+
+def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:
+    for number, offer in enumerate(offers, 1):
+        if offer.choice.id == choice_id:
+            return _pick(offer, number)
+    return None
 
 
 def _pick(offer: Offer, number: int) -> Action:
@@ -175,9 +188,11 @@ class Game:
             self.warn(notice)
         if not fresh:
             self.say(f"Resuming '{self.session.slot}' after {self.session.state.turn} choices.")
-        events = self.session.last_outcome.events if self.session.last_outcome and fresh else ()
-        if not fresh:
-            events = (SceneEntered(self.session.state.scene, self.story.scenes[self.session.state.scene].chapter, True),)
+        state = self.session.state
+        if fresh:
+            events = self.session.last_outcome.events if self.session.last_outcome else ()
+        else:  # a resumed run opens on its chapter's card, as if just entered
+            events = (SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),)
         if self.session.state.finished:
             return self.finish(())
         self.present(events, changes=False)
@@ -231,12 +246,10 @@ class Game:
         self.save_failed = False
         return outcome
 
-    def report_save_error(self, exc: SaveError) -> None:
-        self.save_failed = True
-        message = f"Could not save: {exc}"
-        if getattr(exc, "hint", None):
-            message += f" ({exc.hint})"
-        self.warn(message)
+    def report_save_error(self, exc: SaveError, *, autosave: bool = True) -> None:
+        """Say why saving failed; only a failed write (not a bad name) puts the run at risk."""
+        self.save_failed = self.save_failed or autosave
+        self.warn(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""))
 
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
@@ -318,7 +331,7 @@ class Game:
             try:  # a bad name is a typo, not a failed save: the autosave is still fine
                 check_slot_name(name)
             except SaveError as exc:
-                self.warn(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""))
+                self.report_save_error(exc, autosave=False)
                 return
         try:
             path = self.session.save(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# The story cache of the test session lives in a temporary folder, never the user's;
+# subprocesses (the installed command) inherit it.
+_CACHE = tempfile.TemporaryDirectory(prefix="mm-cache-")
+os.environ["MILLION_MILES_CACHE_DIR"] = _CACHE.name
+os.environ.pop("MILLION_MILES_NO_CACHE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -56,6 +56,8 @@ class StoryBuilder(FieldReader):
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.derived: list[Stat] = []
+        self.recipes: dict[int, tuple[object, tuple[str, object]]] = {}
+        """How each compiled callable was made, by ``id()``: for the story cache."""
     # -- expressions and templates ---------------------------------------------------
 
     def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None) -> tuple[ex.Node, Compiled] | None:
@@ -71,6 +73,7 @@ class StoryBuilder(FieldReader):
                            offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
         compiled = ex.compile_expr(node, self.slots)
+        self.recipes[id(compiled)] = (compiled, ("expr", node))
         self._expr_cache[key] = (node, compiled)
         self.stat_reads.update(ex.names(node))
         return node, compiled
@@ -448,19 +451,24 @@ class StoryBuilder(FieldReader):
         literal = value.value
         if stat_type is ex.StatType.TEXT:
             if isinstance(literal, str):
-                return _constant(literal)
+                return self.constant(literal)
             if isinstance(literal, bool) and value.plain and value.raw in YAML11_BOOLEANS:
                 self.out.error("MM105", f"value for '{stat}' is read by YAML as a boolean", value.loc,
                                f"quote it: \"{value.raw}\"")
                 return None
         elif value_type(literal) is stat_type:
-            return _constant(literal)
+            return self.constant(literal)
         elif isinstance(literal, str):
             result = self.expression(value, literal, stat_type)
             return result[1] if result else None
         self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
                        f"found {kind(value)}", value.loc)
         return None
+
+    def constant(self, value: object) -> Callable:
+        compute = _constant(value)
+        self.recipes[id(compute)] = (compute, ("const", value))
+        return compute
 
     def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
         m = self.mapping(value, "an ending", loc)

@@ -39,23 +39,38 @@ class LoadReport:
     errors: list[Diagnostic]
     warnings: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    compiled: dict[int, tuple[object, tuple[str, object]]] = field(default_factory=dict, repr=False, compare=False)
+    """How each compiled callable in the story was made (see :mod:`adventure.story.cache`)."""
 
     @property
     def ok(self) -> bool:
         return self.story is not None and not self.errors
 
 
-def check_story(folder: str | Path) -> LoadReport:
+def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
     """Load and validate a story folder, returning every problem found; never raises.
 
+    A story that loaded cleanly before, unchanged, comes from the story cache
+    (:mod:`adventure.story.cache`; ``cache=False`` or ``MILLION_MILES_NO_CACHE=1``
+    skips it); only valid stories are cached, so every error comes from a full load.
     The cyclic garbage collector is paused while loading: the loader allocates many
     small acyclic objects, and collections triggered by them made load time grow
     faster than the story (measured in benchmarks/bench_load.py).
     """
+    root = Path(folder)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_story(Path(folder))
+        if cache:
+            from adventure.story import cache as story_cache
+
+            hit = story_cache.lookup(root)
+            if hit is not None:
+                return LoadReport(hit.story, [], list(hit.warnings), list(hit.files))
+        report = _check_story(root)
+        if cache and report.story is not None and report.ok:
+            story_cache.store(root, report.story, report.warnings, report.files, report.compiled)
+        return report
     finally:
         if was_enabled:
             gc.enable()
@@ -97,7 +112,7 @@ def _check_story(root: Path) -> LoadReport:
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
         progress_value=progress_value, subtitle=header.subtitle,
     )
-    return LoadReport(story, out.errors, out.warnings, files.names)
+    return LoadReport(story, out.errors, out.warnings, files.names, builder.recipes)
 
 
 class _Header(NamedTuple):
@@ -161,9 +176,9 @@ def _chapters(builder: StoryBuilder, m: YMap, files: _Files,
     return chapters, scenes, endings
 
 
-def load_story(folder: str | Path) -> Story:
+def load_story(folder: str | Path, *, cache: bool = True) -> Story:
     """Load a story or raise :class:`StoryLoadError` carrying every diagnostic."""
-    report = check_story(folder)
+    report = check_story(folder, cache=cache)
     if report.story is None:
         raise StoryLoadError(report.errors, report.warnings)
     return report.story

@@ -15,10 +15,14 @@ Typical use::
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import CompleteEvent, Completion
     from prompt_toolkit.document import Document
 
@@ -97,23 +101,74 @@ def make_completer(words: Callable[[], Sequence[str]]):  # -> prompt_toolkit Com
 
 
 class TerminalReader:
-    """prompt_toolkit input with completion over the labels and in-memory history."""
+    """prompt_toolkit input with completion over the labels and in-memory history.
+
+    prompt_toolkit is imported at the first read, not when the reader is made, so the
+    game draws its first screen while the library loads: start-up is bounded by what
+    the player sees. Keys typed in that gap are kept by :func:`hold_typeahead` (the
+    terminal stops echoing and stops waiting for a whole line, so nothing is printed
+    twice and prompt_toolkit reads the pending keys as soon as it starts).
+    """
 
     def __init__(self, **session_options: object):
+        self._words: Sequence[str] = ()
+        self._options = session_options
+        self._session: PromptSession[str] | None = None
+        hold_typeahead(sys.stdin)
+
+    def _make_session(self) -> PromptSession[str]:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import InMemoryHistory
 
-        self._words: Sequence[str] = ()
-        self._session: PromptSession[str] = PromptSession(
+        return PromptSession(
             history=InMemoryHistory(), completer=make_completer(lambda: self._words),
-            complete_while_typing=False, **session_options,  # type: ignore[arg-type]
+            complete_while_typing=False, **self._options,  # type: ignore[arg-type]
         )
 
     def __call__(self, prompt: str, words: Sequence[str]) -> str:
         self._words = tuple(words)
+        if self._session is None:
+            self._session = self._make_session()
         return self._session.prompt(prompt)
 
 
 def terminal_reader() -> Reader:
     """The interactive reader for a real terminal."""
     return TerminalReader()
+
+
+def hold_typeahead(stream: IO[str]) -> bool:
+    """Keep keys typed before the prompt starts: no echo, no line buffering, until exit.
+
+    In the terminal's usual (canonical) mode, keys typed while the game starts are
+    echoed where the cursor happens to be and held back until Enter. Switching echo
+    and line mode off (``TCSANOW``: nothing pending is discarded) leaves them in the
+    input queue for prompt_toolkit, which puts the terminal into its own raw mode per
+    prompt and back into this one after. Signals (Ctrl-C) still work. The original
+    mode is restored when the process exits. Returns whether the mode was changed.
+    """
+    try:
+        import termios
+
+        fd = stream.fileno()
+        if not os.isatty(fd):
+            return False
+        original = termios.tcgetattr(fd)
+        held = termios.tcgetattr(fd)
+        held[3] &= ~(termios.ECHO | termios.ICANON)
+        held[6][termios.VMIN] = 1
+        held[6][termios.VTIME] = 0
+        termios.tcsetattr(fd, termios.TCSANOW, held)
+    except (ImportError, AttributeError, ValueError, OSError):  # not a terminal, or not POSIX
+        return False
+    atexit.register(_restore, fd, original)
+    return True
+
+
+def _restore(fd: int, mode: list[Any]) -> None:
+    try:
+        import termios
+
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
+    except (ImportError, OSError, ValueError):
+        pass

@@ -1,0 +1,489 @@
+"""A cache of validated stories, so a big story starts without parsing its YAML again.
+
+Loading a story means parsing every file, checking every key and expression and
+compiling them; for a story of thousands of scenes that takes seconds. Only a story
+that loaded without errors is cached, keyed by the loader's own fingerprint (SHA-256
+over every file it read, in order) together with a stamp of the code that builds the
+model, so a changed file or a changed engine is a miss, never a stale story.
+
+The format is data only: one JSON document (no pickle, no marshal, no code). The model
+is written by walking dataclass fields reflectively, so fields and node classes that
+the model gains later are covered without touching this module. Compiled expressions
+are stored as their parsed expression tree and compiled again when read; constants as
+their value. A callable the cache cannot describe makes the story uncacheable (it is
+simply loaded from YAML each time), never wrong.
+
+Where: ``$MILLION_MILES_CACHE_DIR``, else the user cache folder (platformdirs).
+``MILLION_MILES_NO_CACHE=1`` switches the cache off. A damaged, foreign or stale file
+is ignored and replaced on the next successful load; writes are atomic (a temporary
+file renamed into place), so readers never see half a file.
+
+Typical use (the loader does this in :func:`~adventure.story.loader.load_story`)::
+
+    story = cache.lookup(folder)             # None on a miss
+    if story is None:
+        report = check_story(folder)
+        cache.store(folder, report.story, report.files, report.compiled)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import importlib
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from adventure import __version__
+from adventure.errors import Diagnostic
+from adventure.story import expr as ex
+from adventure.story.model import Story
+
+SCHEMA = 1
+"""Bumped when the layout of the cache file itself changes."""
+ENV_DIR = "MILLION_MILES_CACHE_DIR"
+ENV_OFF = "MILLION_MILES_NO_CACHE"
+MAX_BYTES = 512 * 1024 * 1024
+"""A cache file larger than this is not read (a cache, not a way to exhaust memory)."""
+
+Recipe = tuple[str, Any]
+"""How a compiled callable was made: ``("expr", node)`` or ``("const", value)``."""
+Recipes = Mapping[int, tuple[object, Recipe]]
+"""Recipes by ``id()`` of the callable, each kept with the callable (so ids stay unique)."""
+
+_MODULES = ("adventure.story.", "adventure.errors")
+"""Classes are only ever made from these modules (prefixes), and only data classes."""
+
+
+class Uncacheable(Exception):
+    """The story holds a value the cache format cannot describe."""
+
+
+class Cached(NamedTuple):
+    """A cache hit: the story, the warnings its full load gave, and the files it read."""
+
+    story: Story
+    warnings: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+
+# -- where and whether ---------------------------------------------------------------------------
+
+
+def enabled() -> bool:
+    """Whether the cache is on (``MILLION_MILES_NO_CACHE`` unset, empty or ``0``)."""
+    return os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def cache_dir() -> Path:
+    """``$MILLION_MILES_CACHE_DIR``, else the user cache folder of million-miles."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("million-miles", appauthor=False)) / "stories"
+
+
+def entry_path(folder: str | Path) -> Path:
+    """The cache file for a story folder, named by its path as given and as resolved.
+
+    The path as given matters because locations in diagnostics repeat it.
+    """
+    given = str(Path(folder))
+    try:
+        resolved = str(Path(folder).resolve())
+    except OSError:
+        resolved = given
+    name = hashlib.sha256(f"{resolved}\0{given}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / f"{name}.json"
+
+
+_stamp: str | None = None
+
+
+def code_stamp() -> str:
+    """A digest of the package's code: any change to it makes every entry stale.
+
+    The whole package, not only ``story/``: validation may call helpers from
+    anywhere below it, and reading some forty small files costs about a millisecond.
+    """
+    global _stamp
+    if _stamp is None:
+        digest = hashlib.sha256(f"{SCHEMA}\0{__version__}\0".encode())
+        package = Path(__file__).resolve().parent.parent
+        for path in sorted(package.rglob("*.py")):
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+        _stamp = digest.hexdigest()
+    return _stamp
+
+
+def fingerprint(root: Path, files: Sequence[str]) -> str | None:
+    """The loader's digest over ``files`` (read in order), or ``None`` if one cannot be read.
+
+    Mirrors how :mod:`adventure.story.loader` fingerprints a story while reading it.
+    """
+    digest = hashlib.sha256()
+    resolved_root = root.resolve()
+    for name in files:
+        path = root / name
+        try:
+            if not path.resolve().is_relative_to(resolved_root):
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def lookup(folder: str | Path) -> Cached | None:
+    """The cached story for ``folder`` when its files and the code are unchanged, else ``None``.
+
+    Never raises for a missing, damaged or foreign cache file: those are misses.
+    """
+    if not enabled():
+        return None
+    try:
+        path = entry_path(folder)
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return decode(raw, Path(folder))
+
+
+def decode(raw: bytes, root: Path) -> Cached | None:
+    """The story in a cache file's bytes, when they are current for ``root``; else ``None``."""
+    head, sep, body = raw.partition(b"\n")
+    try:
+        header = json.loads(head)
+        if not (sep and isinstance(header, dict) and header.get("schema") == SCHEMA
+                and header.get("code") == code_stamp() and header.get("root") == str(root)):
+            return None
+        files = header["files"]
+        if not (isinstance(files, list) and files and all(isinstance(f, str) for f in files)):
+            return None
+        if fingerprint(root, files) != header["digest"]:
+            return None
+        story, warnings = _Decoder(header).load(body)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+            ImportError, ex.ExprError):
+        return None
+    if not (isinstance(story, Story) and isinstance(warnings, tuple)
+            and all(isinstance(w, Diagnostic) for w in warnings)):
+        return None
+    return Cached(story, warnings, tuple(files))
+
+
+class _Decoder:
+    """Rebuilds objects bottom-up as the JSON parser finishes each one (``object_hook``).
+
+    Every JSON object has one key: a class number (an instance of that class, its
+    ``__init__`` arguments in order) or a letter: ``t`` tuple, ``r`` an object met
+    before (by number, in the order objects are finished), ``m``/``p`` a dict or a
+    read-only mapping, ``s`` a frozenset, ``x`` an expression to compile, ``k`` a
+    constant. The hook runs once per object, so it is written for speed.
+    """
+
+    def __init__(self, header: Mapping[str, Any]):
+        self.slots: dict[str, int] = header["slots"]
+        self.strings: list[str] = header["strings"]
+        self.table: dict[str, tuple[int, type, tuple[int, ...]]] = {}
+        for number, name in enumerate(header["classes"]):
+            cls = _resolve(name)
+            kind = _ENUM if issubclass(cls, enum.Enum) else _TUPLE if _is_namedtuple(cls) else _CLASS
+            self.table[str(number)] = (kind, cls, _text_positions(cls) if kind is _TUPLE else ())
+
+    def load(self, body: bytes) -> Any:
+        table, slots, strings = self.table, self.slots, self.strings
+        shared: list[object] = []
+        append = shared.append
+        new_tuple = tuple.__new__
+        constants: dict[tuple[type, object], object] = {}
+
+        def hook(d: dict[str, Any]) -> object:
+            tag, value = d.popitem()
+            entry = table.get(tag)
+            obj: object
+            if entry is not None:
+                kind, cls, texts = entry
+                if kind is _CLASS:
+                    obj = cls(*value)
+                elif kind is _TUPLE:
+                    for i in texts:
+                        value[i] = strings[value[i]]
+                    obj = new_tuple(cls, value)
+                else:
+                    return cls(value)
+            elif tag == "t":
+                return tuple(value)
+            elif tag == "r":
+                return shared[value]
+            elif tag == "x":
+                obj = ex.compile_expr(value, slots)
+            elif tag == "k":
+                key = (type(value), value)
+                obj = constants.get(key)
+                if obj is None:
+                    obj = constants[key] = _constant(value)
+            elif tag == "p":
+                return MappingProxyType(_mapping(value))
+            elif tag == "m":
+                return _mapping(value)
+            elif tag == "s":
+                return frozenset(value)
+            else:
+                raise ValueError(f"unknown tag {tag!r}")
+            append(obj)
+            return obj
+
+        return json.loads(body, object_hook=hook)
+
+
+_CLASS, _TUPLE, _ENUM = 0, 1, 2
+
+
+def _constant(value: ex.Value) -> Callable[[Sequence[ex.Value]], ex.Value]:
+    return lambda values: value
+
+
+def _mapping(items: list[Any]) -> dict[Any, Any]:
+    return dict(zip(items[::2], items[1::2], strict=True))
+
+
+def _proxy(items: list[Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(_mapping(items))
+
+
+def _resolve(name: str) -> type:
+    """A model class by ``module:qualname``, only from this package and only of a data kind."""
+    module_name, _, qualname = name.partition(":")
+    if not module_name.startswith(_MODULES) or "." in qualname:
+        raise ImportError(name)
+    cls = getattr(importlib.import_module(module_name), qualname)
+    if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or _is_namedtuple(cls)
+                                         or issubclass(cls, enum.Enum)):
+        raise ImportError(name)
+    return cls
+
+
+def _is_namedtuple(cls: type) -> bool:
+    return issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
+def _text_positions(cls: type) -> tuple[int, ...]:
+    """Positions of a named tuple's ``str`` fields, written as numbers into a table of strings.
+
+    Named tuples are small values made by the hundred thousand (locations), and their
+    text fields repeat (file names), so the table keeps the cache file small.
+    """
+    hints = getattr(cls, "__annotations__", {})
+    names = [getattr(hints.get(name), "__forward_arg__", hints.get(name)) for name in cls._fields]  # type: ignore[attr-defined]
+    return tuple(i for i, hint in enumerate(names) if hint in ("str", str))
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], files: Sequence[str],
+          recipes: Recipes) -> Path | None:
+    """Write the cache entry for a story just loaded from ``files``; returns its path.
+
+    Best effort: an uncacheable story, a read-only or full disk are silent misses.
+    """
+    if not enabled():
+        return None
+    root = Path(folder)
+    digest = fingerprint(root, files)
+    if digest is None:
+        return None
+    try:
+        data = encode(story, tuple(warnings), root, files, digest, recipes)
+    except (Uncacheable, RecursionError, ValueError):
+        return None
+    try:
+        path = entry_path(folder)
+        _write_atomic(path, data)
+    except OSError:
+        return None
+    return path
+
+
+def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str,
+           recipes: Recipes) -> bytes:
+    """The cache file's bytes: a one-line JSON header, then ``[story, warnings]`` as JSON."""
+    encoder = _Encoder(recipes)
+    body = {"t": [encoder.value(story), encoder.value(warnings)]}
+    header = {
+        "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
+        "slots": {s.name: s.slot for s in story.stats}, "classes": encoder.class_names,
+        "strings": list(encoder.strings),
+    }
+    text = json.dumps(header, ensure_ascii=False) + "\n" + json.dumps(body, ensure_ascii=False,
+                                                                      separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
+
+
+class _Encoder:
+    """Turns the model into JSON values, walking dataclass fields; shared objects once.
+
+    Objects are numbered in the order the decoder finishes them (after their parts),
+    so a second occurrence of the same object is written as a reference.
+    """
+
+    def __init__(self, recipes: Recipes):
+        self.recipes = recipes
+        self.classes: dict[type, str] = {}
+        self.class_names: list[str] = []
+        self.strings: dict[str, int] = {}
+        self.seen: dict[int, int] = {}
+        self.count = 0
+        self.handlers: dict[type, Callable[[Any], Any]] = {
+            tuple: self.tuple, dict: self.mapping, MappingProxyType: self.mapping, frozenset: self.frozenset,
+        }
+
+    def value(self, obj: object) -> Any:
+        cls = type(obj)
+        if cls in _SCALARS:
+            return obj
+        handler = self.handlers.get(cls)
+        if handler is None:
+            handler = self.handlers[cls] = self.handler_for(cls)
+        return handler(obj)
+
+    def values(self, items: Iterable[object]) -> list[Any]:
+        value = self.value
+        return [item if type(item) in _SCALARS else value(item) for item in items]
+
+    def handler_for(self, cls: type) -> Callable[[Any], Any]:
+        if issubclass(cls, enum.Enum):
+            tag = self.tag(cls)
+            return lambda obj: {tag: self.value(obj.value)}
+        if _is_namedtuple(cls):
+            tag, texts, strings = self.tag(cls), _text_positions(cls), self.strings
+
+            def named(obj: tuple[Any, ...]) -> Any:
+                values = self.values(obj)
+                for i in texts:
+                    values[i] = strings.setdefault(values[i], len(strings))
+                return self.numbered(obj, {tag: values})
+
+            return named
+        if dataclasses.is_dataclass(cls):
+            tag, get = self.tag(cls), attrgetter(*(f.name for f in _init_fields(cls)))
+            single = len(_init_fields(cls)) == 1
+            seen = self.seen
+
+            def instance(obj: object) -> Any:
+                ref = seen.get(id(obj))
+                if ref is not None:
+                    return {"r": ref}
+                values = get(obj)
+                return self.numbered(obj, {tag: self.values((values,) if single else values)})
+
+            return instance
+        if callable(cls):
+            return self.callable
+        raise Uncacheable(f"cannot cache a {cls.__name__}")
+
+    def tuple(self, obj: tuple[Any, ...]) -> dict[str, Any]:
+        return {"t": self.values(obj)}
+
+    def mapping(self, obj: Mapping[Any, Any]) -> dict[str, Any]:
+        return {"m" if isinstance(obj, dict) else "p": self.values(x for pair in obj.items() for x in pair)}
+
+    def frozenset(self, obj: frozenset[Any]) -> dict[str, Any]:
+        return {"s": self.values(obj)}
+
+    def seen_before(self, obj: object) -> dict[str, int] | None:
+        ref = self.seen.get(id(obj))
+        return None if ref is None else {"r": ref}
+
+    def numbered(self, obj: object, encoded: dict[str, Any]) -> dict[str, Any]:
+        self.seen[id(obj)] = self.count  # after its parts, as the decoder meets it
+        self.count += 1
+        return encoded
+
+    def callable(self, obj: object) -> dict[str, Any]:
+        ref = self.seen_before(obj)
+        if ref is not None:
+            return ref
+        entry = self.recipes.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            raise Uncacheable("a compiled value without a recipe")
+        kind, source = entry[1]
+        if kind == "expr":
+            return self.numbered(obj, {"x": self.value(source)})
+        if kind == "const" and isinstance(source, (str, int, bool)):
+            return self.numbered(obj, {"k": source})
+        raise Uncacheable(f"unknown recipe {kind!r}")
+
+    def tag(self, cls: type) -> str:
+        tag = self.classes.get(cls)
+        if tag is None:
+            if not cls.__module__.startswith(_MODULES):
+                raise Uncacheable(f"{cls.__module__}.{cls.__qualname__} is not a story class")
+            tag = self.classes[cls] = str(len(self.class_names))
+            self.class_names.append(f"{cls.__module__}:{cls.__qualname__}")
+        return tag
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+_INIT_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def _init_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    """The fields ``cls(*values)`` takes, in order (derived ``init=False`` fields rebuild themselves)."""
+    found = _INIT_FIELDS.get(cls)
+    if found is None:
+        fields = dataclasses.fields(cls)
+        if any(f.kw_only for f in fields if f.init):
+            raise Uncacheable(f"{cls.__qualname__} has keyword-only fields")
+        found = _INIT_FIELDS[cls] = tuple(f for f in fields if f.init)
+    return found
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: a reader sees the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def clear() -> int:
+    """Remove every cache entry; returns how many files were removed."""
+    removed = 0
+    try:
+        entries = list(cache_dir().glob("*.json"))
+    except OSError:
+        return 0
+    for path in entries:
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+

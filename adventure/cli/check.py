@@ -8,7 +8,6 @@ traps or unreachable endings), 2 usage error (bad arguments, missing folder).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
     from adventure.paths import default_scenes_dir
     from adventure.story.loader import check_story
-    from adventure.ui.console import make_console
 
     folder = Path(args.scenes) if args.scenes else default_scenes_dir()
     if not folder.is_dir():
@@ -55,15 +53,20 @@ def run(args: argparse.Namespace) -> int:
     if args.write_runs and not args.explore:
         raise UsageError("--write-runs needs --explore")
     report = check_story(folder)
-    console = make_console()
-    if not args.json:
+    console = None
+    if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
+        from adventure.ui.console import make_console
+
+        console = make_console()
         print_report(console, folder, report)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         from adventure.analysis.command import explore_for_check
 
-        explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
+        explore_data, explore_exit = explore_for_check(report.story, args, console)
     if args.json:
+        import json
+
         data = summary(report)
         if explore_data is not None:
             data["explore"] = explore_data

@@ -18,14 +18,29 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from adventure.errors import Diagnostic, StoryLoadError
 from adventure.story import expr as ex
-from adventure.story.builder import STORY_KEYS, StoryBuilder
-from adventure.story.fields import Collector, suggest
 from adventure.story.model import Chapter, Ending, Location, Scene, Stat, Story
-from adventure.story.yamlsrc import MAX_FILE_BYTES, YMap, YScalar, YValue, decode, parse_text, read_yaml
+
+if TYPE_CHECKING:
+    from adventure.story.builder import STORY_KEYS, StoryBuilder
+    from adventure.story.fields import Collector, suggest
+    from adventure.story.yamlsrc import MAX_FILE_BYTES, YMap, YScalar, YValue, decode, parse_text, read_yaml
+
+
+def _import_reader() -> None:
+    """Import the YAML reader and the model builder, which only a full load needs.
+
+    A story served from the cache needs neither PyYAML nor the builder, so this module
+    stays light to import and the names below are bound on the first full load.
+    """
+    global STORY_KEYS, StoryBuilder, Collector, suggest, MAX_FILE_BYTES, YMap, YScalar, YValue
+    global decode, parse_text, read_yaml
+    from adventure.story.builder import STORY_KEYS, StoryBuilder
+    from adventure.story.fields import Collector, suggest
+    from adventure.story.yamlsrc import MAX_FILE_BYTES, YMap, YScalar, YValue, decode, parse_text, read_yaml
 
 STORY_FILE = "story.yaml"
 FORMAT_VERSION = 1
@@ -77,6 +92,7 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
 
 
 def _check_story(root: Path) -> LoadReport:
+    _import_reader()
     out = Collector()
     story_path = root / STORY_FILE
     if not story_path.is_file():

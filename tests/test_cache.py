@@ -1,0 +1,213 @@
+"""The story cache: a hit is the same story as a full load, and anything odd is a miss.
+
+Equality of the model ignores locations, offsets and compiled callables
+(``compare=False``), so :func:`same` walks both models field by field, those
+included, and runs each pair of compiled callables on the same stat values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from adventure.story import cache
+from adventure.story.loader import check_story, load_story
+from adventure.story.model import Story
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def stories() -> list[Path]:
+    """The shipped story and every fixture story that loads cleanly."""
+    found = [ROOT / "scenes"]
+    for story_file in sorted(FIXTURES.rglob("story.yaml")):
+        if check_story(story_file.parent, cache=False).ok:
+            found.append(story_file.parent)
+    return found
+
+
+def vectors(story: Story, count: int = 12) -> list[tuple[object, ...]]:
+    """Stat values to run compiled callables on: the initial ones, then random in range."""
+    rng = random.Random(5)
+    result = [story.initial_values]
+    for _ in range(count):
+        values: list[object] = []
+        for stat in story.stats:
+            if stat.type.value == "int":
+                values.append(rng.randint(stat.minimum if stat.minimum is not None else -5,
+                                          stat.maximum if stat.maximum is not None else 5))
+            elif stat.type.value == "bool":
+                values.append(rng.random() < 0.5)
+            else:
+                values.append(rng.choice(["", "Ana", str(stat.initial)]))
+        result.append(tuple(values))
+    return result
+
+
+def same(a: object, b: object, samples: list[tuple[object, ...]], path: str = "story") -> None:
+    """Assert ``a`` and ``b`` are the same model, compare=False fields and behaviour included."""
+    assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__}"
+    if dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            same(getattr(a, f.name), getattr(b, f.name), samples, f"{path}.{f.name}")
+    elif isinstance(a, Mapping):
+        assert isinstance(b, Mapping)
+        assert list(a) == list(b), f"{path}: keys differ"
+        for key in a:
+            same(a[key], b[key], samples, f"{path}[{key!r}]")
+    elif isinstance(a, (tuple, list)):
+        assert isinstance(b, (tuple, list))
+        assert len(a) == len(b), f"{path}: lengths differ"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            same(x, y, samples, f"{path}[{i}]")
+    elif callable(a) and not isinstance(a, type):
+        assert callable(b)
+        run_a: Callable[[object], object] = a
+        run_b: Callable[[object], object] = b
+        for values in samples:
+            assert _outcome(run_a, values) == _outcome(run_b, values), f"{path} differs on {values}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def _outcome(run: Callable[[object], object], values: tuple[object, ...]) -> object:
+    try:
+        return ("value", run(values))
+    except Exception as exc:  # mixed random values may not type-check; both must fail alike
+        return ("error", type(exc).__name__)
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return folder
+
+
+@pytest.fixture()
+def story_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / "mini", tmp_path / "mini"))
+
+
+@pytest.mark.parametrize("folder", stories(), ids=lambda p: p.name)
+def test_a_cached_story_is_the_story_a_full_load_gives(folder: Path, cache_dir: Path) -> None:
+    full = check_story(folder, cache=False)
+    assert full.story is not None
+    assert check_story(folder).story is not None  # a miss: loads and writes the entry
+    hit = cache.lookup(folder)
+    assert hit is not None, "the story was not cached"
+    same(full.story, hit.story, vectors(full.story))
+    assert list(hit.warnings) == full.warnings
+    assert list(hit.files) == full.files
+    again = check_story(folder)  # through the loader's entry, as the commands call it
+    assert again.story is not None and again.story.fingerprint == full.story.fingerprint
+    assert again.warnings == full.warnings
+
+
+def test_the_cache_file_is_plain_json_with_a_version_stamp(cache_dir: Path, story_copy: Path) -> None:
+    load_story(story_copy)
+    [entry] = list(cache_dir.glob("*.json"))
+    head, _, body = entry.read_bytes().partition(b"\n")
+    header = json.loads(head)
+    assert header["schema"] == cache.SCHEMA and header["code"] == cache.code_stamp()
+    json.loads(body)  # data only: the whole body is one JSON value
+    assert not list(cache_dir.glob("*.tmp")), "a temporary file was left behind"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[: len(raw) // 2],
+    lambda raw: b"",
+    lambda raw: b"\x80\x81 not json\n{",
+    lambda raw: raw.replace(b'"schema": ', b'"schema": 9', 1),
+    lambda raw: raw.replace(b"adventure.story.model:Scene", b"subprocess:Popen", 1),
+    lambda raw: raw.replace(b"adventure.story.model:Scene", b"adventure.story.model:Story", 1),
+    lambda raw: raw.replace(b'"code": "', b'"code": "0', 1),
+    lambda raw: b"[" * 100_000,
+], ids=["truncated", "empty", "garbage", "schema", "foreign-class", "wrong-class", "stale-code", "deep"])
+def test_a_damaged_entry_is_a_miss_and_is_rebuilt_silently(cache_dir: Path, story_copy: Path, damage) -> None:
+    expected = load_story(story_copy, cache=False)
+    load_story(story_copy)
+    [entry] = list(cache_dir.glob("*.json"))
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert cache.lookup(story_copy) is None
+    report = check_story(story_copy)
+    assert report.ok and report.errors == []
+    assert report.story == expected
+    assert cache.lookup(story_copy) is not None, "the damaged entry was not replaced"
+
+
+def test_changed_content_is_a_miss(cache_dir: Path, story_copy: Path) -> None:
+    load_story(story_copy)
+    assert cache.lookup(story_copy) is not None
+    chapter = story_copy / "one.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Pick an apple", "Pick a pear"),
+                       encoding="utf-8")
+    assert cache.lookup(story_copy) is None
+    story = load_story(story_copy)
+    assert [c.label.parts[0].text for c in story.scenes["gate"].choices][0] == "Pick a pear"  # type: ignore[union-attr]
+    assert cache.lookup(story_copy) is not None
+
+
+def test_a_story_with_errors_is_never_cached_and_keeps_its_diagnostics(cache_dir: Path, story_copy: Path) -> None:
+    load_story(story_copy)
+    story_file = story_copy / "story.yaml"
+    story_file.write_text(story_file.read_text(encoding="utf-8").replace("start: gate", "start: gat"),
+                          encoding="utf-8")
+    for _ in range(2):
+        report = check_story(story_copy)
+        assert not report.ok
+        [error] = [d for d in report.errors if d.code == "MM402"]
+        assert error.file.endswith("story.yaml") and error.line > 0 and error.source_line is not None
+    assert cache.lookup(story_copy) is None
+
+
+def test_the_cache_can_be_switched_off(cache_dir: Path, story_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    load_story(story_copy)
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
+    monkeypatch.delenv(cache.ENV_OFF)
+    load_story(story_copy, cache=False)
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+def test_a_value_without_a_recipe_makes_the_story_uncacheable(cache_dir: Path, story_copy: Path) -> None:
+    report = check_story(story_copy, cache=False)
+    assert report.story is not None
+    assert cache.store(story_copy, report.story, report.warnings, report.files, {}) is None
+    assert cache.lookup(story_copy) is None
+
+
+def test_an_unwritable_cache_folder_does_not_stop_a_load(tmp_path: Path, story_copy: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.ENV_DIR, str(blocker / "cache"))
+    assert load_story(story_copy) == load_story(story_copy, cache=False)
+
+
+def test_the_command_line_uses_the_cache_and_no_cache_skips_it(command: str, tmp_path: Path,
+                                                              story_copy: Path) -> None:
+    import os
+
+    env = dict(os.environ, MILLION_MILES_CACHE_DIR=str(tmp_path / "c"))
+    env.pop("MILLION_MILES_NO_CACHE", None)
+    off = subprocess.run([command, "check", "--json", "--no-cache", str(story_copy)], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert off.returncode == 0, off.stderr
+    assert not (tmp_path / "c").exists()
+    cold = subprocess.run([command, "check", "--json", str(story_copy)], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert len(list((tmp_path / "c").glob("*.json"))) == 1
+    warm = subprocess.run([command, "check", "--json", str(story_copy)], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert cold.returncode == warm.returncode == 0
+    assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(off.stdout)

@@ -1,0 +1,83 @@
+"""Start-up: the first screen comes before prompt_toolkit, and nothing typed meanwhile is lost.
+
+The speed itself is measured by ``benchmarks/bench_startup.py`` (tests never assert
+on timing); these tests hold the levers in place and prove they lose nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TIMEOUT = 20
+
+
+def _env(save_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "COLUMNS", "LINES"}}
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", MILLION_MILES_SAVE_DIR=str(save_dir),
+               LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    return env
+
+
+def _imported_after(code: str) -> set[str]:
+    """Top-level packages imported by running ``code`` in a fresh interpreter."""
+    probe = f"import sys\n{code}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+def test_the_terminal_reader_loads_prompt_toolkit_at_the_first_read_not_before() -> None:
+    modules = _imported_after("from adventure.ui.prompt import terminal_reader\nterminal_reader()")
+    assert "prompt_toolkit" not in modules
+
+
+def test_check_json_does_not_load_rich(tmp_path: Path) -> None:
+    code = ("import io, contextlib\nfrom adventure.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    main(['check', '--json', {str(FIXTURES / 'mini')!r}])")
+    assert "rich" not in _imported_after(code)
+    assert "prompt_toolkit" not in _imported_after(code)
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    modules = _imported_after("from adventure.cli import build_parser\nbuild_parser('check')\n"
+                              "print(*[m for m in sys.modules if m.startswith('adventure.cli.')], file=sys.stderr)")
+    assert "rich" not in modules and "yaml" not in modules
+
+
+def _spawn(command: str, tmp_path: Path, *args: str):
+    return pexpect.spawn(command, ["play", "--scenes", str(FIXTURES / "mini"), "--seed", "3", *args],
+                         env=_env(tmp_path), dimensions=(40, 100), encoding="utf-8", timeout=TIMEOUT)
+
+
+def test_keys_typed_before_the_first_screen_are_kept(command: str, tmp_path: Path) -> None:
+    """Type two choices and a label before the game has drawn anything: all three are taken."""
+    child = _spawn(command, tmp_path)
+    child.send("1\r1\rgo home\r")  # long before the interpreter has even started the game
+    child.expect("goes home with 2 apples")  # the epilogue: both apples picked, then home
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_the_terminal_mode_is_restored_when_the_game_ends(command: str, tmp_path: Path) -> None:
+    script = (f"stty -a > {tmp_path / 'before'}; {command} play --scenes {FIXTURES / 'mini'} --seed 3; "
+              f"stty -a > {tmp_path / 'after'}; echo DONE")
+    child = pexpect.spawn("/bin/sh", ["-c", script], env=_env(tmp_path), dimensions=(40, 100), encoding="utf-8",
+                          timeout=TIMEOUT)
+    child.expect("Pick an apple")
+    time.sleep(0.2)
+    child.send("go home\r")
+    child.expect("DONE")
+    child.expect(pexpect.EOF)
+    before, after = (tmp_path / "before").read_text(), (tmp_path / "after").read_text()
+    assert " echo " in f" {after} " and " icanon " in f" {after} ", after
+    assert before.split() == after.split()

@@ -186,7 +186,10 @@ def test_save_and_load_named_slots(mini_story, tmp_path):
     text = output(c)
     assert "Saved as 'mine'" in text
     assert "Saved runs: mine" in text
-    assert "Loaded 'mine' (1 choices in)" in text or "Loaded 'mine' (2 choices in)" in text
+    # 'save mine' moves the run to that slot, so the second choice is autosaved there too:
+    # loading it gives back both choices, exactly
+    assert "Loaded 'mine' (2 choices in)" in text and "(1 choices in)" not in text
+    assert g.session.state.turn == 2 and g.session.slot == "mine"
     assert "Could not load" in text and "Could not save" in text  # shown, and the game goes on
     assert store.read("mine").story_id == "mini"
 
@@ -327,8 +330,13 @@ def test_prompt_toolkit_is_not_imported_for_piped_play(mini_dir, tmp_path):
     assert result.stderr.strip().endswith("False"), result.stderr
 
 
-def test_leave_constant_text():
-    assert play_module.LEAVE_HINT == "(press Ctrl-C again or Ctrl-D to leave)"
+def test_ctrl_c_warns_again_after_a_line_in_between(mini_story):
+    """One Ctrl-C only warns; a line typed after it resets the count, so it takes two more to leave."""
+    g, c = game(mini_story, [KeyboardInterrupt(), "1", KeyboardInterrupt(), KeyboardInterrupt(), "1"])
+    assert g.run() == 0
+    assert output(c).count(play_module.LEAVE_HINT) == 2
+    assert "press Ctrl-C again" in play_module.LEAVE_HINT  # the words the player reads
+    assert g.session.state.turn == 1  # the choice between the two warnings was taken, the last line never read
 
 
 def test_a_bad_slot_name_is_not_reported_as_a_failed_autosave(tmp_path):

@@ -339,12 +339,41 @@ def test_status_groups_order(mini_story):
         (None, ["letters"]), ("skills", ["apples"]), ("family", ["trust"])]
 
 
-def test_no_color_console_emits_no_escape_codes(monkeypatch, mini_story, states):
+def _printed_on_a_terminal(renderable) -> str:
+    """What ``make_console`` writes for ``renderable`` to a real (pseudo-)terminal."""
+    import os
+
+    leader, follower = os.openpty()
+    try:
+        with open(follower, "w", encoding="utf-8", closefd=False) as tty:
+            console = make_console(file=tty, width=60)
+            assert console.is_terminal
+            console.print(renderable)
+        os.set_blocking(leader, False)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8", "replace")
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+def test_no_color_console_emits_no_colour_on_a_terminal(monkeypatch, mini_story, states):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    coloured = _printed_on_a_terminal(render.status_panel(mini_story, states["gate"]))
+    assert "\x1b[3" in coloured or "\x1b[9" in coloured  # the control: colour on a terminal
     monkeypatch.setenv("NO_COLOR", "1")
-    buffer = io.StringIO()
-    console = make_console(file=buffer, width=60)
-    console.print(render.status_panel(mini_story, states["gate"]))
-    assert "\x1b[3" not in buffer.getvalue()  # no foreground colours
+    plain = _printed_on_a_terminal(render.status_panel(mini_story, states["gate"]))
+    assert "\x1b[3" not in plain and "\x1b[9" not in plain and "\x1b[38" not in plain
+    assert "Apples" in plain
 
 
 def test_plain_console_is_not_a_terminal():

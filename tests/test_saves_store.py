@@ -169,7 +169,7 @@ def _good_text(mini_story) -> str:
     (lambda t: t.replace("    apples: 1", "    apples: [1]"), "snapshot stat 'apples'"),
     (lambda t: t + "extra: 1\n", "unknown field 'extra'"),
     (lambda t: t.split("snapshot:")[0], "missing field 'snapshot'"),
-    (lambda t: t[: len(t) // 2], ""),  # damaged or invalid, depending on the cut
+    (lambda t: t[: len(t) // 2], "the file is damaged"),  # cut in the middle of a key
     (lambda t: "", "the file is empty"),
     (lambda t: "format: [1\nstory", "the file is damaged"),
     (lambda t: "- just\n- a list\n", "must be a mapping"),
@@ -203,12 +203,21 @@ def test_truncation_at_every_length_never_escapes_as_a_traceback(mini_story, tmp
     """Any prefix of a valid file either reads as a valid record or raises SaveError."""
     text = _good_text(mini_story).encode()
     path = tmp_path / "cut.yaml"
+    full = SaveStore(tmp_path).read(str(path)) if path.write_bytes(text) else None
+    assert full is not None and len(full.steps) == 2
+    refused = 0
     for cut in range(0, len(text), 7):
         path.write_bytes(text[:cut])
         try:
-            SaveStore(tmp_path).read(str(path))
-        except SaveError:
-            pass
+            record = SaveStore(tmp_path).read(str(path))
+        except SaveError as exc:
+            refused += 1
+            assert str(path) in str(exc) and exc.hint, str(exc)  # names the file, says what to do
+            assert path.read_bytes() == text[:cut]  # a damaged file is left as it was
+            continue
+        # a prefix that still reads must be the same run: the same seed and every step
+        assert (record.seed, record.steps, record.story_id) == (full.seed, full.steps, full.story_id), cut
+    assert refused >= len(range(0, len(text), 7)) * 3 // 4  # nearly every cut is refused
 
 
 # -- resume against the current story -----------------------------------------------------

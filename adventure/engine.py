@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
@@ -62,7 +61,7 @@ class RunState:
             "turn": self.turn,
             "seed": self.seed,
             "rng": self.rng,
-            "stats": dict(zip(story.stat_names, self.values)),
+            "stats": dict(zip(story.stat_names, self.values, strict=True)),
             "log": [[s.scene, s.choice] for s in self.log],
         }
 
@@ -123,7 +122,7 @@ class EndingReached:
     true_ending: bool
 
 
-Event = Union[SceneEntered, StatChanged, ChoiceTaken, RandomDrawn, EndingReached]
+Event = SceneEntered | StatChanged | ChoiceTaken | RandomDrawn | EndingReached
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +247,7 @@ def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
 
 def environment(story: Story, values: Sequence[Value]) -> dict[str, Value]:
     """Stat values by name, for templates and explanations."""
-    return dict(zip(story.stat_names, values))
+    return dict(zip(story.stat_names, values, strict=True))
 
 
 def value(story: Story, state: RunState, name: str) -> Value:
@@ -360,7 +359,7 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
 
 
 def _changes(story: Story, before: Sequence[Value], after: Sequence[Value]) -> list[StatChanged]:
-    return [StatChanged(s.name, b, a) for s, b, a in zip(story.stats, before, after) if b != a]
+    return [StatChanged(s.name, b, a) for s, b, a in zip(story.stats, before, after, strict=True) if b != a]
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:

@@ -153,7 +153,7 @@ def test_changed_content_is_a_miss(cache_dir: Path, story_copy: Path) -> None:
                        encoding="utf-8")
     assert cache.lookup(story_copy) is None
     story = load_story(story_copy)
-    assert [c.label.parts[0].text for c in story.scenes["gate"].choices][0] == "Pick a pear"  # type: ignore[union-attr]
+    assert story.scenes["gate"].choices[0].label.parts[0].text == "Pick a pear"  # type: ignore[union-attr]
     assert cache.lookup(story_copy) is not None
 
 

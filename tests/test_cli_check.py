@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from storybuilder import CHAPTER, write_story
 
 from adventure.cli import main
-from storybuilder import CHAPTER, write_story
 
 
 def run_json(capsys, *args):

@@ -243,8 +243,9 @@ def test_shipped_story_played_to_the_launch(command, shipped_story, tmp_path):
     The choice numbers come from the engine's offers (what the screen lists); the test
     checks each scene's title on screen before typing, so a drifting UI fails here.
     """
-    from adventure import engine
     from test_story import PATHS
+
+    from adventure import engine
 
     state = engine.new_run(shipped_story, seed=0).state
     player = Player(command, ["play", "--seed", "0"], tmp_path, rows=50, cols=100)

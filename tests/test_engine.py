@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from adventure import engine, rng
 from adventure.engine import (
-    ChoiceTaken, EndingReached, RandomDrawn, RunState, SceneEntered, StatChanged, Step,
+    ChoiceTaken,
+    EndingReached,
+    RandomDrawn,
+    RunState,
+    SceneEntered,
+    StatChanged,
+    Step,
 )
 from adventure.errors import ChoiceLocked, RunFinished, StateError, UnknownChoice
 
@@ -49,7 +55,7 @@ def test_hidden_choice_disappears_when_locked(mini_story):
 def test_generated_reason_lists_only_the_unmet_parts(mini_story):
     state = play(mini_story, engine.new_run(mini_story, 1).state, "pick", "key", "pick", "open")
     assert state.scene == "road"
-    run = [o for o in engine.offers(mini_story, state) if o.choice.id == "run"][0]
+    run = next(o for o in engine.offers(mini_story, state) if o.choice.id == "run")
     assert not run.enabled
     assert run.reason == "needs Letters ≥ 3"
 
@@ -198,18 +204,19 @@ def test_random_walks_stay_valid(mini_story, seed, picks):
             break
         assert offers, f"scene {state.scene} offers no enabled choice"
         state = engine.take(mini_story, state, offers[pick % len(offers)].choice.id).state
-        for stat, value in zip(mini_story.stats, state.values):
+        for stat, value in zip(mini_story.stats, state.values, strict=True):
             assert stat.clamp(value) == value
     assert RunState.from_dict(mini_story, state.to_dict(mini_story)) == state
     assert engine.replay(mini_story, seed, state.log).state == state
 
 
 def test_locked_reason_is_a_template(tmp_path):
-    from adventure.story.loader import load_story
     from storybuilder import CHAPTER, write_story
+
+    from adventure.story.loader import load_story
 
     chapter = CHAPTER.replace('if: "skill >= 2"', 'if: "skill >= 2"\n        locked: "Skill {skill} of 2{if brave}, brave as you are{end}."')
     story = load_story(write_story(tmp_path, chapter=chapter))
     state = engine.new_run(story, 1).state
-    finish = [o for o in engine.offers(story, state) if o.choice.id == "finish"][0]
+    finish = next(o for o in engine.offers(story, state) if o.choice.id == "finish")
     assert finish.reason == "Skill 0 of 2."

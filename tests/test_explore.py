@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from adventure import engine, rng
 from adventure.analysis.explore import (
-    PathStep, Stepper, draws_in, explore, random_play, reachable_scenes, seed_for,
+    PathStep,
+    Stepper,
+    draws_in,
+    explore,
+    random_play,
+    reachable_scenes,
+    seed_for,
 )
 from adventure.cli import main
 from adventure.errors import ChoiceLocked, UnknownChoice
@@ -246,7 +252,7 @@ def explored(mini_story, flawed, grid):
 
 
 def test_grid_is_big_enough_to_matter(explored):
-    story, r = explored["grid"]
+    _story, r = explored["grid"]
     assert r.complete and r.states > 1000
     assert {(c.stat, c.bound) for c in r.clamped_stats} >= {("energy", "max"), ("coins", "min")}
     for path in r.ending_paths.values():
@@ -398,7 +404,7 @@ def test_rich_report_golden_lines(mini_story):
 
     out = StringIO()
     args = Namespace(explore=True, max_states=200_000, random=None, seed=0, write_runs=None)
-    data, code = explore_for_check(mini_story, args, make_console(plain=True, width=100, file=out))
+    _data, code = explore_for_check(mini_story, args, make_console(plain=True, width=100, file=out))
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     assert code == 0
     assert re.sub(r"\d+\.\d\d s$", "T s", lines[0]) == "Exploration  complete · 30 states · 62 transitions · T s"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
+from storybuilder import CHAPTER, STORY, write_story
 
 from adventure.errors import StoryLoadError
 from adventure.story.loader import check_story, load_story
-from storybuilder import CHAPTER, STORY, write_story
 
 
 def errors_of(tmp_path, story=STORY, chapter=CHAPTER, **files):
@@ -102,7 +101,7 @@ def test_aliases_are_refused(tmp_path):
 
 def test_billion_laughs_is_refused(tmp_path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
         for i in range(8))
     errors = errors_of(tmp_path, chapter=bomb)  # refused at the first alias: the walk stays linear
     assert any(e.code == "MM106" for e in errors)
@@ -140,7 +139,7 @@ def test_wrong_type(tmp_path):
     chapter = CHAPTER.replace("    choices:\n", "    choices: 3\n    unused:\n", 1)
     errors = errors_of(tmp_path, chapter=chapter)
     error = only(errors, "MM204")
-    assert "'choices' of scene 'a' must be a list, found a number (3)" == error.message
+    assert error.message == "'choices' of scene 'a' must be a list, found a number (3)"
 
 
 def test_bad_id(tmp_path):
@@ -150,7 +149,7 @@ def test_bad_id(tmp_path):
 
 def test_initial_out_of_range(tmp_path):
     error = only(errors_of(tmp_path, story=STORY.replace("initial: 0, min: 0", "initial: 9, min: 0")), "MM206")
-    assert "initial value 9 of stat 'skill' is outside 0..3" == error.message
+    assert error.message == "initial value 9 of stat 'skill' is outside 0..3"
 
 
 def test_duplicate_scene_and_choice_ids(tmp_path):
@@ -235,7 +234,8 @@ def test_errors_are_collected_not_stopped_at_first(tmp_path):
 
 
 def test_error_count_is_capped_per_file(tmp_path):
-    scenes = "".join(f"  - id: s{i}\n    title: S\n    text: T\n    choices:\n      - id: c\n        label: L\n        goto: nowhere{i}\n" for i in range(120))
+    scenes = "".join(f"  - id: s{i}\n    title: S\n    text: T\n    choices:\n      - id: c\n        label: L\n"
+                     f"        goto: nowhere{i}\n" for i in range(120))
     errors = errors_of(tmp_path, chapter="chapter: {id: one, title: One}\nscenes:\n" + scenes)
     assert len([e for e in errors if e.file.endswith("one.yaml")]) == 50
 

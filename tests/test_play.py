@@ -289,7 +289,7 @@ def test_cli_no_arguments_plays_the_shipped_story(monkeypatch, capsys, tmp_path)
 
 def test_cli_story_load_errors_exit_1(monkeypatch, capsys, tmp_path):
     (tmp_path / "story.yaml").write_text("format: 1\nid: x\n", encoding="utf-8")
-    code, out, err = run_cli(monkeypatch, capsys, ["play", "--scenes", str(tmp_path), "--no-save"], "")
+    code, _out, err = run_cli(monkeypatch, capsys, ["play", "--scenes", str(tmp_path), "--no-save"], "")
     assert code == 1 and "MM203" in err
 
 

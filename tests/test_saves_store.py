@@ -195,7 +195,7 @@ def test_aliases_and_binary_garbage_are_refused(tmp_path):
         SaveStore(tmp_path).read(str(alias))
     garbage = tmp_path / "garbage.yaml"
     garbage.write_bytes(b"\xff\xfe\x00format: 1\x00\x00")
-    with pytest.raises(SaveError, match="not UTF-8|damaged"):
+    with pytest.raises(SaveError, match=r"not UTF-8|damaged"):
         SaveStore(tmp_path).read(str(garbage))
 
 

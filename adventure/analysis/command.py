@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adventure.analysis.explore import (
-    LIST_LIMIT, Exploration, Found, PathStep, RandomReport, explore, random_play, seed_for,
+    LIST_LIMIT,
+    Exploration,
+    Found,
+    PathStep,
+    RandomReport,
+    explore,
+    random_play,
+    seed_for,
 )
 from adventure.story.model import Story
 
@@ -81,7 +88,7 @@ def path_json(path: Sequence[PathStep] | None) -> list[dict[str, str]] | None:
 def _found_json(story: Story, found: Found) -> dict[str, Any]:
     return {
         "scene": found.scene,
-        "stats": dict(zip(story.stat_names, found.values)),
+        "stats": dict(zip(story.stat_names, found.values, strict=True)),
         "path": path_json(found.path),
         "random_draws": sum(1 for s in found.path if s.outcome is not None),
     }

@@ -32,8 +32,19 @@ from adventure.story.expr import StatType, Value
 from adventure.story.model import Choice, Effect, Story
 
 __all__ = [
-    "PathStep", "Found", "Clamp", "Exploration", "RandomReport", "Stepper", "Move",
-    "explore", "random_play", "reachable_scenes", "seed_for", "draws_in", "LIST_LIMIT",
+    "LIST_LIMIT",
+    "Clamp",
+    "Exploration",
+    "Found",
+    "Move",
+    "PathStep",
+    "RandomReport",
+    "Stepper",
+    "draws_in",
+    "explore",
+    "random_play",
+    "reachable_scenes",
+    "seed_for",
 ]
 
 LIST_LIMIT = 20
@@ -166,7 +177,7 @@ class Stepper:
         work = list(values)
         _apply(c.effects, work)
         result = []
-        for outcome, (_test, ending, dest, name) in _outcomes(c, work):
+        for _outcome, (_test, ending, dest, name) in _outcomes(c, work):
             after = list(work)
             if ending >= 0:
                 result.append(Move(name if c.kind == _RANDOM else None, None, self.ending_ids[ending], tuple(after)))
@@ -349,7 +360,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
                     if final not in ending_seen[ending]:
                         ending_seen[ending].add(final)
                         ending_count[ending] += 1
-                        for slot, (a, b) in enumerate(zip(initial, final)):
+                        for slot, (a, b) in enumerate(zip(initial, final, strict=True)):
                             if a != b:
                                 changed_at_end[slot] = True
                     if clamps:
@@ -405,7 +416,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
             starts[i + 1] += starts[i]
         fill = array("i", starts[:count])
         preds = array("i", bytes(4 * len(edge_src)))
-        for src, dst in zip(edge_src, edge_dst):
+        for src, dst in zip(edge_src, edge_dst, strict=True):
             preds[fill[dst]] = src
             fill[dst] += 1
         qi = 0
@@ -445,7 +456,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     if complete:
         changed = list(changed_at_end)
         for vals in values_of:
-            for slot, (a, b) in enumerate(zip(initial, vals)):
+            for slot, (a, b) in enumerate(zip(initial, vals, strict=True)):
                 if a != b:
                     changed[slot] = True
             if all(changed):
@@ -568,9 +579,9 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
             outs = _outcomes(c, vals)
             if len(outs) > 1:
                 pick = gen.choices(range(len(outs)), weights=[c.choice.goto.targets[i].weight for i, _ in outs])[0]
-                oi, (_t, ending, dest, name) = outs[pick]
+                _oi, (_t, ending, dest, name) = outs[pick]
             else:
-                oi, (_t, ending, dest, name) = outs[0]
+                _oi, (_t, ending, dest, name) = outs[0]
             trail.append(PathStep(st.scene_ids[sc], c.choice.id, name if c.kind == _RANDOM else None))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     folder = args.scenes if args.scenes is not None else default_scenes_dir()
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
+    if (args.seed is not None and args.load is not None) or (args.seed is not None and args.continue_):
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
 

@@ -14,7 +14,17 @@ from pathlib import Path
 from adventure.story import expr as ex
 from adventure.story import template as tp
 from adventure.story.fields import (
-    NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
+    NAME,
+    RESERVED,
+    Collector,
+    FieldReader,
+    article,
+    kind,
+    loc_of,
+    offset_location,
+    short,
+    suggest,
+    value_type,
 )
 from adventure.story.model import Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Scene, Stat, Target
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
@@ -142,7 +152,7 @@ class StoryBuilder(FieldReader):
         Formulas may read only ordinary stats, so the order of recomputation is free.
         """
         initial = [s.initial for s in stats]
-        for index, (stat, scalar) in enumerate(self.pending_compute):
+        for stat, scalar in self.pending_compute:
             slot = stat.slot
             if not (isinstance(scalar, YScalar) and isinstance(scalar.value, str)):
                 self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)

@@ -24,13 +24,12 @@ else, for any string.
 
 from __future__ import annotations
 
-from typing import Any
-
 import enum
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from typing import Any
 
 __all__ = [
     "MAX_DEPTH",

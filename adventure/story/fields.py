@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
@@ -140,9 +140,9 @@ class FieldReader:
             self.out.error("MM105", f"'{key}' of {what} is read by YAML as a boolean ({value.raw})",
                            value.loc, f"quote it if you meant the word: \"{value.raw}\"")
             return None
-        if isinstance(value, YScalar) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-            if key in {"label", "title", "text", "subtitle", "locked", "remember", "prefix", "suffix"}:
-                return value.raw
+        if (isinstance(value, YScalar) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+                and key in {"label", "title", "text", "subtitle", "locked", "remember", "prefix", "suffix"}):
+            return value.raw
         self.out.error("MM204", f"'{key}' of {what} must be text, found {kind(value)}", value.loc,
                        _surprise_hint(value))
         return None

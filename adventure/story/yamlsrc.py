@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import yaml
 from yaml import SafeLoader
@@ -61,7 +60,7 @@ class YScalar:
 class YSeq:
     """A sequence of located values."""
 
-    items: list["YValue"]
+    items: list[YValue]
     loc: Location
 
 
@@ -69,13 +68,13 @@ class YSeq:
 class YMap:
     """A mapping with string keys, remembering where each key was written."""
 
-    items: dict[str, "YValue"]
+    items: dict[str, YValue]
     key_locs: dict[str, Location]
     loc: Location
     extra: dict[str, object] = field(default_factory=dict)
 
 
-YValue = Union[YScalar, YSeq, YMap]
+YValue = YScalar | YSeq | YMap
 
 
 class _Reader:
@@ -230,7 +229,7 @@ def nests_deeper_than(text: str, limit: int) -> bool:
     closing structure inside block scalars) decides when to parse with the pure-Python
     loader instead, whose recursion ends in a catchable RecursionError.
     """
-    if re.search(r"^[ \t\-?:]{%d,}" % (4 * limit), text, re.M):
+    if re.search(rf"^[ \t\-?:]{{{4 * limit},}}", text, re.M):
         return True
     depth = 0
     for match in _BRACKETS.finditer(_QUOTED.sub("", text)):

@@ -16,6 +16,7 @@ Typical use::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -287,7 +288,7 @@ def _splits(n: int) -> list[list[tuple[int, int]]]:
     layouts = []
     for mask in range(1 << max(0, n - 1)):
         cuts = [0] + [i + 1 for i in range(n - 1) if mask >> i & 1] + [n]
-        layouts.append(list(zip(cuts, cuts[1:])))
+        layouts.append(list(pairwise(cuts)))
     return layouts
 
 

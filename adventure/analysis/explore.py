@@ -26,6 +26,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from adventure import engine, rng
 from adventure.story.expr import StatType, Value
@@ -104,8 +105,8 @@ class Move:
 
 # -- the compiled step ----------------------------------------------------------------------
 
-_CEffect = tuple  # (op, slot, compute, lo, hi)
-_CTarget = tuple  # (test, ending_index or -1, scene_index or -1, name)
+_CEffect = tuple[Any, ...]  # (op, slot, compute, lo, hi): plain tuples, unpacked in the hot loop
+_CTarget = tuple[Any, ...]  # (test, ending_index or -1, scene_index or -1, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ class _CChoice:
     gid: int
     scene: int
     choice: Choice
-    test: Callable | None
+    test: Callable[[Sequence[Value]], Value] | None
     hidden: bool
     effects: tuple[_CEffect, ...]
     kind: int
@@ -191,7 +192,7 @@ class Stepper:
         return [c.choice.id for c in self.by_scene[self.scene_index[scene]] if c.test is None or c.test(values)]
 
 
-def _apply(effects: tuple[_CEffect, ...], values: list) -> list[tuple[int, str, int]] | None:
+def _apply(effects: tuple[_CEffect, ...], values: list[Any]) -> list[tuple[int, str, int]] | None:
     """Apply compiled effects like :func:`engine.apply_effects`; report clamps (slot, bound, raw)."""
     clamps: list[tuple[int, str, int]] | None = None
     for op, slot, compute, lo, hi in effects:
@@ -263,11 +264,11 @@ class Exploration:
     scenes_reached: set[str]
     # the graph, for paths and tests: state i is (scene_ids[scene_of[i]], values_of[i])
     _stepper: Stepper = field(repr=False)
-    _scene_of: array = field(repr=False)
-    _values_of: list = field(repr=False)
-    _parent: array = field(repr=False)
-    _via: array = field(repr=False)
-    _outcome: array = field(repr=False)
+    _scene_of: array[int] = field(repr=False)
+    _values_of: list[tuple[Value, ...]] = field(repr=False)
+    _parent: array[int] = field(repr=False)
+    _via: array[int] = field(repr=False)
+    _outcome: array[int] = field(repr=False)
 
     @property
     def unreachable_endings(self) -> list[str]:
@@ -287,9 +288,9 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
     st = Stepper(story)
     nscenes = len(st.scene_ids)
-    seen: list[dict[tuple, int]] = [{} for _ in range(nscenes)]
+    seen: list[dict[tuple[Value, ...], int]] = [{} for _ in range(nscenes)]
     scene_of = array("i")
-    values_of: list[tuple] = []
+    values_of: list[tuple[Value, ...]] = []
     parent = array("i")
     via = array("i")
     outcome_of = array("i")
@@ -301,7 +302,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     nendings = len(st.ending_ids)
     ending_first: list[tuple[int, int, int] | None] = [None] * nendings
     ending_count = [0] * nendings
-    ending_seen: list[set] = [set() for _ in range(nendings)]
+    ending_seen: list[set[tuple[Value, ...]]] = [set() for _ in range(nendings)]
     clamp_first: dict[tuple[int, str], tuple[int, int, int, int]] = {}
     start_clamps: dict[tuple[int, str], int] = {}
     soft: list[int] = []
@@ -343,7 +344,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
             clamps = _apply(c.effects, work) if c.effects else None
             kind = c.kind
             if kind == _DIRECT:
-                outs: Sequence = ((_NO_OUTCOME, c.targets[0]),)
+                outs: Sequence[tuple[int, _CTarget]] = ((_NO_OUTCOME, c.targets[0]),)
             elif kind == _FIRST:
                 outs = _outcomes(c, work)
             else:
@@ -495,7 +496,7 @@ def _step(st: Stepper, gid: int, oi: int) -> PathStep:
     return PathStep(st.scene_ids[c.scene], c.choice.id, outcome)
 
 
-def _path(st: Stepper, scene_of: array, parent: array, via: array, outcome_of: array, i: int) -> tuple[PathStep, ...]:
+def _path(st: Stepper, scene_of: array[int], parent: array[int], via: array[int], outcome_of: array[int], i: int) -> tuple[PathStep, ...]:
     steps = []
     while parent[i] != _NO_PARENT:
         steps.append(_step(st, via[i], outcome_of[i]))

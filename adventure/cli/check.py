@@ -18,11 +18,12 @@ from adventure.errors import Diagnostic, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from adventure.story.loader import LoadReport
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``check`` sub-command."""
     p = commands.add_parser(
         "check",
@@ -127,7 +128,7 @@ def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> No
         console.print(render_diagnostic(diag))
 
 
-def render_diagnostic(diag: Diagnostic):  # -> rich.text.Text
+def render_diagnostic(diag: Diagnostic) -> Text:
     """``error MM402 file:line:col``, the message, the source line with a caret, a hint."""
     from rich.text import Text
 

@@ -25,7 +25,7 @@ GRAPH_BUDGET = 200_000
 """States the graph command explores to mark unreachable scenes before falling back."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``graph`` sub-command."""
     p = commands.add_parser(
         "graph",

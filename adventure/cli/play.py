@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from adventure.saves.store import SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
+    from adventure.ui.prompt import Reader
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``play`` sub-command."""
     p = commands.add_parser(
         "play",
@@ -115,7 +116,7 @@ def _store(save_dir: Path | None) -> SaveStore:
     return SaveStore(save_dir if save_dir is not None else default_save_dir())
 
 
-def _reader(interactive: bool, plain: bool):  # -> adventure.ui.prompt.Reader
+def _reader(interactive: bool, plain: bool) -> Reader:
     """prompt_toolkit in a terminal; plain lines from stdin in --plain mode or from a pipe."""
     from adventure.ui.prompt import stream_reader, terminal_reader
 

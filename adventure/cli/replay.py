@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from adventure.saves.runfile import RunRecord
+    from adventure.saves.transcript import Transcript
     from adventure.saves.verify import Verification
     from adventure.story.model import Story
 
 EXPORT_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``replay`` sub-command."""
     p = commands.add_parser(
         "replay",
@@ -107,7 +108,7 @@ def story_for(record: RunRecord, scenes: Path | None) -> Story:
     return load_story(folder)
 
 
-def export(transcript, target: Path) -> Path:
+def export(transcript: Transcript, target: Path) -> Path:
     """Write a transcript in the format the file name asks for."""
     from adventure.saves import transcript as tr
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from adventure.story.model import Story
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``saves`` sub-command."""
     p = commands.add_parser(
         "saves",

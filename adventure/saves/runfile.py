@@ -219,13 +219,13 @@ class _Checker:
         value = self.field(m, key, what)
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail(f"'{key}' must be a whole number, found {_kind(value)}")
-        return value
+        return int(value)
 
     def string(self, m: Mapping[str, Any], key: str, what: str) -> str:
         value = self.field(m, key, what)
         if not isinstance(value, str) or not value:
             self.fail(f"'{key}' must be non-empty text, found {_kind(value)}")
-        return value
+        return str(value)
 
     def ident(self, m: Mapping[str, Any], key: str, what: str) -> str:
         value = self.string(m, key, what)

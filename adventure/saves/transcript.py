@@ -14,6 +14,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
@@ -228,7 +229,7 @@ def renderables(transcript: Transcript) -> list[RenderableType]:
     return items
 
 
-def _ending_lines(transcript: Transcript, heading, bullet: str) -> list[str]:
+def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], bullet: str) -> list[str]:
     lines: list[str] = []
     if transcript.ending:
         ending = transcript.ending

@@ -7,7 +7,6 @@ between nodes are collected here and resolved by the loader once every file is r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -457,7 +456,7 @@ class StoryBuilder(FieldReader):
             return None
         return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, compute=compute, location=loc)  # type: ignore[arg-type]
 
-    def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Callable | None:
+    def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Compiled | None:
         literal = value.value
         if stat_type is ex.StatType.TEXT:
             if isinstance(literal, str):
@@ -467,7 +466,7 @@ class StoryBuilder(FieldReader):
                                f"quote it: \"{value.raw}\"")
                 return None
         elif value_type(literal) is stat_type:
-            return self.constant(literal)
+            return self.constant(literal)  # type: ignore[arg-type]  # value_type: one of int, bool, str
         elif isinstance(literal, str):
             result = self.expression(value, literal, stat_type)
             return result[1] if result else None
@@ -475,7 +474,7 @@ class StoryBuilder(FieldReader):
                        f"found {kind(value)}", value.loc)
         return None
 
-    def constant(self, value: object) -> Callable:
+    def constant(self, value: ex.Value) -> Compiled:
         compute = _constant(value)
         self.recipes[id(compute)] = (compute, ("const", value))
         return compute
@@ -497,5 +496,8 @@ class StoryBuilder(FieldReader):
 
 
 
-def _constant(value: object) -> Callable:
-    return lambda values, _v=value: _v
+def _constant(value: ex.Value) -> Compiled:
+    def constant(values: object) -> ex.Value:
+        return value
+
+    return constant

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from adventure.errors import Diagnostic, StoryLoadError
 from adventure.story import expr as ex
-from adventure.story.model import Chapter, Ending, Location, Scene, Stat, Story
+from adventure.story.model import Chapter, Compiled, Ending, Location, Scene, Stat, Story
 
 if TYPE_CHECKING:
     from adventure.story.builder import STORY_KEYS, StoryBuilder
@@ -137,7 +138,7 @@ class _Header(NamedTuple):
     title: str | None
     subtitle: str | None
     start: str | None
-    progress: tuple
+    progress: tuple[ex.Node | None, Compiled | None]
     endings: list[Ending]
 
 
@@ -150,7 +151,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     if version is not None and version != FORMAT_VERSION:
         builder.out.error("MM213", f"unsupported story format {version}", m.items["format"].loc,
                           f"this engine reads format {FORMAT_VERSION}")
-    progress: tuple = (None, None)
+    progress: tuple[ex.Node | None, Compiled | None] = (None, None)
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):
         progress = builder.expression(node, node.value, ex.StatType.INT) or (None, None)
@@ -265,8 +266,11 @@ def _chapter_file(item: YValue, out: Collector) -> str | None:
     return None
 
 
-def _unique(items: list, kind: str, out: Collector) -> dict:
-    result: dict = {}
+_Item = TypeVar("_Item", Scene, Ending, Chapter)
+
+
+def _unique(items: list[_Item], kind: str, out: Collector) -> dict[str, _Item]:
+    result: dict[str, _Item] = {}
     for item in items:
         if item.id in result:
             first = result[item.id].location
@@ -278,7 +282,8 @@ def _unique(items: list, kind: str, out: Collector) -> dict:
     return result
 
 
-def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start: str | None, m: YMap, out: Collector) -> None:
+def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: dict[str, Ending], start: str | None,
+                      m: YMap, out: Collector) -> None:
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
                   suggest(start, scenes) or "name a scene id from a chapter file")
@@ -293,13 +298,14 @@ def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start:
                       suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
 
 
-def _other_kind(name: str, other: dict, kind: str) -> str:
+def _other_kind(name: str, other: Mapping[str, object], kind: str) -> str:
     if name in other:
         return f"'{name}' is {'an' if kind == 'ending' else 'a'} {kind}: use '{kind}: {name}'"
     return "declare it, or check the spelling"
 
 
-def _warn_unused(builder: StoryBuilder, stats: list[Stat], scenes: dict, endings: dict, start: str | None, out: Collector, story_path: Path) -> None:
+def _warn_unused(builder: StoryBuilder, stats: list[Stat], scenes: dict[str, Scene], endings: dict[str, Ending],
+                 start: str | None, out: Collector, story_path: Path) -> None:
     targeted_scenes = {t.scene for t, _ in builder.targets if t.scene} | {start}
     targeted_endings = {t.ending for t, _ in builder.targets if t.ending}
     for scene in scenes.values():

@@ -192,7 +192,7 @@ class _Reader:
                 f"quote it: \"{node.value}\"",
             )
             return None
-        return node.value
+        return str(node.value)
 
 
 def diagnostic(

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import CompleteEvent, Completion
+    from prompt_toolkit.completion import CompleteEvent, Completer, Completion
     from prompt_toolkit.document import Document
 
 Reader = Callable[[str, Sequence[str]], str]
@@ -87,7 +87,7 @@ def matching(text: str, words: Iterable[str]) -> list[str]:
     return found
 
 
-def make_completer(words: Callable[[], Sequence[str]]):  # -> prompt_toolkit Completer
+def make_completer(words: Callable[[], Sequence[str]]) -> Completer:
     """A completer over the current choice labels (read at each keystroke) and the commands."""
     from prompt_toolkit.completion import Completer, Completion
 

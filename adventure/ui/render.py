@@ -34,6 +34,7 @@ from adventure.story.model import Stat, Story
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("NUMBER or words", "take a choice: its number, or part of its label"),
@@ -79,7 +80,7 @@ class Meter:
         full, empty = ("#", "-") if options.ascii_only else ("█", "░")
         yield Text.assemble((full * filled, self.style), (empty * (cells - filled), self.empty_style))
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         cells = self._cells(options.max_width)

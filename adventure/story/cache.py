@@ -34,6 +34,8 @@ import hashlib
 import importlib
 import json
 import os
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
@@ -199,11 +201,12 @@ class _Decoder:
     def __init__(self, header: Mapping[str, Any]):
         self.slots: dict[str, int] = header["slots"]
         self.strings: list[str] = header["strings"]
-        self.table: dict[str, tuple[int, type, tuple[int, ...]]] = {}
+        self.table: dict[str, tuple[int, type, tuple[Any, ...]]] = {}
         for number, name in enumerate(header["classes"]):
             cls = _resolve(name)
             kind = _ENUM if issubclass(cls, enum.Enum) else _TUPLE if _is_namedtuple(cls) else _CLASS
-            self.table[str(number)] = (kind, cls, _text_positions(cls) if kind is _TUPLE else ())
+            plan = _text_positions(cls) if kind is _TUPLE else _plan(cls) if kind is _CLASS else ()
+            self.table[str(number)] = (kind, cls, plan)
 
     def load(self, body: bytes) -> Any:
         table, slots, strings = self.table, self.slots, self.strings
@@ -217,11 +220,23 @@ class _Decoder:
             entry = table.get(tag)
             obj: object
             if entry is not None:
-                kind, cls, texts = entry
+                kind, cls, plan = entry
                 if kind is _CLASS:
+                    for i, how in plan:  # fields declared as tuples or named tuples come as bare lists
+                        v = value[i]
+                        if v.__class__ is list:
+                            if how is None:
+                                value[i] = tuple(v)
+                            elif how is tuple:
+                                value[i] = tuple([tuple(x) if x.__class__ is list else x for x in v])
+                            else:
+                                named, texts = how
+                                for j in texts:
+                                    v[j] = strings[v[j]]
+                                value[i] = new_tuple(named, v)
                     obj = cls(*value)
                 elif kind is _TUPLE:
-                    for i in texts:
+                    for i in plan:
                         value[i] = strings[value[i]]
                     obj = new_tuple(cls, value)
                 else:
@@ -280,6 +295,42 @@ def _resolve(name: str) -> type:
 
 def _is_namedtuple(cls: type) -> bool:
     return issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
+_PLANS: dict[type, tuple[tuple[int, Any], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[int, Any], ...]:
+    """How a data class's fields are written when their declared type allows a bare list.
+
+    From the declared types, so the writer and the reader agree without storing it:
+    ``(position, None)`` a tuple, ``(position, tuple)`` a tuple of tuples, and
+    ``(position, (named_tuple_class, text_positions))`` a named tuple (or ``None``).
+    Bare lists cost the reader far less than tagged objects, and these fields hold most
+    of a story's values (choices, effects, parts, locations).
+    """
+    found = _PLANS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        plan: list[tuple[int, Any]] = []
+        for position, f in enumerate(_init_fields(cls)):
+            hint = hints.get(f.name)
+            options = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+            if len(options) != 1:
+                continue
+            (option,) = options
+            if typing.get_origin(option) is tuple:
+                args = typing.get_args(option)
+                nested = bool(args) and typing.get_origin(args[0]) is tuple
+                plan.append((position, tuple if nested else None))
+            elif isinstance(option, type) and _is_namedtuple(option):
+                plan.append((position, (option, _text_positions(option))))
+        found = _PLANS[cls] = tuple(plan)
+    return found
+
+
+def _is_union(hint: object) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType)
 
 
 def _text_positions(cls: type) -> tuple[int, ...]:
@@ -383,14 +434,30 @@ class _Encoder:
         if dataclasses.is_dataclass(cls):
             tag, get = self.tag(cls), attrgetter(*(f.name for f in _init_fields(cls)))
             single = len(_init_fields(cls)) == 1
-            seen = self.seen
+            seen, plan, strings = self.seen, dict(_plan(cls)), self.strings
+
+            def field(v: object, how: Any) -> Any:
+                if how is None and type(v) is tuple:
+                    return self.values(v)
+                if how is tuple and type(v) is tuple:
+                    return [self.values(x) if type(x) is tuple else self.value(x) for x in v]
+                if how is not None and how is not tuple and type(v) is how[0]:
+                    bare = self.values(v)  # type: ignore[arg-type]
+                    for j in how[1]:
+                        bare[j] = strings.setdefault(bare[j], len(strings))
+                    return bare
+                return self.value(v)
 
             def instance(obj: object) -> Any:
                 ref = seen.get(id(obj))
                 if ref is not None:
                     return {"r": ref}
-                values = get(obj)
-                return self.numbered(obj, {tag: self.values((values,) if single else values)})
+                raw = get(obj)
+                if single:
+                    raw = (raw,)
+                values = [field(v, plan[i]) if i in plan else v if type(v) in _SCALARS else self.value(v)
+                          for i, v in enumerate(raw)]
+                return self.numbered(obj, {tag: values})
 
             return instance
         if callable(cls):

@@ -20,10 +20,10 @@ file renamed into place), so readers never see half a file.
 
 Typical use (the loader does this in :func:`~adventure.story.loader.load_story`)::
 
-    story = cache.lookup(folder)             # None on a miss
-    if story is None:
-        report = check_story(folder)
-        cache.store(folder, report.story, report.files, report.compiled)
+    hit = cache.lookup(folder)               # None on a miss, else (story, warnings, files)
+    if hit is None:
+        report = check_story(folder, cache=False)
+        cache.store(folder, report.story, report.warnings, report.files, report.compiled)
 """
 
 from __future__ import annotations

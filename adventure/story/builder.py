@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from adventure.story import expr as ex
+from adventure.story import spec
 from adventure.story import template as tp
 from adventure.story.fields import (
     NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
@@ -19,24 +20,19 @@ from adventure.story.fields import (
 from adventure.story.model import Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Scene, Stat, Target
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
-STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapters": True,
-               "stats": True, "endings": False, "progress": False, "subtitle": False,
-               "description": False}
-_STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "max": False, "label": False,
-              "show": False, "group": False, "prefix": False, "suffix": False, "description": False,
-              "saturates": False}
-_CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
-_CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
-_SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False, "countdown": False}
+STORY_KEYS = spec.STORY.allowed()
+_STAT_KEYS = spec.STAT.allowed()
+_CHAPTER_FILE_KEYS = spec.CHAPTER_FILE.allowed()
+_CHAPTER_KEYS = spec.CHAPTER.allowed()
+_SCENE_KEYS = spec.SCENE.allowed()
 MAX_COUNTDOWN = 60
 _ZERO: dict[ex.StatType, ex.Value] = {ex.StatType.INT: 0, ex.StatType.BOOL: False, ex.StatType.TEXT: ""}
 """A computed stat's placeholder before its formula is evaluated."""
-_CHOICE_KEYS = {"id": True, "label": True, "if": False, "locked": False, "hidden": False,
-                "effects": False, "remember": False, "goto": False, "ending": False}
-_TARGET_KEYS = {"if": False, "scene": False, "ending": False}
-_RANDOM_KEYS = {"weight": True, "scene": False, "ending": False}
-_ENDING_KEYS = {"id": True, "title": True, "text": True, "true_ending": False}
-_EFFECT_OPS = ("set", "add", "subtract")
+_CHOICE_KEYS = spec.CHOICE.allowed()
+_TARGET_KEYS = spec.TARGET.allowed()
+_RANDOM_KEYS = spec.OUTCOME.allowed()
+_ENDING_KEYS = spec.ENDING.allowed()
+_EFFECT_OPS = spec.EFFECT_OPS
 
 
 
@@ -333,9 +329,9 @@ class StoryBuilder(FieldReader):
             return self.first_of(value, what)
         assert isinstance(value, YMap)
         if "random" in value.items or "random" in value.key_locs:
-            self.keys(value, {"random": True}, f"'goto' of {what}")
+            self.keys(value, spec.RANDOM.allowed(), f"'goto' of {what}")
             return self.random(value, what)
-        self.keys(value, {"scene": False, "ending": False}, f"'goto' of {what}")
+        self.keys(value, {k: r for k, r in _TARGET_KEYS.items() if k != "if"}, f"'goto' of {what}")
         target = self.target_entry(value, what, conditional=False)
         return Goto("direct", (target,)) if target else None
 

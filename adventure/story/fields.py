@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
 from adventure.story.model import Location
+from adventure.story.spec import TEXT_KEYS
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, diagnostic
 
 MAX_ERRORS_PER_FILE = 50
@@ -141,7 +142,7 @@ class FieldReader:
                            value.loc, f"quote it if you meant the word: \"{value.raw}\"")
             return None
         if isinstance(value, YScalar) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-            if key in {"label", "title", "text", "subtitle", "locked", "remember", "prefix", "suffix"}:
+            if key in TEXT_KEYS:
                 return value.raw
         self.out.error("MM204", f"'{key}' of {what} must be text, found {kind(value)}", value.loc,
                        _surprise_hint(value))

@@ -274,7 +274,7 @@ def render_text(template: Template, env: Mapping[str, Value]) -> str:
 
 
 def progress(story: Story, state: RunState) -> int:
-    """Distance to the launch pad, 0–100, from the story's progress expression."""
+    """How far the run has come, 0–100, from the story's progress expression (100 at a true ending)."""
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
     if story.progress_value is None:

@@ -133,7 +133,7 @@ class _Screens:
             parts.append(render.chapter_card(story, story.scenes[page.scene].chapter, plain=plain))
         countdown = story.scenes[page.scene].countdown
         if countdown:  # the player saw it count down as this scene began
-            parts.append(render.countdown_static(countdown))
+            parts.append(render.countdown_static(countdown, story.presentation))
         parts.append(render.scene_panel(story, page.state, plain=plain))
         parts.append(render.choice_list(engine.offers(story, page.state), plain=plain))
         taken = next((c for c in page.choices if c.id == page.taken), None)

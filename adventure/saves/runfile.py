@@ -36,7 +36,8 @@ FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
 """Refuse larger files: a real run is a few kilobytes."""
 
-HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
+HEADER = "# {words}. The steps are the truth; the snapshot is checked against them.\n"
+"""The comment line opening a run file; ``words`` come from the story's presentation."""
 
 _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
 _OPTIONAL = ("scenes",)
@@ -64,6 +65,8 @@ class RunRecord:
     """Optional hint: the story folder, relative to the run file (shipped test runs)."""
     path: Path | None = field(default=None, compare=False)
     """Where the record was read from (``None`` for a record built in memory)."""
+    header: str = field(default="A saved run", compare=False)
+    """The words of the opening comment line (the story's ``presentation: run_header``)."""
 
     @property
     def ending(self) -> str | None:
@@ -107,7 +110,8 @@ class RunRecord:
 def dump_record(record: RunRecord) -> str:
     """The YAML text of a record (a comment line, then the document)."""
     body = yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return HEADER + body
+    words = " ".join(record.header.split()) or "A saved run"
+    return HEADER.format(words=words) + body
 
 
 def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
         slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state),
+        header=story.presentation.header(story.title),
     )
 
 
@@ -118,7 +119,8 @@ class SlotSummary:
     story_id: str | None = None
     chapter: str | None = None
     scene: str | None = None
-    year: int | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    """The snapshot's stat values by name (the saves table shows the story's chosen columns)."""
     ending: str | None = None
     steps: int = 0
     backup: bool = False
@@ -129,7 +131,7 @@ class SlotSummary:
         return {
             "name": self.name, "path": str(self.path),
             "updated": self.updated.isoformat() if self.updated else None,
-            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "year": self.year,
+            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "stats": dict(self.stats),
             "ending": self.ending, "steps": self.steps, "backup": self.backup, "error": self.error,
         }
 
@@ -220,10 +222,8 @@ class SaveStore:
             except SaveError as exc:
                 result.append(SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc.args[0])))
                 continue
-            year = record.stats.get("year")
             result.append(SlotSummary(
-                slot, path, record.updated, record.story_id, record.chapter, record.scene,
-                year if isinstance(year, int) and not isinstance(year, bool) else None,
+                slot, path, record.updated, record.story_id, record.chapter, record.scene, record.stats,
                 record.ending, len(record.steps), backup,
             ))
         result.sort(key=lambda s: (s.updated or datetime.min.replace(tzinfo=timezone.utc), s.name), reverse=True)

@@ -17,7 +17,9 @@ from adventure.story import template as tp
 from adventure.story.fields import (
     NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
-from adventure.story.model import Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Scene, Stat, Target
+from adventure.story.model import (
+    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Presentation, Scene, Stat, Target,
+)
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
 STORY_KEYS = spec.STORY.allowed()
@@ -50,6 +52,7 @@ class StoryBuilder(FieldReader):
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
+        self.broken: set[str] = set()  # stats declared with an error: known by name, so no cascade
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.derived: list[Stat] = []
     # -- expressions and templates ---------------------------------------------------
@@ -224,6 +227,38 @@ class StoryBuilder(FieldReader):
                        value.loc)
         return None
 
+    def presentation(self, value: YValue | None, loc: Location) -> Presentation:
+        """The story's own words for screens and files; defaults for every key not given."""
+        if value is None:
+            return Presentation()
+        what = "'presentation'"
+        m = self.mapping(value, what, loc)
+        if m is None:
+            return Presentation()
+        self.keys(m, spec.PRESENTATION.allowed(), what)
+        words = {key: self.string(m, key, what) for key in
+                 ("progress_label", "progress_sentence", "countdown_prefix", "countdown_end", "run_header")}
+        given = {key: text for key, text in words.items() if text is not None}
+        summary = self.stat_list(m, "summary_stats", what)
+        return replace(Presentation(**given),  # type: ignore[arg-type]
+                       saves_columns=self.stat_list(m, "saves_columns", what) or (),
+                       summary_stats=summary if "summary_stats" in m.items else None)
+
+    def stat_list(self, m: YMap, key: str, what: str) -> tuple[str, ...] | None:
+        """A list of declared stat names (``saves_columns: [year, savings]``)."""
+        if key not in m.items:
+            return None
+        names: list[str] = []
+        for item in self.sequence(m, key, what):
+            if not (isinstance(item, YScalar) and isinstance(item.value, str)):
+                self.out.error("MM204", f"each entry of '{key}' in {what} must be a stat name", item.loc)
+            elif item.value not in self.types and item.value not in self.broken:
+                self.out.error("MM401", f"unknown stat '{item.value}' in '{key}' of {what}", item.loc,
+                               suggest(item.value, self.types) or "name a stat declared under 'stats'")
+            else:
+                names.append(item.value)
+        return tuple(names)
+
     # -- chapters and scenes ----------------------------------------------------------
 
     def chapter(self, root: YValue | None, file: str, display: str, index: int) -> tuple[Chapter | None, list[Scene], list[Ending]]:
@@ -281,11 +316,11 @@ class StoryBuilder(FieldReader):
                      on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc)
 
     def countdown(self, m: YMap, what: str) -> int | None:
-        """A launch countdown the front end plays as the scene is entered (1 to 60)."""
+        """A countdown the front end plays as the scene is entered (1 to 60)."""
         seconds = self.integer(m, "countdown", what)
         if seconds is not None and not 1 <= seconds <= MAX_COUNTDOWN:
             self.out.error("MM206", f"countdown of {what} must be 1 to {MAX_COUNTDOWN}, found {seconds}",
-                           m.items["countdown"].loc, "count down from 10, as NASA does")
+                           m.items["countdown"].loc, "for example: countdown: 10")
             return None
         return seconds
 

@@ -24,7 +24,7 @@ from adventure.errors import Diagnostic, StoryLoadError
 from adventure.story import expr as ex
 from adventure.story.builder import STORY_KEYS, StoryBuilder
 from adventure.story.fields import Collector, suggest
-from adventure.story.model import Chapter, Ending, Location, Scene, Stat, Story
+from adventure.story.model import Chapter, Ending, Location, Presentation, Scene, Stat, Story
 from adventure.story.yamlsrc import MAX_FILE_BYTES, YMap, YScalar, YValue, decode, parse_text, read_yaml
 
 STORY_FILE = "story.yaml"
@@ -95,7 +95,7 @@ def _check_story(root: Path) -> LoadReport:
         id=header.id, title=header.title, start=header.start, stats=tuple(header.stats),
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
-        progress_value=progress_value, subtitle=header.subtitle,
+        progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
     )
     return LoadReport(story, out.errors, out.warnings, files.names)
 
@@ -108,6 +108,7 @@ class _Header(NamedTuple):
     start: str | None
     progress: tuple
     endings: list[Ending]
+    presentation: Presentation
 
 
 def _header(builder: StoryBuilder, m: YMap) -> _Header:
@@ -133,6 +134,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
         start=builder.ident(m, "start", what),
         progress=progress,
         endings=[e for e in (builder.ending(v, None, m.loc) for v in builder.sequence(m, "endings", what)) if e],
+        presentation=builder.presentation(m.items.get("presentation"), m.loc),
     )
 
 

@@ -187,6 +187,37 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Presentation:
+    """The story's own words for the engine's screens and files (``presentation:`` in story.yaml).
+
+    The engine knows no story: the progress bar's label, the countdown's closing words,
+    the columns of the saves table and the run-file header come from here, each with a
+    neutral default.
+    """
+
+    progress_label: str = "Progress"
+    progress_sentence: str | None = None
+    countdown_prefix: str = ""
+    countdown_end: str = "Go!"
+    saves_columns: tuple[str, ...] = ()
+    summary_stats: tuple[str, ...] | None = None
+    run_header: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The plain-mode words before the percentage (the label unless a sentence is given)."""
+        return self.progress_sentence or self.progress_label
+
+    def header(self, title: str) -> str:
+        """The first comment line of a saved run, without the leading ``#``."""
+        return self.run_header or f"{title}: a saved run"
+
+    def tick(self, number: int) -> str:
+        """One number of a countdown, with its prefix (``T-minus 3``)."""
+        return f"{self.countdown_prefix} {number}" if self.countdown_prefix else str(number)
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """The whole loaded story. Immutable; the engine reads it and never writes."""
 
@@ -202,6 +233,7 @@ class Story:
     progress: Node | None = None
     progress_value: Compiled | None = field(default=None, compare=False, repr=False)
     subtitle: str | None = None
+    presentation: Presentation = Presentation()
 
     def stat(self, name: str) -> Stat:
         """The declared stat called ``name`` (KeyError when unknown)."""
@@ -219,6 +251,14 @@ class Story:
     def initial_values(self) -> tuple[Value, ...]:
         """The values a new run starts with."""
         return tuple(s.initial for s in self.stats)
+
+    @property
+    def summary_stats(self) -> tuple[Stat, ...]:
+        """The stats the ending summary lists: the presentation's choice, else the shown ones."""
+        names = self.presentation.summary_stats
+        if names is None:
+            return tuple(s for s in self.stats if s.show)
+        return tuple(self.stat(n) for n in names)
 
     @property
     def labels(self) -> dict[str, str]:

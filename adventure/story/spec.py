@@ -69,7 +69,7 @@ PRESENTATION = Part("presentation", "The story's own words for the engine's scre
     Key("progress_sentence", False, "text",
         "The plain-mode sentence before the percentage, as in 'SENTENCE: 40%' (default: the progress label)."),
     Key("countdown_prefix", False, "text",
-        "Words before each number of a scene's countdown, e.g. 'T-minus' (default: none)."),
+        "Words before the number in each frame of an animated countdown, e.g. 'T-minus' (default: none)."),
     Key("countdown_end", False, "text", "The closing words of a scene's countdown (default: Go!)."),
     Key("saves_columns", False, "names",
         "Stats shown as columns of 'million-miles saves', in order (default: none)."),

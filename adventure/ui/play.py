@@ -376,7 +376,7 @@ class Game:
     # leaving
 
     def finish(self, events: Sequence[Event]) -> int:
-        """The run reached an ending: the epilogue, the summary, and lift-off if it is the launch."""
+        """The run reached an ending: the epilogue and the summary."""
         line = render.changes_line(self.story, events, plain=self.plain)
         if line is not None:
             self.show(line)
@@ -387,22 +387,22 @@ class Game:
         return 0
 
     def countdown(self, start: int) -> None:
-        """``start`` to 1 and lift-off (a scene's ``countdown``): animated in a terminal, one line otherwise.
+        """``start`` to 1 and the closing words (a scene's ``countdown``): animated in a terminal, one line otherwise.
 
         Rich's Live display runs only here, never while the prompt is reading.
         """
         if not self.animate:
-            self.show(render.countdown_static(start))
+            self.show(render.countdown_static(start, self.story.presentation))
             return
         from rich.live import Live
 
         numbers = render.countdown_numbers(start)
-        with Live(render.countdown_frame(numbers[0]), console=self.console, auto_refresh=False,
+        with Live(render.countdown_frame(numbers[0], self.story.presentation), console=self.console, auto_refresh=False,
                   transient=False) as live:
             for number in numbers:
-                live.update(render.countdown_frame(number), refresh=True)
+                live.update(render.countdown_frame(number, self.story.presentation), refresh=True)
                 self.sleep(COUNTDOWN_DELAY)
-            live.update(render.countdown_frame(None), refresh=True)
+            live.update(render.countdown_frame(None, self.story.presentation), refresh=True)
 
     def leave(self) -> int:
         """Leave cleanly: say where the run is kept and how to come back."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int
 from adventure.errors import Diagnostic, UsageError
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -96,9 +97,8 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     print_diagnostics(console, [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        count = len(report.errors)
-        console.print(Text(f"✗ {folder}: {count} error{'s' if count != 1 else ''}, "
-                           f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold red"))
+        console.print(Text(f"✗ {folder}: {count(len(report.errors), 'error')}, "
+                           f"{count(len(report.warnings), 'warning')}", style="bold red"))
         return
     table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -113,9 +113,10 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
-    console.print(Text(f"✓ {folder}: valid — {len(story.chapters)} chapters, {len(story.scenes)} scenes, "
-                       f"{story.choice_count} choices, {len(story.endings)} endings, "
-                       f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold green"))
+    console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
+                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
+                       style="bold green"))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

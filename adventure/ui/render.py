@@ -30,6 +30,7 @@ from adventure import engine
 from adventure.engine import Event, Offer, RunState, StatChanged
 from adventure.story.expr import StatType
 from adventure.story.model import Presentation, Stat, Story
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -95,7 +96,7 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
         Text(story.title, style="bold"),
         *([Text(story.subtitle, style="italic")] if story.subtitle else []),
         Text(""),
-        Text(f"A text adventure in {chapters} chapter{'s' if chapters != 1 else ''}."),
+        Text(f"A text adventure in {count(chapters, 'chapter')}."),
         Text("Type a choice's number or part of its label. Type 'help' for commands."),
     ]
     if plain:
@@ -382,7 +383,7 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
     turns = state.turn
     lines: list[Text] = [Text(f"Choices made: {turns}")]
     if plain:
-        lines[0] = Text(f"Your run: {turns} choice{'s' if turns != 1 else ''} made.")
+        lines[0] = Text(f"Your run: {count(turns, 'choice')} made.")
     for stat in story.summary_stats:
         start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")

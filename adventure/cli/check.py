@@ -32,7 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Load and validate a story: every key, id, reference and expression. "
         "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
     )
-    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
+    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR",
+                   help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
+                   "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
     p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.story.loader import check_story
     from adventure.ui.console import make_console
 
-    folder = Path(args.scenes) if args.scenes else default_scenes_dir()
+    folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.write_runs and not args.explore:
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     report = check_story(folder)
     console = make_console()
     if not args.json:
+        console.print(checked_line(folder, report))
         print_report(console, folder, report)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
@@ -66,12 +69,30 @@ def run(args: argparse.Namespace) -> int:
         explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
     if args.json:
         data = summary(report)
+        data["story"] = {"title": report.title, "folder": str(folder.resolve())}
         if explore_data is not None:
             data["explore"] = explore_data
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     if not report.ok:
         return 1
     return explore_exit
+
+
+def story_folder(cwd: Path, shipped: Path) -> Path:
+    """The story ``check`` reads without a folder: the one in ``cwd`` if any, else the shipped one."""
+    from adventure.story.loader import STORY_FILE
+
+    return cwd if (cwd / STORY_FILE).is_file() else shipped
+
+
+def checked_line(folder: Path, report: LoadReport):  # -> rich.text.Text
+    """``Checking "Title" in /path``: which story this report is about, always."""
+    from rich.text import Text
+
+    line = Text("Checking ", style="bold")
+    line.append(f"“{report.title}”" if report.title else "the story", style="bold")
+    line.append(f" in {folder.resolve()}")
+    return line
 
 
 def summary(report: LoadReport) -> dict[str, object]:

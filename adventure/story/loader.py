@@ -39,6 +39,8 @@ class LoadReport:
     errors: list[Diagnostic]
     warnings: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    title: str | None = None
+    """The story's title when its story file could be read (even if the story has errors)."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,14 @@ def _check_story(root: Path) -> LoadReport:
     if m is None:
         return LoadReport(None, out.errors, out.warnings, files.names)
     header = _header(builder, m)
+    report = _check_files(builder, m, files, header, out, story_path, root)
+    report.title = header.title
+    return report
+
+
+def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header, out: Collector,
+                 story_path: Path, root: Path) -> LoadReport:
+    """Read the chapters, resolve references and build the story from the header already read."""
     chapters, scenes, endings = _chapters(builder, m, files, header.endings)
     scene_map = _unique(scenes, "scene", out)
     ending_map = _unique(endings, "ending", out)

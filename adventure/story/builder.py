@@ -28,6 +28,8 @@ _CHAPTER_FILE_KEYS = spec.CHAPTER_FILE.allowed()
 _CHAPTER_KEYS = spec.CHAPTER.allowed()
 _SCENE_KEYS = spec.SCENE.allowed()
 MAX_COUNTDOWN = 60
+MAX_SCENE_WORDS = 180
+"""One screenful of scene text at 80 columns: longer scenes get warning MM264 (docs/authoring.md)."""
 _ZERO: dict[ex.StatType, ex.Value] = {ex.StatType.INT: 0, ex.StatType.BOOL: False, ex.StatType.TEXT: ""}
 """A computed stat's placeholder before its formula is evaluated."""
 _CHOICE_KEYS = spec.CHOICE.allowed()
@@ -53,6 +55,7 @@ class StoryBuilder(FieldReader):
         self.stat_reads: set[str] = set()
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
         self.broken: set[str] = set()  # stats declared with an error: known by name, so no cascade
+        self.ranges: dict[str, Stat] = {}  # valid stats by name, for checks of literal effect values
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.derived: list[Stat] = []
     # -- expressions and templates ---------------------------------------------------
@@ -66,8 +69,9 @@ class StoryBuilder(FieldReader):
             node = ex.parse(source)
             ex.check(node, self.types, expect)
         except ex.ExprError as err:
-            self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
-                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            if err.subject not in self.broken:  # a broken stat's own error already said it all
+                self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
         compiled = ex.compile_expr(node, self.slots)
         self._expr_cache[key] = (node, compiled)
@@ -102,8 +106,9 @@ class StoryBuilder(FieldReader):
             tp.check_template(template, self.types)
         except tp.TemplateError as err:
             assert isinstance(scalar, YScalar)
-            self.out.error(err.code, f"in {key} of {what}: {err.message}",
-                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            if err.subject not in self.broken:
+                self.out.error(err.code, f"in {key} of {what}: {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
         self._template_cache[text] = (template, None)
         self.stat_reads.update(tp.template_names(template))
@@ -121,6 +126,7 @@ class StoryBuilder(FieldReader):
             if not NAME.match(name) or name in RESERVED:
                 self.out.error("MM205", f"'{name}' is not a valid stat name", key_loc,
                                "use letters, digits and '_', starting with a letter; not a keyword")
+                self.broken.add(name)
                 continue
             stat = self.stat(name, spec, key_loc, len(result))
             if stat is not None:
@@ -128,7 +134,23 @@ class StoryBuilder(FieldReader):
                 self.types[name] = stat.type
                 self.slots[name] = stat.slot
                 self.labels[name] = stat.label
+                self.ranges[name] = stat
+            else:
+                self.known_by_name(name, spec)
         return self.computed_stats(result)
+
+    def known_by_name(self, name: str, spec_value: YValue) -> None:
+        """Keep a stat whose declaration has an error known by name, so one mistake is one error.
+
+        When its type can be read, expressions keep being type-checked against it (the
+        story will not be built, so its placeholder slot is never read); references
+        to it are not reported again as unknown.
+        """
+        self.broken.add(name)
+        type_value = spec_value.items.get("type") if isinstance(spec_value, YMap) else None
+        if isinstance(type_value, YScalar) and type_value.value in ("int", "bool", "text"):
+            self.types[name] = ex.StatType(type_value.value)
+            self.slots[name] = -1
 
     def computed_stats(self, stats: list[Stat]) -> list[Stat]:
         """Compile ``compute:`` formulas once every stat is declared.
@@ -294,6 +316,10 @@ class StoryBuilder(FieldReader):
         self.keys(m, _SCENE_KEYS, what)
         title = self.string(m, "title", what)
         text = self.template(m, "text", what)
+        if text is not None and (words := tp.longest_words(text)) > MAX_SCENE_WORDS:
+            self.out.warn("MM264", f"the text of {what} can run to {words} words, more than one screenful "
+                          f"({MAX_SCENE_WORDS} words)", m.items["text"].loc,
+                          "split the scene in two, or move a passage into an {if} branch")
         on_enter = self.effects(m, "on_enter", what)
         choices: list[Choice] = []
         seen: dict[str, Location] = {}
@@ -336,6 +362,10 @@ class StoryBuilder(FieldReader):
         hidden = self.boolean(m, "hidden", what)
         if hidden and "if" not in m.items:
             self.out.warn("MM260", f"{what} is hidden but has no condition, so it is never hidden", m.key_locs["hidden"])
+        if "locked" in m.items and "if" not in m.key_locs:
+            self.out.warn("MM263", f"{what} has a 'locked' reason but no 'if', so it is never locked "
+                          "and the reason never shows", m.key_locs["locked"],
+                          "add the condition under 'if', or remove 'locked'")
         effects = self.effects(m, "effects", what)
         goto = self.goto(m, what)
         if choice_id is None or label is None or goto is None:
@@ -439,8 +469,12 @@ class StoryBuilder(FieldReader):
                 continue
             if len(entry.key_locs) != 1 or next(iter(entry.key_locs)) not in _EFFECT_OPS:
                 bad = next((k for k in entry.key_locs if k not in _EFFECT_OPS), None)
-                hint = (suggest(bad, _EFFECT_OPS) if bad else None) or "write one of set, add, subtract per list item"
-                self.out.error("MM212", f"an effect of {what} must be exactly one of set, add, subtract", entry.loc, hint)
+                if bad is not None:
+                    self.out.error("MM212", f"unknown effect '{bad}' in {what}: an effect is one of set, add, subtract",
+                                   entry.key_locs[bad], effect_hint(bad))
+                else:
+                    self.out.error("MM212", f"an effect of {what} must be exactly one of set, add, subtract",
+                                   entry.loc, "write one of set, add, subtract per list item")
                 continue
             op = next(iter(entry.key_locs))
             changes = self.mapping(entry.items.get(op), f"'{op}' in {what}", entry.loc)
@@ -457,8 +491,9 @@ class StoryBuilder(FieldReader):
     def effect(self, op: str, stat: str, value: YValue, loc: Location, what: str) -> Effect | None:
         stat_type = self.types.get(stat)
         if stat_type is None:
-            self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
-                           suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
+            if stat not in self.broken:
+                self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
+                               suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
             return None
         if any(d.name == stat for d in self.derived):
             self.out.error("MM206", f"stat '{stat}' is computed and cannot be changed by an effect", loc,
@@ -473,11 +508,34 @@ class StoryBuilder(FieldReader):
         compute = self.effect_value(stat, stat_type, value, what)
         if compute is None:
             return None
+        self.literal_in_range(op, stat, value)
         return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, compute=compute, location=loc)  # type: ignore[arg-type]
+
+    def literal_in_range(self, op: str, name: str, value: YScalar) -> None:
+        """A literal that cannot fit the stat's range: an error for set, a warning for add/subtract.
+
+        ``set: {damage: 7}`` on a 0..3 stat can never mean what it says; ``add: {lamp: 5}``
+        on a 0..3 stat always lands on the bound, so it is a ``set`` in disguise.
+        """
+        stat = self.ranges.get(name)
+        amount = value.value
+        if (stat is None or stat.type is not ex.StatType.INT or not isinstance(amount, int) or isinstance(amount, bool)
+                or stat.minimum is None or stat.maximum is None):
+            return
+        low, high = stat.minimum, stat.maximum
+        if op == "set" and not low <= amount <= high:
+            self.out.error("MM215", f"set {name} to {amount}: outside its range {low}..{high}", value.loc,
+                           f"use a value from {low} to {high}, or widen the stat's range")
+        elif op != "set" and abs(amount) > high - low and not stat.saturates:
+            bound = high if (amount > 0) == (op == "add") else low
+            self.out.warn("MM262", f"{op} {amount} to {name} ({low}..{high}) always clamps: the result is always {bound}",
+                          value.loc, f"write 'set: {{{name}: {bound}}}' if that is meant, or a smaller amount")
 
     def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Callable | None:
         literal = value.value
         if stat_type is ex.StatType.TEXT:
+            if isinstance(literal, str) and ("{" in literal or "}" in literal):
+                return self.text_value(value, literal, what)
             if isinstance(literal, str):
                 return _constant(literal)
             if isinstance(literal, bool) and value.plain and value.raw in YAML11_BOOLEANS:
@@ -492,6 +550,21 @@ class StoryBuilder(FieldReader):
         self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
                        f"found {kind(value)}", value.loc)
         return None
+
+    def text_value(self, scalar: YScalar, text: str, what: str) -> Callable | None:
+        """A text stat's new value is a template like any story text: ``"Keeper {name}"``."""
+        try:
+            template = tp.parse_template(text)
+            tp.check_template(template, self.types)
+            show = tp.compile_template(template, self.slots)
+        except tp.TemplateError as err:
+            if err.subject not in self.broken:
+                self.out.error(err.code, f"in a text value of {what}: {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines),
+                               err.hint or "text values are templates: write {{ and }} for literal braces")
+            return None
+        self.stat_reads.update(tp.template_names(template))
+        return lambda values, _show=show: _flatten(_show(values))
 
     def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
         m = self.mapping(value, "an ending", loc)
@@ -508,6 +581,27 @@ class StoryBuilder(FieldReader):
         return Ending(id=ending_id, title=title, text=text, true_ending=self.boolean(m, "true_ending", what),
                       chapter=chapter, location=m.loc)
 
+
+
+_EFFECT_WORDS = {
+    "sub": "subtract", "minus": "subtract", "dec": "subtract", "decrease": "subtract", "remove": "subtract",
+    "lose": "subtract", "take": "subtract", "inc": "add", "increase": "add", "plus": "add", "gain": "add",
+    "assign": "set", "let": "set", "put": "set",
+}
+
+
+def effect_hint(word: str) -> str:
+    """"did you mean 'subtract'?" for ``sub:``, ``minus:``, ``substract:`` and the like."""
+    lowered = word.lower()
+    meant = _EFFECT_WORDS.get(lowered) or next((op for op in _EFFECT_OPS if op.startswith(lowered) and lowered), None)
+    if meant is None:
+        close = suggest(lowered, _EFFECT_OPS)
+        return close or "write one of set, add, subtract per list item"
+    return f"did you mean '{meant}'?"
+
+
+def _flatten(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _constant(value: object) -> Callable:

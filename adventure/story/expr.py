@@ -86,11 +86,14 @@ class ExprError(Exception):
 
     code = "MM300"
 
-    def __init__(self, message: str, offset: int, hint: str | None = None, code: str | None = None):
+    def __init__(self, message: str, offset: int, hint: str | None = None, code: str | None = None,
+                 subject: str | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.subject = subject
+        """The unknown name an MM303 error is about, so a loader can tell it from a stat it already reported."""
         if code is not None:
             self.code = code
 
@@ -599,10 +602,14 @@ def _require(node: Node, actual: StatType, need: StatType, op: str) -> None:
                             _start(node), _fix_hint(node, actual, need))
 
 
-def _unknown_name(node: Name, known: Sequence[str]) -> ExprTypeError:
+def _unknown_name(node: Name, known: Sequence[str], compared: bool = False) -> ExprTypeError:
+    """MM303; beside ``==``/``!=`` the word was probably meant as text, so say how to quote it."""
     close = get_close_matches(node.name, known, n=1)
     hint = f"did you mean `{close[0]}`?" if close else "declare it under `stats:` in story.yaml"
-    return ExprTypeError(f"unknown stat `{node.name}`", node.offset, hint, UNKNOWN_NAME)
+    if compared:
+        quote = f'if you meant the text, quote it: "{node.name}"'
+        hint = f"{hint[:-1]}, or {quote}?" if close else quote
+    return ExprTypeError(f"unknown stat `{node.name}`", node.offset, hint, UNKNOWN_NAME, node.name)
 
 
 def check(node: Node, types: Mapping[str, StatType], expect: StatType | None = None) -> StatType:
@@ -649,6 +656,10 @@ def _infer_call(node: Call, types: Mapping[str, StatType]) -> StatType:
 
 def _infer_binary(node: Binary, types: Mapping[str, StatType]) -> StatType:
     op, left, right = node.op, node.left, node.right
+    if op in EQUALITY:  # `name == Keeper`: a word meant as text, not a stat
+        for side in (left, right):
+            if isinstance(side, Name) and side.name not in types:
+                raise _unknown_name(side, list(types), compared=True)
     lt = _infer(left, types)
     rt = _infer(right, types)
     if op in EQUALITY:

@@ -115,6 +115,7 @@ class RandomDrawn:
     target: str
     roll: int
     total: int
+    remember: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     apply_effects(story, choice.effects, values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
+    if target.effects:  # a random outcome's own effects, before the scene's on_enter
+        apply_effects(story, target.effects, values)
     log = state.log + (Step(scene.id, choice.id),)
     if target.ending is not None:
         final = tuple(values)
@@ -285,13 +288,12 @@ def progress(story: Story, state: RunState) -> int:
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
-    """The 'choices that mattered' of this run, in order, from the log."""
+    """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
     lines = []
-    for step in state.log:
-        scene = story.scenes.get(step.scene)
-        choice = scene.choice(step.choice) if scene else None
-        if choice is not None and choice.remember:
-            lines.append(choice.remember)
+    for outcome in replay(story, state.seed, state.log).outcomes:
+        for event in outcome.events:
+            if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember:
+                lines.append(event.remember)
     return lines
 
 
@@ -354,7 +356,7 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     for target in targets:
         upto += target.weight
         if roll < upto:
-            events.append(RandomDrawn(choice.id, target.name, roll, total))
+            events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
             return target, rng_state
     raise AssertionError("weights cover the roll")  # pragma: no cover
 

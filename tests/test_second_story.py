@@ -99,3 +99,34 @@ def test_saves_shows_no_stat_columns_for_a_story_without_them(command, tmp_path,
     listed = run(command, "saves", "--save-dir", str(saves), "--scenes", str(mini_dir), "--plain")
     header = next(line for line in listed.stdout.splitlines() if "slot" in line)
     assert re.search(r"slot\W+chapter\W+ending", header), listed.stdout
+
+
+def test_random_outcomes_carry_their_own_effects_and_memories():
+    """`effects:` and `remember:` on a random outcome: the engine, the explorer and the summary agree."""
+    from adventure.analysis.explore import Stepper
+
+    story = load_story(LIGHTHOUSE)
+    start = engine.new_run(story, 0).state
+    values = tuple(3 if s.name == "night" else v for s, v in zip(story.stats, start.values))
+    courage = story.stat("courage").slot
+    moves = {m.scene: m.values for m in Stepper(story).moves("squall", values, "go_down")}
+    assert moves["wreckage"][courage] == values[courage] + 1
+    assert moves["driftwood"][courage] == values[courage] - 1
+    seen = {}
+    for seed in range(20):
+        state = engine.RunState("squall", values, seed, engine.new_run(story, seed).state.rng)
+        after = engine.take(story, state, "go_down").state
+        assert after.values == moves[after.scene]
+        seen[after.scene] = after
+    assert set(seen) == {"wreckage", "driftwood"}
+
+
+def test_a_drawn_outcome_is_remembered_in_the_summary():
+    story = load_story(LIGHTHOUSE)
+    steps = DAWN[:10] + ["#go_down", "#climb_back", "#signal"]
+    state = engine.new_run(story, 5).state
+    for step in steps:
+        state = engine.take(story, state, step[1:]).state
+    lines = engine.remembered(story, state)
+    assert lines[-1] == "Signalled the ship"
+    assert lines[-2] in {"Found the stove-in boat", "Shivered at the driftwood"}

@@ -436,12 +436,15 @@ class StoryBuilder(FieldReader):
             if weight is not None and weight < 1:
                 self.out.error("MM210", f"weight must be at least 1, found {weight}", entry.items["weight"].loc)
                 weight = None
-            target = self.target_entry(entry, what, conditional=False, weight=weight or 1)
+            outcome = f"a random outcome of {what}"
+            extra = {"effects": tuple(self.effects(entry, "effects", outcome)),
+                     "remember": self.string(entry, "remember", outcome)}
+            target = self.target_entry(entry, what, conditional=False, weight=weight or 1, **extra)
             if target and weight:
                 targets.append(target)
         return Goto("random", tuple(targets)) if len(targets) == len(value.items) else None
 
-    def target_entry(self, m: YMap, what: str, conditional: bool, weight: int = 1) -> Target | None:
+    def target_entry(self, m: YMap, what: str, conditional: bool, weight: int = 1, **extra: object) -> Target | None:
         has_scene, has_ending = "scene" in m.items, "ending" in m.items
         if has_scene == has_ending:
             self.out.error("MM211", f"a target of {what} needs exactly one of 'scene' or 'ending'", m.loc)
@@ -454,7 +457,7 @@ class StoryBuilder(FieldReader):
         if name is None:
             return None
         return self.target(loc=m.items[key].loc, condition=condition, test=test, weight=weight,
-                           **{key: name})
+                           **{key: name}, **extra)
 
     def target(self, loc: Location, scene: str | None = None, ending: str | None = None, **extra: object) -> Target:
         target = Target(scene=scene, ending=ending, location=loc, **extra)  # type: ignore[arg-type]

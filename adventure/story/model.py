@@ -104,6 +104,10 @@ class Target:
     test: Compiled | None = field(default=None, compare=False, repr=False)
     weight: int = 1
     location: Location | None = field(default=None, compare=False)
+    effects: tuple[Effect, ...] = ()
+    """Effects of a random outcome, applied when it is drawn (before the scene's on_enter)."""
+    remember: str | None = None
+    """A random outcome's line for the end-of-run summary."""
 
     @property
     def name(self) -> str:

@@ -77,6 +77,8 @@ class RunState:
             log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
+        if isinstance(scene, str):
+            scene = story.scene_id(scene)
         if not isinstance(scene, str) or scene not in story.scenes:
             raise StateError(f"run state names unknown scene {scene!r}")
         if ending is not None and ending not in story.endings:
@@ -233,7 +235,7 @@ def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
     outcomes = [outcome]
     for applied, step in enumerate(steps):
         state = outcome.state
-        if state.ending is None and state.scene != step.scene:
+        if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -270,7 +271,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
         if result.failure is not None:
             raise SaveError(f"the saved log does not replay: {describe_failure(story, record, result)}", where,
                             recovery_hint(record.path))
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             raise SaveError("the snapshot disagrees with its replayed log (" + format_changes(changed) + ")",
                             where, recovery_hint(record.path))
@@ -278,7 +279,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     total = len(record.steps)
     if result.failure is None:
         notice = f"The story has changed since this run was saved; all {total} steps still apply."
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             notice += " Now: " + format_changes(changed) + "."
     else:
@@ -318,9 +319,16 @@ def failure_reason(story: Story, step: engine.Step, state: RunState, failure: En
     return f"the run now reaches scene '{state.scene}' instead of '{step.scene}'"
 
 
-def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Fields (and stats) whose saved value differs from the replayed one."""
+def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any],
+                     renamed: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Fields (and stats) whose saved value differs from the replayed one.
+
+    ``renamed`` maps old scene ids to current ones, so a scene renamed since the save
+    (``renamed_from:``) is not a difference.
+    """
     changes: dict[str, dict[str, Any]] = {}
+    if renamed and saved.get("scene") in renamed:
+        saved = {**saved, "scene": renamed[saved["scene"]]}
     for key in ("scene", "chapter", "ending", "turn", "rng"):
         if saved.get(key) != replayed.get(key):
             changes[key] = {"snapshot": saved.get(key), "replayed": replayed.get(key)}

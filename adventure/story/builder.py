@@ -15,7 +15,7 @@ from adventure.story import expr as ex
 from adventure.story import spec
 from adventure.story import template as tp
 from adventure.story.fields import (
-    NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
+    ID, NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
 from adventure.story.model import (
     Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Presentation, Scene, Stat, Target,
@@ -55,7 +55,9 @@ class StoryBuilder(FieldReader):
         self.stat_reads: set[str] = set()
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
         self.broken: set[str] = set()  # stats declared with an error: known by name, so no cascade
-        self.ranges: dict[str, Stat] = {}  # valid stats by name, for checks of literal effect values
+        self.ranges: dict[str, Stat] = {}
+        self.renames: list[tuple[str, str, Location]] = []  # (old scene id, current id, where written)
+        self.rename_locs: dict[tuple[int, str], Location] = {}  # (id(choice), old id) -> where written  # valid stats by name, for checks of literal effect values
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.derived: list[Stat] = []
     # -- expressions and templates ---------------------------------------------------
@@ -314,6 +316,9 @@ class StoryBuilder(FieldReader):
         self.declared.add(f"scene:{scene_id}")
         what = f"scene '{scene_id}'" if scene_id else "a scene"
         self.keys(m, _SCENE_KEYS, what)
+        renamed = self.old_ids(m, what)
+        if scene_id is not None:
+            self.renames.extend((old, scene_id, loc) for old, loc in renamed)
         title = self.string(m, "title", what)
         text = self.template(m, "text", what)
         if text is not None and (words := tp.longest_words(text)) > MAX_SCENE_WORDS:
@@ -333,13 +338,45 @@ class StoryBuilder(FieldReader):
                 continue
             seen[choice.id] = choice.location or m.loc
             choices.append(choice)
+        self.choice_renames(choices, what)
         if "choices" in m.items and not choices and isinstance(m.items["choices"], YSeq) and not m.items["choices"].items:
             self.out.error("MM209", f"{what} has no choices", m.items["choices"].loc,
                            "every scene needs a way out: add a choice that leads to a scene or an ending")
         if scene_id is None or title is None or text is None:
             return None
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
-                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc)
+                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
+                     renamed_from=tuple(old for old, _ in renamed))
+
+    def old_ids(self, m: YMap, what: str) -> list[tuple[str, Location]]:
+        """``renamed_from: [old_id, ...]``: the ids a scene or choice had before, with where each is written."""
+        if "renamed_from" not in m.items:
+            return []
+        found: list[tuple[str, Location]] = []
+        for item in self.sequence(m, "renamed_from", what):
+            if isinstance(item, YScalar) and isinstance(item.value, str) and ID.match(item.value):
+                found.append((item.value, item.loc))
+            else:
+                self.out.error("MM205", f"each entry of 'renamed_from' in {what} must be an old id", item.loc,
+                               "list the old ids: renamed_from: [old_name]")
+        return found
+
+    def choice_renames(self, choices: list[Choice], what: str) -> None:
+        """An old choice id may name one choice of the scene only, and not be a current id."""
+        current = {c.id for c in choices}
+        claimed: dict[str, str] = {}
+        for choice in choices:
+            for old in choice.renamed_from:
+                loc = self.rename_locs.get((id(choice), old), choice.location or Location("?", 0, 0))
+                if old in current:
+                    self.out.error("MM216", f"choice '{choice.id}' in {what} was renamed from '{old}', "
+                                   f"but '{old}' is still a choice of the scene", loc,
+                                   "an old id cannot also be a current one: old runs would be ambiguous")
+                elif old in claimed:
+                    self.out.error("MM216", f"choices '{claimed[old]}' and '{choice.id}' in {what} both claim "
+                                   f"the old id '{old}'", loc, "keep the old id on the choice that replaced it")
+                else:
+                    claimed[old] = choice.id
 
     def countdown(self, m: YMap, what: str) -> int | None:
         """A countdown the front end plays as the scene is entered (1 to 60)."""
@@ -370,9 +407,13 @@ class StoryBuilder(FieldReader):
         goto = self.goto(m, what)
         if choice_id is None or label is None or goto is None:
             return None
-        return Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
-                      locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
-                      remember=self.string(m, "remember", what), location=m.loc)
+        renamed = self.old_ids(m, what)
+        choice = Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
+                        locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
+                        remember=self.string(m, "remember", what), location=m.loc,
+                        renamed_from=tuple(old for old, _ in renamed))
+        self.rename_locs.update(((id(choice), old), loc) for old, loc in renamed)
+        return choice
 
     def goto(self, m: YMap, what: str) -> Goto | None:
         if "goto" in m.items and "ending" in m.items:

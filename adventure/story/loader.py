@@ -93,6 +93,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
     scene_map = _unique(scenes, "scene", out)
     ending_map = _unique(endings, "ending", out)
     _unique(chapters, "chapter", out)
+    renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
         _check_references(builder, scene_map, ending_map, header.start, m, out)
@@ -106,6 +107,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
         progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
+        renamed=MappingProxyType(renamed),
     )
     return LoadReport(story, out.errors, out.warnings, files.names)
 
@@ -256,6 +258,21 @@ def _unique(items: list, kind: str, out: Collector) -> dict:
                       f"{kind} ids must be unique across the story")
             continue
         result[item.id] = item
+    return result
+
+
+def _renamed(renames: list[tuple[str, str, Location]], scenes: dict, out: Collector) -> dict[str, str]:
+    """Old scene id -> current id; an old id that is a current scene or claimed twice is MM216."""
+    result: dict[str, str] = {}
+    for old, new, loc in renames:
+        if old in scenes:
+            out.error("MM216", f"scene '{new}' was renamed from '{old}', but '{old}' is still a scene", loc,
+                      "an old id cannot also be a current one: old runs would be ambiguous")
+        elif old in result and result[old] != new:
+            out.error("MM216", f"scenes '{result[old]}' and '{new}' both claim the old id '{old}'", loc,
+                      "keep the old id on the scene that replaced it")
+        else:
+            result[old] = new
     return result
 
 

@@ -142,6 +142,8 @@ class Choice:
     effects: tuple[Effect, ...] = ()
     remember: str | None = None
     location: Location | None = field(default=None, compare=False)
+    renamed_from: tuple[str, ...] = ()
+    """Old ids of this choice: runs logged before a rename still find it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +158,19 @@ class Scene:
     on_enter: tuple[Effect, ...] = ()
     countdown: int | None = None
     location: Location | None = field(default=None, compare=False)
+    renamed_from: tuple[str, ...] = ()
+    """Old ids of this scene: saves and runs logged before a rename still find it."""
 
     def choice(self, choice_id: str) -> Choice | None:
-        """The choice with this id, or ``None`` (scenes hold a handful; a scan is fine)."""
+        """The choice with this id (or an old id it was renamed from), or ``None``.
+
+        Scenes hold a handful of choices, so a scan is fine.
+        """
         for choice in self.choices:
             if choice.id == choice_id:
+                return choice
+        for choice in self.choices:
+            if choice_id in choice.renamed_from:
                 return choice
         return None
 
@@ -238,6 +248,12 @@ class Story:
     progress_value: Compiled | None = field(default=None, compare=False, repr=False)
     subtitle: str | None = None
     presentation: Presentation = Presentation()
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old scene id -> current id, from the scenes' ``renamed_from``."""
+
+    def scene_id(self, scene_id: str) -> str:
+        """The current id of a scene known by ``scene_id``, which may be an old one."""
+        return self.renamed.get(scene_id, scene_id)
 
     def stat(self, name: str) -> Stat:
         """The declared stat called ``name`` (KeyError when unknown)."""

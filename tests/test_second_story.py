@@ -130,3 +130,24 @@ def test_a_drawn_outcome_is_remembered_in_the_summary():
     lines = engine.remembered(story, state)
     assert lines[-1] == "Signalled the ship"
     assert lines[-2] in {"Found the stove-in boat", "Shivered at the driftwood"}
+
+
+def test_the_shipped_story_declares_its_own_words(shipped_story, tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from adventure.cli.saves import print_slots
+    from adventure.saves.store import SaveStore, record_for
+
+    words = shipped_story.presentation
+    assert (words.progress_label, words.countdown_prefix, words.countdown_end) == ("Launch pad", "T-minus", "Lift-off!")
+    assert words.saves_columns == ("year",)
+    store = SaveStore(tmp_path)
+    store.write(record_for(shipped_story, engine.new_run(shipped_story, 1).state, "mine"))
+    assert (tmp_path / "mine.yaml").read_text(encoding="utf-8").startswith("# A Million Miles Away: a saved run.")
+    out = StringIO()
+    print_slots(Console(file=out, width=120), tmp_path, store.slots(), shipped_story)
+    header = next(line for line in out.getvalue().splitlines() if "slot" in line)
+    assert re.search(r"slot\W+chapter\W+Year\W+ending", header)
+    assert re.search(r"\b1972\b", out.getvalue())

@@ -348,10 +348,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
                 transitions += 1
                 after = work if single else list(work)
                 drawn = _apply(c.outcome_effects[oi], after) if c.outcome_effects else None
-                if drawn:
-                    clamps_here = (clamps or []) + drawn
-                else:
-                    clamps_here = clamps
+                clamps_here = (clamps or []) + drawn if drawn else clamps
                 if ending >= 0:
                     reaches_end[s] = 1
                     final = tuple(after)

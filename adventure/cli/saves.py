@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -103,12 +103,12 @@ def _columns(story: Story | None) -> list[Stat]:
     return [story.stat(name) for name in story.presentation.saves_columns]
 
 
-def _cell(stat: Stat, values: dict[str, object]) -> str:
+def _cell(stat: Stat, values: dict[str, Any]) -> str:
     """A stat's saved value as the status panel shows it; blank when the save lacks it or it does not fit."""
     value = values.get(stat.name)
     if value is None or type(value) is not type(stat.initial):
         return ""
-    return stat.display(value)  # type: ignore[arg-type]
+    return stat.display(value)
 
 
 def _story(scenes: Path | None) -> Story | None:

@@ -63,7 +63,7 @@ def default_save_dir() -> Path:
 
 def check_slot_name(name: str) -> str:
     """Return ``name`` if it is a safe slot name; raise :class:`SaveError` with a hint if not."""
-    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'houston-1986'"
+    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'"
     if not isinstance(name, str) or not name:
         raise SaveError("a slot name cannot be empty", hint=hint)
     if not SLOT_NAME.fullmatch(name):

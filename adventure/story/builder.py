@@ -497,8 +497,8 @@ class StoryBuilder(FieldReader):
         name = self.ident(m, key, what)
         if name is None:
             return None
-        return self.target(loc=m.items[key].loc, condition=condition, test=test, weight=weight,
-                           **{key: name}, **extra)
+        return self.target(m.items[key].loc, name if has_scene else None, name if has_ending else None,
+                           condition=condition, test=test, weight=weight, **extra)
 
     def target(self, loc: Location, scene: str | None = None, ending: str | None = None, **extra: object) -> Target:
         target = Target(scene=scene, ending=ending, location=loc, **extra)  # type: ignore[arg-type]

@@ -332,7 +332,7 @@ def plain_yaml_problem(problem: str, line: str, column: int) -> tuple[str, str]:
     if flow and ("flow" in problem or "expected key" in problem or "expected <block end>" in problem):
         kind = "a mapping" if flow.group(1) == "{" else "a list"
         return (f"a value starting with '{flow.group(1)}' is read by YAML as {kind}, and this one is not well formed",
-                "quote the whole value if it is text: text: \"{year} rows\"")
+                "quote the whole value if it is text: text: \"{count} rows\"")
     if "mapping values are not allowed" in problem:
         return ("YAML did not expect a 'key:' here: the value before it contains ': ', "
                 "or this line is indented more than the key above it",

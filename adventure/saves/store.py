@@ -278,7 +278,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
         return Resumed(result.state, outcome, None, result.applied)
     total = len(record.steps)
     if result.failure is None:
-        notice = f"The story has changed since this run was saved; all {total} steps still apply."
+        notice = f"The story has changed since this run was saved; {'the step still applies' if total == 1 else f'all {total} steps still apply'}."
         changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             notice += " Now: " + format_changes(changed) + "."

@@ -27,6 +27,7 @@ from adventure.errors import ChoiceLocked, EngineError, SaveError
 from adventure.session import Session
 from adventure.ui import render
 from adventure.ui.prompt import Reader
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -187,7 +188,7 @@ class Game:
         if notice:
             self.warn(notice)
         if not fresh:
-            self.say(f"Resuming '{self.session.slot}' after {self.session.state.turn} choices.")
+            self.say(f"Resuming '{self.session.slot}' after {count(self.session.state.turn, 'choice')}.")
         state = self.session.state
         if fresh:
             events = self.session.last_outcome.events if self.session.last_outcome else ()
@@ -353,7 +354,7 @@ class Game:
                 message += f" ({exc.hint})"
             self.warn(message)
             return None
-        self.say(f"Loaded '{self.session.slot}' ({self.session.state.turn} choices in).")
+        self.say(f"Loaded '{self.session.slot}' ({count(self.session.state.turn, 'choice')} in).")
         if notice:
             self.warn(notice)
         if self.session.state.finished:

@@ -128,3 +128,10 @@ def test_two_scenes_claiming_one_old_id_are_rejected(tmp_path):
 def test_an_old_choice_id_that_is_a_current_choice_is_rejected(tmp_path):
     (error,) = diagnostics(tmp_path, choice_old="finish")
     assert error.code == "MM216" and error.line == 12 and "'finish' is still a choice" in error.message
+
+
+def test_a_goto_to_an_old_id_names_the_new_one(tmp_path):
+    text = CHAPTER.format(scene_old="start", choice_old="practise", other_old="middle").replace(
+        "        goto: b\n", "        goto: middle\n")
+    (error,) = check_story(write_story(tmp_path, story=STORY, chapter=text)).errors
+    assert error.code == "MM402" and error.hint == "'middle' was renamed to 'b': use the new id"

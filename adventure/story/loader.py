@@ -96,7 +96,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
     renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
-        _check_references(builder, scene_map, ending_map, header.start, m, out)
+        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -276,19 +276,27 @@ def _renamed(renames: list[tuple[str, str, Location]], scenes: dict, out: Collec
     return result
 
 
-def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start: str | None, m: YMap, out: Collector) -> None:
+def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start: str | None, m: YMap, out: Collector,
+                      renamed: dict[str, str] | None = None) -> None:
+    renamed = renamed or {}
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
-                  suggest(start, scenes) or "name a scene id from a chapter file")
+                  _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
     for target, loc in builder.targets:
         if target.name in builder.declared:
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
+                      _was_renamed(target.scene, renamed) or suggest(target.scene, scenes)
+                      or _other_kind(target.scene, endings, "ending"))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
                       suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+
+
+def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:
+    """The hint for a reference to an old id: old runs still find it, the story must use the new one."""
+    return f"'{name}' was renamed to '{renamed[name]}': use the new id" if name in renamed else None
 
 
 def _other_kind(name: str, other: dict, kind: str) -> str:

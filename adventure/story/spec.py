@@ -44,7 +44,7 @@ class Part:
     """A kind of mapping (a scene, a choice...): its keys and which of them exclude each other.
 
     ``one_of`` lists groups of keys of which exactly one must be present (a choice's
-    ``goto``/``ending``); ``any_of`` groups of which at least one.
+    ``goto``/``ending``, an effect's operation).
     """
 
     name: str

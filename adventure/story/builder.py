@@ -130,7 +130,10 @@ class StoryBuilder(FieldReader):
                                "use letters, digits and '_', starting with a letter; not a keyword")
                 self.broken.add(name)
                 continue
+            before = len(self.out.errors) + sum(self.out.per_file.values())
             stat = self.stat(name, spec, key_loc, len(result))
+            if stat is None and len(self.out.errors) + sum(self.out.per_file.values()) == before:
+                self.out.error("MM204", f"stat '{name}' could not be read", key_loc)  # never silently dropped
             if stat is not None:
                 result.append(stat)
                 self.types[name] = stat.type
@@ -240,6 +243,8 @@ class StoryBuilder(FieldReader):
     def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
         value = m.items.get("initial")
         if not isinstance(value, YScalar):
+            self.out.error("MM204", f"initial value of {what} must be {article(stat_type)}, found {kind(value)}",
+                           loc_of(value, m.key_locs.get("initial", m.loc)))
             return None
         if value_type(value.value) is stat_type:
             return value.value  # type: ignore[return-value]

@@ -132,6 +132,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     if version is not None and version != FORMAT_VERSION:
         builder.out.error("MM213", f"unsupported story format {version}", m.items["format"].loc,
                           f"this engine reads format {FORMAT_VERSION}")
+    builder.string(m, "description", what)  # for authors only, but it must be text
     progress: tuple = (None, None)
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):

@@ -235,3 +235,22 @@ def test_stdout_on_a_full_disk(command, tmp_path, scenes_dir, args, stdin):
     assert result.returncode == 1
     assert err == ("million-miles: error: could not write the output: No space left on device\n"
                    "  hint: free some space or write the output elsewhere\n")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_interactive_play_in_a_narrow_encoding(command, tmp_path, mini_dir, encoding):
+    """The prompt_toolkit game in a pseudo-terminal whose encoding cannot show boxes or arrows."""
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(command, ["play", "--no-save", "--scenes", str(mini_dir), "--seed", "3"],
+                          env=env(tmp_path, PYTHONIOENCODING=encoding, PROMPT_TOOLKIT_NO_CPR="1",
+                                  TERM="xterm-256color", LANG="C", LC_ALL="C"),
+                          dimensions=(30, 100), timeout=15)
+    child.expect(b"\x1b\\[\\?2004h")  # the prompt reads a line
+    child.sendline("1")
+    child.expect(b"Apples 0 -> 1")
+    child.expect(b"\x1b\\[\\?2004h")
+    child.sendline("Go home")
+    child.expect(b"The End: Home Again")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -20,7 +20,6 @@ Typical use::
 
 from __future__ import annotations
 
-import json
 import re
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -81,6 +80,8 @@ def dumps_json(data: object, *, indent: int | None = 2) -> str:
     JSON always escapes C0 controls; ``ensure_ascii=False`` keeps the text readable
     but would leave U+0080-U+009F raw. The value a JSON reader gets is unchanged.
     """
+    import json  # only the JSON commands pay for it
+
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     if _JSON_UNSAFE.search(text) is None:
         return text

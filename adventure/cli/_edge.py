@@ -31,9 +31,12 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         from adventure.ui.console import make_console
 
         console = make_console(stderr=True)
-        print_diagnostics(console, exc.diagnostics)
-        console.print(f"The story failed to load ({len(exc.diagnostics)} error(s)); "
-                      "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
+        try:
+            print_diagnostics(console, exc.diagnostics)
+            console.print(f"The story failed to load ({len(exc.diagnostics)} error(s)); "
+                          "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
+        except OSError:  # stderr is full or gone: the exit code still says it
+            pass
         return 1
     except MillionMilesError as exc:
         _error(str(exc), getattr(exc, "hint", None))

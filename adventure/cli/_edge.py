@@ -8,6 +8,7 @@ disk, a closed pipe) ends the command with exit 1 and one line on stderr.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from adventure.safetext import escape_controls
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE from sysexits.h
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Errors of a stream that cannot take more output (``> /dev/full``, a full quota)."""
 
 
 def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -84,9 +87,11 @@ def _os_error(exc: OSError) -> int:
     reason = exc.strerror or str(exc)
     if exc.filename is not None:
         _error(f"{exc.filename}: {reason}", "check that the path exists and that you may read (or write) it")
-    else:
+    elif exc.errno in _WRITE_ERRORS:
         _silence_stdout()
         _error(f"could not write the output: {reason}", "free some space or write the output elsewhere")
+    else:
+        _error(f"the operating system refused: {reason}")
     return 1
 
 

@@ -151,3 +151,18 @@ def test_the_shipped_story_declares_its_own_words(shipped_story, tmp_path):
     header = next(line for line in out.getvalue().splitlines() if "slot" in line)
     assert re.search(r"slot\W+chapter\W+Year\W+ending", header)
     assert re.search(r"\b1972\b", out.getvalue())
+
+
+def test_run_header_words_cannot_break_the_run_file():
+    """Story words go into a YAML comment: line breaks and control characters must not end it."""
+    from datetime import datetime, timezone
+
+    from adventure.saves.runfile import RunRecord, dump_record, parse_record
+
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    snapshot = {"scene": "a", "chapter": None, "ending": None, "turn": 0, "seed": 1, "rng": 1, "stats": {}}
+    record = RunRecord(1, "x", "f", "0", 1, moment, moment, "s", (), snapshot,
+                       header="Two\nlines\u2028and \x1b]0;escapes\x07 \x85here")
+    text = dump_record(record)
+    assert text.splitlines()[0] == "# Two lines and ]0;escapes here. The steps are the truth; the snapshot is checked against them."
+    assert parse_record(text).story_id == "x"

@@ -110,7 +110,8 @@ class RunRecord:
 def dump_record(record: RunRecord) -> str:
     """The YAML text of a record (a comment line, then the document)."""
     body = yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    words = " ".join(record.header.split()) or "A saved run"
+    # story words in a YAML comment: one line of printable characters, or the file would not parse
+    words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
     return HEADER.format(words=words) + body
 
 

@@ -132,7 +132,8 @@ class StoryBuilder(FieldReader):
                 continue
             before = len(self.out.errors) + sum(self.out.per_file.values())
             stat = self.stat(name, spec, key_loc, len(result))
-            if stat is None and len(self.out.errors) + sum(self.out.per_file.values()) == before:
+            reported = isinstance(spec, YMap) and bool(spec.extra)  # a value the YAML reader refused
+            if stat is None and not reported and len(self.out.errors) + sum(self.out.per_file.values()) == before:
                 self.out.error("MM204", f"stat '{name}' could not be read", key_loc)  # never silently dropped
             if stat is not None:
                 result.append(stat)
@@ -242,6 +243,8 @@ class StoryBuilder(FieldReader):
 
     def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
         value = m.items.get("initial")
+        if value is None and "initial" in m.extra:
+            return None  # the YAML reader already reported why the value was dropped
         if not isinstance(value, YScalar):
             self.out.error("MM204", f"initial value of {what} must be {article(stat_type)}, found {kind(value)}",
                            loc_of(value, m.key_locs.get("initial", m.loc)))

@@ -8,6 +8,7 @@ that story asks for (``presentation: saves_columns``).
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -166,3 +167,24 @@ def test_run_header_words_cannot_break_the_run_file():
     text = dump_record(record)
     assert text.splitlines()[0] == "# Two lines and ]0;escapes here. The steps are the truth; the snapshot is checked against them."
     assert parse_record(text).story_id == "x"
+
+
+def test_saves_column_labels_are_not_markup(tmp_path):
+    """A stat label such as '[bold]Oil[/]' is story text: shown as written, never read as markup."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from adventure.cli.saves import print_slots
+    from adventure.saves.store import SaveStore, record_for
+
+    folder = tmp_path / "story"
+    shutil.copytree(LIGHTHOUSE, folder)
+    text = (folder / "story.yaml").read_text(encoding="utf-8")
+    (folder / "story.yaml").write_text(text.replace("label: Oil,", 'label: "[bold]Oil[/]",'), encoding="utf-8")
+    story = load_story(folder)
+    store = SaveStore(tmp_path / "saves")
+    store.write(record_for(story, engine.new_run(story, 1).state, "one"))
+    out = StringIO()
+    print_slots(Console(file=out, width=160), tmp_path / "saves", store.slots(), story)
+    assert "[bold]Oil[/]" in out.getvalue()

@@ -66,7 +66,7 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     table.add_column("slot", style="bold")
     table.add_column("chapter")
     for stat in columns:
-        table.add_column(stat.label, justify="right")
+        table.add_column(Text(stat.label), justify="right")  # story text: never markup
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")

@@ -190,3 +190,24 @@ def test_play_sandbox_usage_errors_exit_2(monkeypatch, capsys, mini_dir, tmp_pat
                                                    str(tmp_path), *extra])
     assert code == 2 and message in err and out == ""
     assert not (tmp_path / "scratch").exists()
+
+
+def test_the_docs_examples_of_the_writing_loop_work(mini_story):
+    """docs/authoring.md: the sandbox command line and the run file's ``start`` block."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## The writing loop"):]
+    line = next(l for l in section.splitlines() if "--start" in l and l.startswith("$ million-miles play"))
+    words = shlex.split(line[2:])
+    scene = words[words.index("--start") + 1]
+    sets = [words[i + 1] for i, w in enumerate(words) if w == "--set"]
+    start = parse_start(mini_story, scene, sets)
+    block = re.search(r"```yaml\n(start:\n.*?)```", section, re.S)
+    assert block is not None
+    state = engine.start_at(mini_story, 1, start).state
+    text = dump_record(record_for(mini_story, state, "sandbox", start=start))
+    assert block.group(1) in text
+    assert parse_record(text).start == start

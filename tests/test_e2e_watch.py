@@ -93,3 +93,16 @@ def test_plain_watch_wakes_the_line_reader(command, story_dir, tmp_path):
     assert player.finish() == 0
     assert (tmp_path / "saves" / "scratch" / "sandbox.yaml").is_file()
     assert not (tmp_path / "saves" / "autosave.yaml").exists()
+
+
+def test_a_reload_keeps_the_line_being_typed(command, story_dir, tmp_path):
+    one = story_dir / "one.yaml"
+    player = Player(command, ["play", "--scenes", str(story_dir), "--watch", "--seed", "3"], tmp_path / "saves")
+    player.wait_prompt()
+    player.child.send("Go ho")
+    player.wait(lambda: "> Go ho" in player.display(), "the typed text")
+    edit_until(player, replace(one, "A gate, and", "A tall gate, and"), "you are at the start")
+    player.wait(lambda: "> Go ho" in player.display() and "A tall gate" in player.display(), "the line kept")
+    player.child.send("me\r")
+    player.wait_text("The End: Home Again")
+    assert player.finish() == 0

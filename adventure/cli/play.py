@@ -21,8 +21,8 @@ from adventure.errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from adventure.saves.store import SaveStore
     from adventure.engine import Start
+    from adventure.saves.store import SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
 

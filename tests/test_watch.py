@@ -292,3 +292,26 @@ def test_wakeable_stream_reader_lines_wake_and_end():
         reader("> ", ())
     assert out.getvalue() == "> one\n> two\n> > > thré\n> \n"
     os.close(read_fd)
+
+
+def test_play_help_lists_the_writing_flags(capsys):
+    from adventure.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["play", "--help"])
+    out = capsys.readouterr().out
+    for flag in ("--watch", "--start SCENE", "--set STAT=VALUE"):
+        assert flag in out
+
+
+def test_watch_with_piped_input_plays_and_reloads_nothing(command, mini_dir, tmp_path):
+    """Piped play with --watch reads its lines as usual and exits at the end of input."""
+    import subprocess
+
+    folder = tmp_path / "story"
+    shutil.copytree(mini_dir, folder)
+    result = subprocess.run([command, "play", "--plain", "--watch", "--scenes", str(folder), "--seed", "3",
+                             "--save-dir", str(tmp_path / "saves")], input="2\n1\n", capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "Watching" in result.stdout and "Apples 0 → 1" in result.stdout and "Goodbye" in result.stdout

@@ -264,7 +264,9 @@ def test_watcher_ignores_files_that_are_not_yaml(story_dir):
 
     accept = _story_files(str(story_dir))
     assert accept(Change.modified, str(story_dir / "one.yaml")) and accept(Change.deleted, str(story_dir))
+    (story_dir / "chapters").mkdir()
     assert accept(Change.added, str(story_dir / "chapters"))
+    assert not accept(Change.added, str(story_dir / "4913")) and not accept(Change.added, str(story_dir / "sedPHcC6p"))
     assert not accept(Change.modified, str(story_dir / "notes.txt"))
     assert not accept(Change.modified, str(story_dir / ".one.yaml.swp"))
     assert not accept(Change.modified, str(story_dir / "one.yaml~"))

@@ -151,7 +151,11 @@ class StoryWatcher:
 
 
 def _story_files(root: str) -> Callable[[object, str], bool]:
-    """watchfiles' default filter (editor swap files, VCS folders) narrowed to YAML files and the folder."""
+    """watchfiles' default filter (editor swap files, VCS folders) narrowed to YAML files and folders.
+
+    Editors and tools write scratch files beside the one being saved (``4913``,
+    ``sedX1b2c3``): those never reach the game.
+    """
     from watchfiles import DefaultFilter
 
     default = DefaultFilter()
@@ -159,7 +163,7 @@ def _story_files(root: str) -> Callable[[object, str], bool]:
     def accept(change: object, path: str) -> bool:
         if path == root:
             return True
-        return default(change, path) and (path.endswith(STORY_SUFFIXES) or "." not in Path(path).name)  # type: ignore[arg-type]
+        return default(change, path) and (path.endswith(STORY_SUFFIXES) or Path(path).is_dir())  # type: ignore[arg-type]
 
     return accept
 
@@ -237,10 +241,7 @@ class LiveGame(Game):
 
     def redraw(self, carried: Carried, changed: list[str]) -> None:
         """The current scene again, in place of the old screen, and what the reload did."""
-        if self.console.is_terminal and not self.plain:
-            self.console.clear()
-        else:
-            self.show(Text(""), Text("--- the story was reloaded ---"))
+        self.start_screen("the story was reloaded")
         state = self.session.state
         if state.finished:
             self.show(render.ending_screen(self.story, state, plain=self.plain))
@@ -254,14 +255,20 @@ class LiveGame(Game):
             self.warn(f"Reloaded ({files} changed). The run no longer applies at {carried.divergence}. "
                       f"Stopped after step {carried.applied} of {carried.total}, in scene '{state.scene}'.")
         else:
-            steps = f"all {carried.total} choices still apply" if carried.total else "you are at the start"
+            steps = {0: "you are at the start", 1: "your one choice still applies"}.get(
+                carried.total, f"all {carried.total} choices still apply")
             self.say(f"Reloaded ({files} changed): {steps}.")
         if state.finished:
             self.warn("The run now ends here: 'undo' steps back, or edit the story to carry on.")
 
     def show_broken(self, report: LoadReport, changed: list[str]) -> None:
-        """A save that does not load: its located errors, and the last good story plays on."""
+        """A save that does not load: the scene as it was, then the located errors by the prompt."""
         self.broken = True
+        self.start_screen("the story has errors")
+        if self.session.state.finished:
+            self.show(render.ending_screen(self.story, self.session.state, plain=self.plain))
+        else:
+            self.present((), changes=False)
         errors = report.errors
         self.show(Text(""))
         for diagnostic in errors[:MAX_SHOWN_ERRORS]:
@@ -271,4 +278,10 @@ class LiveGame(Game):
         count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
         self.warn(f"The story does not load ({count}), so the last good version keeps playing. "
                   "Fix the file and save it to carry on.")
-        self.show_choices()
+
+    def start_screen(self, why: str) -> None:
+        """Redraw in place in a terminal; in ``--plain`` (a linear transcript), a separator line."""
+        if self.console.is_terminal and not self.plain:
+            self.console.clear()
+        else:
+            self.show(Text(""), Text(f"--- {why} ---"))

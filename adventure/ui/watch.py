@@ -243,10 +243,6 @@ class LiveGame(Game):
         """The current scene again, in place of the old screen, and what the reload did."""
         self.start_screen("the story was reloaded")
         state = self.session.state
-        if state.finished:
-            self.show(render.ending_screen(self.story, state, plain=self.plain))
-        else:
-            self.present((), changes=False)
         files = ", ".join(changed) if changed else "the story"
         if carried.start_lost:
             self.warn(f"Reloaded ({files} changed). The sandbox start no longer applies ({carried.start_lost}); "
@@ -265,10 +261,6 @@ class LiveGame(Game):
         """A save that does not load: the scene as it was, then the located errors by the prompt."""
         self.broken = True
         self.start_screen("the story has errors")
-        if self.session.state.finished:
-            self.show(render.ending_screen(self.story, self.session.state, plain=self.plain))
-        else:
-            self.present((), changes=False)
         errors = report.errors
         self.show(Text(""))
         for diagnostic in errors[:MAX_SHOWN_ERRORS]:
@@ -280,8 +272,14 @@ class LiveGame(Game):
                   "Fix the file and save it to carry on.")
 
     def start_screen(self, why: str) -> None:
-        """Redraw in place in a terminal; in ``--plain`` (a linear transcript), a separator line."""
+        """Where the run stands, drawn in place in a terminal; in ``--plain`` (a linear transcript),
+        after a separator line."""
         if self.console.is_terminal and not self.plain:
             self.console.clear()
         else:
             self.show(Text(""), Text(f"--- {why} ---"))
+        state = self.session.state
+        if state.finished:
+            self.show(render.ending_screen(self.story, state, plain=self.plain))
+        else:
+            self.present((), changes=False)

@@ -211,3 +211,11 @@ def test_the_docs_examples_of_the_writing_loop_work(mini_story):
     text = dump_record(record_for(mini_story, state, "sandbox", start=start))
     assert block.group(1) in text
     assert parse_record(text).start == start
+
+
+def test_save_during_a_sandbox_run_stays_in_the_scratch_folder(monkeypatch, capsys, mini_dir, tmp_path):
+    code, out, err = run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir",
+                                                   str(tmp_path), "--start", "road"], "save mine\n1\n")
+    assert code == 0, err
+    assert (scratch_dir(tmp_path) / "mine.yaml").is_file() and not (tmp_path / "mine.yaml").exists()
+    assert SaveStore(tmp_path).slots() == []

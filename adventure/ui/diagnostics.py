@@ -18,14 +18,14 @@ def render_diagnostic(diag: Diagnostic) -> Text:
     text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
     text.append(f"  {diag.where}\n", style="bold")
     text.append(f"  {diag.message}\n")
-    if diag.source_line is not None and diag.line:
+    excerpt = diag.excerpt()
+    if excerpt is not None:
+        source, caret = excerpt
         gutter = str(diag.line)
-        source = diag.source_line.replace("\t", " ").rstrip()
         text.append(f"  {gutter} │ ", style="dim")
         text.append(source + "\n")
-        caret = " " * max(0, diag.column - 1) + "^"
         text.append(f"  {' ' * len(gutter)} │ ", style="dim")
-        text.append(caret + "\n", style=colour)
+        text.append(" " * caret + "^\n", style=colour)
     if diag.hint:
         text.append("  hint: ", style="cyan")
         text.append(diag.hint + "\n")

@@ -59,3 +59,11 @@ def test_errors_stream_gets_one_line_per_bad_line(mini_story):
     assert errors.getvalue() == ("million-miles: input line 2: 'xyzzy' is not a choice here. "
                                  "Type a number (1-4), part of a label, or 'help'.\n"
                                  "million-miles: input line 4: Choice 2 is locked: You need the key and two apples.\n")
+
+
+def test_a_bad_line_is_escaped_on_stderr(mini_story):
+    out = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
+    errors = io.StringIO()
+    game = Game(Session.new(mini_story, 3), out, lines_reader(["\x1b]0;pwned\x07"]), errors=errors)
+    assert game.run() == 1
+    assert "\x1b" not in errors.getvalue() and "\\x1b]0;pwned\\x07" in errors.getvalue()

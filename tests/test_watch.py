@@ -317,3 +317,15 @@ def test_watch_with_piped_input_plays_and_reloads_nothing(command, mini_dir, tmp
                             timeout=30)
     assert result.returncode == 0, result.stderr
     assert "Watching" in result.stdout and "Apples 0 → 1" in result.stdout and "Goodbye" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes is POSIX")
+def test_wakeable_stream_reader_echo_is_escaped():
+    read_fd, write_fd = os.pipe()
+    out = io.StringIO()
+    reader = WakeableStreamReader(read_fd, out, echo=True)
+    os.write(write_fd, b"\x1b[2Jhi\n")
+    assert reader("> ", ()) == "\x1b[2Jhi"
+    assert out.getvalue() == "> \\x1b[2Jhi\n"
+    os.close(write_fd)
+    os.close(read_fd)

@@ -24,6 +24,7 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
 from adventure.ui.prompt import Reader, Woken
@@ -275,7 +276,7 @@ class Game:
         self.warn(message)
         self.bad_lines += 1
         if self.errors is not None:
-            self.errors.write(f"million-miles: input line {self.lines_read}: {message}\n")
+            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
             self.errors.flush()
 
     def report_save_error(self, exc: SaveError, *, autosave: bool = True) -> None:

@@ -86,8 +86,8 @@ class WakeableStreamReader:
         except EOFError:
             self._write("\n")
             raise
-        if self._echo:
-            self._write(line + "\n")
+        if self._echo:  # what was typed (or piped) may hold escape sequences
+            self._write(escape_controls(line) + "\n")
         return line
 
     def wake(self) -> None:

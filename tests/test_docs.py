@@ -99,11 +99,20 @@ def test_common_patterns_behave_as_documented(tmp_path: Path) -> None:
     assert engine.remembered(story, state) == ["Heard the oracle", "Made a wish at the well"]
 
 
+def is_run_excerpt(body: str) -> bool:
+    """A block from a run file (``start:`` of a sandbox run), not from a story."""
+    from adventure.saves import runfile
+
+    data = yaml.safe_load(body)
+    return (isinstance(data, dict) and set(data) <= {*runfile._KEYS, *runfile._OPTIONAL}
+            and isinstance(data.get("start"), dict))
+
+
 def part_blocks() -> list[tuple[str | None, str]]:
     """Every yaml block that is not a ``# file:`` block, with the part its ``# part:`` line names."""
     result = []
     for lang, body in blocks():
-        if lang != "yaml" or body.startswith("# file: "):
+        if lang != "yaml" or body.startswith("# file: ") or is_run_excerpt(body):
             continue
         match = re.search(r"^# part: (\w+)$", body, re.M)
         result.append((match.group(1) if match else None, body))
@@ -125,3 +134,12 @@ def test_there_are_part_examples_and_json_examples_parse():
     for lang, body in blocks():
         if lang == "json":
             json.loads(body)
+
+
+def test_run_file_excerpts_use_run_file_fields():
+    from adventure.saves import runfile
+
+    excerpts = [body for lang, body in blocks() if lang == "yaml" and is_run_excerpt(body)]
+    assert excerpts  # the sandbox run's `start:` (tests/test_sandbox.py replays it)
+    for body in excerpts:
+        assert set(yaml.safe_load(body)) <= {*runfile._KEYS, *runfile._OPTIONAL}, body

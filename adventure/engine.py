@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
 from adventure.story import expr as ex
-from adventure.story.model import Choice, Effect, Story, Target
+from adventure.story.model import Choice, Effect, Stat, Story, Target
 from adventure.story.template import Template, render
 
 Value = ex.Value
@@ -76,6 +76,8 @@ class RunState:
             log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
+        if isinstance(scene, str):
+            scene = story.scene_id(scene)
         if not isinstance(scene, str) or scene not in story.scenes:
             raise StateError(f"run state names unknown scene {scene!r}")
         if ending is not None and ending not in story.endings:
@@ -114,6 +116,7 @@ class RandomDrawn:
     target: str
     roll: int
     total: int
+    remember: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,21 @@ class Offer:
 
 
 @dataclass(frozen=True, slots=True)
+class Start:
+    """Where a sandbox run begins instead of the story's start: a scene and chosen stat values.
+
+    Authors use it to jump to the scene they are writing (``play --start --set``); the
+    run file records it, so a sandbox run replays and verifies like any other.
+    """
+
+    scene: str
+    values: tuple[tuple[str, Value], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"scene": self.scene, "stats": dict(self.values)}
+
+
+@dataclass(frozen=True, slots=True)
 class ReplayResult:
     """How far a log replays: the state reached and, if it stopped early, why."""
 
@@ -167,6 +185,35 @@ def new_run(story: Story, seed: int) -> Outcome:
     apply_effects(story, start.on_enter, values)
     state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
+    events.extend(_changes(story, story.initial_values, state.values))
+    return Outcome(state, tuple(events))
+
+
+def start_at(story: Story, seed: int, start: Start) -> Outcome:
+    """Start a run at ``start.scene`` with the given stat values, then enter the scene.
+
+    Unnamed stats keep their initial values; computed stats follow from the result; the
+    scene's on-enter effects then apply, as on any arrival. Raises :class:`StateError`
+    for an unknown scene or stat, a computed stat, or a value of the wrong type or range.
+    """
+    scene = story.scenes.get(start.scene)
+    if scene is None:
+        raise StateError(f"the start scene '{start.scene}' does not exist")
+    values = list(story.initial_values)
+    names = story.stat_names
+    for name, raw in start.values:
+        if name not in names:
+            raise StateError(f"there is no stat called '{name}'")
+        stat = story.stat(name)
+        if stat.computed:
+            raise StateError(f"stat '{name}' is computed ({stat.formula}); set the stats it reads instead")
+        values[stat.slot] = _checked_value(stat, raw)
+    for stat in story.stats:
+        if stat.compute is not None:
+            values[stat.slot] = stat.clamp(stat.compute(values))
+    apply_effects(story, scene.on_enter, values)
+    state = RunState(scene.id, tuple(values), seed, rng.seed_state(seed))
+    events: list[Event] = [SceneEntered(scene.id, scene.chapter, True)]
     events.extend(_changes(story, story.initial_values, state.values))
     return Outcome(state, tuple(events))
 
@@ -208,6 +255,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     apply_effects(story, choice.effects, values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
+    if target.effects:  # a random outcome's own effects, before the scene's on_enter
+        apply_effects(story, target.effects, values)
     log = state.log + (Step(scene.id, choice.id),)
     if target.ending is not None:
         final = tuple(values)
@@ -223,13 +272,17 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
-    """Replay a log from a seed, stopping at the first step that no longer applies."""
-    outcome = new_run(story, seed)
+def replay(story: Story, seed: int, steps: Sequence[Step], start: Start | None = None) -> ReplayResult:
+    """Replay a log from a seed (and a sandbox ``start``), stopping at the first step that no longer applies.
+
+    A ``start`` that no longer fits the story raises :class:`StateError`: there is no
+    state to stop at.
+    """
+    outcome = new_run(story, seed) if start is None else start_at(story, seed, start)
     outcomes = [outcome]
     for applied, step in enumerate(steps):
         state = outcome.state
-        if state.ending is None and state.scene != step.scene:
+        if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
@@ -273,7 +326,7 @@ def render_text(template: Template, env: Mapping[str, Value]) -> str:
 
 
 def progress(story: Story, state: RunState) -> int:
-    """Distance to the launch pad, 0–100, from the story's progress expression."""
+    """How far the run has come, 0–100, from the story's progress expression (100 at a true ending)."""
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
     if story.progress_value is None:
@@ -284,13 +337,12 @@ def progress(story: Story, state: RunState) -> int:
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
-    """The 'choices that mattered' of this run, in order, from the log."""
+    """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
     lines = []
-    for step in state.log:
-        scene = story.scenes.get(step.scene)
-        choice = scene.choice(step.choice) if scene else None
-        if choice is not None and choice.remember:
-            lines.append(choice.remember)
+    for outcome in replay(story, state.seed, state.log).outcomes:
+        for event in outcome.events:
+            if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember:
+                lines.append(event.remember)
     return lines
 
 
@@ -353,7 +405,7 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     for target in targets:
         upto += target.weight
         if roll < upto:
-            events.append(RandomDrawn(choice.id, target.name, roll, total))
+            events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
             return target, rng_state
     raise AssertionError("weights cover the roll")  # pragma: no cover
 
@@ -367,11 +419,16 @@ def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]
     for stat in story.stats:
         if stat.name not in stats:
             raise StateError(f"run state has no value for stat '{stat.name}'")
-        raw = stats[stat.name]
-        kind = {bool: ex.StatType.BOOL, int: ex.StatType.INT, str: ex.StatType.TEXT}.get(type(raw))
-        if kind is not stat.type:
-            raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
-        if stat.clamp(raw) != raw:  # type: ignore[arg-type]
-            raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
-        values.append(raw)
+        values.append(_checked_value(stat, stats[stat.name]))
     return tuple(values)
+
+
+def _checked_value(stat: Stat, raw: object) -> Value:
+    """``raw`` if it has the stat's type and lies in its range; :class:`StateError` otherwise."""
+    kind = {bool: ex.StatType.BOOL, int: ex.StatType.INT, str: ex.StatType.TEXT}.get(type(raw))
+    if kind is not stat.type:
+        raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
+    value: Value = raw  # type: ignore[assignment]
+    if stat.clamp(value) != value:
+        raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+    return value

@@ -8,6 +8,7 @@ included, and runs each pair of compiled callables on the same stat values.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import random
 import shutil
@@ -116,7 +117,9 @@ def test_a_cached_story_is_the_story_a_full_load_gives(folder: Path, cache_dir: 
 def test_the_cache_file_is_plain_json_with_a_version_stamp(cache_dir: Path, story_copy: Path) -> None:
     load_story(story_copy)
     [entry] = list(cache_dir.glob("*.json"))
-    head, _, body = entry.read_bytes().partition(b"\n")
+    check, _, rest = entry.read_bytes().partition(b"\n")
+    assert check.decode() == hashlib.sha256(rest).hexdigest()
+    head, _, body = rest.partition(b"\n")
     header = json.loads(head)
     assert header["schema"] == cache.SCHEMA and header["code"] == cache.code_stamp()
     json.loads(body)  # data only: the whole body is one JSON value
@@ -143,6 +146,27 @@ def test_a_damaged_entry_is_a_miss_and_is_rebuilt_silently(cache_dir: Path, stor
     assert report.ok and report.errors == []
     assert report.story == expected
     assert cache.lookup(story_copy) is not None, "the damaged entry was not replaced"
+
+
+def _resign(raw: bytes) -> bytes:
+    """The file with its checksum line recomputed: damage the checksum alone would not catch."""
+    rest = raw.partition(b"\n")[2]
+    return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw.replace(b"adventure.story.model:Scene", b"subprocess:Popen", 1),
+    lambda raw: raw.replace(b"adventure.story.model:Scene", b"adventure.story.loader:LoadReport", 1),
+    lambda raw: raw.replace(b'"schema": ', b'"schema": 9', 1),
+    lambda raw: raw.replace(b'"code": "', b'"code": "0', 1),
+    lambda raw: raw.replace(b'"digest": "', b'"digest": "0', 1),
+], ids=["foreign-class", "not-a-model-class", "schema", "stale-code", "other-files"])
+def test_a_well_formed_but_foreign_entry_is_a_miss(cache_dir: Path, story_copy: Path, damage) -> None:
+    """Even with a valid checksum: only model classes, this schema, this code and these files."""
+    load_story(story_copy)
+    [entry] = list(cache_dir.glob("*.json"))
+    entry.write_bytes(_resign(damage(entry.read_bytes())))
+    assert cache.lookup(story_copy) is None
 
 
 def test_changed_content_is_a_miss(cache_dir: Path, story_copy: Path) -> None:

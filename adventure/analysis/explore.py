@@ -119,6 +119,8 @@ class _CChoice:
     effects: tuple[_CEffect, ...]
     kind: int
     targets: tuple[_CTarget, ...]
+    outcome_effects: tuple[tuple[_CEffect, ...], ...] = ()
+    """Per random outcome, its own effects (empty when no outcome has any)."""
 
 
 class Stepper:
@@ -141,8 +143,10 @@ class Stepper:
                     (t.test, self.ending_index[t.ending] if t.ending is not None else -1,
                      self.scene_index[t.scene] if t.scene is not None else -1, t.name)
                     for t in choice.goto.targets)
+                drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
+                         if any(t.effects for t in choice.goto.targets) else ())
                 c = _CChoice(len(choices), index, choice, choice.test, choice.hidden,
-                             self._effects(choice.effects), _KINDS[choice.goto.kind], targets)
+                             self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
                 compiled.append(c)
             per_scene.append(tuple(compiled))
@@ -178,8 +182,10 @@ class Stepper:
         work = list(values)
         _apply(c.effects, work)
         result = []
-        for _outcome, (_test, ending, dest, name) in _outcomes(c, work):
+        for outcome, (_test, ending, dest, name) in _outcomes(c, work):
             after = list(work)
+            if c.outcome_effects:
+                _apply(c.outcome_effects[outcome], after)
             if ending >= 0:
                 result.append(Move(name if c.kind == _RANDOM else None, None, self.ending_ids[ending], tuple(after)))
                 continue
@@ -353,6 +359,8 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
             for oi, (_t, ending, dest, _name) in outs:
                 transitions += 1
                 after = work if single else list(work)
+                drawn = _apply(c.outcome_effects[oi], after) if c.outcome_effects else None
+                clamps_here = (clamps or []) + drawn if drawn else clamps
                 if ending >= 0:
                     reaches_end[s] = 1
                     final = tuple(after)
@@ -364,14 +372,14 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
                         for slot, (a, b) in enumerate(zip(initial, final, strict=True)):
                             if a != b:
                                 changed_at_end[slot] = True
-                    if clamps:
-                        for slot, bound, raw in clamps:
+                    if clamps_here:
+                        for slot, bound, raw in clamps_here:
                             clamp_first.setdefault((slot, bound), (s, gid, oi, raw))
                     continue
                 enter = on_enter[dest]
                 more = _apply(enter, after) if enter else None
-                if clamps or more:
-                    for slot, bound, raw in (clamps or []) + (more or []):
+                if clamps_here or more:
+                    for slot, bound, raw in (clamps_here or []) + (more or []):
                         clamp_first.setdefault((slot, bound), (s, gid, oi, raw))
                 key = tuple(after)
                 table = seen[dest]
@@ -580,9 +588,11 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
             outs = _outcomes(c, vals)
             if len(outs) > 1:
                 pick = gen.choices(range(len(outs)), weights=[c.choice.goto.targets[i].weight for i, _ in outs])[0]
-                _oi, (_t, ending, dest, name) = outs[pick]
+                oi, (_t, ending, dest, name) = outs[pick]
             else:
-                _oi, (_t, ending, dest, name) = outs[0]
+                oi, (_t, ending, dest, name) = outs[0]
+            if c.outcome_effects:
+                _apply(c.outcome_effects[oi], vals)
             trail.append(PathStep(st.scene_ids[sc], c.choice.id, name if c.kind == _RANDOM else None))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1

@@ -21,16 +21,17 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
+from adventure.cli._args import ArgumentParser
 
-COMMANDS = ("play", "check", "replay", "saves", "graph")
+COMMANDS = ("play", "check", "replay", "saves", "graph", "schema")
 """Command names, each a module of this package with ``register(commands)``, in help order."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: one sub-parser per command module (or just ``only``'s)."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="million-miles",
-        description="A Million Miles Away: a text adventure from the fields of Stockton to orbit.",
+        description="Million Miles: play, check and replay text adventures written in YAML.",
         epilog="Run without a command to start playing. 'million-miles COMMAND --help' for details.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

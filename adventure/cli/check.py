@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.cli._args import positive_int
+from adventure.cli._args import positive_int, seed_number
 from adventure.errors import Diagnostic, UsageError
+from adventure.safetext import dumps_json
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,13 +33,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Load and validate a story: every key, id, reference and expression. "
         "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
     )
-    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
+    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR",
+                   help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
+                   "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
     p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
                    help="state budget for --explore before falling back to random play (default 200000)")
     p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random (default 0)")
+    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
                    help="with --explore: write the shortest run to each ending into DIR")
     p.set_defaults(handler=run)
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.paths import default_scenes_dir
     from adventure.story.loader import check_story
 
-    folder = Path(args.scenes) if args.scenes else default_scenes_dir()
+    folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.write_runs and not args.explore:
@@ -59,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         from adventure.ui.console import make_console
 
         console = make_console()
+        console.print(checked_line(folder, report))
         print_report(console, folder, report)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
@@ -66,15 +71,31 @@ def run(args: argparse.Namespace) -> int:
 
         explore_data, explore_exit = explore_for_check(report.story, args, console)
     if args.json:
-        import json
-
         data = summary(report)
+        data["story"] = {"title": report.title, "folder": str(folder.resolve())}
         if explore_data is not None:
             data["explore"] = explore_data
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(data) + "\n")
     if not report.ok:
         return 1
     return explore_exit
+
+
+def story_folder(cwd: Path, shipped: Path) -> Path:
+    """The story ``check`` reads without a folder: the one in ``cwd`` if any, else the shipped one."""
+    from adventure.story.loader import STORY_FILE
+
+    return cwd if (cwd / STORY_FILE).is_file() else shipped
+
+
+def checked_line(folder: Path, report: LoadReport) -> Text:
+    """``Checking "Title" in /path``: which story this report is about, always."""
+    from rich.text import Text
+
+    line = Text("Checking ", style="bold")
+    line.append(f"“{report.title}”" if report.title else "the story", style="bold")
+    line.append(f" in {folder.resolve()}")
+    return line
 
 
 def summary(report: LoadReport) -> dict[str, object]:
@@ -100,9 +121,8 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     print_diagnostics(console, [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        count = len(report.errors)
-        console.print(Text(f"✗ {folder}: {count} error{'s' if count != 1 else ''}, "
-                           f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold red"))
+        console.print(Text(f"✗ {folder}: {count(len(report.errors), 'error')}, "
+                           f"{count(len(report.warnings), 'warning')}", style="bold red"))
         return
     table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -117,9 +137,10 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
-    console.print(Text(f"✓ {folder}: valid — {len(story.chapters)} chapters, {len(story.scenes)} scenes, "
-                       f"{story.choice_count} choices, {len(story.endings)} endings, "
-                       f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold green"))
+    console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
+                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
+                       style="bold green"))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:
@@ -130,23 +151,6 @@ def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> No
 
 def render_diagnostic(diag: Diagnostic) -> Text:
     """``error MM402 file:line:col``, the message, the source line with a caret, a hint."""
-    from rich.text import Text
+    from adventure.ui.diagnostics import render_diagnostic as render
 
-    colour = "red" if diag.severity == "error" else "yellow"
-    text = Text()
-    text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
-    text.append(f"  {diag.where}\n", style="bold")
-    text.append(f"  {diag.message}\n")
-    if diag.source_line is not None and diag.line:
-        gutter = str(diag.line)
-        source = diag.source_line.replace("\t", " ").rstrip()
-        text.append(f"  {gutter} │ ", style="dim")
-        text.append(source + "\n")
-        caret = " " * max(0, diag.column - 1) + "^"
-        text.append(f"  {' ' * len(gutter)} │ ", style="dim")
-        text.append(caret + "\n", style=colour)
-    if diag.hint:
-        text.append("  hint: ", style="cyan")
-        text.append(diag.hint + "\n")
-    return text
-
+    return render(diag)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from adventure import __version__, engine
 from adventure.engine import Outcome, RunState
-from adventure.errors import ChoiceLocked, EngineError, RunFinished, SaveError, UnknownChoice
+from adventure.errors import ChoiceLocked, EngineError, RunFinished, SaveError, StateError, UnknownChoice
 from adventure.saves.atomic import atomic_write, remove_stale_temps
 from adventure.saves.runfile import (
     FORMAT,
@@ -41,7 +42,7 @@ from adventure.story.model import Story
 
 __all__ = [
     "ENV_SAVE_DIR", "Resumed", "RunRecord", "SaveStore", "SlotSummary", "check_slot_name", "check_story_matches",
-    "default_save_dir", "describe_failure", "read_run", "record_for", "resume", "snapshot_of",
+    "default_save_dir", "describe_failure", "read_run", "record_for", "replay_record", "resume", "snapshot_of",
 ]
 
 ENV_SAVE_DIR = "MILLION_MILES_SAVE_DIR"
@@ -62,7 +63,7 @@ def default_save_dir() -> Path:
 
 def check_slot_name(name: str) -> str:
     """Return ``name`` if it is a safe slot name; raise :class:`SaveError` with a hint if not."""
-    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'houston-1986'"
+    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'"
     if not isinstance(name, str) or not name:
         raise SaveError("a slot name cannot be empty", hint=hint)
     if not SLOT_NAME.fullmatch(name):
@@ -98,13 +99,14 @@ def snapshot_of(story: Story, state: RunState) -> dict[str, Any]:
 
 
 def record_for(story: Story, state: RunState, slot: str, created: datetime | None = None,
-               now: datetime | None = None) -> RunRecord:
-    """The record of a run as it stands, ready to write to ``slot``."""
+               now: datetime | None = None, start: engine.Start | None = None) -> RunRecord:
+    """The record of a run as it stands, ready to write to ``slot`` (``start``: a sandbox run's)."""
     moment = _utc(now or datetime.now(timezone.utc))
     return RunRecord(
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
-        slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state),
+        slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state), start=start,
+        header=story.presentation.header(story.title),
     )
 
 
@@ -118,7 +120,8 @@ class SlotSummary:
     story_id: str | None = None
     chapter: str | None = None
     scene: str | None = None
-    year: int | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    """The snapshot's stat values by name (the saves table shows the story's chosen columns)."""
     ending: str | None = None
     steps: int = 0
     backup: bool = False
@@ -129,7 +132,7 @@ class SlotSummary:
         return {
             "name": self.name, "path": str(self.path),
             "updated": self.updated.isoformat() if self.updated else None,
-            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "year": self.year,
+            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "stats": dict(self.stats),
             "ending": self.ending, "steps": self.steps, "backup": self.backup, "error": self.error,
         }
 
@@ -220,10 +223,8 @@ class SaveStore:
             except SaveError as exc:
                 result.append(SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc.args[0])))
                 continue
-            year = record.stats.get("year")
             result.append(SlotSummary(
-                slot, path, record.updated, record.story_id, record.chapter, record.scene,
-                year if isinstance(year, int) and not isinstance(year, bool) else None,
+                slot, path, record.updated, record.story_id, record.chapter, record.scene, record.stats,
                 record.ending, len(record.steps), backup,
             ))
         result.sort(key=lambda s: (s.updated or datetime.min.replace(tzinfo=timezone.utc), s.name), reverse=True)
@@ -263,28 +264,42 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     """
     where = str(record.path) if record.path else None
     check_story_matches(story, record)
-    result = engine.replay(story, record.seed, record.steps)
+    result = replay_record(story, record)
     outcome = result.outcomes[-1]
     same_story = record.fingerprint == story.fingerprint
     if same_story:
         if result.failure is not None:
             raise SaveError(f"the saved log does not replay: {describe_failure(story, record, result)}", where,
                             recovery_hint(record.path))
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             raise SaveError("the snapshot disagrees with its replayed log (" + format_changes(changed) + ")",
                             where, recovery_hint(record.path))
         return Resumed(result.state, outcome, None, result.applied)
     total = len(record.steps)
     if result.failure is None:
-        notice = f"The story has changed since this run was saved; all {total} steps still apply."
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        notice = f"The story has changed since this run was saved; {'the step still applies' if total == 1 else f'all {total} steps still apply'}."
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             notice += " Now: " + format_changes(changed) + "."
     else:
         notice = (f"The story has changed since this run was saved; resumed after step {result.applied} "
                   f"of {total}: {describe_failure(story, record, result)}.")
     return Resumed(result.state, outcome, notice, result.applied)
+
+
+def replay_record(story: Story, record: RunRecord) -> engine.ReplayResult:
+    """Replay a record's log from its seed (and its sandbox start, if any).
+
+    A sandbox start that no longer fits the story (scene gone, stat renamed) is a
+    :class:`SaveError`: the run has no first state to stand on.
+    """
+    try:
+        return engine.replay(story, record.seed, record.steps, record.start)
+    except StateError as exc:
+        raise SaveError(f"this sandbox run's start no longer fits the story: {exc}",
+                        str(record.path) if record.path else None,
+                        "start a new sandbox run with play --start SCENE") from None
 
 
 def check_story_matches(story: Story, record: RunRecord, name: str | None = None) -> None:
@@ -318,9 +333,16 @@ def failure_reason(story: Story, step: engine.Step, state: RunState, failure: En
     return f"the run now reaches scene '{state.scene}' instead of '{step.scene}'"
 
 
-def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Fields (and stats) whose saved value differs from the replayed one."""
+def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any],
+                     renamed: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Fields (and stats) whose saved value differs from the replayed one.
+
+    ``renamed`` maps old scene ids to current ones, so a scene renamed since the save
+    (``renamed_from:``) is not a difference.
+    """
     changes: dict[str, dict[str, Any]] = {}
+    if renamed and saved.get("scene") in renamed:
+        saved = {**saved, "scene": renamed[saved["scene"]]}
     for key in ("scene", "chapter", "ending", "turn", "rng"):
         if saved.get(key) != replayed.get(key):
             changes[key] = {"snapshot": saved.get(key), "replayed": replayed.get(key)}

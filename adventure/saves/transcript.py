@@ -24,8 +24,9 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import RunState
 from adventure.saves.runfile import RunRecord
-from adventure.saves.store import check_story_matches, describe_failure
+from adventure.saves.store import check_story_matches, describe_failure, replay_record
 from adventure.story.model import Story
+from adventure.wording import count
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Transcript:
 def build_transcript(story: Story, record: RunRecord) -> Transcript:
     """Replay a record and collect each page the player saw (another story: :class:`SaveError`)."""
     check_story_matches(story, record)
-    result = engine.replay(story, record.seed, record.steps)
+    result = replay_record(story, record)
     states: list[RunState] = [o.state for o in result.outcomes]
     pages = []
     chapter_seen: str | None = None
@@ -164,7 +165,7 @@ def render_stopped(message: str) -> RenderableType:
 def to_text(transcript: Transcript) -> str:
     """Plain text transcript."""
     lines = [transcript.story_title, "=" * len(transcript.story_title), f"seed {transcript.seed}, "
-             f"{transcript.steps} steps", ""]
+             f"{count(transcript.steps, 'step')}", ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"* {page.chapter} *", ""]
@@ -180,7 +181,7 @@ def to_text(transcript: Transcript) -> str:
 
 def to_markdown(transcript: Transcript) -> str:
     """Markdown transcript; story text is escaped so it cannot become markup."""
-    lines = [f"# {_md(transcript.story_title)}", "", f"*Seed {transcript.seed}, {transcript.steps} steps.*", ""]
+    lines = [f"# {_md(transcript.story_title)}", "", f"*Seed {transcript.seed}, {count(transcript.steps, 'step')}.*", ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"## {_md(page.chapter)}", ""]

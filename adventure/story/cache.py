@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 from adventure import __version__
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
+from adventure.story import template as tp
 from adventure.story.model import Story
 
 SCHEMA = 1
@@ -55,7 +56,7 @@ MAX_BYTES = 512 * 1024 * 1024
 """A cache file larger than this is not read (a cache, not a way to exhaust memory)."""
 
 Recipe = tuple[str, Any]
-"""How a compiled callable was made: ``("expr", node)`` or ``("const", value)``."""
+"""How a compiled callable was made: ``("expr", node)``, ``("const", value)`` or ``("text", template)``."""
 Recipes = Mapping[int, tuple[object, Recipe]]
 """Recipes by ``id()`` of the callable, each kept with the callable (so ids stay unique)."""
 
@@ -166,8 +167,15 @@ def lookup(folder: str | Path) -> Cached | None:
 
 
 def decode(raw: bytes, root: Path) -> Cached | None:
-    """The story in a cache file's bytes, when they are current for ``root``; else ``None``."""
-    head, sep, body = raw.partition(b"\n")
+    """The story in a cache file's bytes, when they are current for ``root``; else ``None``.
+
+    The first line is a SHA-256 of the rest, so a file damaged anywhere (a bit flipped,
+    cut short, edited) is a miss before anything in it is believed.
+    """
+    check, sep, rest = raw.partition(b"\n")
+    if not sep or hashlib.sha256(rest).hexdigest().encode() != check:
+        return None
+    head, sep, body = rest.partition(b"\n")
     try:
         header = json.loads(head)
         if not (sep and isinstance(header, dict) and header.get("schema") == SCHEMA
@@ -180,7 +188,7 @@ def decode(raw: bytes, root: Path) -> Cached | None:
             return None
         story, warnings = _Decoder(header).load(body)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-            ImportError, ex.ExprError):
+            ImportError, ex.ExprError, tp.TemplateError):
         return None
     if not (isinstance(story, Story) and isinstance(warnings, tuple)
             and all(isinstance(w, Diagnostic) for w in warnings)):
@@ -247,6 +255,8 @@ class _Decoder:
                 return shared[value]
             elif tag == "x":
                 obj = ex.compile_expr(value, slots)
+            elif tag == "y":
+                obj = tp.compile_text_value(value, slots)
             elif tag == "k":
                 key = (type(value), value)
                 obj = constants.get(key)
@@ -373,7 +383,7 @@ def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], file
 
 def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str,
            recipes: Recipes) -> bytes:
-    """The cache file's bytes: a one-line JSON header, then ``[story, warnings]`` as JSON."""
+    """The cache file's bytes: a checksum line, a one-line JSON header, then ``(story, warnings)``."""
     encoder = _Encoder(recipes)
     body = {"t": [encoder.value(story), encoder.value(warnings)]}
     header = {
@@ -383,7 +393,8 @@ def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Se
     }
     text = json.dumps(header, ensure_ascii=False) + "\n" + json.dumps(body, ensure_ascii=False,
                                                                       separators=(",", ":"))
-    return text.encode("utf-8", "surrogatepass")
+    rest = text.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
 
 
 class _Encoder:
@@ -494,6 +505,8 @@ class _Encoder:
             return self.numbered(obj, {"x": self.value(source)})
         if kind == "const" and isinstance(source, (str, int, bool)):
             return self.numbered(obj, {"k": source})
+        if kind == "text":
+            return self.numbered(obj, {"y": self.value(source)})
         raise Uncacheable(f"unknown recipe {kind!r}")
 
     def tag(self, cls: type) -> str:

@@ -13,8 +13,11 @@ Typical use::
 """
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from adventure.errors import Diagnostic, StoryLoadError
 from adventure.story import expr as ex
-from adventure.story.model import Chapter, Compiled, Ending, Location, Scene, Stat, Story
+from adventure.story.model import Chapter, Compiled, Ending, Location, Presentation, Scene, Stat, Story
 
 if TYPE_CHECKING:
     from adventure.story.builder import STORY_KEYS, StoryBuilder
@@ -55,6 +58,8 @@ class LoadReport:
     errors: list[Diagnostic]
     warnings: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    title: str | None = None
+    """The story's title when its story file could be read (even if the story has errors)."""
     compiled: dict[int, tuple[object, tuple[str, object]]] = field(default_factory=dict, repr=False, compare=False)
     """How each compiled callable in the story was made (see :mod:`adventure.story.cache`)."""
 
@@ -82,7 +87,7 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
 
             hit = story_cache.lookup(root)
             if hit is not None:
-                return LoadReport(hit.story, [], list(hit.warnings), list(hit.files))
+                return LoadReport(hit.story, [], list(hit.warnings), list(hit.files), title=hit.story.title)
         report = _check_story(root)
         if cache and report.story is not None and report.ok:
             story_cache.store(root, report.story, report.warnings, report.files, report.compiled)
@@ -96,10 +101,17 @@ def _check_story(root: Path) -> LoadReport:
     _import_reader()
     out = Collector()
     story_path = root / STORY_FILE
-    if not story_path.is_file():
-        where = str(story_path) if root.is_dir() else str(root)
-        message = f"no {STORY_FILE} found in {root}" if root.is_dir() else f"story folder {root} does not exist"
-        out.add(Diagnostic("MM103", message, where, hint="point at the folder holding story.yaml"))
+    problem = _not_a_file(story_path)
+    if problem is not None:
+        folder_problem = _not_a_folder(root)
+        if folder_problem is not None:
+            out.add(Diagnostic("MM103", f"story folder {root} {folder_problem}", str(root),
+                               hint="point at a folder you can read, holding story.yaml"))
+        elif problem == _MISSING:
+            out.add(Diagnostic("MM103", f"no {STORY_FILE} found in {root}", str(story_path),
+                               hint="point at the folder holding story.yaml"))
+        else:
+            out.add(Diagnostic("MM103", f"{STORY_FILE} {problem}", str(story_path), hint=_UNREADABLE_HINT))
         return LoadReport(None, out.errors, out.warnings)
     files = _Files(root, out)
     top = files.read(STORY_FILE)
@@ -111,13 +123,22 @@ def _check_story(root: Path) -> LoadReport:
     if m is None:
         return LoadReport(None, out.errors, out.warnings, files.names)
     header = _header(builder, m)
+    report = _check_files(builder, m, files, header, out, story_path, root)
+    report.title = header.title
+    return report
+
+
+def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header, out: Collector,
+                 story_path: Path, root: Path) -> LoadReport:
+    """Read the chapters, resolve references and build the story from the header already read."""
     chapters, scenes, endings = _chapters(builder, m, files, header.endings)
     scene_map = _unique(scenes, "scene", out)
     ending_map = _unique(endings, "ending", out)
     _unique(chapters, "chapter", out)
+    renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
-        _check_references(builder, scene_map, ending_map, header.start, m, out)
+        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -127,9 +148,10 @@ def _check_story(root: Path) -> LoadReport:
         id=header.id, title=header.title, start=header.start, stats=tuple(header.stats),
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
-        progress_value=progress_value, subtitle=header.subtitle,
+        progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
+        renamed=MappingProxyType(renamed),
     )
-    return LoadReport(story, out.errors, out.warnings, files.names, builder.recipes)
+    return LoadReport(story, out.errors, out.warnings, files.names, compiled=builder.recipes)
 
 
 class _Header(NamedTuple):
@@ -140,6 +162,7 @@ class _Header(NamedTuple):
     start: str | None
     progress: tuple[ex.Node | None, Compiled | None]
     endings: list[Ending]
+    presentation: Presentation
 
 
 def _header(builder: StoryBuilder, m: YMap) -> _Header:
@@ -151,6 +174,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     if version is not None and version != FORMAT_VERSION:
         builder.out.error("MM213", f"unsupported story format {version}", m.items["format"].loc,
                           f"this engine reads format {FORMAT_VERSION}")
+    builder.string(m, "description", what)  # for authors only, but it must be text
     progress: tuple[ex.Node | None, Compiled | None] = (None, None)
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):
@@ -165,6 +189,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
         start=builder.ident(m, "start", what),
         progress=progress,
         endings=[e for e in (builder.ending(v, None, m.loc) for v in builder.sequence(m, "endings", what)) if e],
+        presentation=builder.presentation(m.items.get("presentation"), m.loc),
     )
 
 
@@ -214,10 +239,14 @@ class _Files:
         self.names.append(name)
         path = self.root / name
         display = str(path)
+        problem = _not_a_file(path)
+        if problem not in (None, _MISSING) and ref is not None:
+            self.out.error("MM103", f"chapter file '{name}' {problem}", ref, _UNREADABLE_HINT)
+            return None
         if not _inside(path, self.root):
             self.out.error("MM214", f"chapter file '{name}' is outside the story folder", ref or Location(display, 0, 0))
             return None
-        if not path.is_file() and ref is not None:
+        if problem == _MISSING and ref is not None:
             self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name))
             return None
         data = _read_bytes(path)
@@ -230,15 +259,65 @@ class _Files:
             if text is not None:
                 self.out.lines[display] = text.splitlines()
                 value, problems = parse_text(text, display, self.out.lines[display])
-        for problem in problems:
-            self.out.add(problem)
+        for diag in problems:
+            self.out.add(diag)
         return value
+
+
+_MISSING = "not found"
+_UNREADABLE_HINT = "it must be a regular file you can read ('ls -l' shows its type and permissions)"
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a story file (``None`` when it is a regular file).
+
+    Every way the file system can refuse is a sentence for the author, never an
+    exception: a symbolic link loop, a folder or a pipe where a file should be, a
+    file or folder the user may not read.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return _MISSING
+    except (OSError, RuntimeError) as exc:
+        return _os_problem(exc)
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)"
+    if not os.access(path, os.R_OK):
+        return "cannot be read: permission denied"
+    return None
+
+
+def _not_a_folder(path: Path) -> str | None:
+    """Why ``path`` is not a story folder we can look into (``None`` when it is one)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, RuntimeError) as exc:
+        return _os_problem(exc)
+    if not stat.S_ISDIR(mode):
+        return "is not a folder"
+    if not os.access(path, os.R_OK | os.X_OK):
+        return "cannot be read: permission denied"
+    return None
+
+
+def _os_problem(exc: BaseException) -> str:
+    """An operating-system refusal as the end of a sentence ("... is a symbolic link loop")."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "is a symbolic link loop"
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
 
 
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
         return False
 
 
@@ -282,20 +361,43 @@ def _unique(items: list[_Item], kind: str, out: Collector) -> dict[str, _Item]:
     return result
 
 
+def _renamed(renames: list[tuple[str, str, Location]], scenes: Mapping[str, Scene], out: Collector) -> dict[str, str]:
+    """Old scene id -> current id; an old id that is a current scene or claimed twice is MM216."""
+    result: dict[str, str] = {}
+    for old, new, loc in renames:
+        if old in scenes:
+            out.error("MM216", f"scene '{new}' was renamed from '{old}', but '{old}' is still a scene", loc,
+                      "an old id cannot also be a current one: old runs would be ambiguous")
+        elif old in result and result[old] != new:
+            out.error("MM216", f"scenes '{result[old]}' and '{new}' both claim the old id '{old}'", loc,
+                      "keep the old id on the scene that replaced it")
+        else:
+            result[old] = new
+    return result
+
+
 def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: dict[str, Ending], start: str | None,
-                      m: YMap, out: Collector) -> None:
+                      m: YMap, out: Collector,
+                      renamed: dict[str, str] | None = None) -> None:
+    renamed = renamed or {}
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
-                  suggest(start, scenes) or "name a scene id from a chapter file")
+                  _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
     for target, loc in builder.targets:
         if target.name in builder.declared:
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
+                      _was_renamed(target.scene, renamed) or suggest(target.scene, scenes)
+                      or _other_kind(target.scene, endings, "ending"))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
                       suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+
+
+def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:
+    """The hint for a reference to an old id: old runs still find it, the story must use the new one."""
+    return f"'{name}' was renamed to '{renamed[name]}': use the new id" if name in renamed else None
 
 
 def _other_kind(name: str, other: Mapping[str, object], kind: str) -> str:
@@ -315,7 +417,8 @@ def _warn_unused(builder: StoryBuilder, stats: list[Stat], scenes: dict[str, Sce
     for ending in endings.values():
         if ending.id not in targeted_endings:
             out.warn("MM251", f"ending '{ending.id}' is never the target of a choice", ending.location or Location("?", 0, 0))
-    for stat in stats:
-        if stat.name not in builder.stat_reads and not stat.show:
-            out.warn("MM252", f"stat '{stat.name}' is never read by a condition or text, and not shown",
-                     stat.location or Location(str(story_path), 0, 0), "read it somewhere, set show: true, or remove it")
+    for declared in stats:
+        if declared.name not in builder.stat_reads and not declared.show:
+            out.warn("MM252", f"stat '{declared.name}' is never read by a condition or text, and not shown",
+                     declared.location or Location(str(story_path), 0, 0),
+                     "read it somewhere, set show: true, or remove it")

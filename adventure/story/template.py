@@ -48,7 +48,9 @@ __all__ = [
     "TemplateError",
     "check_template",
     "compile_template",
+    "compile_text_value",
     "is_static",
+    "longest_words",
     "parse_template",
     "render",
     "template_names",
@@ -64,17 +66,19 @@ class TemplateError(Exception):
     (MM301-MM303), so callers handle a single exception type per template.
     """
 
-    def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "MM310"):
+    def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "MM310",
+                 subject: str | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
         self.code = code
+        self.subject = subject
 
     @classmethod
     def from_expr(cls, error: ExprError) -> TemplateError:
         """Wrap an expression error; its offset is already in template coordinates."""
-        return cls(error.message, error.offset, error.hint, error.code)
+        return cls(error.message, error.offset, error.hint, error.code, error.subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +332,24 @@ def template_names(t: Template) -> frozenset[str]:
     return frozenset(found)
 
 
+def longest_words(t: Template) -> int:
+    """Words in the longest way the template can render, each ``{value}`` one word.
+
+    Only one branch of an ``{if}`` shows at a time, so a scene whose source is long
+    but whose branches are exclusive still fits a screen; this is the figure the
+    "one screenful" check compares with its limit.
+    """
+    total = 0
+    for part in t.parts:
+        if isinstance(part, Literal):
+            total += len(part.text.split())
+        elif isinstance(part, Interp):
+            total += 1
+        else:
+            total += max(longest_words(branch) for _, branch in part.branches)
+    return total
+
+
 def is_static(t: Template) -> bool:
     """True when the template is plain text, so callers can skip rendering."""
     return all(isinstance(part, Literal) for part in t.parts)
@@ -367,6 +389,16 @@ def compile_template(t: Template, slots: Mapping[str, int]) -> Renderer:
         return _compile(t, slots)
     except ExprError as error:
         raise TemplateError.from_expr(error) from None
+
+
+def compile_text_value(t: Template, slots: Mapping[str, int]) -> Renderer:
+    """A text stat's new value from a template (``set: {title: "Keeper {name}"}``): one line.
+
+    Rendered like story text, then its whitespace folded to single spaces, since a
+    stat's value is shown inline.
+    """
+    show = compile_template(t, slots)
+    return lambda values: " ".join(show(values).split())
 
 
 def _compile(t: Template, slots: Mapping[str, int]) -> Renderer:

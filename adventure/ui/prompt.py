@@ -4,7 +4,7 @@ A reader is any callable ``read(prompt, words) -> str`` that raises :class:`EOFE
 at the end of input (Ctrl-D) and :class:`KeyboardInterrupt` on Ctrl-C; ``words`` are
 the current choice labels, offered for completion. The play loop only ever sees this
 callable, so tests drive it with a list of lines and the game can be scripted through
-a pipe. prompt_toolkit is imported only when a terminal reader is made, which keeps
+a pipe. prompt_toolkit is imported only when a terminal reader first reads, which keeps
 piped start-up fast.
 
 Typical use::
@@ -18,8 +18,11 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
+
+from adventure.safetext import escape_controls
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -27,6 +30,11 @@ if TYPE_CHECKING:
     from prompt_toolkit.document import Document
 
 Reader = Callable[[str, Sequence[str]], str]
+
+
+class Woken(Exception):
+    """Raised by a reader when :meth:`wake` ends a read early (the story changed under ``--watch``)."""
+
 
 COMMAND_WORDS = ("help", "status", "look", "undo", "save", "load", "quit")
 
@@ -51,12 +59,74 @@ def stream_reader(stream: IO[str] | None, out: IO[str] | None = None, *, echo: b
                 out.flush()
             raise EOFError
         line = line.rstrip("\r\n")
-        if out is not None and echo:
-            out.write(line + "\n")
+        if out is not None and echo:  # what was typed (or piped) may hold escape sequences
+            out.write(escape_controls(line) + "\n")
             out.flush()
         return line
 
     return read
+
+
+class WakeableStreamReader:
+    """Plain lines from a file descriptor that :meth:`wake` can interrupt (POSIX).
+
+    Reads the descriptor itself (no Python buffering hides lines from ``select``) and
+    waits on it and on a self-pipe together, so a wake from another thread ends the
+    wait at once with :class:`Woken`. Prompt and echo as :func:`stream_reader`.
+    """
+
+    def __init__(self, fd: int, out: IO[str] | None = None, *, echo: bool = True):
+        self._fd, self._out, self._echo = fd, out, echo
+        self._pending = b""
+        self._ended = False
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
+
+    def __call__(self, prompt: str, words: Sequence[str]) -> str:
+        self._write(prompt)
+        try:
+            line = self._line()
+        except EOFError:
+            self._write("\n")
+            raise
+        if self._echo:  # what was typed (or piped) may hold escape sequences
+            self._write(escape_controls(line) + "\n")
+        return line
+
+    def wake(self) -> None:
+        """End the current (or next) read with :class:`Woken`; safe from any thread."""
+        try:
+            os.write(self._wake_write, b"!")
+        except (BlockingIOError, OSError):  # the pipe is full: a wake is already pending
+            pass
+
+    def _line(self) -> str:
+        import select
+
+        while b"\n" not in self._pending and not self._ended:
+            try:
+                ready, _, _ = select.select([self._wake_read, self._fd], [], [])
+            except (OSError, ValueError):  # the input was closed under us: end of input
+                self._ended = True
+                break
+            if self._wake_read in ready:
+                os.read(self._wake_read, 4096)
+                raise Woken
+            try:
+                chunk = os.read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            self._pending += chunk
+            self._ended = not chunk
+        if not self._pending:
+            raise EOFError
+        raw, _, self._pending = self._pending.partition(b"\n")
+        return raw.decode("utf-8", "replace").rstrip("\r")
+
+    def _write(self, text: str) -> None:
+        if self._out is not None:
+            self._out.write(text)
+            self._out.flush()
 
 
 def lines_reader(lines: Iterable[str | BaseException]) -> Reader:
@@ -103,6 +173,9 @@ def make_completer(words: Callable[[], Sequence[str]]) -> Completer:
 class TerminalReader:
     """prompt_toolkit input with completion over the labels and in-memory history.
 
+    :meth:`wake` (from any thread) ends the line being read with :class:`Woken`,
+    keeping what was typed so far for the next prompt.
+
     prompt_toolkit is imported at the first read, not when the reader is made, so the
     game draws its first screen while the library loads: start-up is bounded by what
     the player sees. Keys typed in that gap are kept by :func:`hold_typeahead` (the
@@ -112,24 +185,55 @@ class TerminalReader:
 
     def __init__(self, **session_options: object):
         self._words: Sequence[str] = ()
+        self._woken = threading.Event()
+        self._typed = ""
         self._options = session_options
-        self._session: PromptSession[str] | None = None
+        self._made: PromptSession[str] | None = None
         hold_typeahead(sys.stdin)
 
-    def _make_session(self) -> PromptSession[str]:
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import InMemoryHistory
+    @property
+    def _session(self) -> PromptSession[str]:
+        if self._made is None:
+            from prompt_toolkit import PromptSession
+            from prompt_toolkit.history import InMemoryHistory
 
-        return PromptSession(
-            history=InMemoryHistory(), completer=make_completer(lambda: self._words),
-            complete_while_typing=False, **self._options,  # type: ignore[arg-type]
-        )
+            self._made = PromptSession(
+                history=InMemoryHistory(), completer=make_completer(lambda: self._words),
+                complete_while_typing=False, **self._options,  # type: ignore[arg-type]
+            )
+        return self._made
 
     def __call__(self, prompt: str, words: Sequence[str]) -> str:
         self._words = tuple(words)
-        if self._session is None:
-            self._session = self._make_session()
-        return self._session.prompt(prompt)
+        typed, self._typed = self._typed, ""
+        try:
+            return self._session.prompt(prompt, default=typed, pre_run=self._exit_if_woken)
+        except Woken:
+            self._woken.clear()
+            self._typed = self._session.default_buffer.text
+            raise
+
+    def wake(self) -> None:
+        """End the current (or next) read with :class:`Woken`; safe from any thread.
+
+        The event closes the race with a prompt that is just starting: the pre-run hook
+        sees it even when the call below finds no application running yet.
+        """
+        self._woken.set()
+        if self._made is None:  # no prompt yet: the first one's pre-run hook sees the event
+            return
+        app = self._made.app
+        loop = getattr(app, "loop", None)
+        if loop is not None and app.is_running:
+            try:
+                loop.call_soon_threadsafe(self._exit_if_woken)
+            except RuntimeError:  # the loop closed meanwhile: the next prompt's pre-run sees the event
+                pass
+
+    def _exit_if_woken(self) -> None:
+        app = self._session.app
+        if self._woken.is_set() and app.future is not None and not app.future.done():
+            app.exit(exception=Woken())
 
 
 def terminal_reader() -> Reader:

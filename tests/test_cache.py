@@ -235,3 +235,20 @@ def test_the_command_line_uses_the_cache_and_no_cache_skips_it(command: str, tmp
                           timeout=60)
     assert cold.returncode == warm.returncode == 0
     assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(off.stdout)
+
+
+def test_text_values_written_as_templates_round_trip(cache_dir: Path, story_copy: Path) -> None:
+    """``set: {name: "Keeper {name}"}`` compiles a template: the cache rebuilds it from the tree."""
+    chapter = story_copy / "one.yaml"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("          - add: {apples: 1}\n",
+                                    "          - add: {apples: 1}\n          - set: {name: \"Keeper {name}\"}\n", 1),
+                       encoding="utf-8")
+    full = check_story(story_copy, cache=False)
+    assert full.story is not None, full.errors
+    load_story(story_copy)
+    hit = cache.lookup(story_copy)
+    assert hit is not None
+    same(full.story, hit.story, vectors(full.story))
+    effect = next(e for e in hit.story.scenes["gate"].choices[0].effects if e.stat == "name")
+    assert effect.compute(hit.story.initial_values) == "Keeper Pepe"

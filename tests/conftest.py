@@ -17,11 +17,17 @@ settings.register_profile("default", deadline=None, suppress_health_check=[Healt
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-# The story cache of the test session lives in a temporary folder, never the user's;
-# subprocesses (the installed command) inherit it.
+# The story cache lives in a temporary folder, never the user's, and each test has its
+# own (below), so a test that patches the loader cannot hand its story to another test.
+# Subprocesses (the installed command) inherit it.
 _CACHE = tempfile.TemporaryDirectory(prefix="mm-cache-")
 os.environ["MILLION_MILES_CACHE_DIR"] = _CACHE.name
 os.environ.pop("MILLION_MILES_NO_CACHE", None)
+
+
+@pytest.fixture(autouse=True)
+def _own_story_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(tmp_path_factory.mktemp("story-cache")))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

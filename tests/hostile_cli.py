@@ -24,6 +24,11 @@ def unchecked_clean(self: object, node: object) -> bool:
 yamlsrc._Reader.clean = unchecked_clean  # type: ignore[method-assign,assignment]
 
 if __name__ == "__main__":
+    import os
+
     from adventure.cli import main
+
+    # what this patched loader accepts must never reach the story cache the real one reads
+    os.environ["MILLION_MILES_NO_CACHE"] = "1"
 
     sys.exit(main())

@@ -44,7 +44,7 @@ def one_scene(title: str = "A", text: str = "Text.", label: str = "Go") -> str:
 def hostile_story(monkeypatch):
     """The hostile fixture story, loaded as a loader without the MM110 check would load it."""
     monkeypatch.setattr(yamlsrc._Reader, "clean", lambda self, node: True)
-    return load_story(HOSTILE)
+    return load_story(HOSTILE, cache=False)  # never into the cache the real loader reads
 
 
 def no_raw_controls(output: str) -> None:

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adventure import engine  # noqa: E402
-from adventure.saves.runfile import dump_record, parse_record  # noqa: E402
-from adventure.saves.store import record_for  # noqa: E402
-from adventure.saves.verify import verify  # noqa: E402
-from adventure.story.loader import load_story  # noqa: E402
+from adventure import engine
+from adventure.saves.runfile import dump_record, parse_record
+from adventure.saves.store import record_for
+from adventure.saves.verify import verify
+from adventure.story.loader import load_story
 
 RUNS = 1000
 STEPS = 60
@@ -59,7 +59,7 @@ def write_story(folder: Path, scenes: int = SCENES) -> Path:
         lines += [
             f"  - id: s{i}",
             f"    title: Scene {i}",
-            f"    text: 'Year {{year}}. {{if brave}}Brave.{{else}}Careful.{{end}} Skill {{skill}}.'",
+            "    text: 'Year {year}. {if brave}Brave.{else}Careful.{end} Skill {skill}.'",
             "    on_enter:",
             "      - add: {year: 1}",
             "    choices:",
@@ -76,7 +76,7 @@ def write_story(folder: Path, scenes: int = SCENES) -> Path:
             "          - subtract: {money: 2}",
             "          - add: {skill: 1}",
             "        goto:",
-            f"          - if: \"skill >= 5\"",
+            "          - if: \"skill >= 5\"",
             f"            scene: s{far}",
             f"          - scene: s{nxt}",
             "      - id: gamble",

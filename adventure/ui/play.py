@@ -278,6 +278,10 @@ class Game:
                 self.show(panel)
             else:  # the scene must stay on screen: one line of status instead of the panel
                 self.show(render.status_line(story, state))
+        else:  # the gate ahead stays in view even with the status hidden
+            milestone = render.milestone_line(story, state, plain=plain)
+            if milestone is not None:
+                self.show(milestone)
         self.show(progress)
         self.show(choices)
 

@@ -364,3 +364,30 @@ def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shippe
     assert "╭─ Status" not in small and "Year 1972 · Age 10" in small and "('status' for all)" in small
     tall = first_screen(120, 60)
     assert "╭─ Status" in tall and "('status' for all)" not in tall
+
+
+def test_one_choice_scenes_take_enter_and_never_say_pick_1_1(mini_story):
+    """A lone choice: Enter alone takes it, and the hints name '1', not '1-1'."""
+    offers = engine.offers(mini_story, _house(mini_story))
+    assert len(offers) == 1
+    assert interpret("", offers) == Take("stay")
+    assert interpret("   ", offers) == Take("stay")
+    hint = interpret("2", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message and "press Enter" in hint.message
+    hint = interpret("xyzzy", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message
+    from adventure.ui import render
+
+    listing = render.choice_list(offers)
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(listing)
+    assert "1. Stay  (or press Enter)" in console.file.getvalue()
+
+
+def _house(story):
+    """The house scene (one choice), reached from the gate with four apples."""
+    state = engine.new_run(story, 3).state
+    for choice in ("key", "pick", "pick", "pick", "pick", "open"):
+        state = engine.take(story, state, choice).state
+    assert state.scene == "house"
+    return state

@@ -76,9 +76,15 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     substring, or else be a choice's id.
     """
     text = " ".join(line.split())
-    if not text:
-        return None
+    if not text:  # Enter alone goes on when there is only one way on
+        only = offers[0] if len(offers) == 1 and offers[0].enabled else None
+        return Take(only.choice.id) if only is not None else None
     return _command(text) or _choice(text, offers)
+
+
+def _numbers(count: int) -> str:
+    """How to name the choices by number: ``1 (or just Enter)`` for one, ``1-4`` for several."""
+    return "1 (or just press Enter)" if count == 1 else f"1-{count}"
 
 
 def _command(text: str) -> Command | None:
@@ -107,7 +113,7 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
     if text.isdigit():
         number = int(text)
         if not 1 <= number <= count:
-            return Hint(f"There is no choice {text}; pick 1-{count}, or type 'help'." if count
+            return Hint(f"There is no choice {text}; type {_numbers(count)}, or 'help'." if count
                         else "There is nothing to choose here.")
         return _pick(offers[number - 1], number)
     needle = text.lower()
@@ -123,7 +129,7 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
     # no label matches: a bare id still works, so scripts survive reworded labels
     return _by_id(text, offers) or Hint(
-        f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+        f"'{_short(text)}' is not a choice here. Type {_numbers(count)}, part of a label, or 'help'.")
 
 
 def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:

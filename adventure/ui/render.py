@@ -152,8 +152,16 @@ def scene_panel(story: Story, state: RunState, *, plain: bool = False) -> Render
                            box=box.ROUNDED, padding=(0, 1), border_style="blue"), MAX_WIDTH)
 
 
+ENTER_HINT = "(or press Enter)"
+"""Shown beside the only choice of a scene: Enter alone takes it."""
+
+
 def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableType:
-    """The numbered choices; locked ones dimmed, with the reason they are locked."""
+    """The numbered choices; locked ones dimmed, with the reason they are locked.
+
+    A lone choice says that Enter takes it.
+    """
+    lone = len(offers) == 1 and offers[0].enabled
     if plain:
         lines = [Text("Choices:")]
         for number, offer in enumerate(offers, 1):
@@ -161,6 +169,8 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableTy
             line.append(offer.label)
             if not offer.enabled:
                 line.append(f" (locked: {offer.reason})")
+            if lone:
+                line.append(f" {ENTER_HINT}")
             lines.append(line)
         return Group(*lines)
     grid = Table.grid(padding=(0, 1))
@@ -168,7 +178,10 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableTy
     grid.add_column(ratio=1)
     for number, offer in enumerate(offers, 1):
         if offer.enabled:
-            grid.add_row(Text(f"{number}.", style="bold cyan"), Text(offer.label))
+            label = Text(offer.label)
+            if lone:
+                label.append(f"  {ENTER_HINT}", style="dim italic")
+            grid.add_row(Text(f"{number}.", style="bold cyan"), label)
         else:
             label = Text(offer.label, style="dim")
             label.append(f"\nlocked: {offer.reason}", style="dim italic")

@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
     p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
     p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
-    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="delay multiplier (default 1; 0 = no delay)")
+    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)")
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")

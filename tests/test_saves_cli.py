@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timezone
 from io import StringIO
 
+import pytest
+
 from rich.console import Console
 
 from adventure import engine
@@ -53,3 +55,25 @@ def test_saves_env_dir_and_empty(tmp_path, monkeypatch, capsys):
     assert "No saved games" in capsys.readouterr().out
     assert main(["saves", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["slots"] == []
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_saves_listing_is_readable_when_narrow(tmp_path, mini_story, width):
+    """Too narrow for the table: one entry per slot, no cell chopped to 'ch…'."""
+    store = SaveStore(tmp_path)
+    _fill(store, mini_story)
+    console = Console(file=StringIO(), width=width, color_system=None)
+    print_slots(console, tmp_path, store.slots(), mini_story)
+    lines = [line.rstrip() for line in console.file.getvalue().splitlines()]
+    assert all(len(line) <= width for line in lines)
+    assert "…" not in "\n".join(lines) and "┃" not in "\n".join(lines)
+    assert "  ★ The Sky" in lines and "  The Orchard" in lines
+    assert "Resume: million-miles play --load SLOT" in lines and "broken:" in "\n".join(lines)
+
+
+def test_saves_table_when_it_fits(tmp_path, mini_story):
+    store = SaveStore(tmp_path)
+    _fill(store, mini_story)
+    console = Console(file=StringIO(), width=120, color_system=None)
+    print_slots(console, tmp_path, store.slots(), mini_story)
+    assert "┃ slot" in console.file.getvalue()

@@ -10,10 +10,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from adventure.saves.store import SlotSummary
     from adventure.story.model import Story
@@ -51,13 +52,59 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
-    """The table of slots (titles from ``story`` when the slot belongs to it)."""
-    from rich.table import Table
+    """The slots (titles from ``story`` when the slot belongs to it): a table when it fits
+    the width unwrapped, else one compact entry per slot (readable at 40 columns)."""
     from rich.text import Text
 
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
+    rows = [_row(slot, story) for slot in slots]
+    table = _table(folder, rows)
+    unbounded = console.options.update(max_width=10_000)
+    if console.measure(table, options=unbounded).maximum > console.width:  # would wrap inside cells
+        table = _compact(folder, rows)
+    console.print(table)
+    for slot in slots:
+        if slot.error:
+            line = Text(f"{slot.name}: ", style="red")
+            line.append(slot.error or "")
+            line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)",
+                        style="dim")
+            console.print(line)
+    console.print(Text("Resume: million-miles play --load SLOT", style="dim"))
+    console.print(Text("Watch:  million-miles replay SLOT", style="dim"))
+
+
+class _Row(NamedTuple):
+    name: str
+    chapter: str
+    year: str
+    ending: str
+    steps: str
+    played: str
+    broken: bool
+
+
+def _row(slot: SlotSummary, story: Story | None) -> _Row:
+    """One slot's cells, with the story's own titles when the slot belongs to it."""
+    played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
+    if slot.error:
+        return _Row(slot.name, "unreadable", "", "", "", played, True)
+    chapter, ending = slot.chapter or "", slot.ending or ""
+    if story is not None and story.id == slot.story_id:
+        chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+        reached = story.endings.get(slot.ending or "")
+        if reached is not None:
+            ending = ("★ " if reached.true_ending else "") + reached.title
+    year = "" if slot.year is None else str(slot.year)
+    return _Row(slot.name, chapter, year, ending, str(slot.steps), played, False)
+
+
+def _table(folder: Path, rows: list[_Row]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
     table.add_column("slot", style="bold")
     table.add_column("chapter")
@@ -65,31 +112,36 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")
-    broken = []
-    for slot in slots:
-        played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
-        if slot.error:
-            broken.append(slot)
-            table.add_row(Text(slot.name), Text("unreadable", style="red"), "", "", "", played)
-            continue
-        own = story is not None and story.id == slot.story_id
-        chapter = slot.chapter or ""
-        ending = slot.ending or ""
-        if own and story is not None:
-            chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-            reached = story.endings.get(slot.ending or "")
-            if reached is not None:
-                ending = ("★ " if reached.true_ending else "") + reached.title
-        table.add_row(Text(slot.name), Text(chapter), Text("" if slot.year is None else str(slot.year)),
-                      Text(ending, style="yellow"), str(slot.steps), played)
-    console.print(table)
-    for slot in broken:
-        line = Text(f"{slot.name}: ", style="red")
-        line.append(slot.error or "")
-        line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
-        console.print(line)
-    console.print(Text("Resume one with 'million-miles play --load SLOT'; watch it with 'million-miles replay SLOT'.",
-                       style="dim"))
+    for row in rows:
+        if row.broken:
+            table.add_row(Text(row.name), Text(row.chapter, style="red"), "", "", "", Text(row.played, style="dim"))
+        else:
+            table.add_row(Text(row.name), Text(row.chapter), Text(row.year), Text(row.ending, style="yellow"),
+                          row.steps, Text(row.played, style="dim"))
+    return table
+
+
+def _compact(folder: Path, rows: list[_Row]) -> Table:
+    """Narrow screens: the slot name on its own line, then where the run is, its ending, steps and date."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid()
+    table.add_column(overflow="fold")
+    table.add_row(Text(f"Saved games in {folder}\n", style="bold", overflow="fold"))
+    for index, row in enumerate(rows):
+        entry = Text("\n" if index else "")  # a blank line between entries
+        entry.append(row.name, style="bold")
+        if row.broken:
+            entry.append("\n  unreadable", style="red")
+        else:
+            entry.append("\n  " + " · ".join(p for p in (row.chapter, row.year) if p))
+            if row.ending:
+                entry.append("\n  ")
+                entry.append(row.ending, style="yellow")
+        entry.append(f"\n  {row.steps + ' steps · ' if row.steps else ''}{row.played}", style="dim")
+        table.add_row(entry)
+    return table
 
 
 def _story(scenes: Path | None) -> Story | None:

@@ -91,15 +91,19 @@ def next_fork(story: Story, state: RunState) -> Fork | None:
 
 
 def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offer, ...], Offer]]:
-    """Each step of the log: the state before it, what was offered, and the offer taken."""
-    result = engine.replay(story, state.seed, state.log)
+    """Each step of the log, retaken from the seed: the state before it, what was offered, the offer taken."""
     decisions = []
-    for outcome, step in zip(result.outcomes, state.log[: result.applied]):
+    outcome = engine.new_run(story, state.seed)
+    for step in state.log:
         before = outcome.state
+        if before.ending is not None or before.scene != step.scene:
+            break
         offers = engine.offers(story, before, include_hidden=True)
         taken = next((o for o in offers if o.choice.id == step.choice), None)
-        if taken is not None:
-            decisions.append((before, offers, taken))
+        if taken is None or not taken.enabled:
+            break
+        decisions.append((before, offers, taken))
+        outcome = engine.take(story, before, step.choice)
     return decisions
 
 

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = make_console(plain=args.plain)
     if args.export is not None:
-        written = export(transcript, args.export)
+        written = export(transcript, args.export, story)
         console.print(f"Wrote the transcript of {len(record.steps)} steps to {written}", markup=False, highlight=False)
         return 0
     from adventure.saves.playback import play_back
@@ -107,12 +107,17 @@ def story_for(record: RunRecord, scenes: Path | None) -> Story:
     return load_story(folder)
 
 
-def export(transcript, target: Path) -> Path:
-    """Write a transcript in the format the file name asks for."""
+def export(transcript, target: Path, story: Story | None = None) -> Path:
+    """Write a transcript in the format the file name asks for (HTML: a readable page, with stat changes)."""
     from adventure.saves import transcript as tr
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    if kind == "html":
+        from adventure.ui.html_export import transcript_html
+
+        text = transcript_html(transcript, story)
+    else:
+        text = {"text": tr.to_text, "markdown": tr.to_markdown}[kind](transcript)
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -139,7 +144,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.export is not None:
         from adventure.saves.transcript import build_transcript
 
-        export(build_transcript(story, record), args.export)
+        export(build_transcript(story, record), args.export, story)
     if args.json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -203,7 +203,9 @@ class Packed:
     def lines(self, width: int) -> list[Text]:
         """The packed lines for ``width`` columns."""
         lines: list[Text] = []
-        line = self.prefix.copy() if self.prefix is not None else Text()
+        line = Text()
+        if self.prefix is not None:  # appended, so its style stays on the prefix alone
+            line.append_text(self.prefix)
         fresh = True  # nothing on this line but the prefix or indent
         for item in self.items:
             joint = "" if fresh else self.sep

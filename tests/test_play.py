@@ -391,3 +391,19 @@ def _house(story):
         state = engine.take(story, state, choice).state
     assert state.scene == "house"
     return state
+
+
+def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
+    """Plain mode and narrow screens hide the per-turn panel; the gate ahead stays in view."""
+    from adventure.story.loader import load_story
+
+    story = load_story(Path(__file__).resolve().parent / "fixtures" / "canon")
+    g, c = game(story, ["study", "settle"], plain=True, width=200)
+    g.run()
+    text = output(c)
+    assert "Next milestone: The exam of 2002. Skill 0 of 2 (not yet); No settled home (not yet)." in text
+    assert "Next milestone: The exam of 2004. Skill 2 of 2 (met); A settled home (met)." in text
+    assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
+    g, c = game(story, ["study"], width=40)
+    g.run()
+    assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)

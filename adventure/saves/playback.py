@@ -142,7 +142,7 @@ class _Screens:
         if countdown:  # the player saw it count down as this scene began
             parts.append(render.countdown_static(countdown))
         parts.append(render.scene_panel(story, page.state, plain=plain))
-        parts.append(render.choice_list(engine.offers(story, page.state), plain=plain))
+        parts.append(render.choice_list(engine.offers(story, page.state), plain=plain, enter_hint=False))
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
             line = Text(f"▸ step {page.step}/{total}: ", style="bold green")

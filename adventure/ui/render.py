@@ -156,12 +156,12 @@ ENTER_HINT = "(or press Enter)"
 """Shown beside the only choice of a scene: Enter alone takes it."""
 
 
-def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableType:
+def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: bool = True) -> RenderableType:
     """The numbered choices; locked ones dimmed, with the reason they are locked.
 
-    A lone choice says that Enter takes it.
+    A lone choice says that Enter takes it (``enter_hint=False`` where nobody types: replays).
     """
-    lone = len(offers) == 1 and offers[0].enabled
+    lone = enter_hint and len(offers) == 1 and offers[0].enabled
     if plain:
         lines = [Text("Choices:")]
         for number, offer in enumerate(offers, 1):
@@ -436,8 +436,10 @@ class MilestoneBlock:
         from rich.measure import Measurement
 
         title, needs = self._parts(options.ascii_only)
-        packed = needs.__rich_measure__(console, options)
-        return Measurement(max(packed.minimum, min(title.cell_len, 20)), max(packed.maximum, title.cell_len))
+        # only as wide as the widest need: the block wraps inside the stats' width rather
+        # than widening the panel, so the panel keeps its width as the labels change
+        width = max(needs.__rich_measure__(console, options).minimum, min(title.cell_len, 20))
+        return Measurement(width, width)
 
 
 def _need(label: str, met: bool, ascii_only: bool = False) -> Text:

@@ -14,7 +14,7 @@ Typical use::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -82,14 +82,17 @@ class Transcript:
 def build_transcript(story: Story, record: RunRecord) -> Transcript:
     """Replay a record and collect each page the player saw (another story: :class:`SaveError`)."""
     check_story_matches(story, record)
-    result = engine.replay(story, record.seed, record.steps)
-    states: list[RunState] = [o.state for o in result.outcomes]
-    pages = []
+    pages: list[Page] = []
     chapter_seen: str | None = None
-    for index, state in enumerate(states):
-        if state.ending is not None:
-            break
-        taken = record.steps[index].choice if index < result.applied else None
+    open_page = True
+
+    def visit(outcome: engine.Outcome) -> None:
+        nonlocal chapter_seen, open_page
+        state = outcome.state
+        if state.ending is not None or not open_page:
+            return
+        index = len(pages)
+        taken = record.steps[index].choice if index < len(record.steps) else None
         scene = story.scenes[state.scene]
         new_chapter = scene.chapter != chapter_seen
         chapter_seen = scene.chapter
@@ -97,8 +100,11 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
         pages.append(Page(index + 1, scene.id, scene.title,
                           story.chapter_of(scene.id).title if new_chapter else None,
                           engine.scene_text(story, state), choices, taken, state))
-        if taken is None:
-            break
+        open_page = taken is not None
+
+    result = engine.replay(story, record.seed, record.steps, visit)
+    if result.failure is not None and pages and pages[-1].taken is not None:
+        pages[-1] = replace(pages[-1], taken=None)  # the step that no longer applies was not taken
     final = result.state
     ending = None
     if final.ending is not None:

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         written = export(transcript, args.export)
         console.print(f"Wrote the transcript of {len(record.steps)} steps to {written}", markup=False, highlight=False)
         return 0
-    from adventure.saves.playback import play_back
+    from adventure.ui.playback import play_back
 
     animate = stdout_is_terminal() and not args.plain
     return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
@@ -110,9 +110,10 @@ def story_for(record: RunRecord, scenes: Path | None) -> Story:
 def export(transcript, target: Path) -> Path:
     """Write a transcript in the format the file name asks for."""
     from adventure.saves import transcript as tr
+    from adventure.ui.transcript import to_html
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": to_html}[kind](transcript)
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -47,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
     from adventure.paths import default_scenes_dir
+    from adventure.cli._memory import settle
     from adventure.story.loader import check_story
     from adventure.ui.console import make_console
 
@@ -56,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     if args.write_runs and not args.explore:
         raise UsageError("--write-runs needs --explore")
     report = check_story(folder)
+    if report.story is not None:
+        settle(report.story)
     console = make_console()
     if not args.json:
         print_report(console, folder, report)

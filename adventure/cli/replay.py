@@ -99,12 +99,13 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
 
 def story_for(record: RunRecord, scenes: Path | None) -> Story:
     """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
+    from adventure.cli._memory import settle
     from adventure.story.loader import load_story
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_story(folder)
+    return settle(load_story(folder))
 
 
 def export(transcript, target: Path) -> Path:

@@ -17,12 +17,13 @@ Typical use::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.runlog import EMPTY, Log, Step
 from adventure.story import expr as ex
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Story, Target
@@ -33,23 +34,19 @@ Cause = Literal["choice", "scene", "computed"]
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One entry of a run's log: the scene the player was in and the choice taken."""
-
-    scene: str
-    choice: str
-
-
-@dataclass(frozen=True, slots=True)
 class RunState:
-    """Everything that changes during play; the story itself never does."""
+    """Everything that changes during play; the story itself never does.
+
+    ``log`` is a :class:`~adventure.runlog.Log`: each new state shares its predecessor's
+    log and adds one node, so a step costs the same at turn 10 as at turn 100,000.
+    """
 
     scene: str
     values: tuple[Value, ...]
     seed: int
     rng: int
     turn: int = 0
-    log: tuple[Step, ...] = ()
+    log: Log = EMPTY
     ending: str | None = None
 
     @property
@@ -76,7 +73,7 @@ class RunState:
             stats = data["stats"]
             seed, rng_state, turn = data["seed"], data["rng"], data.get("turn", 0)
             ending = data.get("ending")
-            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
+            log = Log.of(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
         if not isinstance(scene, str) or scene not in story.scenes:
@@ -160,7 +157,8 @@ class ReplayResult:
     state: RunState
     applied: int
     failure: EngineError | None
-    outcomes: tuple[Outcome, ...] = ()
+    last: Outcome
+    """The outcome that produced ``state`` (the start's when no step applied)."""
 
     @property
     def complete(self) -> bool:
@@ -219,7 +217,7 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     chosen = tuple(values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
-    log = state.log + (Step(scene.id, choice.id),)
+    log = state.log.append(Step(scene.id, choice.id))
     events.extend(_changes(story, state.values, chosen, "choice", choice.id))
     if target.ending is not None:
         final = chosen
@@ -234,23 +232,33 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
-    """Replay a log from a seed, stopping at the first step that no longer applies."""
+def replay(story: Story, seed: int, steps: Iterable[Step],
+           visit: Callable[[Outcome], None] | None = None) -> ReplayResult:
+    """Replay a log from a seed, stopping at the first step that no longer applies.
+
+    Outcomes are streamed, not kept: ``visit`` (if given) sees each one in order, the
+    start included, and the result holds only the last, so replaying a run of any
+    length takes memory for one state and the log it shares.
+    """
     outcome = new_run(story, seed)
-    outcomes = [outcome]
-    for applied, step in enumerate(steps):
+    if visit is not None:
+        visit(outcome)
+    applied = 0
+    for step in steps:
         state = outcome.state
         if state.ending is None and state.scene != step.scene:
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
-            return ReplayResult(state, applied, failure, tuple(outcomes))
+            return ReplayResult(state, applied, failure, outcome)
         try:
             outcome = take(story, state, step.choice)
         except EngineError as exc:
-            return ReplayResult(state, applied, exc, tuple(outcomes))
-        outcomes.append(outcome)
-    return ReplayResult(outcome.state, len(steps), None, tuple(outcomes))
+            return ReplayResult(state, applied, exc, outcome)
+        applied += 1
+        if visit is not None:
+            visit(outcome)
+    return ReplayResult(outcome.state, applied, None, outcome)
 
 
 # -- reading a state ---------------------------------------------------------------------

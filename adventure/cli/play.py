@@ -51,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
     from adventure.paths import default_scenes_dir
+    from adventure.cli._memory import settle
     from adventure.story.loader import load_story
 
     folder = args.scenes if args.scenes is not None else default_scenes_dir()
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
-    story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
+    story = settle(load_story(folder))  # StoryLoadError: the CLI edge prints the diagnostics
 
     from adventure.ui.console import make_console
 

@@ -104,7 +104,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
     return RunRecord(
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
-        slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state),
+        slot=check_slot_name(slot), steps=tuple(state.log), snapshot=snapshot_of(story, state),
     )
 
 
@@ -264,7 +264,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     where = str(record.path) if record.path else None
     check_story_matches(story, record)
     result = engine.replay(story, record.seed, record.steps)
-    outcome = result.outcomes[-1]
+    outcome = result.last
     same_story = record.fingerprint == story.fingerprint
     if same_story:
         if result.failure is not None:

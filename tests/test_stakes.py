@@ -168,10 +168,11 @@ def test_a_stat_change_never_breaks_inside_an_item(shipped_story, launch_run, wi
 
 
 def test_status_panel_keeps_its_width_when_values_change(shipped_story, launch_run):
-    """Reserved from each stat's range: Hope 9 → 10 or $0k → $6k does not move the border."""
+    """Reserved from each stat's range: Hope 9 → 10 or $0k → $6k does not move the border,
+    and the milestone wraps inside the stats' width rather than widening the panel."""
     for width in (40, 80, 120):
-        widths = {max(len(line) for line in rendered(render.StatusPanel(shipped_story, o.state.values), width).splitlines())
-                  for o in launch_run.outcomes}
+        widths = {max(len(line) for line in rendered(render.status_panel(shipped_story, o.state), width).splitlines())
+                  for o in launch_run.outcomes if o.state.ending is None}  # the milestone included
         assert len(widths) == 1, (width, widths)
 
 

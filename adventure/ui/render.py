@@ -30,6 +30,8 @@ from adventure import engine
 from adventure.engine import Event, Offer, RunState, StatChanged
 from adventure.divergence import divergences, has_canon, next_fork
 from adventure.milestone import MilestoneView, next_milestone
+from adventure.safetext import has_controls
+from adventure.ui.console import escaped_text
 from adventure.story.expr import StatType
 from adventure.story.model import Stat, Story
 
@@ -198,7 +200,9 @@ class Packed:
 
     def __init__(self, items: Sequence[Text], *, prefix: Text | None = None, sep: str = " · ",
                  style: str = "", indent: int = 2):
-        self.items, self.prefix, self.sep, self.style, self.indent = list(items), prefix, sep, style, indent
+        self.items = [shown(item) for item in items]
+        self.prefix = shown(prefix) if prefix is not None else None
+        self.sep, self.style, self.indent = sep, style, indent
 
     def lines(self, width: int) -> list[Text]:
         """The packed lines for ``width`` columns."""
@@ -600,8 +604,15 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
     return Group(*lines)
 
 
+def shown(text: Text) -> Text:
+    """Story text with any control character written out (``\\x1b``) before it is laid out in a
+    cell or packed line, so widths count what is shown (the console escapes too, see ``SafeConsole``)."""
+    return escaped_text(text) if has_controls(text.plain) else text
+
+
 def bullet(text: Text, *, plain: bool = False) -> RenderableType:
     """A list item; wrapped lines hang under the text, not under the bullet."""
+    text = shown(text)
     if plain:
         return Text.assemble("- ", text)
     grid = Table.grid()

@@ -74,7 +74,7 @@ def _blocks(transcript: Transcript, story: Story | None) -> list[RenderableType]
         if story is not None and transcript.final is not None:
             from adventure.ui import render
 
-            blocks += [Text(""), Text("Your run", style="bold"), render.run_summary(story, transcript.final, plain=True)]
+            blocks += [Text(""), render.run_summary(story, transcript.final, plain=True)]
         elif ending.remembered:
             blocks += [Text(""), Text("Choices that mattered:", style="bold")]
             blocks += [Text.assemble("• ", line) for line in ending.remembered]
@@ -87,10 +87,11 @@ def _page(page: Page, total: int, story: Story | None) -> list[RenderableType]:
     blocks: list[RenderableType] = []
     if page.chapter:
         blocks += [Text(""), Text(page.chapter.upper(), style="bold magenta")]
-    heading = Text(page.title, style="bold blue")
-    heading.append(f"   step {page.step} of {total}" if page.taken else "   where the run stands", style="dim")
+    heading = Text.assemble((page.title, "bold blue"),
+                            (f"   step {page.step} of {total}" if page.taken else "   where the run stands", "dim"))
     blocks += [Text(""), heading]
     blocks += _paragraphs(page.text)
+    blocks.append(Text(""))
     for number, choice in enumerate(page.choices, 1):
         taken = choice.id == page.taken
         line = Text("▸ " if taken else "   ", style="bold green" if taken else "")

@@ -91,7 +91,7 @@ Recomputed: Age 10 → 11 (follows Year)
 Status:
 Year 2001, Age 11
 Skills: Skill 1, Settled no
-Next milestone: The exam of 2003. Skill 1 of 2 (not yet); No settled home (not
+Next milestone: The exam of 2003. Skill 1 of 2 (not met); No settled home (not
 yet).
 """,
 }
@@ -125,7 +125,7 @@ def test_status_line_and_milestone_line(canon_story):
     assert rendered(render.milestone_line(canon_story, state), 40) == "Next: ✗ Skill 1 of 2  ✗ No settled home\n"
     assert rendered(render.milestone_line(canon_story, state), 30) == "Next: ✗ Skill 1 of 2  ✗ No se…\n"
     assert rendered(render.milestone_line(canon_story, state, plain=True), 200) == (
-        "Next milestone: The exam of 2003. Skill 1 of 2 (not yet); No settled home (not yet).\n")
+        "Next milestone: The exam of 2003. Skill 1 of 2 (not met); No settled home (not met).\n")
 
 
 def test_no_milestone_means_no_line(mini_story):

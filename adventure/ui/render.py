@@ -457,7 +457,7 @@ def _need(label: str, met: bool, ascii_only: bool = False) -> Text:
 def milestone_plain(view: MilestoneView) -> Text:
     """The milestone for plain mode and screen readers: words, not marks."""
     text = Text(f"Next milestone: {view.title}. ")
-    text.append("; ".join(f"{need.label} ({'met' if need.met else 'not yet'})" for need in view.needs) + ".")
+    text.append("; ".join(f"{need.label} ({'met' if need.met else 'not met'})" for need in view.needs) + ".")
     return text
 
 

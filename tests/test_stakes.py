@@ -92,7 +92,7 @@ Status:
 Year 2001, Age 11
 Skills: Skill 1, Settled no
 Next milestone: The exam of 2003. Skill 1 of 2 (not met); No settled home (not
-yet).
+met).
 """,
 }
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.cli._args import seed_number
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "With standard input from a pipe, each line is one input.",
     )
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
-    p.add_argument("--seed", type=int, default=None, metavar="N", help="seed for the run's random events (default: random)")
+    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help="seed for the run's random events (default: random)")
     p.add_argument("--plain", action="store_true",
                    help="linear text for screen readers and logs: no colour, boxes, animation or redraws")
     resume = p.add_mutually_exclusive_group()

@@ -132,7 +132,7 @@ class Log:
                     return False
                 a, b = a._parent, b._parent
             return True
-        if isinstance(other, (tuple, list)):
+        if isinstance(other, tuple):  # a log is the tuple of its steps, and like a tuple never equals a list
             return self._length == len(other) and all(x == y for x, y in zip(self, other))
         return NotImplemented
 

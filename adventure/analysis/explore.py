@@ -18,6 +18,7 @@ Typical use::
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -111,6 +112,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     g = search(st, max_states)
     finish = can_finish(g)
     trapped = traps(g, finish)
+    g.edge_src, g.edge_dst = array("i"), array("i")  # only reverse reachability needs the edges: free them
     complete = g.complete
     ids = st.scene_ids
 

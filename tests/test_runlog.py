@@ -72,7 +72,7 @@ def test_replay_streams_its_outcomes(mini_story):
     state = engine.take(mini_story, engine.take(mini_story, engine.new_run(mini_story, 9).state, "pick").state,
                         "pick").state
     seen: list[engine.Outcome] = []
-    result = engine.replay(mini_story, 9, iter(state.log), seen.append)  # any iterable, read once
+    result = engine.replay(mini_story, 9, iter(state.log), visit=seen.append)  # any iterable, read once
     assert result.complete and result.applied == 2 and result.state == state
     assert [o.state.turn for o in seen] == [0, 1, 2] and result.last is seen[-1]
     assert not hasattr(result, "outcomes")

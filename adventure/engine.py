@@ -76,6 +76,8 @@ class RunState:
             log = Log.of(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
+        if isinstance(scene, str):
+            scene = story.scene_id(scene)
         if not isinstance(scene, str) or scene not in story.scenes:
             raise StateError(f"run state names unknown scene {scene!r}")
         if ending is not None and ending not in story.endings:
@@ -121,6 +123,7 @@ class RandomDrawn:
     target: str
     roll: int
     total: int
+    remember: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,9 +261,11 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
         raise ChoiceLocked(scene.id, choice.id, locked_reason(story, choice, environment(story, state.values)))
     values = list(state.values)
     apply_effects(story, choice.effects, values)
-    chosen = tuple(values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
+    if target.effects:  # a random outcome's own effects, before the scene's on_enter
+        apply_effects(story, target.effects, values)
+    chosen = tuple(values)  # what the choice (and its drawn outcome) changed
     log = state.log.append(Step(scene.id, choice.id))
     events.extend(_changes(story, state.values, chosen, "choice", choice.id))
     if target.ending is not None:
@@ -291,7 +296,7 @@ def replay(story: Story, seed: int, steps: Iterable[Step], *, start: Start | Non
     applied = 0
     for step in steps:
         state = outcome.state
-        if state.ending is None and state.scene != step.scene:
+        if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
@@ -357,13 +362,14 @@ def progress(story: Story, state: RunState) -> int:
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
-    """The 'choices that mattered' of this run, in order, from the log."""
-    lines = []
-    for step in state.log:
-        scene = story.scenes.get(step.scene)
-        choice = scene.choice(step.choice) if scene else None
-        if choice is not None and choice.remember:
-            lines.append(choice.remember)
+    """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
+    lines: list[str] = []
+
+    def visit(outcome: Outcome) -> None:
+        lines.extend(event.remember for event in outcome.events
+                     if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember)
+
+    replay(story, state.seed, state.log, visit=visit)
     return lines
 
 
@@ -426,7 +432,7 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     for target in targets:
         upto += target.weight
         if roll < upto:
-            events.append(RandomDrawn(choice.id, target.name, roll, total))
+            events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
             return target, rng_state
     raise AssertionError("weights cover the roll")  # pragma: no cover
 

@@ -130,7 +130,7 @@ def test_run_files_are_written_as_yaml_safe_dump_writes_them(mini_story, steps):
     from adventure.saves.store import record_for
 
     record = dataclasses.replace(record_for(mini_story, engine.new_run(mini_story, 1).state, "x"), steps=tuple(steps))
-    expected = HEADER + yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True,
+    expected = HEADER.format(words=record.header) + yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True,
                                        default_flow_style=False, width=100)
     assert dump_record(record) == expected
 

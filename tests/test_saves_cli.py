@@ -57,7 +57,7 @@ def test_saves_env_dir_and_empty(tmp_path, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["slots"] == []
 
 
-@pytest.mark.parametrize("width", [40, 60])
+@pytest.mark.parametrize("width", [40, 44])
 def test_saves_listing_is_readable_when_narrow(tmp_path, mini_story, width):
     """Too narrow for the table: one entry per slot, no cell chopped to 'ch…'."""
     store = SaveStore(tmp_path)
@@ -71,9 +71,11 @@ def test_saves_listing_is_readable_when_narrow(tmp_path, mini_story, width):
     assert "Resume: million-miles play --load SLOT" in lines and "broken:" in "\n".join(lines)
 
 
-def test_saves_table_when_it_fits(tmp_path, mini_story):
+@pytest.mark.parametrize("width", [72, 120])
+def test_saves_table_when_no_word_is_cut(tmp_path, mini_story, width):
     store = SaveStore(tmp_path)
     _fill(store, mini_story)
-    console = Console(file=StringIO(), width=120, color_system=None)
+    console = Console(file=StringIO(), width=width, color_system=None)
     print_slots(console, tmp_path, store.slots(), mini_story)
-    assert "┃ slot" in console.file.getvalue()
+    out = console.file.getvalue()
+    assert "┃ slot" in out and "…" not in out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from adventure.safetext import dumps_json
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from adventure.saves.store import SlotSummary
-    from adventure.story.model import Story
+    from adventure.story.model import Stat, Story
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,11 +26,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "saves",
         help="list saved games",
-        description="List the save slots: name, chapter, year, ending and when last played.",
+        description="List the save slots: name, chapter, the story's chosen stats (presentation: saves_columns), "
+        "ending and when last played.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder used for chapter titles")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
+                   help="story folder used for chapter titles and stat columns (default: the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     p.set_defaults(handler=run)
@@ -53,18 +55,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
-    """The slots (titles from ``story`` when the slot belongs to it): a table when it fits
-    the width unwrapped, else one compact entry per slot (readable at 40 columns)."""
+    """The slots (titles from ``story`` when the slot belongs to it): a table when its columns
+    fit without cutting a word, else one compact entry per slot (readable at 40 columns)."""
     from rich.text import Text
 
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
-    rows = [_row(slot, story) for slot in slots]
-    table = _table(folder, rows)
+    columns = _columns(story)
+    rows = [_row(slot, story, columns) for slot in slots]
+    table = _table(folder, rows, columns)
     unbounded = console.options.update(max_width=10_000)
-    if console.measure(table, options=unbounded).maximum > console.width:  # would wrap inside cells
-        table = _compact(folder, rows)
+    if console.measure(table, options=unbounded).minimum > console.width:  # cells would be cut to 'ch…'
+        table = _compact(folder, rows, columns)
     console.print(table)
     for slot in slots:
         if slot.error:
@@ -80,49 +83,50 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
 class _Row(NamedTuple):
     name: str
     chapter: str
-    year: str
+    values: tuple[str, ...]
+    """The story's saves columns (``presentation: saves_columns``), in order."""
     ending: str
     steps: str
     played: str
     broken: bool
 
 
-def _row(slot: SlotSummary, story: Story | None) -> _Row:
-    """One slot's cells, with the story's own titles when the slot belongs to it."""
+def _row(slot: SlotSummary, story: Story | None, columns: list[Stat]) -> _Row:
+    """One slot's cells, with the story's own titles and columns when the slot belongs to it."""
     played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
     if slot.error:
-        return _Row(slot.name, "unreadable", "", "", "", played, True)
+        return _Row(slot.name, "unreadable", ("",) * len(columns), "", "", played, True)
+    own = story is not None and story.id == slot.story_id
     chapter, ending = slot.chapter or "", slot.ending or ""
-    if story is not None and story.id == slot.story_id:
+    if own and story is not None:
         chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
         reached = story.endings.get(slot.ending or "")
         if reached is not None:
             ending = ("★ " if reached.true_ending else "") + reached.title
-    year = "" if slot.year is None else str(slot.year)
-    return _Row(slot.name, chapter, year, ending, str(slot.steps), played, False)
+    values = tuple(_cell(stat, slot.stats) if own else "" for stat in columns)
+    return _Row(slot.name, chapter, values, ending, str(slot.steps), played, False)
 
 
-def _table(folder: Path, rows: list[_Row]) -> Table:
+def _table(folder: Path, rows: list[_Row], columns: list[Stat]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
     table.add_column("slot", style="bold")
     table.add_column("chapter")
-    table.add_column("year", justify="right")
+    for stat in columns:
+        table.add_column(Text(stat.label), justify="right")  # story text: never markup
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")
     for row in rows:
-        if row.broken:
-            table.add_row(Text(row.name), Text(row.chapter, style="red"), "", "", "", Text(row.played, style="dim"))
-        else:
-            table.add_row(Text(row.name), Text(row.chapter), Text(row.year), Text(row.ending, style="yellow"),
-                          row.steps, Text(row.played, style="dim"))
+        chapter = Text(row.chapter, style="red" if row.broken else "")
+        table.add_row(Text(row.name), chapter, *(Text(v) for v in row.values), Text(row.ending, style="yellow"),
+                      row.steps, Text(row.played, style="dim"))
     return table
 
 
-def _compact(folder: Path, rows: list[_Row]) -> Table:
+def _compact(folder: Path, rows: list[_Row], columns: list[Stat]) -> Table:
     """Narrow screens: the slot name on its own line, then where the run is, its ending, steps and date."""
     from rich.table import Table
     from rich.text import Text
@@ -136,13 +140,29 @@ def _compact(folder: Path, rows: list[_Row]) -> Table:
         if row.broken:
             entry.append("\n  unreadable", style="red")
         else:
-            entry.append("\n  " + " · ".join(p for p in (row.chapter, row.year) if p))
+            where = [row.chapter] + [f"{stat.label} {value}" for stat, value in zip(columns, row.values) if value]
+            entry.append("\n  " + " · ".join(p for p in where if p))
             if row.ending:
                 entry.append("\n  ")
                 entry.append(row.ending, style="yellow")
         entry.append(f"\n  {row.steps + ' steps · ' if row.steps else ''}{row.played}", style="dim")
         table.add_row(entry)
     return table
+
+
+def _columns(story: Story | None) -> list[Stat]:
+    """The stats the story asks the saves table to show (``presentation: saves_columns``)."""
+    if story is None:
+        return []
+    return [story.stat(name) for name in story.presentation.saves_columns]
+
+
+def _cell(stat: Stat, values: dict[str, Any]) -> str:
+    """A stat's saved value as the status panel shows it; blank when the save lacks it or it does not fit."""
+    value = values.get(stat.name)
+    if value is None or type(value) is not type(stat.initial):
+        return ""
+    return stat.display(value)
 
 
 def _story(scenes: Path | None) -> Story | None:

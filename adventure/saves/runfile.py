@@ -37,7 +37,8 @@ FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
 """Refuse larger files: a real run is a few kilobytes."""
 
-HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
+HEADER = "# {words}. The steps are the truth; the snapshot is checked against them.\n"
+"""The comment line opening a run file; ``words`` come from the story's presentation."""
 
 _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
 _OPTIONAL = ("scenes", "start")
@@ -67,6 +68,8 @@ class RunRecord:
     """Where the record was read from (``None`` for a record built in memory)."""
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``): the log replays from it, not the story's start."""
+    header: str = field(default="A saved run", compare=False)
+    """The words of the opening comment line (the story's ``presentation: run_header``)."""
 
     @property
     def ending(self) -> str | None:
@@ -116,14 +119,17 @@ def dump_record(record: RunRecord) -> str:
     builds a node per value first (170 MB for a run of 100,000 steps); the text is the
     same as ``yaml.safe_dump`` of :meth:`RunRecord.to_dict` would give.
     """
+    # story words in a YAML comment: one line of printable characters, or the file would not parse
+    words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
+    header = HEADER.format(words=words)
     data = record.to_dict()
     steps = data.pop("steps")
     snapshot = {"snapshot": data.pop("snapshot")}
     if not steps:
         data["steps"] = steps
         data.update(snapshot)
-        return HEADER + _dump(data)
-    return HEADER + _dump(data) + "steps:\n" + "".join(_step_lines(record.steps)) + _dump(snapshot)
+        return header + _dump(data)
+    return header + _dump(data) + "steps:\n" + "".join(_step_lines(record.steps)) + _dump(snapshot)
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 import pickle
 import random
 import sys
@@ -36,6 +37,11 @@ def test_a_log_reads_like_the_tuple_of_its_steps(steps):
         assert log[:cut] == as_tuple[:cut]
     assert log[1::2] == as_tuple[1::2]
     assert Log.of(steps) == log  # built apart, equal by content
+    probe = Step("a", "x")
+    assert (probe in log) == (probe in as_tuple) and log.count(probe) == as_tuple.count(probe)
+    if probe in as_tuple:
+        assert log.index(probe) == as_tuple.index(probe)
+    assert isinstance(log, Sequence)
     assert pickle.loads(pickle.dumps(log)) == log and copy.deepcopy(log) == log
 
 
@@ -72,7 +78,7 @@ def test_replay_streams_its_outcomes(mini_story):
     state = engine.take(mini_story, engine.take(mini_story, engine.new_run(mini_story, 9).state, "pick").state,
                         "pick").state
     seen: list[engine.Outcome] = []
-    result = engine.replay(mini_story, 9, iter(state.log), seen.append)  # any iterable, read once
+    result = engine.replay(mini_story, 9, iter(state.log), visit=seen.append)  # any iterable, read once
     assert result.complete and result.applied == 2 and result.state == state
     assert [o.state.turn for o in seen] == [0, 1, 2] and result.last is seen[-1]
     assert not hasattr(result, "outcomes")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from adventure import engine
 from adventure.engine import RunState
 from adventure.saves.runfile import RunRecord
-from adventure.saves.store import check_story_matches, describe_failure
+from adventure.saves.store import check_story_matches, describe_failure, replay_record
 from adventure.story.model import Story
 
 
@@ -99,7 +99,7 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
                           engine.scene_text(story, state), choices, taken, state))
         open_page = taken is not None
 
-    result = engine.replay(story, record.seed, record.steps, visit)
+    result = replay_record(story, record, visit)
     if result.failure is not None and pages and pages[-1].taken is not None:
         pages[-1] = replace(pages[-1], taken=None)  # the step that no longer applies was not taken
     final = result.state

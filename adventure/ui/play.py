@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -24,9 +24,10 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
-from adventure.ui.prompt import Reader
+from adventure.ui.prompt import Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -154,7 +155,8 @@ class Game:
 
     def __init__(self, session: Session, console: Console, read_line: Reader, *, plain: bool = False,
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
-                 show_status: bool | None = None, continue_command: str = "million-miles play --continue"):
+                 show_status: bool | None = None, continue_command: str = "million-miles play --continue",
+                 errors: IO[str] | None = None):
         self.session = session
         self.console = console
         self.read_line = read_line
@@ -164,6 +166,10 @@ class Game:
         self.show_status = (console.width >= 80 and not plain) if show_status is None else show_status
         self.continue_command = continue_command
         self.save_failed = False
+        self.errors = errors
+        """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
+        self.lines_read = 0
+        self.bad_lines = 0
 
     @property
     def story(self) -> Story:
@@ -184,7 +190,16 @@ class Game:
     # the loop
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """Play until an ending, the end of input or quit; returns the exit code (0)."""
+        """Play until an ending, the end of input or quit; returns the exit code.
+
+        0, or 1 when lines were reported as unusable (``errors`` is set: piped play),
+        so a script can tell that its run did not go as written.
+        """
+        code = self.play(fresh=fresh, notice=notice)
+        return 1 if code == 0 and self.errors is not None and self.bad_lines else code
+
+    def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
+        """The loop itself: present, read, act."""
         if fresh:
             self.show(render.title_screen(self.story, plain=self.plain))
         if notice:
@@ -201,9 +216,12 @@ class Game:
         self.present(events, changes=False)
         interrupted = False
         while True:
+            self.before_read()
             offers = engine.offers(self.story, self.session.state)
             try:
                 line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
+            except Woken:  # the reader was interrupted (``--watch``: the story changed)
+                continue
             except KeyboardInterrupt:
                 if interrupted:
                     return self.leave()
@@ -213,11 +231,12 @@ class Game:
             except EOFError:
                 return self.leave()
             interrupted = False
+            self.lines_read += 1
             action = interpret(line, offers)
             if action is None:
                 continue
             if isinstance(action, Hint):
-                self.warn(action.message)
+                self.reject(action.message)
             elif isinstance(action, Take):
                 outcome = self.take(action.choice)
                 if outcome is not None and self.session.state.finished:
@@ -241,13 +260,24 @@ class Game:
             self.report_save_error(exc)
             return self.session.last_outcome if self.session.state is not before else None
         except ChoiceLocked as exc:
-            self.warn(f"That choice is locked: {exc.reason}")
+            self.reject(f"That choice is locked: {exc.reason}")
             return None
         except EngineError as exc:
-            self.warn(str(exc))
+            self.reject(str(exc))
             return None
         self.save_failed = False
         return outcome
+
+    def before_read(self) -> None:
+        """Called before each line is read; ``--watch`` reloads the story here."""
+
+    def reject(self, message: str) -> None:
+        """A line that is not a valid choice or command: a hint on screen, one line on ``errors``."""
+        self.warn(message)
+        self.bad_lines += 1
+        if self.errors is not None:
+            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
+            self.errors.flush()
 
     def report_save_error(self, exc: SaveError, *, autosave: bool = True) -> None:
         """Say why saving failed; only a failed write (not a bad name) puts the run at risk."""

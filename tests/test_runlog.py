@@ -179,3 +179,17 @@ def test_event_built_data_equals_the_safe_loader_on_any_dumped_data(data, flow):
 
     text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
     assert plain_data(text) == yaml.safe_load(text)
+
+
+def test_a_sandbox_run_file_is_written_as_yaml_safe_dump_writes_it(mini_story):
+    import dataclasses
+
+    from adventure.saves.runfile import HEADER, dump_record, parse_record
+    from adventure.saves.store import record_for
+
+    state = engine.take(mini_story, engine.new_run(mini_story, 1).state, "pick").state
+    record = dataclasses.replace(record_for(mini_story, state, "x"), start=engine.Start("gate", (("apples", 2),)))
+    expected = HEADER + yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True,
+                                       default_flow_style=False, width=100)
+    assert dump_record(record) == expected
+    assert parse_record(expected).start == record.start

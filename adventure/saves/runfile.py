@@ -117,13 +117,13 @@ def dump_record(record: RunRecord) -> str:
     same as ``yaml.safe_dump`` of :meth:`RunRecord.to_dict` would give.
     """
     data = record.to_dict()
-    steps = data.pop("steps")
-    snapshot = {"snapshot": data.pop("snapshot")}
-    if not steps:
-        data["steps"] = steps
-        data.update(snapshot)
+    if not data["steps"]:
         return HEADER + _dump(data)
-    return HEADER + _dump(data) + "steps:\n" + "".join(_step_lines(record.steps)) + _dump(snapshot)
+    keys = list(data)
+    at = keys.index("steps")
+    before = {k: data[k] for k in keys[:at]}
+    after = {k: data[k] for k in keys[at + 1:]}
+    return HEADER + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
 
 
 def _dump(data: dict[str, Any]) -> str:

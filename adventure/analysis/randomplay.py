@@ -87,6 +87,8 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
                 oi, (_t, ending, dest, name) = outs[pick]
             else:
                 oi, (_t, ending, dest, name) = outs[0]
+            if c.outcome_effects:
+                apply(c.outcome_effects[oi], vals)
             trail.append(PathStep(st.scene_ids[sc], c.choice.id, name if c.kind == RANDOM else None))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1

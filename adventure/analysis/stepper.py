@@ -47,6 +47,8 @@ class CChoice:
     effects: tuple[CEffect, ...]
     kind: int
     targets: tuple[CTarget, ...]
+    outcome_effects: tuple[tuple[CEffect, ...], ...] = ()
+    """Per random outcome, its own effects (empty when no outcome has any)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +81,10 @@ class Stepper:
                     (t.test, self.ending_index[t.ending] if t.ending is not None else -1,
                      self.scene_index[t.scene] if t.scene is not None else -1, t.name)
                     for t in choice.goto.targets)
+                drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
+                         if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
                 c = CChoice(len(choices), index, choice, choice.test, choice.hidden,
-                            self._effects(choice.effects), _KINDS[choice.goto.kind], targets)
+                            self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
                 compiled.append(c)
             per_scene.append(tuple(compiled))
@@ -109,7 +113,8 @@ class Stepper:
 
         One successor for direct and first-matching gotos, one per target for random
         ones; each is ``(outcome, ending, scene, values, clamps)`` with the values after
-        the choice's effects and, for a scene, its on-enter effects.
+        the choice's effects, the random outcome's own effects and, for a scene, its
+        on-enter effects (the engine's order).
         """
         work = list(values)
         clamps = apply(c.effects, work) if c.effects else None
@@ -122,14 +127,16 @@ class Stepper:
             more = apply(enter, work) if enter else None
             return [(NO_OUTCOME, -1, dest, tuple(work), _join(clamps, more))]
         result = []
+        drawn = c.outcome_effects
         for oi, (_t, ending, dest, _n) in outcomes(c, work):
-            if ending >= 0:
-                result.append((oi, ending, -1, tuple(work), clamps))
-                continue
             after = list(work)
+            here = _join(clamps, apply(drawn[oi], after)) if drawn else clamps  # the outcome's own effects
+            if ending >= 0:
+                result.append((oi, ending, -1, tuple(after), here))
+                continue
             enter = self.on_enter[dest]
             more = apply(enter, after) if enter else None
-            result.append((oi, -1, dest, tuple(after), _join(clamps, more)))
+            result.append((oi, -1, dest, tuple(after), _join(here, more)))
         return result
 
     def moves(self, scene: str, values: Sequence[Value], choice: str) -> list[Move]:

@@ -37,7 +37,8 @@ FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
 """Refuse larger files: a real run is a few kilobytes."""
 
-HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
+HEADER = "# {words}. The steps are the truth; the snapshot is checked against them.\n"
+"""The comment line opening a run file; ``words`` come from the story's presentation."""
 
 _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
 _OPTIONAL = ("scenes", "start")
@@ -67,6 +68,8 @@ class RunRecord:
     """Where the record was read from (``None`` for a record built in memory)."""
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``): the log replays from it, not the story's start."""
+    header: str = field(default="A saved run", compare=False)
+    """The words of the opening comment line (the story's ``presentation: run_header``)."""
 
     @property
     def ending(self) -> str | None:
@@ -116,14 +119,17 @@ def dump_record(record: RunRecord) -> str:
     builds a node per value first (170 MB for a run of 100,000 steps); the text is the
     same as ``yaml.safe_dump`` of :meth:`RunRecord.to_dict` would give.
     """
+    # story words in a YAML comment: one line of printable characters, or the file would not parse
+    words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
+    head = HEADER.format(words=words)
     data = record.to_dict()
     if not data["steps"]:
-        return HEADER + _dump(data)
+        return head + _dump(data)
     keys = list(data)
     at = keys.index("steps")
     before = {k: data[k] for k in keys[:at]}
     after = {k: data[k] for k in keys[at + 1:]}
-    return HEADER + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
+    return head + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
 
 
 def _dump(data: dict[str, Any]) -> str:

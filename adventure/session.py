@@ -15,18 +15,19 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure import engine
-from adventure.engine import Outcome, RunState
+from adventure.engine import Outcome, RunState, Start, Step
 from adventure.errors import SaveError
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
+    from adventure.carry import Carried
     from adventure.saves.store import RunRecord, SaveStore
 
 AUTOSAVE_SLOT = "autosave"
@@ -48,13 +49,18 @@ class Session:
     created: datetime | None = None
     clock: Callable[[], datetime] = utc_now
     last_outcome: Outcome | None = None
+    start: Start | None = None
+    """A sandbox run's start (``play --start/--set``); ``None`` for a run from the story's start."""
 
     @classmethod
     def new(cls, story: Story, seed: int, store: SaveStore | None = None, slot: str = AUTOSAVE_SLOT,
-            clock: Callable[[], datetime] = utc_now) -> Session:
-        """Start a fresh run (and autosave it, so even turn zero survives a crash)."""
-        outcome = engine.new_run(story, seed)
-        session = cls(story, outcome.state, store, slot, clock(), clock, outcome)
+            clock: Callable[[], datetime] = utc_now, start: Start | None = None) -> Session:
+        """Start a fresh run (and autosave it, so even turn zero survives a crash).
+
+        With ``start``, a sandbox run at that scene and those values (:func:`engine.start_at`).
+        """
+        outcome = engine.new_run(story, seed) if start is None else engine.start_at(story, seed, start)
+        session = cls(story, outcome.state, store, slot, clock(), clock, outcome, start)
         session.autosave()
         return session
 
@@ -65,8 +71,7 @@ class Session:
         from adventure.saves.store import resume
 
         resumed = resume(story, record)
-        session = cls(story, resumed.state, store, record.slot, record.created, clock)
-        session.last_outcome = resumed.outcome
+        session = cls(story, resumed.state, store, record.slot, record.created, clock, resumed.outcome, record.start)
         return session, resumed.notice
 
     def choose(self, choice_id: str) -> Outcome:
@@ -81,7 +86,7 @@ class Session:
         """Step back one choice by replaying the log without it; False at the start."""
         if not self.state.log:
             return False
-        result = engine.replay(self.story, self.state.seed, self.state.log[:-1])
+        result = engine.replay(self.story, self.state.seed, self.state.log[:-1], self.start)
         self.state = result.state
         self.last_outcome = result.outcomes[-1] if result.outcomes else None
         self.autosave()
@@ -91,7 +96,7 @@ class Session:
         """The save record of this run as it stands."""
         from adventure.saves.store import record_for
 
-        return record_for(self.story, self.state, self.slot, created=self.created, now=self.clock())
+        return record_for(self.story, self.state, self.slot, created=self.created, now=self.clock(), start=self.start)
 
     def autosave(self) -> Path | None:
         """Write the run to its slot (atomic, keeps a backup); no-op without a store."""
@@ -118,4 +123,19 @@ class Session:
         record = self.store.read(name)
         other, notice = Session.from_record(self.story, record, self.store, self.clock)
         self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
+        self.start = other.start
         return notice
+
+    def rebase(self, story: Story, steps: Sequence[Step]) -> Carried:
+        """Carry the run over to an edited story: replay ``steps`` from the seed as far as they apply.
+
+        Nothing is saved: the next choice autosaves as usual, so an edit that breaks the
+        path never shortens a save by itself (see :mod:`adventure.carry`).
+        """
+        from adventure.carry import carry_over
+
+        carried = carry_over(story, self.state.seed, steps, self.start)
+        self.story, self.state, self.last_outcome = story, carried.state, carried.outcome
+        if carried.start_lost:
+            self.start = None
+        return carried

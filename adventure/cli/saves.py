@@ -7,10 +7,11 @@ listed too, marked, with what is wrong and whether a backup exists.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     slots = SaveStore(folder).slots()
     if args.json:
         data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots]}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(data) + "\n")
         return 0
     from adventure.ui.console import make_console
 

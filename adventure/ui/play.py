@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -24,9 +24,10 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
-from adventure.ui.prompt import Reader
+from adventure.ui.prompt import Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -36,6 +37,8 @@ PROMPT = "> "
 LEAVE_HINT = "(press Ctrl-C again or Ctrl-D to leave)"
 COUNTDOWN_DELAY = 0.4
 """Seconds between countdown frames in a real terminal."""
+MAX_NUMBER_DIGITS = 6
+"""A typed number longer than this cannot be a choice's number."""
 QUIT_WORDS = {"quit", "q", "exit"}
 HELP_WORDS = {"help", "?", "h"}
 
@@ -104,10 +107,11 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         picked = _by_id(text[1:], offers)
         ids = ", ".join("#" + o.choice.id for o in offers)
         return picked or Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
-    if text.isdigit():
-        number = int(text)
+    if text.isascii() and text.isdigit():
+        # int() of thousands of digits raises (Python's str-digits limit): no choice is that long
+        number = int(text) if len(text.lstrip("0")) <= MAX_NUMBER_DIGITS else 0
         if not 1 <= number <= count:
-            return Hint(f"There is no choice {text}; pick 1-{count}, or type 'help'." if count
+            return Hint(f"There is no choice {_short(text)}; pick 1-{count}, or type 'help'." if count
                         else "There is nothing to choose here.")
         return _pick(offers[number - 1], number)
     needle = text.lower()
@@ -151,7 +155,8 @@ class Game:
 
     def __init__(self, session: Session, console: Console, read_line: Reader, *, plain: bool = False,
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
-                 show_status: bool | None = None, continue_command: str = "million-miles play --continue"):
+                 show_status: bool | None = None, continue_command: str = "million-miles play --continue",
+                 errors: IO[str] | None = None):
         self.session = session
         self.console = console
         self.read_line = read_line
@@ -161,6 +166,10 @@ class Game:
         self.show_status = (console.width >= 80 and not plain) if show_status is None else show_status
         self.continue_command = continue_command
         self.save_failed = False
+        self.errors = errors
+        """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
+        self.lines_read = 0
+        self.bad_lines = 0
 
     @property
     def story(self) -> Story:
@@ -181,7 +190,16 @@ class Game:
     # the loop
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """Play until an ending, the end of input or quit; returns the exit code (0)."""
+        """Play until an ending, the end of input or quit; returns the exit code.
+
+        0, or 1 when lines were reported as unusable (``errors`` is set: piped play),
+        so a script can tell that its run did not go as written.
+        """
+        code = self.play(fresh=fresh, notice=notice)
+        return 1 if code == 0 and self.errors is not None and self.bad_lines else code
+
+    def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
+        """The loop itself: present, read, act."""
         if fresh:
             self.show(render.title_screen(self.story, plain=self.plain))
         if notice:
@@ -198,9 +216,12 @@ class Game:
         self.present(events, changes=False)
         interrupted = False
         while True:
+            self.before_read()
             offers = engine.offers(self.story, self.session.state)
             try:
                 line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
+            except Woken:  # the reader was interrupted (``--watch``: the story changed)
+                continue
             except KeyboardInterrupt:
                 if interrupted:
                     return self.leave()
@@ -210,11 +231,12 @@ class Game:
             except EOFError:
                 return self.leave()
             interrupted = False
+            self.lines_read += 1
             action = interpret(line, offers)
             if action is None:
                 continue
             if isinstance(action, Hint):
-                self.warn(action.message)
+                self.reject(action.message)
             elif isinstance(action, Take):
                 outcome = self.take(action.choice)
                 if outcome is not None and self.session.state.finished:
@@ -238,13 +260,24 @@ class Game:
             self.report_save_error(exc)
             return self.session.last_outcome if self.session.state is not before else None
         except ChoiceLocked as exc:
-            self.warn(f"That choice is locked: {exc.reason}")
+            self.reject(f"That choice is locked: {exc.reason}")
             return None
         except EngineError as exc:
-            self.warn(str(exc))
+            self.reject(str(exc))
             return None
         self.save_failed = False
         return outcome
+
+    def before_read(self) -> None:
+        """Called before each line is read; ``--watch`` reloads the story here."""
+
+    def reject(self, message: str) -> None:
+        """A line that is not a valid choice or command: a hint on screen, one line on ``errors``."""
+        self.warn(message)
+        self.bad_lines += 1
+        if self.errors is not None:
+            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
+            self.errors.flush()
 
     def report_save_error(self, exc: SaveError, *, autosave: bool = True) -> None:
         """Say why saving failed; only a failed write (not a bad name) puts the run at risk."""

@@ -355,3 +355,13 @@ def test_the_author_note_names_the_films_liberties(shipped_story):
     for liberty in ("2004", "Columbia", "in person", "Ms. Young", "Kalpana"):
         assert liberty in note
     assert "docs/author-note.md" in " ".join(str(p.text) for p in _literals(shipped_story.endings["launch"].text))
+
+
+def test_the_canon_marks_trace_the_films_road_to_the_launch(shipped_story):
+    """`canon: true` marks the film's key decisions; the film route takes every one it meets."""
+    _, visited = _play(shipped_story, LAUNCH_ROUTES["film"])
+    canon = {s.id: c.id for s in shipped_story.scenes.values() for c in s.choices if c.canon}
+    assert len(canon) >= 20
+    met = {scene: choice for scene, choice in visited if scene in canon}
+    assert met == {scene: canon[scene] for scene in met}
+    assert len(met) == len(canon)  # the film's road passes every key decision

@@ -63,7 +63,7 @@ PATHS = {
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
         "marathon send box sit box flying send box back box scuba send box drive call hand answer papa go "
         "begin extra ask view write help anyone drill dinner team printer home family stay inspect ask_adela "
-        "call call letter young call strap kalpana window look"
+        "call call letter young promise call strap kalpana window look"
     ),
 }
 
@@ -73,7 +73,7 @@ LAUNCH_ROUTES = {
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
         "marathon send box sit box flying send box back box scuba send box drive call hand answer papa go "
         "begin extra ask view write help anyone drill dinner team printer home family stay inspect ask_adela "
-        "call call letter young call strap kalpana window look"
+        "call call letter young promise call strap kalpana window look"
     ),
     "delta_college": (
         "race quiet run sleep keep follow let_go cannery delta transfer weekends yours let_go home correct "
@@ -87,8 +87,8 @@ LAUNCH_ROUTES = {
         "director quiet throw moon keep hide hide order list begin scuba send box marathon send box lab send "
         "box flying send box pay box russian send box wait box stay walk home send box drive call ask adela "
         "read russian drive call ask adela young kneel call extra cot view tell help redo own walk credit "
-        "printer drive class stay home support ask_adela papa call letter young call strap kalpana window "
-        "look"
+        "printer drive class stay home support ask_adela papa call letter young promise call strap kalpana "
+        "window look"
     ),
 }
 

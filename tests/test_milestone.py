@@ -83,7 +83,7 @@ def test_canon_must_be_a_boolean_and_only_one_per_scene(tmp_path):
     two = CHAPTER.replace("        label: Train\n", "        label: Train\n        canon: true\n").replace(
         "        label: Finish\n", "        label: Finish\n        canon: true\n")
     report = check_story(write_story(tmp_path / "b", chapter=two))
-    assert report.ok and [w.code for w in report.warnings] == ["MM262"]
+    assert report.ok and [w.code for w in report.warnings] == ["MM265"]
 
 
 def test_shipped_chapters_declare_their_gates(shipped_story):

@@ -281,14 +281,14 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Iterable[Step], *, start: Start | None = None,
+def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None = None,
            visit: Callable[[Outcome], None] | None = None) -> ReplayResult:
     """Replay a log from a seed (and a sandbox ``start``), stopping at the first step that no longer applies.
 
-    Outcomes are streamed, not kept: ``visit`` (if given) sees each one in order, the
-    start included, and the result holds only the last, so replaying a run of any
-    length takes memory for one state and the log it shares. A ``start`` that no
-    longer fits the story raises :class:`StateError`: there is no state to stop at.
+    A ``start`` that no longer fits the story raises :class:`StateError`: there is no
+    state to stop at. Outcomes are streamed, not kept: ``visit`` (if given) sees each
+    one in order, the start included, and the result holds only the last, so replaying
+    a run of any length takes memory for one state and the log it shares.
     """
     outcome = new_run(story, seed) if start is None else start_at(story, seed, start)
     if visit is not None:
@@ -365,11 +365,11 @@ def remembered(story: Story, state: RunState) -> list[str]:
     """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
     lines: list[str] = []
 
-    def visit(outcome: Outcome) -> None:
+    def note(outcome: Outcome) -> None:
         lines.extend(event.remember for event in outcome.events
                      if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember)
 
-    replay(story, state.seed, state.log, visit=visit)
+    replay(story, state.seed, state.log, visit=note)
     return lines
 
 

@@ -19,7 +19,7 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -32,7 +32,7 @@ class Step:
     choice: str
 
 
-class Log:
+class Log(Sequence[Step]):
     """An immutable sequence of :class:`Step` that shares its prefix with the log it grew from."""
 
     __slots__ = ("_parent", "_step", "_length", "_hash")
@@ -147,6 +147,15 @@ class Log:
 
     def __repr__(self) -> str:
         return f"Log({list(self)!r})"
+
+    def __contains__(self, item: object) -> bool:
+        return any(step == item for step in reversed(self))
+
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
+        return tuple(self).index(value, start, len(self) if stop is None else stop)
+
+    def count(self, value: object) -> int:
+        return sum(1 for step in reversed(self) if step == value)
 
     def __reduce__(self) -> tuple[object, tuple[tuple[Step, ...]]]:
         return (Log.of, (tuple(self),))  # flat, so pickling and deepcopy never recurse down the chain

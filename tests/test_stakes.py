@@ -46,17 +46,16 @@ STUDIED = {
 Skill 0 → 1
 The Kitchen: Year 2000 → 2001
 Age 10 → 11 (follows Year)
-╭─ Status ────────────────╮
-│ Year    2001 █░░░░░░░░░ │
-│ Age       11            │
-│ Skills                  │
-│ Skill      1 █░░        │
-│ Settled   no            │
-│                         │
-│ Next: The exam of 2003  │
-│  ✗ Skill 1 of 2         │
-│  ✗ No settled home      │
-╰─────────────────────────╯
+╭─ Status ─────────────────────────────╮
+│ Year    2001 █░░░░░░░░░              │
+│ Age       11                         │
+│ Skills                               │
+│ Skill      1 █░░                     │
+│ Settled   no                         │
+│                                      │
+│ Next: The exam of 2003               │
+│  ✗ Skill 1 of 2  ✗ No settled home   │
+╰──────────────────────────────────────╯
 """,
     80: """\
 Skill 0 → 1

@@ -82,7 +82,7 @@ class Stepper:
                      self.scene_index[t.scene] if t.scene is not None else -1, t.name)
                     for t in choice.goto.targets)
                 drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
-                         if any(t.effects for t in choice.goto.targets) else ())
+                         if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
                 c = CChoice(len(choices), index, choice, choice.test, choice.hidden,
                             self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
@@ -113,7 +113,8 @@ class Stepper:
 
         One successor for direct and first-matching gotos, one per target for random
         ones; each is ``(outcome, ending, scene, values, clamps)`` with the values after
-        the choice's effects, the drawn outcome's effects and, for a scene, its on-enter effects.
+        the choice's effects, the random outcome's own effects and, for a scene, its
+        on-enter effects (the engine's order).
         """
         work = list(values)
         clamps = apply(c.effects, work) if c.effects else None
@@ -126,10 +127,10 @@ class Stepper:
             more = apply(enter, work) if enter else None
             return [(NO_OUTCOME, -1, dest, tuple(work), _join(clamps, more))]
         result = []
+        drawn = c.outcome_effects
         for oi, (_t, ending, dest, _n) in outcomes(c, work):
             after = list(work)
-            drawn = apply(c.outcome_effects[oi], after) if c.outcome_effects else None  # the outcome's own
-            here = _join(clamps, drawn)
+            here = _join(clamps, apply(drawn[oi], after)) if drawn else clamps  # the outcome's own effects
             if ending >= 0:
                 result.append((oi, ending, -1, tuple(after), here))
                 continue

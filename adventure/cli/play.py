@@ -59,8 +59,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
-    from adventure.paths import default_scenes_dir
     from adventure.cli._memory import settle
+    from adventure.paths import default_scenes_dir
     from adventure.story.loader import load_story
 
     folder = args.scenes if args.scenes is not None else default_scenes_dir()

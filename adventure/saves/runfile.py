@@ -121,15 +121,15 @@ def dump_record(record: RunRecord) -> str:
     """
     # story words in a YAML comment: one line of printable characters, or the file would not parse
     words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
-    header = HEADER.format(words=words)
+    head = HEADER.format(words=words)
     data = record.to_dict()
-    steps = data.pop("steps")
-    snapshot = {"snapshot": data.pop("snapshot")}
-    if not steps:
-        data["steps"] = steps
-        data.update(snapshot)
-        return header + _dump(data)
-    return header + _dump(data) + "steps:\n" + "".join(_step_lines(record.steps)) + _dump(snapshot)
+    if not data["steps"]:
+        return head + _dump(data)
+    keys = list(data)
+    at = keys.index("steps")
+    before = {k: data[k] for k in keys[:at]}
+    after = {k: data[k] for k in keys[at + 1:]}
+    return head + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -289,14 +289,14 @@ def resume(story: Story, record: RunRecord) -> Resumed:
 
 
 def replay_record(story: Story, record: RunRecord,
-                  visit: Callable[[engine.Outcome], None] | None = None) -> engine.ReplayResult:
+                  visit: Callable[[Outcome], None] | None = None) -> engine.ReplayResult:
     """Replay a record's log from its seed (and its sandbox start, if any); ``visit`` sees each outcome.
 
     A sandbox start that no longer fits the story (scene gone, stat renamed) is a
     :class:`SaveError`: the run has no first state to stand on.
     """
     try:
-        return engine.replay(story, record.seed, record.steps, start=record.start, visit=visit)
+        return engine.replay(story, record.seed, record.steps, record.start, visit)
     except StateError as exc:
         raise SaveError(f"this sandbox run's start no longer fits the story: {exc}",
                         str(record.path) if record.path else None,

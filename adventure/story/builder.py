@@ -18,10 +18,7 @@ from adventure.story.fields import (
     ID, NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
 from adventure.story.model import (
-    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Presentation, Scene, Stat, Target,
-)
-from adventure.story.model import (
-    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Milestone, Need, Scene, Stat, Target,
+    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Milestone, Need, Presentation, Scene, Stat, Target,
 )
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
@@ -473,7 +470,8 @@ class StoryBuilder(FieldReader):
         choice = Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
                         locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
                         remember=self.string(m, "remember", what), canon=self.boolean(m, "canon", what),
-                        location=m.loc, renamed_from=tuple(old for old, _ in renamed))
+                        location=m.loc,
+                        renamed_from=tuple(old for old, _ in renamed))
         self.rename_locs.update(((id(choice), old), loc) for old, loc in renamed)
         return choice
 

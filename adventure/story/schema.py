@@ -33,9 +33,6 @@ def _shape(kind: str) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{kind[4:]}"}
     if kind.startswith("list:"):
         return {"type": "array", "items": {"$ref": f"#/$defs/{kind[5:]}"}}
-    if kind.startswith("one_or_list:"):
-        ref = {"$ref": f"#/$defs/{kind[12:]}"}
-        return {"oneOf": [ref, {"type": "array", "minItems": 1, "items": ref}]}
     shapes: dict[str, dict[str, Any]] = {
         "text": _TEXT,
         "template": _TEXT,
@@ -52,6 +49,10 @@ def _shape(kind: str) -> dict[str, Any]:
         "type": {"enum": ["int", "bool", "text"]},
         "stats": {"type": "object", "propertyNames": _NAME, "additionalProperties": {"$ref": "#/$defs/stat"}},
         "effects": {"type": "array", "items": {"$ref": "#/$defs/effect"}},
+        "milestone": {"oneOf": [
+            {"$ref": "#/$defs/milestone"},
+            {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/milestone"}},
+        ]},
         "value_map": {"type": "object", "propertyNames": _NAME, "additionalProperties": _SCALAR, "minProperties": 1},
         "goto": {"oneOf": [
             {**_ID, "description": "A scene id."},

@@ -116,23 +116,22 @@ STORY = Part("story", "The story file (story.yaml): title, stats, endings and th
     Key("presentation", False, "ref:presentation", PRESENTATION.description),
 ))
 
-NEED = Part("need", "One requirement of a milestone, shown ticked or crossed.", (
-    Key("label", True, "template", "What the gate asks for, as the player reads it (a template: 'Maths {maths} of 2')."),
-    Key("if", True, "condition", "Whether the run meets it now."),
+NEED = Part("need", "One requirement of a milestone: a templated label and the condition that meets it.", (
+    Key("label", True, "template", "What the gate asks for, as the player reads it (a template)."),
+    Key("if", True, "condition", "The condition that meets it."),
 ))
 
-MILESTONE = Part("milestone", "The chapter's next gate, shown in the status panel before it bites.", (
+MILESTONE = Part("milestone", "The chapter's next gate, shown before it bites: a title and its needs.", (
     Key("title", True, "template", "What the gate is (a template)."),
-    Key("needs", True, "list:need", "What it asks for: a label and a condition each."),
-    Key("if", False, "condition", "Show this milestone only while the condition holds (in a list, the first wins)."),
+    Key("needs", True, "list:need", "A non-empty list of needs, each a label and a condition."),
+    Key("if", False, "condition", "Show this milestone only while the condition holds (in a list, the first that holds)."),
 ))
 
 CHAPTER = Part("chapter", "The chapter's own header.", (
     Key("id", True, "id", "Stable chapter id."),
     Key("title", True, "text", "Shown on the chapter's title card."),
     Key("subtitle", False, "text", "Optional second line of the title card."),
-    Key("milestone", False, "one_or_list:milestone",
-        "The next gate of this chapter (or a list; the first whose 'if' holds is shown)."),
+    Key("milestone", False, "milestone", "The chapter's next gate (or a list of them, each with an 'if')."),
 ))
 
 EFFECT = Part("effect", "One stat change: exactly one of set, add, subtract, mapping stat names to values.", (
@@ -169,9 +168,9 @@ CHOICE = Part("choice", "A choice offered in a scene.", (
     Key("hidden", False, "bool", "true: when locked, do not show the choice at all."),
     Key("effects", False, "effects", "Effects applied in order when the choice is taken."),
     Key("remember", False, "text", "A line for the end-of-run summary ('choices that mattered')."),
-    Key("canon", False, "bool", "true: the choice the true path takes here (the ending summary compares runs with it)."),
     Key("goto", False, "goto", "Where it leads: a scene id; a list of conditional targets; or random:."),
     Key("ending", False, "id", "An ending id: taking the choice finishes the run."),
+    Key("canon", False, "bool", "true: the choice the true path takes here (at most one per scene)."),
 ), one_of=(("goto", "ending"),))
 
 SCENE = Part("scene", "A scene: text to show and the choices that leave it.", (
@@ -191,8 +190,8 @@ CHAPTER_FILE = Part("chapter_file", "A chapter file: the chapter's header, its s
     Key("endings", False, "list:ending", "Endings declared next to their chapter."),
 ))
 
-PARTS: tuple[Part, ...] = (STORY, PRESENTATION, STAT, ENDING, CHAPTER_FILE, CHAPTER, MILESTONE, NEED, SCENE,
-                           CHOICE, TARGET, RANDOM, OUTCOME, EFFECT)
+PARTS: tuple[Part, ...] = (STORY, PRESENTATION, STAT, ENDING, CHAPTER_FILE, CHAPTER, MILESTONE, NEED, SCENE, CHOICE,
+                           TARGET, RANDOM, OUTCOME, EFFECT)
 """Every part of the format, the story file first."""
 
 TEXT_KEYS = frozenset(k.name for p in PARTS for k in p.keys if k.kind in ("text", "template"))

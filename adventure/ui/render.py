@@ -55,6 +55,8 @@ METER_MAX_SPAN = 12
 """Int stats whose range spans at most this many steps get a small meter."""
 WIDE = 100
 """From this width on, the status groups sit side by side."""
+NARROW = 60
+"""Below this width the status panel takes the whole width (its width never changes)."""
 MAX_WIDTH = 100
 """Panels of prose stop growing here: very long lines are hard to read."""
 
@@ -402,8 +404,9 @@ class StatusPanel:
         body = self._columns(console, options, groups, meters)
         if self.milestone is not None:
             body = Group(body, MilestoneBlock(self.milestone))
+        # narrow screens: the full width, so a longer need or value never moves the border
         yield Panel(body, title=Text("Status", style="bold"), title_align="left", box=box.ROUNDED,
-                    padding=(0, 1), border_style="magenta", expand=False)
+                    padding=(0, 1), border_style="magenta", expand=width < NARROW)
 
 
 def value_width(stat: Stat) -> int:

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
-from adventure.runlog import Log
+from adventure.engine import Step
 from adventure.ui import render
 from adventure.ui.diagnostics import render_diagnostic
 from adventure.ui.play import Game
@@ -192,9 +192,9 @@ class LiveGame(Game):
         self.folder = folder
         wake = getattr(read_line, "wake", None)
         self.watcher: Changes = watcher if watcher is not None else StoryWatcher(folder, wake).start()
-        self.wanted: Log = session.state.log
+        self.wanted: Sequence[Step] = session.state.log
         """The path the player built; replayed on every reload, so undoing an edit restores it."""
-        self.placed: Log = session.state.log
+        self.placed: Sequence[Step] = session.state.log
         self.broken = False
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
@@ -235,7 +235,7 @@ class LiveGame(Game):
         self.broken = False
         if self.session.state.log != self.placed:  # the player moved since the last reload
             self.wanted = self.session.state.log
-        carried = self.session.rebase(story, tuple(self.wanted))
+        carried = self.session.rebase(story, self.wanted)
         self.placed = self.session.state.log
         self.redraw(carried, changed)
 

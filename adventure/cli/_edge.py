@@ -28,7 +28,7 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
                       "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
         return 1
     except MillionMilesError as exc:
-        _error(str(exc), getattr(exc, "hint", None))
+        _error(str(exc), getattr(exc, "hint", None), getattr(exc, "code", None))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
@@ -58,8 +58,8 @@ def _ensure_standard_streams() -> None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
-def _error(message: str, hint: str | None = None) -> None:
-    text = f"million-miles: error: {message}"
+def _error(message: str, hint: str | None = None, code: str | None = None) -> None:
+    text = f"million-miles: error{' ' + code if code else ''}: {message}"
     if hint:
         text += f"\n  hint: {hint}"
     sys.stderr.write(text + "\n")

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from adventure.saves.store import SaveStore
+    from adventure.saves.runfile import RunRecord
+    from adventure.saves.store import Continuation, SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
 
@@ -50,14 +49,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
-    from adventure.paths import default_scenes_dir
     from adventure.story.loader import load_story
 
-    folder = args.scenes if args.scenes is not None else default_scenes_dir()
-    if not folder.is_dir():
-        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
+    found = _find_run(args)
+    folder = _story_folder(args, found.record if found else None)
     story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
 
     from adventure.ui.console import make_console
@@ -65,47 +62,78 @@ def run(args: argparse.Namespace) -> int:
     interactive = _stdin_is_terminal()
     console = make_console(plain=args.plain)
     store = None if args.no_save else _store(args.save_dir)
-    session, fresh, notice = _start(story, args, store, console)
+    session, fresh = _start(story, args, store, found, _scenes_field(folder))
 
     from adventure.ui.play import Game
 
     game = Game(session, console, _reader(interactive, args.plain), plain=args.plain,
                 animate=console.is_terminal and not console.is_dumb_terminal,
-                continue_command=_continue_command(args))
-    return game.run(fresh=fresh, notice=notice)
+                continue_command=_continue_command(args), new_game_command=_new_game_command(args))
+    try:
+        return game.run(fresh=fresh)
+    finally:
+        game.session.close()
 
 
-def _start(story: Story, args: argparse.Namespace, store: SaveStore | None,
-           console: Console) -> tuple[Session, bool, str | None]:
-    """The session to play: resumed from a save, or new (autosaved at once when possible)."""
-    from adventure.errors import SaveError
-    from adventure.session import Session
+def _find_run(args: argparse.Namespace) -> Continuation | None:
+    """The saved run ``--load`` or ``--continue`` asks for (read before the story, which it may name)."""
+    if args.load is None and not args.continue_:
+        return None
+    from adventure.saves.store import Continuation, continuation
 
-    record = None
-    notice = None
-    if args.load is not None or args.continue_:
-        reading = store if store is not None else _store(args.save_dir)
-        if reading is None:
-            raise UsageError("loading needs the saves module, which is not available in this build")
-        if args.load is not None:
-            record = reading.read(args.load)
-        else:
-            record = reading.latest()
-            if record is None:
-                notice = "There is no saved run to continue yet; starting a new one."
-    if record is not None:
-        session, resumed_notice = Session.from_record(story, record, store)
-        return session, False, resumed_notice
+    reading = _store(args.save_dir)
+    if args.load is not None:
+        return Continuation(reading.read(args.load))
+    found = continuation(reading)
+    if found.record is None:
+        return Continuation(None, None, "There is no saved run to continue yet; starting a new one.")
+    return found
+
+
+def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
+    """``--scenes``, else the folder the run was played from, else the shipped story."""
+    from adventure.paths import default_scenes_dir
+    from adventure.saves.store import recorded_folder
+
+    folder = args.scenes
+    if folder is None and record is not None:
+        folder = recorded_folder(record)
+    if folder is None:
+        folder = default_scenes_dir()
+    try:
+        is_folder = folder.is_dir()
+    except OSError:  # a name too long for the file system
+        is_folder = False
+    if not is_folder:
+        raise UsageError(f"story folder '{_short(str(folder))}' does not exist or is not a folder")
+    return folder
+
+
+def _scenes_field(folder: Path) -> str | None:
+    """What a run records as its story folder: the absolute path, unless it is the shipped story."""
+    from adventure.paths import default_scenes_dir
+
+    resolved = folder.resolve()
+    return None if resolved == default_scenes_dir().resolve() else str(resolved)
+
+
+def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,
+           scenes: str | None) -> tuple[Session, bool]:
+    """The session to play: resumed from a save, or new (the session reports any saving trouble)."""
+    from adventure.session import Message, Session
+
+    if found is not None and found.record is not None:
+        session, resumed_notice = Session.from_record(story, found.record, store, scenes=scenes, slot=found.slot)
+        if found.notice:
+            session.messages.insert(0, Message(found.notice, warning=True))
+        if resumed_notice:
+            session.tell(resumed_notice, warning=True)
+        return session, False
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    session = Session.new(story, seed, store=None)
-    session.store = store
-    if store is not None:
-        try:
-            session.autosave()
-        except SaveError as exc:
-            message = f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else "")
-            notice = f"{notice} {message}" if notice else message
-    return session, True, notice
+    session = Session.new(story, seed, store, scenes=scenes)
+    if found is not None and found.notice:
+        session.messages.insert(0, Message(found.notice))
+    return session, True
 
 
 def _store(save_dir: Path | None) -> SaveStore:
@@ -125,15 +153,28 @@ def _reader(interactive: bool, plain: bool):  # -> adventure.ui.prompt.Reader
 
 
 def _continue_command(args: argparse.Namespace) -> str:
-    """The command that resumes this run, repeating the options that locate it."""
-    parts = ["million-miles", "play", "--continue"]
-    if args.scenes is not None:
+    """The command that resumes this run (the run records its story folder, so no --scenes)."""
+    return _command(args, "--continue")
+
+
+def _new_game_command(args: argparse.Namespace) -> str:
+    """The command that starts a new game of the same story in the same save folder."""
+    return _command(args)
+
+
+def _command(args: argparse.Namespace, *extra: str) -> str:
+    parts = ["million-miles", "play", *extra]
+    if args.scenes is not None and not extra:
         parts += ["--scenes", str(args.scenes)]
     if args.save_dir is not None:
         parts += ["--save-dir", str(args.save_dir)]
     if args.plain:
         parts.append("--plain")
     return shlex.join(parts)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _stdin_is_terminal() -> bool:

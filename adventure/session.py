@@ -287,7 +287,7 @@ class Session:
         return messages
 
     def _failed(self, exc: SaveError) -> None:
-        if self.save_error is None or self.save_error.message != exc.message:
+        if self.save_error is None or self.save_error.code != exc.code:  # say it once, not after every choice
             self.tell(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""), warning=True)
         self.save_error = exc
 
@@ -315,11 +315,16 @@ class Session:
 
         book = EndingsBook(self.store.directory)
         try:
-            book.record(self.story, state, self.slot, self.clock())
+            first = book.record(self.story, state, self.slot, self.clock())
         except SaveError as exc:
             self.tell(f"Could not remember this ending: {exc}", warning=True)
+            first = False
         for message in book.notices:
             self.tell(message, warning=True)
+        if first:
+            count = len(book.found(self.story))
+            self.tell(f"A new ending found. Endings found: {count} of {len(self.story.endings)} "
+                      "('million-miles endings' lists them).")
 
 
 def _own_slot(store: SaveStore, record: RunRecord) -> str | None:

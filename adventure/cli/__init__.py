@@ -19,9 +19,9 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli import check, graph, play, replay, saves
+from adventure.cli import check, endings, graph, play, replay, saves
 
-_COMMANDS = (play, check, replay, saves, graph)
+_COMMANDS = (play, check, replay, saves, endings, graph)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "saves",
         help="list saved games",
-        description="List the save slots: name, chapter, year, ending and when last played.",
+        description="List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
+        "with 'save NAME', with chapter, ending and when last played. Unreadable files are listed too.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
@@ -35,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """List the slots; returns 0."""
+    """List the slots; returns 0 (1 when the folder itself cannot be read)."""
     from adventure.saves.store import SaveStore, default_save_dir
 
     folder = args.save_dir or default_save_dir()
@@ -59,7 +60,8 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
-    table.add_column("slot", style="bold")
+    table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
+    table.add_column("kind")
     table.add_column("chapter")
     table.add_column("year", justify="right")
     table.add_column("ending")
@@ -70,7 +72,7 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
         if slot.error:
             broken.append(slot)
-            table.add_row(Text(slot.name), Text("unreadable", style="red"), "", "", "", played)
+            table.add_row(Text(slot.name), Text(slot.kind), Text("unreadable", style="red"), "", "", "", played)
             continue
         own = story is not None and story.id == slot.story_id
         chapter = slot.chapter or ""
@@ -80,16 +82,17 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
             reached = story.endings.get(slot.ending or "")
             if reached is not None:
                 ending = ("★ " if reached.true_ending else "") + reached.title
-        table.add_row(Text(slot.name), Text(chapter), Text("" if slot.year is None else str(slot.year)),
+        table.add_row(Text(slot.name), Text(slot.kind), Text(chapter), Text("" if slot.year is None else str(slot.year)),
                       Text(ending, style="yellow"), str(slot.steps), played)
     console.print(table)
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
+        line.append(f"{slot.code} " if slot.code else "")
         line.append(slot.error or "")
         line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
         console.print(line)
-    console.print(Text("Resume one with 'million-miles play --load SLOT'; watch it with 'million-miles replay SLOT'.",
-                       style="dim"))
+    console.print(Text("Resume one with 'million-miles play --load SLOT' (a checkpoint goes on in a new run "
+                       "and stays as it is); watch it with 'million-miles replay SLOT'.", style="dim"))
 
 
 def _story(scenes: Path | None) -> Story | None:

@@ -169,9 +169,12 @@ def _moment(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone")
     try:
-        return moment.astimezone(timezone.utc)
+        moment = moment.astimezone(timezone.utc)
     except OverflowError:
         raise ValueError(f"{text!r} is out of range") from None
+    if not 1970 <= moment.year <= 9000:
+        raise ValueError(f"{text!r} is not a plausible date")
+    return moment
 
 
 def _how(story: Story, state: RunState) -> tuple[str, str, str]:

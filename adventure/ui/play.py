@@ -227,8 +227,7 @@ class Game:
         found = book.found(self.story)
         if book.problem:
             self.warn(f"The endings file {book.path} could not be used: {book.problem}.")
-        if found or book.path.exists():
-            self.say(f"Endings found: {len(found)} of {len(self.story.endings)}")
+        self.say(f"Endings found: {len(found)} of {len(self.story.endings)}")
 
     def loop(self) -> int:
         interrupted = False
@@ -274,7 +273,7 @@ class Game:
         except EngineError as exc:
             self.warn(str(exc))
             return None
-        finally:
+        if not self.session.state.finished:  # at an ending, the messages follow the ending screen
             self.flush()
         return outcome
 
@@ -478,7 +477,7 @@ class Game:
             return self.after_ending(picked)
 
     def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
-        lines = [Text("What now?", style="" if self.plain else "bold")]
+        lines = [Text(""), Text("What now?", style="" if self.plain else "bold")]
         for number, (command, label) in enumerate(options, 1):
             line = Text(f"  {number}. {label}")
             line.append(f"  ({command})", style="" if self.plain else "dim")

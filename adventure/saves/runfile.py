@@ -145,8 +145,8 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
 
 
 MAX_DEPTH = 32
-SEED_LIMIT = 1 << 64
-"""Seeds and generator states are 64-bit; anything longer is not a run file's."""
+SEED_LIMIT = 10**20
+"""Seeds and generator states are 64-bit (at most 20 digits); anything longer is not a run file's."""
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
 """Dates outside these years are damage (and far ones overflow local-time conversion)."""
 

@@ -126,6 +126,7 @@ class Session:
             session._claim(own)  # MM510 propagates: two games must not write one run
             if slot is None:
                 session.saved_state = session.state  # the file already holds this state
+                store.trust(own)
             else:
                 session.autosave()
             return session, resumed.notice

@@ -249,3 +249,15 @@ def test_the_hints_to_play_again_need_no_scenes(monkeypatch, capsys, mini_dir, t
 def test_the_shipped_story_is_not_recorded_as_a_folder(monkeypatch, capsys, tmp_path):
     cli(monkeypatch, capsys, ["play", "--plain", "--save-dir", str(tmp_path)], "quit\n")
     assert SaveStore(tmp_path).latest().scenes is None
+
+
+def test_save_and_load_work_at_the_ending_screen(mini_story, tmp_path):
+    store = SaveStore(tmp_path)
+    session = Session.new(mini_story, 3, store)
+    session.choose("pick")
+    session.save("one-apple")
+    c = console()
+    game = Game(session, c, lines_reader(["home", "save at-home", "load one-apple", "1", "quit"]))
+    game.run(fresh=False)
+    assert store.read("at-home").ending == "home" and store.read("one-apple").snapshot["turn"] == 1
+    assert "Loaded 'one-apple' (1 choices in)" in output(c) and game.session.state.turn == 2

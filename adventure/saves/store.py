@@ -218,6 +218,10 @@ class SaveStore:
                             f"check that {self.directory} is writable, or choose another with --save-dir",
                             code="MM509") from None
 
+    def trust(self, slot: str) -> None:
+        """Note that the slot's file as it is now was just read and validated (spares a re-read)."""
+        self._remember(self.path_for(slot))
+
     def _remember(self, path: Path) -> None:
         try:
             info = path.stat()

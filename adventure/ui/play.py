@@ -462,6 +462,12 @@ class Game:
             text = " ".join(line.split()).lower()
             if not text:
                 continue
+            command = _command(" ".join(line.split()))
+            if command is not None and command.name in {"help", "save", "load"}:
+                result = self.command(command)
+                if result is not None or not self.session.state.finished:
+                    return result  # a loaded run plays on
+                continue
             picked = None
             if text.isdigit() and 1 <= int(text) <= len(options):
                 picked = options[int(text) - 1][0]

@@ -261,3 +261,16 @@ def test_save_and_load_work_at_the_ending_screen(mini_story, tmp_path):
     game.run(fresh=False)
     assert store.read("at-home").ending == "home" and store.read("one-apple").snapshot["turn"] == 1
     assert "Loaded 'one-apple' (1 choices in)" in output(c) and game.session.state.turn == 2
+
+
+def test_endings_list_in_an_ascii_terminal(command, mini_story, mini_dir, tmp_path):
+    import subprocess
+
+    session = Session.new(mini_story, 3, SaveStore(tmp_path))
+    session.choose("leave")
+    session.close()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "ascii", "MILLION_MILES_SAVE_DIR": str(tmp_path)}
+    result = subprocess.run([command, "endings", "--scenes", str(mini_dir)], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "+  Home Again" in result.stdout and "Endings found: 1 of 2" in result.stdout

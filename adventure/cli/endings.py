@@ -83,6 +83,8 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     if book.problem:
         console.print(Text(f"The endings file {book.path} could not be used: {book.problem}.", style="yellow"))
     console.print(Text(f"Endings found: {len(found)} of {len(story.endings)}", style="bold"))
+    unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
+    true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
     by_id = {f.id: f for f in found}
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
@@ -92,7 +94,7 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
             console.print(line)
             continue
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
-        line = Text("  ★  " if ending.true_ending else "  ✓  ")
+        line = Text(f"  {true_mark if ending.true_ending else found_mark}  ")
         line.append(ending.title, style="bold")
         line.append(f"  first reached {when} in run '{entry.run}'", style="dim")
         if entry.label:

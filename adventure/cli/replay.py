@@ -139,7 +139,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         if not args.json:
             raise
         error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
-                 "error": str(exc), "hint": getattr(exc, "hint", None)}
+                 "error": str(exc), "hint": getattr(exc, "hint", None), "code": getattr(exc, "code", None)}
         sys.stdout.write(json.dumps(error, indent=2, ensure_ascii=False) + "\n")
         return 1
     if args.export is not None:

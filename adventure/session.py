@@ -119,6 +119,7 @@ class Session:
         resumed = resume(story, record)
         session = cls(story, resumed.state, store, AUTOSAVE_SLOT, record.created, clock, resumed.outcome, scenes)
         if store is None:
+            session.slot = record.slot  # only named, never written
             return session, resumed.notice
         own = slot or _own_slot(store, record)
         if own is not None:

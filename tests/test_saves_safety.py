@@ -83,6 +83,10 @@ def test_continue_after_a_damaged_autosave_offers_the_backup_and_names_both(monk
     assert backup.is_file() and SaveStore(tmp_path).read(str(backup)).steps  # the backup stays loadable
     assert SaveStore(tmp_path).read(slot).snapshot["turn"] == 2  # play went on from the backup
     assert "no saved run" not in out
+    code, out, _ = cli(monkeypatch, capsys, ["saves", "--save-dir", str(tmp_path), "--json"])
+    assert code == 0 and yaml.safe_load(out)["set_aside"] == [str(aside)]
+    code, out, _ = cli(monkeypatch, capsys, ["saves", "--save-dir", str(tmp_path)])
+    assert code == 0 and "Damaged files set aside" in out and aside.name in out
 
 
 def test_a_new_game_never_erases_earlier_runs(monkeypatch, capsys, mini_dir, tmp_path):

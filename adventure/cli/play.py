@@ -1,8 +1,11 @@
 """``million-miles play``: play the story in the terminal (the default command).
 
 Exit codes: 0 the game ended or the player left (the run stays saved), 1 the story or
-a save could not be loaded, 2 usage error. When standard input is not a terminal the
-game reads plain lines from it, so it can be scripted::
+a save could not be loaded (or the run is in use by another game), 2 usage error.
+A new game autosaves to a slot of its own; ``--load``/``--continue`` read the run
+first, so a run played with ``--scenes DIR`` finds its story folder by itself. When
+standard input is not a terminal the game reads plain lines from it, so it can be
+scripted::
 
     printf '1\\n2\\n' | million-miles play --plain --no-save
 """

@@ -1,7 +1,8 @@
 """``million-miles saves``: list the save slots, for people (a Rich table) or machines (JSON).
 
-Exit codes: 0 listed (an empty folder included), 2 usage error. Unreadable slots are
-listed too, marked, with what is wrong and whether a backup exists.
+Exit codes: 0 listed (an empty folder included), 1 the folder cannot be read, 2 usage
+error. Unreadable slots are listed too, marked, with their ``MM5xx`` code, what is
+wrong and whether a backup exists; damaged files moved aside are named at the end.
 """
 
 from __future__ import annotations
@@ -40,14 +41,22 @@ def run(args: argparse.Namespace) -> int:
     from adventure.saves.store import SaveStore, default_save_dir
 
     folder = args.save_dir or default_save_dir()
-    slots = SaveStore(folder).slots()
+    store = SaveStore(folder)
+    slots = store.slots()
+    aside = store.set_aside_files()
     if args.json:
-        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots]}
+        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
+    from rich.text import Text
+
     from adventure.ui.console import make_console
 
-    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes) if slots else None)
+    console = make_console(plain=args.plain)
+    print_slots(console, folder, slots, _story(args.scenes) if slots else None)
+    if aside:
+        console.print(Text(f"Damaged files set aside (kept for you to inspect or delete): "
+                           f"{', '.join(p.name for p in aside)}", style="dim"))
     return 0
 
 

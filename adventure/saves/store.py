@@ -282,6 +282,13 @@ class SaveStore:
     def _taken(self, name: str) -> bool:
         return (self.directory / (name + SUFFIX)).exists() or (self.directory / (name + BACKUP_SUFFIX)).exists()
 
+    def set_aside_files(self) -> list[Path]:
+        """Damaged files moved aside in this folder (``*.damaged-*``), oldest name first."""
+        try:
+            return sorted(p for p in self.directory.glob("*.damaged-*") if p.is_file())
+        except OSError:
+            return []
+
     def run_names(self) -> list[str]:
         """The run slots in the folder, by file name only (nothing is parsed)."""
         try:

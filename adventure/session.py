@@ -72,6 +72,8 @@ class Session:
     saved_state: RunState | None = field(default=None, repr=False)
     """The state last written to the run's slot (``None``: nothing of this run is on disk)."""
     messages: list[Message] = field(default_factory=list, repr=False)
+    remember_endings: bool = True
+    """Count endings reached in the endings file (off for runs that jump ahead, e.g. for testing a scene)."""
     _lock: SlotLock | None = field(default=None, repr=False)
 
     # -- starting ----------------------------------------------------------------------------
@@ -124,7 +126,13 @@ class Session:
         own = slot or _own_slot(store, record)
         if own is not None:
             session.slot = own
-            session._claim(own)  # MM510 propagates: two games must not write one run
+            try:
+                session._claim(own)
+            except SaveError as exc:
+                if exc.code == "MM510":  # two games must not write one run
+                    raise
+                session._failed(exc)  # a read-only folder: play on, and say it is not saved
+                return session, resumed.notice
             if slot is None:
                 session.saved_state = session.state  # the file already holds this state
                 store.trust(own)
@@ -311,7 +319,7 @@ class Session:
 
     def _note_ending(self, state: RunState) -> None:
         """Remember a reached ending beside the saves (never fatal: a warning at worst)."""
-        if self.store is None:
+        if self.store is None or not self.remember_endings:
             return
         from adventure.saves.endings import EndingsBook
 

@@ -301,3 +301,17 @@ def test_every_save_error_code_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in SAVE_CODES:
         assert f"`{code}`" in readme, code
+
+
+def test_continuing_in_a_folder_that_cannot_be_written_plays_on_and_says_so(monkeypatch, capsys, mini_dir, tmp_path):
+    args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
+    assert cli(monkeypatch, capsys, [*args, "--seed", "3"], "1\n")[0] == 0
+
+    def read_only(self, _slot_or_record):
+        raise SaveError("could not use the save folder: Read-only file system", str(self.directory), code="MM509")
+
+    monkeypatch.setattr(SaveStore, "lock", read_only)
+    monkeypatch.setattr(SaveStore, "write", read_only)
+    code, out, err = cli(monkeypatch, capsys, [*args, "--continue"], "1\nquit\n")
+    assert code == 0, err
+    assert "after 1 choices" in out and "Read-only file system" in out and "is saved as" not in out

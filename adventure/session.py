@@ -146,7 +146,9 @@ class Session:
             session._failed(exc)
             return session, resumed.notice
         if session.autosave():
-            what = "checkpoint" if record.path is not None and record.path.parent == store.directory else "file"
+            what = "file"
+            if record.path is not None and record.path.parent == store.directory:
+                what = "backup" if record.path.name.endswith(".bak.yaml") else "checkpoint"
             session.tell(f"Playing on as '{session.slot}'; the {what} you loaded stays as it was.")
         return session, resumed.notice
 

@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from adventure.safetext import escape_controls
+
 Severity = Literal["error", "warning"]
+EXCERPT_WIDTH = 100
+"""Source lines longer than this are shown as a window around the reported column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,28 @@ class Diagnostic:
 
     def __str__(self) -> str:
         hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{self.where}: {self.severity} {self.code}: {self.message}{hint}"
+        return escape_controls(f"{self.where}: {self.severity} {self.code}: {self.message}{hint}")
+
+    def excerpt(self, width: int = EXCERPT_WIDTH) -> tuple[str, int] | None:
+        """The source line as it may be shown, and the caret's 0-based position in it.
+
+        The line comes from a file that may be hostile: control characters are written
+        out (``\\x1b``), with the caret still under the character it points at; tabs
+        become spaces; a line longer than ``width`` is cut to a window around the column.
+        """
+        if self.source_line is None or not self.line:
+            return None
+        line = self.source_line.rstrip("\r\n ")
+        column = max(0, self.column - 1)
+        before = escape_controls(line[:column].replace("\t", " "), one_line=True)
+        shown = before + escape_controls(line[column:].replace("\t", " "), one_line=True)
+        caret = len(before)
+        if len(shown) <= width:
+            return shown, caret
+        start = max(0, min(caret - width // 2, len(shown) - width))
+        head = "..." if start else ""
+        tail = "..." if start + width < len(shown) else ""
+        return head + shown[start:start + width] + tail, caret - start + len(head)
 
 
 class MillionMilesError(Exception):

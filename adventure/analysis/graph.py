@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from adventure.safetext import escape_controls
 from adventure.story.expr import to_source
 from adventure.story.model import Choice, Story, Target
 
@@ -81,8 +82,12 @@ def render_graph(story: Story, fmt: str = "dot", unreachable: Collection[str] = 
 
 
 def dot_quote(text: str) -> str:
-    """A Graphviz double-quoted string: backslashes and quotes escaped, newlines as ``\\n``."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+    """A Graphviz double-quoted string: backslashes and quotes escaped, newlines as ``\\n``.
+
+    Control characters are written out first (``\\x1b``), so a hostile story cannot
+    send escape sequences to whoever prints the file.
+    """
+    escaped = escape_controls(text).replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
     return f'"{escaped}"'
 
 
@@ -144,8 +149,11 @@ def _dot_ending(story: Story, ending_id: str) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text for inside a quoted Mermaid label: entity codes for ``# " < > &``, ``<br/>`` for newlines."""
-    escaped = (text.replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
+    """Text for inside a quoted Mermaid label: entity codes for ``# " < > &``, ``<br/>`` for newlines.
+
+    Control characters are written out first (``\\x1b``), as in :func:`dot_quote`.
+    """
+    escaped = (escape_controls(text).replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
                .replace("<", "#lt;").replace(">", "#gt;").replace("\r", ""))
     return escaped.replace("\n", "<br/>")
 

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 
 from adventure import __version__
 from adventure.cli import check, endings, graph, play, replay, saves
+from adventure.cli._args import ArgumentParser
 
 _COMMANDS = (play, check, replay, saves, endings, graph)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, one sub-parser per command module."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="million-miles",
         description="A Million Miles Away: a text adventure from the fields of Stockton to orbit.",
         epilog="Run without a command to start playing. 'million-miles COMMAND --help' for details.",

@@ -1,31 +1,45 @@
-"""The edge where expected failures become messages and exit codes, never tracebacks."""
+"""The edge where expected failures become messages and exit codes, never tracebacks.
+
+Every message written here is escaped for the terminal (it may quote a run file's
+fields or a path from the command line), and an output that cannot be written (a full
+disk, a closed pipe) ends the command with exit 1 and one line on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable
 
 from adventure.errors import MillionMilesError, StoryLoadError
+from adventure.safetext import escape_controls
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE from sysexits.h
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Errors of a stream that cannot take more output (``> /dev/full``, a full quota)."""
 
 
 def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command handler, turning our errors, Ctrl-C and closed pipes into exits."""
     _ensure_standard_streams()
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk must fail here, not silently at interpreter exit
+        return code
     except StoryLoadError as exc:
         from adventure.cli.check import print_diagnostics
         from adventure.ui.console import make_console
 
         console = make_console(stderr=True)
-        print_diagnostics(console, exc.diagnostics)
-        console.print(f"The story failed to load ({len(exc.diagnostics)} error(s)); "
-                      "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
+        try:
+            print_diagnostics(console, exc.diagnostics)
+            console.print(f"The story failed to load ({len(exc.diagnostics)} error(s)); "
+                          "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
+        except OSError:  # stderr is full or gone: the exit code still says it
+            pass
         return 1
     except MillionMilesError as exc:
         _error(str(exc), getattr(exc, "hint", None), getattr(exc, "code", None))
@@ -36,6 +50,8 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except BrokenPipeError:
         _silence_stdout()
         return 1
+    except OSError as exc:  # the file system refused: a full disk, a folder we may not read
+        return _os_error(exc)
     except Exception as exc:  # the last line of defence: a bug must not print a traceback
         if os.environ.get("MILLION_MILES_DEBUG"):
             raise
@@ -56,13 +72,39 @@ def _ensure_standard_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    from adventure.ui.encoding import fit_streams
+
+    fit_streams()
+
+
+def _os_error(exc: OSError) -> int:
+    """One line for an operating-system error: the path it names, or the output that failed.
+
+    An error without a file name comes from writing a standard stream (``> /dev/full``):
+    standard output is pointed at the null device so the interpreter's last flush
+    cannot fail again with a traceback-like report.
+    """
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:
+        _error(f"{exc.filename}: {reason}", "check that the path exists and that you may read (or write) it")
+    elif exc.errno in _WRITE_ERRORS:
+        _silence_stdout()
+        _error(f"could not write the output: {reason}", "free some space or write the output elsewhere")
+    else:
+        _error(f"the operating system refused: {reason}")
+    return 1
 
 
 def _error(message: str, hint: str | None = None, code: str | None = None) -> None:
+    """Write the one-paragraph message; its text may quote hostile files, so it is escaped."""
     text = f"million-miles: error{' ' + code if code else ''}: {message}"
     if hint:
         text += f"\n  hint: {hint}"
-    sys.stderr.write(text + "\n")
+    try:
+        sys.stderr.write(escape_controls(text) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself is gone or full: nothing more can be said
+        pass
 
 
 def _silence_stdout() -> None:

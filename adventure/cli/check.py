@@ -8,14 +8,14 @@ traps or unreachable endings), 2 usage error (bad arguments, missing folder).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.cli._args import positive_int
+from adventure.cli._args import positive_int, seed_number
 from adventure.errors import Diagnostic, UsageError
+from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
                    help="state budget for --explore before falling back to random play (default 200000)")
     p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random (default 0)")
+    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
                    help="with --explore: write the shortest run to each ending into DIR")
     p.set_defaults(handler=run)
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         data = summary(report)
         if explore_data is not None:
             data["explore"] = explore_data
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(data) + "\n")
     if not report.ok:
         return 1
     return explore_exit
@@ -133,14 +133,14 @@ def render_diagnostic(diag: Diagnostic):  # -> rich.text.Text
     text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
     text.append(f"  {diag.where}\n", style="bold")
     text.append(f"  {diag.message}\n")
-    if diag.source_line is not None and diag.line:
+    excerpt = diag.excerpt()
+    if excerpt is not None:
+        source, caret = excerpt
         gutter = str(diag.line)
-        source = diag.source_line.replace("\t", " ").rstrip()
         text.append(f"  {gutter} │ ", style="dim")
         text.append(source + "\n")
-        caret = " " * max(0, diag.column - 1) + "^"
         text.append(f"  {' ' * len(gutter)} │ ", style="dim")
-        text.append(caret + "\n", style=colour)
+        text.append(" " * caret + "^\n", style=colour)
     if diag.hint:
         text.append("  hint: ", style="cyan")
         text.append(diag.hint + "\n")

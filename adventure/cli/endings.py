@@ -7,7 +7,6 @@ Exit codes: 0 listed (none found included), 1 the story does not load, 2 usage e
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     book = EndingsBook(args.save_dir or default_save_dir())
     found = book.found(story)
     if args.json:
-        sys.stdout.write(json.dumps(as_json(story, book, found), indent=2, ensure_ascii=False) + "\n")
+        from adventure.safetext import dumps_json
+
+        sys.stdout.write(dumps_json(as_json(story, book, found)) + "\n")
         return 0
     from adventure.ui.console import make_console
 

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.cli._args import seed_number
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "With standard input from a pipe, each line is one input.",
     )
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
-    p.add_argument("--seed", type=int, default=None, metavar="N", help="seed for the run's random events (default: random)")
+    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help="seed for the run's random events (default: random)")
     p.add_argument("--plain", action="store_true",
                    help="linear text for screen readers and logs: no colour, boxes, animation or redraws")
     resume = p.add_mutually_exclusive_group()
@@ -103,11 +104,7 @@ def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
         folder = recorded_folder(record)
     if folder is None:
         folder = default_scenes_dir()
-    try:
-        is_folder = folder.is_dir()
-    except OSError:  # a name too long for the file system
-        is_folder = False
-    if not is_folder:
+    if not folder.is_dir():  # an OSError (unreadable parent, name too long) is the edge's one-line message
         raise UsageError(f"story folder '{_short(str(folder))}' does not exist or is not a folder")
     return folder
 

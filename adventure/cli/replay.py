@@ -13,13 +13,13 @@ be read, 2 usage error, 130 interrupted. ``--verify --json`` prints one JSON obj
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int
 from adventure.errors import SaveError, UsageError
+from adventure.safetext import dumps_json, escape_controls
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -119,6 +119,7 @@ def export(transcript, target: Path) -> Path:
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
     text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -140,14 +141,14 @@ def _run_verify(args: argparse.Namespace) -> int:
             raise
         error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
                  "error": str(exc), "hint": getattr(exc, "hint", None), "code": getattr(exc, "code", None)}
-        sys.stdout.write(json.dumps(error, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(error) + "\n")
         return 1
     if args.export is not None:
         from adventure.saves.transcript import build_transcript
 
         export(build_transcript(story, record), args.export)
     if args.json:
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(report.to_dict()) + "\n")
     else:
         from adventure.ui.console import make_console
 

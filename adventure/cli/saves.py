@@ -8,10 +8,11 @@ wrong and whether a backup exists; damaged files moved aside are named at the en
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     aside = store.set_aside_files()
     if args.json:
         data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps_json(data) + "\n")
         return 0
     from rich.text import Text
 

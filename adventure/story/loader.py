@@ -13,8 +13,11 @@ Typical use::
 """
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -64,10 +67,17 @@ def check_story(folder: str | Path) -> LoadReport:
 def _check_story(root: Path) -> LoadReport:
     out = Collector()
     story_path = root / STORY_FILE
-    if not story_path.is_file():
-        where = str(story_path) if root.is_dir() else str(root)
-        message = f"no {STORY_FILE} found in {root}" if root.is_dir() else f"story folder {root} does not exist"
-        out.add(Diagnostic("MM103", message, where, hint="point at the folder holding story.yaml"))
+    problem = _not_a_file(story_path)
+    if problem is not None:
+        folder_problem = _not_a_folder(root)
+        if folder_problem is not None:
+            out.add(Diagnostic("MM103", f"story folder {root} {folder_problem}", str(root),
+                               hint="point at a folder you can read, holding story.yaml"))
+        elif problem == _MISSING:
+            out.add(Diagnostic("MM103", f"no {STORY_FILE} found in {root}", str(story_path),
+                               hint="point at the folder holding story.yaml"))
+        else:
+            out.add(Diagnostic("MM103", f"{STORY_FILE} {problem}", str(story_path), hint=_UNREADABLE_HINT))
         return LoadReport(None, out.errors, out.warnings)
     files = _Files(root, out)
     top = files.read(STORY_FILE)
@@ -182,10 +192,14 @@ class _Files:
         self.names.append(name)
         path = self.root / name
         display = str(path)
+        problem = _not_a_file(path)
+        if problem not in (None, _MISSING) and ref is not None:
+            self.out.error("MM103", f"chapter file '{name}' {problem}", ref, _UNREADABLE_HINT)
+            return None
         if not _inside(path, self.root):
             self.out.error("MM214", f"chapter file '{name}' is outside the story folder", ref or Location(display, 0, 0))
             return None
-        if not path.is_file() and ref is not None:
+        if problem == _MISSING and ref is not None:
             self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name))
             return None
         data = _read_bytes(path)
@@ -198,15 +212,65 @@ class _Files:
             if text is not None:
                 self.out.lines[display] = text.splitlines()
                 value, problems = parse_text(text, display, self.out.lines[display])
-        for problem in problems:
-            self.out.add(problem)
+        for diag in problems:
+            self.out.add(diag)
         return value
+
+
+_MISSING = "not found"
+_UNREADABLE_HINT = "it must be a regular file you can read ('ls -l' shows its type and permissions)"
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a story file (``None`` when it is a regular file).
+
+    Every way the file system can refuse is a sentence for the author, never an
+    exception: a symbolic link loop, a folder or a pipe where a file should be, a
+    file or folder the user may not read.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return _MISSING
+    except (OSError, RuntimeError) as exc:
+        return _os_problem(exc)
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)"
+    if not os.access(path, os.R_OK):
+        return "cannot be read: permission denied"
+    return None
+
+
+def _not_a_folder(path: Path) -> str | None:
+    """Why ``path`` is not a story folder we can look into (``None`` when it is one)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, RuntimeError) as exc:
+        return _os_problem(exc)
+    if not stat.S_ISDIR(mode):
+        return "is not a folder"
+    if not os.access(path, os.R_OK | os.X_OK):
+        return "cannot be read: permission denied"
+    return None
+
+
+def _os_problem(exc: BaseException) -> str:
+    """An operating-system refusal as the end of a sentence ("... is a symbolic link loop")."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "is a symbolic link loop"
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
 
 
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
         return False
 
 

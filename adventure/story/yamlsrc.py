@@ -25,6 +25,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from adventure.errors import Diagnostic
+from adventure.safetext import describe, find_control
 from adventure.story.model import Location
 
 try:  # libyaml is several times faster; fall back to pure Python quietly.
@@ -42,9 +43,16 @@ _CORE_TAGS = frozenset(
 )
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 _QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
 _BRACKETS = re.compile(r"[\[\]{}]")
 _constructor = SafeConstructor()
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters written raw in a file (tab, and CR/LF as line breaks, are fine)."""
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_NAMED_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "r": "\r", "e": "\x1b", "N": "\x85"}
+MAX_INT_DIGITS = 18
+"""Whole numbers in a story have at most this many digits (they fit in 64 bits)."""
 
 
 @dataclass(slots=True)
@@ -81,11 +89,13 @@ YValue = Union[YScalar, YSeq, YMap]
 class _Reader:
     """Converts one composed document, collecting problems instead of stopping."""
 
-    def __init__(self, name: str, lines: list[str]):
+    def __init__(self, name: str, lines: list[str], escapes: bool = True):
         self.name = name
         self.lines = lines
         self.problems: list[Diagnostic] = []
         self.seen: set[int] = set()
+        self.escapes = escapes
+        """Whether the file has a backslash or CR: only then can a value hold a control character."""
 
     def loc(self, node: Node) -> Location:
         mark = node.start_mark
@@ -130,11 +140,18 @@ class _Reader:
             )
             return None
         if node.tag == _STR_TAG:  # the common case; what SafeConstructor would do
+            if self.escapes and not self.clean(node):
+                return None
             return YScalar(node.value, node.value, not node.style, loc)
+        too_large = node.tag == _INT_TAG and len(node.value) > 4 * MAX_INT_DIGITS  # before int() parses it
         try:
-            value = _constructor.construct_object(node)
+            value = None if too_large else _constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problem("MM101", f"cannot read scalar: {exc}", loc)
+            return None
+        if too_large or isinstance(value, int) and abs(value) >= 10 ** MAX_INT_DIGITS:
+            self.problem("MM111", f"the number {_short_digits(node.value)} is too large "
+                         f"(at most {MAX_INT_DIGITS} digits)", loc)
             return None
         return YScalar(value, node.value, not node.style, loc)
 
@@ -152,6 +169,9 @@ class _Reader:
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode and (key_node.style or key_node.value not in YAML11_BOOLEANS):
                 key = key_node.value
+                if self.escapes and not self.clean(key_node):
+                    seen.add(id(value_node))
+                    continue
             else:
                 key = self.key(key_node)
                 if key is None:
@@ -172,6 +192,9 @@ class _Reader:
                 seen.add(id(value_node))
                 mark = value_node.start_mark
                 text = value_node.value
+                if self.escapes and not self.clean(value_node):
+                    result.extra[key] = None
+                    continue
                 items[key] = YScalar(text, text, not value_node.style, Location(name, mark.line + 1, mark.column + 1))
                 continue
             value = self.convert(value_node, depth + 1)
@@ -181,9 +204,37 @@ class _Reader:
                 items[key] = value
         return result
 
+    def clean(self, node: ScalarNode) -> bool:
+        """Whether a string scalar is free of control characters; reports the first one if not.
+
+        A file cannot hold them raw (see :func:`raw_control`), but a double-quoted
+        scalar can write them as escapes (``"\\e]0;title\\a"``), which is how a story
+        would reach the player's terminal.
+        """
+        index = find_control(node.value)
+        if index is None:
+            return True
+        char = node.value[index]
+        self.problems.append(control_diagnostic(char, self.escape_location(node, char), self.lines))
+        return False
+
+    def escape_location(self, node: ScalarNode, char: str) -> Location:
+        """Where in the source the escape that wrote ``char`` starts (the scalar's start if not found)."""
+        start, end = node.start_mark, node.end_mark
+        for line in range(start.line, min(end.line, len(self.lines) - 1) + 1):
+            text = self.lines[line]
+            first = start.column if line == start.line else 0
+            last = end.column if line == end.line else len(text)
+            for match in _ESCAPE.finditer(text, first, last):
+                if _unescape(match.group(1)) == char:
+                    return Location(self.name, line + 1, match.start() + 1)
+        return self.loc(node)
+
     def key(self, node: Node) -> str | None:
         if not isinstance(node, ScalarNode):
             self.problem("MM109", "mapping keys must be plain names", self.loc(node))
+            return None
+        if self.escapes and not self.clean(node):
             return None
         if not node.style and node.value in YAML11_BOOLEANS:
             self.problem(
@@ -202,6 +253,40 @@ def diagnostic(
     """Build a located diagnostic, attaching the offending source line when known."""
     source = lines[loc.line - 1] if 0 < loc.line <= len(lines) else None
     return Diagnostic(code, message, loc.file, loc.line, loc.column, hint, "error", source)
+
+
+def control_diagnostic(char: str, loc: Location, lines: list[str]) -> Diagnostic:
+    """``MM110``: a control character where story text is read, named as U+XXXX in the hint."""
+    return diagnostic(
+        "MM110", f"control character {describe(char)} in the text", loc, lines,
+        f"remove the {describe(char).split(' ')[0]} character: terminals obey control characters "
+        "(clear the screen, retitle the window); story text may hold only newline and tab",
+    )
+
+
+def raw_control(text: str, name: str, lines: list[str]) -> Diagnostic | None:
+    """``MM110`` for the first control character written raw in a file, located exactly."""
+    match = _RAW_CONTROL.search(text)
+    if match is None:
+        return None
+    before = text[: match.start()]
+    line = before.count("\n") + 1
+    column = match.start() - (before.rfind("\n") + 1) + 1
+    end = text.find("\n", match.start())
+    source = text[before.rfind("\n") + 1: end if end >= 0 else len(text)].rstrip("\r")
+    diag = control_diagnostic(match.group(), Location(name, line, column), [])
+    return Diagnostic(diag.code, diag.message, diag.file, diag.line, diag.column, diag.hint, diag.severity, source)
+
+
+def _unescape(escape: str) -> str:
+    """The character a YAML double-quoted escape (without its backslash) stands for."""
+    if escape[0] in "xuU" and len(escape) > 1:
+        return chr(int(escape[1:], 16))
+    return _NAMED_ESCAPES.get(escape, escape)
+
+
+def _short_digits(raw: str) -> str:
+    return raw if len(raw) <= 24 else f"{raw[:10]}...{raw[-4:]} ({len(raw)} characters)"
 
 
 def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
@@ -256,6 +341,9 @@ def safe_data(text: str) -> object:
 def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YValue | None, list[Diagnostic]]:
     """Compose one YAML document from text and convert it to located values."""
     lines = text.splitlines() if lines is None else lines
+    control = raw_control(text, name, lines)
+    if control is not None:  # the YAML reader would refuse it too, less helpfully
+        return None, [control]
     loader = SafeLoader if nests_deeper_than(text, MAX_DEPTH) else _Loader
     try:
         node = yaml.compose(text, Loader=loader)
@@ -274,7 +362,7 @@ def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YV
         ]
     if node is None:
         return None, []
-    reader = _Reader(name, lines)
+    reader = _Reader(name, lines, "\\" in text or "\r" in text)
     return reader.convert(node), reader.problems
 
 

@@ -1,22 +1,66 @@
 """One place that decides how a Rich console is made for this program.
 
 Rich already honours ``NO_COLOR``, ``TERM=dumb`` and non-terminal output; we add the
-``--plain`` mode (no colour, no boxes, no redraws) and a test hook for fixed widths.
+``--plain`` mode (no colour, no boxes, no redraws), a test hook for fixed widths, and
+a console that never passes a control character from story, save or player text to
+the terminal (:class:`SafeConsole`).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import IO
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.text import Span, Text
+
+from adventure.safetext import escape_controls, has_controls
+
+
+class SafeConsole(Console):
+    """A console that shows control characters in the text it prints (``\\x1b``) instead of sending them.
+
+    ``Text("\\x1b]0;title\\a")`` would write the raw sequence: Rich styles text but
+    does not filter it. The loader rejects such text (``MM110``); this is the second
+    line of defence for everything that reaches a screen. A :class:`Text` is escaped
+    before layout, so wrapping and borders count the visible form; any other segment
+    is escaped as it is produced. Rich's own control segments (cursor moves of a
+    ``Live`` display) and styles are untouched.
+    """
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if isinstance(renderable, Text) and has_controls(renderable.plain):
+            renderable = escaped_text(renderable)
+        for segment in super().render(renderable, options):
+            if not segment.control and has_controls(segment.text):
+                segment = Segment(escape_controls(segment.text), segment.style)
+            yield segment
+
+
+def escaped_text(text: Text) -> Text:
+    """A copy of ``text`` with its control characters written out, styles kept on the same characters."""
+    plain = text.plain
+    starts: list[int] = []
+    pieces: list[str] = []
+    position = 0
+    for char in plain:
+        starts.append(position)
+        piece = escape_controls(char)
+        pieces.append(piece)
+        position += len(piece)
+    starts.append(position)
+    copy = text.blank_copy("".join(pieces))
+    copy.spans = [Span(starts[span.start], starts[min(span.end, len(plain))], span.style) for span in text.spans]
+    return copy
 
 
 def make_console(
     *, stderr: bool = False, plain: bool = False, width: int | None = None, file: IO[str] | None = None
 ) -> Console:
     """A console for output (or errors), configured for the user's terminal."""
-    return Console(
+    return SafeConsole(
         file=file,
         stderr=stderr and file is None,
         width=width,
@@ -25,7 +69,7 @@ def make_console(
         emoji=False,
         soft_wrap=False,
         legacy_windows=False,
-    ) if not plain else Console(
+    ) if not plain else SafeConsole(
         file=file, stderr=stderr and file is None, width=width, no_color=True, highlight=False,
         emoji=False, color_system=None, force_terminal=False, force_interactive=False,
     )

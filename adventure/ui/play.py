@@ -37,6 +37,8 @@ PROMPT = "> "
 LEAVE_HINT = "(press Ctrl-C again or Ctrl-D to leave)"
 COUNTDOWN_DELAY = 0.4
 """Seconds between countdown frames in a real terminal."""
+MAX_NUMBER_DIGITS = 6
+"""A typed number longer than this cannot be a choice's number."""
 QUIT_WORDS = {"quit", "q", "exit"}
 HELP_WORDS = {"help", "?", "h"}
 
@@ -105,10 +107,11 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         picked = _by_id(text[1:], offers)
         ids = ", ".join("#" + o.choice.id for o in offers)
         return picked or Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
-    if text.isdigit():
-        number = int(text)
+    if text.isascii() and text.isdigit():
+        # int() of thousands of digits raises (Python's str-digits limit): no choice is that long
+        number = int(text) if len(text.lstrip("0")) <= MAX_NUMBER_DIGITS else 0
         if not 1 <= number <= count:
-            return Hint(f"There is no choice {text}; pick 1-{count}, or type 'help'." if count
+            return Hint(f"There is no choice {_short(text)}; pick 1-{count}, or type 'help'." if count
                         else "There is nothing to choose here.")
         return _pick(offers[number - 1], number)
     needle = text.lower()
@@ -469,7 +472,7 @@ class Game:
                     return result  # a loaded run plays on
                 continue
             picked = None
-            if text.isdigit() and 1 <= int(text) <= len(options):
+            if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= len(options):
                 picked = options[int(text) - 1][0]
             elif text in words:
                 picked = words[text]

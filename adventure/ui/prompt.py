@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
+from adventure.safetext import escape_controls
+
 if TYPE_CHECKING:
     from prompt_toolkit.completion import CompleteEvent, Completion
     from prompt_toolkit.document import Document
@@ -47,8 +49,8 @@ def stream_reader(stream: IO[str] | None, out: IO[str] | None = None, *, echo: b
                 out.flush()
             raise EOFError
         line = line.rstrip("\r\n")
-        if out is not None and echo:
-            out.write(line + "\n")
+        if out is not None and echo:  # what was typed (or piped) may hold escape sequences
+            out.write(escape_controls(line) + "\n")
             out.flush()
         return line
 

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from adventure.ui.console import make_console
 
     console = make_console(plain=args.plain)
-    print_slots(console, folder, slots, _story(args.scenes) if slots else None)
+    recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
+    print_slots(console, folder, slots, _story(args.scenes or recorded) if slots else None)
     if aside:
         console.print(Text(f"Damaged files set aside (kept for you to inspect or delete): "
                            f"{', '.join(p.name for p in aside)}", style="dim"))
@@ -68,6 +69,9 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
 
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
+        return
+    if console.width < NARROW:
+        print_slots_narrow(console, folder, slots, story)
         return
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
     table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
@@ -103,6 +107,37 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         console.print(line)
     console.print(Text("Resume one with 'million-miles play --load SLOT' (a checkpoint goes on in a new run "
                        "and stays as it is); watch it with 'million-miles replay SLOT'.", style="dim"))
+
+
+NARROW = 72
+"""Below this width the table's seven columns no longer fit: one short block per slot instead."""
+
+
+def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None) -> None:
+    """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
+    from rich.text import Text
+
+    console.print(Text(f"Saved games in {folder}", style="bold"))
+    for slot in slots:
+        played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
+        head = Text(slot.name, style="bold")
+        head.append(f"  {slot.kind}", style="dim")
+        console.print(head)
+        if slot.error:
+            detail = Text("  unreadable: ", style="red")
+            detail.append(f"{slot.code} " if slot.code else "")
+            detail.append(slot.error)
+            detail.append("  (a backup exists)" if slot.backup else "  (no backup)", style="dim")
+        else:
+            chapter, ending = slot.chapter or "", slot.ending or ""
+            if story is not None and story.id == slot.story_id:
+                chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+                reached = story.endings.get(ending)
+                ending = reached.title if reached is not None else ending
+            parts = [p for p in (chapter, f"ending: {ending}" if ending else "", f"{slot.steps} step{'' if slot.steps == 1 else 's'}", played) if p]
+            detail = Text("  " + " · ".join(parts))
+        console.print(detail)
+    console.print(Text("Resume one with 'million-miles play --load SLOT'.", style="dim"))
 
 
 def _story(scenes: Path | None) -> Story | None:

@@ -142,6 +142,8 @@ class SlotSummary:
     error: str | None = None
     code: str | None = None
     """The error's ``MM5xx`` code (``None`` when the file reads)."""
+    folder: Path | None = None
+    """The story folder the run records (``None``: the shipped story, or it is gone)."""
 
     @property
     def kind(self) -> str:
@@ -410,10 +412,14 @@ class SaveStore:
         except SaveError as exc:
             return SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc), code=exc.code)
         year = record.stats.get("year")
+        try:
+            folder = recorded_folder(record)
+        except SaveError:
+            folder = None
         return SlotSummary(
             slot, path, record.updated, record.story_id, record.chapter, record.scene,
             year if isinstance(year, int) and not isinstance(year, bool) else None,
-            record.ending, len(record.steps), backup,
+            record.ending, len(record.steps), backup, folder=folder,
         )
 
 

@@ -315,3 +315,18 @@ def test_continuing_in_a_folder_that_cannot_be_written_plays_on_and_says_so(monk
     code, out, err = cli(monkeypatch, capsys, [*args, "--continue"], "1\nquit\n")
     assert code == 0, err
     assert "after 1 choices" in out and "Read-only file system" in out and "is saved as" not in out
+
+
+def test_two_games_at_once_on_one_folder_keep_both_runs_and_leave_no_temp(command, mini_dir, tmp_path):
+    env = {**os.environ, "MILLION_MILES_SAVE_DIR": str(tmp_path)}
+    moves = "1\n" * 3 + "undo\n" * 3
+    games = [subprocess.Popen([command, "play", "--plain", "--scenes", str(mini_dir), "--seed", str(seed)],
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=env) for seed in (1, 2)]
+    for game in games:
+        game.stdin.write(moves * 20 + "1\nquit\n")
+        game.stdin.close()
+    assert [g.wait(timeout=120) for g in games] == [0, 0], [g.stderr.read() for g in games]
+    store = SaveStore(tmp_path)
+    assert temps(tmp_path) == [] and len(store.run_names()) == 2
+    assert sorted(store.read(name).seed for name in store.run_names()) == [1, 2]

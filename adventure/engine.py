@@ -24,7 +24,7 @@ from typing import Union
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
 from adventure.story import expr as ex
-from adventure.story.model import Choice, Effect, Story, Target
+from adventure.story.model import Choice, Effect, Stat, Story, Target
 from adventure.story.template import Template, render
 
 Value = ex.Value
@@ -145,6 +145,21 @@ class Offer:
 
 
 @dataclass(frozen=True, slots=True)
+class Start:
+    """Where a sandbox run begins instead of the story's start: a scene and chosen stat values.
+
+    Authors use it to jump to the scene they are writing (``play --start --set``); the
+    run file records it, so a sandbox run replays and verifies like any other.
+    """
+
+    scene: str
+    values: tuple[tuple[str, Value], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"scene": self.scene, "stats": dict(self.values)}
+
+
+@dataclass(frozen=True, slots=True)
 class ReplayResult:
     """How far a log replays: the state reached and, if it stopped early, why."""
 
@@ -168,6 +183,35 @@ def new_run(story: Story, seed: int) -> Outcome:
     apply_effects(story, start.on_enter, values)
     state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
+    events.extend(_changes(story, story.initial_values, state.values))
+    return Outcome(state, tuple(events))
+
+
+def start_at(story: Story, seed: int, start: Start) -> Outcome:
+    """Start a run at ``start.scene`` with the given stat values, then enter the scene.
+
+    Unnamed stats keep their initial values; computed stats follow from the result; the
+    scene's on-enter effects then apply, as on any arrival. Raises :class:`StateError`
+    for an unknown scene or stat, a computed stat, or a value of the wrong type or range.
+    """
+    scene = story.scenes.get(start.scene)
+    if scene is None:
+        raise StateError(f"the start scene '{start.scene}' does not exist")
+    values = list(story.initial_values)
+    names = story.stat_names
+    for name, raw in start.values:
+        if name not in names:
+            raise StateError(f"there is no stat called '{name}'")
+        stat = story.stat(name)
+        if stat.computed:
+            raise StateError(f"stat '{name}' is computed ({stat.formula}); set the stats it reads instead")
+        values[stat.slot] = _checked_value(stat, raw)
+    for stat in story.stats:
+        if stat.compute is not None:
+            values[stat.slot] = stat.clamp(stat.compute(values))
+    apply_effects(story, scene.on_enter, values)
+    state = RunState(scene.id, tuple(values), seed, rng.seed_state(seed))
+    events: list[Event] = [SceneEntered(scene.id, scene.chapter, True)]
     events.extend(_changes(story, story.initial_values, state.values))
     return Outcome(state, tuple(events))
 
@@ -224,9 +268,13 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Sequence[Step]) -> ReplayResult:
-    """Replay a log from a seed, stopping at the first step that no longer applies."""
-    outcome = new_run(story, seed)
+def replay(story: Story, seed: int, steps: Sequence[Step], start: Start | None = None) -> ReplayResult:
+    """Replay a log from a seed (and a sandbox ``start``), stopping at the first step that no longer applies.
+
+    A ``start`` that no longer fits the story raises :class:`StateError`: there is no
+    state to stop at.
+    """
+    outcome = new_run(story, seed) if start is None else start_at(story, seed, start)
     outcomes = [outcome]
     for applied, step in enumerate(steps):
         state = outcome.state
@@ -368,11 +416,16 @@ def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]
     for stat in story.stats:
         if stat.name not in stats:
             raise StateError(f"run state has no value for stat '{stat.name}'")
-        raw = stats[stat.name]
-        kind = {bool: ex.StatType.BOOL, int: ex.StatType.INT, str: ex.StatType.TEXT}.get(type(raw))
-        if kind is not stat.type:
-            raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
-        if stat.clamp(raw) != raw:  # type: ignore[arg-type]
-            raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
-        values.append(raw)
+        values.append(_checked_value(stat, stats[stat.name]))
     return tuple(values)
+
+
+def _checked_value(stat: Stat, raw: object) -> Value:
+    """``raw`` if it has the stat's type and lies in its range; :class:`StateError` otherwise."""
+    kind = {bool: ex.StatType.BOOL, int: ex.StatType.INT, str: ex.StatType.TEXT}.get(type(raw))
+    if kind is not stat.type:
+        raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
+    value: Value = raw  # type: ignore[assignment]
+    if stat.clamp(value) != value:
+        raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+    return value

@@ -23,18 +23,19 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure import engine
-from adventure.engine import Outcome, RunState
+from adventure.engine import Outcome, RunState, Start, Step
 from adventure.errors import SaveError
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
+    from adventure.carry import Carried
     from adventure.saves.store import RunRecord, SaveStore, SlotLock
 
 AUTOSAVE_SLOT = "autosave"
@@ -73,22 +74,27 @@ class Session:
     """The state last written to the run's slot (``None``: nothing of this run is on disk)."""
     messages: list[Message] = field(default_factory=list, repr=False)
     remember_endings: bool = True
-    """Count endings reached in the endings file (off for runs that jump ahead, e.g. for testing a scene)."""
+    """Count endings reached in the endings file (off for sandbox runs, which jump ahead)."""
+    start: Start | None = None
+    """A sandbox run's start (``play --start/--set``); ``None`` for a run from the story's start."""
     _lock: SlotLock | None = field(default=None, repr=False)
 
     # -- starting ----------------------------------------------------------------------------
 
     @classmethod
     def new(cls, story: Story, seed: int, store: SaveStore | None = None, slot: str | None = None,
-            clock: Callable[[], datetime] = utc_now, scenes: str | None = None) -> Session:
+            clock: Callable[[], datetime] = utc_now, scenes: str | None = None,
+            start: Start | None = None) -> Session:
         """Start a fresh run in a slot of its own (autosaved at once, so even turn zero survives a crash).
 
-        Saving problems never stop a game: they are recorded in :attr:`save_error` and
-        queued as a message.
+        With ``start``, a sandbox run at that scene and those values (:func:`engine.start_at`);
+        its endings are not counted as found. Saving problems never stop a game: they
+        are recorded in :attr:`save_error` and queued as a message.
         """
-        outcome = engine.new_run(story, seed)
+        outcome = engine.new_run(story, seed) if start is None else engine.start_at(story, seed, start)
         created = clock()
-        session = cls(story, outcome.state, store, slot or AUTOSAVE_SLOT, created, clock, outcome, scenes)
+        session = cls(story, outcome.state, store, slot or AUTOSAVE_SLOT, created, clock, outcome, scenes,
+                      start=start, remember_endings=start is None)
         if store is not None:
             earlier = _count_quietly(store)
             try:
@@ -119,7 +125,8 @@ class Session:
         from adventure.saves.store import resume
 
         resumed = resume(story, record)
-        session = cls(story, resumed.state, store, AUTOSAVE_SLOT, record.created, clock, resumed.outcome, scenes)
+        session = cls(story, resumed.state, store, AUTOSAVE_SLOT, record.created, clock, resumed.outcome, scenes,
+                      start=record.start, remember_endings=record.start is None)
         if store is None:
             session.slot = record.slot  # only named, never written
             return session, resumed.notice
@@ -189,7 +196,7 @@ class Session:
         return True
 
     def _rewind(self, steps: int) -> None:
-        result = engine.replay(self.story, self.state.seed, self.state.log[:steps])
+        result = engine.replay(self.story, self.state.seed, self.state.log[:steps], self.start)
         self.state = result.state
         self.last_outcome = result.outcomes[-1] if result.outcomes else None
         self.autosave()
@@ -216,7 +223,7 @@ class Session:
         from adventure.saves.store import record_for
 
         return record_for(self.story, self.state, self.slot, created=self.created, now=self.clock(),
-                          scenes=self.scenes)
+                          scenes=self.scenes, start=self.start)
 
     def autosave(self) -> bool:
         """Write the run to its own slot; False (and a message) when it could not be written."""
@@ -255,7 +262,8 @@ class Session:
         if is_run_slot(name):
             raise SaveError(f"'{name}' is a name for autosaves", hint="choose a checkpoint name such as 'before-exam'",
                             code="MM508")
-        record = record_for(self.story, self.state, name, created=self.created, now=self.clock(), scenes=self.scenes)
+        record = record_for(self.story, self.state, name, created=self.created, now=self.clock(), scenes=self.scenes,
+                            start=self.start)
         try:
             return self.store.write(record)
         finally:
@@ -279,8 +287,23 @@ class Session:
             lock.release()
         self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
         self.save_error, self.saved_state, self._lock = other.save_error, other.saved_state, other._lock
+        self.start, self.remember_endings = other.start, other.remember_endings
         self.messages.extend(other.pop_messages())
         return notice
+
+    def rebase(self, story: Story, steps: Sequence[Step]) -> Carried:
+        """Carry the run over to an edited story: replay ``steps`` from the seed as far as they apply.
+
+        Nothing is saved: the next choice autosaves as usual, so an edit that breaks the
+        path never shortens a save by itself (see :mod:`adventure.carry`).
+        """
+        from adventure.carry import carry_over
+
+        carried = carry_over(story, self.state.seed, steps, self.start)
+        self.story, self.state, self.last_outcome = story, carried.state, carried.outcome
+        if carried.start_lost:
+            self.start = None
+        return carried
 
     def close(self) -> None:
         """Let another game use this run's slot (the lock also ends with the process)."""

@@ -274,3 +274,12 @@ def test_endings_list_in_an_ascii_terminal(command, mini_story, mini_dir, tmp_pa
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "+  Home Again" in result.stdout and "Endings found: 1 of 2" in result.stdout
+
+
+def test_a_sandbox_run_does_not_count_its_endings(monkeypatch, capsys, mini_dir, tmp_path):
+    code, out, err = cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path),
+                                               "--start", "house"], "stay\nquit\n")
+    assert code == 0 and "The End: Home Again" in out, err
+    code, out, _ = cli(monkeypatch, capsys, ["endings", "--scenes", str(mini_dir), "--save-dir", str(tmp_path), "--json"])
+    assert json.loads(out)["found"] == []
+    assert SaveStore(tmp_path).run_names() == []  # and it is not among the player's runs

@@ -80,7 +80,9 @@ def test_huge_number_typed_at_the_prompt(command, tmp_path, mini_dir):
     result = run(command, ["play", "--plain", "--no-save", "--scenes", str(mini_dir)], tmp_path, f"{BIG}\n²\n1\n")
     no_bug(result)
     out = result.stdout.decode()
-    assert result.returncode == 0 and "There is no choice 999" in out and "'²' is not a choice here" in out
+    # two piped lines were not choices: reported on stderr, exit 1 (issue 9), never a crash
+    assert result.returncode == 1 and "There is no choice 999" in out and "'²' is not a choice here" in out
+    assert result.stderr.decode().count("million-miles: input line") == 2
     assert "Apples 0 → 1" in out  # the game went on
 
 
@@ -104,7 +106,8 @@ def test_play_in_a_narrow_encoding(command, tmp_path, story_copy, encoding):
     result = run(command, ["play", "--no-save", "--scenes", str(story_copy), "--seed", "3"], tmp_path,
                  "1\nstatus\nhelp\nnonsense\nGo home\n", PYTHONIOENCODING=encoding, COLUMNS="90")
     no_bug(result)
-    assert result.returncode == 0
+    assert result.returncode == 1  # 'nonsense' is not a choice: piped play reports it and exits 1
+    assert result.stderr.decode(encoding).startswith("million-miles: input line 4: 'nonsense' is not a choice")
     out = result.stdout.decode(encoding)  # every byte is valid in the console's encoding
     assert "Apples 0 -> 1" in out and "The End: Home Again" in out
     assert "+---" in out or "+-" in out  # boxes in plain characters

@@ -82,7 +82,8 @@ def test_check_report_escapes_a_raw_control_character_in_the_source_line(command
 def test_plain_game_escapes_every_story_string(tmp_path):
     result = run([*HARNESS, "play", "--plain", "--no-save", "--scenes", str(HOSTILE), "--seed", "1"], tmp_path,
                  "1\nstatus\n2\n\x1b]0;typed\x07\n3\n")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # two lines were not choices: reported, escaped, exit 1
+    assert "\x1b" not in result.stderr and "input line 4: '\\x1b]0;typed\\x07' is not a choice" in result.stderr
     assert_clean(result.stdout + result.stderr)
     for shown in (*SHOWN, "\\x1b]0;PWNED-ENDING", "\\x1b]0;PWNED-LOCK", "\\x1b]0;typed"):
         assert shown in result.stdout, shown

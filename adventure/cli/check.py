@@ -126,23 +126,6 @@ def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> No
 
 def render_diagnostic(diag: Diagnostic):  # -> rich.text.Text
     """``error MM402 file:line:col``, the message, the source line with a caret, a hint."""
-    from rich.text import Text
+    from adventure.ui.diagnostics import render_diagnostic as render
 
-    colour = "red" if diag.severity == "error" else "yellow"
-    text = Text()
-    text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
-    text.append(f"  {diag.where}\n", style="bold")
-    text.append(f"  {diag.message}\n")
-    excerpt = diag.excerpt()
-    if excerpt is not None:
-        source, caret = excerpt
-        gutter = str(diag.line)
-        text.append(f"  {gutter} │ ", style="dim")
-        text.append(source + "\n")
-        text.append(f"  {' ' * len(gutter)} │ ", style="dim")
-        text.append(" " * caret + "^\n", style=colour)
-    if diag.hint:
-        text.append("  hint: ", style="cyan")
-        text.append(diag.hint + "\n")
-    return text
-
+    return render(diag)

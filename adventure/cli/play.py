@@ -23,6 +23,7 @@ from adventure.cli._args import seed_number
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
+    from adventure.engine import Start
     from adventure.saves.runfile import RunRecord
     from adventure.saves.store import Continuation, SaveStore
     from adventure.session import Session
@@ -48,6 +49,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--no-save", action="store_true", help="do not save this run")
+    writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
+    writing.add_argument("--watch", action="store_true",
+                         help="reload the story whenever one of its files is saved, keeping your place")
+    writing.add_argument("--start", default=None, metavar="SCENE",
+                         help="start a sandbox run at SCENE (kept apart from your saves)")
+    writing.add_argument("--set", dest="set_", action="append", default=[], metavar="STAT=VALUE",
+                         help="sandbox run: start with this stat value (repeatable)")
     p.set_defaults(handler=run)
 
 
@@ -57,26 +65,70 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
+    sandbox = args.start is not None or bool(args.set_)
+    if sandbox and (args.load is not None or args.continue_):
+        raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
     found = _find_run(args)
     folder = _story_folder(args, found.record if found else None)
     story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
+    if sandbox:
+        from adventure.sandbox import parse_start
+
+        start = parse_start(story, args.start, args.set_)  # UsageError (exit 2) before anything is shown
 
     from adventure.ui.console import make_console
 
     interactive = _stdin_is_terminal()
     console = make_console(plain=args.plain)
     store = None if args.no_save else _store(args.save_dir)
-    session, fresh = _start(story, args, store, found, _scenes_field(folder))
-
+    if sandbox:
+        session, fresh = _sandbox(story, args, store, start, _scenes_field(folder))
+    else:
+        session, fresh = _start(story, args, store, found, _scenes_field(folder))
+    options = dict(plain=args.plain, animate=console.is_terminal and not console.is_dumb_terminal,
+                   continue_command=_continue_command(args, session), new_game_command=_new_game_command(args),
+                   errors=None if interactive else sys.stderr)
     from adventure.ui.play import Game
 
-    game = Game(session, console, _reader(interactive, args.plain), plain=args.plain,
-                animate=console.is_terminal and not console.is_dumb_terminal,
-                continue_command=_continue_command(args), new_game_command=_new_game_command(args))
+    game: Game
+    if args.watch:
+        from adventure.ui.watch import LiveGame, watch_reader
+
+        game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
+    else:
+        game = Game(session, console, _reader(interactive, args.plain), **options)
     try:
         return game.run(fresh=fresh)
     finally:
         game.session.close()
+
+
+def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
+             scenes: str | None) -> tuple[Session, bool]:
+    """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
+    from adventure.sandbox import SANDBOX_SLOT, describe
+    from adventure.session import Message, Session
+
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+    scratch = _scratch(store) if store is not None else None
+    session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
+    where = f"Sandbox run from {describe(start)}"
+    if scratch is None:
+        session.messages.insert(0, Message(f"{where}; it is not saved."))
+    elif session.saved:
+        session.messages.insert(0, Message(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, "
+                                           "never in your own saves."))
+    else:
+        session.messages.insert(0, Message(f"{where}.", warning=True))  # the session says why it is not saved
+    return session, True
+
+
+def _scratch(store: SaveStore) -> SaveStore:
+    """The scratch store beside ``store``: sandbox runs live there, out of the player's slots."""
+    from adventure.sandbox import scratch_dir
+    from adventure.saves.store import SaveStore
+
+    return SaveStore(scratch_dir(store.directory))
 
 
 def _find_run(args: argparse.Namespace) -> Continuation | None:
@@ -123,7 +175,12 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
     from adventure.session import Message, Session
 
     if found is not None and found.record is not None:
-        session, resumed_notice = Session.from_record(story, found.record, store, scenes=scenes, slot=found.slot)
+        record, slot = found.record, found.slot
+        if record.start is not None and store is not None:  # a sandbox run stays in the scratch folder
+            store = _scratch(store)
+            if slot is None and record.path is not None and record.path == store.path_for(record.slot):
+                slot = record.slot
+        session, resumed_notice = Session.from_record(story, record, store, scenes=scenes, slot=slot)
         if found.notice:
             session.messages.insert(0, Message(found.notice, warning=True))
         if resumed_notice:
@@ -152,8 +209,13 @@ def _reader(interactive: bool, plain: bool):  # -> adventure.ui.prompt.Reader
     return stream_reader(sys.stdin, sys.stdout, echo=not interactive)
 
 
-def _continue_command(args: argparse.Namespace) -> str:
-    """The command that resumes this run (the run records its story folder, so no --scenes)."""
+def _continue_command(args: argparse.Namespace, session: Session | None = None) -> str:
+    """The command that resumes this run (the run records its story folder, so no --scenes).
+
+    A sandbox run is not among the player's saves, so it is resumed by its file's path.
+    """
+    if session is not None and session.start is not None and session.store is not None:
+        return _command(args, "--load", str(session.store.path_for(session.slot)))
     return _command(args, "--continue")
 
 

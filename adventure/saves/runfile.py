@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from adventure.engine import Step
+from adventure.engine import Start, Step
 from adventure.errors import SaveError
 from adventure.story.yamlsrc import nests_deeper_than, safe_data
 
@@ -39,7 +39,7 @@ MAX_BYTES = 8 * 1024 * 1024
 HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
 
 _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
-_OPTIONAL = ("scenes",)
+_OPTIONAL = ("scenes", "start")
 _SNAPSHOT_KEYS = ("scene", "chapter", "ending", "turn", "seed", "rng", "stats")
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
@@ -64,6 +64,8 @@ class RunRecord:
     """Optional hint: the story folder, relative to the run file (shipped test runs)."""
     path: Path | None = field(default=None, compare=False)
     """Where the record was read from (``None`` for a record built in memory)."""
+    start: Start | None = None
+    """A sandbox run's start (``play --start/--set``): the log replays from it, not the story's start."""
 
     @property
     def ending(self) -> str | None:
@@ -99,6 +101,8 @@ class RunRecord:
         }
         if self.scenes is not None:
             data["scenes"] = self.scenes
+        if self.start is not None:
+            data["start"] = self.start.to_dict()
         data["steps"] = [{"scene": s.scene, "choice": s.choice} for s in self.steps]
         data["snapshot"] = {k: self.snapshot.get(k) for k in _SNAPSHOT_KEYS if k in self.snapshot}
         return data
@@ -210,7 +214,9 @@ def _record_from(data: object, where: str | None, path: Path | None, hint: str, 
         check.fail(f"the snapshot's seed {snapshot['seed']} differs from the run's seed {seed}")
     if snapshot["turn"] != len(steps):
         check.fail(f"the snapshot is at turn {snapshot['turn']} but the log has {len(steps)} steps")
-    return RunRecord(version, story_id, fingerprint, engine, seed, created, updated, slot, steps, snapshot, scenes, path)
+    start = check.start(m["start"]) if "start" in m else None
+    return RunRecord(version, story_id, fingerprint, engine, seed, created, updated, slot, steps, snapshot, scenes, path,
+                     start)
 
 
 class _Checker:
@@ -298,6 +304,18 @@ class _Checker:
         if not (isinstance(scene, str) and _ID.fullmatch(scene) and isinstance(choice, str) and _ID.fullmatch(choice)):
             self.fail(f"step {number} must name a scene id and a choice id, found {scene!r} / {choice!r}")
         return Step(scene, choice)
+
+    def start(self, value: object) -> Start:
+        m = self.mapping(value, "'start'")
+        unknown = [k for k in m if k not in ("scene", "stats")]
+        if unknown:
+            self.fail(f"unknown field 'start.{unknown[0]}'", "a sandbox start is {scene: ID, stats: {NAME: VALUE}}")
+        scene = self.ident(m, "scene", "'start'")
+        stats = self.mapping(m.get("stats") or {}, "'start.stats'")
+        for name, item in stats.items():
+            if not _ID.fullmatch(name) or not isinstance(item, (int, str)):  # bool is an int
+                self.fail(f"start stat {name!r} must be a number, true/false or text, found {_kind(item)}")
+        return Start(scene, tuple(stats.items()))
 
     def snapshot(self, m: Mapping[str, Any]) -> dict[str, Any]:
         unknown = [k for k in m if k not in _SNAPSHOT_KEYS]

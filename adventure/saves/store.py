@@ -31,7 +31,7 @@ from typing import Any
 
 from adventure import __version__, engine
 from adventure.engine import Outcome, RunState
-from adventure.errors import DAMAGED_CODES, ChoiceLocked, EngineError, RunFinished, SaveError, UnknownChoice
+from adventure.errors import DAMAGED_CODES, ChoiceLocked, EngineError, RunFinished, SaveError, StateError, UnknownChoice
 from adventure.saves.atomic import atomic_write, remove_stale_temps
 from adventure.saves.runfile import (
     FORMAT,
@@ -46,7 +46,7 @@ from adventure.story.model import Story
 
 __all__ = [
     "ENV_SAVE_DIR", "Continuation", "Resumed", "RunRecord", "SaveStore", "SlotSummary", "check_slot_name", "check_story_matches",
-    "default_save_dir", "describe_failure", "continuation", "is_run_slot", "read_run", "recorded_folder", "record_for", "resume", "snapshot_of",
+    "default_save_dir", "describe_failure", "continuation", "is_run_slot", "read_run", "recorded_folder", "record_for", "replay_record", "resume", "snapshot_of",
 ]
 
 ENV_SAVE_DIR = "MILLION_MILES_SAVE_DIR"
@@ -111,8 +111,9 @@ def snapshot_of(story: Story, state: RunState) -> dict[str, Any]:
 
 
 def record_for(story: Story, state: RunState, slot: str, created: datetime | None = None,
-               now: datetime | None = None, scenes: str | None = None) -> RunRecord:
-    """The record of a run as it stands, ready to write to ``slot``.
+               now: datetime | None = None, scenes: str | None = None,
+               start: engine.Start | None = None) -> RunRecord:
+    """The record of a run as it stands, ready to write to ``slot`` (``start``: a sandbox run's).
 
     ``scenes`` is the story folder (absolute) when it is not the shipped story, so the
     run can be replayed and continued without ``--scenes``.
@@ -122,6 +123,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
         slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state), scenes=scenes,
+        start=start,
     )
 
 
@@ -515,7 +517,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     """
     where = str(record.path) if record.path else None
     check_story_matches(story, record)
-    result = engine.replay(story, record.seed, record.steps)
+    result = replay_record(story, record)
     outcome = result.outcomes[-1]
     same_story = record.fingerprint == story.fingerprint
     if same_story:
@@ -537,6 +539,20 @@ def resume(story: Story, record: RunRecord) -> Resumed:
         notice = (f"The story has changed since this run was saved; resumed after step {result.applied} "
                   f"of {total}: {describe_failure(story, record, result)}.")
     return Resumed(result.state, outcome, notice, result.applied)
+
+
+def replay_record(story: Story, record: RunRecord) -> engine.ReplayResult:
+    """Replay a record's log from its seed (and its sandbox start, if any).
+
+    A sandbox start that no longer fits the story (scene gone, stat renamed) is a
+    :class:`SaveError`: the run has no first state to stand on.
+    """
+    try:
+        return engine.replay(story, record.seed, record.steps, record.start)
+    except StateError as exc:
+        raise SaveError(f"this sandbox run's start no longer fits the story: {exc}",
+                        str(record.path) if record.path else None,
+                        "start a new sandbox run with play --start SCENE", code="MM506") from None
 
 
 def check_story_matches(story: Story, record: RunRecord, name: str | None = None) -> None:

@@ -23,7 +23,7 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import RunState
 from adventure.saves.runfile import RunRecord
-from adventure.saves.store import check_story_matches, describe_failure
+from adventure.saves.store import check_story_matches, describe_failure, replay_record
 from adventure.story.model import Story
 
 
@@ -82,7 +82,7 @@ class Transcript:
 def build_transcript(story: Story, record: RunRecord) -> Transcript:
     """Replay a record and collect each page the player saw (another story: :class:`SaveError`)."""
     check_story_matches(story, record)
-    result = engine.replay(story, record.seed, record.steps)
+    result = replay_record(story, record)
     states: list[RunState] = [o.state for o in result.outcomes]
     pages = []
     chapter_seen: str | None = None

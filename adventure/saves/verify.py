@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adventure import engine
+from adventure.errors import StateError
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import check_story_matches, failure_reason, snapshot_changes, snapshot_of
 from adventure.story.model import Story
@@ -64,7 +65,12 @@ def verify(story: Story, record: RunRecord, name: str | None = None) -> Verifica
     """Replay ``record`` headlessly and compare with its snapshot (another story: :class:`SaveError`)."""
     run = name or (str(record.path) if record.path else record.slot)
     check_story_matches(story, record, run)
-    result = engine.replay(story, record.seed, record.steps)
+    try:
+        result = engine.replay(story, record.seed, record.steps, record.start)
+    except StateError as exc:  # a sandbox run whose start no longer fits: it diverges before step 1
+        assert record.start is not None
+        broken = Divergence(0, record.start.scene, "", f"the sandbox start no longer applies: {exc}", ())
+        return Verification(run, len(record.steps), 0, None, broken, record.fingerprint != story.fingerprint)
     state = result.state
     changed_story = record.fingerprint != story.fingerprint
     replayed = snapshot_of(story, state)

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
@@ -25,9 +25,10 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
-from adventure.ui.prompt import Reader
+from adventure.ui.prompt import Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -160,7 +161,8 @@ class Game:
     def __init__(self, session: Session, console: Console, read_line: Reader, *, plain: bool = False,
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
                  show_status: bool | None = None, continue_command: str = "million-miles play --continue",
-                 new_game_command: str = "million-miles play", random_seed: Callable[[], int] | None = None):
+                 new_game_command: str = "million-miles play", random_seed: Callable[[], int] | None = None,
+                 errors: IO[str] | None = None):
         self.session = session
         self.console = console
         self.read_line = read_line
@@ -171,6 +173,10 @@ class Game:
         self.continue_command = continue_command
         self.new_game_command = new_game_command
         self.random_seed = random_seed or (lambda: int.from_bytes(os.urandom(4), "big"))
+        self.errors = errors
+        """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
+        self.lines_read = 0
+        self.bad_lines = 0
 
     @property
     def story(self) -> Story:
@@ -196,7 +202,16 @@ class Game:
     # the loop
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """Play until the player leaves or the input ends; returns the exit code (0)."""
+        """Play until the player leaves or the input ends; returns the exit code.
+
+        0, or 1 when lines were reported as unusable (``errors`` is set: piped play),
+        so a script can tell that its run did not go as written.
+        """
+        code = self.play(fresh=fresh, notice=notice)
+        return 1 if code == 0 and self.errors is not None and self.bad_lines else code
+
+    def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
+        """The loop itself: present, read, act (an ending offers what next)."""
         if fresh:
             self.opening()
         if notice:
@@ -235,9 +250,12 @@ class Game:
     def loop(self) -> int:
         interrupted = False
         while True:
+            self.before_read()
             offers = engine.offers(self.story, self.session.state)
             try:
                 line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
+            except Woken:  # the reader was interrupted (``--watch``: the story changed)
+                continue
             except KeyboardInterrupt:
                 if interrupted:
                     return self.leave()
@@ -247,12 +265,13 @@ class Game:
             except EOFError:
                 return self.leave()
             interrupted = False
+            self.lines_read += 1
             action = interpret(line, offers)
             result: int | None = None
             if action is None:
                 continue
             if isinstance(action, Hint):
-                self.warn(action.message)
+                self.reject(action.message)
             elif isinstance(action, Take):
                 outcome = self.take(action.choice)
                 if outcome is not None and self.session.state.finished:
@@ -271,14 +290,25 @@ class Game:
         try:
             outcome = self.session.choose(choice_id)
         except ChoiceLocked as exc:
-            self.warn(f"That choice is locked: {exc.reason}")
+            self.reject(f"That choice is locked: {exc.reason}")
             return None
         except EngineError as exc:
-            self.warn(str(exc))
+            self.reject(str(exc))
             return None
         if not self.session.state.finished:  # at an ending, the messages follow the ending screen
             self.flush()
         return outcome
+
+    def before_read(self) -> None:
+        """Called before each line is read; ``--watch`` reloads the story here."""
+
+    def reject(self, message: str) -> None:
+        """A line that is not a valid choice or command: a hint on screen, one line on ``errors``."""
+        self.warn(message)
+        self.bad_lines += 1
+        if self.errors is not None:
+            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
+            self.errors.flush()
 
     def report_save_error(self, exc: SaveError) -> None:
         """Say why a save the player asked for failed (the autosave's status is the session's)."""
@@ -460,8 +490,11 @@ class Game:
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _, label in options])
+            except Woken:
+                continue
             except (KeyboardInterrupt, EOFError):
                 return self.leave()
+            self.lines_read += 1
             text = " ".join(line.split()).lower()
             if not text:
                 continue
@@ -481,7 +514,7 @@ class Game:
                 picked = matches[0] if len(matches) == 1 else None
             if picked is None:
                 listed = ", ".join(f"{i} or '{c}'" for i, (c, _) in enumerate(options, 1))
-                self.warn(f"Pick what to do next: {listed}.")
+                self.reject(f"Pick what to do next: {listed}.")
                 continue
             return self.after_ending(picked)
 
@@ -515,8 +548,9 @@ class Game:
     def new_game(self) -> None:
         """A fresh run of the same story in a slot of its own; the finished run stays saved."""
         old = self.session
-        self.session = Session.new(old.story, self.random_seed(), old.store, clock=old.clock, scenes=old.scenes)
-        old.close()
+        old.close()  # a sandbox run starts again in the same scratch slot
+        self.session = Session.new(old.story, self.random_seed(), old.store, slot=old.slot if old.start else None,
+                                   clock=old.clock, scenes=old.scenes, start=old.start)
         self.opening()
         self.flush()
         events = self.session.last_outcome.events if self.session.last_outcome else ()

@@ -15,6 +15,8 @@ Typical use::
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
@@ -25,6 +27,11 @@ if TYPE_CHECKING:
     from prompt_toolkit.document import Document
 
 Reader = Callable[[str, Sequence[str]], str]
+
+
+class Woken(Exception):
+    """Raised by a reader when :meth:`wake` ends a read early (the story changed under ``--watch``)."""
+
 
 COMMAND_WORDS = ("help", "status", "look", "undo", "save", "load", "quit")
 
@@ -55,6 +62,68 @@ def stream_reader(stream: IO[str] | None, out: IO[str] | None = None, *, echo: b
         return line
 
     return read
+
+
+class WakeableStreamReader:
+    """Plain lines from a file descriptor that :meth:`wake` can interrupt (POSIX).
+
+    Reads the descriptor itself (no Python buffering hides lines from ``select``) and
+    waits on it and on a self-pipe together, so a wake from another thread ends the
+    wait at once with :class:`Woken`. Prompt and echo as :func:`stream_reader`.
+    """
+
+    def __init__(self, fd: int, out: IO[str] | None = None, *, echo: bool = True):
+        self._fd, self._out, self._echo = fd, out, echo
+        self._pending = b""
+        self._ended = False
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
+
+    def __call__(self, prompt: str, words: Sequence[str]) -> str:
+        self._write(prompt)
+        try:
+            line = self._line()
+        except EOFError:
+            self._write("\n")
+            raise
+        if self._echo:  # what was typed (or piped) may hold escape sequences
+            self._write(escape_controls(line) + "\n")
+        return line
+
+    def wake(self) -> None:
+        """End the current (or next) read with :class:`Woken`; safe from any thread."""
+        try:
+            os.write(self._wake_write, b"!")
+        except (BlockingIOError, OSError):  # the pipe is full: a wake is already pending
+            pass
+
+    def _line(self) -> str:
+        import select
+
+        while b"\n" not in self._pending and not self._ended:
+            try:
+                ready, _, _ = select.select([self._wake_read, self._fd], [], [])
+            except (OSError, ValueError):  # the input was closed under us: end of input
+                self._ended = True
+                break
+            if self._wake_read in ready:
+                os.read(self._wake_read, 4096)
+                raise Woken
+            try:
+                chunk = os.read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            self._pending += chunk
+            self._ended = not chunk
+        if not self._pending:
+            raise EOFError
+        raw, _, self._pending = self._pending.partition(b"\n")
+        return raw.decode("utf-8", "replace").rstrip("\r")
+
+    def _write(self, text: str) -> None:
+        if self._out is not None:
+            self._out.write(text)
+            self._out.flush()
 
 
 def lines_reader(lines: Iterable[str | BaseException]) -> Reader:
@@ -99,13 +168,19 @@ def make_completer(words: Callable[[], Sequence[str]]):  # -> prompt_toolkit Com
 
 
 class TerminalReader:
-    """prompt_toolkit input with completion over the labels and in-memory history."""
+    """prompt_toolkit input with completion over the labels and in-memory history.
+
+    :meth:`wake` (from any thread) ends the line being read with :class:`Woken`,
+    keeping what was typed so far for the next prompt.
+    """
 
     def __init__(self, **session_options: object):
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import InMemoryHistory
 
         self._words: Sequence[str] = ()
+        self._woken = threading.Event()
+        self._typed = ""
         self._session: PromptSession[str] = PromptSession(
             history=InMemoryHistory(), completer=make_completer(lambda: self._words),
             complete_while_typing=False, **session_options,  # type: ignore[arg-type]
@@ -113,7 +188,33 @@ class TerminalReader:
 
     def __call__(self, prompt: str, words: Sequence[str]) -> str:
         self._words = tuple(words)
-        return self._session.prompt(prompt)
+        typed, self._typed = self._typed, ""
+        try:
+            return self._session.prompt(prompt, default=typed, pre_run=self._exit_if_woken)
+        except Woken:
+            self._woken.clear()
+            self._typed = self._session.default_buffer.text
+            raise
+
+    def wake(self) -> None:
+        """End the current (or next) read with :class:`Woken`; safe from any thread.
+
+        The event closes the race with a prompt that is just starting: the pre-run hook
+        sees it even when the call below finds no application running yet.
+        """
+        self._woken.set()
+        app = self._session.app
+        loop = getattr(app, "loop", None)
+        if loop is not None and app.is_running:
+            try:
+                loop.call_soon_threadsafe(self._exit_if_woken)
+            except RuntimeError:  # the loop closed meanwhile: the next prompt's pre-run sees the event
+                pass
+
+    def _exit_if_woken(self) -> None:
+        app = self._session.app
+        if self._woken.is_set() and app.future is not None and not app.future.done():
+            app.exit(exception=Woken())
 
 
 def terminal_reader() -> Reader:

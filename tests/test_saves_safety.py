@@ -282,17 +282,43 @@ def test_a_save_folder_that_is_a_file_is_a_message(monkeypatch, capsys, mini_dir
     assert code == 0 and "Could not save" in out and "is saved as" not in out
 
 
-def test_a_save_folder_with_mode_000_is_a_message(monkeypatch, capsys, mini_story, tmp_path):
-    folder = tmp_path / "locked"
-    SaveStore(folder).write(record_for(mini_story, play(mini_story, ["pick"]), "run-x", now=T0))
-    folder.chmod(0)
+def test_a_save_folder_with_mode_000_is_a_message(command, mini_dir, mini_story):
+    """Run as an unprivileged user (root reads a mode-000 folder anyway, so root runs the test as nobody)."""
+    import shutil
+    import tempfile
+
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root reads a mode-000 folder anyway, and setpriv is missing to run as nobody")
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    else:
+        prefix = []
+    base = Path(tempfile.mkdtemp(prefix="mm-saves-"))
     try:
-        if os.access(folder, os.R_OK):
-            pytest.skip("this user reads a mode-000 folder anyway (root); the file-as-folder test covers it")
-        code, out, err = cli(monkeypatch, capsys, ["saves", "--save-dir", str(folder)])
-        assert code == 1 and "MM501" in err and "internal error" not in err
+        base.chmod(0o755)
+        story = Path(shutil.copytree(mini_dir, base / "story"))
+        for path in (story, *story.iterdir()):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        folder = base / "locked"
+        SaveStore(folder).write(record_for(mini_story, play(mini_story, ["pick"]), "run-x", now=T0))
+        folder.chmod(0)
+        env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8", "COLUMNS": "300"}
+
+        def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*prefix, command, *args], input=stdin, capture_output=True, text=True, env=env,
+                                  timeout=60)
+
+        listed = run("saves", "--save-dir", str(folder))
+        assert listed.returncode == 1 and "MM501" in listed.stderr and "internal error" not in listed.stderr
+        resumed = run("play", "--plain", "--scenes", str(story), "--save-dir", str(folder), "--continue")
+        assert resumed.returncode == 1 and "MM501" in resumed.stderr, resumed.stderr
+        played = run("play", "--plain", "--scenes", str(story), "--save-dir", str(folder), stdin="1\nquit\n")
+        assert played.returncode == 0, played.stderr
+        assert "Could not save" in played.stdout and "is saved as" not in played.stdout
     finally:
-        folder.chmod(0o755)
+        (base / "locked").chmod(0o755)
+        shutil.rmtree(base)
 
 
 def test_every_save_error_code_is_documented():

@@ -267,6 +267,14 @@ class SaveStore:
 
     def new_run(self, started: datetime) -> SlotLock:
         """Claim a fresh slot for a new run, ``run-YYYYMMDD-HHMMSS`` (``-2``… if taken), locked."""
+        try:
+            return self._new_run(started)
+        except OSError as exc:  # a folder we may not look into
+            raise SaveError(f"could not use the save folder: {exc.strerror or exc}", str(self.directory),
+                            f"check that {self.directory} is writable, or choose another with --save-dir",
+                            code="MM509") from None
+
+    def _new_run(self, started: datetime) -> SlotLock:
         base = RUN_PREFIX + _utc(started).strftime("%Y%m%d-%H%M%S")
         for n in range(1, 10_000):
             name = base if n == 1 else f"{base}-{n}"

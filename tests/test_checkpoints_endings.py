@@ -260,7 +260,7 @@ def test_save_and_load_work_at_the_ending_screen(mini_story, tmp_path):
     game = Game(session, c, lines_reader(["home", "save at-home", "load one-apple", "1", "quit"]))
     game.run(fresh=False)
     assert store.read("at-home").ending == "home" and store.read("one-apple").snapshot["turn"] == 1
-    assert "Loaded 'one-apple' (1 choices in)" in output(c) and game.session.state.turn == 2
+    assert "Loaded 'one-apple' (1 choice in)" in output(c) and game.session.state.turn == 2
 
 
 def test_endings_list_in_an_ascii_terminal(command, mini_story, mini_dir, tmp_path):

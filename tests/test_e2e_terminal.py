@@ -183,7 +183,7 @@ def test_ctrl_c_then_ctrl_d_leaves_cleanly(command, mini_args, tmp_path):
     assert "million-miles play --continue" in player.text()
     again = Player(command, ["play", "--scenes", mini_args[2], "--continue"], tmp_path)
     again.wait_prompt()
-    assert re.search(r"Resuming 'run-[0-9-]+' after 1 choices", again.text())
+    assert re.search(r"Resuming 'run-[0-9-]+' after 1 choice\.", again.text())
     again.send("q")
     assert again.finish() == 0
 

@@ -186,7 +186,7 @@ def test_save_and_load_named_slots(mini_story, tmp_path):
     text = output(c)
     assert "Checkpoint 'mine' saved" in text
     assert "Checkpoints: mine." in text
-    assert "Loaded 'mine' (1 choices in)" in text or "Loaded 'mine' (2 choices in)" in text
+    assert "Loaded 'mine' (1 choice in)" in text or "Loaded 'mine' (2 choices in)" in text
     assert "Could not load" in text and "Could not save" in text  # shown, and the game goes on
     assert store.read("mine").story_id == "mini"
 
@@ -223,7 +223,7 @@ def test_resume_shows_where_the_run_is(mini_story, tmp_path):
     c = console()
     Game(session, c, lines_reader([])).run(fresh=False, notice=notice)
     text = output(c)
-    assert f"Resuming '{record.slot}' after 4 choices" in text and "CHAPTER 2" in text and "The Road" in text
+    assert f"Resuming '{record.slot}' after 4 choices." in text and "CHAPTER 2" in text and "The Road" in text
     assert "The Little Orchard" not in text  # no title screen on resume
 
 

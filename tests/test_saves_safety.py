@@ -79,7 +79,7 @@ def test_continue_after_a_damaged_autosave_offers_the_backup_and_names_both(monk
     aside = next(p for p in tmp_path.iterdir() if ".damaged-" in p.name)
     backup = tmp_path / f"{slot}.bak.yaml"
     assert f"The run '{slot}' was damaged" in out and str(aside) in out and str(backup) in out
-    assert "Continuing from its backup" in out and "(1 choices in)" in out
+    assert "Continuing from its backup" in out and "(1 choice in)" in out
     assert backup.is_file() and SaveStore(tmp_path).read(str(backup)).steps  # the backup stays loadable
     assert SaveStore(tmp_path).read(slot).snapshot["turn"] == 2  # play went on from the backup
     assert "no saved run" not in out
@@ -173,7 +173,7 @@ def test_a_second_game_on_the_same_run_is_told_the_slot_is_in_use(monkeypatch, c
     first.close()
     code, out, err = cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path),
                                                "--continue"], "1\n")
-    assert code == 0 and f"Resuming '{first.slot}' after 1 choices" in out
+    assert code == 0 and f"Resuming '{first.slot}' after 1 choice." in out
 
 
 def test_an_unwritable_save_dir_never_claims_the_run_is_saved(monkeypatch, capsys, mini_dir):
@@ -340,7 +340,7 @@ def test_continuing_in_a_folder_that_cannot_be_written_plays_on_and_says_so(monk
     monkeypatch.setattr(SaveStore, "write", read_only)
     code, out, err = cli(monkeypatch, capsys, [*args, "--continue"], "1\nquit\n")
     assert code == 0, err
-    assert "after 1 choices" in out and "Read-only file system" in out and "is saved as" not in out
+    assert "after 1 choice." in out and "Read-only file system" in out and "is saved as" not in out
 
 
 def test_two_games_at_once_on_one_folder_keep_both_runs_and_leave_no_temp(command, mini_dir, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adventure.safetext import dumps_json
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from adventure.saves.store import SlotSummary
-    from adventure.story.model import Story
+    from adventure.story.model import Stat, Story
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,11 +27,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "saves",
         help="list saved games",
         description="List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
-        "with 'save NAME', with chapter, ending and when last played. Unreadable files are listed too.",
+        "with 'save NAME', with chapter, the story's chosen stats (presentation: saves_columns), ending and "
+        "when last played. Unreadable files are listed too.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder used for chapter titles")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
+                   help="story folder used for chapter titles and stat columns (default: the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     p.set_defaults(handler=run)
@@ -73,11 +75,12 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     if console.width < NARROW:
         print_slots_narrow(console, folder, slots, story)
         return
+    columns = _columns(story)
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
     table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
-    table.add_column("kind")
     table.add_column("chapter")
-    table.add_column("year", justify="right")
+    for stat in columns:
+        table.add_column(Text(stat.label), justify="right")  # story text: never markup
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")
@@ -86,7 +89,7 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
         if slot.error:
             broken.append(slot)
-            table.add_row(Text(slot.name), Text(slot.kind), Text("unreadable", style="red"), "", "", "", played)
+            table.add_row(Text(slot.name), Text("unreadable", style="red"), *[""] * len(columns), "", "", played)
             continue
         own = story is not None and story.id == slot.story_id
         chapter = slot.chapter or ""
@@ -96,8 +99,8 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
             reached = story.endings.get(slot.ending or "")
             if reached is not None:
                 ending = ("★ " if reached.true_ending else "") + reached.title
-        table.add_row(Text(slot.name), Text(slot.kind), Text(chapter), Text("" if slot.year is None else str(slot.year)),
-                      Text(ending, style="yellow"), str(slot.steps), played)
+        values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
+        table.add_row(Text(slot.name), Text(chapter), *values, Text(ending, style="yellow"), str(slot.steps), played)
     console.print(table)
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
@@ -105,8 +108,9 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         line.append(slot.error or "")
         line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
         console.print(line)
-    console.print(Text("Resume one with 'million-miles play --load SLOT' (a checkpoint goes on in a new run "
-                       "and stays as it is); watch it with 'million-miles replay SLOT'.", style="dim"))
+    console.print(Text("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
+                       "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
+                       "watch it with 'million-miles replay SLOT'.", style="dim"))
 
 
 NARROW = 72
@@ -138,6 +142,21 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
             detail = Text("  " + " · ".join(parts))
         console.print(detail)
     console.print(Text("Resume one with 'million-miles play --load SLOT'.", style="dim"))
+
+
+def _columns(story: Story | None) -> list[Stat]:
+    """The stats the story asks the saves table to show (``presentation: saves_columns``)."""
+    if story is None:
+        return []
+    return [story.stat(name) for name in story.presentation.saves_columns]
+
+
+def _cell(stat: Stat, values: dict[str, Any]) -> str:
+    """A stat's saved value as the status panel shows it; blank when the save lacks it or it does not fit."""
+    value = values.get(stat.name)
+    if value is None or type(value) is not type(stat.initial):
+        return ""
+    return stat.display(value)
 
 
 def _story(scenes: Path | None) -> Story | None:

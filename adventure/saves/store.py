@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -74,7 +75,7 @@ def is_run_slot(name: str) -> bool:
 
 def check_slot_name(name: str) -> str:
     """Return ``name`` if it is a safe slot name; raise :class:`SaveError` with a hint if not."""
-    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'houston-1986'"
+    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'"
     if not isinstance(name, str) or not name:
         raise SaveError("a slot name cannot be empty", hint=hint, code="MM508")
     if not SLOT_NAME.fullmatch(name):
@@ -123,7 +124,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
         slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state), scenes=scenes,
-        start=start,
+        start=start, header=story.presentation.header(story.title),
     )
 
 
@@ -137,7 +138,8 @@ class SlotSummary:
     story_id: str | None = None
     chapter: str | None = None
     scene: str | None = None
-    year: int | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    """The snapshot's stat values by name (the saves table shows the story's chosen columns)."""
     ending: str | None = None
     steps: int = 0
     backup: bool = False
@@ -161,7 +163,7 @@ class SlotSummary:
         return {
             "name": self.name, "kind": self.kind, "path": str(self.path),
             "updated": self.updated.isoformat() if self.updated else None,
-            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "year": self.year,
+            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "stats": dict(self.stats),
             "ending": self.ending, "steps": self.steps, "backup": self.backup, "error": self.error,
             "code": self.code,
         }
@@ -421,14 +423,12 @@ class SaveStore:
             record = read_run(path)
         except SaveError as exc:
             return SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc), code=exc.code)
-        year = record.stats.get("year")
         try:
             folder = recorded_folder(record)
         except SaveError:
             folder = None
         return SlotSummary(
-            slot, path, record.updated, record.story_id, record.chapter, record.scene,
-            year if isinstance(year, int) and not isinstance(year, bool) else None,
+            slot, path, record.updated, record.story_id, record.chapter, record.scene, record.stats,
             record.ending, len(record.steps), backup, folder=folder,
         )
 
@@ -447,6 +447,8 @@ def continuation(store: SaveStore) -> Continuation:
 
     Falls back to the newest checkpoint when there is no run at all.
     """
+    from adventure.wording import count
+
     newest = store.newest_run()
     if newest is None:
         return Continuation(store.latest())
@@ -465,7 +467,7 @@ def continuation(store: SaveStore) -> Continuation:
     if record is not None:
         return Continuation(record, newest.name if aside else None,
                             f"The run '{newest.name}' was damaged ({newest.error}); {where}. "
-                            f"Continuing from its backup {backup} ({len(record.steps)} choices in).")
+                            f"Continuing from its backup {backup} ({count(len(record.steps), 'choice')} in).")
     fallback = store.latest()
     return Continuation(fallback, None, f"The run '{newest.name}' was damaged ({newest.error}) and has no usable "
                         f"backup; {where}." + (f" Continuing '{fallback.slot}' instead." if fallback else ""))
@@ -532,15 +534,15 @@ def resume(story: Story, record: RunRecord) -> Resumed:
         if result.failure is not None:
             raise SaveError(f"the saved log does not replay: {describe_failure(story, record, result)}", where,
                             recovery_hint(record.path), code="MM506")
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             raise SaveError("the snapshot disagrees with its replayed log (" + format_changes(changed) + ")",
                             where, recovery_hint(record.path), code="MM506")
         return Resumed(result.state, outcome, None, result.applied)
     total = len(record.steps)
     if result.failure is None:
-        notice = f"The story has changed since this run was saved; all {total} steps still apply."
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        notice = f"The story has changed since this run was saved; {'the step still applies' if total == 1 else f'all {total} steps still apply'}."
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             notice += " Now: " + format_changes(changed) + "."
     else:
@@ -594,9 +596,16 @@ def failure_reason(story: Story, step: engine.Step, state: RunState, failure: En
     return f"the run now reaches scene '{state.scene}' instead of '{step.scene}'"
 
 
-def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Fields (and stats) whose saved value differs from the replayed one."""
+def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any],
+                     renamed: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Fields (and stats) whose saved value differs from the replayed one.
+
+    ``renamed`` maps old scene ids to current ones, so a scene renamed since the save
+    (``renamed_from:``) is not a difference.
+    """
     changes: dict[str, dict[str, Any]] = {}
+    if renamed and saved.get("scene") in renamed:
+        saved = {**saved, "scene": renamed[saved["scene"]]}
     for key in ("scene", "chapter", "ending", "turn", "rng"):
         if saved.get(key) != replayed.get(key):
             changes[key] = {"snapshot": saved.get(key), "replayed": replayed.get(key)}

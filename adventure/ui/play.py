@@ -29,6 +29,7 @@ from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
 from adventure.ui.prompt import Reader, Woken
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -218,7 +219,7 @@ class Game:
             self.warn(notice)
         self.flush()
         if not fresh:
-            self.say(f"Resuming '{self.session.slot}' after {self.session.state.turn} choices.")
+            self.say(f"Resuming '{self.session.slot}' after {count(self.session.state.turn, 'choice')}.")
         try:
             state = self.session.state
             if state.finished:
@@ -412,7 +413,7 @@ class Game:
                 message += f" ({exc.hint})"
             self.warn(message)
             return None
-        self.say(f"Loaded '{name}' ({self.session.state.turn} choices in).")
+        self.say(f"Loaded '{name}' ({count(self.session.state.turn, 'choice')} in).")
         self.flush()
         if notice:
             self.warn(notice)
@@ -540,7 +541,7 @@ class Game:
             self.session.restart_chapter()
             self.flush()
             self.say(f"Back at the start of '{self.story.chapter_of(self.session.state.scene).title}' "
-                     f"({self.session.state.turn} choices in).")
+                     f"({count(self.session.state.turn, 'choice')} in).")
         state = self.session.state
         self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
         return None
@@ -557,22 +558,22 @@ class Game:
         self.present(events, changes=False)
 
     def countdown(self, start: int) -> None:
-        """``start`` to 1 and lift-off (a scene's ``countdown``): animated in a terminal, one line otherwise.
+        """``start`` to 1 and the closing words (a scene's ``countdown``): animated in a terminal, one line otherwise.
 
         Rich's Live display runs only here, never while the prompt is reading.
         """
         if not self.animate:
-            self.show(render.countdown_static(start))
+            self.show(render.countdown_static(start, self.story.presentation))
             return
         from rich.live import Live
 
         numbers = render.countdown_numbers(start)
-        with Live(render.countdown_frame(numbers[0]), console=self.console, auto_refresh=False,
+        with Live(render.countdown_frame(numbers[0], self.story.presentation), console=self.console, auto_refresh=False,
                   transient=False) as live:
             for number in numbers:
-                live.update(render.countdown_frame(number), refresh=True)
+                live.update(render.countdown_frame(number, self.story.presentation), refresh=True)
                 self.sleep(COUNTDOWN_DELAY)
-            live.update(render.countdown_frame(None), refresh=True)
+            live.update(render.countdown_frame(None, self.story.presentation), refresh=True)
 
     def leave(self) -> int:
         """Leave cleanly: say (truly) where the run is kept and how to come back."""

@@ -198,7 +198,7 @@ class Session:
     def _rewind(self, steps: int) -> None:
         result = engine.replay(self.story, self.state.seed, self.state.log[:steps], self.start)
         self.state = result.state
-        self.last_outcome = result.outcomes[-1] if result.outcomes else None
+        self.last_outcome = result.last
         self.autosave()
 
     # -- saving ------------------------------------------------------------------------------

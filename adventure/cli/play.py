@@ -61,6 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
+    from adventure.cli._memory import settle
     from adventure.story.loader import load_story
 
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
     found = _find_run(args)
     folder = _story_folder(args, found.record if found else None)
-    story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
+    story = settle(load_story(folder))  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.sandbox import parse_start
 

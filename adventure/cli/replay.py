@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         written = export(transcript, args.export)
         console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
         return 0
-    from adventure.saves.playback import play_back
+    from adventure.ui.playback import play_back
 
     animate = stdout_is_terminal() and not args.plain
     return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
@@ -106,20 +106,22 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
 
 def story_for(record: RunRecord, scenes: Path | None) -> Story:
     """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
+    from adventure.cli._memory import settle
     from adventure.story.loader import load_story
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_story(folder)
+    return settle(load_story(folder))
 
 
 def export(transcript, target: Path) -> Path:
     """Write a transcript in the format the file name asks for."""
     from adventure.saves import transcript as tr
+    from adventure.ui.transcript import to_html
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": to_html}[kind](transcript)
     text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
     try:
         target.write_text(text, encoding="utf-8")

@@ -6,8 +6,6 @@ import json
 from datetime import datetime, timezone
 from io import StringIO
 
-import pytest
-
 from rich.console import Console
 
 from adventure import engine
@@ -57,25 +55,16 @@ def test_saves_env_dir_and_empty(tmp_path, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["slots"] == []
 
 
-@pytest.mark.parametrize("width", [40, 44])
-def test_saves_listing_is_readable_when_narrow(tmp_path, mini_story, width):
-    """Too narrow for the table: one entry per slot, no cell chopped to 'ch…'."""
-    store = SaveStore(tmp_path)
-    _fill(store, mini_story)
-    console = Console(file=StringIO(), width=width, color_system=None)
-    print_slots(console, tmp_path, store.slots(), mini_story)
-    lines = [line.rstrip() for line in console.file.getvalue().splitlines()]
-    assert all(len(line) <= width for line in lines)
-    assert "…" not in "\n".join(lines) and "┃" not in "\n".join(lines)
-    assert "  ★ The Sky" in lines and "  The Orchard" in lines
-    assert "Resume: million-miles play --load SLOT" in lines and "broken:" in "\n".join(lines)
+def test_saves_at_40_columns_is_a_readable_list_with_the_runs_own_story(tmp_path, mini_dir, monkeypatch, capsys):
+    import io
+    import sys
 
-
-@pytest.mark.parametrize("width", [72, 120])
-def test_saves_table_when_no_word_is_cut(tmp_path, mini_story, width):
-    store = SaveStore(tmp_path)
-    _fill(store, mini_story)
-    console = Console(file=StringIO(), width=width, color_system=None)
-    print_slots(console, tmp_path, store.slots(), mini_story)
-    out = console.file.getvalue()
-    assert "┃ slot" in out and "…" not in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\nquit\n"))
+    assert main(["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]) == 0
+    (tmp_path / "broken.yaml").write_text("format: [\n")
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "40")
+    assert main(["saves", "--save-dir", str(tmp_path)]) == 0  # no --scenes: the run names its folder
+    out = capsys.readouterr().out
+    assert all(len(line) <= 40 for line in out.splitlines()), out
+    assert "The Orchard · 1 step ·" in out and "unreadable: MM502" in out and "┃" not in out

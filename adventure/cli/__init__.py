@@ -19,10 +19,10 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli import check, graph, play, replay, saves, schema
+from adventure.cli import check, endings, graph, play, replay, saves, schema
 from adventure.cli._args import ArgumentParser
 
-_COMMANDS = (play, check, replay, saves, graph, schema)
+_COMMANDS = (play, check, replay, saves, endings, graph, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

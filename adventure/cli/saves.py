@@ -1,7 +1,8 @@
 """``million-miles saves``: list the save slots, for people (a Rich table) or machines (JSON).
 
-Exit codes: 0 listed (an empty folder included), 2 usage error. Unreadable slots are
-listed too, marked, with what is wrong and whether a backup exists.
+Exit codes: 0 listed (an empty folder included), 1 the folder cannot be read, 2 usage
+error. Unreadable slots are listed too, marked, with their ``MM5xx`` code, what is
+wrong and whether a backup exists; damaged files moved aside are named at the end.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from adventure.saves.store import SlotSummary
     from adventure.story.model import Stat, Story
@@ -26,8 +26,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "saves",
         help="list saved games",
-        description="List the save slots: name, chapter, the story's chosen stats (presentation: saves_columns), "
-        "ending and when last played.",
+        description="List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
+        "with 'save NAME', with chapter, the story's chosen stats (presentation: saves_columns), ending and "
+        "when last played. Unreadable files are listed too.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
@@ -39,115 +40,108 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """List the slots; returns 0."""
+    """List the slots; returns 0 (1 when the folder itself cannot be read)."""
     from adventure.saves.store import SaveStore, default_save_dir
 
     folder = args.save_dir or default_save_dir()
-    slots = SaveStore(folder).slots()
+    store = SaveStore(folder)
+    slots = store.slots()
+    aside = store.set_aside_files()
     if args.json:
-        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots]}
+        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
         sys.stdout.write(dumps_json(data) + "\n")
         return 0
+    from rich.text import Text
+
     from adventure.ui.console import make_console
 
-    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes) if slots else None)
+    console = make_console(plain=args.plain)
+    recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
+    print_slots(console, folder, slots, _story(args.scenes or recorded) if slots else None)
+    if aside:
+        console.print(Text(f"Damaged files set aside (kept for you to inspect or delete): "
+                           f"{', '.join(p.name for p in aside)}", style="dim"))
     return 0
 
 
 def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
-    """The slots (titles from ``story`` when the slot belongs to it): a table when its columns
-    fit without cutting a word, else one compact entry per slot (readable at 40 columns)."""
+    """The table of slots (titles from ``story`` when the slot belongs to it)."""
+    from rich.table import Table
     from rich.text import Text
 
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
+    if console.width < NARROW:
+        print_slots_narrow(console, folder, slots, story)
+        return
     columns = _columns(story)
-    rows = [_row(slot, story, columns) for slot in slots]
-    table = _table(folder, rows, columns)
-    unbounded = console.options.update(max_width=10_000)
-    if console.measure(table, options=unbounded).minimum > console.width:  # cells would be cut to 'ch…'
-        table = _compact(folder, rows, columns)
-    console.print(table)
-    for slot in slots:
-        if slot.error:
-            line = Text(f"{slot.name}: ", style="red")
-            line.append(slot.error or "")
-            line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)",
-                        style="dim")
-            console.print(line)
-    console.print(Text("Resume: million-miles play --load SLOT", style="dim"))
-    console.print(Text("Watch:  million-miles replay SLOT", style="dim"))
-
-
-class _Row(NamedTuple):
-    name: str
-    chapter: str
-    values: tuple[str, ...]
-    """The story's saves columns (``presentation: saves_columns``), in order."""
-    ending: str
-    steps: str
-    played: str
-    broken: bool
-
-
-def _row(slot: SlotSummary, story: Story | None, columns: list[Stat]) -> _Row:
-    """One slot's cells, with the story's own titles and columns when the slot belongs to it."""
-    played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
-    if slot.error:
-        return _Row(slot.name, "unreadable", ("",) * len(columns), "", "", played, True)
-    own = story is not None and story.id == slot.story_id
-    chapter, ending = slot.chapter or "", slot.ending or ""
-    if own and story is not None:
-        chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-        reached = story.endings.get(slot.ending or "")
-        if reached is not None:
-            ending = ("★ " if reached.true_ending else "") + reached.title
-    values = tuple(_cell(stat, slot.stats) if own else "" for stat in columns)
-    return _Row(slot.name, chapter, values, ending, str(slot.steps), played, False)
-
-
-def _table(folder: Path, rows: list[_Row], columns: list[Stat]) -> Table:
-    from rich.table import Table
-    from rich.text import Text
-
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
-    table.add_column("slot", style="bold")
+    table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
     table.add_column("chapter")
     for stat in columns:
         table.add_column(Text(stat.label), justify="right")  # story text: never markup
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")
-    for row in rows:
-        chapter = Text(row.chapter, style="red" if row.broken else "")
-        table.add_row(Text(row.name), chapter, *(Text(v) for v in row.values), Text(row.ending, style="yellow"),
-                      row.steps, Text(row.played, style="dim"))
-    return table
+    broken = []
+    for slot in slots:
+        played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
+        if slot.error:
+            broken.append(slot)
+            table.add_row(Text(slot.name), Text("unreadable", style="red"), *[""] * len(columns), "", "", played)
+            continue
+        own = story is not None and story.id == slot.story_id
+        chapter = slot.chapter or ""
+        ending = slot.ending or ""
+        if own and story is not None:
+            chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+            reached = story.endings.get(slot.ending or "")
+            if reached is not None:
+                ending = ("★ " if reached.true_ending else "") + reached.title
+        values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
+        table.add_row(Text(slot.name), Text(chapter), *values, Text(ending, style="yellow"), str(slot.steps), played)
+    console.print(table)
+    for slot in broken:
+        line = Text(f"{slot.name}: ", style="red")
+        line.append(f"{slot.code} " if slot.code else "")
+        line.append(slot.error or "")
+        line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
+        console.print(line)
+    console.print(Text("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
+                       "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
+                       "watch it with 'million-miles replay SLOT'.", style="dim"))
 
 
-def _compact(folder: Path, rows: list[_Row], columns: list[Stat]) -> Table:
-    """Narrow screens: the slot name on its own line, then where the run is, its ending, steps and date."""
-    from rich.table import Table
+NARROW = 72
+"""Below this width the table's seven columns no longer fit: one short block per slot instead."""
+
+
+def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None) -> None:
+    """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
     from rich.text import Text
 
-    table = Table.grid()
-    table.add_column(overflow="fold")
-    table.add_row(Text(f"Saved games in {folder}\n", style="bold", overflow="fold"))
-    for index, row in enumerate(rows):
-        entry = Text("\n" if index else "")  # a blank line between entries
-        entry.append(row.name, style="bold")
-        if row.broken:
-            entry.append("\n  unreadable", style="red")
+    console.print(Text(f"Saved games in {folder}", style="bold"))
+    for slot in slots:
+        played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
+        head = Text(slot.name, style="bold")
+        head.append(f"  {slot.kind}", style="dim")
+        console.print(head)
+        if slot.error:
+            detail = Text("  unreadable: ", style="red")
+            detail.append(f"{slot.code} " if slot.code else "")
+            detail.append(slot.error)
+            detail.append("  (a backup exists)" if slot.backup else "  (no backup)", style="dim")
         else:
-            where = [row.chapter] + [f"{stat.label} {value}" for stat, value in zip(columns, row.values) if value]
-            entry.append("\n  " + " · ".join(p for p in where if p))
-            if row.ending:
-                entry.append("\n  ")
-                entry.append(row.ending, style="yellow")
-        entry.append(f"\n  {row.steps + ' steps · ' if row.steps else ''}{row.played}", style="dim")
-        table.add_row(entry)
-    return table
+            chapter, ending = slot.chapter or "", slot.ending or ""
+            if story is not None and story.id == slot.story_id:
+                chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+                reached = story.endings.get(ending)
+                ending = reached.title if reached is not None else ending
+            parts = [p for p in (chapter, f"ending: {ending}" if ending else "", f"{slot.steps} step{'' if slot.steps == 1 else 's'}", played) if p]
+            detail = Text("  " + " · ".join(parts))
+        console.print(detail)
+    console.print(Text("Resume one with 'million-miles play --load SLOT'.", style="dim"))
 
 
 def _columns(story: Story | None) -> list[Stat]:

@@ -17,36 +17,38 @@ Typical use::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.runlog import EMPTY, Log, Step
+
+__all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
+from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Stat, Story, Target
 from adventure.story.template import Template, render
 
 Value = ex.Value
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One entry of a run's log: the scene the player was in and the choice taken."""
-
-    scene: str
-    choice: str
+Cause = Literal["choice", "scene", "computed"]
 
 
 @dataclass(frozen=True, slots=True)
 class RunState:
-    """Everything that changes during play; the story itself never does."""
+    """Everything that changes during play; the story itself never does.
+
+    ``log`` is a :class:`~adventure.runlog.Log`: each new state shares its predecessor's
+    log and adds one node, so a step costs the same at turn 10 as at turn 100,000.
+    """
 
     scene: str
     values: tuple[Value, ...]
     seed: int
     rng: int
     turn: int = 0
-    log: tuple[Step, ...] = ()
+    log: Log = EMPTY
     ending: str | None = None
 
     @property
@@ -73,7 +75,7 @@ class RunState:
             stats = data["stats"]
             seed, rng_state, turn = data["seed"], data["rng"], data.get("turn", 0)
             ending = data.get("ending")
-            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
+            log = Log.of(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
         if isinstance(scene, str):
@@ -98,9 +100,16 @@ class SceneEntered:
 
 @dataclass(frozen=True, slots=True)
 class StatChanged:
+    """A stat moved. ``cause`` says why: ``choice`` (the choice's effects), ``scene``
+    (the entered scene's ``on_enter``; ``source`` is its id) or ``computed`` (a
+    computed stat followed its inputs; ``source`` is the choice or scene that moved them).
+    """
+
     stat: str
     old: Value
     new: Value
+    cause: Cause = "choice"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +177,8 @@ class ReplayResult:
     state: RunState
     applied: int
     failure: EngineError | None
-    outcomes: tuple[Outcome, ...] = ()
+    last: Outcome
+    """The outcome that produced ``state`` (the start's when no step applied)."""
 
     @property
     def complete(self) -> bool:
@@ -185,7 +195,7 @@ def new_run(story: Story, seed: int) -> Outcome:
     apply_effects(story, start.on_enter, values)
     state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
-    events.extend(_changes(story, story.initial_values, state.values))
+    events.extend(_changes(story, story.initial_values, state.values, "scene", start.id))
     return Outcome(state, tuple(events))
 
 
@@ -214,7 +224,7 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
     apply_effects(story, scene.on_enter, values)
     state = RunState(scene.id, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(scene.id, scene.chapter, True)]
-    events.extend(_changes(story, story.initial_values, state.values))
+    events.extend(_changes(story, story.initial_values, state.values, "scene", scene.id))
     return Outcome(state, tuple(events))
 
 
@@ -257,42 +267,50 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     target, rng_state = _resolve(choice, values, state.rng, events)
     if target.effects:  # a random outcome's own effects, before the scene's on_enter
         apply_effects(story, target.effects, values)
-    log = state.log + (Step(scene.id, choice.id),)
+    chosen = tuple(values)  # what the choice (and its drawn outcome) changed
+    log = state.log.append(Step(scene.id, choice.id))
+    events.extend(_changes(story, state.values, chosen, "choice", choice.id))
     if target.ending is not None:
-        final = tuple(values)
-        events.extend(_changes(story, state.values, final))
+        final = chosen
         events.append(EndingReached(target.ending, story.endings[target.ending].true_ending))
         return Outcome(RunState(state.scene, final, state.seed, rng_state, state.turn + 1, log, target.ending), tuple(events))
     assert target.scene is not None
     entered = story.scenes[target.scene]
     apply_effects(story, entered.on_enter, values)
     final = tuple(values)
-    events.extend(_changes(story, state.values, final))
+    events.extend(_changes(story, chosen, final, "scene", entered.id))
     events.append(SceneEntered(entered.id, entered.chapter, entered.chapter != scene.chapter))
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Sequence[Step], start: Start | None = None) -> ReplayResult:
+def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None = None,
+           visit: Callable[[Outcome], None] | None = None) -> ReplayResult:
     """Replay a log from a seed (and a sandbox ``start``), stopping at the first step that no longer applies.
 
     A ``start`` that no longer fits the story raises :class:`StateError`: there is no
-    state to stop at.
+    state to stop at. Outcomes are streamed, not kept: ``visit`` (if given) sees each
+    one in order, the start included, and the result holds only the last, so replaying
+    a run of any length takes memory for one state and the log it shares.
     """
     outcome = new_run(story, seed) if start is None else start_at(story, seed, start)
-    outcomes = [outcome]
-    for applied, step in enumerate(steps):
+    if visit is not None:
+        visit(outcome)
+    applied = 0
+    for step in steps:
         state = outcome.state
         if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
-            return ReplayResult(state, applied, failure, tuple(outcomes))
+            return ReplayResult(state, applied, failure, outcome)
         try:
             outcome = take(story, state, step.choice)
         except EngineError as exc:
-            return ReplayResult(state, applied, exc, tuple(outcomes))
-        outcomes.append(outcome)
-    return ReplayResult(outcome.state, len(steps), None, tuple(outcomes))
+            return ReplayResult(state, applied, exc, outcome)
+        applied += 1
+        if visit is not None:
+            visit(outcome)
+    return ReplayResult(outcome.state, applied, None, outcome)
 
 
 # -- reading a state ---------------------------------------------------------------------
@@ -326,23 +344,34 @@ def render_text(template: Template, env: Mapping[str, Value]) -> str:
 
 
 def progress(story: Story, state: RunState) -> int:
-    """How far the run has come, 0–100, from the story's progress expression (100 at a true ending)."""
+    """Progress toward the true ending, 0–100: 100 exactly when a true ending is reached.
+
+    From the story's progress expression (else the chapter's position), but at least
+    ``100 - n`` where only the true ending is left ``n`` choices ahead (see
+    :mod:`adventure.story.finale`), and at most 99 until it is reached.
+    """
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
     if story.progress_value is None:
         chapter = story.chapter_of(state.scene)
-        return round(100 * chapter.index / max(1, len(story.chapters)))
-    result = story.progress_value(state.values)
-    return max(0, min(100, int(result)))
+        result = round(100 * chapter.index / max(1, len(story.chapters)))
+    else:
+        result = int(story.progress_value(state.values))
+    left = final_approach(story).get(state.scene) if state.ending is None else None
+    if left is not None:
+        result = max(result, 100 - left)
+    return max(0, min(99, result))
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
     """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
-    lines = []
-    for outcome in replay(story, state.seed, state.log).outcomes:
-        for event in outcome.events:
-            if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember:
-                lines.append(event.remember)
+    lines: list[str] = []
+
+    def note(outcome: Outcome) -> None:
+        lines.extend(event.remember for event in outcome.events
+                     if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember)
+
+    replay(story, state.seed, state.log, visit=note)
     return lines
 
 
@@ -410,8 +439,11 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     raise AssertionError("weights cover the roll")  # pragma: no cover
 
 
-def _changes(story: Story, before: Sequence[Value], after: Sequence[Value]) -> list[StatChanged]:
-    return [StatChanged(s.name, b, a) for s, b, a in zip(story.stats, before, after, strict=True) if b != a]
+def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], cause: Cause,
+             source: str) -> list[StatChanged]:
+    """What one group of effects moved; computed stats are told apart from the rest."""
+    return [StatChanged(s.name, b, a, "computed" if s.computed else cause, source)
+            for s, b, a in zip(story.stats, before, after, strict=True) if b != a]
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:

@@ -154,7 +154,7 @@ def test_ctrl_c_then_input_resets_then_eof_leaves(mini_story, tmp_path):
     assert g.run() == 0
     assert g.session.state.turn == 1
     text = output(c)
-    assert "Your run is saved as 'autosave'" in text and "million-miles play --continue" in text
+    assert f"Your run is saved as '{g.session.slot}'" in text and "million-miles play --continue" in text
 
 
 def test_status_toggle_help_and_look(mini_story):
@@ -176,7 +176,7 @@ def test_undo(mini_story, tmp_path):
     g.run()
     assert "Nothing to undo" in output(c) and "Undone" in output(c)
     assert g.session.state.turn == 0
-    assert SaveStore(tmp_path).read("autosave").steps == ()
+    assert SaveStore(tmp_path).read(g.session.slot).steps == ()
 
 
 def test_save_and_load_named_slots(mini_story, tmp_path):
@@ -184,12 +184,11 @@ def test_save_and_load_named_slots(mini_story, tmp_path):
     g, c = game(mini_story, ["1", "save mine", "1", "load", "load mine", "load nosuch", "save ../x"], store=store)
     g.run()
     text = output(c)
-    assert "Saved as 'mine'" in text
-    assert "Saved runs: mine" in text
-    # 'save mine' moves the run to that slot, so the second choice is autosaved there too:
-    # loading it gives back both choices, exactly
-    assert "Loaded 'mine' (2 choices in)" in text and "(1 choices in)" not in text
-    assert g.session.state.turn == 2 and g.session.slot == "mine"
+    assert "Checkpoint 'mine' saved" in text
+    assert "Checkpoints: mine." in text
+    # a checkpoint keeps its moment: the second choice went to the run, not to 'mine'
+    assert "Loaded 'mine' (1 choice in)" in text and "(2 choices in)" not in text
+    assert g.session.state.turn == 1
     assert "Could not load" in text and "Could not save" in text  # shown, and the game goes on
     assert store.read("mine").story_id == "mini"
 
@@ -226,7 +225,7 @@ def test_resume_shows_where_the_run_is(mini_story, tmp_path):
     c = console()
     Game(session, c, lines_reader([])).run(fresh=False, notice=notice)
     text = output(c)
-    assert "Resuming 'autosave' after 4 choices" in text and "CHAPTER 2" in text and "The Road" in text
+    assert f"Resuming '{record.slot}' after 4 choices." in text and "CHAPTER 2" in text and "The Road" in text
     assert "The Little Orchard" not in text  # no title screen on resume
 
 
@@ -253,16 +252,17 @@ def test_cli_piped_plain_game(monkeypatch, capsys, mini_dir, tmp_path):
     assert code == 0, err
     assert "> 1\n" in out and "> 2\n" in out and "Goodbye" in out
     assert "╭" not in out and "\x1b" not in out
-    assert SaveStore(tmp_path).read("autosave").seed == 3
+    assert SaveStore(tmp_path).latest().seed == 3
 
 
 def test_cli_continue_and_load(monkeypatch, capsys, mini_dir, tmp_path):
     args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
     assert run_cli(monkeypatch, capsys, [*args, "--seed", "3"], "2\n1\n")[0] == 0
     code, out, _ = run_cli(monkeypatch, capsys, [*args, "--continue"], "")
-    assert code == 0 and "Resuming 'autosave' after 2 choices" in out
-    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--load", str(tmp_path / "autosave.yaml")], "")
-    assert code == 0 and "after 2 choices" in out
+    slot = SaveStore(tmp_path).latest().slot
+    assert code == 0 and f"Resuming '{slot}' after 2 choices" in out
+    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--load", str(tmp_path / f"{slot}.yaml")], "")
+    assert code == 0 and f"Resuming '{slot}' after 2 choices" in out
     code, out, err = run_cli(monkeypatch, capsys, [*args, "--load", "nosuch"], "")
     assert code == 1 and "no save named 'nosuch'" in err
 
@@ -314,7 +314,7 @@ def test_random_seed_is_recorded(monkeypatch, capsys, mini_dir, tmp_path):
     seeds = set()
     for _ in range(3):
         run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)], "")
-        seeds.add(SaveStore(tmp_path).read("autosave").seed)
+        seeds.add(SaveStore(tmp_path).latest().seed)
     assert len(seeds) > 1
 
 
@@ -372,3 +372,46 @@ def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shippe
     assert "╭─ Status" not in small and "Year 1972 · Age 10" in small and "('status' for all)" in small
     tall = first_screen(120, 60)
     assert "╭─ Status" in tall and "('status' for all)" not in tall
+
+
+def test_one_choice_scenes_take_enter_and_never_say_pick_1_1(mini_story):
+    """A lone choice: Enter alone takes it, and the hints name '1', not '1-1'."""
+    offers = engine.offers(mini_story, _house(mini_story))
+    assert len(offers) == 1
+    assert interpret("", offers) == Take("stay")
+    assert interpret("   ", offers) == Take("stay")
+    hint = interpret("2", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message and "press Enter" in hint.message
+    hint = interpret("xyzzy", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message
+    from adventure.ui import render
+
+    listing = render.choice_list(offers)
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(listing)
+    assert "1. Stay  (or press Enter)" in console.file.getvalue()
+
+
+def _house(story):
+    """The house scene (one choice), reached from the gate with four apples."""
+    state = engine.new_run(story, 3).state
+    for choice in ("key", "pick", "pick", "pick", "pick", "open"):
+        state = engine.take(story, state, choice).state
+    assert state.scene == "house"
+    return state
+
+
+def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
+    """Plain mode and narrow screens hide the per-turn panel; the gate ahead stays in view."""
+    from adventure.story.loader import load_story
+
+    story = load_story(Path(__file__).resolve().parent / "fixtures" / "canon")
+    g, c = game(story, ["study", "settle"], plain=True, width=200)
+    g.run()
+    text = output(c)
+    assert "Next milestone: The exam of 2002. Skill 0 of 2 (not met); No settled home (not met)." in text
+    assert "Next milestone: The exam of 2004. Skill 2 of 2 (met); A settled home (met)." in text
+    assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
+    g, c = game(story, ["study"], width=40)
+    g.run()
+    assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)

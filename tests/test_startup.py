@@ -63,6 +63,8 @@ def test_keys_typed_before_the_first_screen_are_kept(command: str, tmp_path: Pat
     child = _spawn(command, tmp_path)
     child.send("1\r1\rgo home\r")  # long before the interpreter has even started the game
     child.expect("goes home with 2 apples")  # the epilogue: both apples picked, then home
+    child.expect("quit")  # the menu after an ending
+    child.send("quit\r")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -76,6 +78,8 @@ def test_the_terminal_mode_is_restored_when_the_game_ends(command: str, tmp_path
     child.expect("Pick an apple")
     time.sleep(0.2)
     child.send("go home\r")
+    child.expect("quit")  # the menu after an ending
+    child.send("quit\r")
     child.expect("DONE")
     child.expect(pexpect.EOF)
     before, after = (tmp_path / "before").read_text(), (tmp_path / "after").read_text()

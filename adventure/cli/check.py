@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from adventure.story.loader import LoadReport
+    from adventure.story.model import Story
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +50,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
+    from adventure.cli._memory import settle
     from adventure.paths import default_scenes_dir
     from adventure.story.loader import check_story
 
@@ -58,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.write_runs and not args.explore:
         raise UsageError("--write-runs needs --explore")
     report = check_story(folder)
+    if report.story is not None:
+        settle(report.story)
     console = None
     if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
         from adventure.ui.console import make_console
@@ -67,9 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print_report(console, folder, report)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
-        from adventure.analysis.command import explore_for_check
-
-        explore_data, explore_exit = explore_for_check(report.story, args, console)
+        explore_data, explore_exit = check_explore(report.story, args, console)
     if args.json:
         data = summary(report)
         data["story"] = {"title": report.title, "folder": str(folder.resolve())}
@@ -79,6 +81,23 @@ def run(args: argparse.Namespace) -> int:
     if not report.ok:
         return 1
     return explore_exit
+
+
+def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> tuple[dict[str, object], int]:
+    """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
+    from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
+
+    outcome = run_explore(story, args.explore, args.max_states, args.random, args.seed)
+    data = explore_json(story, outcome)
+    if args.write_runs is not None:
+        from adventure.cli.runwriter import write_runs
+
+        data["written_runs"], skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs))
+        data["skipped_runs"] = skipped
+        data["warnings"].extend(f"no run written for ending '{s['ending']}': {s['reason']}" for s in skipped)
+    if console is not None:
+        render(console, data, outcome.findings)
+    return data, outcome.exit_code
 
 
 def story_folder(cwd: Path, shipped: Path) -> Path:

@@ -47,7 +47,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
     p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
     p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
-    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="delay multiplier (default 1; 0 = no delay)")
+    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)")
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
@@ -71,10 +71,10 @@ def run(args: argparse.Namespace) -> int:
 
     console = make_console(plain=args.plain)
     if args.export is not None:
-        written = export(transcript, args.export)
+        written = export(transcript, args.export, story)
         console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
         return 0
-    from adventure.saves.playback import play_back
+    from adventure.ui.playback import play_back
 
     animate = stdout_is_terminal() and not args.plain
     return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
@@ -89,11 +89,17 @@ def load_record(run: str, save_dir: Path | None) -> RunRecord:
 
 
 def story_folder(record: RunRecord, scenes: Path | None) -> Path:
-    """``--scenes``, else the run's ``scenes:`` hint (relative to its file), else the shipped story."""
+    """``--scenes``, else the run's ``scenes:`` folder (relative to its file), else the shipped story.
+
+    A recorded folder that is gone is a :class:`SaveError` (MM512) naming it.
+    """
     if scenes is not None:
         return scenes
-    if record.scenes and record.path is not None:
-        return (record.path.parent / record.scenes).resolve()
+    from adventure.saves.store import recorded_folder
+
+    recorded = recorded_folder(record)
+    if recorded is not None:
+        return recorded
     from adventure.paths import default_scenes_dir
 
     return default_scenes_dir()
@@ -101,20 +107,25 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
 
 def story_for(record: RunRecord, scenes: Path | None) -> Story:
     """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
+    from adventure.cli._memory import settle
     from adventure.story.loader import load_story
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_story(folder)
+    return settle(load_story(folder))
 
 
-def export(transcript: Transcript, target: Path) -> Path:
-    """Write a transcript in the format the file name asks for."""
+def export(transcript: Transcript, target: Path, story: Story | None = None) -> Path:
+    """Write a transcript in the format the file name asks for (HTML: a readable page, with stat changes)."""
     from adventure.saves import transcript as tr
+    from adventure.ui.transcript import to_html
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    if kind == "html":
+        text = to_html(transcript, story)
+    else:
+        text = {"text": tr.to_text, "markdown": tr.to_markdown}[kind](transcript)
     text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
     try:
         target.write_text(text, encoding="utf-8")
@@ -136,13 +147,13 @@ def _run_verify(args: argparse.Namespace) -> int:
         if not args.json:
             raise
         error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
-                 "error": str(exc), "hint": getattr(exc, "hint", None)}
+                 "error": str(exc), "hint": getattr(exc, "hint", None), "code": getattr(exc, "code", None)}
         sys.stdout.write(dumps_json(error) + "\n")
         return 1
     if args.export is not None:
         from adventure.saves.transcript import build_transcript
 
-        export(build_transcript(story, record), args.export)
+        export(build_transcript(story, record), args.export, story)
     if args.json:
         sys.stdout.write(dumps_json(report.to_dict()) + "\n")
     else:

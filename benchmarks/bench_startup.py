@@ -150,7 +150,7 @@ def measure_memory(choices: int = CHOICES) -> dict[str, float]:
     """
     from storygen import write
 
-    from adventure.saves.runfile import parse_record
+    from adventure.saves.store import SaveStore
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -163,9 +163,10 @@ def measure_memory(choices: int = CHOICES) -> dict[str, float]:
             done = subprocess.run(args, input="#onward\n" * count, capture_output=True, text=True,
                                   env=_env(work, MILLION_MILES_SAVE_DIR=str(saves)), timeout=600)
             code, kib = (int(x) for x in done.stdout.split()[-2:])
-            record = parse_record((saves / "autosave.yaml").read_bytes())
-            if code != 0 or len(record.steps) != count:
-                raise RuntimeError(f"the game played {len(record.steps)} of {count} choices (exit {code})")
+            record = SaveStore(saves).latest()  # the run this game autosaved
+            if code != 0 or record is None or len(record.steps) != count:
+                played = len(record.steps) if record is not None else 0
+                raise RuntimeError(f"the game played {played} of {count} choices (exit {code})")
             result[name] = kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
     return {"long": result["long"], "short": result["short"]}
 

@@ -19,10 +19,10 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli import check, graph, play, replay, saves
+from adventure.cli import check, graph, i18n, play, replay, saves
 from adventure.cli._args import ArgumentParser
 
-_COMMANDS = (play, check, replay, saves, graph)
+_COMMANDS = (play, check, replay, saves, graph, i18n)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -108,9 +108,14 @@ Part = Literal | Interp | Cond
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A parsed template: a sequence of parts."""
+    """A parsed template: a sequence of parts, and the text it was parsed from.
+
+    ``source`` is kept (and ignored by equality) so the text can be offered to
+    translators as written; passages nested in ``{if}`` leave it empty.
+    """
 
     parts: tuple[Part, ...]
+    source: str = field(default="", compare=False)
 
 
 # -------------------------------------------------------------------------- parsing
@@ -261,12 +266,12 @@ class _Builder:
             raise TemplateError(f"`{{{word}}}` after `{{else}}`", opening, "{else} must come last")
         return frame
 
-    def finish(self) -> Template:
+    def finish(self, source: str = "") -> Template:
         self.flush()
         if self.stack:
             raise TemplateError("`{if …}` is never closed", self.stack[-1].offset,
                                 "close the passage with {end}")
-        return Template(tuple(self.root))
+        return Template(tuple(self.root), source)
 
 
 def parse_template(text: str) -> Template:
@@ -276,7 +281,7 @@ def parse_template(text: str) -> Template:
         match = _BRACE.search(text, pos)
         if match is None:
             builder.literal(text[pos:])
-            return builder.finish()
+            return builder.finish(text)
         i = match.start()
         builder.literal(text[pos:i])
         if text.startswith(("{{", "}}"), i):

@@ -1,0 +1,163 @@
+"""A story's translations as gettext PO catalogues, read and written with Babel.
+
+The template (``.pot``) holds every translatable string of the story with its key as
+``msgctxt``, the English as ``msgid``, the file and line as a ``#:`` reference and a
+``#.`` comment saying where the string is shown and which stats its ``{…}`` read.
+:func:`update_catalog` merges a new template into a language's catalogue the way
+``msgmerge`` does: Babel's :meth:`Catalog.update` keeps translations whose English is
+unchanged, and a string whose English changed under the same key keeps its old
+translation marked ``fuzzy``, with the old English as ``#| msgid``. Babel's own fuzzy
+matching (by similar English, across keys) is off: a key is the identity of a string.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from adventure import __version__
+from adventure.i18n.strings import Entry
+
+LOCALE_DIR = "locale"
+"""Catalogues live in ``STORY_DIR/locale/LANG.po``."""
+_FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
+"""Babel guesses these from ``%`` and ``{}``; story templates are neither, and
+``msgfmt --check`` would check them as if they were."""
+
+
+class CatalogError(Exception):
+    """A PO file that cannot be read, with the 1-based line Babel stopped at."""
+
+    def __init__(self, message: str, path: str, line: int):
+        super().__init__(message)
+        self.message, self.path, self.line = message, path, line
+
+
+def catalog_path(root: str | Path, language: str) -> Path:
+    """Where a language's catalogue of a story lives."""
+    return Path(root) / LOCALE_DIR / f"{language}.po"
+
+
+def languages(root: str | Path) -> list[str]:
+    """The languages a story has catalogues for, sorted."""
+    folder = Path(root) / LOCALE_DIR
+    try:
+        return sorted(p.stem for p in folder.glob("*.po") if p.is_file())
+    except OSError:
+        return []
+
+
+def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
+    """The ``.pot`` of a story: one message per entry, keyed by its ``msgctxt``."""
+    catalog = Catalog(project=title, version=None, msgid_bugs_address=None, charset="utf-8",
+                      creation_date=datetime(1970, 1, 1, tzinfo=timezone.utc),
+                      copyright_holder=None, header_comment=_HEADER_COMMENT.format(title=title))
+    for entry in entries:
+        catalog.add(entry.source, locations=[(entry.file, entry.line)] if entry.line else [(entry.file, None)],
+                    auto_comments=[entry.comment], context=entry.key)
+    return catalog
+
+
+_HEADER_COMMENT = (
+    "# Translations of the story \"{title}\".\n"
+    "# Each string is keyed by msgctxt (scene:ID:text, choice:SCENE:ID:label, ...);\n"
+    "# keep {{…}} expressions as they are: you may move them and {{if}} passages,\n"
+    "# but use only the stats the English uses (listed in each #. comment)."
+)
+
+
+def update_catalog(existing: Catalog | None, template: Catalog, language: str) -> Catalog:
+    """Merge the template into a language's catalogue, as ``msgmerge`` would."""
+    catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
+                                                             charset="utf-8", header_comment=template.header_comment,
+                                                             fuzzy=False)
+    if catalog.locale is None:
+        catalog.language_team = language
+    catalog.update(template, no_fuzzy_matching=True)
+    waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
+    for key, old in list(catalog.obsolete.items()):
+        message = waiting.get(old.context)
+        if message is None or not old.string:
+            continue
+        message.string = old.string
+        message.flags.add("fuzzy")
+        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        message.user_comments = list(old.user_comments)
+        del catalog.obsolete[key]
+    return catalog
+
+
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def write_catalog(catalog: Catalog) -> bytes:
+    """The catalogue as PO text, previous English (``#|``) included."""
+    for message in catalog:
+        message.flags -= _FORMAT_FLAGS
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, include_previous=True, sort_output=False)
+    return buffer.getvalue()
+
+
+def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
+    """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
+    display = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
+    try:
+        return read_po(io.BytesIO(data), locale=_locale(language) if language else None, abort_invalid=True)
+    except PoFileError as exc:
+        return _raise(str(exc).rsplit(" on ", 1)[0], display, exc.lineno + 1)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return _raise(f"the catalogue is not valid text in its charset ({exc})", display, 0)
+    except (ValueError, IndexError, TypeError) as exc:  # Babel's parser on broken quoting
+        return _raise(f"the catalogue could not be parsed ({exc})", display, 0)
+
+
+def _raise(message: str, path: str, line: int) -> Catalog:
+    raise CatalogError(message, path, line)
+
+
+def by_key(catalog: Catalog) -> dict[str, Message]:
+    """The catalogue's messages by key (``msgctxt``); entries without a key are ignored."""
+    return {m.context: m for m in catalog if m.id and m.context}
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How much of a story a catalogue covers; translated + missing + stale == total."""
+
+    total: int
+    translated: int
+    missing: int
+    stale: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"total": self.total, "translated": self.translated, "missing": self.missing, "stale": self.stale}
+
+
+def status(entry: Entry, message: Message | None) -> str:
+    """``translated``, ``missing`` or ``stale`` (fuzzy, or the English changed since)."""
+    if message is None or not message.string:
+        return "missing"
+    if message.id != entry.source or message.fuzzy:
+        return "stale"
+    return "translated"
+
+
+def generator() -> str:
+    """The ``X-Generator`` header value."""
+    return f"million-miles {__version__}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.cli._args import seed_number
+from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--no-save", action="store_true", help="do not save this run")
+    add_language_argument(p)
     writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
     writing.add_argument("--watch", action="store_true",
                          help="reload the story whenever one of its files is saved, keeping your place")
@@ -60,7 +62,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
     from adventure.paths import default_scenes_dir
-    from adventure.story.loader import load_story
+    from adventure.i18n.language import load_in
 
     folder = args.scenes if args.scenes is not None else default_scenes_dir()
     if not folder.is_dir():
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     sandbox = args.start is not None or bool(args.set_)
     if sandbox and (args.load is not None or args.continue_):
         raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
-    story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics
+    story = load_in(folder, args.lang)  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.sandbox import parse_start
 
@@ -92,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         from adventure.ui.watch import LiveGame, watch_reader
 
-        return LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder,
-                        **options).run(fresh=fresh, notice=notice)
+        from adventure.i18n.program import current_language
+
+        live = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
+        live.language = current_language()
+        return live.run(fresh=fresh, notice=notice)
     from adventure.ui.play import Game
 
     game = Game(session, console, _reader(interactive, args.plain), **options)
@@ -191,6 +196,8 @@ def _continue_command(args: argparse.Namespace, session: Session | None = None) 
         parts += ["--save-dir", str(args.save_dir)]
     if args.plain:
         parts.append("--plain")
+    if args.lang is not None:
+        parts += ["--lang", args.lang]
     return shlex.join(parts)
 
 

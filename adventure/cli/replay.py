@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int
+from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import SaveError, UsageError
 from adventure.safetext import dumps_json, escape_controls
 
@@ -49,6 +50,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    add_language_argument(p)
     p.set_defaults(handler=run)
 
 
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if args.verify:
         return _run_verify(args)
     record = load_record(args.run, args.save_dir)
-    story = story_for(record, args.scenes)
+    story = story_for(record, args.scenes, args.lang)
     from adventure.saves.transcript import build_transcript
 
     transcript = build_transcript(story, record)
@@ -97,14 +99,18 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
     return default_scenes_dir()
 
 
-def story_for(record: RunRecord, scenes: Path | None) -> Story:
-    """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
-    from adventure.story.loader import load_story
+def story_for(record: RunRecord, scenes: Path | None, language: str | None = None) -> Story:
+    """Load the story a run is replayed against, in the language asked for or the environment's.
+
+    Runs record ids only, so a run played in one language replays in any other.
+    Raises StoryLoadError / UsageError on failure.
+    """
+    from adventure.i18n.language import load_in
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_story(folder)
+    return load_in(folder, language)
 
 
 def export(transcript, target: Path) -> Path:
@@ -126,7 +132,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
     try:
         record = load_record(args.run, args.save_dir)
-        story = story_for(record, args.scenes)
+        story = story_for(record, args.scenes, args.lang)
         from adventure.saves.verify import verify
 
         report = verify(story, record, name=args.run)

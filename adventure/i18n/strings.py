@@ -38,7 +38,6 @@ TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
 """Translatable fields by model class; the key of each is ``PREFIX:FIELD``."""
 
 EXCLUDED: Mapping[type, Mapping[str, str]] = {
-    m.Location: {"file": "a path"},
     m.Stat: {"name": "an id read by expressions", "formula": "an expression",
              "group": "an id; its shown name is translated once per group, as 'group:NAME'"},
     m.Effect: {"stat": "an id", "source": "an expression", "op": "a keyword"},
@@ -47,7 +46,7 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
     m.Choice: {"id": "an id"},
     m.Scene: {"id": "an id", "chapter": "an id"},
     m.Ending: {"id": "an id", "chapter": "an id"},
-    m.Chapter: {"id": "an id", "file": "a path"},
+    m.Chapter: {"id": "an id", "file": "a path", "scenes": "ids"},
     m.Story: {"id": "an id", "start": "an id", "fingerprint": "a digest", "root": "a path"},
 }
 """Text fields that are deliberately not translated, with the reason."""
@@ -201,6 +200,6 @@ class _SourceLines:
 def text_fields(cls: type) -> Iterator[str]:
     """The fields of a model class typed as text (``str``, ``Template``, optional or tuples of them)."""
     for f in getattr(cls, "__dataclass_fields__", {}).values():
-        annotation = str(f.type)
+        annotation = re.sub(r"(Mapping|dict)\[str, ", "Mapping[", str(f.type))  # ids as keys are not text
         if re.search(r"\b(str|Template)\b", annotation):
             yield f.name

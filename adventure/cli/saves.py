@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.i18n.language import add_argument as add_language_argument
 from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder used for chapter titles")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    add_language_argument(p)
     p.set_defaults(handler=run)
 
 
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from adventure.ui.console import make_console
 
-    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes) if slots else None)
+    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes, args.lang) if slots else None)
     return 0
 
 
@@ -93,13 +95,13 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
                        style="dim"))
 
 
-def _story(scenes: Path | None) -> Story | None:
-    """The story for titles; listing never fails because the story does not load."""
+def _story(scenes: Path | None, language: str | None = None) -> Story | None:
+    """The story for titles, in the language asked for; listing never fails because the story does not load."""
     from adventure.errors import MillionMilesError
+    from adventure.i18n.language import load_in
     from adventure.paths import default_scenes_dir
-    from adventure.story.loader import load_story
 
     try:
-        return load_story(scenes or default_scenes_dir())
+        return load_in(scenes or default_scenes_dir(), language)
     except (MillionMilesError, OSError):
         return None

@@ -77,6 +77,8 @@ class RunState:
             log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
+        if isinstance(scene, str):
+            scene = story.scene_id(scene)
         if not isinstance(scene, str) or scene not in story.scenes:
             raise StateError(f"run state names unknown scene {scene!r}")
         if ending is not None and ending not in story.endings:
@@ -115,6 +117,7 @@ class RandomDrawn:
     target: str
     roll: int
     total: int
+    remember: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +256,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     apply_effects(story, choice.effects, values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
+    if target.effects:  # a random outcome's own effects, before the scene's on_enter
+        apply_effects(story, target.effects, values)
     log = state.log + (Step(scene.id, choice.id),)
     if target.ending is not None:
         final = tuple(values)
@@ -278,7 +283,7 @@ def replay(story: Story, seed: int, steps: Sequence[Step], start: Start | None =
     outcomes = [outcome]
     for applied, step in enumerate(steps):
         state = outcome.state
-        if state.ending is None and state.scene != step.scene:
+        if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
@@ -322,7 +327,7 @@ def render_text(template: Template, env: Mapping[str, Value]) -> str:
 
 
 def progress(story: Story, state: RunState) -> int:
-    """Distance to the launch pad, 0–100, from the story's progress expression."""
+    """How far the run has come, 0–100, from the story's progress expression (100 at a true ending)."""
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
     if story.progress_value is None:
@@ -333,13 +338,12 @@ def progress(story: Story, state: RunState) -> int:
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
-    """The 'choices that mattered' of this run, in order, from the log."""
+    """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
     lines = []
-    for step in state.log:
-        scene = story.scenes.get(step.scene)
-        choice = scene.choice(step.choice) if scene else None
-        if choice is not None and choice.remember:
-            lines.append(choice.remember)
+    for outcome in replay(story, state.seed, state.log).outcomes:
+        for event in outcome.events:
+            if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember:
+                lines.append(event.remember)
     return lines
 
 
@@ -402,7 +406,7 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     for target in targets:
         upto += target.weight
         if roll < upto:
-            events.append(RandomDrawn(choice.id, target.name, roll, total))
+            events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
             return target, rng_state
     raise AssertionError("weights cover the roll")  # pragma: no cover
 

@@ -22,6 +22,7 @@ def test_valid_story_json(capsys, mini_dir):
         "ok": True, "chapters": 2, "scenes": 4, "choices": 8,
         "endings": ["home", "sky"], "stats": ["apples", "letters", "trust", "has_key", "name"],
         "errors": [], "warnings": [],
+        "story": {"title": "The Little Orchard", "folder": str(mini_dir.resolve())},
     }
 
 
@@ -65,3 +66,30 @@ def test_story_text_is_never_read_as_markup(capsys, tmp_path):
     write_story(tmp_path, chapter=CHAPTER.replace("goto: a", "goto: '[red]b'"))
     main(["check", str(tmp_path)])
     assert "[red]b" in capsys.readouterr().out
+
+
+def test_check_without_a_folder_reads_the_story_in_the_current_folder(capsys, tmp_path, monkeypatch):
+    """Regression: `check` in a story folder silently checked the shipped story instead."""
+    folder = write_story(tmp_path / "mine")
+    monkeypatch.chdir(folder)
+    code, data = run_json(capsys)
+    assert code == 0
+    assert data["story"] == {"title": "Tiny", "folder": str(folder.resolve())}
+    assert main(["check"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"Checking “Tiny” in {folder.resolve()}" in out
+
+
+def test_check_without_a_folder_elsewhere_checks_the_shipped_story_and_says_so(capsys, tmp_path, monkeypatch,
+                                                                                scenes_dir):
+    monkeypatch.chdir(tmp_path)
+    code, data = run_json(capsys)
+    assert data["story"]["folder"] == str(scenes_dir.resolve())
+    assert data["story"]["title"]
+
+
+def test_a_story_with_errors_still_says_which_story(capsys, tmp_path):
+    folder = write_story(tmp_path, chapter=CHAPTER.replace("goto: a", "goto: b"))
+    assert main(["check", str(folder)]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"Checking “Tiny” in {folder.resolve()}" in out

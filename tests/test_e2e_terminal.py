@@ -180,7 +180,7 @@ def test_ctrl_c_then_ctrl_d_leaves_cleanly(command, mini_args, tmp_path):
     assert "million-miles play --continue" in player.text()
     again = Player(command, ["play", "--scenes", mini_args[2], "--continue"], tmp_path)
     again.wait_prompt()
-    assert "Resuming 'autosave' after 1 choices" in again.text()
+    assert "Resuming 'autosave' after 1 choice." in again.text()
     again.send("q")
     assert again.finish() == 0
 

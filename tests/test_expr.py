@@ -152,7 +152,7 @@ def test_names() -> None:
     ("a || b", 2, "||", "use or"),
     ("a & b", 2, "&", "use and"),
     ("!a", 0, "`!`", "use not"),
-    ("max(a, b)", 3, "call", "calls are not allowed"),
+    ("max(a, b)", 0, "no function `max`", "the only function is plural"),
     ("(a)(b)", 3, "unexpected `(`", "calls are not allowed"),
     ("a.b", 1, "attribute access", "plain names"),
     ("a[0]", 1, "indexing", "plain names"),
@@ -554,3 +554,26 @@ def test_to_source_round_trips_any_tree(node: Node) -> None:
         raise
     assert reparsed == node
     assert to_source(reparsed) == source
+
+
+# -- plural(): the one function ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("count, expected", [(0, "casks"), (1, "cask"), (2, "casks"), (-1, "cask")])
+def test_plural_picks_the_form_for_the_count(count, expected):
+    node = parse('plural(oil, "cask", "casks")')
+    assert check(node, {"oil": StatType.INT}) is StatType.TEXT
+    assert evaluate(node, {"oil": count}) == expected
+    assert compile_expr(node, {"oil": 0})((count,)) == expected
+    assert to_source(node) == 'plural(oil, "cask", "casks")'
+
+
+def test_plural_is_type_checked_at_load():
+    with pytest.raises(ExprTypeError, match="value 1 of `plural` must be a number"):
+        check(parse('plural(name, "a", "b")'), {"name": StatType.TEXT})
+    with pytest.raises(ExprTypeError, match="takes 3 values, found 2"):
+        check(parse('plural(1, "a")'), {})
+
+
+def test_plural_of_constants_folds():
+    assert compile_expr(parse('plural(2 - 1, "day", "days")'), {})(()) == "day"

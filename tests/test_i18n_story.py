@@ -298,3 +298,27 @@ def test_check_translation_counts_directly():
     report = check_translation(load_story(ORCHARD), "es")
     assert report.counts.to_dict() == {"total": 33, "translated": 33, "missing": 0, "stale": 0}
     assert report.story is not None and report.story.title == "El pequeño huerto"
+
+
+def test_random_outcomes_and_presentation_words_are_translatable(orchard):
+    two = orchard / "two.yaml"
+    two.write_text(two.read_text(encoding="utf-8").replace(
+        "            - {weight: 1, scene: house}",
+        "            - {weight: 1, scene: house, remember: The postman waved}"), encoding="utf-8")
+    story_file = orchard / "story.yaml"
+    story_file.write_text(story_file.read_text(encoding="utf-8").replace(
+        "stats:\n", "presentation:\n  progress_label: Harvest\n  countdown_end: Away!\nstats:\n", 1), encoding="utf-8")
+    story = load_story(orchard)
+    keys = {e.key: e for e in story_strings(story)}
+    outcome = keys["choice:road:wait:outcome:scene-house:remember"]
+    assert outcome.source == "The postman waved" and outcome.file == "two.yaml"
+    assert keys["presentation:progress_label"].source == "Harvest"
+    assert "presentation:progress_sentence" not in keys  # not written: the program's own default
+    assert main(["i18n", "update", str(orchard), "es"]) == 0
+    set_translation(orchard, "choice:road:wait:outcome:scene-house:remember", "El cartero saludó")
+    set_translation(orchard, "presentation:progress_label", "Cosecha")
+    spanish = translate_story(load_story(orchard), "es")
+    (wait,) = [c for c in spanish.scenes["road"].choices if c.id == "wait"]
+    assert [t.remember for t in wait.goto.targets] == [None, "El cartero saludó"]
+    assert spanish.presentation.progress_label == "Cosecha"
+    assert spanish.presentation.countdown_end == "Away!"  # not translated yet: English

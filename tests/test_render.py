@@ -327,11 +327,17 @@ def test_chapter_card(mini_story):
     assert rendered(render.chapter_card(mini_story, "orchard", plain=True)) == "\nChapter 1: The Orchard (Morning)\n\n"
 
 
-def test_countdown_frames():
-    assert "T-minus 10" in rendered(render.countdown_frame(10), 40)
-    assert "Lift-off!" in rendered(render.countdown_frame(None), 40)
-    assert rendered(render.countdown_static()) == "10 9 8 7 6 5 4 3 2 1 ... Lift-off!\n"
-    assert rendered(render.countdown_static(3)) == "3 2 1 ... Lift-off!\n"
+def test_countdown_frames(mini_story):
+    words = mini_story.presentation  # the fixture declares T-minus / Lift-off!
+    assert "T-minus 10" in rendered(render.countdown_frame(10, words), 40)
+    assert "Lift-off!" in rendered(render.countdown_frame(None, words), 40)
+    assert rendered(render.countdown_static(3, words)) == "3 2 1 ... Lift-off!\n"
+
+
+def test_countdown_words_default_to_neutral_ones():
+    """Without a presentation block a countdown is numbers and 'Go!'."""
+    assert rendered(render.countdown_static()) == "10 9 8 7 6 5 4 3 2 1 ... Go!\n"
+    assert "Go!" in rendered(render.countdown_frame(None), 40)
 
 
 def test_status_groups_order(mini_story):

@@ -163,12 +163,12 @@ def test_play_start_set_keeps_the_players_saves_untouched(monkeypatch, capsys, m
     # the player's saves and --continue never see it
     assert [s.name for s in SaveStore(tmp_path).slots()] == ["autosave"]
     code, out, _ = run_cli(monkeypatch, capsys, [*base, "--continue"])
-    assert code == 0 and "Resuming 'autosave' after 1 choices" in out
+    assert code == 0 and "Resuming 'autosave' after 1 choice." in out
     # it replays and verifies, and resumes into the scratch folder
     code, out, err = run_cli(monkeypatch, capsys, ["replay", str(sandbox), "--verify", "--scenes", str(mini_dir)])
     assert code == 0, out + err
     code, out, _ = run_cli(monkeypatch, capsys, [*base, "--load", str(sandbox)], "1\n")
-    assert code == 0 and "after 1 choices" in out
+    assert code == 0 and "after 1 choice." in out
     assert len(SaveStore(scratch_dir(tmp_path)).read("sandbox").steps) == 2
     assert (tmp_path / "autosave.yaml").read_bytes() == before and not (tmp_path / "sandbox.yaml").exists()
 

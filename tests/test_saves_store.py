@@ -138,14 +138,16 @@ def test_latest_and_slots(mini_story, store):
     assert slots["broken"].error and "broken.yaml" in slots["broken"].error
 
 
-def test_year_is_listed_when_the_story_has_one(tmp_path, story_copy):
+def test_slot_summary_carries_the_saved_stats(tmp_path, story_copy):
+    """The listing keeps every saved stat, so the table can show the story's own columns."""
     text = (story_copy / "story.yaml").read_text()
     (story_copy / "story.yaml").write_text(text.replace(
         "stats:\n", "stats:\n  year: {type: int, initial: 1972, min: 1960, max: 2020, label: Year}\n"))
     story = load_story(story_copy)
     store = SaveStore(tmp_path / "s")
     store.write(record_for(story, engine.new_run(story, 1).state, "y"))
-    assert store.slots()[0].year == 1972
+    assert store.slots()[0].stats["year"] == 1972
+    assert store.slots()[0].to_dict()["stats"]["year"] == 1972
 
 
 # -- validation on read ------------------------------------------------------------------

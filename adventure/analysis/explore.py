@@ -107,6 +107,8 @@ class _CChoice:
     effects: tuple[_CEffect, ...]
     kind: int
     targets: tuple[_CTarget, ...]
+    outcome_effects: tuple[tuple[_CEffect, ...], ...] = ()
+    """Per random outcome, its own effects (empty when no outcome has any)."""
 
 
 class Stepper:
@@ -129,8 +131,10 @@ class Stepper:
                     (t.test, self.ending_index[t.ending] if t.ending is not None else -1,
                      self.scene_index[t.scene] if t.scene is not None else -1, t.name)
                     for t in choice.goto.targets)
+                drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
+                         if any(t.effects for t in choice.goto.targets) else ())
                 c = _CChoice(len(choices), index, choice, choice.test, choice.hidden,
-                             self._effects(choice.effects), _KINDS[choice.goto.kind], targets)
+                             self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
                 compiled.append(c)
             per_scene.append(tuple(compiled))
@@ -168,6 +172,8 @@ class Stepper:
         result = []
         for outcome, (_test, ending, dest, name) in _outcomes(c, work):
             after = list(work)
+            if c.outcome_effects:
+                _apply(c.outcome_effects[outcome], after)
             if ending >= 0:
                 result.append(Move(name if c.kind == _RANDOM else None, None, self.ending_ids[ending], tuple(after)))
                 continue
@@ -341,6 +347,8 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
             for oi, (_t, ending, dest, _name) in outs:
                 transitions += 1
                 after = work if single else list(work)
+                drawn = _apply(c.outcome_effects[oi], after) if c.outcome_effects else None
+                clamps_here = (clamps or []) + drawn if drawn else clamps
                 if ending >= 0:
                     reaches_end[s] = 1
                     final = tuple(after)
@@ -352,14 +360,14 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
                         for slot, (a, b) in enumerate(zip(initial, final)):
                             if a != b:
                                 changed_at_end[slot] = True
-                    if clamps:
-                        for slot, bound, raw in clamps:
+                    if clamps_here:
+                        for slot, bound, raw in clamps_here:
                             clamp_first.setdefault((slot, bound), (s, gid, oi, raw))
                     continue
                 enter = on_enter[dest]
                 more = _apply(enter, after) if enter else None
-                if clamps or more:
-                    for slot, bound, raw in (clamps or []) + (more or []):
+                if clamps_here or more:
+                    for slot, bound, raw in (clamps_here or []) + (more or []):
                         clamp_first.setdefault((slot, bound), (s, gid, oi, raw))
                 key = tuple(after)
                 table = seen[dest]
@@ -571,6 +579,8 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
                 oi, (_t, ending, dest, name) = outs[pick]
             else:
                 oi, (_t, ending, dest, name) = outs[0]
+            if c.outcome_effects:
+                _apply(c.outcome_effects[oi], vals)
             trail.append(PathStep(st.scene_ids[sc], c.choice.id, name if c.kind == _RANDOM else None))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1

@@ -19,17 +19,17 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli import check, graph, i18n, play, replay, saves
+from adventure.cli import check, graph, i18n, play, replay, saves, schema
 from adventure.cli._args import ArgumentParser
 
-_COMMANDS = (play, check, replay, saves, graph, i18n)
+_COMMANDS = (play, check, replay, saves, graph, schema, i18n)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, one sub-parser per command module."""
     parser = ArgumentParser(
         prog="million-miles",
-        description="A Million Miles Away: a text adventure from the fields of Stockton to orbit.",
+        description="Million Miles: play, check and replay text adventures written in YAML.",
         epilog="Run without a command to start playing. 'million-miles COMMAND --help' for details.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int, seed_number
 from adventure.errors import Diagnostic, UsageError
+from adventure.wording import count
 from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Load and validate a story: every key, id, reference and expression. "
         "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
     )
-    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
+    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR",
+                   help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
+                   "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
     p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.story.loader import check_story
     from adventure.ui.console import make_console
 
-    folder = Path(args.scenes) if args.scenes else default_scenes_dir()
+    folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.write_runs and not args.explore:
@@ -61,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     console = make_console()
     translations = check_translations(report, args.strict_translations)
     if not args.json:
+        console.print(checked_line(folder, report))
         print_report(console, folder, report)
         print_translations(console, translations)
     explore_data, explore_exit = None, 0
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
     if args.json:
         data = summary(report)
+        data["story"] = {"title": report.title, "folder": str(folder.resolve())}
         if translations:
             data["errors"] = [*data["errors"], *(d.to_dict() for t in translations for d in t.errors)]  # type: ignore[misc]
             data["warnings"] = [*data["warnings"], *(d.to_dict() for t in translations for d in t.warnings)]  # type: ignore[misc]
@@ -81,6 +86,23 @@ def run(args: argparse.Namespace) -> int:
     if not report.ok or any(t.errors for t in translations):
         return 1
     return explore_exit
+
+
+def story_folder(cwd: Path, shipped: Path) -> Path:
+    """The story ``check`` reads without a folder: the one in ``cwd`` if any, else the shipped one."""
+    from adventure.story.loader import STORY_FILE
+
+    return cwd if (cwd / STORY_FILE).is_file() else shipped
+
+
+def checked_line(folder: Path, report: LoadReport):  # -> rich.text.Text
+    """``Checking "Title" in /path``: which story this report is about, always."""
+    from rich.text import Text
+
+    line = Text("Checking ", style="bold")
+    line.append(f"“{report.title}”" if report.title else "the story", style="bold")
+    line.append(f" in {folder.resolve()}")
+    return line
 
 
 def check_translations(report: LoadReport, strict: bool) -> list[TranslationReport]:
@@ -137,9 +159,8 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     print_diagnostics(console, [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        count = len(report.errors)
-        console.print(Text(f"✗ {folder}: {count} error{'s' if count != 1 else ''}, "
-                           f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold red"))
+        console.print(Text(f"✗ {folder}: {count(len(report.errors), 'error')}, "
+                           f"{count(len(report.warnings), 'warning')}", style="bold red"))
         return
     table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -154,9 +175,10 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
-    console.print(Text(f"✓ {folder}: valid — {len(story.chapters)} chapters, {len(story.scenes)} scenes, "
-                       f"{story.choice_count} choices, {len(story.endings)} endings, "
-                       f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", style="bold green"))
+    console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
+                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
+                       style="bold green"))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

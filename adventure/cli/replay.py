@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from adventure.cli._args import positive_int
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import SaveError, UsageError
+from adventure.wording import count
 from adventure.safetext import dumps_json, escape_controls
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     console = make_console(plain=args.plain)
     if args.export is not None:
         written = export(transcript, args.export)
-        console.print(f"Wrote the transcript of {len(record.steps)} steps to {written}", markup=False, highlight=False)
+        console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
         return 0
     from adventure.saves.playback import play_back
 
@@ -163,7 +164,7 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
 
     if report.ok:
         ending = f", ending '{report.ending}'" if report.ending else ", unfinished"
-        line = Text(f"✓ {report.run}: {report.steps} steps replay to the saved state{ending}", style="bold green")
+        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="bold green")
         if report.story_changed:
             line.append("  (the story files changed since it was saved; the path still holds)", style="dim")
         console.print(line, soft_wrap=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.safetext import dumps_json
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from adventure.saves.store import SlotSummary
-    from adventure.story.model import Story
+    from adventure.story.model import Stat, Story
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,11 +26,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "saves",
         help="list saved games",
-        description="List the save slots: name, chapter, year, ending and when last played.",
+        description="List the save slots: name, chapter, the story's chosen stats (presentation: saves_columns), "
+        "ending and when last played.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder used for chapter titles")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
+                   help="story folder used for chapter titles and stat columns (default: the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     add_language_argument(p)
@@ -61,10 +63,12 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
+    columns = _columns(story)
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
     table.add_column("slot", style="bold")
     table.add_column("chapter")
-    table.add_column("year", justify="right")
+    for stat in columns:
+        table.add_column(Text(stat.label), justify="right")  # story text: never markup
     table.add_column("ending")
     table.add_column("steps", justify="right")
     table.add_column("last played")
@@ -73,7 +77,7 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
         if slot.error:
             broken.append(slot)
-            table.add_row(Text(slot.name), Text("unreadable", style="red"), "", "", "", played)
+            table.add_row(Text(slot.name), Text("unreadable", style="red"), *[""] * len(columns), "", "", played)
             continue
         own = story is not None and story.id == slot.story_id
         chapter = slot.chapter or ""
@@ -83,8 +87,8 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
             reached = story.endings.get(slot.ending or "")
             if reached is not None:
                 ending = ("★ " if reached.true_ending else "") + reached.title
-        table.add_row(Text(slot.name), Text(chapter), Text("" if slot.year is None else str(slot.year)),
-                      Text(ending, style="yellow"), str(slot.steps), played)
+        values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
+        table.add_row(Text(slot.name), Text(chapter), *values, Text(ending, style="yellow"), str(slot.steps), played)
     console.print(table)
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
@@ -93,6 +97,21 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         console.print(line)
     console.print(Text("Resume one with 'million-miles play --load SLOT'; watch it with 'million-miles replay SLOT'.",
                        style="dim"))
+
+
+def _columns(story: Story | None) -> list[Stat]:
+    """The stats the story asks the saves table to show (``presentation: saves_columns``)."""
+    if story is None:
+        return []
+    return [story.stat(name) for name in story.presentation.saves_columns]
+
+
+def _cell(stat: Stat, values: dict[str, Any]) -> str:
+    """A stat's saved value as the status panel shows it; blank when the save lacks it or it does not fit."""
+    value = values.get(stat.name)
+    if value is None or type(value) is not type(stat.initial):
+        return ""
+    return stat.display(value)
 
 
 def _story(scenes: Path | None, language: str | None = None) -> Story | None:

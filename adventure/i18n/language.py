@@ -92,13 +92,13 @@ def load_in(folder: str | Path, requested: str | None):  # -> Story
     for a language nothing is translated to.
     """
     from adventure.i18n.program import use_language
-    from adventure.i18n.translate import translate_story
+    from adventure.i18n.translate import program_defaults, translate_story
     from adventure.story.loader import load_story
 
     story = load_story(folder)
     language = choose(requested, story.root)
     use_language(language)
-    return translate_story(story, language)
+    return program_defaults(translate_story(story, language))
 
 
 def add_argument(parser) -> None:  # parser: argparse.ArgumentParser

@@ -34,6 +34,8 @@ TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
     m.Scene: ("title", "text"),
     m.Choice: ("label", "locked", "remember"),
     m.Ending: ("title", "text"),
+    m.Target: ("remember",),
+    m.Presentation: ("progress_label", "progress_sentence", "countdown_prefix", "countdown_end"),
 }
 """Translatable fields by model class; the key of each is ``PREFIX:FIELD``."""
 
@@ -43,11 +45,14 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
     m.Effect: {"stat": "an id", "source": "an expression", "op": "a keyword"},
     m.Target: {"scene": "an id", "ending": "an id"},
     m.Goto: {"kind": "a keyword"},
-    m.Choice: {"id": "an id"},
-    m.Scene: {"id": "an id", "chapter": "an id"},
+    m.Choice: {"id": "an id", "renamed_from": "ids"},
+    m.Scene: {"id": "an id", "chapter": "an id", "renamed_from": "ids"},
+    m.Presentation: {"saves_columns": "stat names", "summary_stats": "stat names",
+                     "run_header": "a comment in run files, which read the same in every language"},
     m.Ending: {"id": "an id", "chapter": "an id"},
     m.Chapter: {"id": "an id", "file": "a path", "scenes": "ids"},
-    m.Story: {"id": "an id", "start": "an id", "fingerprint": "a digest", "root": "a path"},
+    m.Story: {"id": "an id", "start": "an id", "fingerprint": "a digest", "root": "a path",
+              "renamed": "old ids to new ids"},
 }
 """Text fields that are deliberately not translated, with the reason."""
 
@@ -88,8 +93,9 @@ def walk(story: m.Story, visit: Visit) -> m.Story:
     chapters = tuple(visit(f"chapter:{c.id}", c, f"chapter {c.index + 1} ({c.id})") for c in story.chapters)
     scenes = {key: _scene(scene, visit) for key, scene in story.scenes.items()}
     endings = {key: visit(f"ending:{e.id}", e, f"ending '{e.id}'") for key, e in story.endings.items()}
+    presentation = visit("presentation", story.presentation, "the story's words for the program's screens")
     rebuilt = replace(story, stats=stats, chapters=chapters, scenes=MappingProxyType(scenes),
-                      endings=MappingProxyType(endings))
+                      endings=MappingProxyType(endings), presentation=presentation)
     return visit("story", rebuilt, "the story")  # type: ignore[no-any-return]
 
 
@@ -118,6 +124,18 @@ def fields_of(node: object) -> tuple[str, ...]:
     return TRANSLATABLE.get(type(node), ())
 
 
+def _default(node: object, name: str) -> object:
+    """The dataclass default of a field (``MISSING`` when it has none)."""
+    spec = getattr(type(node), "__dataclass_fields__", {}).get(name)
+    return getattr(spec, "default", None) if spec is not None else None
+
+
+def defaults_of(node: object) -> dict[str, str]:
+    """The translatable fields of a node still holding their English default text."""
+    return {name: value for name in fields_of(node)
+            if isinstance(value := getattr(node, name), str) and value and value == _default(node, name)}
+
+
 def group_title(name: str) -> str:
     """How a stat group's id is shown in English (``family`` -> ``Family``)."""
     return name.replace("_", " ").capitalize()
@@ -130,7 +148,7 @@ def story_strings(story: m.Story) -> list[Entry]:
 
     def collect(prefix: str, node: object, context: str) -> object:
         location = getattr(node, "location", None)
-        if isinstance(node, m.Story):
+        if isinstance(node, (m.Story, m.Presentation)):
             location = m.Location(str(Path(story.root) / "story.yaml"), 1, 1)
         for name in fields_of(node):
             value = getattr(node, name)
@@ -140,8 +158,8 @@ def story_strings(story: m.Story) -> list[Entry]:
                 text, stats = value, ()
             else:
                 continue
-            if not text:
-                continue
+            if not text or value == _default(node, name):
+                continue  # a default is the program's word, translated with the program
             file, line = files.place(location, name, story)
             entries.append(Entry(f"{prefix}:{name}", text, isinstance(value, Template), file, line, context, stats))
         return node

@@ -25,7 +25,7 @@ from babel.messages.pofile import unescape
 
 from adventure.errors import Diagnostic, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
-from adventure.i18n.strings import GROUP, Entry, fields_of, story_strings, walk
+from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
 from adventure.story import expr as ex
 from adventure.story.model import Story
 from adventure.story.template import Cond, Interp, Template, TemplateError, check_template, parse_template
@@ -60,6 +60,17 @@ def translate_story(story: Story, language: str) -> Story:
     if report.errors or report.story is None:
         raise StoryLoadError(report.errors, report.warnings)
     return report.story
+
+
+def program_defaults(story: Story) -> Story:
+    """The story with default words it did not write itself (``Progress``, ``Go!``) in the
+    program's language: they are the program's words, translated with its catalogue."""
+    from adventure.i18n.program import _
+
+    changes = {name: _(value) for name, value in defaults_of(story.presentation).items()}
+    if not any(changes[name] != getattr(story.presentation, name) for name in changes):
+        return story
+    return replace(story, presentation=replace(story.presentation, **changes))
 
 
 def _is_english(language: str) -> bool:

@@ -27,6 +27,7 @@ from rich.text import Text
 from adventure import engine
 from adventure.saves.transcript import Page, Transcript, render_ending, render_page, render_stopped
 from adventure.story.model import Story
+from adventure.wording import count
 
 Pause = Callable[[float], "str | None"]
 Ask = Callable[[str], str]
@@ -55,7 +56,7 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     if stop_after is not None:
         pages = tuple(p for p in pages if p.step <= stop_after)
     if animate and not step_mode and speed > 0:
-        console.print(Text(f"Replaying {total} steps · any key: next page · q: stop", style="dim"))
+        console.print(Text(f"Replaying {count(total, 'step')} · any key: next page · q: stop", style="dim"))
     for page in pages:
         console.print(screens.page(page, total) if screens else render_page(page, total))
         done = page.step if page.taken else page.step - 1
@@ -133,7 +134,7 @@ class _Screens:
             parts.append(render.chapter_card(story, story.scenes[page.scene].chapter, plain=plain))
         countdown = story.scenes[page.scene].countdown
         if countdown:  # the player saw it count down as this scene began
-            parts.append(render.countdown_static(countdown))
+            parts.append(render.countdown_static(countdown, story.presentation))
         parts.append(render.scene_panel(story, page.state, plain=plain))
         parts.append(render.choice_list(engine.offers(story, page.state), plain=plain))
         taken = next((c for c in page.choices if c.id == page.taken), None)

@@ -36,7 +36,8 @@ FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
 """Refuse larger files: a real run is a few kilobytes."""
 
-HEADER = "# A Million Miles Away: a saved run. The steps are the truth; the snapshot is checked against them.\n"
+HEADER = "# {words}. The steps are the truth; the snapshot is checked against them.\n"
+"""The comment line opening a run file; ``words`` come from the story's presentation."""
 
 _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated", "slot", "steps", "snapshot")
 _OPTIONAL = ("scenes", "start")
@@ -66,6 +67,8 @@ class RunRecord:
     """Where the record was read from (``None`` for a record built in memory)."""
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``): the log replays from it, not the story's start."""
+    header: str = field(default="A saved run", compare=False)
+    """The words of the opening comment line (the story's ``presentation: run_header``)."""
 
     @property
     def ending(self) -> str | None:
@@ -111,7 +114,9 @@ class RunRecord:
 def dump_record(record: RunRecord) -> str:
     """The YAML text of a record (a comment line, then the document)."""
     body = yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return HEADER + body
+    # story words in a YAML comment: one line of printable characters, or the file would not parse
+    words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
+    return HEADER.format(words=words) + body
 
 
 def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def default_save_dir() -> Path:
 
 def check_slot_name(name: str) -> str:
     """Return ``name`` if it is a safe slot name; raise :class:`SaveError` with a hint if not."""
-    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'houston-1986'"
+    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'"
     if not isinstance(name, str) or not name:
         raise SaveError("a slot name cannot be empty", hint=hint)
     if not SLOT_NAME.fullmatch(name):
@@ -105,6 +106,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
         slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state), start=start,
+        header=story.presentation.header(story.title),
     )
 
 
@@ -118,7 +120,8 @@ class SlotSummary:
     story_id: str | None = None
     chapter: str | None = None
     scene: str | None = None
-    year: int | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    """The snapshot's stat values by name (the saves table shows the story's chosen columns)."""
     ending: str | None = None
     steps: int = 0
     backup: bool = False
@@ -129,7 +132,7 @@ class SlotSummary:
         return {
             "name": self.name, "path": str(self.path),
             "updated": self.updated.isoformat() if self.updated else None,
-            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "year": self.year,
+            "story": self.story_id, "chapter": self.chapter, "scene": self.scene, "stats": dict(self.stats),
             "ending": self.ending, "steps": self.steps, "backup": self.backup, "error": self.error,
         }
 
@@ -220,10 +223,8 @@ class SaveStore:
             except SaveError as exc:
                 result.append(SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc.args[0])))
                 continue
-            year = record.stats.get("year")
             result.append(SlotSummary(
-                slot, path, record.updated, record.story_id, record.chapter, record.scene,
-                year if isinstance(year, int) and not isinstance(year, bool) else None,
+                slot, path, record.updated, record.story_id, record.chapter, record.scene, record.stats,
                 record.ending, len(record.steps), backup,
             ))
         result.sort(key=lambda s: (s.updated or datetime.min.replace(tzinfo=timezone.utc), s.name), reverse=True)
@@ -270,15 +271,15 @@ def resume(story: Story, record: RunRecord) -> Resumed:
         if result.failure is not None:
             raise SaveError(f"the saved log does not replay: {describe_failure(story, record, result)}", where,
                             recovery_hint(record.path))
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             raise SaveError("the snapshot disagrees with its replayed log (" + format_changes(changed) + ")",
                             where, recovery_hint(record.path))
         return Resumed(result.state, outcome, None, result.applied)
     total = len(record.steps)
     if result.failure is None:
-        notice = f"The story has changed since this run was saved; all {total} steps still apply."
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state))
+        notice = f"The story has changed since this run was saved; {'the step still applies' if total == 1 else f'all {total} steps still apply'}."
+        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
         if changed:
             notice += " Now: " + format_changes(changed) + "."
     else:
@@ -332,9 +333,16 @@ def failure_reason(story: Story, step: engine.Step, state: RunState, failure: En
     return f"the run now reaches scene '{state.scene}' instead of '{step.scene}'"
 
 
-def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Fields (and stats) whose saved value differs from the replayed one."""
+def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any],
+                     renamed: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Fields (and stats) whose saved value differs from the replayed one.
+
+    ``renamed`` maps old scene ids to current ones, so a scene renamed since the save
+    (``renamed_from:``) is not a difference.
+    """
     changes: dict[str, dict[str, Any]] = {}
+    if renamed and saved.get("scene") in renamed:
+        saved = {**saved, "scene": renamed[saved["scene"]]}
     for key in ("scene", "chapter", "ending", "turn", "rng"):
         if saved.get(key) != replayed.get(key):
             changes[key] = {"snapshot": saved.get(key), "replayed": replayed.get(key)}

@@ -25,6 +25,7 @@ from adventure.engine import RunState
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import check_story_matches, describe_failure, replay_record
 from adventure.story.model import Story
+from adventure.wording import count
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def render_stopped(message: str) -> RenderableType:
 def to_text(transcript: Transcript) -> str:
     """Plain text transcript."""
     lines = [transcript.story_title, "=" * len(transcript.story_title), f"seed {transcript.seed}, "
-             f"{transcript.steps} steps", ""]
+             f"{count(transcript.steps, 'step')}", ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"* {page.chapter} *", ""]
@@ -179,7 +180,7 @@ def to_text(transcript: Transcript) -> str:
 
 def to_markdown(transcript: Transcript) -> str:
     """Markdown transcript; story text is escaped so it cannot become markup."""
-    lines = [f"# {_md(transcript.story_title)}", "", f"*Seed {transcript.seed}, {transcript.steps} steps.*", ""]
+    lines = [f"# {_md(transcript.story_title)}", "", f"*Seed {transcript.seed}, {count(transcript.steps, 'step')}.*", ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"## {_md(page.chapter)}", ""]

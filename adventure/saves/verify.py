@@ -74,7 +74,7 @@ def verify(story: Story, record: RunRecord, name: str | None = None) -> Verifica
     state = result.state
     changed_story = record.fingerprint != story.fingerprint
     replayed = snapshot_of(story, state)
-    changed = snapshot_changes(record.snapshot, replayed)
+    changed = snapshot_changes(record.snapshot, replayed, story.renamed)
     if result.failure is not None:
         step = record.steps[result.applied]
         available = tuple(o.choice.id for o in engine.offers(story, state) if o.enabled)

@@ -12,31 +12,31 @@ from dataclasses import replace
 from pathlib import Path
 
 from adventure.story import expr as ex
+from adventure.story import spec
 from adventure.story import template as tp
 from adventure.story.fields import (
-    NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
+    ID, NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
-from adventure.story.model import Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Scene, Stat, Target
+from adventure.story.model import (
+    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Presentation, Scene, Stat, Target,
+)
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
-STORY_KEYS = {"format": True, "id": True, "title": True, "start": True, "chapters": True,
-               "stats": True, "endings": False, "progress": False, "subtitle": False,
-               "description": False}
-_STAT_KEYS = {"type": True, "initial": False, "compute": False, "min": False, "max": False, "label": False,
-              "show": False, "group": False, "prefix": False, "suffix": False, "description": False,
-              "saturates": False}
-_CHAPTER_FILE_KEYS = {"chapter": True, "scenes": True, "endings": False}
-_CHAPTER_KEYS = {"id": True, "title": True, "subtitle": False}
-_SCENE_KEYS = {"id": True, "title": True, "text": True, "choices": True, "on_enter": False, "countdown": False}
+STORY_KEYS = spec.STORY.allowed()
+_STAT_KEYS = spec.STAT.allowed()
+_CHAPTER_FILE_KEYS = spec.CHAPTER_FILE.allowed()
+_CHAPTER_KEYS = spec.CHAPTER.allowed()
+_SCENE_KEYS = spec.SCENE.allowed()
 MAX_COUNTDOWN = 60
+MAX_SCENE_WORDS = 180
+"""One screenful of scene text at 80 columns: longer scenes get warning MM264 (docs/authoring.md)."""
 _ZERO: dict[ex.StatType, ex.Value] = {ex.StatType.INT: 0, ex.StatType.BOOL: False, ex.StatType.TEXT: ""}
 """A computed stat's placeholder before its formula is evaluated."""
-_CHOICE_KEYS = {"id": True, "label": True, "if": False, "locked": False, "hidden": False,
-                "effects": False, "remember": False, "goto": False, "ending": False}
-_TARGET_KEYS = {"if": False, "scene": False, "ending": False}
-_RANDOM_KEYS = {"weight": True, "scene": False, "ending": False}
-_ENDING_KEYS = {"id": True, "title": True, "text": True, "true_ending": False}
-_EFFECT_OPS = ("set", "add", "subtract")
+_CHOICE_KEYS = spec.CHOICE.allowed()
+_TARGET_KEYS = spec.TARGET.allowed()
+_RANDOM_KEYS = spec.OUTCOME.allowed()
+_ENDING_KEYS = spec.ENDING.allowed()
+_EFFECT_OPS = spec.EFFECT_OPS
 
 
 
@@ -54,6 +54,10 @@ class StoryBuilder(FieldReader):
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
         self.declared: set[str] = set()  # ids of scenes/endings written, even if invalid
+        self.broken: set[str] = set()  # stats declared with an error: known by name, so no cascade
+        self.ranges: dict[str, Stat] = {}
+        self.renames: list[tuple[str, str, Location]] = []  # (old scene id, current id, where written)
+        self.rename_locs: dict[tuple[int, str], Location] = {}  # (id(choice), old id) -> where written  # valid stats by name, for checks of literal effect values
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.derived: list[Stat] = []
     # -- expressions and templates ---------------------------------------------------
@@ -67,8 +71,9 @@ class StoryBuilder(FieldReader):
             node = ex.parse(source)
             ex.check(node, self.types, expect)
         except ex.ExprError as err:
-            self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
-                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            if err.subject not in self.broken:  # a broken stat's own error already said it all
+                self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
         compiled = ex.compile_expr(node, self.slots)
         self._expr_cache[key] = (node, compiled)
@@ -103,8 +108,9 @@ class StoryBuilder(FieldReader):
             tp.check_template(template, self.types)
         except tp.TemplateError as err:
             assert isinstance(scalar, YScalar)
-            self.out.error(err.code, f"in {key} of {what}: {err.message}",
-                           offset_location(scalar, err.offset, self.out.lines), err.hint)
+            if err.subject not in self.broken:
+                self.out.error(err.code, f"in {key} of {what}: {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
         self._template_cache[text] = (template, None)
         self.stat_reads.update(tp.template_names(template))
@@ -122,14 +128,35 @@ class StoryBuilder(FieldReader):
             if not NAME.match(name) or name in RESERVED:
                 self.out.error("MM205", f"'{name}' is not a valid stat name", key_loc,
                                "use letters, digits and '_', starting with a letter; not a keyword")
+                self.broken.add(name)
                 continue
+            before = len(self.out.errors) + sum(self.out.per_file.values())
             stat = self.stat(name, spec, key_loc, len(result))
+            reported = isinstance(spec, YMap) and bool(spec.extra)  # a value the YAML reader refused
+            if stat is None and not reported and len(self.out.errors) + sum(self.out.per_file.values()) == before:
+                self.out.error("MM204", f"stat '{name}' could not be read", key_loc)  # never silently dropped
             if stat is not None:
                 result.append(stat)
                 self.types[name] = stat.type
                 self.slots[name] = stat.slot
                 self.labels[name] = stat.label
+                self.ranges[name] = stat
+            else:
+                self.known_by_name(name, spec)
         return self.computed_stats(result)
+
+    def known_by_name(self, name: str, spec_value: YValue) -> None:
+        """Keep a stat whose declaration has an error known by name, so one mistake is one error.
+
+        When its type can be read, expressions keep being type-checked against it (the
+        story will not be built, so its placeholder slot is never read); references
+        to it are not reported again as unknown.
+        """
+        self.broken.add(name)
+        type_value = spec_value.items.get("type") if isinstance(spec_value, YMap) else None
+        if isinstance(type_value, YScalar) and type_value.value in ("int", "bool", "text"):
+            self.types[name] = ex.StatType(type_value.value)
+            self.slots[name] = -1
 
     def computed_stats(self, stats: list[Stat]) -> list[Stat]:
         """Compile ``compute:`` formulas once every stat is declared.
@@ -216,7 +243,11 @@ class StoryBuilder(FieldReader):
 
     def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
         value = m.items.get("initial")
+        if value is None and "initial" in m.extra:
+            return None  # the YAML reader already reported why the value was dropped
         if not isinstance(value, YScalar):
+            self.out.error("MM204", f"initial value of {what} must be {article(stat_type)}, found {kind(value)}",
+                           loc_of(value, m.key_locs.get("initial", m.loc)))
             return None
         if value_type(value.value) is stat_type:
             return value.value  # type: ignore[return-value]
@@ -227,6 +258,38 @@ class StoryBuilder(FieldReader):
         self.out.error("MM204", f"initial value of {what} must be {article(stat_type)}, found {kind(value)}",
                        value.loc)
         return None
+
+    def presentation(self, value: YValue | None, loc: Location) -> Presentation:
+        """The story's own words for screens and files; defaults for every key not given."""
+        if value is None:
+            return Presentation()
+        what = "'presentation'"
+        m = self.mapping(value, what, loc)
+        if m is None:
+            return Presentation()
+        self.keys(m, spec.PRESENTATION.allowed(), what)
+        words = {key: self.string(m, key, what) for key in
+                 ("progress_label", "progress_sentence", "countdown_prefix", "countdown_end", "run_header")}
+        given = {key: text for key, text in words.items() if text is not None}
+        summary = self.stat_list(m, "summary_stats", what)
+        return replace(Presentation(**given),  # type: ignore[arg-type]
+                       saves_columns=self.stat_list(m, "saves_columns", what) or (),
+                       summary_stats=summary if "summary_stats" in m.items else None)
+
+    def stat_list(self, m: YMap, key: str, what: str) -> tuple[str, ...] | None:
+        """A list of declared stat names (``saves_columns: [year, savings]``)."""
+        if key not in m.items:
+            return None
+        names: list[str] = []
+        for item in self.sequence(m, key, what):
+            if not (isinstance(item, YScalar) and isinstance(item.value, str)):
+                self.out.error("MM204", f"each entry of '{key}' in {what} must be a stat name", item.loc)
+            elif item.value not in self.types and item.value not in self.broken:
+                self.out.error("MM401", f"unknown stat '{item.value}' in '{key}' of {what}", item.loc,
+                               suggest(item.value, self.types) or "name a stat declared under 'stats'")
+            else:
+                names.append(item.value)
+        return tuple(names)
 
     # -- chapters and scenes ----------------------------------------------------------
 
@@ -261,8 +324,15 @@ class StoryBuilder(FieldReader):
         self.declared.add(f"scene:{scene_id}")
         what = f"scene '{scene_id}'" if scene_id else "a scene"
         self.keys(m, _SCENE_KEYS, what)
+        renamed = self.old_ids(m, what)
+        if scene_id is not None:
+            self.renames.extend((old, scene_id, loc) for old, loc in renamed)
         title = self.string(m, "title", what)
         text = self.template(m, "text", what)
+        if text is not None and (words := tp.longest_words(text)) > MAX_SCENE_WORDS:
+            self.out.warn("MM264", f"the text of {what} can run to {words} words, more than one screenful "
+                          f"({MAX_SCENE_WORDS} words)", m.items["text"].loc,
+                          "split the scene in two, or move a passage into an {if} branch")
         on_enter = self.effects(m, "on_enter", what)
         choices: list[Choice] = []
         seen: dict[str, Location] = {}
@@ -276,20 +346,52 @@ class StoryBuilder(FieldReader):
                 continue
             seen[choice.id] = choice.location or m.loc
             choices.append(choice)
+        self.choice_renames(choices, what)
         if "choices" in m.items and not choices and isinstance(m.items["choices"], YSeq) and not m.items["choices"].items:
             self.out.error("MM209", f"{what} has no choices", m.items["choices"].loc,
                            "every scene needs a way out: add a choice that leads to a scene or an ending")
         if scene_id is None or title is None or text is None:
             return None
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
-                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc)
+                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
+                     renamed_from=tuple(old for old, _ in renamed))
+
+    def old_ids(self, m: YMap, what: str) -> list[tuple[str, Location]]:
+        """``renamed_from: [old_id, ...]``: the ids a scene or choice had before, with where each is written."""
+        if "renamed_from" not in m.items:
+            return []
+        found: list[tuple[str, Location]] = []
+        for item in self.sequence(m, "renamed_from", what):
+            if isinstance(item, YScalar) and isinstance(item.value, str) and ID.match(item.value):
+                found.append((item.value, item.loc))
+            else:
+                self.out.error("MM205", f"each entry of 'renamed_from' in {what} must be an old id", item.loc,
+                               "list the old ids: renamed_from: [old_name]")
+        return found
+
+    def choice_renames(self, choices: list[Choice], what: str) -> None:
+        """An old choice id may name one choice of the scene only, and not be a current id."""
+        current = {c.id for c in choices}
+        claimed: dict[str, str] = {}
+        for choice in choices:
+            for old in choice.renamed_from:
+                loc = self.rename_locs.get((id(choice), old), choice.location or Location("?", 0, 0))
+                if old in current:
+                    self.out.error("MM216", f"choice '{choice.id}' in {what} was renamed from '{old}', "
+                                   f"but '{old}' is still a choice of the scene", loc,
+                                   "an old id cannot also be a current one: old runs would be ambiguous")
+                elif old in claimed:
+                    self.out.error("MM216", f"choices '{claimed[old]}' and '{choice.id}' in {what} both claim "
+                                   f"the old id '{old}'", loc, "keep the old id on the choice that replaced it")
+                else:
+                    claimed[old] = choice.id
 
     def countdown(self, m: YMap, what: str) -> int | None:
-        """A launch countdown the front end plays as the scene is entered (1 to 60)."""
+        """A countdown the front end plays as the scene is entered (1 to 60)."""
         seconds = self.integer(m, "countdown", what)
         if seconds is not None and not 1 <= seconds <= MAX_COUNTDOWN:
             self.out.error("MM206", f"countdown of {what} must be 1 to {MAX_COUNTDOWN}, found {seconds}",
-                           m.items["countdown"].loc, "count down from 10, as NASA does")
+                           m.items["countdown"].loc, "for example: countdown: 10")
             return None
         return seconds
 
@@ -305,13 +407,21 @@ class StoryBuilder(FieldReader):
         hidden = self.boolean(m, "hidden", what)
         if hidden and "if" not in m.items:
             self.out.warn("MM260", f"{what} is hidden but has no condition, so it is never hidden", m.key_locs["hidden"])
+        if "locked" in m.items and "if" not in m.key_locs:
+            self.out.warn("MM263", f"{what} has a 'locked' reason but no 'if', so it is never locked "
+                          "and the reason never shows", m.key_locs["locked"],
+                          "add the condition under 'if', or remove 'locked'")
         effects = self.effects(m, "effects", what)
         goto = self.goto(m, what)
         if choice_id is None or label is None or goto is None:
             return None
-        return Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
-                      locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
-                      remember=self.string(m, "remember", what), location=m.loc)
+        renamed = self.old_ids(m, what)
+        choice = Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
+                        locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
+                        remember=self.string(m, "remember", what), location=m.loc,
+                        renamed_from=tuple(old for old, _ in renamed))
+        self.rename_locs.update(((id(choice), old), loc) for old, loc in renamed)
+        return choice
 
     def goto(self, m: YMap, what: str) -> Goto | None:
         if "goto" in m.items and "ending" in m.items:
@@ -333,9 +443,9 @@ class StoryBuilder(FieldReader):
             return self.first_of(value, what)
         assert isinstance(value, YMap)
         if "random" in value.items or "random" in value.key_locs:
-            self.keys(value, {"random": True}, f"'goto' of {what}")
+            self.keys(value, spec.RANDOM.allowed(), f"'goto' of {what}")
             return self.random(value, what)
-        self.keys(value, {"scene": False, "ending": False}, f"'goto' of {what}")
+        self.keys(value, {k: r for k, r in _TARGET_KEYS.items() if k != "if"}, f"'goto' of {what}")
         target = self.target_entry(value, what, conditional=False)
         return Goto("direct", (target,)) if target else None
 
@@ -375,12 +485,15 @@ class StoryBuilder(FieldReader):
             if weight is not None and weight < 1:
                 self.out.error("MM210", f"weight must be at least 1, found {weight}", entry.items["weight"].loc)
                 weight = None
-            target = self.target_entry(entry, what, conditional=False, weight=weight or 1)
+            outcome = f"a random outcome of {what}"
+            extra = {"effects": tuple(self.effects(entry, "effects", outcome)),
+                     "remember": self.string(entry, "remember", outcome)}
+            target = self.target_entry(entry, what, conditional=False, weight=weight or 1, **extra)
             if target and weight:
                 targets.append(target)
         return Goto("random", tuple(targets)) if len(targets) == len(value.items) else None
 
-    def target_entry(self, m: YMap, what: str, conditional: bool, weight: int = 1) -> Target | None:
+    def target_entry(self, m: YMap, what: str, conditional: bool, weight: int = 1, **extra: object) -> Target | None:
         has_scene, has_ending = "scene" in m.items, "ending" in m.items
         if has_scene == has_ending:
             self.out.error("MM211", f"a target of {what} needs exactly one of 'scene' or 'ending'", m.loc)
@@ -392,8 +505,8 @@ class StoryBuilder(FieldReader):
         name = self.ident(m, key, what)
         if name is None:
             return None
-        return self.target(loc=m.items[key].loc, condition=condition, test=test, weight=weight,
-                           **{key: name})
+        return self.target(m.items[key].loc, name if has_scene else None, name if has_ending else None,
+                           condition=condition, test=test, weight=weight, **extra)
 
     def target(self, loc: Location, scene: str | None = None, ending: str | None = None, **extra: object) -> Target:
         target = Target(scene=scene, ending=ending, location=loc, **extra)  # type: ignore[arg-type]
@@ -408,8 +521,12 @@ class StoryBuilder(FieldReader):
                 continue
             if len(entry.key_locs) != 1 or next(iter(entry.key_locs)) not in _EFFECT_OPS:
                 bad = next((k for k in entry.key_locs if k not in _EFFECT_OPS), None)
-                hint = (suggest(bad, _EFFECT_OPS) if bad else None) or "write one of set, add, subtract per list item"
-                self.out.error("MM212", f"an effect of {what} must be exactly one of set, add, subtract", entry.loc, hint)
+                if bad is not None:
+                    self.out.error("MM212", f"unknown effect '{bad}' in {what}: an effect is one of set, add, subtract",
+                                   entry.key_locs[bad], effect_hint(bad))
+                else:
+                    self.out.error("MM212", f"an effect of {what} must be exactly one of set, add, subtract",
+                                   entry.loc, "write one of set, add, subtract per list item")
                 continue
             op = next(iter(entry.key_locs))
             changes = self.mapping(entry.items.get(op), f"'{op}' in {what}", entry.loc)
@@ -426,8 +543,9 @@ class StoryBuilder(FieldReader):
     def effect(self, op: str, stat: str, value: YValue, loc: Location, what: str) -> Effect | None:
         stat_type = self.types.get(stat)
         if stat_type is None:
-            self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
-                           suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
+            if stat not in self.broken:
+                self.out.error("MM401", f"unknown stat '{stat}' in {what}", loc,
+                               suggest(stat, self.types) or "declare it under 'stats' in story.yaml")
             return None
         if any(d.name == stat for d in self.derived):
             self.out.error("MM206", f"stat '{stat}' is computed and cannot be changed by an effect", loc,
@@ -442,11 +560,34 @@ class StoryBuilder(FieldReader):
         compute = self.effect_value(stat, stat_type, value, what)
         if compute is None:
             return None
+        self.literal_in_range(op, stat, value)
         return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, compute=compute, location=loc)  # type: ignore[arg-type]
+
+    def literal_in_range(self, op: str, name: str, value: YScalar) -> None:
+        """A literal that cannot fit the stat's range: an error for set, a warning for add/subtract.
+
+        ``set: {damage: 7}`` on a 0..3 stat can never mean what it says; ``add: {lamp: 5}``
+        on a 0..3 stat always lands on the bound, so it is a ``set`` in disguise.
+        """
+        stat = self.ranges.get(name)
+        amount = value.value
+        if (stat is None or stat.type is not ex.StatType.INT or not isinstance(amount, int) or isinstance(amount, bool)
+                or stat.minimum is None or stat.maximum is None):
+            return
+        low, high = stat.minimum, stat.maximum
+        if op == "set" and not low <= amount <= high:
+            self.out.error("MM215", f"set {name} to {amount}: outside its range {low}..{high}", value.loc,
+                           f"use a value from {low} to {high}, or widen the stat's range")
+        elif op != "set" and abs(amount) > high - low and not stat.saturates:
+            bound = high if (amount > 0) == (op == "add") else low
+            self.out.warn("MM262", f"{op} {amount} to {name} ({low}..{high}) always clamps: the result is always {bound}",
+                          value.loc, f"write 'set: {{{name}: {bound}}}' if that is meant, or a smaller amount")
 
     def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Callable | None:
         literal = value.value
         if stat_type is ex.StatType.TEXT:
+            if isinstance(literal, str) and ("{" in literal or "}" in literal):
+                return self.text_value(value, literal, what)
             if isinstance(literal, str):
                 return _constant(literal)
             if isinstance(literal, bool) and value.plain and value.raw in YAML11_BOOLEANS:
@@ -461,6 +602,21 @@ class StoryBuilder(FieldReader):
         self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
                        f"found {kind(value)}", value.loc)
         return None
+
+    def text_value(self, scalar: YScalar, text: str, what: str) -> Callable | None:
+        """A text stat's new value is a template like any story text: ``"Keeper {name}"``."""
+        try:
+            template = tp.parse_template(text)
+            tp.check_template(template, self.types)
+            show = tp.compile_template(template, self.slots)
+        except tp.TemplateError as err:
+            if err.subject not in self.broken:
+                self.out.error(err.code, f"in a text value of {what}: {err.message}",
+                               offset_location(scalar, err.offset, self.out.lines),
+                               err.hint or "text values are templates: write {{ and }} for literal braces")
+            return None
+        self.stat_reads.update(tp.template_names(template))
+        return lambda values, _show=show: _flatten(_show(values))
 
     def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
         m = self.mapping(value, "an ending", loc)
@@ -477,6 +633,27 @@ class StoryBuilder(FieldReader):
         return Ending(id=ending_id, title=title, text=text, true_ending=self.boolean(m, "true_ending", what),
                       chapter=chapter, location=m.loc)
 
+
+
+_EFFECT_WORDS = {
+    "sub": "subtract", "minus": "subtract", "dec": "subtract", "decrease": "subtract", "remove": "subtract",
+    "lose": "subtract", "take": "subtract", "inc": "add", "increase": "add", "plus": "add", "gain": "add",
+    "assign": "set", "let": "set", "put": "set",
+}
+
+
+def effect_hint(word: str) -> str:
+    """"did you mean 'subtract'?" for ``sub:``, ``minus:``, ``substract:`` and the like."""
+    lowered = word.lower()
+    meant = _EFFECT_WORDS.get(lowered) or next((op for op in _EFFECT_OPS if op.startswith(lowered) and lowered), None)
+    if meant is None:
+        close = suggest(lowered, _EFFECT_OPS)
+        return close or "write one of set, add, subtract per list item"
+    return f"did you mean '{meant}'?"
+
+
+def _flatten(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _constant(value: object) -> Callable:

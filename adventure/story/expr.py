@@ -36,7 +36,9 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
     "Binary",
+    "Call",
     "Compiled",
+    "FUNCTIONS",
     "Const",
     "ExprError",
     "ExprSyntaxError",
@@ -84,11 +86,14 @@ class ExprError(Exception):
 
     code = "MM300"
 
-    def __init__(self, message: str, offset: int, hint: str | None = None, code: str | None = None):
+    def __init__(self, message: str, offset: int, hint: str | None = None, code: str | None = None,
+                 subject: str | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.subject = subject
+        """The unknown name an MM303 error is about, so a loader can tell it from a stat it already reported."""
         if code is not None:
             self.code = code
 
@@ -149,7 +154,38 @@ class Binary:
     offset: int = field(default=0, compare=False)
 
 
-Node = Const | Name | Unary | Binary
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of one of the language's few functions (:data:`FUNCTIONS`), e.g. ``plural(n, "cask", "casks")``."""
+
+    name: str
+    args: tuple[Node, ...]
+    offset: int = field(default=0, compare=False)
+
+
+Node = Const | Name | Unary | Binary | Call
+
+
+def _plural(count: Value, one: Value, many: Value) -> Value:
+    """``one`` for a count of exactly 1 (or -1), ``many`` otherwise: "1 cask", "2 casks"."""
+    return one if count in (1, -1) else many
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function the language offers: its parameter types, result type and meaning."""
+
+    params: tuple[StatType, ...]
+    result: StatType
+    apply: Callable[..., Value]
+    usage: str
+
+
+FUNCTIONS: dict[str, Function] = {
+    "plural": Function((StatType.INT, StatType.TEXT, StatType.TEXT), StatType.TEXT, _plural,
+                       'plural(count, "cask", "casks")'),
+}
+"""The only calls an expression can make: pure, total, type-checked at load."""
 
 
 def _type_of_value(value: Value) -> StatType:
@@ -199,7 +235,6 @@ _BAD_CHARS: dict[str, tuple[str, str | None]] = {
     ".": ("attribute access is not allowed", "stats are plain names such as `savings`"),
     "[": ("indexing is not allowed", "stats are plain names such as `savings`"),
     "]": ("indexing is not allowed", "stats are plain names such as `savings`"),
-    ",": ("unexpected `,`", "there are no lists or calls; join conditions with and/or"),
     "{": ("braces are not allowed in an expression", None),
     "}": ("braces are not allowed in an expression", None),
     "#": ("comments are not allowed in an expression", None),
@@ -309,7 +344,7 @@ class _Lexer:
             raise self.error(message, i, hint)
         if char in _OPS1:
             return self._emit("op", i, i + 1)
-        if char in "()":
+        if char in "(),":
             return self._emit(char, i, i + 1)
         if char in _BAD_CHARS:
             message, bad_hint = _BAD_CHARS[char]
@@ -434,12 +469,34 @@ class _Parser:
         if tok.kind == "name":
             self.advance()
             if self.tok.kind == "(":
-                raise self.error(f"`{tok.text}(` looks like a call", self.tok,
-                                 "calls are not allowed: use stat names, literals and operators")
+                return self.call(tok)
             return Name(tok.text, tok.offset)
         if tok.kind == "(":
             return self.group()
         raise self.expected_value()
+
+    def call(self, name: _Token) -> Node:
+        """``plural(n, "cask", "casks")``: only the functions of :data:`FUNCTIONS`."""
+        if name.text not in FUNCTIONS:
+            close = get_close_matches(name.text, list(FUNCTIONS), n=1)
+            hint = (f"did you mean `{close[0]}`?" if close else
+                    "the only function is " + ", ".join(f.usage for f in FUNCTIONS.values()))
+            raise self.error(f"there is no function `{name.text}`", name, hint)
+        opening = self.advance()
+        self.enter(opening)
+        args: list[Node] = []
+        if self.tok.kind != ")":
+            args.append(self.or_())
+            while self.tok.kind == ",":
+                self.advance()
+                args.append(self.or_())
+        if self.tok.kind != ")":
+            if self.tok.kind == "end":
+                raise self.error("missing `)`", self.tok, f"close the call: {FUNCTIONS[name.text].usage}")
+            raise self.trailing()
+        self.advance()
+        self.depth -= 1
+        return Call(name.text, tuple(args), name.offset)
 
     def group(self) -> Node:
         opening = self.advance()
@@ -465,6 +522,8 @@ class _Parser:
                               "put it in parentheses: `(not …)`")
         if tok.kind == "op" and tok.text == "+":
             return self.error("expected a value before `+`", tok, "there is no unary +; drop it")
+        if tok.kind == ",":
+            return self.error("unexpected `,`", tok, "there are no lists; join conditions with and/or")
         return self.error(f"expected a value before `{tok.text}`", tok)
 
     def trailing(self) -> ExprSyntaxError:
@@ -472,6 +531,8 @@ class _Parser:
         tok = self.tok
         if tok.kind == ")":
             return self.error("unmatched `)`", tok, "remove it or add the missing `(`")
+        if tok.kind == ",":
+            return self.error("unexpected `,`", tok, "there are no lists; join conditions with and/or")
         if tok.kind == "(":
             return self.error("unexpected `(`", tok,
                               "calls are not allowed; put an operator before `(`")
@@ -541,10 +602,14 @@ def _require(node: Node, actual: StatType, need: StatType, op: str) -> None:
                             _start(node), _fix_hint(node, actual, need))
 
 
-def _unknown_name(node: Name, known: Sequence[str]) -> ExprTypeError:
+def _unknown_name(node: Name, known: Sequence[str], compared: bool = False) -> ExprTypeError:
+    """MM303; beside ``==``/``!=`` the word was probably meant as text, so say how to quote it."""
     close = get_close_matches(node.name, known, n=1)
     hint = f"did you mean `{close[0]}`?" if close else "declare it under `stats:` in story.yaml"
-    return ExprTypeError(f"unknown stat `{node.name}`", node.offset, hint, UNKNOWN_NAME)
+    if compared:
+        quote = f'if you meant the text, quote it: "{node.name}"'
+        hint = f"{hint[:-1]}, or {quote}?" if close else quote
+    return ExprTypeError(f"unknown stat `{node.name}`", node.offset, hint, UNKNOWN_NAME, node.name)
 
 
 def check(node: Node, types: Mapping[str, StatType], expect: StatType | None = None) -> StatType:
@@ -571,11 +636,30 @@ def _infer(node: Node, types: Mapping[str, StatType]) -> StatType:
         need = StatType.INT if node.op == "-" else StatType.BOOL
         _require(node.operand, _infer(node.operand, types), need, node.op)
         return need
+    if isinstance(node, Call):
+        return _infer_call(node, types)
     return _infer_binary(node, types)
+
+
+def _infer_call(node: Call, types: Mapping[str, StatType]) -> StatType:
+    function = FUNCTIONS[node.name]
+    if len(node.args) != len(function.params):
+        raise ExprTypeError(f"`{node.name}` takes {len(function.params)} values, found {len(node.args)}",
+                            node.offset, f"write {function.usage}")
+    for number, (arg, need) in enumerate(zip(node.args, function.params), 1):
+        actual = _infer(arg, types)
+        if actual is not need:
+            raise ExprTypeError(f"value {number} of `{node.name}` must be {_KIND[need]}, this is {_KIND[actual]}",
+                                _start(arg), f"write {function.usage}")
+    return function.result
 
 
 def _infer_binary(node: Binary, types: Mapping[str, StatType]) -> StatType:
     op, left, right = node.op, node.left, node.right
+    if op in EQUALITY:  # `name == Keeper`: a word meant as text, not a stat
+        for side in (left, right):
+            if isinstance(side, Name) and side.name not in types:
+                raise _unknown_name(side, list(types), compared=True)
     lt = _infer(left, types)
     rt = _infer(right, types)
     if op in EQUALITY:
@@ -639,6 +723,8 @@ def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
     if isinstance(node, Unary):
         value = evaluate(node.operand, env)
         return not value if node.op == "not" else -value  # type: ignore[operator]
+    if isinstance(node, Call):
+        return FUNCTIONS[node.name].apply(*(evaluate(a, env) for a in node.args))
     if node.op == "and":
         return True if evaluate(node.left, env) and evaluate(node.right, env) else False
     if node.op == "or":
@@ -708,6 +794,10 @@ def _fold(node: Node) -> Node:
         node = Binary(node.op, left, right, node.offset)
         if isinstance(left, Const) and isinstance(right, Const):
             return Const(evaluate(node, {}), node.offset)
+    elif isinstance(node, Call):
+        node = Call(node.name, tuple(_fold(a) for a in node.args), node.offset)
+        if all(isinstance(a, Const) for a in node.args):
+            return Const(evaluate(node, {}), node.offset)
     return node
 
 
@@ -722,6 +812,10 @@ def _compile(node: Node, slots: Mapping[str, int]) -> Compiled:
         return operator.itemgetter(slots[node.name])
     if isinstance(node, Unary):
         return _compile_unary(node, slots)
+    if isinstance(node, Call):
+        apply = FUNCTIONS[node.name].apply
+        args = tuple(_compile(a, slots) for a in node.args)
+        return lambda v: apply(*(f(v) for f in args))
     left, right, op = node.left, node.right, node.op
     if isinstance(right, Const) and op in ("/", "%") and right.value == 0:
         return _constant(0)
@@ -754,6 +848,8 @@ def _walk(node: Node) -> list[Node]:
         found.append(current)
         if isinstance(current, Unary):
             stack.append(current.operand)
+        elif isinstance(current, Call):
+            stack.extend(reversed(current.args))
         elif isinstance(current, Binary):
             stack.extend((current.right, current.left))
     return found
@@ -784,6 +880,8 @@ def _render(node: Node, leaf: Callable[[Node], str], symbol: Callable[[str], str
         if _level(node.operand) < _level(node):
             inner = f"({inner})"
         return f"not {inner}" if node.op == "not" else f"-{inner}"
+    if isinstance(node, Call):
+        return f"{node.name}(" + ", ".join(_render(a, leaf, symbol) for a in node.args) + ")"
     if isinstance(node, Binary):
         level = _PRECEDENCE[node.op]
         left = _render(node.left, leaf, symbol)
@@ -822,6 +920,8 @@ def _humanise(node: Node) -> Node:
     """Rewrite ``x == true`` as ``x`` and ``x == false`` as ``not x`` for players."""
     if isinstance(node, Unary):
         return Unary(node.op, _humanise(node.operand), node.offset)
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_humanise(a) for a in node.args), node.offset)
     if not isinstance(node, Binary):
         return node
     left, right = _humanise(node.left), _humanise(node.right)

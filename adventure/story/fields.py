@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
 from adventure.story.model import Location
+from adventure.story.spec import TEXT_KEYS
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue, diagnostic
 
 MAX_ERRORS_PER_FILE = 50
@@ -55,6 +56,11 @@ DEFAULT_HINTS = {
     "MM212": "write one of set, add, subtract per list item",
     "MM213": "set 'format: 1'",
     "MM214": "keep chapter files inside the story folder",
+    "MM215": "use a value inside the stat's range, or widen the range",
+    "MM216": "an old id may belong to one scene (or one choice of a scene) only, and not be a current id",
+    "MM262": "use set for the bound, or a smaller amount",
+    "MM263": "add the condition under 'if', or remove 'locked'",
+    "MM264": "split the scene in two",
     "MM301": "see the expression syntax in docs/authoring.md",
     "MM302": "compare values of the same type; conditions must be true or false",
     "MM303": "declare the stat under 'stats' in story.yaml, or fix the spelling",
@@ -141,7 +147,7 @@ class FieldReader:
                            value.loc, f"quote it if you meant the word: \"{value.raw}\"")
             return None
         if isinstance(value, YScalar) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-            if key in {"label", "title", "text", "subtitle", "locked", "remember", "prefix", "suffix"}:
+            if key in TEXT_KEYS:
                 return value.raw
         self.out.error("MM204", f"'{key}' of {what} must be text, found {kind(value)}", value.loc,
                        _surprise_hint(value))

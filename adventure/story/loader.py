@@ -27,7 +27,7 @@ from adventure.errors import Diagnostic, StoryLoadError
 from adventure.story import expr as ex
 from adventure.story.builder import STORY_KEYS, StoryBuilder
 from adventure.story.fields import Collector, suggest
-from adventure.story.model import Chapter, Ending, Location, Scene, Stat, Story
+from adventure.story.model import Chapter, Ending, Location, Presentation, Scene, Stat, Story
 from adventure.story.yamlsrc import MAX_FILE_BYTES, YMap, YScalar, YValue, decode, parse_text, read_yaml
 
 STORY_FILE = "story.yaml"
@@ -42,6 +42,8 @@ class LoadReport:
     errors: list[Diagnostic]
     warnings: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    title: str | None = None
+    """The story's title when its story file could be read (even if the story has errors)."""
 
     @property
     def ok(self) -> bool:
@@ -89,13 +91,22 @@ def _check_story(root: Path) -> LoadReport:
     if m is None:
         return LoadReport(None, out.errors, out.warnings, files.names)
     header = _header(builder, m)
+    report = _check_files(builder, m, files, header, out, story_path, root)
+    report.title = header.title
+    return report
+
+
+def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header, out: Collector,
+                 story_path: Path, root: Path) -> LoadReport:
+    """Read the chapters, resolve references and build the story from the header already read."""
     chapters, scenes, endings = _chapters(builder, m, files, header.endings)
     scene_map = _unique(scenes, "scene", out)
     ending_map = _unique(endings, "ending", out)
     _unique(chapters, "chapter", out)
+    renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
-        _check_references(builder, scene_map, ending_map, header.start, m, out)
+        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -105,7 +116,8 @@ def _check_story(root: Path) -> LoadReport:
         id=header.id, title=header.title, start=header.start, stats=tuple(header.stats),
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
-        progress_value=progress_value, subtitle=header.subtitle,
+        progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
+        renamed=MappingProxyType(renamed),
     )
     return LoadReport(story, out.errors, out.warnings, files.names)
 
@@ -118,6 +130,7 @@ class _Header(NamedTuple):
     start: str | None
     progress: tuple
     endings: list[Ending]
+    presentation: Presentation
 
 
 def _header(builder: StoryBuilder, m: YMap) -> _Header:
@@ -129,6 +142,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     if version is not None and version != FORMAT_VERSION:
         builder.out.error("MM213", f"unsupported story format {version}", m.items["format"].loc,
                           f"this engine reads format {FORMAT_VERSION}")
+    builder.string(m, "description", what)  # for authors only, but it must be text
     progress: tuple = (None, None)
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):
@@ -143,6 +157,7 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
         start=builder.ident(m, "start", what),
         progress=progress,
         endings=[e for e in (builder.ending(v, None, m.loc) for v in builder.sequence(m, "endings", what)) if e],
+        presentation=builder.presentation(m.items.get("presentation"), m.loc),
     )
 
 
@@ -311,19 +326,42 @@ def _unique(items: list, kind: str, out: Collector) -> dict:
     return result
 
 
-def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start: str | None, m: YMap, out: Collector) -> None:
+def _renamed(renames: list[tuple[str, str, Location]], scenes: dict, out: Collector) -> dict[str, str]:
+    """Old scene id -> current id; an old id that is a current scene or claimed twice is MM216."""
+    result: dict[str, str] = {}
+    for old, new, loc in renames:
+        if old in scenes:
+            out.error("MM216", f"scene '{new}' was renamed from '{old}', but '{old}' is still a scene", loc,
+                      "an old id cannot also be a current one: old runs would be ambiguous")
+        elif old in result and result[old] != new:
+            out.error("MM216", f"scenes '{result[old]}' and '{new}' both claim the old id '{old}'", loc,
+                      "keep the old id on the scene that replaced it")
+        else:
+            result[old] = new
+    return result
+
+
+def _check_references(builder: StoryBuilder, scenes: dict, endings: dict, start: str | None, m: YMap, out: Collector,
+                      renamed: dict[str, str] | None = None) -> None:
+    renamed = renamed or {}
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
-                  suggest(start, scenes) or "name a scene id from a chapter file")
+                  _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
     for target, loc in builder.targets:
         if target.name in builder.declared:
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
+                      _was_renamed(target.scene, renamed) or suggest(target.scene, scenes)
+                      or _other_kind(target.scene, endings, "ending"))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
                       suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+
+
+def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:
+    """The hint for a reference to an old id: old runs still find it, the story must use the new one."""
+    return f"'{name}' was renamed to '{renamed[name]}': use the new id" if name in renamed else None
 
 
 def _other_kind(name: str, other: dict, kind: str) -> str:

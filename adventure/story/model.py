@@ -104,6 +104,10 @@ class Target:
     test: Compiled | None = field(default=None, compare=False, repr=False)
     weight: int = 1
     location: Location | None = field(default=None, compare=False)
+    effects: tuple[Effect, ...] = ()
+    """Effects of a random outcome, applied when it is drawn (before the scene's on_enter)."""
+    remember: str | None = None
+    """A random outcome's line for the end-of-run summary."""
 
     @property
     def name(self) -> str:
@@ -138,6 +142,8 @@ class Choice:
     effects: tuple[Effect, ...] = ()
     remember: str | None = None
     location: Location | None = field(default=None, compare=False)
+    renamed_from: tuple[str, ...] = ()
+    """Old ids of this choice: runs logged before a rename still find it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +158,19 @@ class Scene:
     on_enter: tuple[Effect, ...] = ()
     countdown: int | None = None
     location: Location | None = field(default=None, compare=False)
+    renamed_from: tuple[str, ...] = ()
+    """Old ids of this scene: saves and runs logged before a rename still find it."""
 
     def choice(self, choice_id: str) -> Choice | None:
-        """The choice with this id, or ``None`` (scenes hold a handful; a scan is fine)."""
+        """The choice with this id (or an old id it was renamed from), or ``None``.
+
+        Scenes hold a handful of choices, so a scan is fine.
+        """
         for choice in self.choices:
             if choice.id == choice_id:
+                return choice
+        for choice in self.choices:
+            if choice_id in choice.renamed_from:
                 return choice
         return None
 
@@ -187,6 +201,37 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Presentation:
+    """The story's own words for the engine's screens and files (``presentation:`` in story.yaml).
+
+    The engine knows no story: the progress bar's label, the countdown's closing words,
+    the columns of the saves table and the run-file header come from here, each with a
+    neutral default.
+    """
+
+    progress_label: str = "Progress"
+    progress_sentence: str | None = None
+    countdown_prefix: str = ""
+    countdown_end: str = "Go!"
+    saves_columns: tuple[str, ...] = ()
+    summary_stats: tuple[str, ...] | None = None
+    run_header: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The plain-mode words before the percentage (the label unless a sentence is given)."""
+        return self.progress_sentence or self.progress_label
+
+    def header(self, title: str) -> str:
+        """The first comment line of a saved run, without the leading ``#``."""
+        return self.run_header or f"{title}: a saved run"
+
+    def tick(self, number: int) -> str:
+        """One number of a countdown, with its prefix (``T-minus 3``)."""
+        return f"{self.countdown_prefix} {number}" if self.countdown_prefix else str(number)
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """The whole loaded story. Immutable; the engine reads it and never writes."""
 
@@ -202,6 +247,13 @@ class Story:
     progress: Node | None = None
     progress_value: Compiled | None = field(default=None, compare=False, repr=False)
     subtitle: str | None = None
+    presentation: Presentation = Presentation()
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old scene id -> current id, from the scenes' ``renamed_from``."""
+
+    def scene_id(self, scene_id: str) -> str:
+        """The current id of a scene known by ``scene_id``, which may be an old one."""
+        return self.renamed.get(scene_id, scene_id)
 
     def stat(self, name: str) -> Stat:
         """The declared stat called ``name`` (KeyError when unknown)."""
@@ -219,6 +271,14 @@ class Story:
     def initial_values(self) -> tuple[Value, ...]:
         """The values a new run starts with."""
         return tuple(s.initial for s in self.stats)
+
+    @property
+    def summary_stats(self) -> tuple[Stat, ...]:
+        """The stats the ending summary lists: the presentation's choice, else the shown ones."""
+        names = self.presentation.summary_stats
+        if names is None:
+            return tuple(s for s in self.stats if s.show)
+        return tuple(self.stat(n) for n in names)
 
     @property
     def labels(self) -> dict[str, str]:

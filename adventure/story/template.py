@@ -49,6 +49,7 @@ __all__ = [
     "check_template",
     "compile_template",
     "is_static",
+    "longest_words",
     "parse_template",
     "render",
     "template_names",
@@ -64,17 +65,19 @@ class TemplateError(Exception):
     (MM301-MM303), so callers handle a single exception type per template.
     """
 
-    def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "MM310"):
+    def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "MM310",
+                 subject: str | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
         self.code = code
+        self.subject = subject
 
     @classmethod
     def from_expr(cls, error: ExprError) -> TemplateError:
         """Wrap an expression error; its offset is already in template coordinates."""
-        return cls(error.message, error.offset, error.hint, error.code)
+        return cls(error.message, error.offset, error.hint, error.code, error.subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +334,24 @@ def template_names(t: Template) -> frozenset[str]:
     for node, _ in _expressions(t):
         found |= names(node)
     return frozenset(found)
+
+
+def longest_words(t: Template) -> int:
+    """Words in the longest way the template can render, each ``{value}`` one word.
+
+    Only one branch of an ``{if}`` shows at a time, so a scene whose source is long
+    but whose branches are exclusive still fits a screen; this is the figure the
+    "one screenful" check compares with its limit.
+    """
+    total = 0
+    for part in t.parts:
+        if isinstance(part, Literal):
+            total += len(part.text.split())
+        elif isinstance(part, Interp):
+            total += 1
+        else:
+            total += max(longest_words(branch) for _, branch in part.branches)
+    return total
 
 
 def is_static(t: Template) -> bool:

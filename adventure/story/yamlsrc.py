@@ -348,10 +348,13 @@ def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YV
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [diagnostic("MM101", f"invalid YAML: {problem}", loc, lines, _yaml_hint(problem))]
+        unclosed = "quoted scalar" in problem and "end of stream" in problem
+        mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
+        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
+        source = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
+        message, hint = plain_yaml_problem(problem, source, loc.column)
+        return None, [diagnostic("MM101", message, loc, lines, hint)]
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         loc = _offset_location(text, position, name)
@@ -401,11 +404,50 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _yaml_hint(problem: str) -> str | None:
-    if "tab" in problem:
-        return "indent with spaces, not tabs"
+_FLOW_VALUE = re.compile(r"(?:^|:\s|-\s)\s*([\[{])")
+
+
+def plain_yaml_problem(problem: str, line: str, column: int) -> tuple[str, str]:
+    """PyYAML's parser wording ("mapping values are not allowed here") in plain words, with a hint.
+
+    ``line`` is the source line the problem points at and ``column`` its 1-based
+    column, so the message can name the culprit (a tab, an unquoted ``{``).
+    """
+    flow = _FLOW_VALUE.search(line.split("#", 1)[0])
+    if "\t" in line[: max(column, len(line) - len(line.lstrip()))] or "tab" in problem:
+        return ("a tab character in the indentation: YAML indents with spaces only",
+                "replace the tab with spaces (set your editor to insert spaces)")
+    if flow and ("flow" in problem or "expected key" in problem or "expected <block end>" in problem):
+        kind = "a mapping" if flow.group(1) == "{" else "a list"
+        return (f"a value starting with '{flow.group(1)}' is read by YAML as {kind}, and this one is not well formed",
+                "quote the whole value if it is text: text: \"{count} rows\"")
     if "mapping values are not allowed" in problem:
-        return "a ':' inside a value needs the value quoted"
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return "check the indentation of this line and the one before"
-    return None
+        return ("YAML did not expect a 'key:' here: the value before it contains ': ', "
+                "or this line is indented more than the key above it",
+                "quote a value that contains ': ' (title: \"Note: this\"), or line the key up with the keys above")
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return ("this line is indented differently from the keys of the mapping it belongs to",
+                "line it up with the keys above it, using spaces")
+    if "expected '-' indicator" in problem:
+        return ("a list item was expected here: this line is indented like the list's '- ' items but is not one",
+                "start it with '- ', or indent it under the item it belongs to")
+    if "could not find expected ':'" in problem:
+        return ("this line is not a 'key: value' pair: no ':' was found",
+                "add ':' after the key, or, for text over several lines, write 'text: |' and indent the lines")
+    if "quoted scalar" in problem and "end of stream" in problem:
+        return ("a quoted text opened here is never closed",
+                "close the quote; inside \"…\" write \\\" for a quote mark, inside '…' write ''")
+    if "flow sequence" in problem or "flow mapping" in problem:
+        bracket = "[...] list" if "sequence" in problem else "{...} mapping"
+        return (f"a {bracket} is not closed, or its items are not separated by commas",
+                "close the brackets, or quote the value if the brackets are text")
+    if "undefined alias" in problem:
+        return ("a value starting with '*' is read by YAML as an alias, which story files do not use",
+                "quote the value: \"*like this*\"")
+    if "single document" in problem:
+        return ("a second document ('---') starts here; a story file holds one",
+                "remove the '---' line, or put the rest in a chapter file")
+    if "cannot start any token" in problem:
+        char = line[column - 1] if 0 < column <= len(line) else "?"
+        return (f"a value cannot start with '{char}' in YAML", f"quote the whole value: \"{line[column - 1:].strip()}\"")
+    return (f"the YAML cannot be read here ({problem})", "docs/authoring.md shows each construct")

@@ -28,6 +28,7 @@ from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
 from adventure.ui.prompt import Reader, Woken
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -205,7 +206,7 @@ class Game:
         if notice:
             self.warn(notice)
         if not fresh:
-            self.say(f"Resuming '{self.session.slot}' after {self.session.state.turn} choices.")
+            self.say(f"Resuming '{self.session.slot}' after {count(self.session.state.turn, 'choice')}.")
         state = self.session.state
         if fresh:
             events = self.session.last_outcome.events if self.session.last_outcome else ()
@@ -386,7 +387,7 @@ class Game:
                 message += f" ({exc.hint})"
             self.warn(message)
             return None
-        self.say(f"Loaded '{self.session.slot}' ({self.session.state.turn} choices in).")
+        self.say(f"Loaded '{self.session.slot}' ({count(self.session.state.turn, 'choice')} in).")
         if notice:
             self.warn(notice)
         if self.session.state.finished:
@@ -409,7 +410,7 @@ class Game:
     # leaving
 
     def finish(self, events: Sequence[Event]) -> int:
-        """The run reached an ending: the epilogue, the summary, and lift-off if it is the launch."""
+        """The run reached an ending: the epilogue and the summary."""
         line = render.changes_line(self.story, events, plain=self.plain)
         if line is not None:
             self.show(line)
@@ -420,22 +421,22 @@ class Game:
         return 0
 
     def countdown(self, start: int) -> None:
-        """``start`` to 1 and lift-off (a scene's ``countdown``): animated in a terminal, one line otherwise.
+        """``start`` to 1 and the closing words (a scene's ``countdown``): animated in a terminal, one line otherwise.
 
         Rich's Live display runs only here, never while the prompt is reading.
         """
         if not self.animate:
-            self.show(render.countdown_static(start))
+            self.show(render.countdown_static(start, self.story.presentation))
             return
         from rich.live import Live
 
         numbers = render.countdown_numbers(start)
-        with Live(render.countdown_frame(numbers[0]), console=self.console, auto_refresh=False,
+        with Live(render.countdown_frame(numbers[0], self.story.presentation), console=self.console, auto_refresh=False,
                   transient=False) as live:
             for number in numbers:
-                live.update(render.countdown_frame(number), refresh=True)
+                live.update(render.countdown_frame(number, self.story.presentation), refresh=True)
                 self.sleep(COUNTDOWN_DELAY)
-            live.update(render.countdown_frame(None), refresh=True)
+            live.update(render.countdown_frame(None, self.story.presentation), refresh=True)
 
     def leave(self) -> int:
         """Leave cleanly: say where the run is kept and how to come back."""

@@ -29,7 +29,8 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, RunState, StatChanged
 from adventure.story.expr import StatType
-from adventure.story.model import Stat, Story
+from adventure.story.model import Presentation, Stat, Story
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -95,7 +96,7 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
         Text(story.title, style="bold"),
         *([Text(story.subtitle, style="italic")] if story.subtitle else []),
         Text(""),
-        Text(f"A text adventure in {chapters} chapter{'s' if chapters != 1 else ''}."),
+        Text(f"A text adventure in {count(chapters, 'chapter')}."),
         Text("Type a choice's number or part of its label. Type 'help' for commands."),
     ]
     if plain:
@@ -325,16 +326,21 @@ def status_panel(story: Story, state: RunState, *, plain: bool = False) -> Statu
 
 
 class ProgressLine:
-    """``Launch pad  ████░░░░  40%``: the distance to the launch pad, sized to the width."""
+    """``Progress  ████░░░░  40%``: the story's progress, sized to the width.
 
-    def __init__(self, percent: int, *, plain: bool = False):
+    The label (and the plain-mode sentence) are the story's words, from its
+    ``presentation:`` block.
+    """
+
+    def __init__(self, percent: int, *, plain: bool = False, label: str = "Progress", sentence: str | None = None):
         self.percent, self.plain = max(0, min(100, percent)), plain
+        self.label, self.sentence = label, sentence or label
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.plain:
-            yield Text(f"Progress toward the launch pad: {self.percent}%")
+            yield Text(f"{self.sentence}: {self.percent}%")
             return
-        label, figure = "Launch pad ", f" {self.percent:>3}%"
+        label, figure = f"{self.label} ", f" {self.percent:>3}%"
         cells = max(4, min(50, options.max_width - len(label) - len(figure)))
         text = Text(label, style="dim")
         yield Text.assemble(text, *_bar_segments(self.percent, cells, options.ascii_only), (figure, "bold"))
@@ -347,8 +353,10 @@ def _bar_segments(percent: int, cells: int, ascii_only: bool) -> list[tuple[str,
 
 
 def progress_line(story: Story, state: RunState, *, plain: bool = False) -> ProgressLine:
-    """The progress bar toward the launch pad for a run state."""
-    return ProgressLine(engine.progress(story, state), plain=plain)
+    """The progress bar of a run state, in the story's words."""
+    words = story.presentation
+    return ProgressLine(engine.progress(story, state), plain=plain, label=words.progress_label,
+                        sentence=words.sentence)
 
 
 # -- the ending ----------------------------------------------------------------------------------
@@ -375,10 +383,8 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
     turns = state.turn
     lines: list[Text] = [Text(f"Choices made: {turns}")]
     if plain:
-        lines[0] = Text(f"Your run: {turns} choice{'s' if turns != 1 else ''} made.")
-    for stat in story.stats:
-        if not stat.show:
-            continue
+        lines[0] = Text(f"Your run: {count(turns, 'choice')} made.")
+    for stat in story.summary_stats:
         start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
         line.append(f"{start} → {end}" if start != end else end)
@@ -394,10 +400,7 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
     return Group(*lines)
 
 
-# -- lift-off -------------------------------------------------------------------------------------
-
-
-LIFT_OFF = "Lift-off!"
+# -- countdowns ------------------------------------------------------------------------------------
 
 
 def countdown_numbers(start: int) -> tuple[int, ...]:
@@ -405,15 +408,16 @@ def countdown_numbers(start: int) -> tuple[int, ...]:
     return tuple(range(start, 0, -1))
 
 
-def countdown_frame(number: int | None) -> RenderableType:
-    """One frame of the launch countdown (``None`` for lift-off)."""
-    text = Text(LIFT_OFF if number is None else f"T-minus {number}", style="bold yellow", justify="center")
+def countdown_frame(number: int | None, words: Presentation = Presentation()) -> RenderableType:
+    """One frame of a scene's countdown (``None`` for its closing words)."""
+    text = Text(words.countdown_end if number is None else words.tick(number), style="bold yellow", justify="center")
     return Constrain(Panel(text, box=box.HEAVY, border_style="red" if number else "yellow", padding=(1, 2)), 40)
 
 
-def countdown_static(start: int = 10) -> Text:
+def countdown_static(start: int = 10, words: Presentation = Presentation()) -> Text:
     """The whole countdown on one line, for plain mode and non-terminals."""
-    return Text(" ".join(str(n) for n in countdown_numbers(start)) + " ... " + LIFT_OFF, style="bold")
+    return Text(" ".join(str(n) for n in countdown_numbers(start)) + " ... " + words.countdown_end,
+                style="bold")
 
 
 # -- help and messages --------------------------------------------------------------------------

@@ -231,9 +231,9 @@ class LiveGame(Game):
         if report.story is None:
             self.show_broken(report, changed)
             return
-        from adventure.i18n.translate import translate_story
+        from adventure.i18n.translate import program_defaults, translate_story
 
-        story = translate_story(report.story, self.language)
+        story = program_defaults(translate_story(report.story, self.language))
         if not self.broken and story.fingerprint == self.story.fingerprint:
             return  # saved without a change (or only a file the story does not use)
         self.broken = False

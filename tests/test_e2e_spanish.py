@@ -7,6 +7,7 @@ in one test and from ``LANG`` in the other.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ ORCHARD = Path(__file__).resolve().parent / "fixtures" / "orchard"
 
 def prose(screen: str) -> str:
     """The screen's words with panel borders and line breaks gone, to find wrapped sentences."""
-    return " ".join(screen.replace("│", " ").split())
+    return " ".join(re.sub("[\u2500-\u257f]", " ", screen).split())
 
 
 @pytest.mark.parametrize(("cols", "how"), [(40, "flag"), (100, "environment")])

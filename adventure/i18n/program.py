@@ -82,6 +82,11 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word whose translation depends on where it is used (``msgctxt``)."""
+    return _current.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """A count's word in the current language (``1 choice`` / ``2 choices``)."""
     return _current.ngettext(singular, plural, n)

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from adventure.i18n.program import _
 from adventure.story.expr import (
     MAX_DEPTH,
     ExprError,
@@ -362,9 +363,9 @@ def is_static(t: Template) -> bool:
 def _format(value: Value) -> str:
     """Bools read as yes/no to players; ints and text as they are."""
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
     return str(value)
 
 

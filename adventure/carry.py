@@ -69,4 +69,4 @@ def carry_over(story: Story, seed: int, steps: Sequence[Step], start: Start | No
         step = steps[result.applied]
         divergence = Divergence(result.applied + 1, step.scene, step.choice,
                                 failure_reason(story, step, result.state, result.failure))
-    return Carried(result.state, result.outcomes[-1], result.applied, len(steps), divergence)
+    return Carried(result.state, result.last, result.applied, len(steps), divergence)

@@ -17,13 +17,14 @@ Typical use::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Union
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
-from adventure.i18n.program import _
+from adventure.messages import _
+from adventure.runlog import EMPTY, Log, Step
 from adventure.story import expr as ex
 from adventure.story.model import Choice, Effect, Stat, Story, Target
 from adventure.story.template import Template, render
@@ -32,23 +33,19 @@ Value = ex.Value
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One entry of a run's log: the scene the player was in and the choice taken."""
-
-    scene: str
-    choice: str
-
-
-@dataclass(frozen=True, slots=True)
 class RunState:
-    """Everything that changes during play; the story itself never does."""
+    """Everything that changes during play; the story itself never does.
+
+    ``log`` is a :class:`~adventure.runlog.Log`: each new state shares its predecessor's
+    log and adds one node, so a step costs the same at turn 10 as at turn 100,000.
+    """
 
     scene: str
     values: tuple[Value, ...]
     seed: int
     rng: int
     turn: int = 0
-    log: tuple[Step, ...] = ()
+    log: Log = EMPTY
     ending: str | None = None
 
     @property
@@ -75,7 +72,7 @@ class RunState:
             stats = data["stats"]
             seed, rng_state, turn = data["seed"], data["rng"], data.get("turn", 0)
             ending = data.get("ending")
-            log = tuple(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
+            log = Log.of(Step(str(a), str(b)) for a, b in data.get("log", ()))  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"run state is incomplete or malformed ({exc})") from None
         if isinstance(scene, str):
@@ -170,7 +167,8 @@ class ReplayResult:
     state: RunState
     applied: int
     failure: EngineError | None
-    outcomes: tuple[Outcome, ...] = ()
+    last: Outcome
+    """The outcome that produced ``state`` (the start's when no step applied)."""
 
     @property
     def complete(self) -> bool:
@@ -259,7 +257,7 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     target, rng_state = _resolve(choice, values, state.rng, events)
     if target.effects:  # a random outcome's own effects, before the scene's on_enter
         apply_effects(story, target.effects, values)
-    log = state.log + (Step(scene.id, choice.id),)
+    log = state.log.append(Step(scene.id, choice.id))
     if target.ending is not None:
         final = tuple(values)
         events.extend(_changes(story, state.values, final))
@@ -274,27 +272,34 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
 
-def replay(story: Story, seed: int, steps: Sequence[Step], start: Start | None = None) -> ReplayResult:
+def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None = None,
+           visit: Callable[[Outcome], None] | None = None) -> ReplayResult:
     """Replay a log from a seed (and a sandbox ``start``), stopping at the first step that no longer applies.
 
     A ``start`` that no longer fits the story raises :class:`StateError`: there is no
-    state to stop at.
+    state to stop at. Outcomes are streamed, not kept: ``visit`` (if given) sees each
+    one in order, the start included, and the result holds only the last, so replaying
+    a run of any length takes memory for one state and the log it shares.
     """
     outcome = new_run(story, seed) if start is None else start_at(story, seed, start)
-    outcomes = [outcome]
-    for applied, step in enumerate(steps):
+    if visit is not None:
+        visit(outcome)
+    applied = 0
+    for step in steps:
         state = outcome.state
         if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
             failure: EngineError = StateError(
                 f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'"
             )
-            return ReplayResult(state, applied, failure, tuple(outcomes))
+            return ReplayResult(state, applied, failure, outcome)
         try:
             outcome = take(story, state, step.choice)
         except EngineError as exc:
-            return ReplayResult(state, applied, exc, tuple(outcomes))
-        outcomes.append(outcome)
-    return ReplayResult(outcome.state, len(steps), None, tuple(outcomes))
+            return ReplayResult(state, applied, exc, outcome)
+        applied += 1
+        if visit is not None:
+            visit(outcome)
+    return ReplayResult(outcome.state, applied, None, outcome)
 
 
 # -- reading a state ---------------------------------------------------------------------
@@ -340,11 +345,13 @@ def progress(story: Story, state: RunState) -> int:
 
 def remembered(story: Story, state: RunState) -> list[str]:
     """The 'choices that mattered' of this run, in order: the log replayed, so drawn outcomes count too."""
-    lines = []
-    for outcome in replay(story, state.seed, state.log).outcomes:
-        for event in outcome.events:
-            if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember:
-                lines.append(event.remember)
+    lines: list[str] = []
+
+    def note(outcome: Outcome) -> None:
+        lines.extend(event.remember for event in outcome.events
+                     if isinstance(event, (ChoiceTaken, RandomDrawn)) and event.remember)
+
+    replay(story, state.seed, state.log, visit=note)
     return lines
 
 

@@ -88,7 +88,7 @@ class Session:
             return False
         result = engine.replay(self.story, self.state.seed, self.state.log[:-1], self.start)
         self.state = result.state
-        self.last_outcome = result.outcomes[-1] if result.outcomes else None
+        self.last_outcome = result.last
         self.autosave()
         return True
 

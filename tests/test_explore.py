@@ -379,7 +379,7 @@ def test_cli_write_runs_verify(tmp_path, capsys):
 
 
 def test_cli_write_runs_skips_unlucky_paths(tmp_path, flawed):
-    from adventure.analysis.command import write_runs
+    from adventure.cli.runwriter import write_runs
 
     path = P("hall:cellar>scene:garden", "garden:back", "hall:leave")
     written, skipped = write_runs(flawed, {"home": path}, tmp_path, budget=0)
@@ -393,19 +393,21 @@ def test_rich_report_golden_lines(mini_story):
     from argparse import Namespace
     from io import StringIO
 
-    from adventure.analysis.command import explore_for_check
+    from adventure.cli.check import check_explore
     from adventure.ui.console import make_console
 
-    out = StringIO()
+    out = StringIO()  # wide: the located lines must not wrap
     args = Namespace(explore=True, max_states=200_000, random=None, seed=0, write_runs=None)
-    data, code = explore_for_check(mini_story, args, make_console(plain=True, width=100, file=out))
+    data, code = check_explore(mini_story, args, make_console(plain=True, width=200, file=out))
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     assert code == 0
     assert re.sub(r"\d+\.\d\d s$", "T s", lines[0]) == "Exploration  complete · 30 states · 62 transitions · T s"
     assert "│ home   │ ✓ │     1 │ gate:leave" in "\n".join(lines)
-    assert lines[-3:] == [
-        "! stat 'apples' hits its maximum (5) and is clamped",
-        "! stat 'letters' hits its maximum (3) and is clamped",
+    assert lines[-5:] == [
+        "! stat 'apples' hits its maximum (5) and is clamped by `add: {apples: 1}`",
+        f"    at {mini_story.scenes['gate'].location.file}:16:19",
+        "! stat 'letters' hits its maximum (3) and is clamped by `add: {letters: 1}`",
+        f"    at {mini_story.scenes['road'].location.file}:12:19",
         "✓ every explored state can still reach an ending",
     ]
 

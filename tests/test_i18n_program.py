@@ -14,8 +14,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from adventure.i18n import program
-from adventure.i18n.program import DOMAIN, LOCALE_DIR, compile_po, translations, use_language
+from adventure import messages as program
+from adventure.messages import DOMAIN, LOCALE_DIR, compile_po, translations, use_language
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH = LOCALE_DIR / "es" / "LC_MESSAGES" / f"{DOMAIN}.po"

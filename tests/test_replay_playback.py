@@ -11,9 +11,10 @@ from rich.console import Console
 
 from adventure import engine
 from adventure.cli import main
-from adventure.saves.playback import play_back
+from adventure.ui.playback import play_back
 from adventure.saves.store import SaveStore, record_for
-from adventure.saves.transcript import build_transcript, to_html, to_markdown, to_text
+from adventure.saves.transcript import build_transcript, to_markdown, to_text
+from adventure.ui.transcript import to_html
 from adventure.story.loader import load_story
 
 SKY = ["pick", "pick", "key", "open", "wait", "wait", "wait", "run", "fly"]
@@ -158,7 +159,7 @@ def test_cli_export_and_plain_playback(tmp_path, mini_dir, mini_story, capsys):
 
 
 def test_cli_ctrl_c_exits_130(tmp_path, mini_dir, mini_story, monkeypatch, capsys):
-    import adventure.saves.playback as playback
+    import adventure.ui.playback as playback
     import adventure.ui.console as ui_console
 
     def interrupted(seconds):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from adventure.i18n.translate import TranslationReport
     from adventure.story.loader import LoadReport
+    from adventure.story.model import Story
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,6 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
     from adventure.paths import default_scenes_dir
+    from adventure.cli._memory import settle
     from adventure.story.loader import check_story
     from adventure.ui.console import make_console
 
@@ -61,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if args.write_runs and not args.explore:
         raise UsageError("--write-runs needs --explore")
     report = check_story(folder)
+    if report.story is not None:
+        settle(report.story)
     console = make_console()
     translations = check_translations(report, args.strict_translations)
     if not args.json:
@@ -69,9 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print_translations(console, translations)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
-        from adventure.analysis.command import explore_for_check
-
-        explore_data, explore_exit = explore_for_check(report.story, args, None if args.json else console)
+        explore_data, explore_exit = check_explore(report.story, args, None if args.json else console)
     if args.json:
         data = summary(report)
         data["story"] = {"title": report.title, "folder": str(folder.resolve())}
@@ -86,6 +88,23 @@ def run(args: argparse.Namespace) -> int:
     if not report.ok or any(t.errors for t in translations):
         return 1
     return explore_exit
+
+
+def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> tuple[dict[str, object], int]:
+    """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
+    from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
+
+    outcome = run_explore(story, args.explore, args.max_states, args.random, args.seed)
+    data = explore_json(story, outcome)
+    if args.write_runs is not None:
+        from adventure.cli.runwriter import write_runs
+
+        data["written_runs"], skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs))
+        data["skipped_runs"] = skipped
+        data["warnings"].extend(f"no run written for ending '{s['ending']}': {s['reason']}" for s in skipped)
+    if console is not None:
+        render(console, data, outcome.findings)
+    return data, outcome.exit_code
 
 
 def story_folder(cwd: Path, shipped: Path) -> Path:

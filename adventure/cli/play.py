@@ -61,6 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
+    from adventure.cli._memory import settle
     from adventure.paths import default_scenes_dir
     from adventure.i18n.language import load_in
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     sandbox = args.start is not None or bool(args.set_)
     if sandbox and (args.load is not None or args.continue_):
         raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
-    story = load_in(folder, args.lang)  # StoryLoadError: the CLI edge prints the diagnostics
+    story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.sandbox import parse_start
 
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         from adventure.ui.watch import LiveGame, watch_reader
 
-        from adventure.i18n.program import current_language
+        from adventure.messages import current_language
 
         live = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
         live.language = current_language()

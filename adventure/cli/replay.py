@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         written = export(transcript, args.export)
         console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
         return 0
-    from adventure.saves.playback import play_back
+    from adventure.ui.playback import play_back
 
     animate = stdout_is_terminal() and not args.plain
     return play_back(transcript, console, speed=args.speed, step_mode=args.step, stop_after=args.to, animate=animate,
@@ -106,20 +106,22 @@ def story_for(record: RunRecord, scenes: Path | None, language: str | None = Non
     Runs record ids only, so a run played in one language replays in any other.
     Raises StoryLoadError / UsageError on failure.
     """
+    from adventure.cli._memory import settle
     from adventure.i18n.language import load_in
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_in(folder, language)
+    return settle(load_in(folder, language))
 
 
 def export(transcript, target: Path) -> Path:
     """Write a transcript in the format the file name asks for."""
     from adventure.saves import transcript as tr
+    from adventure.ui.transcript import to_html
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": tr.to_html}[kind](transcript)
+    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": to_html}[kind](transcript)
     text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
     try:
         target.write_text(text, encoding="utf-8")

@@ -60,7 +60,7 @@ def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
                       creation_date=datetime(1970, 1, 1, tzinfo=timezone.utc),
                       copyright_holder=None, header_comment=_HEADER_COMMENT.format(title=title))
     for entry in entries:
-        catalog.add(entry.source, locations=[(entry.file, entry.line)] if entry.line else [(entry.file, None)],
+        catalog.add(entry.source, locations=[(entry.file, entry.line)],
                     auto_comments=[entry.comment], context=entry.key)
     return catalog
 
@@ -83,7 +83,7 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
     catalog.update(template, no_fuzzy_matching=True)
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):
-        message = waiting.get(old.context)
+        message = waiting.get(old.context) if old.context else None
         if message is None or not old.string:
             continue
         message.string = old.string

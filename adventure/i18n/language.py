@@ -61,7 +61,7 @@ def detect(environ: Mapping[str, str], available: Collection[str]) -> str:
 def available(story_root: str | Path | None) -> set[str]:
     """Languages with a translation: the story's catalogues and the program's own."""
     from adventure.i18n.catalog import languages
-    from adventure.i18n.program import program_languages
+    from adventure.messages import program_languages
 
     found = set(program_languages())
     if story_root is not None:
@@ -91,7 +91,7 @@ def load_in(folder: str | Path, requested: str | None):  # -> Story
     Raises :class:`StoryLoadError` for a broken story or catalogue, :class:`UsageError`
     for a language nothing is translated to.
     """
-    from adventure.i18n.program import use_language
+    from adventure.messages import use_language
     from adventure.i18n.translate import program_defaults, translate_story
     from adventure.story.loader import load_story
 

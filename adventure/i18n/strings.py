@@ -96,27 +96,28 @@ def walk(story: m.Story, visit: Visit) -> m.Story:
     presentation = visit("presentation", story.presentation, "the story's words for the program's screens")
     rebuilt = replace(story, stats=stats, chapters=chapters, scenes=MappingProxyType(scenes),
                       endings=MappingProxyType(endings), presentation=presentation)
-    return visit("story", rebuilt, "the story")  # type: ignore[no-any-return]
+    return visit("story", rebuilt, "the story")
 
 
 def _scene(scene: m.Scene, visit: Visit) -> m.Scene:
     where = f'scene "{scene.title}" ({scene.id})'
     choices = tuple(_choice(scene, choice, where, visit) for choice in scene.choices)
-    return visit(f"scene:{scene.id}", replace(scene, choices=choices), where)  # type: ignore[no-any-return]
+    return visit(f"scene:{scene.id}", replace(scene, choices=choices), where)
 
 
 def _choice(scene: m.Scene, choice: m.Choice, where: str, visit: Visit) -> m.Choice:
     prefix = f"choice:{scene.id}:{choice.id}"
     context = f"choice '{choice.id}' of {where}"
     if choice.goto.kind == "random" and type(choice.goto.targets[0]) in TRANSLATABLE:
-        targets, seen = [], set()  # random outcomes: keyed by where they lead
+        targets: list[m.Target] = []
+        seen: set[str] = set()  # random outcomes: keyed by where they lead
         for target in choice.goto.targets:
             name = target.name.replace(":", "-")
             key = name if name not in seen else f"{name}-{len(seen)}"
             seen.add(key)
             targets.append(visit(f"{prefix}:outcome:{key}", target, f"random outcome {key} of {context}"))
         choice = replace(choice, goto=replace(choice.goto, targets=tuple(targets)))
-    return visit(prefix, choice, context)  # type: ignore[no-any-return]
+    return visit(prefix, choice, context)
 
 
 def fields_of(node: object) -> tuple[str, ...]:

@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Message
 from babel.messages.pofile import unescape
 
-from adventure.errors import Diagnostic, StoryLoadError
+from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
 from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
 from adventure.story import expr as ex
@@ -65,9 +66,9 @@ def translate_story(story: Story, language: str) -> Story:
 def program_defaults(story: Story) -> Story:
     """The story with default words it did not write itself (``Progress``, ``Go!``) in the
     program's language: they are the program's words, translated with its catalogue."""
-    from adventure.i18n.program import _
+    from adventure.messages import _
 
-    changes = {name: _(value) for name, value in defaults_of(story.presentation).items()}
+    changes: dict[str, Any] = {name: _(value) for name, value in defaults_of(story.presentation).items()}
     if not any(changes[name] != getattr(story.presentation, name) for name in changes):
         return story
     return replace(story, presentation=replace(story.presentation, **changes))
@@ -92,7 +93,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     messages = by_key(catalog)
     lines = _po_lines(path)
     checker = _Checker(story, display, lines)
-    gap = "error" if strict else "warning"
+    gap: Severity = "error" if strict else "warning"
     translated: dict[str, str] = {}
     missing = stale = 0
     for entry in entries:

@@ -28,7 +28,8 @@ import yaml
 
 from adventure.engine import Start, Step
 from adventure.errors import SaveError
-from adventure.story.yamlsrc import nests_deeper_than, safe_data
+from adventure.saves.yamlevents import AliasRefused, plain_data
+from adventure.story.yamlsrc import nests_deeper_than
 
 FORMAT = 1
 """The run-file format this version writes and reads (older ones are read as well)."""
@@ -112,11 +113,48 @@ class RunRecord:
 
 
 def dump_record(record: RunRecord) -> str:
-    """The YAML text of a record (a comment line, then the document)."""
-    body = yaml.safe_dump(record.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    """The YAML text of a record (a comment line, then the document).
+
+    The steps are written line by line rather than through PyYAML's representer, which
+    builds a node per value first (170 MB for a run of 100,000 steps); the text is the
+    same as ``yaml.safe_dump`` of :meth:`RunRecord.to_dict` would give.
+    """
     # story words in a YAML comment: one line of printable characters, or the file would not parse
     words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
-    return HEADER.format(words=words) + body
+    head = HEADER.format(words=words)
+    data = record.to_dict()
+    if not data["steps"]:
+        return head + _dump(data)
+    keys = list(data)
+    at = keys.index("steps")
+    before = {k: data[k] for k in keys[:at]}
+    after = {k: data[k] for k in keys[at + 1:]}
+    return head + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def _step_lines(steps: tuple[Step, ...]) -> list[str]:
+    """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once."""
+    scenes: dict[str, str] = {}
+    choices: dict[str, str] = {}
+    lines = []
+    for step in steps:
+        scene = scenes.get(step.scene)
+        if scene is None:
+            scene = scenes[step.scene] = _dump_steps([{"scene": step.scene}])
+        choice = choices.get(step.choice)
+        if choice is None:
+            head = _dump_steps([{"scene": "a"}])
+            choice = choices[step.choice] = _dump_steps([{"scene": "a", "choice": step.choice}])[len(head):]
+        lines.append(scene + choice)
+    return lines
+
+
+def _dump_steps(steps: list[dict[str, str]]) -> str:
+    return yaml.safe_dump(steps, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:
@@ -135,7 +173,9 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
     if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
         raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint)
     try:
-        data = safe_data(text)
+        data = plain_data(text)  # no node tree: a long run costs its data, not 250 MB of nodes
+    except AliasRefused:
+        raise SaveError("the file uses YAML aliases (&anchor / *alias), which run files never do", where, hint) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

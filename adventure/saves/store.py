@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -105,7 +105,7 @@ def record_for(story: Story, state: RunState, slot: str, created: datetime | Non
     return RunRecord(
         format=FORMAT, story_id=story.id, fingerprint=story.fingerprint, engine_version=__version__,
         seed=state.seed, created=_utc(created) if created else moment, updated=moment,
-        slot=check_slot_name(slot), steps=state.log, snapshot=snapshot_of(story, state), start=start,
+        slot=check_slot_name(slot), steps=tuple(state.log), snapshot=snapshot_of(story, state), start=start,
         header=story.presentation.header(story.title),
     )
 
@@ -265,7 +265,7 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     where = str(record.path) if record.path else None
     check_story_matches(story, record)
     result = replay_record(story, record)
-    outcome = result.outcomes[-1]
+    outcome = result.last
     same_story = record.fingerprint == story.fingerprint
     if same_story:
         if result.failure is not None:
@@ -288,14 +288,15 @@ def resume(story: Story, record: RunRecord) -> Resumed:
     return Resumed(result.state, outcome, notice, result.applied)
 
 
-def replay_record(story: Story, record: RunRecord) -> engine.ReplayResult:
-    """Replay a record's log from its seed (and its sandbox start, if any).
+def replay_record(story: Story, record: RunRecord,
+                  visit: Callable[[Outcome], None] | None = None) -> engine.ReplayResult:
+    """Replay a record's log from its seed (and its sandbox start, if any); ``visit`` sees each outcome.
 
     A sandbox start that no longer fits the story (scene gone, stat renamed) is a
     :class:`SaveError`: the run has no first state to stand on.
     """
     try:
-        return engine.replay(story, record.seed, record.steps, record.start)
+        return engine.replay(story, record.seed, record.steps, record.start, visit)
     except StateError as exc:
         raise SaveError(f"this sandbox run's start no longer fits the story: {exc}",
                         str(record.path) if record.path else None,

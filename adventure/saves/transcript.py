@@ -1,24 +1,21 @@
-"""A run as the player saw it: the pages of a replayed log, and their Rich renderings.
+"""A run as the player saw it: the pages of a replayed log, as data, and its plain exports.
 
 The replayer and the exporters share this one model: each page is the scene as shown
 before a step (title, text, the offered choices with locks) and the choice taken; the
-last page is the ending's epilogue or the scene where the run stands. Story text is
-always put into :class:`rich.text.Text` objects, never parsed as Rich markup.
+last page is the ending's epilogue or the scene where the run stands. The replay is
+streamed page by page. Plain text and Markdown exports live here; the Rich panels,
+the HTML export and the terminal playback are in :mod:`adventure.ui.transcript` and
+:mod:`adventure.ui.playback` (``saves/`` is persistence only: no Rich below ``ui/``).
 
 Typical use::
 
     transcript = build_transcript(story, record)
-    for page in transcript.pages:
-        console.print(render_page(page, transcript))
+    print(to_markdown(transcript))
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from rich.console import Group, RenderableType
-from rich.panel import Panel
-from rich.text import Text
+from dataclasses import dataclass, field, replace
 
 from adventure import engine
 from adventure.engine import RunState
@@ -83,14 +80,17 @@ class Transcript:
 def build_transcript(story: Story, record: RunRecord) -> Transcript:
     """Replay a record and collect each page the player saw (another story: :class:`SaveError`)."""
     check_story_matches(story, record)
-    result = replay_record(story, record)
-    states: list[RunState] = [o.state for o in result.outcomes]
-    pages = []
+    pages: list[Page] = []
     chapter_seen: str | None = None
-    for index, state in enumerate(states):
-        if state.ending is not None:
-            break
-        taken = record.steps[index].choice if index < result.applied else None
+    open_page = True
+
+    def visit(outcome: engine.Outcome) -> None:
+        nonlocal chapter_seen, open_page
+        state = outcome.state
+        if state.ending is not None or not open_page:
+            return
+        index = len(pages)
+        taken = record.steps[index].choice if index < len(record.steps) else None
         scene = story.scenes[state.scene]
         new_chapter = scene.chapter != chapter_seen
         chapter_seen = scene.chapter
@@ -98,8 +98,11 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
         pages.append(Page(index + 1, scene.id, scene.title,
                           story.chapter_of(scene.id).title if new_chapter else None,
                           engine.scene_text(story, state), choices, taken, state))
-        if taken is None:
-            break
+        open_page = taken is not None
+
+    result = replay_record(story, record, visit)
+    if result.failure is not None and pages and pages[-1].taken is not None:
+        pages[-1] = replace(pages[-1], taken=None)  # the step that no longer applies was not taken
     final = result.state
     ending = None
     if final.ending is not None:
@@ -108,54 +111,6 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
                             tuple(engine.remembered(story, final)))
     stopped = describe_failure(story, record, result) if result.failure is not None else None
     return Transcript(story.title, record.seed, len(record.steps), tuple(pages), ending, stopped, final)
-
-
-# -- Rich renderables ------------------------------------------------------------------
-
-
-def render_page(page: Page, total: int | None = None) -> RenderableType:
-    """A scene panel with its choices, the taken one marked."""
-    parts: list[RenderableType] = []
-    if page.chapter:
-        parts.append(Text(f"— {page.chapter} —", style="bold magenta", justify="center"))
-    body = Text(page.text)
-    body.append("\n")
-    for number, choice in enumerate(page.choices, 1):
-        body.append("\n")
-        taken = choice.id == page.taken
-        marker = "▸ " if taken else "  "
-        style = "bold green" if taken else ("dim" if not choice.enabled else "")
-        body.append(f"{marker}{number}. ", style=style)
-        body.append(choice.label, style=style)
-        if not choice.enabled:
-            body.append(f"  (locked: {choice.reason or 'not available'})", style="dim italic")
-    if page.taken is None:
-        counter = "where the run stands"
-    else:
-        counter = f"step {page.step}" + (f"/{total}" if total else "")
-    parts.append(Panel(body, title=Text(page.title, style="bold"), title_align="left",
-                       subtitle=Text(counter, style="dim"), subtitle_align="right", padding=(1, 2)))
-    return Group(*parts)
-
-
-def render_ending(ending: EndingPage) -> RenderableType:
-    """The ending panel: title, epilogue, the choices that mattered."""
-    body = Text(ending.text)
-    if ending.remembered:
-        body.append("\n\nChoices that mattered:", style="bold")
-        for line in ending.remembered:
-            body.append("\n  • ")
-            body.append(line)
-    star = "★ " if ending.true_ending else ""
-    return Panel(body, title=Text(f"{star}The End: {ending.title}", style="bold yellow"), title_align="left",
-                 border_style="yellow", padding=(1, 2))
-
-
-def render_stopped(message: str) -> RenderableType:
-    """Why the replay could not go on."""
-    text = Text("The replay stops here: ", style="bold red")
-    text.append(message)
-    return text
 
 
 # -- exports ---------------------------------------------------------------------------
@@ -205,30 +160,6 @@ def to_markdown(transcript: Transcript) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_html(transcript: Transcript, width: int = 88) -> str:
-    """HTML transcript through Rich's recording console (which escapes the text)."""
-    from io import StringIO
-
-    from rich.console import Console
-
-    console = Console(record=True, file=StringIO(), width=width, force_terminal=True, color_system="truecolor",
-                      highlight=False, emoji=False)
-    for renderable in renderables(transcript):
-        console.print(renderable)
-    return console.export_html(inline_styles=True, code_format=_HTML_PAGE.replace("{title}", _braces(_html(transcript.story_title))))
-
-
-def renderables(transcript: Transcript) -> list[RenderableType]:
-    """Every panel of the transcript, in order."""
-    items: list[RenderableType] = [Text(transcript.story_title, style="bold underline")]
-    items += [render_page(p, transcript.steps) for p in transcript.pages]
-    if transcript.ending:
-        items.append(render_ending(transcript.ending))
-    if transcript.stopped:
-        items.append(render_stopped(transcript.stopped))
-    return items
-
-
 def _ending_lines(transcript: Transcript, heading, bullet: str) -> list[str]:
     lines: list[str] = []
     if transcript.ending:
@@ -251,30 +182,3 @@ def _md(text: str) -> str:
     elif escaped.split(".", 1)[0].isdigit() and "." in escaped:
         escaped = escaped.replace(".", "\\.", 1)  # would start a numbered list
     return escaped
-
-
-def _braces(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
-
-
-_HTML_PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-{stylesheet}
-body {{ color: {foreground}; background-color: {background}; }}
-</style>
-</head>
-<body>
-    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{code}</code></pre>
-</body>
-</html>
-"""

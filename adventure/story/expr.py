@@ -946,7 +946,7 @@ def describe(node: Node, labels: Mapping[str, str]) -> str:
 
 def _pretty(op: str) -> str:
     """An operator as players read it: symbols for comparisons, words in their language."""
-    from adventure.i18n.program import pgettext
+    from adventure.messages import pgettext
 
     if op in _PRETTY:
         return _PRETTY[op]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from adventure.i18n.program import _
+from adventure.messages import _
 from adventure.story.expr import Node, StatType, Value
 from adventure.story.template import Template
 

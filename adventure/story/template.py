@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from adventure.i18n.program import _
+from adventure.messages import _
 from adventure.story.expr import (
     MAX_DEPTH,
     ExprError,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -192,9 +192,9 @@ class LiveGame(Game):
         self.folder = folder
         wake = getattr(read_line, "wake", None)
         self.watcher: Changes = watcher if watcher is not None else StoryWatcher(folder, wake).start()
-        self.wanted: tuple[Step, ...] = session.state.log
+        self.wanted: Sequence[Step] = session.state.log
         """The path the player built; replayed on every reload, so undoing an edit restores it."""
-        self.placed: tuple[Step, ...] = session.state.log
+        self.placed: Sequence[Step] = session.state.log
         self.broken = False
         self.language = "en"
         """The language the story is shown in; every reload is translated to it."""

@@ -24,7 +24,7 @@ import io
 from pathlib import Path
 
 DOMAIN = "million-miles"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"

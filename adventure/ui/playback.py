@@ -25,7 +25,8 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
-from adventure.saves.transcript import Page, Transcript, render_ending, render_page, render_stopped
+from adventure.saves.transcript import Page, Transcript
+from adventure.ui.transcript import render_ending, render_page, render_stopped
 from adventure.story.model import Story
 from adventure.wording import count
 

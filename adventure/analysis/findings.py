@@ -1,0 +1,174 @@
+"""What ``check --explore`` / ``--random`` found, as located, typed findings.
+
+Exploration and random play produce counts and paths; a :class:`Finding` says what an
+author must look at and where: the file and line of the scene, choice, ending, stat or
+effect involved, a stable code and a severity. Errors make ``check`` exit 1;
+warnings do not. The command line renders findings as a table or as
+JSON; nothing here prints.
+
+Codes: ``MM601`` unreachable ending, ``MM602`` ending not reached by an incomplete
+search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run (errors);
+``MM610`` search incomplete (and what was done instead), ``MM611`` unreachable scene,
+``MM612`` choice never offered, ``MM613`` choice offered but never enabled, ``MM614``
+locked choice whose condition never holds, ``MM615`` constant stat, ``MM616`` clamped
+stat, ``MM617`` random runs capped (warnings).
+
+Typical use::
+
+    for finding in explore_findings(story, exploration, report, fallback=True):
+        print(finding.where, finding.severity, finding.message)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from adventure.analysis.explore import Exploration
+from adventure.analysis.randomplay import RandomReport
+from adventure.errors import Severity
+from adventure.story.expr import to_source
+from adventure.story.model import Effect, Location, Story
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing exploration found: how bad, which kind, what, where, and the facts behind it."""
+
+    severity: Severity
+    code: str
+    message: str
+    file: str | None = None
+    line: int = 0
+    column: int = 0
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` (or just the file, or ``""`` when unknown)."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}:{self.column or 1}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a finding (``check --json``: ``explore.findings``)."""
+        return {"severity": self.severity, "code": self.code, "message": self.message, "file": self.file,
+                "line": self.line, "column": self.column, "data": self.data}
+
+
+def located(severity: Severity, code: str, message: str, where: Location | None, **data: Any) -> Finding:
+    """A finding at ``where`` (a story node's location, when the loader recorded one)."""
+    if where is None:
+        return Finding(severity, code, message, data=data)
+    return Finding(severity, code, message, where.file, where.line, where.column, data)
+
+
+def explore_findings(story: Story, exploration: Exploration | None, report: RandomReport | None,
+                     fallback: bool = False) -> list[Finding]:
+    """Every finding of a search and/or random play, errors first, each in story order.
+
+    ``fallback`` says the random runs were played because the search ran out of budget.
+    """
+    found: list[Finding] = []
+    if exploration is not None:
+        found += _ending_findings(story, exploration, report)
+        found += _search_findings(story, exploration, report if fallback else None)
+    elif report is not None:
+        found += _ending_findings(story, None, report)
+    if report is not None:
+        found += _random_findings(story, report)
+    return sorted(found, key=lambda f: 0 if f.severity == "error" else 1)
+
+
+def effect_source(effect: Effect) -> str:
+    """An effect as the author wrote it: ``add: {skill: 1}``."""
+    return f"{effect.op}: {{{effect.stat}: {effect.source}}}"
+
+
+def _ending_findings(story: Story, x: Exploration | None, report: RandomReport | None) -> list[Finding]:
+    complete = x is not None and x.complete
+    result = []
+    for ending_id, ending in story.endings.items():
+        reached = (x is not None and x.ending_paths.get(ending_id) is not None) or (
+            report is not None and report.endings.get(ending_id, 0) > 0)
+        if reached:
+            continue
+        if complete:
+            result.append(located("error", "MM601", f"ending '{ending_id}' is unreachable", ending.location,
+                                  ending=ending_id))
+        else:  # an incomplete search, or random play alone: not seen, not disproved
+            result.append(located("warning", "MM602",
+                                  f"ending '{ending_id}' was not reached (the search was not complete)",
+                                  ending.location, ending=ending_id))
+    return result
+
+
+def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None) -> list[Finding]:
+    result: list[Finding] = []
+    scenes = story.scenes
+    if x.soft_lock_count:
+        listed = ", ".join(f"{s} ({n})" for s, n in x.soft_lock_scenes.items())
+        first = next(iter(x.soft_lock_scenes))
+        result.append(located("error", "MM603", f"{x.soft_lock_count} soft-locked state(s): no enabled choice in {listed}",
+                              scenes[first].location, scene=first, count=x.soft_lock_count))
+    if x.trap_count:
+        ranked = sorted(x.trap_scenes.items(), key=lambda i: -i[1])
+        listed = ", ".join(f"{s} ({n})" for s, n in ranked[:8])
+        first = x.traps[0].scene if x.traps else ranked[0][0]
+        result.append(located("error", "MM604",
+                              f"{x.trap_count} trap state(s) from which no ending can be reached, in {listed}",
+                              scenes[first].location, scene=first, count=x.trap_count))
+    if not x.complete:
+        message = (f"the state space is larger than --max-states {x.max_states}: explored "
+                   f"{x.expanded} of {x.states} states found; unreachability is not proven")
+        if fallback is not None:
+            message += f"; fell back to {fallback.runs} seeded random runs (seed {fallback.seed}) instead"
+        result.append(Finding("warning", "MM610", message, data={"max_states": x.max_states,
+                                                                  "random_fallback": fallback is not None}))
+    result += [located("warning", "MM611", f"scene '{s}' is unreachable", scenes[s].location, scene=s)
+               for s in x.unreachable_scenes]
+    result += [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
+                       _choice_location(story, s, c), scene=s, choice=c) for s, c in x.unreachable_choices]
+    hopeless = set(x.locked_never_true)
+    for s, c in x.never_enabled_choices:
+        choice = scenes[s].choice(c)
+        condition = to_source(choice.condition) if choice is not None and choice.condition is not None else None
+        where = choice.location if choice is not None else None
+        if (s, c) in hopeless:
+            result.append(located("warning", "MM614",
+                                  f"locked choice '{c}' in scene '{s}' can never be unlocked: its condition "
+                                  f"`{condition}` is false in every reachable state, so its locked reason "
+                                  "promises what the story never allows", where, scene=s, choice=c, condition=condition))
+        else:
+            result.append(located("warning", "MM613", f"choice '{c}' in scene '{s}' is offered but never enabled",
+                                  where, scene=s, choice=c, condition=condition))
+    result += [located("warning", "MM615", f"stat '{s}' never changes", story.stat(s).location, stat=s)
+               for s in x.constant_stats]
+    for clamp in x.clamped_stats:
+        if story.stat(clamp.stat).saturates:  # `saturates: true` declares the clamp intended
+            continue
+        message = f"stat '{clamp.stat}' hits its {clamp.bound}imum ({clamp.value}) and is clamped"
+        where = clamp.effect.location if clamp.effect is not None else story.stat(clamp.stat).location
+        if clamp.effect is not None:
+            message += f" by `{effect_source(clamp.effect)}`"
+        result.append(located("warning", "MM616", message, where, stat=clamp.stat, bound=clamp.bound))
+    return result
+
+
+def _random_findings(story: Story, report: RandomReport) -> list[Finding]:
+    result = []
+    if report.stuck and report.stuck_example is not None:
+        scene = report.stuck_example.scene
+        result.append(located("error", "MM605", f"{report.stuck} random run(s) got stuck with no enabled choice "
+                                                f"(first in scene '{scene}')", story.scenes[scene].location,
+                              scene=scene, count=report.stuck))
+    if report.capped:
+        result.append(Finding("warning", "MM617",
+                              f"{report.capped} random run(s) did not finish within {report.max_steps} steps",
+                              data={"count": report.capped}))
+    return result
+
+
+def _choice_location(story: Story, scene: str, choice_id: str) -> Location | None:
+    choice = story.scenes[scene].choice(choice_id)
+    return choice.location if choice is not None else None

@@ -1,0 +1,59 @@
+"""``check --explore --write-runs DIR``: save the shortest run to each ending as a run file.
+
+The explorer reports paths; a path through random draws needs a seed whose draws
+follow it (:func:`adventure.analysis.randomplay.seed_for`). Each run is rebuilt through
+:func:`adventure.engine.replay` and written by the save store, so ``replay --verify``
+accepts what is written. This is the command line's job: analysis finds, saves persist.
+
+Typical use::
+
+    written, skipped = write_runs(story, {"home": path}, Path("runs"))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from adventure import engine
+from adventure.analysis.paths import PathStep
+from adventure.analysis.randomplay import seed_for
+from adventure.saves.store import SaveStore, record_for
+from adventure.story.model import Story
+
+SEED_BUDGET = 200_000
+"""Seeds tried per ending before giving up on a path through random draws."""
+
+
+def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Path,
+               budget: int = SEED_BUDGET) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Write one run file per ending reached by ``paths``, named ``<story>-<ending>``.
+
+    A path through random draws needs a seed whose draws follow it; seeds are searched
+    up to ``budget`` and an ending without one is skipped (and listed with the reason).
+    """
+    store = SaveStore(folder)
+    written: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    for ending, path in paths.items():
+        seed = seed_for(story, path, budget)
+        if seed is None:
+            draws = sum(1 for s in path if s.outcome is not None)
+            skipped.append({"ending": ending, "reason": f"no seed below {budget} follows its {draws} random draws"})
+            continue
+        result = engine.replay(story, seed, [engine.Step(s.scene, s.choice) for s in path])
+        if result.failure is not None or result.state.ending != ending:  # pragma: no cover - seed_for checked
+            skipped.append({"ending": ending, "reason": "the path does not replay"})
+            continue
+        slot = f"{story.id}-{ending}"[:64]
+        record = record_for(story, result.state, slot)
+        try:
+            scenes = os.path.relpath(Path(story.root).resolve(), folder.resolve())
+        except ValueError:  # another drive on Windows
+            scenes = str(Path(story.root).resolve())
+        record = dataclasses.replace(record, scenes=Path(scenes).as_posix())
+        file = store.write(record)
+        written.append({"ending": ending, "file": str(file), "seed": seed, "steps": len(path)})
+    return written, skipped

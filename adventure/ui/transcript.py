@@ -1,0 +1,118 @@
+"""A replayed run in Rich: a panel per page, the ending panel, and the HTML export.
+
+The pages come from :func:`adventure.saves.transcript.build_transcript` as plain data;
+story text is always put into :class:`rich.text.Text` objects, never parsed as Rich
+markup, and the HTML export goes through Rich's recording console, which escapes it.
+
+Typical use::
+
+    for renderable in renderables(build_transcript(story, record)):
+        console.print(renderable)
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from adventure.saves.transcript import EndingPage, Page, Transcript
+
+
+def render_page(page: Page, total: int | None = None) -> RenderableType:
+    """A scene panel with its choices, the taken one marked."""
+    parts: list[RenderableType] = []
+    if page.chapter:
+        parts.append(Text(f"— {page.chapter} —", style="bold magenta", justify="center"))
+    body = Text(page.text)
+    body.append("\n")
+    for number, choice in enumerate(page.choices, 1):
+        body.append("\n")
+        taken = choice.id == page.taken
+        marker = "▸ " if taken else "  "
+        style = "bold green" if taken else ("dim" if not choice.enabled else "")
+        body.append(f"{marker}{number}. ", style=style)
+        body.append(choice.label, style=style)
+        if not choice.enabled:
+            body.append(f"  (locked: {choice.reason or 'not available'})", style="dim italic")
+    if page.taken is None:
+        counter = "where the run stands"
+    else:
+        counter = f"step {page.step}" + (f"/{total}" if total else "")
+    parts.append(Panel(body, title=Text(page.title, style="bold"), title_align="left",
+                       subtitle=Text(counter, style="dim"), subtitle_align="right", padding=(1, 2)))
+    return Group(*parts)
+
+
+def render_ending(ending: EndingPage) -> RenderableType:
+    """The ending panel: title, epilogue, the choices that mattered."""
+    body = Text(ending.text)
+    if ending.remembered:
+        body.append("\n\nChoices that mattered:", style="bold")
+        for line in ending.remembered:
+            body.append("\n  • ")
+            body.append(line)
+    star = "★ " if ending.true_ending else ""
+    return Panel(body, title=Text(f"{star}The End: {ending.title}", style="bold yellow"), title_align="left",
+                 border_style="yellow", padding=(1, 2))
+
+
+def render_stopped(message: str) -> RenderableType:
+    """Why the replay could not go on."""
+    text = Text("The replay stops here: ", style="bold red")
+    text.append(message)
+    return text
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+
+def to_html(transcript: Transcript, width: int = 88) -> str:
+    """HTML transcript through Rich's recording console (which escapes the text)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(record=True, file=StringIO(), width=width, force_terminal=True, color_system="truecolor",
+                      highlight=False, emoji=False)
+    for renderable in renderables(transcript):
+        console.print(renderable)
+    return console.export_html(inline_styles=True, code_format=_HTML_PAGE.replace("{title}", _braces(_html(transcript.story_title))))
+
+
+def renderables(transcript: Transcript) -> list[RenderableType]:
+    """Every panel of the transcript, in order."""
+    items: list[RenderableType] = [Text(transcript.story_title, style="bold underline")]
+    items += [render_page(p, transcript.steps) for p in transcript.pages]
+    if transcript.ending:
+        items.append(render_ending(transcript.ending))
+    if transcript.stopped:
+        items.append(render_stopped(transcript.stopped))
+    return items
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+_HTML_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="UTF-8">
+<title>{title}</title>
+<style>
+{stylesheet}
+body {{ color: {foreground}; background-color: {background}; }}
+</style>
+</head>
+<body>
+    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""

@@ -1,0 +1,183 @@
+"""Benchmark: long runs cost time and memory in proportion to their length.
+
+A looping fixture story (a ring of scenes with effects, a conditional and a random
+choice, and an ending that is never taken) is played for 1,000, 4,000, 10,000, 32,000
+and 100,000 steps, and each run is then verified the way ``replay --verify`` does it:
+the record is written as a run file, read back, and :func:`adventure.saves.verify.verify`
+replays it and compares the snapshot. Each length runs in a fresh process, so its peak
+resident memory (``ru_maxrss``) is its own; the verify call's own peak is measured with
+:mod:`tracemalloc` in a second pass (tracing slows it, so timings come from the first).
+
+Targets (ratios measured in the same run): verifying 32k steps costs at most 12× the
+time of 4k steps (linear is 8×), time per step stays flat from 1k to 100k, and the
+peak memory of every run stays under 150 MiB.
+
+    python benchmarks/bench_runs.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = (1_000, 4_000, 10_000, 32_000, 100_000)
+RATIO_TARGET = 12.0
+MEMORY_TARGET_MIB = 150.0
+
+
+def write_story(folder: Path, scenes: int = 6) -> Path:
+    """A ring of scenes that a run can loop round for ever (the ending is never forced)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "story.yaml").write_text(
+        "format: 1\nid: loop\ntitle: Loop\nstart: r0\n"
+        "chapters: [loop.yaml]\n"
+        "stats:\n"
+        "  laps: {type: int, initial: 0, min: 0, max: 1000000, label: Laps}\n"
+        "  coins: {type: int, initial: 3, min: 0, max: 20, label: Coins, saturates: true}\n"
+        "  lucky: {type: bool, initial: false, label: Lucky}\n"
+        "endings:\n"
+        "  - {id: out, title: Out, text: 'Out after {laps} laps.', true_ending: true}\n",
+        encoding="utf-8",
+    )
+    lines = ["chapter: {id: loop, title: Loop}", "scenes:"]
+    for i in range(scenes):
+        nxt = (i + 1) % scenes
+        lines += [
+            f"  - id: r{i}",
+            f"    title: Room {i}",
+            "    text: 'Lap {laps}, {coins} coins.'",
+            *(["    on_enter:", "      - add: {laps: 1}"] if nxt == 0 else []),
+            "    choices:",
+            "      - id: walk",
+            "        label: Walk on",
+            "        effects:",
+            "          - add: {coins: 1}",
+            f"        goto: r{nxt}",
+            "      - id: spend",
+            "        label: Spend a coin",
+            '        if: "coins >= 1"',
+            "        effects:",
+            "          - subtract: {coins: 1}",
+            '          - set: {lucky: "coins > 5"}',
+            "        goto:",
+            "          random:",
+            f"            - {{weight: 3, scene: r{nxt}}}",
+            f"            - {{weight: 1, scene: r{i}}}",
+            "      - id: leave",
+            "        label: Leave",
+            '        if: "lucky and coins >= 20"',
+            "        ending: out",
+        ]
+    (folder / "loop.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _best(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _measure_one(steps: int) -> dict[str, float]:
+    """In this process: play ``steps`` steps, write the run, read it back and verify it."""
+    import resource
+    import tracemalloc
+
+    from adventure import engine
+    from adventure.saves.runfile import dump_record, parse_record
+    from adventure.saves.store import record_for
+    from adventure.saves.verify import verify
+    from adventure.story.loader import load_story
+
+    with tempfile.TemporaryDirectory() as tmp:
+        story = load_story(write_story(Path(tmp) / "story"))
+        chooser = random.Random(steps)
+        start = time.process_time()
+        state = engine.new_run(story, 1).state
+        for _ in range(steps):
+            ids = [o.choice.id for o in engine.offers(story, state) if o.enabled and o.choice.id != "leave"]
+            state = engine.take(story, state, chooser.choice(ids)).state
+        play = time.process_time() - start
+        run = Path(tmp) / "run.yaml"
+        run.write_text(dump_record(record_for(story, state, "loop")), encoding="utf-8")
+        del state
+
+        def read_and_verify() -> None:
+            record = parse_record(run.read_bytes(), run)
+            assert verify(story, record).ok
+
+        seconds = _best(read_and_verify)
+        record = parse_record(run.read_bytes(), run)
+        verify_seconds = _best(lambda: verify(story, record))
+        tracemalloc.start()
+        assert verify(story, record).ok
+        verify_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        return {"steps": steps, "play": play, "seconds": seconds, "verify": verify_seconds,
+                "verify_peak_mib": verify_peak / 2**20, "rss_mib": rss / 1024,
+                "file_mib": run.stat().st_size / 2**20}
+
+
+def measure(sizes: tuple[int, ...] = SIZES) -> list[dict[str, float]]:
+    """Each size in a fresh interpreter, so peak memory is per run."""
+    results = []
+    for steps in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(steps)], capture_output=True, text=True,
+                             check=True, cwd=ROOT)
+        results.append(json.loads(out.stdout))
+    return results
+
+
+def main() -> str:
+    """Run the benchmark and return its Markdown section for RESULTS.md."""
+    rows = measure()
+    by = {int(r["steps"]): r for r in rows}
+    ratio = by[32_000]["seconds"] / by[4_000]["seconds"]
+    per_step = [r["seconds"] / r["steps"] * 1e6 for r in rows]
+    flat = max(per_step) / min(per_step)
+    peak = max(r["rss_mib"] for r in rows)
+    ok = ratio <= RATIO_TARGET and peak < MEMORY_TARGET_MIB
+    lines = [
+        "## Long runs (`benchmarks/bench_runs.py`)",
+        "",
+        "A looping 6-scene story played for N steps; the run file is written, read back and verified "
+        "(`parse_record` + `verify`, what `replay --verify` does). Each N in a fresh process; times are CPU seconds of that process (best of 3), so other load on the machine does not skew the ratios.",
+        "",
+        "| steps | play s | read+verify s | µs/step | verify only s | verify peak (tracemalloc) MiB "
+        "| bytes/step | process peak RSS MiB | file MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r, us in zip(rows, per_step, strict=True):
+        lines.append(f"| {int(r['steps']):,} | {r['play']:.2f} | {r['seconds']:.2f} | {us:.1f} | {r['verify']:.2f} | "
+                     f"{r['verify_peak_mib']:.1f} | {r['verify_peak_mib'] * 2**20 / r['steps']:.0f} | {r['rss_mib']:.0f} | "
+                     f"{r['file_mib']:.1f} |")
+    lines += [
+        "",
+        f"32k / 4k read+verify time: **{ratio:.1f}×** (target ≤ {RATIO_TARGET:.0f}×, linear is 8×); "
+        f"µs/step max/min across sizes: {flat:.2f}; largest peak RSS {peak:.0f} MiB "
+        f"(target < {MEMORY_TARGET_MIB:.0f} MiB).",
+        "",
+        f"Result: **{'PASS' if ok else 'FAIL'}**.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(_measure_one(int(sys.argv[2]))))
+    else:
+        print(main())

@@ -139,3 +139,38 @@ def test_spanish_scene_golden(spanish, width, plain):
     assert text == path.read_text(encoding="utf-8")
     assert "¿Una reja?" in text.replace("\n", " ") or "¿Una" in text
     assert all(len(line) <= width for line in text.splitlines())
+
+
+# -- Spanish command words ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("ayuda", ("help", None)), ("AYUDA", ("help", None)), ("estado", ("status", None)),
+    ("estado no", ("status", "off")), ("estado sí", ("status", "on")), ("estado off", ("status", "off")),
+    ("deshacer", ("undo", None)), ("guardar mi-partida", ("save", "mi-partida")), ("cargar", ("load", None)),
+    ("salir", ("quit", None)), ("mirar", ("look", None)),
+    ("help", ("help", None)), ("quit", ("quit", None)), ("undo", ("undo", None)),  # English still works
+])
+def test_spanish_command_words(mini_story, line, expected):
+    from adventure.messages import use_language
+    from adventure.ui.play import Command, interpret
+
+    offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
+    use_language("es")
+    assert interpret(line, offers) == Command(*expected)
+
+
+def test_spanish_words_are_commands_only_in_spanish(mini_story):
+    from adventure.ui.play import Command, Hint, interpret
+
+    offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
+    assert isinstance(interpret("salir", offers), Hint)  # in English, 'salir' is not a command
+    assert interpret("quit", offers) == Command("quit")
+
+
+def test_a_spanish_game_obeys_spanish_commands(command, tmp_path):
+    result = run(command, "play", "--scenes", str(ORCHARD), "--plain", "--save-dir", str(tmp_path), "--seed", "3",
+                 "--lang", "es", stdin="2\ndeshacer\nguardar partida\nsalir\n")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "partida.yaml").is_file()
+    assert result.stderr == ""

@@ -24,6 +24,7 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.messages import _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
@@ -85,20 +86,47 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     return _command(text) or _choice(text, offers)
 
 
+def command_words() -> dict[str, str]:
+    """Every word that names a command, mapped to the command's English name.
+
+    English names always work (scripts and muscle memory); the words of the program's
+    current language work too (``ayuda``, ``salir`` in Spanish), from its catalogue.
+    """
+    words = {word: "quit" for word in QUIT_WORDS} | {word: "help" for word in HELP_WORDS}
+    words |= {name: name for name in ("look", "undo", "status", "save", "load")}
+    translated = {
+        "help": pgettext("command", "help"), "status": pgettext("command", "status"),
+        "look": pgettext("command", "look"), "undo": pgettext("command", "undo"),
+        "save": pgettext("command", "save"), "load": pgettext("command", "load"),
+        "quit": pgettext("command", "quit"),
+    }
+    for name, word in translated.items():
+        words.setdefault(word.lower(), name)
+    return words
+
+
+def _switch(argument: str | None) -> str | None:
+    """``on``/``off`` of ``status``, in English or the current language; ``?`` when neither."""
+    if argument is None:
+        return None
+    lowered = argument.lower()
+    switches = {"on": pgettext("status switch", "on"), "off": pgettext("status switch", "off")}
+    for english, word in switches.items():
+        if lowered in (english, word.lower()):
+            return english
+    return "?"
+
+
 def _command(text: str) -> Command | None:
-    word, _, rest = text.partition(" ")
-    lowered = word.lower()
+    word, _space, rest = text.partition(" ")
+    name = command_words().get(word.lower())
     argument = rest.strip() or None
-    if lowered in QUIT_WORDS and not argument:
-        return Command("quit")
-    if lowered in HELP_WORDS and not argument:
-        return Command("help")
-    if lowered in {"look", "undo"} and not argument:
-        return Command(lowered)
-    if lowered == "status" and (argument or "").lower() in {"", "on", "off"}:
-        return Command("status", argument.lower() if argument else None)
-    if lowered in {"save", "load"}:
-        return Command(lowered, argument)
+    if name in {"quit", "help", "look", "undo"} and not argument:
+        return Command(name)
+    if name == "status" and _switch(argument) != "?":
+        return Command("status", _switch(argument))
+    if name in {"save", "load"}:
+        return Command(name, argument)
     return None
 
 

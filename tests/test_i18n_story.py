@@ -322,3 +322,14 @@ def test_random_outcomes_and_presentation_words_are_translatable(orchard):
     assert [t.remember for t in wait.goto.targets] == [None, "El cartero saludó"]
     assert spanish.presentation.progress_label == "Cosecha"
     assert spanish.presentation.countdown_end == "Away!"  # not translated yet: English
+
+
+def test_a_hostile_catalogue_cannot_reach_the_terminal(orchard, capsys):
+    set_translation(orchard, "scene:gate:title", "La reja\x1b]0;pwned\x07")
+    status, data = check_json(capsys, orchard)
+    assert status == 1
+    (error,) = data["errors"]
+    assert error["code"] == "MM608" and "U+001B" in error["message"]
+    assert "\x1b" not in json.dumps(data, ensure_ascii=False)
+    with pytest.raises(Exception, match="MM608"):
+        translate_story(load_story(orchard), "es")

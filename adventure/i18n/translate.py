@@ -11,7 +11,8 @@ A missing, fuzzy or stale string falls back to the English, for that string only
 Codes (``docs/authoring.md``): MM601 unreadable catalogue, MM602 a translated template
 that does not parse or type-check, MM603 it reads a stat the English does not, MM604 it
 shows a value the English does not, MM605 missing, MM606 stale (fuzzy or English
-changed), MM607 a key the story does not have.
+changed), MM607 a key the story does not have, MM608 a control character (a catalogue may
+come from a stranger, like a story).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from babel.messages.pofile import unescape
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
 from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.model import Story
 from adventure.story.template import Cond, Interp, Template, TemplateError, check_template, parse_template
@@ -118,7 +120,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     known = {e.key for e in entries}
     for key, message in messages.items():
         if key not in known:
-            checker.add(Diagnostic("MM607", f"the story has no string '{key}'", display, message.lineno or 0,
+            checker.add(Diagnostic("MM607", f"the story has no string '{escape_controls(key, one_line=True)}'", display, message.lineno or 0,
                                    hint="run 'million-miles i18n update' to mark it obsolete", severity="warning"))
     counts = Counts(len(entries), len(entries) - missing - stale, missing, stale)
     report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
@@ -166,9 +168,14 @@ class _Checker:
 
     def accept(self, entry: Entry, message: Message) -> bool:
         """Whether the translation may be used; a template's problems are recorded."""
+        text = str(message.string)
+        at = find_control(text)
+        if at is not None:
+            self.error("MM608", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
+                       message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
+            return False
         if not entry.is_template:
             return True
-        text = str(message.string)
         english = self.english.get(entry.key)
         try:
             template = parse_template(text)

@@ -56,6 +56,16 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
 }
 """Text fields that are deliberately not translated, with the reason."""
 
+FIELD_NOTES: Mapping[str, str] = {
+    "label": "its label", "text": "its text", "title": "its title", "subtitle": "its subtitle",
+    "description": "its description", "prefix": "written before its value (as in $3k)",
+    "suffix": "written after its value (as in $3k)", "locked": "why it is locked",
+    "remember": "a line of the end-of-run summary", "progress_label": "the progress bar's label",
+    "progress_sentence": "the progress line in plain mode, before the percentage",
+    "countdown_prefix": "before each number of a countdown", "countdown_end": "the countdown's last words",
+}
+"""What a field is, for the translator's comment (``scene "Grapes" (fields_rows): its text``)."""
+
 GROUP = "group"
 """Key prefix of a stat group's shown name: every stat of the group shares one string."""
 
@@ -162,7 +172,8 @@ def story_strings(story: m.Story) -> list[Entry]:
             if not text or value == _default(node, name):
                 continue  # a default is the program's word, translated with the program
             file, line = files.place(location, name, story)
-            entries.append(Entry(f"{prefix}:{name}", text, isinstance(value, Template), file, line, context, stats))
+            where = f"{context}: {FIELD_NOTES[name]}" if name in FIELD_NOTES else context
+            entries.append(Entry(f"{prefix}:{name}", text, isinstance(value, Template), file, line, where, stats))
         return node
 
     walk(story, collect)

@@ -308,8 +308,17 @@ def test_random_outcomes_and_presentation_words_are_translatable(orchard):
     story_file = orchard / "story.yaml"
     story_file.write_text(story_file.read_text(encoding="utf-8").replace(
         "stats:\n", "presentation:\n  progress_label: Harvest\n  countdown_end: Away!\nstats:\n", 1), encoding="utf-8")
+    one = orchard / "one.yaml"
+    one.write_text(one.read_text(encoding="utf-8").replace("  subtitle: Morning\n", (
+        "  subtitle: Morning\n  milestone:\n    title: Through the gate\n    needs:\n"
+        "      - {label: \"Apples {apples} of 2\", if: \"apples >= 2\"}\n"
+        "      - {label: The key, if: has_key}\n")), encoding="utf-8")
     story = load_story(orchard)
     keys = {e.key: e for e in story_strings(story)}
+    assert keys["chapter:orchard:milestone:title"].source == "Through the gate"
+    need = keys["chapter:orchard:milestone:need[apples >= 2]:label"]
+    assert (need.file, need.line, need.stats) == ("one.yaml", 8, ("apples",))
+    assert "chapter:orchard:milestone:need[has_key]:label" in keys
     outcome = keys["choice:road:wait:outcome:scene-house:remember"]
     assert outcome.source == "The postman waved" and outcome.file == "two.yaml"
     assert keys["presentation:progress_label"].source == "Harvest"
@@ -317,11 +326,15 @@ def test_random_outcomes_and_presentation_words_are_translatable(orchard):
     assert main(["i18n", "update", str(orchard), "es"]) == 0
     set_translation(orchard, "choice:road:wait:outcome:scene-house:remember", "El cartero saludó")
     set_translation(orchard, "presentation:progress_label", "Cosecha")
+    set_translation(orchard, "chapter:orchard:milestone:need[apples >= 2]:label", "Manzanas: {apples} de 2")
     spanish = translate_story(load_story(orchard), "es")
     (wait,) = [c for c in spanish.scenes["road"].choices if c.id == "wait"]
     assert [t.remember for t in wait.goto.targets] == [None, "El cartero saludó"]
     assert spanish.presentation.progress_label == "Cosecha"
     assert spanish.presentation.countdown_end == "Away!"  # not translated yet: English
+    (milestone,) = spanish.chapters[0].milestones
+    assert milestone.title.source == "Through the gate"
+    assert [n.label.source for n in milestone.needs] == ["Manzanas: {apples} de 2", "The key"]
 
 
 def test_a_hostile_catalogue_cannot_reach_the_terminal(orchard, capsys):

@@ -35,12 +35,14 @@ TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
     m.Choice: ("label", "locked", "remember"),
     m.Ending: ("title", "text"),
     m.Target: ("remember",),
+    m.Milestone: ("title",),
+    m.Need: ("label",),
     m.Presentation: ("progress_label", "progress_sentence", "countdown_prefix", "countdown_end"),
 }
 """Translatable fields by model class; the key of each is ``PREFIX:FIELD``."""
 
 EXCLUDED: Mapping[type, Mapping[str, str]] = {
-    m.Stat: {"name": "an id read by expressions", "formula": "an expression",
+    m.Stat: {"name": "an id read by expressions", "formula": "an expression", "inputs": "stat names",
              "group": "an id; its shown name is translated once per group, as 'group:NAME'"},
     m.Effect: {"stat": "an id", "source": "an expression", "op": "a keyword"},
     m.Target: {"scene": "an id", "ending": "an id"},
@@ -100,13 +102,48 @@ Visit = Callable[[str, Any, str], Any]
 def walk(story: m.Story, visit: Visit) -> m.Story:
     """Visit every node with translatable fields (inner first) and rebuild the story."""
     stats = tuple(visit(f"stat:{s.name}", s, f"stat '{s.name}'") for s in story.stats)
-    chapters = tuple(visit(f"chapter:{c.id}", c, f"chapter {c.index + 1} ({c.id})") for c in story.chapters)
+    chapters = tuple(_chapter(c, visit) for c in story.chapters)
     scenes = {key: _scene(scene, visit) for key, scene in story.scenes.items()}
     endings = {key: visit(f"ending:{e.id}", e, f"ending '{e.id}'") for key, e in story.endings.items()}
     presentation = visit("presentation", story.presentation, "the story's words for the program's screens")
     rebuilt = replace(story, stats=stats, chapters=chapters, scenes=MappingProxyType(scenes),
                       endings=MappingProxyType(endings), presentation=presentation)
     return visit("story", rebuilt, "the story")
+
+
+def _chapter(chapter: m.Chapter, visit: Visit) -> m.Chapter:
+    """A chapter and its milestones, keyed by their conditions (milestones have no ids)."""
+    prefix, where = f"chapter:{chapter.id}", f"chapter {chapter.index + 1} ({chapter.id})"
+    milestones = getattr(chapter, "milestones", ())
+    if milestones:
+        rebuilt, seen = [], _Unique()
+        for milestone in milestones:
+            key = seen(f"{prefix}:milestone" + _when(milestone.condition))
+            needs, needs_seen = [], _Unique()
+            for need in milestone.needs:
+                need_key = needs_seen(f"{key}:need" + _when(need.condition))
+                needs.append(visit(need_key, need, f"a requirement of the milestone of {where}"))
+            rebuilt.append(visit(key, replace(milestone, needs=tuple(needs)), f"the milestone of {where}"))
+        chapter = replace(chapter, milestones=tuple(rebuilt))
+    return visit(prefix, chapter, where)
+
+
+def _when(condition: object) -> str:
+    """``[maths >= 2]`` for a condition, nothing for none: part of a milestone's key."""
+    from adventure.story.expr import to_source
+
+    return f"[{to_source(condition)}]" if condition is not None else ""  # type: ignore[arg-type]
+
+
+class _Unique:
+    """Makes keys unique within one list: a repeated key gets ``#2``, ``#3``."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, key: str) -> str:
+        self.seen[key] = self.seen.get(key, 0) + 1
+        return key if self.seen[key] == 1 else f"{key}#{self.seen[key]}"
 
 
 def _scene(scene: m.Scene, visit: Visit) -> m.Scene:
@@ -206,8 +243,11 @@ class _SourceLines:
             return "story.yaml", 0
         name = self.relative(location.file)
         lines = self.lines(location.file)
+        start = max(location.line - 1, 0)
+        if start < len(lines) and re.search(rf"[{{,]\s*{re.escape(field)}\s*:", lines[start]):
+            return name, location.line  # a flow mapping: {label: ..., if: ...}
         pattern = re.compile(rf"^\s*(?:-\s+)*{re.escape(field)}\s*:")
-        for number in range(max(location.line - 1, 0), min(len(lines), location.line + 400)):
+        for number in range(start, min(len(lines), location.line + 400)):
             if pattern.match(lines[number]):
                 return name, number + 1
         return name, location.line

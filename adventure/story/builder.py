@@ -18,7 +18,7 @@ from adventure.story.fields import (
     ID, NAME, RESERVED, Collector, FieldReader, article, kind, loc_of, offset_location, short, suggest, value_type,
 )
 from adventure.story.model import (
-    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Presentation, Scene, Stat, Target,
+    Chapter, Choice, Compiled, Effect, Ending, Goto, Location, Milestone, Need, Presentation, Scene, Stat, Target,
 )
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
@@ -26,6 +26,8 @@ STORY_KEYS = spec.STORY.allowed()
 _STAT_KEYS = spec.STAT.allowed()
 _CHAPTER_FILE_KEYS = spec.CHAPTER_FILE.allowed()
 _CHAPTER_KEYS = spec.CHAPTER.allowed()
+_MILESTONE_KEYS = spec.MILESTONE.allowed()
+_NEED_KEYS = spec.NEED.allowed()
 _SCENE_KEYS = spec.SCENE.allowed()
 MAX_COUNTDOWN = 60
 MAX_SCENE_WORDS = 180
@@ -182,7 +184,8 @@ class StoryBuilder(FieldReader):
                 continue
             compute = compiled[1]
             value = stat.clamp(compute(initial))
-            stats[slot] = replace(stat, initial=value, formula=source, compute=compute)
+            stats[slot] = replace(stat, initial=value, formula=source, compute=compute,
+                                  inputs=tuple(sorted(ex.names(compiled[0]))))
             initial[slot] = value
         self.derived = [s for s in stats if s.computed]
         return stats
@@ -302,19 +305,63 @@ class StoryBuilder(FieldReader):
         header = m.items.get("chapter")
         info = self.mapping(header, "'chapter'", m.loc) if header is not None else None
         chapter_id = title = subtitle = None
+        milestones: list[Milestone] = []
         if info is not None:
             self.keys(info, _CHAPTER_KEYS, "'chapter'")
             chapter_id = self.ident(info, "id", "the chapter")
             title = self.string(info, "title", "the chapter")
             subtitle = self.string(info, "subtitle", "the chapter")
+            milestones = self.milestones(info)
         chapter_id = chapter_id or f"chapter{index + 1}"
         scenes = [s for s in (self.scene(v, chapter_id, m.loc) for v in self.sequence(m, "scenes", "a chapter file")) if s]
         if "scenes" in m.items and not scenes and not self.out.errors:
             self.out.error("MM207", "a chapter needs at least one scene", m.items["scenes"].loc)
         endings = [e for e in (self.ending(v, chapter_id, m.loc) for v in self.sequence(m, "endings", "a chapter file")) if e]
         chapter = Chapter(id=chapter_id, title=title or chapter_id, file=file, index=index,
-                          scenes=tuple(s.id for s in scenes), subtitle=subtitle, location=loc)
+                          scenes=tuple(s.id for s in scenes), subtitle=subtitle, milestones=tuple(milestones),
+                          location=loc)
         return chapter, scenes, endings
+
+    def milestones(self, info: YMap) -> list[Milestone]:
+        """``milestone:``: one gate (a mapping) or several (a list; the first whose ``if`` holds is shown)."""
+        value = info.items.get("milestone")
+        if value is None:
+            return []
+        items = value.items if isinstance(value, YSeq) else [value]
+        if isinstance(value, YSeq) and not value.items:
+            self.out.error("MM204", "'milestone' of the chapter is an empty list", value.loc,
+                           "give one milestone (a mapping) or remove the key")
+        result = []
+        for item in items:
+            milestone = self.milestone(item, info.loc)
+            if milestone is not None:
+                result.append(milestone)
+        return result
+
+    def milestone(self, value: YValue, loc: Location) -> Milestone | None:
+        what = "the chapter's milestone"
+        m = self.mapping(value, what, loc)
+        if m is None:
+            return None
+        self.keys(m, _MILESTONE_KEYS, what)
+        title = self.template(m, "title", what)
+        condition, test = self.condition(m, "if", what)
+        needs: list[Need] = []
+        for item in self.sequence(m, "needs", what):
+            entry = self.mapping(item, f"a need of {what}", m.loc)
+            if entry is None:
+                continue
+            self.keys(entry, _NEED_KEYS, f"a need of {what}")
+            label = self.template(entry, "label", f"a need of {what}")
+            need_condition, need_test = self.condition(entry, "if", f"a need of {what}")
+            if label is not None and need_condition is not None:
+                needs.append(Need(label, need_condition, need_test, entry.loc))  # type: ignore[arg-type]
+        if "needs" in m.items and isinstance(m.items["needs"], YSeq) and not m.items["needs"].items:
+            self.out.error("MM204", f"'needs' of {what} is an empty list", m.items["needs"].loc,
+                           "list what the gate asks for: {label: ..., if: ...}")
+        if title is None or not needs:
+            return None
+        return Milestone(title, tuple(needs), condition, test, m.loc)  # type: ignore[arg-type]
 
     def scene(self, value: YValue, chapter: str, loc: Location) -> Scene | None:
         m = self.mapping(value, "a scene", loc)
@@ -350,6 +397,10 @@ class StoryBuilder(FieldReader):
         if "choices" in m.items and not choices and isinstance(m.items["choices"], YSeq) and not m.items["choices"].items:
             self.out.error("MM209", f"{what} has no choices", m.items["choices"].loc,
                            "every scene needs a way out: add a choice that leads to a scene or an ending")
+        canon = [c for c in choices if c.canon]
+        if len(canon) > 1:
+            self.out.warn("MM265", f"{what} marks {len(canon)} choices as canon; the true path takes one",
+                          canon[1].location or m.loc, "keep 'canon: true' on the choice the true path takes")
         if scene_id is None or title is None or text is None:
             return None
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
@@ -418,7 +469,8 @@ class StoryBuilder(FieldReader):
         renamed = self.old_ids(m, what)
         choice = Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
                         locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
-                        remember=self.string(m, "remember", what), location=m.loc,
+                        remember=self.string(m, "remember", what), canon=self.boolean(m, "canon", what),
+                        location=m.loc,
                         renamed_from=tuple(old for old, _ in renamed))
         self.rename_locs.update(((id(choice), old), loc) for old, loc in renamed)
         return choice

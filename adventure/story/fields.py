@@ -61,6 +61,7 @@ DEFAULT_HINTS = {
     "MM262": "use set for the bound, or a smaller amount",
     "MM263": "add the condition under 'if', or remove 'locked'",
     "MM264": "split the scene in two",
+    "MM265": "mark one choice per scene as canon: the one the true path takes",
     "MM301": "see the expression syntax in docs/authoring.md",
     "MM302": "compare values of the same type; conditions must be true or false",
     "MM303": "declare the stat under 'stats' in story.yaml, or fix the spelling",

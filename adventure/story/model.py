@@ -56,6 +56,8 @@ class Stat:
     description: str | None = None
     saturates: bool = False
     formula: str | None = None
+    inputs: tuple[str, ...] = ()
+    """The stats a computed stat's formula reads (why it moved)."""
     compute: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
 
@@ -142,6 +144,8 @@ class Choice:
     hidden: bool = False
     effects: tuple[Effect, ...] = ()
     remember: str | None = None
+    canon: bool = False
+    """The choice the true path takes at a key decision (``canon: true``), for the ending summary."""
     location: Location | None = field(default=None, compare=False)
     renamed_from: tuple[str, ...] = ()
     """Old ids of this choice: runs logged before a rename still find it."""
@@ -189,6 +193,31 @@ class Ending:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """One requirement of a milestone: a templated label and the condition that meets it."""
+
+    label: Template
+    condition: Node
+    test: Compiled = field(compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """The next gate of a chapter, shown in the status panel before it bites.
+
+    ``condition`` (``if:``) says while it is the one to show; a chapter may list
+    several, and the first whose condition holds is shown.
+    """
+
+    title: Template
+    needs: tuple[Need, ...]
+    condition: Node | None = None
+    test: Compiled | None = field(default=None, compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Chapter:
     """One chapter file: its scenes in the order they were written."""
 
@@ -198,6 +227,7 @@ class Chapter:
     index: int
     scenes: tuple[str, ...]
     subtitle: str | None = None
+    milestones: tuple[Milestone, ...] = ()
     location: Location | None = field(default=None, compare=False)
 
 

@@ -49,6 +49,10 @@ def _shape(kind: str) -> dict[str, Any]:
         "type": {"enum": ["int", "bool", "text"]},
         "stats": {"type": "object", "propertyNames": _NAME, "additionalProperties": {"$ref": "#/$defs/stat"}},
         "effects": {"type": "array", "items": {"$ref": "#/$defs/effect"}},
+        "milestone": {"oneOf": [
+            {"$ref": "#/$defs/milestone"},
+            {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/milestone"}},
+        ]},
         "value_map": {"type": "object", "propertyNames": _NAME, "additionalProperties": _SCALAR, "minProperties": 1},
         "goto": {"oneOf": [
             {**_ID, "description": "A scene id."},

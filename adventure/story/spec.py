@@ -116,10 +116,22 @@ STORY = Part("story", "The story file (story.yaml): title, stats, endings and th
     Key("presentation", False, "ref:presentation", PRESENTATION.description),
 ))
 
+NEED = Part("need", "One requirement of a milestone: a templated label and the condition that meets it.", (
+    Key("label", True, "template", "What the gate asks for, as the player reads it (a template)."),
+    Key("if", True, "condition", "The condition that meets it."),
+))
+
+MILESTONE = Part("milestone", "The chapter's next gate, shown before it bites: a title and its needs.", (
+    Key("title", True, "template", "What the gate is (a template)."),
+    Key("needs", True, "list:need", "A non-empty list of needs, each a label and a condition."),
+    Key("if", False, "condition", "Show this milestone only while the condition holds (in a list, the first that holds)."),
+))
+
 CHAPTER = Part("chapter", "The chapter's own header.", (
     Key("id", True, "id", "Stable chapter id."),
     Key("title", True, "text", "Shown on the chapter's title card."),
     Key("subtitle", False, "text", "Optional second line of the title card."),
+    Key("milestone", False, "milestone", "The chapter's next gate (or a list of them, each with an 'if')."),
 ))
 
 EFFECT = Part("effect", "One stat change: exactly one of set, add, subtract, mapping stat names to values.", (
@@ -158,6 +170,7 @@ CHOICE = Part("choice", "A choice offered in a scene.", (
     Key("remember", False, "text", "A line for the end-of-run summary ('choices that mattered')."),
     Key("goto", False, "goto", "Where it leads: a scene id; a list of conditional targets; or random:."),
     Key("ending", False, "id", "An ending id: taking the choice finishes the run."),
+    Key("canon", False, "bool", "true: the choice the true path takes here (at most one per scene)."),
 ), one_of=(("goto", "ending"),))
 
 SCENE = Part("scene", "A scene: text to show and the choices that leave it.", (
@@ -177,7 +190,7 @@ CHAPTER_FILE = Part("chapter_file", "A chapter file: the chapter's header, its s
     Key("endings", False, "list:ending", "Endings declared next to their chapter."),
 ))
 
-PARTS: tuple[Part, ...] = (STORY, PRESENTATION, STAT, ENDING, CHAPTER_FILE, CHAPTER, SCENE, CHOICE,
+PARTS: tuple[Part, ...] = (STORY, PRESENTATION, STAT, ENDING, CHAPTER_FILE, CHAPTER, MILESTONE, NEED, SCENE, CHOICE,
                            TARGET, RANDOM, OUTCOME, EFFECT)
 """Every part of the format, the story file first."""
 

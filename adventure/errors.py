@@ -136,12 +136,43 @@ class StateError(EngineError):
 
 
 class SaveError(MillionMilesError):
-    """A save or run file could not be read, written, or trusted."""
+    """A save or run file could not be read, written, or trusted.
 
-    def __init__(self, message: str, path: str | None = None, hint: str | None = None):
-        self.path, self.hint = path, hint
+    ``code`` is stable (``MM5xx``, see :data:`SAVE_CODES`): tools match on it, and the
+    session decides from it whether a file is *damaged* (moved aside before anything
+    is written to its slot) or merely not for us (a newer format, another story).
+    """
+
+    def __init__(self, message: str, path: str | None = None, hint: str | None = None, *,
+                 code: str = "MM500"):
+        self.path, self.hint, self.code, self.message = path, hint, code, message
         where = f"{path}: " if path else ""
         super().__init__(f"{where}{message}")
+
+    @property
+    def damaged(self) -> bool:
+        """The file is broken (unreadable YAML, bad fields, cut short), not just foreign."""
+        return self.code in DAMAGED_CODES
+
+
+SAVE_CODES: dict[str, str] = {
+    "MM500": "any other save problem",
+    "MM501": "a save file or the save folder could not be read (permissions, not a folder, name too long)",
+    "MM502": "a run file is damaged: not UTF-8, not YAML, empty, cut short, too large, too deep, aliases",
+    "MM503": "a run file has an invalid field (type, range, date, slot name, step)",
+    "MM504": "a run file of an unknown (newer) format",
+    "MM505": "a run that belongs to another story",
+    "MM506": "a run whose log no longer replays on the same story, or disagrees with its snapshot",
+    "MM507": "no such save slot or run file",
+    "MM508": "an invalid slot name",
+    "MM509": "a save could not be written (folder not writable, disk full)",
+    "MM510": "the slot is in use by another game on this save folder",
+    "MM511": "saving is switched off for this game (--no-save)",
+    "MM512": "the story folder a run was played from is gone",
+}
+"""Every ``SaveError`` code and what it means (documented in README.md)."""
+
+DAMAGED_CODES = frozenset({"MM502", "MM503"})
 
 
 class UsageError(MillionMilesError):

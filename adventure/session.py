@@ -1,22 +1,30 @@
-"""A play session: the current run, its autosave, undo, save and load, for any front end.
+"""A play session: the current run, its autosave, checkpoints, undo, and what to say about saving.
 
 The engine is pure; a session is the small amount of state a front end needs around
 it (which slot the run autosaves to, where saves live, the clock) so that the terminal
-UI, the tests and any future front end share one behaviour: every choice autosaves,
-undo replays the log without its last step, and loading a save that no longer fits
-the story resumes as far as it still applies.
+UI, the tests and any future front end share one behaviour:
+
+- every run autosaves to its own slot (``run-<started>``), locked while it is played,
+  so a new game, or a run loaded from someone else's file, never writes over another;
+- ``save NAME`` is a checkpoint: that moment, kept until the player saves over it;
+  later play goes on autosaving to the run's own slot and never moves a checkpoint;
+- undo (also after an ending) and "back to the start of this chapter" replay the log;
+- the session is the one owner of save status: whether saving is on, whether the last
+  write worked, and the messages the player must see about it (failures, damaged files
+  moved aside). The UI only shows them, so every sentence about saving is true.
 
 Typical use::
 
     session = Session.new(story, seed=7, store=SaveStore(default_save_dir()))
     session.choose("study")
+    for message in session.pop_messages(): print(message.text)
     session.undo()
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,14 +36,23 @@ from adventure.story.model import Story
 
 if TYPE_CHECKING:
     from adventure.carry import Carried
-    from adventure.saves.store import RunRecord, SaveStore
+    from adventure.saves.store import RunRecord, SaveStore, SlotLock
 
 AUTOSAVE_SLOT = "autosave"
+"""The slot of a run played without a save folder (nothing is written), and of older save folders."""
 
 
 def utc_now() -> datetime:
     """The default clock (injected so tests can fix time)."""
     return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Message:
+    """Something the player must be told about saving; ``warning`` when a run is at risk."""
+
+    text: str
+    warning: bool = False
 
 
 @dataclass
@@ -49,81 +66,229 @@ class Session:
     created: datetime | None = None
     clock: Callable[[], datetime] = utc_now
     last_outcome: Outcome | None = None
+    scenes: str | None = None
+    """The story folder recorded in the run (absolute), or ``None`` for the shipped story."""
+    save_error: SaveError | None = None
+    """Why the last autosave failed; ``None`` once a write works again."""
+    saved_state: RunState | None = field(default=None, repr=False)
+    """The state last written to the run's slot (``None``: nothing of this run is on disk)."""
+    messages: list[Message] = field(default_factory=list, repr=False)
+    remember_endings: bool = True
+    """Count endings reached in the endings file (off for sandbox runs, which jump ahead)."""
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``); ``None`` for a run from the story's start."""
+    _lock: SlotLock | None = field(default=None, repr=False)
+
+    # -- starting ----------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, story: Story, seed: int, store: SaveStore | None = None, slot: str = AUTOSAVE_SLOT,
-            clock: Callable[[], datetime] = utc_now, start: Start | None = None) -> Session:
-        """Start a fresh run (and autosave it, so even turn zero survives a crash).
+    def new(cls, story: Story, seed: int, store: SaveStore | None = None, slot: str | None = None,
+            clock: Callable[[], datetime] = utc_now, scenes: str | None = None,
+            start: Start | None = None) -> Session:
+        """Start a fresh run in a slot of its own (autosaved at once, so even turn zero survives a crash).
 
-        With ``start``, a sandbox run at that scene and those values (:func:`engine.start_at`).
+        With ``start``, a sandbox run at that scene and those values (:func:`engine.start_at`);
+        its endings are not counted as found. Saving problems never stop a game: they
+        are recorded in :attr:`save_error` and queued as a message.
         """
         outcome = engine.new_run(story, seed) if start is None else engine.start_at(story, seed, start)
-        session = cls(story, outcome.state, store, slot, clock(), clock, outcome, start)
-        session.autosave()
+        created = clock()
+        session = cls(story, outcome.state, store, slot or AUTOSAVE_SLOT, created, clock, outcome, scenes,
+                      start=start, remember_endings=start is None)
+        if store is not None:
+            earlier = _count_quietly(store)
+            try:
+                if slot is None:
+                    session._lock = store.new_run(created)
+                    session.slot = session._lock.slot
+                else:
+                    session._claim(slot)
+            except SaveError as exc:
+                session._failed(exc)
+                return session
+            if session.autosave() and earlier:
+                session.tell(f"New run '{session.slot}'. Your {earlier} earlier run{'s are' if earlier > 1 else ' is'} "
+                             "kept: 'million-miles saves' lists them, 'load NAME' resumes one.")
         return session
 
     @classmethod
     def from_record(cls, story: Story, record: RunRecord, store: SaveStore | None = None,
-                    clock: Callable[[], datetime] = utc_now) -> tuple[Session, str | None]:
-        """Resume a saved run against the current story; returns a notice when it changed."""
+                    clock: Callable[[], datetime] = utc_now, scenes: str | None = None,
+                    slot: str | None = None) -> tuple[Session, str | None]:
+        """Resume a saved run against the current story; returns a notice when the story changed.
+
+        The run goes on in its own slot when it is one of this folder's runs (``slot``
+        says which, e.g. when resuming from a backup); a checkpoint, a backup or a file
+        from elsewhere goes on in a new run slot, so the file loaded is never written.
+        :class:`SaveError` (MM510) when another game is playing that run.
+        """
         from adventure.saves.store import resume
 
         resumed = resume(story, record)
-        session = cls(story, resumed.state, store, record.slot, record.created, clock, resumed.outcome, record.start)
+        session = cls(story, resumed.state, store, AUTOSAVE_SLOT, record.created, clock, resumed.outcome, scenes,
+                      start=record.start, remember_endings=record.start is None)
+        if store is None:
+            session.slot = record.slot  # only named, never written
+            return session, resumed.notice
+        own = slot or _own_slot(store, record)
+        if own is not None:
+            session.slot = own
+            try:
+                session._claim(own)
+            except SaveError as exc:
+                if exc.code == "MM510":  # two games must not write one run
+                    raise
+                session._failed(exc)  # a read-only folder: play on, and say it is not saved
+                return session, resumed.notice
+            if slot is None:
+                session.saved_state = session.state  # the file already holds this state
+                store.trust(own)
+            else:
+                session.autosave()
+            return session, resumed.notice
+        try:
+            session._lock = store.new_run(clock())
+            session.slot = session._lock.slot
+        except SaveError as exc:
+            session._failed(exc)
+            return session, resumed.notice
+        if session.autosave():
+            what = "file"
+            if record.path is not None and record.path.parent == store.directory:
+                what = "backup" if record.path.name.endswith(".bak.yaml") else "checkpoint"
+            session.tell(f"Playing on as '{session.slot}'; the {what} you loaded stays as it was.")
         return session, resumed.notice
 
+    # -- playing -----------------------------------------------------------------------------
+
     def choose(self, choice_id: str) -> Outcome:
-        """Take a choice through the engine and autosave the result."""
+        """Take a choice through the engine and autosave the result (an ending is also remembered)."""
         outcome = engine.take(self.story, self.state, choice_id)
         self.state = outcome.state
         self.last_outcome = outcome
         self.autosave()
+        if outcome.state.ending is not None:
+            self._note_ending(outcome.state)
         return outcome
 
     def undo(self) -> bool:
-        """Step back one choice by replaying the log without it; False at the start."""
+        """Step back one choice by replaying the log without it (an ending too); False at the start."""
         if not self.state.log:
             return False
-        result = engine.replay(self.story, self.state.seed, self.state.log[:-1], self.start)
+        self._rewind(len(self.state.log) - 1)
+        return True
+
+    def chapter_start(self) -> int:
+        """How many steps of the log lead to the start of the chapter the run is in now."""
+        chapter = self.story.chapter_of(self.state.scene).id
+        log = self.state.log
+        k = len(log)
+        while k > 0 and log[k - 1].scene in self.story.scenes and self.story.scenes[log[k - 1].scene].chapter == chapter:
+            k -= 1
+        return k
+
+    def restart_chapter(self) -> bool:
+        """Go back to where the run entered its current chapter; False when that is where it is."""
+        k = self.chapter_start()
+        if k == len(self.state.log) and not self.state.finished:
+            return False
+        self._rewind(k)
+        return True
+
+    def _rewind(self, steps: int) -> None:
+        result = engine.replay(self.story, self.state.seed, self.state.log[:steps], self.start)
         self.state = result.state
         self.last_outcome = result.last
         self.autosave()
-        return True
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @property
+    def saving(self) -> bool:
+        """Whether this game saves at all (``--no-save`` turns it off)."""
+        return self.store is not None
+
+    @property
+    def saved(self) -> bool:
+        """True only when the run as it stands now is on disk in :attr:`slot`."""
+        return self.store is not None and self.save_error is None and self.saved_state == self.state
+
+    @property
+    def ever_saved(self) -> bool:
+        """Some state of this run is on disk (possibly not the latest)."""
+        return self.saved_state is not None
 
     def record(self) -> RunRecord:
         """The save record of this run as it stands."""
         from adventure.saves.store import record_for
 
-        return record_for(self.story, self.state, self.slot, created=self.created, now=self.clock(), start=self.start)
+        return record_for(self.story, self.state, self.slot, created=self.created, now=self.clock(),
+                          scenes=self.scenes, start=self.start)
 
-    def autosave(self) -> Path | None:
-        """Write the run to its slot (atomic, keeps a backup); no-op without a store."""
+    def autosave(self) -> bool:
+        """Write the run to its own slot; False (and a message) when it could not be written."""
         if self.store is None:
-            return None
-        return self.store.write(self.record())
+            return False
+        try:
+            self.store.write(self.record())
+        except SaveError as exc:
+            self._failed(exc)
+            return False
+        finally:
+            self._report_set_aside()
+        if self.save_error is not None:
+            self.tell(f"Saving works again: the run is saved as '{self.slot}'.")
+        self.save_error = None
+        self.saved_state = self.state
+        return True
 
     def save(self, name: str | None = None) -> Path:
-        """Save to a named slot (or the current one); later autosaves follow that slot."""
-        if self.store is None:
-            raise SaveError("saving is switched off for this session")
-        if name:
-            from adventure.saves.store import check_slot_name
+        """Keep this moment as the checkpoint ``name`` (or write the autosave now, without a name).
 
-            self.slot = check_slot_name(name)
-        path = self.autosave()
-        assert path is not None
-        return path
+        A checkpoint is written only here, so later play never moves it; the run goes
+        on autosaving to its own slot. :class:`SaveError` for a bad name or a failed write.
+        """
+        if self.store is None:
+            raise SaveError("saving is switched off for this game", hint="start without --no-save to keep runs",
+                            code="MM511")
+        from adventure.saves.store import check_slot_name, is_run_slot, record_for
+
+        if not name:
+            if not self.autosave():
+                assert self.save_error is not None
+                raise self.save_error
+            return self.store.path_for(self.slot)
+        check_slot_name(name)
+        if is_run_slot(name):
+            raise SaveError(f"'{name}' is a name for autosaves", hint="choose a checkpoint name such as 'before-exam'",
+                            code="MM508")
+        record = record_for(self.story, self.state, name, created=self.created, now=self.clock(), scenes=self.scenes,
+                            start=self.start)
+        try:
+            return self.store.write(record)
+        finally:
+            self._report_set_aside()
 
     def load(self, name: str) -> str | None:
         """Replace the current run with a saved one; returns a notice if the story changed."""
         if self.store is None:
-            raise SaveError("saving is switched off for this session")
+            raise SaveError("saving is switched off for this game", hint="start without --no-save to load runs",
+                            code="MM511")
         record = self.store.read(name)
-        other, notice = Session.from_record(self.story, record, self.store, self.clock)
+        if record.path is not None and record.path == self.store.path_for(self.slot):
+            raise SaveError(f"'{name}' is the run you are playing", hint="'undo' steps back in it", code="MM510")
+        lock, self._lock = self._lock, None
+        try:
+            other, notice = Session.from_record(self.story, record, self.store, self.clock, self.scenes)
+        except BaseException:
+            self._lock = lock
+            raise
+        if lock is not None:
+            lock.release()
         self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
-        self.start = other.start
+        self.save_error, self.saved_state, self._lock = other.save_error, other.saved_state, other._lock
+        self.start, self.remember_endings = other.start, other.remember_endings
+        self.messages.extend(other.pop_messages())
         return notice
 
     def rebase(self, story: Story, steps: Sequence[Step]) -> Carried:
@@ -139,3 +304,80 @@ class Session:
         if carried.start_lost:
             self.start = None
         return carried
+
+    def close(self) -> None:
+        """Let another game use this run's slot (the lock also ends with the process)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def tell(self, text: str, warning: bool = False) -> None:
+        self.messages.append(Message(text, warning))
+
+    def pop_messages(self) -> list[Message]:
+        """The messages queued since the last call, oldest first."""
+        messages, self.messages = self.messages, []
+        return messages
+
+    def _failed(self, exc: SaveError) -> None:
+        if self.save_error is None or self.save_error.code != exc.code:  # say it once, not after every choice
+            self.tell(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""), warning=True)
+        self.save_error = exc
+
+    def _claim(self, slot: str) -> None:
+        assert self.store is not None
+        lock = self.store.lock(slot)
+        if self._lock is not None:
+            self._lock.release()
+        self._lock = lock
+
+    def _report_set_aside(self) -> None:
+        if self.store is None:
+            return
+        for original, aside, why in self.store.set_aside:
+            backup = original.with_name(original.name[: -len(".yaml")] + ".bak.yaml")
+            kept = f"; its backup {backup} is untouched and loadable" if backup.is_file() else ""
+            self.tell(f"The save {original} was damaged ({why}); it was moved aside to {aside}{kept}.", warning=True)
+        self.store.set_aside.clear()
+
+    def _note_ending(self, state: RunState) -> None:
+        """Remember a reached ending beside the saves (never fatal: a warning at worst)."""
+        if self.store is None or not self.remember_endings:
+            return
+        from adventure.saves.endings import EndingsBook
+
+        book = EndingsBook(self.store.directory)
+        try:
+            first = book.record(self.story, state, self.slot, self.clock())
+        except SaveError as exc:
+            self.tell(f"Could not remember this ending: {exc}", warning=True)
+            first = False
+        for message in book.notices:
+            self.tell(message, warning=True)
+        if first:
+            count = len(book.found(self.story))
+            self.tell(f"A new ending found. Endings found: {count} of {len(self.story.endings)} "
+                      "('million-miles endings' lists them).")
+
+
+def _own_slot(store: SaveStore, record: RunRecord) -> str | None:
+    """The slot a loaded record continues in: its own, if it is a run of this very folder."""
+    from adventure.saves.store import is_run_slot
+
+    if record.path is None or not is_run_slot(record.slot):
+        return None
+    try:
+        if record.path.resolve() == store.path_for(record.slot).resolve():
+            return record.slot
+    except OSError:
+        return None
+    return None
+
+
+def _count_quietly(store: SaveStore) -> int:
+    try:
+        return len(store.run_names())
+    except SaveError:
+        return 0

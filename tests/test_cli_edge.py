@@ -22,10 +22,11 @@ def test_unexpected_exception_is_a_message_not_a_traceback(capsys, monkeypatch):
 
 def test_expected_errors_keep_their_hint(capsys):
     def failing(args):
-        raise SaveError("the file is damaged", "/x/run.yaml", "load its backup")
+        raise SaveError("the file is damaged", "/x/run.yaml", "load its backup", code="MM502")
 
     assert run_command(failing, argparse.Namespace()) == 1
-    assert capsys.readouterr().err == "million-miles: error: /x/run.yaml: the file is damaged\n  hint: load its backup\n"
+    assert capsys.readouterr().err == ("million-miles: error MM502: /x/run.yaml: the file is damaged\n"
+                                       "  hint: load its backup\n")
 
 
 def test_keyboard_interrupt_exits_130(capsys):

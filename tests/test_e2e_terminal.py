@@ -142,7 +142,7 @@ def test_play_to_the_true_ending(command, mini_args, tmp_path):
     assert player.finish() == 0
     text = player.text()
     assert "The End: The Sky" in text and "Opened the gate" in text and "T-minus 3" in text
-    assert (tmp_path / "autosave.yaml").is_file()
+    assert len([p for p in tmp_path.glob("run-*.yaml") if ".bak" not in p.name]) == 1  # the run's own slot
 
 
 def test_play_to_going_home(command, mini_args, tmp_path):
@@ -150,6 +150,9 @@ def test_play_to_going_home(command, mini_args, tmp_path):
     player.wait_prompt()
     player.send("Go home")
     player.wait_text("Your run")
+    player.wait_prompt()
+    assert "Take back the last choice" in player.display()
+    player.send("quit")
     assert player.finish() == 0
     assert "The End: Home Again" in player.text() and "Lift-off" not in player.text()
 
@@ -180,7 +183,36 @@ def test_ctrl_c_then_ctrl_d_leaves_cleanly(command, mini_args, tmp_path):
     assert "million-miles play --continue" in player.text()
     again = Player(command, ["play", "--scenes", mini_args[2], "--continue"], tmp_path)
     again.wait_prompt()
-    assert "Resuming 'autosave' after 1 choice." in again.text()
+    assert re.search(r"Resuming 'run-[0-9-]+' after 1 choice\.", again.text())
+    again.send("q")
+    assert again.finish() == 0
+
+
+def test_an_ending_is_undoable(command, mini_args, tmp_path):
+    """Issue 10: an ending is a fork. Undo at the ending screen, play on, and --continue a finished run."""
+    player = Player(command, mini_args, tmp_path)
+    player.wait_prompt()
+    player.type("1")  # pick an apple
+    player.send("Go home")
+    player.wait_text("The End: Home Again")
+    player.wait_prompt()
+    screen = player.display()
+    assert "1. Take back the last choice" in screen and "3. Start a new game" in screen and "4. Leave" in screen
+    player.type("undo")
+    assert "Undone: you took back your last choice." in player.recent()
+    assert "The Gate" in player.display() and "Apples" in player.recent()
+    player.type("1")  # a second apple: the run goes on from before the ending
+    player.send("Go home")
+    player.wait_text("The End: Home Again")
+    player.wait_prompt()
+    player.send("quit")
+    assert player.finish() == 0
+    assert "2 apples" in player.text()
+    again = Player(command, ["play", "--continue"], tmp_path)  # the run recorded its story folder
+    again.wait_prompt()
+    assert "The End: Home Again" in again.text() and "Take back the last choice" in again.display()
+    again.type("1")
+    assert "Undone" in again.recent() and "The Gate" in again.display()
     again.send("q")
     assert again.finish() == 0
 
@@ -192,6 +224,8 @@ def test_completion_with_tab(command, mini_args, tmp_path):
     player.wait(lambda: "> Go home" in player.display(), "the completed label")
     player.child.send("\r")
     player.wait_text("The End: Home Again")
+    player.wait_prompt()
+    player.send("4")
     assert player.finish() == 0
 
 
@@ -221,6 +255,8 @@ def test_dumb_terminal_and_no_color(command, mini_args, tmp_path):
     player.wait_text("> ")
     player.send("home")
     player.wait_text("Home Again")
+    player.wait_text("> ")
+    player.send("quit")
     assert player.finish() == 0
     assert "\x1b[3" not in player.raw
 

@@ -105,4 +105,6 @@ def test_a_reload_keeps_the_line_being_typed(command, story_dir, tmp_path):
     player.wait(lambda: "> Go ho" in player.display() and "A tall gate" in player.display(), "the line kept")
     player.child.send("me\r")
     player.wait_text("The End: Home Again")
+    player.wait_prompt()  # the ending offers what next (issue 10): leave
+    player.send("quit")
     assert player.finish() == 0

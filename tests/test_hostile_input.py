@@ -254,6 +254,8 @@ def test_interactive_play_in_a_narrow_encoding(command, tmp_path, mini_dir, enco
     child.expect(b"\x1b\\[\\?2004h")
     child.sendline("Go home")
     child.expect(b"The End: Home Again")
+    child.expect(b"\x1b\\[\\?2004h")  # the ending offers what next (issue 10): leave
+    child.sendline("quit")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

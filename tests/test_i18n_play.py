@@ -82,18 +82,19 @@ def test_a_run_played_in_spanish_verifies_and_continues_in_english_and_back(comm
     assert played.returncode == 0, played.stderr
     assert "¿Una reja? ¡Y Pepe frente a ella!" in played.stdout
     assert "Manzanas 0 → 1" in played.stdout
-    verified = run(command, "replay", "autosave", "--save-dir", saves, "--scenes", str(ORCHARD), "--verify", LANG="C")
+    (slot,) = [p.stem for p in tmp_path.glob("*.yaml") if ".bak" not in p.name]
+    verified = run(command, "replay", slot, "--save-dir", saves, "--scenes", str(ORCHARD), "--verify", LANG="C")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     english = run(command, "play", "--continue", "--scenes", str(ORCHARD), "--plain", "--save-dir", saves,
                   stdin="Pick\n", LANG="C")
     assert english.returncode == 0, english.stderr
     assert "Pick an apple" in english.stdout and "Manzanas" not in english.stdout
     assert "Apples 1 → 2" in english.stdout
-    again = run(command, "replay", "autosave", "--save-dir", saves, "--scenes", str(ORCHARD), "--verify",
+    again = run(command, "replay", slot, "--save-dir", saves, "--scenes", str(ORCHARD), "--verify",
                 "--lang", "es")
     assert again.returncode == 0, again.stdout + again.stderr
     export = tmp_path / "run.md"
-    exported = run(command, "replay", "autosave", "--save-dir", saves, "--scenes", str(ORCHARD),
+    exported = run(command, "replay", slot, "--save-dir", saves, "--scenes", str(ORCHARD),
                    "--export", str(export), "--lang", "es", LANG="C")
     assert exported.returncode == 0, exported.stderr
     text = export.read_text(encoding="utf-8")

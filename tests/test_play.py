@@ -154,7 +154,7 @@ def test_ctrl_c_then_input_resets_then_eof_leaves(mini_story, tmp_path):
     assert g.run() == 0
     assert g.session.state.turn == 1
     text = output(c)
-    assert "Your run is saved as 'autosave'" in text and "million-miles play --continue" in text
+    assert f"Your run is saved as '{g.session.slot}'" in text and "million-miles play --continue" in text
 
 
 def test_status_toggle_help_and_look(mini_story):
@@ -176,7 +176,7 @@ def test_undo(mini_story, tmp_path):
     g.run()
     assert "Nothing to undo" in output(c) and "Undone" in output(c)
     assert g.session.state.turn == 0
-    assert SaveStore(tmp_path).read("autosave").steps == ()
+    assert SaveStore(tmp_path).read(g.session.slot).steps == ()
 
 
 def test_save_and_load_named_slots(mini_story, tmp_path):
@@ -184,9 +184,9 @@ def test_save_and_load_named_slots(mini_story, tmp_path):
     g, c = game(mini_story, ["1", "save mine", "1", "load", "load mine", "load nosuch", "save ../x"], store=store)
     g.run()
     text = output(c)
-    assert "Saved as 'mine'" in text
-    assert "Saved runs: mine" in text
-    assert "Loaded 'mine' (1 choices in)" in text or "Loaded 'mine' (2 choices in)" in text
+    assert "Checkpoint 'mine' saved" in text
+    assert "Checkpoints: mine." in text
+    assert "Loaded 'mine' (1 choice in)" in text or "Loaded 'mine' (2 choices in)" in text
     assert "Could not load" in text and "Could not save" in text  # shown, and the game goes on
     assert store.read("mine").story_id == "mini"
 
@@ -223,7 +223,7 @@ def test_resume_shows_where_the_run_is(mini_story, tmp_path):
     c = console()
     Game(session, c, lines_reader([])).run(fresh=False, notice=notice)
     text = output(c)
-    assert "Resuming 'autosave' after 4 choices" in text and "CHAPTER 2" in text and "The Road" in text
+    assert f"Resuming '{record.slot}' after 4 choices." in text and "CHAPTER 2" in text and "The Road" in text
     assert "The Little Orchard" not in text  # no title screen on resume
 
 
@@ -250,16 +250,17 @@ def test_cli_piped_plain_game(monkeypatch, capsys, mini_dir, tmp_path):
     assert code == 0, err
     assert "> 1\n" in out and "> 2\n" in out and "Goodbye" in out
     assert "╭" not in out and "\x1b" not in out
-    assert SaveStore(tmp_path).read("autosave").seed == 3
+    assert SaveStore(tmp_path).latest().seed == 3
 
 
 def test_cli_continue_and_load(monkeypatch, capsys, mini_dir, tmp_path):
     args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
     assert run_cli(monkeypatch, capsys, [*args, "--seed", "3"], "2\n1\n")[0] == 0
     code, out, _ = run_cli(monkeypatch, capsys, [*args, "--continue"], "")
-    assert code == 0 and "Resuming 'autosave' after 2 choices" in out
-    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--load", str(tmp_path / "autosave.yaml")], "")
-    assert code == 0 and "after 2 choices" in out
+    slot = SaveStore(tmp_path).latest().slot
+    assert code == 0 and f"Resuming '{slot}' after 2 choices" in out
+    code, out, _ = run_cli(monkeypatch, capsys, [*args, "--load", str(tmp_path / f"{slot}.yaml")], "")
+    assert code == 0 and f"Resuming '{slot}' after 2 choices" in out
     code, out, err = run_cli(monkeypatch, capsys, [*args, "--load", "nosuch"], "")
     assert code == 1 and "no save named 'nosuch'" in err
 
@@ -311,7 +312,7 @@ def test_random_seed_is_recorded(monkeypatch, capsys, mini_dir, tmp_path):
     seeds = set()
     for _ in range(3):
         run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)], "")
-        seeds.add(SaveStore(tmp_path).read("autosave").seed)
+        seeds.add(SaveStore(tmp_path).latest().seed)
     assert len(seeds) > 1
 
 

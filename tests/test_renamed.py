@@ -62,14 +62,15 @@ def test_replay_verify_from_the_command_line_after_a_rename(command, tmp_path):
     subprocess.run([command, "play", "--scenes", str(LIGHTHOUSE), "--seed", "4", "--save-dir", str(saves), "--plain"],
                    input=lines, capture_output=True, text=True, timeout=60, check=True)
     folder = renamed_copy(tmp_path)
-    result = subprocess.run([command, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(folder),
+    run_slot = next(p.stem for p in saves.glob("run-*.yaml") if ".bak" not in p.name)  # the run's own slot
+    result = subprocess.run([command, "replay", run_slot, "--save-dir", str(saves), "--scenes", str(folder),
                              "--verify"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     unrenamed = tmp_path / "plain"
     shutil.copytree(folder, unrenamed)
     storm = (unrenamed / "storm.yaml").read_text(encoding="utf-8")
     (unrenamed / "storm.yaml").write_text(storm.replace("    renamed_from: [squall]\n", ""), encoding="utf-8")
-    broken = subprocess.run([command, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(unrenamed),
+    broken = subprocess.run([command, "replay", run_slot, "--save-dir", str(saves), "--scenes", str(unrenamed),
                              "--verify"], capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1  # the test can fail: without renamed_from the old run diverges
 

@@ -149,28 +149,29 @@ def run_cli(monkeypatch, capsys, args, stdin=""):
 def test_play_start_set_keeps_the_players_saves_untouched(monkeypatch, capsys, mini_dir, tmp_path):
     base = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
     assert run_cli(monkeypatch, capsys, [*base, "--seed", "3"], "2\n")[0] == 0
-    before = (tmp_path / "autosave.yaml").read_bytes()
+    player = next(p for p in tmp_path.glob("run-*.yaml") if ".bak" not in p.name)  # the player's own run
+    before = player.read_bytes()
     code, out, err = run_cli(monkeypatch, capsys, [*base, "--start", "road", "--set", "letters=2", "--seed", "4"],
                              "1\n")
     assert code == 0, err
     assert "Sandbox run from scene 'road' with letters=2" in out and "never in your own saves" in out
     assert "Letters so far: 2." in out and "The Gate" not in out
-    assert (tmp_path / "autosave.yaml").read_bytes() == before
+    assert player.read_bytes() == before
     sandbox = scratch_dir(tmp_path) / "sandbox.yaml"
     record = SaveStore(scratch_dir(tmp_path)).read("sandbox")
     assert record.start == Start("road", (("letters", 2),)) and len(record.steps) == 1
     assert f"--load{sandbox}" in "".join(out.split())  # the command may wrap
     # the player's saves and --continue never see it
-    assert [s.name for s in SaveStore(tmp_path).slots()] == ["autosave"]
+    assert [s.name for s in SaveStore(tmp_path).slots()] == [player.stem]
     code, out, _ = run_cli(monkeypatch, capsys, [*base, "--continue"])
-    assert code == 0 and "Resuming 'autosave' after 1 choice." in out
+    assert code == 0 and f"Resuming '{player.stem}' after 1 choice." in out
     # it replays and verifies, and resumes into the scratch folder
     code, out, err = run_cli(monkeypatch, capsys, ["replay", str(sandbox), "--verify", "--scenes", str(mini_dir)])
     assert code == 0, out + err
     code, out, _ = run_cli(monkeypatch, capsys, [*base, "--load", str(sandbox)], "1\n")
     assert code == 0 and "after 1 choice." in out
     assert len(SaveStore(scratch_dir(tmp_path)).read("sandbox").steps) == 2
-    assert (tmp_path / "autosave.yaml").read_bytes() == before and not (tmp_path / "sandbox.yaml").exists()
+    assert player.read_bytes() == before and not (tmp_path / "sandbox.yaml").exists()
 
 
 def test_play_set_alone_starts_at_the_story_start(monkeypatch, capsys, mini_dir, tmp_path):

@@ -53,3 +53,18 @@ def test_saves_env_dir_and_empty(tmp_path, monkeypatch, capsys):
     assert "No saved games" in capsys.readouterr().out
     assert main(["saves", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["slots"] == []
+
+
+def test_saves_at_40_columns_is_a_readable_list_with_the_runs_own_story(tmp_path, mini_dir, monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\nquit\n"))
+    assert main(["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]) == 0
+    (tmp_path / "broken.yaml").write_text("format: [\n")
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "40")
+    assert main(["saves", "--save-dir", str(tmp_path)]) == 0  # no --scenes: the run names its folder
+    out = capsys.readouterr().out
+    assert all(len(line) <= 40 for line in out.splitlines()), out
+    assert "The Orchard · 1 step ·" in out and "unreadable: MM502" in out and "┃" not in out

@@ -97,7 +97,8 @@ def test_record_times_are_utc_and_created_is_kept(mini_story, store):
     session = Session.new(mini_story, 3, store, clock=lambda: T0)
     session.clock = lambda: T1
     session.choose("pick")
-    record = store.read("autosave")
+    assert session.slot == "run-20260301-120000"  # each run autosaves to a slot named for its start
+    record = store.read(session.slot)
     assert record.created == T0 and record.updated == T1
     assert record.created.tzinfo is not None
 
@@ -289,17 +290,18 @@ def test_resume_refuses_a_log_that_does_not_replay_on_the_same_story(mini_story,
 
 def test_session_autosaves_every_choice_and_undo_follows(mini_story, store):
     session = Session.new(mini_story, 3, store)
-    assert store.read("autosave").steps == ()
+    slot = session.slot
+    assert store.read(slot).steps == () and session.saved
     for choice in SKY[:5]:
         session.choose(choice)
-        assert store.read("autosave").steps == session.state.log
+        assert store.read(slot).steps == session.state.log
     assert session.undo()
-    assert len(session.state.log) == 4 and store.read("autosave").steps == session.state.log
-    assert store.read(str(store.backup_for("autosave"))).snapshot["turn"] == 5
+    assert len(session.state.log) == 4 and store.read(slot).steps == session.state.log
+    assert store.read(str(store.backup_for(slot))).snapshot["turn"] == 5
     assert session.state == play(mini_story, SKY[:4])
     while session.undo():
         pass
-    assert store.read("autosave").steps == () and session.state == engine.new_run(mini_story, 3).state
+    assert store.read(slot).steps == () and session.state == engine.new_run(mini_story, 3).state
 
 
 def test_session_save_and_load_by_slot(mini_story, store):
@@ -308,10 +310,11 @@ def test_session_save_and_load_by_slot(mini_story, store):
         session.choose(choice)
     session.save("before-road")
     session.choose("wait")
-    assert store.read("before-road").snapshot["turn"] == 5  # autosaves follow the named slot
-    other = Session.new(mini_story, 9, store, slot="fresh")
+    assert store.read("before-road").snapshot["turn"] == 4  # a checkpoint keeps its moment
+    assert store.read(session.slot).snapshot["turn"] == 5  # the run autosaves to its own slot
+    other = Session.new(mini_story, 9, store)
     assert other.load("before-road") is None
-    assert other.state == session.state and other.slot == "before-road"
+    assert other.state.log == session.state.log[:4] and other.slot not in {"before-road", session.slot}
     with pytest.raises(SaveError):
         session.save("../../oops")
 

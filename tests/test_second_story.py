@@ -66,7 +66,8 @@ def test_play_save_replay_verify_export_without_a_word_of_the_shipped_story(comm
     assert "3 2 1 ... The lamp is lit!" in screens  # the gallery's countdown, in the story's words
     assert ("Nights kept on Gull Rock: " if plain else "Lamp oil ") in screens
     assert "Courage: 1 → 2" in screens and "Lamp: 0 →" not in screens  # summary_stats, not every shown stat
-    saved = (saves / "autosave.yaml").read_text(encoding="utf-8")
+    run_file = next(p for p in saves.glob("run-*.yaml") if ".bak" not in p.name)  # the run's own slot
+    saved = run_file.read_text(encoding="utf-8")
     assert saved.startswith("# The Keeper of Gull Rock: a kept log.")
 
     listed = run(command, "saves", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--plain")
@@ -74,16 +75,16 @@ def test_play_save_replay_verify_export_without_a_word_of_the_shipped_story(comm
     assert re.search(r"slot\W+chapter\W+Night\W+Oil\W+ending", header), listed.stdout
     assert "2 casks" in listed.stdout
 
-    verified = run(command, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--verify")
+    verified = run(command, "replay", run_file.stem, "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    replayed = run(command, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE),
+    replayed = run(command, "replay", run_file.stem, "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE),
                    "--speed", "0", "--plain")
     assert replayed.returncode == 0 and "Dawn on Gull Rock" in replayed.stdout
 
     exports = []
     for suffix in ("txt", "md", "html"):
         target = tmp_path / f"run.{suffix}"
-        exported = run(command, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE),
+        exported = run(command, "replay", run_file.stem, "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE),
                        "--export", str(target))
         assert exported.returncode == 0, exported.stderr
         exports.append(target.read_text(encoding="utf-8"))

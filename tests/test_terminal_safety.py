@@ -102,19 +102,20 @@ def test_exports_and_verify_json_escape_the_story(tmp_path):
     played = run([*HARNESS, "play", "--plain", "--scenes", str(HOSTILE), "--seed", "1", "--save-dir", str(saves)],
                  tmp_path, "1\n3\n")
     assert played.returncode == 0, played.stderr
+    slot = next(p.stem for p in saves.glob("run-*.yaml") if ".bak" not in p.name)  # the run's own slot
     for suffix in ("txt", "md", "html"):
         target = tmp_path / f"run.{suffix}"
-        result = run([*HARNESS, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(HOSTILE),
+        result = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE),
                       "--export", str(target)], tmp_path)
         assert result.returncode == 0, result.stderr
         exported = target.read_text(encoding="utf-8")
         assert_clean(exported.replace("\n", " "))
         assert "PWNED-TITLE" in exported and "\\x1b" in exported and "\\x9b" in exported, suffix
-    verified = run([*HARNESS, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(HOSTILE),
+    verified = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE),
                     "--verify", "--json"], tmp_path)
     assert verified.returncode == 0, verified.stderr
     assert_clean(verified.stdout.replace("\n", " "))
-    watched = run([*HARNESS, "replay", "autosave", "--save-dir", str(saves), "--scenes", str(HOSTILE),
+    watched = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE),
                    "--speed", "0"], tmp_path)
     assert watched.returncode == 0, watched.stderr
     assert_clean(watched.stdout + watched.stderr)
@@ -201,8 +202,11 @@ def test_interactive_game_never_sends_the_story_sequences(tmp_path):
         mark = len(raw)
         child.sendline(line)
         read_until(prompt, mark)
+    mark = len(raw)
     child.sendline("3")
-    read_until("The End", len(raw))
+    read_until("The End", mark)
+    read_until(prompt, mark)  # the ending offers what next (issue 10): leave
+    child.sendline("quit")
     read_until("\uffff", len(raw))  # to the end of output
     child.close()
     assert child.exitstatus == 0

@@ -218,7 +218,7 @@ def test_a_reload_does_not_write_the_save(story_dir, tmp_path):
     game, _, _ = live(story_dir, ["1", "1", lambda: edit(one, "- id: pick", "- id: pluck")], store=store)
     game.run()
     assert len(game.session.state.log) == 0
-    assert len(store.read("autosave").steps) == 2  # only a choice autosaves, never an edit
+    assert len(store.read(game.session.slot).steps) == 2  # only a choice autosaves, never an edit
 
 
 # -- the watcher ------------------------------------------------------------------------------------------

@@ -19,10 +19,10 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli import check, graph, i18n, play, replay, saves, schema
+from adventure.cli import check, endings, graph, i18n, play, replay, saves, schema
 from adventure.cli._args import ArgumentParser
 
-_COMMANDS = (play, check, replay, saves, graph, schema, i18n)
+_COMMANDS = (play, check, replay, saves, endings, graph, schema, i18n)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,7 +42,7 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             pass
         return 1
     except MillionMilesError as exc:
-        _error(str(exc), getattr(exc, "hint", None))
+        _error(str(exc), getattr(exc, "hint", None), getattr(exc, "code", None))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
@@ -95,9 +95,9 @@ def _os_error(exc: OSError) -> int:
     return 1
 
 
-def _error(message: str, hint: str | None = None) -> None:
+def _error(message: str, hint: str | None = None, code: str | None = None) -> None:
     """Write the one-paragraph message; its text may quote hostile files, so it is escaped."""
-    text = f"million-miles: error: {message}"
+    text = f"million-miles: error{' ' + code if code else ''}: {message}"
     if hint:
         text += f"\n  hint: {hint}"
     try:

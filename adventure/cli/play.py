@@ -1,8 +1,11 @@
 """``million-miles play``: play the story in the terminal (the default command).
 
 Exit codes: 0 the game ended or the player left (the run stays saved), 1 the story or
-a save could not be loaded, 2 usage error. When standard input is not a terminal the
-game reads plain lines from it, so it can be scripted::
+a save could not be loaded (or the run is in use by another game), 2 usage error.
+A new game autosaves to a slot of its own; ``--load``/``--continue`` read the run
+first, so a run played with ``--scenes DIR`` finds its story folder by itself. When
+standard input is not a terminal the game reads plain lines from it, so it can be
+scripted::
 
     printf '1\\n2\\n' | million-miles play --plain --no-save
 """
@@ -21,10 +24,9 @@ from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from adventure.engine import Start
-    from adventure.saves.store import SaveStore
+    from adventure.saves.runfile import RunRecord
+    from adventure.saves.store import Continuation, SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
 
@@ -62,17 +64,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
     from adventure.cli._memory import settle
-    from adventure.paths import default_scenes_dir
     from adventure.i18n.language import load_in
 
-    folder = args.scenes if args.scenes is not None else default_scenes_dir()
-    if not folder.is_dir():
-        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     sandbox = args.start is not None or bool(args.set_)
     if sandbox and (args.load is not None or args.continue_):
         raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
+    found = _find_run(args)
+    folder = _story_folder(args, found.record if found else None)
     story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.sandbox import parse_start
@@ -85,45 +85,48 @@ def run(args: argparse.Namespace) -> int:
     console = make_console(plain=args.plain)
     store = None if args.no_save else _store(args.save_dir)
     if sandbox:
-        session, fresh, notice = _sandbox(story, args, store, start)
+        session, fresh = _sandbox(story, args, store, start, _scenes_field(folder))
     else:
-        session, fresh, notice = _start(story, args, store, console)
-        if session.start is not None and store is not None:  # a loaded sandbox run stays in the scratch folder
-            session.store = _scratch(store)
+        session, fresh = _start(story, args, store, found, _scenes_field(folder))
     options = dict(plain=args.plain, animate=console.is_terminal and not console.is_dumb_terminal,
-                   continue_command=_continue_command(args, session), errors=None if interactive else sys.stderr)
+                   continue_command=_continue_command(args, session), new_game_command=_new_game_command(args),
+                   errors=None if interactive else sys.stderr)
+    from adventure.ui.play import Game
+
+    game: Game
     if args.watch:
         from adventure.ui.watch import LiveGame, watch_reader
 
         from adventure.messages import current_language
 
-        live = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
-        live.language = current_language()
-        return live.run(fresh=fresh, notice=notice)
-    from adventure.ui.play import Game
+        game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
+        game.language = current_language()
+    else:
+        game = Game(session, console, _reader(interactive, args.plain), **options)
+    try:
+        return game.run(fresh=fresh)
+    finally:
+        game.session.close()
 
-    game = Game(session, console, _reader(interactive, args.plain), **options)
-    return game.run(fresh=fresh, notice=notice)
 
-
-def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None,
-             start: Start) -> tuple[Session, bool, str | None]:
+def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
+             scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
-    from adventure.errors import SaveError
     from adventure.sandbox import SANDBOX_SLOT, describe
-    from adventure.session import Session
+    from adventure.session import Message, Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    session = Session.new(story, seed, store=None, slot=SANDBOX_SLOT, start=start)
+    scratch = _scratch(store) if store is not None else None
+    session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
     where = f"Sandbox run from {describe(start)}"
-    if store is None:
-        return session, True, f"{where}; it is not saved."
-    session.store = _scratch(store)
-    try:
-        path = session.autosave()
-    except SaveError as exc:
-        return session, True, f"{where}. Could not save: {exc}"
-    return session, True, f"{where}: it is kept apart in {path}, never in your own saves."
+    if scratch is None:
+        session.messages.insert(0, Message(f"{where}; it is not saved."))
+    elif session.saved:
+        session.messages.insert(0, Message(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, "
+                                           "never in your own saves."))
+    else:
+        session.messages.insert(0, Message(f"{where}.", warning=True))  # the session says why it is not saved
+    return session, True
 
 
 def _scratch(store: SaveStore) -> SaveStore:
@@ -134,37 +137,66 @@ def _scratch(store: SaveStore) -> SaveStore:
     return SaveStore(scratch_dir(store.directory))
 
 
-def _start(story: Story, args: argparse.Namespace, store: SaveStore | None,
-           console: Console) -> tuple[Session, bool, str | None]:
-    """The session to play: resumed from a save, or new (autosaved at once when possible)."""
-    from adventure.errors import SaveError
-    from adventure.session import Session
+def _find_run(args: argparse.Namespace) -> Continuation | None:
+    """The saved run ``--load`` or ``--continue`` asks for (read before the story, which it may name)."""
+    if args.load is None and not args.continue_:
+        return None
+    from adventure.saves.store import Continuation, continuation
 
-    record = None
-    notice = None
-    if args.load is not None or args.continue_:
-        reading = store if store is not None else _store(args.save_dir)
-        if reading is None:
-            raise UsageError("loading needs the saves module, which is not available in this build")
-        if args.load is not None:
-            record = reading.read(args.load)
-        else:
-            record = reading.latest()
-            if record is None:
-                notice = "There is no saved run to continue yet; starting a new one."
-    if record is not None:
-        session, resumed_notice = Session.from_record(story, record, store)
-        return session, False, resumed_notice
+    reading = _store(args.save_dir)
+    if args.load is not None:
+        return Continuation(reading.read(args.load))
+    found = continuation(reading)
+    if found.record is None:
+        return Continuation(None, None, "There is no saved run to continue yet; starting a new one.")
+    return found
+
+
+def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
+    """``--scenes``, else the folder the run was played from, else the shipped story."""
+    from adventure.paths import default_scenes_dir
+    from adventure.saves.store import recorded_folder
+
+    folder = args.scenes
+    if folder is None and record is not None:
+        folder = recorded_folder(record)
+    if folder is None:
+        folder = default_scenes_dir()
+    if not folder.is_dir():  # an OSError (unreadable parent, name too long) is the edge's one-line message
+        raise UsageError(f"story folder '{_short(str(folder))}' does not exist or is not a folder")
+    return folder
+
+
+def _scenes_field(folder: Path) -> str | None:
+    """What a run records as its story folder: the absolute path, unless it is the shipped story."""
+    from adventure.paths import default_scenes_dir
+
+    resolved = folder.resolve()
+    return None if resolved == default_scenes_dir().resolve() else str(resolved)
+
+
+def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,
+           scenes: str | None) -> tuple[Session, bool]:
+    """The session to play: resumed from a save, or new (the session reports any saving trouble)."""
+    from adventure.session import Message, Session
+
+    if found is not None and found.record is not None:
+        record, slot = found.record, found.slot
+        if record.start is not None and store is not None:  # a sandbox run stays in the scratch folder
+            store = _scratch(store)
+            if slot is None and record.path is not None and record.path == store.path_for(record.slot):
+                slot = record.slot
+        session, resumed_notice = Session.from_record(story, record, store, scenes=scenes, slot=slot)
+        if found.notice:
+            session.messages.insert(0, Message(found.notice, warning=True))
+        if resumed_notice:
+            session.tell(resumed_notice, warning=True)
+        return session, False
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    session = Session.new(story, seed, store=None)
-    session.store = store
-    if store is not None:
-        try:
-            session.autosave()
-        except SaveError as exc:
-            message = f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else "")
-            notice = f"{notice} {message}" if notice else message
-    return session, True, notice
+    session = Session.new(story, seed, store, scenes=scenes)
+    if found is not None and found.notice:
+        session.messages.insert(0, Message(found.notice))
+    return session, True
 
 
 def _store(save_dir: Path | None) -> SaveStore:
@@ -184,14 +216,23 @@ def _reader(interactive: bool, plain: bool):  # -> adventure.ui.prompt.Reader
 
 
 def _continue_command(args: argparse.Namespace, session: Session | None = None) -> str:
-    """The command that resumes this run, repeating the options that locate it.
+    """The command that resumes this run (the run records its story folder, so no --scenes).
 
     A sandbox run is not among the player's saves, so it is resumed by its file's path.
     """
-    parts = ["million-miles", "play", "--continue"]
     if session is not None and session.start is not None and session.store is not None:
-        parts[2:] = ["--load", str(session.store.path_for(session.slot))]
-    if args.scenes is not None:
+        return _command(args, "--load", str(session.store.path_for(session.slot)))
+    return _command(args, "--continue")
+
+
+def _new_game_command(args: argparse.Namespace) -> str:
+    """The command that starts a new game of the same story in the same save folder."""
+    return _command(args)
+
+
+def _command(args: argparse.Namespace, *extra: str) -> str:
+    parts = ["million-miles", "play", *extra]
+    if args.scenes is not None and not extra:
         parts += ["--scenes", str(args.scenes)]
     if args.save_dir is not None:
         parts += ["--save-dir", str(args.save_dir)]
@@ -200,6 +241,10 @@ def _continue_command(args: argparse.Namespace, session: Session | None = None) 
     if args.lang is not None:
         parts += ["--lang", args.lang]
     return shlex.join(parts)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _stdin_is_terminal() -> bool:

@@ -90,11 +90,17 @@ def load_record(run: str, save_dir: Path | None) -> RunRecord:
 
 
 def story_folder(record: RunRecord, scenes: Path | None) -> Path:
-    """``--scenes``, else the run's ``scenes:`` hint (relative to its file), else the shipped story."""
+    """``--scenes``, else the run's ``scenes:`` folder (relative to its file), else the shipped story.
+
+    A recorded folder that is gone is a :class:`SaveError` (MM512) naming it.
+    """
     if scenes is not None:
         return scenes
-    if record.scenes and record.path is not None:
-        return (record.path.parent / record.scenes).resolve()
+    from adventure.saves.store import recorded_folder
+
+    recorded = recorded_folder(record)
+    if recorded is not None:
+        return recorded
     from adventure.paths import default_scenes_dir
 
     return default_scenes_dir()
@@ -143,7 +149,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         if not args.json:
             raise
         error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
-                 "error": str(exc), "hint": getattr(exc, "hint", None)}
+                 "error": str(exc), "hint": getattr(exc, "hint", None), "code": getattr(exc, "code", None)}
         sys.stdout.write(dumps_json(error) + "\n")
         return 1
     if args.export is not None:

@@ -1,7 +1,8 @@
 """``million-miles saves``: list the save slots, for people (a Rich table) or machines (JSON).
 
-Exit codes: 0 listed (an empty folder included), 2 usage error. Unreadable slots are
-listed too, marked, with what is wrong and whether a backup exists.
+Exit codes: 0 listed (an empty folder included), 1 the folder cannot be read, 2 usage
+error. Unreadable slots are listed too, marked, with their ``MM5xx`` code, what is
+wrong and whether a backup exists; damaged files moved aside are named at the end.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "saves",
         help="list saved games",
-        description="List the save slots: name, chapter, the story's chosen stats (presentation: saves_columns), "
-        "ending and when last played.",
+        description="List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
+        "with 'save NAME', with chapter, the story's chosen stats (presentation: saves_columns), ending and "
+        "when last played. Unreadable files are listed too.",
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
@@ -40,18 +42,27 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """List the slots; returns 0."""
+    """List the slots; returns 0 (1 when the folder itself cannot be read)."""
     from adventure.saves.store import SaveStore, default_save_dir
 
     folder = args.save_dir or default_save_dir()
-    slots = SaveStore(folder).slots()
+    store = SaveStore(folder)
+    slots = store.slots()
+    aside = store.set_aside_files()
     if args.json:
-        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots]}
+        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
         sys.stdout.write(dumps_json(data) + "\n")
         return 0
+    from rich.text import Text
+
     from adventure.ui.console import make_console
 
-    print_slots(make_console(plain=args.plain), folder, slots, _story(args.scenes, args.lang) if slots else None)
+    console = make_console(plain=args.plain)
+    recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
+    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None)
+    if aside:
+        console.print(Text(f"Damaged files set aside (kept for you to inspect or delete): "
+                           f"{', '.join(p.name for p in aside)}", style="dim"))
     return 0
 
 
@@ -63,9 +74,12 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     if not slots:
         console.print(Text(f"No saved games in {folder} yet.", style="dim"))
         return
+    if console.width < NARROW:
+        print_slots_narrow(console, folder, slots, story)
+        return
     columns = _columns(story)
     table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
-    table.add_column("slot", style="bold")
+    table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
     table.add_column("chapter")
     for stat in columns:
         table.add_column(Text(stat.label), justify="right")  # story text: never markup
@@ -92,11 +106,44 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     console.print(table)
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
+        line.append(f"{slot.code} " if slot.code else "")
         line.append(slot.error or "")
         line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
         console.print(line)
-    console.print(Text("Resume one with 'million-miles play --load SLOT'; watch it with 'million-miles replay SLOT'.",
-                       style="dim"))
+    console.print(Text("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
+                       "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
+                       "watch it with 'million-miles replay SLOT'.", style="dim"))
+
+
+NARROW = 72
+"""Below this width the table's seven columns no longer fit: one short block per slot instead."""
+
+
+def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None) -> None:
+    """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
+    from rich.text import Text
+
+    console.print(Text(f"Saved games in {folder}", style="bold"))
+    for slot in slots:
+        played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
+        head = Text(slot.name, style="bold")
+        head.append(f"  {slot.kind}", style="dim")
+        console.print(head)
+        if slot.error:
+            detail = Text("  unreadable: ", style="red")
+            detail.append(f"{slot.code} " if slot.code else "")
+            detail.append(slot.error)
+            detail.append("  (a backup exists)" if slot.backup else "  (no backup)", style="dim")
+        else:
+            chapter, ending = slot.chapter or "", slot.ending or ""
+            if story is not None and story.id == slot.story_id:
+                chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+                reached = story.endings.get(ending)
+                ending = reached.title if reached is not None else ending
+            parts = [p for p in (chapter, f"ending: {ending}" if ending else "", f"{slot.steps} step{'' if slot.steps == 1 else 's'}", played) if p]
+            detail = Text("  " + " · ".join(parts))
+        console.print(detail)
+    console.print(Text("Resume one with 'million-miles play --load SLOT'.", style="dim"))
 
 
 def _columns(story: Story | None) -> list[Stat]:

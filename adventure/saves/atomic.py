@@ -40,9 +40,8 @@ def atomic_write(target: Path, data: bytes, backup: Path | None = None) -> Path:
         if backup is not None and target.exists():
             _keep_backup(target, backup)
         os.replace(tmp, target)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
+    finally:
+        _unlink_quietly(tmp)  # gone after a real rename; removed when anything failed first
     fsync_dir(folder)
     return target
 
@@ -88,9 +87,11 @@ def _keep_backup(target: Path, backup: Path) -> None:
                 dst.flush()
                 os.fsync(dst.fileno())
         os.replace(staged, backup)
-    except BaseException:
+    finally:
+        # rename(2) of a hard link onto another link of the same file succeeds and does
+        # nothing (POSIX), leaving ``staged`` behind: two writers of one slot hit exactly
+        # that. ``staged`` is our own fresh name, so removing it is always safe.
         _unlink_quietly(staged)
-        raise
 
 
 def _unlink_quietly(path: Path) -> None:

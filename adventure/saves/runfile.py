@@ -162,16 +162,18 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
     where = str(path) if path is not None else None
     hint = recovery_hint(Path(path) if path is not None else None)
     if len(text) > MAX_BYTES:
-        raise SaveError(f"the file is too large to be a run ({len(text)} bytes)", where, hint)
+        raise SaveError(f"the file is too large to be a run ({len(text)} bytes)", where, hint, code="MM502")
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SaveError(f"the file is not UTF-8 text (byte {exc.start}); it is damaged", where, hint) from None
+            raise SaveError(f"the file is not UTF-8 text (byte {exc.start}); it is damaged", where, hint,
+                            code="MM502") from None
     if not text.strip():
-        raise SaveError("the file is empty", where, hint)
+        raise SaveError("the file is empty", where, hint, code="MM502")
     if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
-        raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint)
+        raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint,
+                        code="MM502")
     try:
         data = plain_data(text)  # no node tree: a long run costs its data, not 250 MB of nodes
     except AliasRefused:
@@ -180,12 +182,28 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise SaveError(f"the file is damaged: {problem}{at}", where, hint) from None
+        raise SaveError(f"the file is damaged: {problem}{at}", where, hint, code="MM502") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts (int_max_str_digits)
+        raise SaveError(f"the file holds a value no run file has: {_short(str(exc))}", where, hint,
+                        code="MM503") from None
     _reject_shared(data, where, hint)
-    return _record_from(data, where, Path(path) if path is not None else None, hint, _cut_short(text))
+    try:
+        return _record_from(data, where, Path(path) if path is not None else None, hint, _cut_short(text))
+    except (ValueError, OverflowError, RecursionError) as exc:  # defence in depth: a field we failed to foresee
+        raise SaveError(f"invalid run file: {_short(str(exc))}", where, hint, code="MM503") from None
 
 
 MAX_DEPTH = 32
+SEED_LIMIT = 10**20
+"""Seeds and generator states are 64-bit (at most 20 digits); anything longer is not a run file's."""
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
+"""Dates outside these years are damage (and far ones overflow local-time conversion)."""
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _cut_short(text: str) -> bool:
     """A run file ends with its snapshot and a newline; one that does not was truncated."""
     return not text.endswith("\n") or "\nsnapshot:" not in text
@@ -210,17 +228,20 @@ def _record_from(data: object, where: str | None, path: Path | None, hint: str, 
     version = check.integer(m, "format", "the run file")
     if version > FORMAT or version < 1:
         newer = " (written by a newer version of Million Miles)" if version > FORMAT else ""
-        raise SaveError(f"unknown run-file format {version}{newer}; this version reads format {FORMAT}",
-                        where, "update Million Miles; " + hint)
+        shown = str(version) if abs(version) < 10**12 else "(a number of %d digits)" % len(str(abs(version)))
+        raise SaveError(f"unknown run-file format {shown}{newer}; this version reads format {FORMAT}",
+                        where, "update Million Miles; " + hint, code="MM504")
     story_id = check.ident(m, "story", "the run file")
     fingerprint = check.string(m, "fingerprint", "the run file")
     engine = check.string(m, "engine", "the run file")
     seed = check.integer(m, "seed", "the run file")
+    if not -SEED_LIMIT < seed < SEED_LIMIT:
+        check.fail("'seed' is out of range (a seed has at most 20 digits)")
     created = check.moment(m, "created")
     updated = check.moment(m, "updated")
     slot = check.string(m, "slot", "the run file")
     if not SLOT_NAME.fullmatch(slot):
-        check.fail(f"'slot' is not a valid slot name: {slot!r}")
+        check.fail(f"'slot' is not a valid slot name: {_short(slot, 70)!r}")
     scenes = None
     if "scenes" in m:
         scenes = check.string(m, "scenes", "the run file")
@@ -254,7 +275,7 @@ class _Checker:
         if self.cut_short:
             message += " (the file seems cut short)"
         raise SaveError(f"invalid run file: {message}", self.where,
-                        f"{hint}; {recovery}" if hint else recovery)
+                        f"{hint}; {recovery}" if hint else recovery, code="MM503")
 
     def mapping(self, value: object, what: str) -> Mapping[str, Any]:
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
@@ -270,6 +291,8 @@ class _Checker:
         value = self.field(m, key, what)
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail(f"'{key}' must be a whole number, found {_kind(value)}")
+        if not -SEED_LIMIT < value < SEED_LIMIT:
+            self.fail(f"'{key}' is out of range (a number of {len(str(abs(value)))} digits)")
         return value
 
     def string(self, m: Mapping[str, Any], key: str, what: str) -> str:
@@ -302,7 +325,14 @@ class _Checker:
             self.fail(f"'{key}' must be a date and time, found {_kind(value)}")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except (OverflowError, ValueError):  # '9999-12-31T23:59:59-23:59' is past the last representable day
+            self.fail(f"'{key}' is out of range: {str(value)[:40]!r}", "write it as 2026-01-31T12:00:00+00:00")
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            self.fail(f"'{key}' is not a plausible date ({moment.year}); run files are dated "
+                      f"{EARLIEST_YEAR}-{LATEST_YEAR}", "write it as 2026-01-31T12:00:00+00:00")
+        return moment
 
     def step(self, item: object, number: int) -> Step:
         if isinstance(item, dict) and set(item) != {"scene", "choice"}:
@@ -347,6 +377,8 @@ class _Checker:
         }
         if result["turn"] < 0 or result["rng"] < 0:
             self.fail("the snapshot's turn and rng must not be negative")
+        if result["rng"] >= SEED_LIMIT or not -SEED_LIMIT < result["seed"] < SEED_LIMIT:
+            self.fail("the snapshot's seed or rng is out of range (at most 20 digits)")
         stats = self.mapping(self.field(m, "stats", what), "the snapshot's 'stats'")
         for name, value in stats.items():
             if not _ID.fullmatch(name) or not isinstance(value, (int, str)):  # bool is an int
@@ -364,7 +396,7 @@ def _reject_shared(data: object, where: str | None, hint: str) -> None:
         if isinstance(item, (dict, list)):
             if id(item) in seen:
                 raise SaveError("the file uses YAML aliases (&anchor / *alias), which run files never do",
-                                where, hint)
+                                where, hint, code="MM502")
             seen.add(id(item))
             stack.extend(item.values() if isinstance(item, dict) else item)
 
@@ -381,7 +413,8 @@ def _kind(value: object) -> str:
     if isinstance(value, bool):
         return f"true/false ({value})"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        shown = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else f"{len(str(abs(value)))} digits"
+        return f"a number ({shown})"
     if isinstance(value, str):
         return f"text ({value[:30]!r})"
     if isinstance(value, list):

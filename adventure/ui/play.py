@@ -13,12 +13,13 @@ Typical use::
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from adventure import engine
@@ -180,11 +181,16 @@ def _short(text: str, limit: int = 30) -> str:
 
 
 class Game:
-    """One game in a terminal (or a test): the session plus how to show and read things."""
+    """One game in a terminal (or a test): the session plus how to show and read things.
+
+    What is said about saving comes from the session (its messages and status), never
+    from a guess here, so it is always true.
+    """
 
     def __init__(self, session: Session, console: Console, read_line: Reader, *, plain: bool = False,
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
                  show_status: bool | None = None, continue_command: str = "million-miles play --continue",
+                 new_game_command: str = "million-miles play", random_seed: Callable[[], int] | None = None,
                  errors: IO[str] | None = None):
         self.session = session
         self.console = console
@@ -194,7 +200,8 @@ class Game:
         self.sleep = sleep
         self.show_status = (console.width >= 80 and not plain) if show_status is None else show_status
         self.continue_command = continue_command
-        self.save_failed = False
+        self.new_game_command = new_game_command
+        self.random_seed = random_seed or (lambda: int.from_bytes(os.urandom(4), "big"))
         self.errors = errors
         """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
         self.lines_read = 0
@@ -216,10 +223,15 @@ class Game:
     def warn(self, message: str) -> None:
         self.show(render.hint(message, plain=self.plain))
 
+    def flush(self) -> None:
+        """Show what the session has to say about saving (failures, damaged files, new runs)."""
+        for message in self.session.pop_messages():
+            (self.warn if message.warning else self.say)(message.text)
+
     # the loop
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """Play until an ending, the end of input or quit; returns the exit code.
+        """Play until the player leaves or the input ends; returns the exit code.
 
         0, or 1 when lines were reported as unusable (``errors`` is set: piped play),
         so a script can tell that its run did not go as written.
@@ -228,21 +240,43 @@ class Game:
         return 1 if code == 0 and self.errors is not None and self.bad_lines else code
 
     def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """The loop itself: present, read, act."""
+        """The loop itself: present, read, act (an ending offers what next)."""
         if fresh:
-            self.show(render.title_screen(self.story, plain=self.plain))
+            self.opening()
         if notice:
             self.warn(notice)
+        self.flush()
         if not fresh:
             self.say(f"Resuming '{self.session.slot}' after {count(self.session.state.turn, 'choice')}.")
-        state = self.session.state
-        if fresh:
-            events = self.session.last_outcome.events if self.session.last_outcome else ()
-        else:  # a resumed run opens on its chapter's card, as if just entered
-            events = (SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),)
-        if self.session.state.finished:
-            return self.finish(())
-        self.present(events, changes=False)
+        try:
+            state = self.session.state
+            if state.finished:
+                result = self.finish((), live=False)
+                if result is not None:
+                    return result
+            elif fresh:
+                self.present(self.session.last_outcome.events if self.session.last_outcome else (), changes=False)
+            else:  # a resumed run opens on its chapter's card, as if just entered
+                self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
+            return self.loop()
+        finally:
+            self.session.close()  # the game is over: another may now play this run
+
+    def opening(self) -> None:
+        """The title screen, and how many endings this player has found."""
+        self.show(render.title_screen(self.story, plain=self.plain))
+        store = self.session.store
+        if store is None or not self.story.endings:
+            return
+        from adventure.saves.endings import EndingsBook
+
+        book = EndingsBook(store.directory)
+        found = book.found(self.story)
+        if book.problem:
+            self.warn(f"The endings file {book.path} could not be used: {book.problem}.")
+        self.say(f"Endings found: {len(found)} of {len(self.story.endings)}")
+
+    def loop(self) -> int:
         interrupted = False
         while True:
             self.before_read()
@@ -262,6 +296,7 @@ class Game:
             interrupted = False
             self.lines_read += 1
             action = interpret(line, offers)
+            result: int | None = None
             if action is None:
                 continue
             if isinstance(action, Hint):
@@ -269,32 +304,28 @@ class Game:
             elif isinstance(action, Take):
                 outcome = self.take(action.choice)
                 if outcome is not None and self.session.state.finished:
-                    return self.finish(outcome.events)
-                if outcome is not None:
+                    result = self.finish(outcome.events)
+                elif outcome is not None:
                     self.present(outcome.events)
             elif action.name == "quit":
                 return self.leave()
             else:
                 result = self.command(action)
-                if result is not None:
-                    return result
+            if result is not None:
+                return result
 
     def take(self, choice_id: str) -> Outcome | None:
-        """Take a choice through the session; a failed autosave is reported, not fatal."""
-        before = self.session.state
+        """Take a choice through the session (which autosaves and reports any trouble)."""
         try:
             outcome = self.session.choose(choice_id)
-        except SaveError as exc:
-            # the choice was taken; only the autosave failed
-            self.report_save_error(exc)
-            return self.session.last_outcome if self.session.state is not before else None
         except ChoiceLocked as exc:
             self.reject(f"That choice is locked: {exc.reason}")
             return None
         except EngineError as exc:
             self.reject(str(exc))
             return None
-        self.save_failed = False
+        if not self.session.state.finished:  # at an ending, the messages follow the ending screen
+            self.flush()
         return outcome
 
     def before_read(self) -> None:
@@ -308,9 +339,8 @@ class Game:
             self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
             self.errors.flush()
 
-    def report_save_error(self, exc: SaveError, *, autosave: bool = True) -> None:
-        """Say why saving failed; only a failed write (not a bad name) puts the run at risk."""
-        self.save_failed = self.save_failed or autosave
+    def report_save_error(self, exc: SaveError) -> None:
+        """Say why a save the player asked for failed (the autosave's status is the session's)."""
         self.warn(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""))
 
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
@@ -374,11 +404,8 @@ class Game:
         return None
 
     def undo(self) -> int | None:
-        try:
-            undone = self.session.undo()
-        except SaveError as exc:
-            undone = True
-            self.report_save_error(exc)
+        undone = self.session.undo()
+        self.flush()
         if not undone:
             self.warn("Nothing to undo: this is the start of the run.")
             return None
@@ -387,21 +414,20 @@ class Game:
         return None
 
     def save(self, name: str | None) -> None:
-        if name and self.session.store is not None:
-            from adventure.saves.store import check_slot_name
-
-            try:  # a bad name is a typo, not a failed save: the autosave is still fine
-                check_slot_name(name)
-            except SaveError as exc:
-                self.report_save_error(exc, autosave=False)
-                return
         try:
             path = self.session.save(name)
         except SaveError as exc:
-            self.report_save_error(exc)
+            self.flush()
+            if exc is not self.session.save_error:  # an autosave failure was reported by the session
+                self.report_save_error(exc)
             return
-        self.save_failed = False
-        self.say(f"Saved as '{self.session.slot}' ({path}).")
+        self.flush()
+        if name:
+            self.say(f"Checkpoint '{name}' saved ({path}): it keeps this moment until you save over it. "
+                     f"Play goes on in '{self.session.slot}'.")
+        else:
+            self.say(f"Saved: the run is autosaved as '{self.session.slot}' ({path}). "
+                     "'save NAME' keeps this moment as a checkpoint.")
 
     def load(self, name: str | None) -> int | None:
         if not name:
@@ -415,11 +441,12 @@ class Game:
                 message += f" ({exc.hint})"
             self.warn(message)
             return None
-        self.say(f"Loaded '{self.session.slot}' ({count(self.session.state.turn, 'choice')} in).")
+        self.say(f"Loaded '{name}' ({count(self.session.state.turn, 'choice')} in).")
+        self.flush()
         if notice:
             self.warn(notice)
         if self.session.state.finished:
-            return self.finish(())
+            return self.finish((), live=False)
         state = self.session.state
         self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
         return None
@@ -429,24 +456,134 @@ class Game:
         if store is None:
             self.warn("Saving is switched off for this game (--no-save).")
             return
-        slots = [s.name for s in store.slots() if s.error is None] if hasattr(store, "slots") else []
-        if slots:
-            self.say("Saved runs: " + ", ".join(slots) + ". Type 'load NAME'.")
+        try:
+            slots = store.slots()
+        except SaveError as exc:
+            self.warn(f"Could not list the saves: {exc}")
+            return
+        checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
+        runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != self.session.slot]
+        if checkpoints or runs:
+            parts = []
+            if checkpoints:
+                parts.append("Checkpoints: " + ", ".join(checkpoints) + ".")
+            if runs:
+                parts.append("Earlier runs: " + ", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "") + ".")
+            self.say(" ".join(parts) + " Type 'load NAME'.")
         else:
-            self.say("No saved runs yet.")
+            self.say("No other saved runs yet.")
+        broken = [s.name for s in slots if s.error is not None]
+        if broken:
+            self.warn("Unreadable: " + ", ".join(broken[:8]) + " (see 'million-miles saves').")
 
-    # leaving
+    # endings
 
-    def finish(self, events: Sequence[Event]) -> int:
-        """The run reached an ending: the epilogue and the summary."""
+    def finish(self, events: Sequence[Event], *, live: bool = True) -> int | None:
+        """The run reached an ending: the epilogue and summary, then what the player can do next.
+
+        The true ending reached in play ends the game; any other ending (and a finished
+        run resumed later) offers to take back the last choice, go back to the start of
+        the chapter, start a new game, or leave. Returns an exit code, or ``None`` to play on.
+        """
         line = render.changes_line(self.story, events, plain=self.plain)
         if line is not None:
             self.show(line)
         state = self.session.state
         self.show(render.ending_screen(self.story, state, plain=self.plain))
-        if self.session.store is not None and not self.save_failed:
-            self.say(f"This run is saved as '{self.session.slot}'. Play again with: million-miles play")
-        return 0
+        self.flush()
+        ending = self.story.endings.get(state.ending or "")
+        if live and ending is not None and ending.true_ending:
+            if self.session.saved:
+                self.say(f"This run is saved as '{self.session.slot}'. Play again with: {self.new_game_command}")
+            return 0
+        return self.ending_menu()
+
+    def ending_options(self) -> list[tuple[str, str]]:
+        """(command, label) of each thing the player can do at an ending."""
+        chapter = self.story.chapter_of(self.session.state.scene)
+        options = [("undo", "Take back the last choice")]
+        if self.session.chapter_start() > 0:
+            options.append(("chapter", f"Go back to the start of this chapter ({chapter.title})"))
+        else:
+            options.append(("chapter", "Go back to the start of the story"))
+        options += [("new", "Start a new game"), ("quit", "Leave")]
+        return options
+
+    def ending_menu(self) -> int | None:
+        """Ask what next, until the player picks something; ``None`` means play goes on."""
+        options = self.ending_options()
+        self.show(self._ending_choices(options))
+        words = {command: command for command, _ in options}
+        words.update({"q": "quit", "exit": "quit", "leave": "quit", "back": "undo", "restart": "chapter",
+                      "new game": "new"})
+        while True:
+            try:
+                line = self.read_line(PROMPT, [label for _, label in options])
+            except Woken:
+                continue
+            except (KeyboardInterrupt, EOFError):
+                return self.leave()
+            self.lines_read += 1
+            text = " ".join(line.split()).lower()
+            if not text:
+                continue
+            command = _command(" ".join(line.split()))
+            if command is not None and command.name in {"help", "save", "load"}:
+                result = self.command(command)
+                if result is not None or not self.session.state.finished:
+                    return result  # a loaded run plays on
+                continue
+            picked = None
+            if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= len(options):
+                picked = options[int(text) - 1][0]
+            elif text in words:
+                picked = words[text]
+            else:
+                matches = [c for c, label in options if text in label.lower()]
+                picked = matches[0] if len(matches) == 1 else None
+            if picked is None:
+                listed = ", ".join(f"{i} or '{c}'" for i, (c, _) in enumerate(options, 1))
+                self.reject(f"Pick what to do next: {listed}.")
+                continue
+            return self.after_ending(picked)
+
+    def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
+        lines = [Text(""), Text("What now?", style="" if self.plain else "bold")]
+        for number, (command, label) in enumerate(options, 1):
+            line = Text(f"  {number}. {label}")
+            line.append(f"  ({command})", style="" if self.plain else "dim")
+            lines.append(line)
+        return Group(*lines)
+
+    def after_ending(self, picked: str) -> int | None:
+        if picked == "quit":
+            return self.leave()
+        if picked == "new":
+            self.new_game()
+            return None
+        if picked == "undo":
+            self.session.undo()
+            self.flush()
+            self.say("Undone: you took back your last choice.")
+        else:
+            self.session.restart_chapter()
+            self.flush()
+            self.say(f"Back at the start of '{self.story.chapter_of(self.session.state.scene).title}' "
+                     f"({count(self.session.state.turn, 'choice')} in).")
+        state = self.session.state
+        self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
+        return None
+
+    def new_game(self) -> None:
+        """A fresh run of the same story in a slot of its own; the finished run stays saved."""
+        old = self.session
+        old.close()  # a sandbox run starts again in the same scratch slot
+        self.session = Session.new(old.story, self.random_seed(), old.store, slot=old.slot if old.start else None,
+                                   clock=old.clock, scenes=old.scenes, start=old.start)
+        self.opening()
+        self.flush()
+        events = self.session.last_outcome.events if self.session.last_outcome else ()
+        self.present(events, changes=False)
 
     def countdown(self, start: int) -> None:
         """``start`` to 1 and the closing words (a scene's ``countdown``): animated in a terminal, one line otherwise.
@@ -467,13 +604,18 @@ class Game:
             live.update(render.countdown_frame(None, self.story.presentation), refresh=True)
 
     def leave(self) -> int:
-        """Leave cleanly: say where the run is kept and how to come back."""
+        """Leave cleanly: say (truly) where the run is kept and how to come back."""
         self.show(Text(""))
-        if self.session.store is None:
+        self.flush()
+        session = self.session
+        if not session.saving:
             self.say("Goodbye. Saving was off, so this run is not kept.")
-        elif self.save_failed:
-            self.warn("Goodbye. The last autosave failed, so the latest choices may not be kept.")
+        elif session.save_error is not None and not session.ever_saved:
+            self.warn(f"Goodbye. This run could not be saved ({session.save_error.message}), so it is not kept.")
+        elif not session.saved:
+            self.warn(f"Goodbye. The last autosave failed, so '{session.slot}' holds an earlier moment "
+                      "of this run, not the latest choices.")
         else:
-            self.say(f"Goodbye. Your run is saved as '{self.session.slot}'. Continue it with:")
+            self.say(f"Goodbye. Your run is saved as '{session.slot}'. Continue it with:")
             self.show(Text(f"  {self.continue_command}", style="" if self.plain else "bold"))
         return 0

@@ -40,8 +40,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("#ID", "take a choice by its stable id (for scripts: '#study')"),
     ("status", "the whole status panel; 'status off' / 'status on' hide or show it after each choice"),
     ("look", "show the scene and its choices again"),
-    ("undo", "take back the last choice"),
-    ("save [NAME]", "save the run (to its slot, or to a new slot NAME)"),
+    ("undo", "take back the last choice (also after an ending)"),
+    ("save NAME", "keep this moment as the checkpoint NAME, until you save over it; "
+                  "every choice is also autosaved to the run's own slot, which never moves a checkpoint"),
     ("load [NAME]", "load a saved run (without NAME: list the saves)"),
     ("help", "this list"),
     ("quit", "leave the game (also q, exit, Ctrl-D); the run stays saved"),

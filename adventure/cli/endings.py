@@ -1,0 +1,105 @@
+"""``million-miles endings``: the endings found so far across runs, and hints for the others.
+
+Exit codes: 0 listed (none found included), 1 the story does not load, 2 usage error.
+``--json`` prints ``{"found": [{"id", "title", "first_reached", ...}], "total": N, ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from adventure.saves.endings import EndingsBook, FoundEnding
+    from adventure.story.model import Story
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``endings`` sub-command."""
+    p = commands.add_parser(
+        "endings",
+        help="list the endings found so far",
+        description="List the endings you have reached in any run (when first, in which run, by which choice), "
+        "and a hint for each one still to find. They are remembered in the save folder.",
+    )
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
+    p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
+                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plain", action="store_true", help="no colour")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List found and unfound endings; returns 0."""
+    from adventure.errors import UsageError
+    from adventure.paths import default_scenes_dir
+    from adventure.saves.endings import EndingsBook
+    from adventure.saves.store import default_save_dir
+    from adventure.story.loader import load_story
+
+    folder = args.scenes or default_scenes_dir()
+    if not folder.is_dir():
+        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
+    story = load_story(folder)
+    book = EndingsBook(args.save_dir or default_save_dir())
+    found = book.found(story)
+    if args.json:
+        from adventure.safetext import dumps_json
+
+        sys.stdout.write(dumps_json(as_json(story, book, found)) + "\n")
+        return 0
+    from adventure.ui.console import make_console
+
+    print_endings(make_console(plain=args.plain), story, book, found)
+    return 0
+
+
+def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[str, Any]:
+    """The promised shape (``found``, ``total``) plus the story, the file and hints for the rest."""
+    from adventure.saves.endings import ending_hint
+
+    seen = {f.id for f in found}
+    return {
+        "found": [{"id": f.id, "title": story.endings[f.id].title, "first_reached": f.first_reached,
+                   "true_ending": story.endings[f.id].true_ending, **f.to_dict()} for f in found],
+        "total": len(story.endings),
+        "story": story.id,
+        "file": str(book.path),
+        "problem": book.problem,
+        "unfound": [{"hint": ending_hint(story, e)} for e in story.endings if e not in seen],
+    }
+
+
+def print_endings(console: Console, story: Story, book: EndingsBook, found: list[FoundEnding]) -> None:
+    """One line per ending: found ones with when and how, the others as a hint without their title."""
+    from rich.text import Text
+
+    from adventure.saves.endings import ending_hint, reached_at
+
+    if book.problem:
+        console.print(Text(f"The endings file {book.path} could not be used: {book.problem}.", style="yellow"))
+    console.print(Text(f"Endings found: {len(found)} of {len(story.endings)}", style="bold"))
+    unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
+    true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
+    by_id = {f.id: f for f in found}
+    for ending_id, ending in story.endings.items():
+        entry = by_id.get(ending_id)
+        if entry is None:
+            line = Text("  ?  ???  ", style="dim")
+            line.append(ending_hint(story, ending_id))
+            console.print(line)
+            continue
+        when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
+        line = Text(f"  {true_mark if ending.true_ending else found_mark}  ")
+        line.append(ending.title, style="bold")
+        line.append(f"  first reached {when} in run '{entry.run}'", style="dim")
+        if entry.label:
+            line.append(f", choosing \"{entry.label}\"", style="dim")
+        if entry.times > 1:
+            line.append(f" ({entry.times} times)", style="dim")
+        console.print(line)

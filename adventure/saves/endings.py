@@ -1,0 +1,213 @@
+"""The endings a player has found, remembered across runs in a small file beside the saves.
+
+``endings.json`` in the save folder (so ``--save-dir`` and ``$MILLION_MILES_SAVE_DIR``
+apply, and ``--no-save`` writes nothing) holds, per story id, each ending reached:
+when first and last, how often, and how (the run's slot, the scene and the choice that
+led there). It is written like a save: atomically, with a backup, under a lock so two
+games finishing at once both count. A damaged file is moved aside
+(``endings.damaged-<time>.json``) and a new one started; the player is told.
+
+Typical use::
+
+    book = EndingsBook(save_dir)
+    book.record(story, state, slot="run-20260301-120000", now=datetime.now(timezone.utc))
+    found = book.found(story)                      # FoundEnding per ending reached
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from adventure import engine
+from adventure.engine import RunState
+from adventure.errors import SaveError
+from adventure.saves.atomic import atomic_write
+from adventure.story.model import Story
+from adventure.story.template import render
+
+FILE_NAME = "endings.json"
+FORMAT = 1
+MAX_BYTES = 1024 * 1024
+LOCK_WAIT = 5.0
+"""Seconds to wait for another game that is recording an ending at the same moment."""
+
+
+@dataclass(frozen=True)
+class FoundEnding:
+    """One ending the player has reached in some run."""
+
+    id: str
+    first_reached: str
+    last_reached: str
+    times: int
+    run: str
+    scene: str
+    choice: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first_reached": self.first_reached, "last_reached": self.last_reached, "times": self.times,
+                "run": self.run, "scene": self.scene, "choice": self.choice, "label": self.label}
+
+
+class EndingsBook:
+    """The found-endings file of one save folder."""
+
+    def __init__(self, directory: Path | str):
+        self.directory = Path(directory).expanduser()
+        self.path = self.directory / FILE_NAME
+        self.notices: list[str] = []
+        """What the player should hear (a damaged file moved aside)."""
+        self.problem: str | None = None
+        """Why the file could not be used when last read (it then reads as empty)."""
+
+    def found(self, story: Story) -> list[FoundEnding]:
+        """The endings of ``story`` found so far, in the story's order (unknown ids dropped)."""
+        entries = self._read().get(story.id, {})
+        return [entries[e] for e in story.endings if e in entries]
+
+    def record(self, story: Story, state: RunState, slot: str, now: datetime) -> bool:
+        """Note that ``state`` reached its ending in run ``slot``; True when it is a first."""
+        if state.ending is None:
+            return False
+        from filelock import FileLock, Timeout
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.directory / ".endings.lock"), timeout=LOCK_WAIT):
+                data = self._read(move_damaged=True)
+                entries = data.setdefault(story.id, {})
+                old = entries.get(state.ending)
+                moment = _iso(now)
+                scene, choice, label = _how(story, state)
+                if old is None:
+                    entries[state.ending] = FoundEnding(state.ending, moment, moment, 1, slot, scene, choice, label)
+                else:
+                    entries[state.ending] = FoundEnding(old.id, old.first_reached, moment, old.times + 1, old.run,
+                                                        old.scene, old.choice, old.label)
+                self._write(data)
+        except Timeout:
+            raise SaveError("another game is recording an ending; this one was not counted", str(self.path),
+                            code="MM510") from None
+        except OSError as exc:
+            raise SaveError(f"could not write the endings file: {exc.strerror or exc}", str(self.path),
+                            code="MM509") from None
+        return old is None
+
+    # -- the file ----------------------------------------------------------------------------
+
+    def _read(self, move_damaged: bool = False) -> dict[str, dict[str, FoundEnding]]:
+        self.problem = None
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            self.problem = f"could not read it: {exc.strerror or exc}"
+            return {}
+        try:
+            return _parse(raw)
+        except ValueError as exc:  # includes JSON errors and over-long numbers
+            why = _short(str(exc))
+        except RecursionError:
+            why = "nested too deeply"
+        self.problem = f"it is damaged ({why})"
+        if move_damaged:
+            from adventure.saves.store import SaveStore
+
+            aside = SaveStore(self.directory).move_aside(self.path)
+            self.notices.append(f"The endings file {self.path} was damaged ({why}); "
+                                f"it was moved aside to {aside} and a new one started.")
+        return {}
+
+    def _write(self, data: dict[str, dict[str, FoundEnding]]) -> None:
+        document = {"format": FORMAT,
+                    "stories": {story: {e: f.to_dict() for e, f in entries.items()} for story, entries in data.items()}}
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        atomic_write(self.path, text.encode("utf-8"), backup=self.path.with_name("endings.bak.json"))
+
+
+def _parse(raw: bytes) -> dict[str, dict[str, FoundEnding]]:
+    """Validate the file strictly; any surprise is a ``ValueError`` (damage)."""
+    if len(raw) > MAX_BYTES:
+        raise ValueError("too large")
+    document = json.loads(raw.decode("utf-8"))
+    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("stories"), dict):
+        raise ValueError(f"not a format-{FORMAT} endings file")
+    result: dict[str, dict[str, FoundEnding]] = {}
+    for story_id, entries in document["stories"].items():
+        if not isinstance(entries, dict):
+            raise ValueError(f"story {story_id!r} is not a mapping")
+        result[story_id] = {}
+        for ending_id, entry in entries.items():
+            if not isinstance(entry, dict):
+                raise ValueError(f"ending {ending_id!r} is not a mapping")
+            texts = {k: entry.get(k) for k in ("first_reached", "last_reached", "run", "scene", "choice", "label")}
+            times = entry.get("times")
+            if not all(isinstance(v, str) and len(v) <= 500 for v in texts.values()):
+                raise ValueError(f"ending {ending_id!r} has a missing or bad field")
+            if not isinstance(times, int) or isinstance(times, bool) or not 0 < times < 10**12:
+                raise ValueError(f"ending {ending_id!r} has a bad 'times'")
+            for key in ("first_reached", "last_reached"):
+                _moment(texts[key])  # type: ignore[arg-type]
+            result[story_id][ending_id] = FoundEnding(ending_id, times=times, **texts)  # type: ignore[arg-type]
+    return result
+
+
+def reached_at(found: FoundEnding) -> datetime:
+    """When an ending was first reached, as an aware datetime."""
+    return _moment(found.first_reached)
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
+    if not 1970 <= moment.year <= 9000:
+        raise ValueError(f"{text!r} is not a plausible date")
+    return moment
+
+
+def _how(story: Story, state: RunState) -> tuple[str, str, str]:
+    """The scene, choice id and choice label (as shown) of the step that ended the run."""
+    if not state.log:
+        return state.scene, "", ""
+    step = state.log[-1]
+    scene = story.scenes.get(step.scene)
+    choice = scene.choice(step.choice) if scene else None
+    if choice is None:
+        return step.scene, step.choice, step.choice
+    label = " ".join(render(choice.label, engine.environment(story, state.values)).split())
+    return step.scene, step.choice, label
+
+
+def ending_hint(story: Story, ending_id: str) -> str:
+    """A hint for an ending not found yet, without its title: the chapters that lead to it."""
+    chapters: list[str] = []
+    for scene in story.scenes.values():
+        if any(t.ending == ending_id for c in scene.choices for t in c.goto.targets):
+            title = story.chapter_of(scene.id).title
+            if title not in chapters:
+                chapters.append(title)
+    if not chapters:
+        return "not found yet"
+    return "not found yet: it waits in " + " or ".join(f"'{c}'" for c in chapters[:3])
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

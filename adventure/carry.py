@@ -60,7 +60,7 @@ def carry_over(story: Story, seed: int, steps: Sequence[Step], start: Start | No
     from adventure.saves.store import failure_reason
 
     try:
-        result = engine.replay(story, seed, steps, start)
+        result = engine.replay(story, seed, steps, start=start)
     except StateError as exc:  # the sandbox start scene or a chosen stat is gone
         fresh = engine.new_run(story, seed)
         return Carried(fresh.state, fresh, 0, len(steps), None, str(exc))

@@ -19,17 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import Literal, Union
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
 from adventure.messages import _
 from adventure.runlog import EMPTY, Log, Step
 from adventure.story import expr as ex
+from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Stat, Story, Target
 from adventure.story.template import Template, render
 
 Value = ex.Value
+Cause = Literal["choice", "scene", "computed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +99,16 @@ class SceneEntered:
 
 @dataclass(frozen=True, slots=True)
 class StatChanged:
+    """A stat moved. ``cause`` says why: ``choice`` (the choice's effects), ``scene``
+    (the entered scene's ``on_enter``; ``source`` is its id) or ``computed`` (a
+    computed stat followed its inputs; ``source`` is the choice or scene that moved them).
+    """
+
     stat: str
     old: Value
     new: Value
+    cause: Cause = "choice"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +194,7 @@ def new_run(story: Story, seed: int) -> Outcome:
     apply_effects(story, start.on_enter, values)
     state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
-    events.extend(_changes(story, story.initial_values, state.values))
+    events.extend(_changes(story, story.initial_values, state.values, "scene", start.id))
     return Outcome(state, tuple(events))
 
 
@@ -214,7 +223,7 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
     apply_effects(story, scene.on_enter, values)
     state = RunState(scene.id, tuple(values), seed, rng.seed_state(seed))
     events: list[Event] = [SceneEntered(scene.id, scene.chapter, True)]
-    events.extend(_changes(story, story.initial_values, state.values))
+    events.extend(_changes(story, story.initial_values, state.values, "scene", scene.id))
     return Outcome(state, tuple(events))
 
 
@@ -257,17 +266,18 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     target, rng_state = _resolve(choice, values, state.rng, events)
     if target.effects:  # a random outcome's own effects, before the scene's on_enter
         apply_effects(story, target.effects, values)
+    chosen = tuple(values)  # what the choice (and its drawn outcome) changed
     log = state.log.append(Step(scene.id, choice.id))
+    events.extend(_changes(story, state.values, chosen, "choice", choice.id))
     if target.ending is not None:
-        final = tuple(values)
-        events.extend(_changes(story, state.values, final))
+        final = chosen
         events.append(EndingReached(target.ending, story.endings[target.ending].true_ending))
         return Outcome(RunState(state.scene, final, state.seed, rng_state, state.turn + 1, log, target.ending), tuple(events))
     assert target.scene is not None
     entered = story.scenes[target.scene]
     apply_effects(story, entered.on_enter, values)
     final = tuple(values)
-    events.extend(_changes(story, state.values, final))
+    events.extend(_changes(story, chosen, final, "scene", entered.id))
     events.append(SceneEntered(entered.id, entered.chapter, entered.chapter != scene.chapter))
     return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
 
@@ -333,14 +343,23 @@ def render_text(template: Template, env: Mapping[str, Value]) -> str:
 
 
 def progress(story: Story, state: RunState) -> int:
-    """How far the run has come, 0–100, from the story's progress expression (100 at a true ending)."""
+    """Progress toward the true ending, 0–100: 100 exactly when a true ending is reached.
+
+    From the story's progress expression (else the chapter's position), but at least
+    ``100 - n`` where only the true ending is left ``n`` choices ahead (see
+    :mod:`adventure.story.finale`), and at most 99 until it is reached.
+    """
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
     if story.progress_value is None:
         chapter = story.chapter_of(state.scene)
-        return round(100 * chapter.index / max(1, len(story.chapters)))
-    result = story.progress_value(state.values)
-    return max(0, min(100, int(result)))
+        result = round(100 * chapter.index / max(1, len(story.chapters)))
+    else:
+        result = int(story.progress_value(state.values))
+    left = final_approach(story).get(state.scene) if state.ending is None else None
+    if left is not None:
+        result = max(result, 100 - left)
+    return max(0, min(99, result))
 
 
 def remembered(story: Story, state: RunState) -> list[str]:
@@ -419,8 +438,11 @@ def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: li
     raise AssertionError("weights cover the roll")  # pragma: no cover
 
 
-def _changes(story: Story, before: Sequence[Value], after: Sequence[Value]) -> list[StatChanged]:
-    return [StatChanged(s.name, b, a) for s, b, a in zip(story.stats, before, after) if b != a]
+def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], cause: Cause,
+             source: str) -> list[StatChanged]:
+    """What one group of effects moved; computed stats are told apart from the rest."""
+    return [StatChanged(s.name, b, a, "computed" if s.computed else cause, source)
+            for s, b, a in zip(story.stats, before, after) if b != a]
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:

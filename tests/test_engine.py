@@ -61,7 +61,7 @@ def test_take_applies_effects_and_reports_events(mini_story):
     assert outcome.state.turn == 1
     assert outcome.events == (
         ChoiceTaken("gate", "pick", None),
-        StatChanged("apples", 0, 1),
+        StatChanged("apples", 0, 1, "choice", "pick"),
         SceneEntered("gate", "orchard", False),
     )
 
@@ -213,3 +213,21 @@ def test_locked_reason_is_a_template(tmp_path):
     state = engine.new_run(story, 1).state
     finish = [o for o in engine.offers(story, state) if o.choice.id == "finish"][0]
     assert finish.reason == "Skill 0 of 2."
+
+
+def test_stat_changes_carry_their_cause():
+    """The choice's effects, the entered scene's on_enter and a computed stat are told apart."""
+    from pathlib import Path
+
+    from adventure.story.loader import load_story
+
+    story = load_story(Path(__file__).resolve().parent / "fixtures" / "canon")
+    start = engine.new_run(story, 1)
+    outcome = engine.take(story, start.state, "study")
+    assert [e for e in outcome.events if isinstance(e, StatChanged)] == [
+        StatChanged("skill", 0, 1, "choice", "study"),
+        StatChanged("year", 2000, 2001, "scene", "kitchen"),
+        StatChanged("age", 10, 11, "computed", "kitchen"),
+    ]
+    ending = engine.take(story, engine.take(story, outcome.state, "move").state, "home")
+    assert not [e for e in ending.events if isinstance(e, StatChanged)]

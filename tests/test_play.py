@@ -365,3 +365,46 @@ def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shippe
     assert "╭─ Status" not in small and "Year 1972 · Age 10" in small and "('status' for all)" in small
     tall = first_screen(120, 60)
     assert "╭─ Status" in tall and "('status' for all)" not in tall
+
+
+def test_one_choice_scenes_take_enter_and_never_say_pick_1_1(mini_story):
+    """A lone choice: Enter alone takes it, and the hints name '1', not '1-1'."""
+    offers = engine.offers(mini_story, _house(mini_story))
+    assert len(offers) == 1
+    assert interpret("", offers) == Take("stay")
+    assert interpret("   ", offers) == Take("stay")
+    hint = interpret("2", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message and "press Enter" in hint.message
+    hint = interpret("xyzzy", offers)
+    assert isinstance(hint, Hint) and "1-1" not in hint.message
+    from adventure.ui import render
+
+    listing = render.choice_list(offers)
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(listing)
+    assert "1. Stay  (or press Enter)" in console.file.getvalue()
+
+
+def _house(story):
+    """The house scene (one choice), reached from the gate with four apples."""
+    state = engine.new_run(story, 3).state
+    for choice in ("key", "pick", "pick", "pick", "pick", "open"):
+        state = engine.take(story, state, choice).state
+    assert state.scene == "house"
+    return state
+
+
+def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
+    """Plain mode and narrow screens hide the per-turn panel; the gate ahead stays in view."""
+    from adventure.story.loader import load_story
+
+    story = load_story(Path(__file__).resolve().parent / "fixtures" / "canon")
+    g, c = game(story, ["study", "settle"], plain=True, width=200)
+    g.run()
+    text = output(c)
+    assert "Next milestone: The exam of 2002. Skill 0 of 2 (not met); No settled home (not met)." in text
+    assert "Next milestone: The exam of 2004. Skill 2 of 2 (met); A settled home (met)." in text
+    assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
+    g, c = game(story, ["study"], width=40)
+    g.run()
+    assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)

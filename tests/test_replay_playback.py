@@ -60,7 +60,7 @@ def test_playback_shows_every_page_then_the_ending(mini_story):
     assert play_back(transcript, console, speed=2.0, pause=waits) == 0
     out = console.file.getvalue()
     assert out.count("The Gate") == 4 and "The End: The Sky" in out and "step 9/9" in out
-    assert len(waits.delays) == 9 and all(d >= 2.0 for d in waits.delays)
+    assert len(waits.delays) == 9 and all(d > 0 for d in waits.delays)
     assert "━" in out  # the progress bar
 
 
@@ -209,3 +209,16 @@ def test_playback_with_the_games_own_screens(mini_story):
     plain = _console()
     play_back(transcript, plain, story=mini_story, plain=True, animate=False)
     assert "╭" not in plain.file.getvalue() and "Fly" in plain.file.getvalue()
+
+
+def test_speed_multiplies_the_pace(mini_story):
+    """--speed 20 is twenty times faster than --speed 1, not slower."""
+    transcript = build_transcript(mini_story, _record(mini_story))
+    paces = {}
+    for speed in (1.0, 2.0, 20.0):
+        waits = Waits()
+        play_back(transcript, _console(), speed=speed, pause=waits)
+        paces[speed] = waits.delays
+    assert paces[2.0] == pytest.approx([d / 2 for d in paces[1.0]])
+    assert paces[20.0] == pytest.approx([d / 20 for d in paces[1.0]])
+    assert sum(paces[20.0]) < sum(paces[1.0]) / 10

@@ -24,7 +24,7 @@ def _spawn(*args: str):
 
 
 def test_q_stops_the_replay():
-    child = _spawn("--speed", "20")
+    child = _spawn("--speed", "0.05")  # slow: a page stays up for half a minute
     child.expect("step 1/9")
     child.send("q")
     child.expect("Stopped at step 1 of 9")
@@ -34,7 +34,7 @@ def test_q_stops_the_replay():
 
 
 def test_ctrl_c_exits_130():
-    child = _spawn("--speed", "20")
+    child = _spawn("--speed", "0.05")  # slow: a page stays up for half a minute
     child.expect("step 1/9")
     child.sendintr()
     child.expect("Interrupted")

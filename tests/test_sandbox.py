@@ -63,7 +63,7 @@ def test_replay_and_undo_start_from_the_sandbox(mini_story):
     start = Start("road", (("letters", 2),))
     session = Session.new(mini_story, 3, start=start)
     session.choose("wait")
-    assert engine.replay(mini_story, 3, session.state.log, start).state == session.state
+    assert engine.replay(mini_story, 3, session.state.log, start=start).state == session.state
     assert session.undo() and session.state.scene == "road" and engine.value(mini_story, session.state, "letters") == 2
     assert not session.undo()
 
@@ -106,7 +106,7 @@ def test_parse_start_refuses_computed_stats(tmp_path):
 
 def test_run_file_records_the_start_and_replays_it(mini_story, tmp_path):
     start = Start("road", (("letters", 2), ("has_key", True)))
-    state = engine.replay(mini_story, 3, [Step("road", "wait")], start).state
+    state = engine.replay(mini_story, 3, [Step("road", "wait")], start=start).state
     record = record_for(mini_story, state, SANDBOX_SLOT, start=start)
     text = dump_record(record)
     assert "start:\n  scene: road\n  stats:\n    letters: 2\n    has_key: true\n" in text

@@ -47,7 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
     p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
     p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
-    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="delay multiplier (default 1; 0 = no delay)")
+    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)")
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = make_console(plain=args.plain)
     if args.export is not None:
-        written = export(transcript, args.export)
+        written = export(transcript, args.export, story)
         console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
         return 0
     from adventure.ui.playback import play_back
@@ -121,13 +121,16 @@ def story_for(record: RunRecord, scenes: Path | None, language: str | None = Non
     return settle(load_in(folder, language))
 
 
-def export(transcript, target: Path) -> Path:
-    """Write a transcript in the format the file name asks for."""
+def export(transcript, target: Path, story: Story | None = None) -> Path:
+    """Write a transcript in the format the file name asks for (HTML: a readable page, with stat changes)."""
     from adventure.saves import transcript as tr
     from adventure.ui.transcript import to_html
 
     kind = EXPORT_FORMATS[target.suffix.lower()]
-    text = {"text": tr.to_text, "markdown": tr.to_markdown, "html": to_html}[kind](transcript)
+    if kind == "html":
+        text = to_html(transcript, story)
+    else:
+        text = {"text": tr.to_text, "markdown": tr.to_markdown}[kind](transcript)
     text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
     try:
         target.write_text(text, encoding="utf-8")
@@ -155,7 +158,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.export is not None:
         from adventure.saves.transcript import build_transcript
 
-        export(build_transcript(story, record), args.export)
+        export(build_transcript(story, record), args.export, story)
     if args.json:
         sys.stdout.write(dumps_json(report.to_dict()) + "\n")
     else:

@@ -66,7 +66,7 @@ def verify(story: Story, record: RunRecord, name: str | None = None) -> Verifica
     run = name or (str(record.path) if record.path else record.slot)
     check_story_matches(story, record, run)
     try:
-        result = engine.replay(story, record.seed, record.steps, record.start)
+        result = engine.replay(story, record.seed, record.steps, start=record.start)
     except StateError as exc:  # a sandbox run whose start no longer fits: it diverges before step 1
         assert record.start is not None
         broken = Divergence(0, record.start.scene, "", f"the sandbox start no longer applies: {exc}", ())

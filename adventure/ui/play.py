@@ -82,8 +82,9 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     substring, or else be a choice's id.
     """
     text = " ".join(line.split())
-    if not text:
-        return None
+    if not text:  # Enter alone goes on when there is only one way on
+        only = offers[0] if len(offers) == 1 and offers[0].enabled else None
+        return Take(only.choice.id) if only is not None else None
     return _command(text) or _choice(text, offers)
 
 
@@ -118,6 +119,11 @@ def _switch(argument: str | None) -> str | None:
     return "?"
 
 
+def _numbers(count: int, verb: str) -> str:
+    """How to pick by number: ``pick 1-4`` for several, ``type 1 (or just press Enter)`` for one, never ``1-1``."""
+    return "type 1 (or just press Enter)" if count == 1 else f"{verb} 1-{count}"
+
+
 def _command(text: str) -> Command | None:
     word, _space, rest = text.partition(" ")
     name = command_words().get(word.lower())
@@ -141,7 +147,7 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         # int() of thousands of digits raises (Python's str-digits limit): no choice is that long
         number = int(text) if len(text.lstrip("0")) <= MAX_NUMBER_DIGITS else 0
         if not 1 <= number <= count:
-            return Hint(f"There is no choice {_short(text)}; pick 1-{count}, or type 'help'." if count
+            return Hint(f"There is no choice {_short(text)}; {_numbers(count, 'pick')}, or type 'help'." if count
                         else "There is nothing to choose here.")
         return _pick(offers[number - 1], number)
     needle = text.lower()
@@ -157,7 +163,9 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
     # no label matches: a bare id still works, so scripts survive reworded labels
     return _by_id(text, offers) or Hint(
-        f"'{_short(text)}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+        f"'{_short(text)}' is not a choice here. "
+        + ("Type 1 (or just press Enter)" if count == 1 else f"Type a number (1-{count})")
+        + ", part of a label, or 'help'.")
 
 
 def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:
@@ -370,6 +378,10 @@ class Game:
                 self.show(panel)
             else:  # the scene must stay on screen: one line of status instead of the panel
                 self.show(render.status_line(story, state))
+        else:  # the gate ahead stays in view even with the status hidden
+            milestone = render.milestone_line(story, state, plain=plain)
+            if milestone is not None:
+                self.show(milestone)
         self.show(progress)
         self.show(choices)
 

@@ -34,7 +34,7 @@ Pause = Callable[[float], "str | None"]
 Ask = Callable[[str], str]
 
 BASE_DELAY = 1.2
-"""Seconds per page at speed 1, before the allowance for reading."""
+"""Seconds per page at speed 1, before the allowance for reading; ``--speed X`` divides the pace by X."""
 PER_CHARACTER = 0.012
 """Extra seconds per character of scene text at speed 1 (a gentle reading pace)."""
 QUIT_KEYS = {"q", "Q", "\x1b"}
@@ -75,7 +75,7 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
                 console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
                 return 0
         elif animate and speed > 0:
-            key = pause(speed * (BASE_DELAY + PER_CHARACTER * len(page.text)))
+            key = pause(page_delay(page, speed))
             if key in QUIT_KEYS:
                 console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
                 return 0
@@ -87,6 +87,13 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     if stop_after is not None and stop_after < total:
         console.print(Text(f"Stopped after step {stop_after} of {total} (--to).", style="dim"))
     return 0
+
+
+def page_delay(page: Page, speed: float) -> float:
+    """Seconds a page stays up: a reading pace, divided by ``speed`` (2 = twice as fast; 0 = no pause)."""
+    if speed <= 0:
+        return 0.0
+    return (BASE_DELAY + PER_CHARACTER * len(page.text)) / speed
 
 
 def terminal_pause(seconds: float) -> str | None:
@@ -137,7 +144,7 @@ class _Screens:
         if countdown:  # the player saw it count down as this scene began
             parts.append(render.countdown_static(countdown, story.presentation))
         parts.append(render.scene_panel(story, page.state, plain=plain))
-        parts.append(render.choice_list(engine.offers(story, page.state), plain=plain))
+        parts.append(render.choice_list(engine.offers(story, page.state), plain=plain, enter_hint=False))
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
             line = Text(f"▸ step {page.step}/{total}: ", style="bold green")

@@ -28,6 +28,10 @@ from rich.text import Text
 
 from adventure import engine
 from adventure.engine import Event, Offer, RunState, StatChanged
+from adventure.divergence import divergences, has_canon, next_fork
+from adventure.milestone import MilestoneView, next_milestone
+from adventure.safetext import has_controls
+from adventure.ui.console import escaped_text
 from adventure.story.expr import StatType
 from adventure.story.model import Presentation, Stat, Story
 from adventure.wording import count
@@ -52,6 +56,8 @@ METER_MAX_SPAN = 12
 """Int stats whose range spans at most this many steps get a small meter."""
 WIDE = 100
 """From this width on, the status groups sit side by side."""
+NARROW = 60
+"""Below this width the status panel takes the whole width (its width never changes)."""
 MAX_WIDTH = 100
 """Panels of prose stop growing here: very long lines are hard to read."""
 
@@ -152,8 +158,16 @@ def scene_panel(story: Story, state: RunState, *, plain: bool = False) -> Render
                            box=box.ROUNDED, padding=(0, 1), border_style="blue"), MAX_WIDTH)
 
 
-def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableType:
-    """The numbered choices; locked ones dimmed, with the reason they are locked."""
+ENTER_HINT = "(or press Enter)"
+"""Shown beside the only choice of a scene: Enter alone takes it."""
+
+
+def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: bool = True) -> RenderableType:
+    """The numbered choices; locked ones dimmed, with the reason they are locked.
+
+    A lone choice says that Enter takes it (``enter_hint=False`` where nobody types: replays).
+    """
+    lone = enter_hint and len(offers) == 1 and offers[0].enabled
     if plain:
         lines = [Text("Choices:")]
         for number, offer in enumerate(offers, 1):
@@ -161,6 +175,8 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableTy
             line.append(offer.label)
             if not offer.enabled:
                 line.append(f" (locked: {offer.reason})")
+            if lone:
+                line.append(f" {ENTER_HINT}")
             lines.append(line)
         return Group(*lines)
     grid = Table.grid(padding=(0, 1))
@@ -168,7 +184,10 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableTy
     grid.add_column(ratio=1)
     for number, offer in enumerate(offers, 1):
         if offer.enabled:
-            grid.add_row(Text(f"{number}.", style="bold cyan"), Text(offer.label))
+            label = Text(offer.label)
+            if lone:
+                label.append(f"  {ENTER_HINT}", style="dim italic")
+            grid.add_row(Text(f"{number}.", style="bold cyan"), label)
         else:
             label = Text(offer.label, style="dim")
             label.append(f"\nlocked: {offer.reason}", style="dim italic")
@@ -176,17 +195,115 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False) -> RenderableTy
     return grid
 
 
-def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) -> Text | None:
-    """``Apples 0 → 1 · Trust 2 → 1``: what a choice changed in the shown stats."""
-    parts = []
+class Packed:
+    """Items laid out on lines, never broken inside an item: ``Applications sent 0 → 1`` stays whole.
+
+    Items are joined with ``sep``; when the next item does not fit, it starts a new line
+    (indented under the prefix). Only an item wider than the whole screen is folded.
+    """
+
+    def __init__(self, items: Sequence[Text], *, prefix: Text | None = None, sep: str = " · ",
+                 style: str = "", indent: int = 2):
+        self.items = [shown(item) for item in items]
+        self.prefix = shown(prefix) if prefix is not None else None
+        self.sep, self.style, self.indent = sep, style, indent
+
+    def lines(self, width: int) -> list[Text]:
+        """The packed lines for ``width`` columns."""
+        lines: list[Text] = []
+        line = Text()
+        if self.prefix is not None:  # appended, so its style stays on the prefix alone
+            line.append_text(self.prefix)
+        fresh = True  # nothing on this line but the prefix or indent
+        for item in self.items:
+            joint = "" if fresh else self.sep
+            too_wide = line.cell_len + len(joint) + item.cell_len > width
+            if too_wide and line.plain.strip():  # a new line, unless this one is still empty
+                line.rstrip()
+                lines.append(line)
+                line, fresh, joint = Text(" " * self.indent), True, ""
+            line.append(joint)
+            line.append_text(item)
+            fresh = False
+        lines.append(line)
+        for text in lines:
+            text.stylize(self.style)
+            text.overflow = "fold"
+            text.end = "\n"
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(t.plain for t in self.lines(10**6))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+        from rich.measure import Measurement
+
+        prefix = self.prefix.cell_len if self.prefix is not None else 0
+        widest = max((i.cell_len for i in self.items), default=0)
+        total = prefix + sum(i.cell_len for i in self.items) + len(self.sep) * max(0, len(self.items) - 1)
+        return Measurement(min(prefix + widest, total), total)
+
+
+class Changes:
+    """What a step changed, by cause: the choice, the scene entered, a computed stat.
+
+    ``Apples 0 → 1 · Trust 2 → 1`` for the choice; ``The Wedding: Year 1989 → 1990``
+    for a scene's ``on_enter``; ``Age 27 → 28 (follows Year)`` for a recomputation.
+    Each cause is its own packed line (see :class:`Packed`).
+    """
+
+    def __init__(self, blocks: Sequence[Packed]):
+        self.blocks = list(blocks)
+
+    def __str__(self) -> str:
+        return "\n".join(str(b) for b in self.blocks)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for block in self.blocks:
+            yield from block.lines(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+        from rich.measure import Measurement
+
+        sizes = [block.__rich_measure__(console, options) for block in self.blocks]
+        return Measurement(max(m.minimum for m in sizes), max(m.maximum for m in sizes))
+
+
+def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) -> Changes | None:
+    """``Apples 0 → 1 · Trust 2 → 1``: what a step changed in the shown stats, by cause."""
+    style = "" if plain else "dim"
+    chosen: list[Text] = []
+    scenes: dict[str, list[Text]] = {}
+    computed: list[Text] = []
     for event in events:
-        if isinstance(event, StatChanged):
-            stat = story.stat(event.stat)
-            if stat.show:
-                parts.append(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
-    if not parts:
-        return None
-    return Text(("Changed: " if plain else "") + " · ".join(parts), style="" if plain else "dim")
+        if not isinstance(event, StatChanged):
+            continue
+        stat = story.stat(event.stat)
+        if not stat.show:
+            continue
+        item = Text(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
+        if event.cause == "computed":
+            inputs = ", ".join(story.stat(name).label for name in stat.inputs)
+            if inputs:
+                item.append(f" (follows {inputs})", style="" if plain else "italic")
+            computed.append(item)
+        elif event.cause == "scene" and event.source is not None and event.source in story.scenes:
+            scenes.setdefault(event.source, []).append(item)
+        else:
+            chosen.append(item)
+    blocks = []
+    if chosen:
+        blocks.append(Packed(chosen, prefix=Text("Changed: ") if plain else None, style=style))
+    for scene_id, items in scenes.items():
+        title = story.scenes[scene_id].title
+        prefix = Text(f"Changed at {title}: " if plain else f"{title}: ", style="" if plain else "italic")
+        blocks.append(Packed(items, prefix=prefix, style=style))
+    if computed:
+        blocks.append(Packed(computed, prefix=Text("Recomputed: ") if plain else None, style=style))
+    return Changes(blocks) if blocks else None
 
 
 # -- status and progress ---------------------------------------------------------------------
@@ -217,8 +334,9 @@ class StatusPanel:
     plain mode each group is one line.
     """
 
-    def __init__(self, story: Story, values: Sequence[object], *, plain: bool = False):
-        self.story, self.values, self.plain = story, tuple(values), plain
+    def __init__(self, story: Story, values: Sequence[object], *, plain: bool = False,
+                 milestone: MilestoneView | None = None):
+        self.story, self.values, self.plain, self.milestone = story, tuple(values), plain, milestone
 
     def _value(self, stat: Stat) -> str:
         return stat.display(self.values[stat.slot])  # type: ignore[arg-type]
@@ -228,12 +346,17 @@ class StatusPanel:
         for name, stats in shown_groups(self.story):
             text.append("\n" + (f"{_group_title(name)}: " if name else ""))
             text.append(", ".join(f"{s.label} {self._value(s)}" for s in stats))
+        if self.milestone is not None:
+            text.append("\n")
+            text.append_text(milestone_plain(self.milestone))
         return text
 
     def _table(self, groups: list[tuple[str | None, list[Stat]]], meters: bool) -> Table:
         table = Table.grid(padding=(0, 1))
         table.add_column()
-        table.add_column(justify="right", no_wrap=True, style="bold")
+        # as wide as the widest value any shown stat can take, so the panel keeps its width
+        reserve = max((value_width(s) for _, stats in groups for s in stats), default=0)
+        table.add_column(justify="right", no_wrap=True, style="bold", min_width=reserve)
         if meters:
             table.add_column(no_wrap=True)
         for name, stats in groups:
@@ -280,8 +403,67 @@ class StatusPanel:
         width = options.max_width
         meters = width >= 36
         body = self._columns(console, options, groups, meters)
+        if self.milestone is not None:
+            body = Group(body, MilestoneBlock(self.milestone))
+        # narrow screens: the full width, so a longer need or value never moves the border
         yield Panel(body, title=Text("Status", style="bold"), title_align="left", box=box.ROUNDED,
-                    padding=(0, 1), border_style="magenta", expand=False)
+                    padding=(0, 1), border_style="magenta", expand=width < NARROW)
+
+
+def value_width(stat: Stat) -> int:
+    """The widest a stat's value can be shown (ints from their range, bools as yes/no)."""
+    if stat.type is StatType.BOOL:
+        return max(len(stat.display(True)), len(stat.display(False)))
+    if stat.type is StatType.INT and stat.minimum is not None and stat.maximum is not None:
+        return max(len(stat.display(stat.minimum)), len(stat.display(stat.maximum)))
+    return len(stat.display(stat.initial))
+
+
+class MilestoneBlock:
+    """``Next: College`` and each need ticked ✓ or crossed ✗ (``+``/``-`` on ASCII terminals).
+
+    The needs are packed (see :class:`Packed`): a need never breaks across lines.
+    """
+
+    def __init__(self, view: MilestoneView, *, blank_line: bool = True):
+        self.view, self.blank_line = view, blank_line
+
+    def _parts(self, ascii_only: bool) -> tuple[Text, Packed]:
+        title = Text("Next: ", style="bold")
+        title.append(self.view.title, style="bold")
+        needs = [_need(need.label, need.met, ascii_only) for need in self.view.needs]
+        return title, Packed(needs, prefix=Text(" "), sep="  ", indent=1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        title, needs = self._parts(options.ascii_only)
+        if self.blank_line:
+            yield Text("")
+        yield title
+        yield needs
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+        from rich.measure import Measurement
+
+        title, needs = self._parts(options.ascii_only)
+        # only as wide as the widest need: the block wraps inside the stats' width rather
+        # than widening the panel, so the panel keeps its width as the labels change
+        width = max(needs.__rich_measure__(console, options).minimum, min(title.cell_len, 20))
+        return Measurement(width, width)
+
+
+def _need(label: str, met: bool, ascii_only: bool = False) -> Text:
+    mark = ("+" if met else "-") if ascii_only else ("✓" if met else "✗")
+    text = Text(mark, style="bold green" if met else "bold red")
+    text.append(" ")
+    text.append(label)
+    return text
+
+
+def milestone_plain(view: MilestoneView) -> Text:
+    """The milestone for plain mode and screen readers: words, not marks."""
+    text = Text(f"Next milestone: {view.title}. ")
+    text.append("; ".join(f"{need.label} ({'met' if need.met else 'not met'})" for need in view.needs) + ".")
+    return text
 
 
 def _splits(n: int) -> list[list[tuple[int, int]]]:
@@ -298,10 +480,11 @@ class StatusLine:
 
     HINT = "  ('status' for all)"
 
-    def __init__(self, story: Story, values: Sequence[object]):
+    def __init__(self, story: Story, values: Sequence[object], milestone: MilestoneView | None = None):
         groups = shown_groups(story)
         stats = groups[0][1] if groups else []
         self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]  # type: ignore[arg-type]
+        self.milestone = milestone
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         room = options.max_width - len(self.HINT)
@@ -314,16 +497,47 @@ class StatusLine:
         text.append(self.HINT, style="dim italic")
         text.truncate(options.max_width)
         yield text
+        if self.milestone is not None:  # the gate ahead, on a second line
+            yield MilestoneLine(self.milestone)
+
+
+class MilestoneLine:
+    """The next milestone on one line, cut to the width: ``Next: College: ✗ Maths 1 of 2  ✓ Settled``.
+
+    The title goes first when the needs fit beside it, and is left out when they don't
+    (the needs are what the player acts on).
+    """
+
+    def __init__(self, view: MilestoneView):
+        self.view = view
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        needs = Text("  ").join(_need(n.label, n.met, options.ascii_only) for n in self.view.needs)
+        line = Text("Next: ", style="bold")
+        if len(line) + len(self.view.title) + 2 + len(needs) <= options.max_width:
+            line.append(self.view.title + ": ")
+        line.append_text(needs)
+        line.truncate(options.max_width, overflow="ellipsis")
+        line.no_wrap = True
+        yield line
+
+
+def milestone_line(story: Story, state: RunState, *, plain: bool = False) -> RenderableType | None:
+    """The next milestone alone, for when the status panel is not shown (``None`` without one)."""
+    view = next_milestone(story, state)
+    if view is None:
+        return None
+    return milestone_plain(view) if plain else MilestoneLine(view)
 
 
 def status_line(story: Story, state: RunState) -> StatusLine:
-    """One line of status for a short screen (see :class:`StatusLine`)."""
-    return StatusLine(story, state.values)
+    """One line of status for a short screen, and the next milestone (see :class:`StatusLine`)."""
+    return StatusLine(story, state.values, next_milestone(story, state))
 
 
 def status_panel(story: Story, state: RunState, *, plain: bool = False) -> StatusPanel:
-    """The status panel for a run state."""
-    return StatusPanel(story, state.values, plain=plain)
+    """The status panel for a run state, with the chapter's next milestone when it has one."""
+    return StatusPanel(story, state.values, plain=plain, milestone=next_milestone(story, state))
 
 
 class ProgressLine:
@@ -382,9 +596,10 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
 def run_summary(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
     """Choices made, the shown stats from start to finish, and the choices that mattered."""
     turns = state.turn
-    lines: list[Text] = [Text(f"Choices made: {turns}")]
+    lines: list[RenderableType] = [Text(f"Choices made: {turns}")]
     if plain:
         lines[0] = Text(f"Your run: {count(turns, 'choice')} made.")
+    lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
         start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
@@ -394,11 +609,54 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
     lines.append(Text(""))
     lines.append(Text("Choices that mattered:" if mattered else "Choices that mattered: none recorded.",
                       style="" if plain else "bold"))
-    for item in mattered:
-        line = Text("- " if plain else "• ")
-        line.append(item)
-        lines.append(line)
+    lines.extend(bullet(Text(item), plain=plain) for item in mattered)
+    lines.extend(true_path_summary(story, state, plain=plain))
     return Group(*lines)
+
+
+def shown(text: Text) -> Text:
+    """Story text with any control character written out (``\\x1b``) before it is laid out in a
+    cell or packed line, so widths count what is shown (the console escapes too, see ``SafeConsole``)."""
+    return escaped_text(text) if has_controls(text.plain) else text
+
+
+def bullet(text: Text, *, plain: bool = False) -> RenderableType:
+    """A list item; wrapped lines hang under the text, not under the bullet."""
+    text = shown(text)
+    if plain:
+        return Text.assemble("- ", text)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row("• ", text)
+    return grid
+
+
+def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> list[RenderableType]:
+    """How the run differed from the true path (``canon:`` choices), and a fork to try next time.
+
+    Nothing when the story marks no true path.
+    """
+    if not has_canon(story):
+        return []
+    found = divergences(story, state)
+    heading = "How this run differed from the true path:" if found else \
+        "You took the true path at every key decision."
+    lines: list[RenderableType] = [Text(""), Text(heading, style="" if plain else "bold")]
+    for d in found:
+        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line.append(f"you chose “{d.taken}”, the true path “{d.canon}”", style="")
+        if not d.canon_open:
+            line.append(f" (locked then: {d.canon_reason})" if d.canon_reason else " (locked then)",
+                        style="" if plain else "dim")
+        lines.append(bullet(line, plain=plain))
+    fork = next_fork(story, state)
+    if fork is not None:
+        line = Text("Next time, try: ", style="" if plain else "bold")
+        line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")
+        lines.append(Text(""))
+        lines.append(line)
+    return lines
 
 
 # -- countdowns ------------------------------------------------------------------------------------

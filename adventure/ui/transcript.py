@@ -2,7 +2,8 @@
 
 The pages come from :func:`adventure.saves.transcript.build_transcript` as plain data;
 story text is always put into :class:`rich.text.Text` objects, never parsed as Rich
-markup, and the HTML export goes through Rich's recording console, which escapes it.
+markup, and the HTML export (:mod:`adventure.ui.html_export`) goes through Rich's recording
+console, which escapes it.
 
 Typical use::
 
@@ -12,11 +13,16 @@ Typical use::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
 from adventure.saves.transcript import EndingPage, Page, Transcript
+
+if TYPE_CHECKING:
+    from adventure.story.model import Story
 
 
 def render_page(page: Page, total: int | None = None) -> RenderableType:
@@ -67,17 +73,11 @@ def render_stopped(message: str) -> RenderableType:
 # -- HTML ------------------------------------------------------------------------------
 
 
-def to_html(transcript: Transcript, width: int = 88) -> str:
-    """HTML transcript through Rich's recording console (which escapes the text)."""
-    from io import StringIO
+def to_html(transcript: Transcript, story: Story | None = None) -> str:
+    """The transcript as a readable web page (see :mod:`adventure.ui.html_export`)."""
+    from adventure.ui.html_export import transcript_html
 
-    from rich.console import Console
-
-    console = Console(record=True, file=StringIO(), width=width, force_terminal=True, color_system="truecolor",
-                      highlight=False, emoji=False)
-    for renderable in renderables(transcript):
-        console.print(renderable)
-    return console.export_html(inline_styles=True, code_format=_HTML_PAGE.replace("{title}", _braces(_html(transcript.story_title))))
+    return transcript_html(transcript, story)
 
 
 def renderables(transcript: Transcript) -> list[RenderableType]:
@@ -89,30 +89,3 @@ def renderables(transcript: Transcript) -> list[RenderableType]:
     if transcript.stopped:
         items.append(render_stopped(transcript.stopped))
     return items
-
-
-def _braces(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
-
-
-_HTML_PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-{stylesheet}
-body {{ color: {foreground}; background-color: {background}; }}
-</style>
-</head>
-<body>
-    <pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{code}</code></pre>
-</body>
-</html>
-"""

@@ -1,0 +1,119 @@
+"""How a run differed from the true path, and the fork worth trying next time.
+
+The story marks the true path's choice at each key decision with ``canon: true``. A
+run's log, replayed, says what the player saw at each of those decisions; this module
+lists the ones where the player took another choice (with the canon one beside it,
+and whether it was even open then), and picks one unexplored fork to suggest. Pure:
+driven by ``canon:`` data only, no I/O, no Rich.
+
+Typical use::
+
+    for d in divergences(story, state):
+        print(d.scene_title, d.taken, "vs", d.canon)
+    fork = next_fork(story, state)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adventure import engine
+from adventure.engine import Offer, RunState
+from adventure.story.model import Choice, Story
+
+
+@dataclass(frozen=True, slots=True)
+class Divergence:
+    """A key decision where the run left the true path."""
+
+    step: int
+    """1-based position of the decision in the run's log."""
+    scene: str
+    scene_title: str
+    taken: str
+    """The label of the choice the player took, as it read then."""
+    canon: str
+    """The label of the true path's choice, as it read then."""
+    canon_open: bool
+    """Whether the true path's choice could be taken then (not locked)."""
+    canon_reason: str | None = None
+    """Why it was locked, when it was."""
+    forks: bool = True
+    """Whether the canon choice leads somewhere else or changes other stats (not a mere rewording)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fork:
+    """A choice to try next time: its label and the scene where it is offered."""
+
+    scene: str
+    scene_title: str
+    label: str
+
+
+def divergences(story: Story, state: RunState) -> tuple[Divergence, ...]:
+    """Every key decision of the run where the player did not take the canon choice."""
+    found = []
+    for step, (before, offers, taken) in enumerate(_decisions(story, state), 1):
+        canon = next((o for o in offers if o.choice.canon), None)
+        if canon is None or taken.choice.canon:
+            continue
+        scene = story.scenes[before.scene]
+        found.append(Divergence(step, scene.id, scene.title, taken.label, canon.label, canon.enabled,
+                                canon.reason, _differs(canon.choice, taken.choice)))
+    return tuple(found)
+
+
+def has_canon(story: Story) -> bool:
+    """Whether the story marks a true path at all (without it there is nothing to compare)."""
+    return any(choice.canon for scene in story.scenes.values() for choice in scene.choices)
+
+
+def next_fork(story: Story, state: RunState) -> Fork | None:
+    """One unexplored fork to suggest for the next play.
+
+    Off the true path: the earliest divergence whose canon choice was open and leads
+    elsewhere (else the earliest that leads elsewhere at all). On it: the earliest key
+    decision where another open choice leads somewhere the canon one does not.
+    """
+    found = [d for d in divergences(story, state) if d.forks]
+    if found:
+        best = next((d for d in found if d.canon_open), found[0])
+        return Fork(best.scene, best.scene_title, best.canon)
+    for before, offers, taken in _decisions(story, state):
+        if not taken.choice.canon:
+            continue
+        for offer in offers:
+            if offer.enabled and not offer.choice.canon and _targets(offer.choice) != _targets(taken.choice):
+                scene = story.scenes[before.scene]
+                return Fork(scene.id, scene.title, offer.label)
+    return None
+
+
+def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offer, ...], Offer]]:
+    """Each step of the log, retaken from the seed: the state before it, what was offered, the offer taken."""
+    decisions = []
+    outcome = engine.new_run(story, state.seed)
+    for step in state.log:
+        before = outcome.state
+        if before.ending is not None or before.scene != step.scene:
+            break
+        offers = engine.offers(story, before, include_hidden=True)
+        taken = next((o for o in offers if o.choice.id == step.choice), None)
+        if taken is None or not taken.enabled:
+            break
+        decisions.append((before, offers, taken))
+        outcome = engine.take(story, before, step.choice)
+    return decisions
+
+
+def _targets(choice: Choice) -> frozenset[str]:
+    return frozenset(t.name for t in choice.goto.targets)
+
+
+def _effects(choice: Choice) -> tuple[tuple[str, str, str], ...]:
+    return tuple((e.op, e.stat, e.source) for e in choice.effects)
+
+
+def _differs(a: Choice, b: Choice) -> bool:
+    return _targets(a) != _targets(b) or _effects(a) != _effects(b)

@@ -82,6 +82,12 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined (a table, a constant) and translate
+    it where it is shown, with :func:`_`: the program's language is chosen after import."""
+    return message
+
+
 def pgettext(context: str, message: str) -> str:
     """A word whose translation depends on where it is used (``msgctxt``)."""
     return _current.pgettext(context, message)

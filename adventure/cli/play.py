@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from adventure.cli._args import seed_number
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import UsageError
+from adventure.messages import _
 
 if TYPE_CHECKING:
     from adventure.engine import Start
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.cli._memory import settle
     from adventure.i18n.language import load_in
 
+    _early_language(args.lang)
     if args.seed is not None and args.load is not None or args.seed is not None and args.continue_:
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     sandbox = args.start is not None or bool(args.set_)
@@ -109,6 +111,21 @@ def run(args: argparse.Namespace) -> int:
         game.session.close()
 
 
+def _early_language(requested: str | None) -> None:
+    """The program's words before the story is read (its folder may come from the run loaded).
+
+    The story's catalogues are looked at once it is found (``load_in``); a language only
+    the story is translated to is accepted then.
+    """
+    from adventure.i18n.language import choose
+    from adventure.messages import use_language
+
+    try:
+        use_language(choose(requested, None))
+    except UsageError:
+        pass
+
+
 def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
@@ -148,7 +165,7 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
     if found.record is None:
-        return Continuation(None, None, "There is no saved run to continue yet; starting a new one.")
+        return Continuation(None, None, _("There is no saved run to continue yet; starting a new one."))
     return found
 
 

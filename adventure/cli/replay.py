@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from adventure.cli._args import positive_int
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.errors import SaveError, UsageError
+from adventure.messages import ngettext
 from adventure.wording import count
 from adventure.safetext import dumps_json, escape_controls
 
@@ -73,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     console = make_console(plain=args.plain)
     if args.export is not None:
         written = export(transcript, args.export, story)
-        console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
+        steps = len(record.steps)
+        console.print(ngettext("Wrote the transcript of {count} step to {path}", "Wrote the transcript of {count} steps to {path}",
+                               steps).format(count=steps, path=written), markup=False, highlight=False)
         return 0
     from adventure.ui.playback import play_back
 

@@ -35,6 +35,9 @@ def test_play_to_the_true_ending_in_spanish(command, tmp_path, cols, how):
     text = player.text()
     assert "El pequeño huerto" in text and "¿Una reja? ¡Y Pepe frente a ella!" in prose(text)
     assert all(len(line) <= cols for line in player.display().splitlines())
+    assert "Escribe el número de una opción" in text and "bloqueada" in text and "locked" not in text
+    player.type("ayuda")
+    assert "Comandos" in player.recent() and "deshacer" in player.recent()
     player.type("2")  # tomar la llave
     assert "La llave está tibia en tu mano." in prose(player.recent())
     player.type("1")
@@ -48,8 +51,9 @@ def test_play_to_the_true_ending_in_spanish(command, tmp_path, cols, how):
     player.wait_text("Luces.", timeout=20)
     player.wait_prompt()
     player.send("volar")
-    player.wait_text("El cielo")
+    player.wait_text("Tu partida")
     assert player.finish() == 0
     text = prose(player.text())
     assert "Arriba y lejos, con 3 cartas en el bolsillo." in text and "Abriste la reja" in text
+    assert "Fin: El cielo" in text and "Decisiones que importaron" in text and "¡Ya!" in text
     assert [p for p in tmp_path.glob("*.yaml") if ".bak" not in p.name]  # the run was saved

@@ -28,6 +28,7 @@ from babel.messages.pofile import unescape
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
 from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.model import Story
@@ -65,11 +66,14 @@ def translate_story(story: Story, language: str) -> Story:
     return report.story
 
 
+PRESENTATION_DEFAULTS = (N_("Progress"), N_("Go!"))
+"""The presentation's English defaults (``adventure.story.model.Presentation``), marked here
+so the program's catalogue carries them."""
+
+
 def program_defaults(story: Story) -> Story:
     """The story with default words it did not write itself (``Progress``, ``Go!``) in the
     program's language: they are the program's words, translated with its catalogue."""
-    from adventure.messages import _
-
     changes: dict[str, Any] = {name: _(value) for name, value in defaults_of(story.presentation).items()}
     if not any(changes[name] != getattr(story.presentation, name) for name in changes):
         return story

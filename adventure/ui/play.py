@@ -111,6 +111,13 @@ def translated_commands() -> dict[str, str]:
     return {word.lower(): name for name, word in translated.items() if word != name}
 
 
+def _menu_word(command: str) -> str:
+    """The word that picks an ending-menu entry, in the program's language (English works too)."""
+    words = {"undo": pgettext("command", "undo"), "quit": pgettext("command", "quit"),
+             "chapter": pgettext("ending menu", "chapter"), "new": pgettext("ending menu", "new")}
+    return words.get(command, command)
+
+
 def _switch(argument: str | None) -> str | None:
     """``on``/``off`` of ``status``, in English or the current language; ``?`` when neither."""
     if argument is None:
@@ -569,7 +576,8 @@ class Game:
                 matches = [c for c, label in options if text in label.lower()]
                 picked = matches[0] if len(matches) == 1 else None
             if picked is None:
-                listed = ", ".join(_("{number} or '{word}'").format(number=i, word=c) for i, (c, _label) in enumerate(options, 1))
+                listed = ", ".join(_("{number} or '{word}'").format(number=i, word=_menu_word(c))
+                                   for i, (c, _label) in enumerate(options, 1))
                 self.reject(_("Pick what to do next: {options}.").format(options=listed))
                 continue
             return self.after_ending(picked)
@@ -578,7 +586,7 @@ class Game:
         lines = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
         for number, (command, label) in enumerate(options, 1):
             line = Text(f"  {number}. {label}")
-            line.append(f"  ({command})", style="" if self.plain else "dim")
+            line.append(f"  ({_menu_word(command)})", style="" if self.plain else "dim")
             lines.append(line)
         return Group(*lines)
 

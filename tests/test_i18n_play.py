@@ -182,3 +182,26 @@ def test_a_spanish_game_obeys_spanish_commands(command, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "partida.yaml").is_file()
     assert result.stderr == ""
+
+
+# -- the writing loop keeps the language --------------------------------------------------------
+
+
+def test_watch_reloads_stay_in_the_language(tmp_path):
+    import shutil
+
+    from test_watch import edit, live, screen
+
+    folder = Path(shutil.copytree(ORCHARD, tmp_path / "orchard"))
+    two = folder / "two.yaml"
+
+    def reword():
+        edit(two, "text: Lights.", "text: Lights!")  # its translation goes stale: English for that one
+        edit(folder / "one.yaml", "title: The Gate", "title: The Gate")  # untouched: stays Spanish
+
+    game, out, _watcher = live(folder, ["2", reword, "look"])
+    game.language = "es"
+    game.session.story = translate_story(game.session.story, "es")
+    assert game.run() == 0
+    after = screen(out)[screen(out).index("the story was reloaded"):]
+    assert "La reja" in after and "The Gate" not in after

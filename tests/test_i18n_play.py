@@ -197,7 +197,6 @@ def test_watch_reloads_stay_in_the_language(tmp_path):
 
     def reword():
         edit(two, "text: Lights.", "text: Lights!")  # its translation goes stale: English for that one
-        edit(folder / "one.yaml", "title: The Gate", "title: The Gate")  # untouched: stays Spanish
 
     game, out, _watcher = live(folder, ["2", reword, "look"])
     game.language = "es"

@@ -107,3 +107,13 @@ def test_the_wheel_ships_compiled_catalogues(tmp_path):
         catalogue = gettext.GNUTranslations(io.BytesIO(archive.read(mo)))
     assert catalogue.gettext("yes") == "sí"
     assert not list((ROOT / "adventure" / "locale").glob("*/LC_MESSAGES/*.mo")), "the build left files behind"
+
+
+def test_an_english_game_does_not_load_babel():
+    """Start-up stays light: Babel is read only when there is a catalogue to read or compile."""
+    import sys
+
+    code = ("import sys; from adventure.i18n.language import load_in; "
+            f"load_in({str(ROOT / 'scenes')!r}, 'en'); print(any(m.startswith('babel') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "False"

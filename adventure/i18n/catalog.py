@@ -18,12 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from babel.core import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from typing import TYPE_CHECKING
 
 from adventure import __version__
 from adventure.i18n.strings import Entry
+
+if TYPE_CHECKING:
+    from babel.core import Locale
+    from babel.messages.catalog import Catalog, Message
+
+# Babel is imported where it is used: a game in English with no catalogue never loads it.
 
 LOCALE_DIR = "locale"
 """Catalogues live in ``STORY_DIR/locale/LANG.po``."""
@@ -56,6 +60,8 @@ def languages(root: str | Path) -> list[str]:
 
 def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
     """The ``.pot`` of a story: one message per entry, keyed by its ``msgctxt``."""
+    from babel.messages.catalog import Catalog
+
     catalog = Catalog(project=title, version=None, msgid_bugs_address=None, charset="utf-8",
                       creation_date=datetime(1970, 1, 1, tzinfo=timezone.utc),
                       copyright_holder=None, header_comment=_HEADER_COMMENT.format(title=title))
@@ -75,6 +81,8 @@ _HEADER_COMMENT = (
 
 def update_catalog(existing: Catalog | None, template: Catalog, language: str) -> Catalog:
     """Merge the template into a language's catalogue, as ``msgmerge`` would."""
+    from babel.messages.catalog import Catalog
+
     catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
                                                              charset="utf-8", header_comment=template.header_comment,
                                                              fuzzy=False)
@@ -95,6 +103,8 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
 
 
 def _locale(language: str) -> Locale | None:
+    from babel.core import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -103,6 +113,8 @@ def _locale(language: str) -> Locale | None:
 
 def write_catalog(catalog: Catalog) -> bytes:
     """The catalogue as PO text, previous English (``#|``) included."""
+    from babel.messages.pofile import write_po
+
     for message in catalog:
         message.flags -= _FORMAT_FLAGS
     buffer = io.BytesIO()
@@ -112,6 +124,8 @@ def write_catalog(catalog: Catalog) -> bytes:
 
 def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
+    from babel.messages.pofile import PoFileError, read_po
+
     display = str(path)
     try:
         data = Path(path).read_bytes()

@@ -20,10 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from babel.messages.catalog import Message
-from babel.messages.pofile import unescape
+from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
@@ -33,6 +30,9 @@ from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.model import Story
 from adventure.story.template import Cond, Interp, Template, TemplateError, check_template, parse_template
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Message
 
 ENGLISH = "en"
 
@@ -275,6 +275,8 @@ def _locate(lines: list[str], message: Message, offset: int) -> tuple[int, int]:
     ``msgstr`` may be split over several quoted lines; each is unescaped to count
     characters the way the parser did. Falls back to the ``msgid`` line.
     """
+    from babel.messages.pofile import unescape
+
     start = (message.lineno or 1) - 1
     index = next((i for i in range(start, min(len(lines), start + 500)) if lines[i].startswith("msgstr")), None)
     if index is None:

@@ -99,6 +99,13 @@ def test_a_run_played_in_spanish_verifies_and_continues_in_english_and_back(comm
     assert exported.returncode == 0, exported.stderr
     text = export.read_text(encoding="utf-8")
     assert "La reja" in text and "Tomar la llave del poste" in text and "The Gate" not in text
+    assert "Semilla 3" in text and "locked" not in text
+    page = tmp_path / "run.html"
+    exported = run(command, "replay", slot, "--save-dir", saves, "--scenes", str(ORCHARD), "--export", str(page),
+                   LANG="es_MX.UTF-8")
+    assert exported.returncode == 0, exported.stderr
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Una partida repetida" in html and "La reja" in html
 
 
 def test_an_unknown_lang_is_a_usage_error(command, tmp_path):

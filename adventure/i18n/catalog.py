@@ -20,7 +20,6 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from adventure import __version__
 from adventure.i18n.strings import Entry
 
 if TYPE_CHECKING:
@@ -86,8 +85,6 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
     catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
                                                              charset="utf-8", header_comment=template.header_comment,
                                                              fuzzy=False)
-    if catalog.locale is None:
-        catalog.language_team = language
     catalog.update(template, no_fuzzy_matching=True)
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):
@@ -170,8 +167,3 @@ def status(entry: Entry, message: Message | None) -> str:
     if message.id != entry.source or message.fuzzy:
         return "stale"
     return "translated"
-
-
-def generator() -> str:
-    """The ``X-Generator`` header value."""
-    return f"million-miles {__version__}"

@@ -97,36 +97,16 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
-    lines = _po_lines(path)
-    checker = _Checker(story, display, lines)
-    gap: Severity = "error" if strict else "warning"
+    checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
     translated: dict[str, str] = {}
-    missing = stale = 0
-    for entry in entries:
-        message = messages.get(entry.key)
-        state = status(entry, message)
-        if state == "missing":
-            missing += 1
-            line = message.lineno if message is not None and message.lineno else 0
-            checker.add(Diagnostic("MM605", f"'{entry.key}' is not translated", display if line else entry.file,
-                                   line, hint=f"the English is at {entry.file}:{entry.line}", severity=gap))
-            continue
-        assert message is not None
-        if state == "stale":
-            stale += 1
-            why = "marked fuzzy" if message.fuzzy and message.id == entry.source else "its English has changed"
-            checker.add(Diagnostic("MM606", f"the translation of '{entry.key}' is stale ({why})", display,
-                                   message.lineno or 0, hint=f"review it against the English at {entry.file}:{entry.line}, "
-                                   "then clear the fuzzy flag ('million-miles i18n update' marks changes)", severity=gap))
-            continue
-        if checker.accept(entry, message):
-            translated[entry.key] = str(message.string)
+    states = [checker.entry(entry, messages.get(entry.key), translated) for entry in entries]
     known = {e.key for e in entries}
     for key, message in messages.items():
         if key not in known:
-            checker.add(Diagnostic("MM607", f"the story has no string '{escape_controls(key, one_line=True)}'", display, message.lineno or 0,
-                                   hint="run 'million-miles i18n update' to mark it obsolete", severity="warning"))
-    counts = Counts(len(entries), len(entries) - missing - stale, missing, stale)
+            checker.add(Diagnostic("MM607", f"the story has no string '{escape_controls(key, one_line=True)}'", display,
+                                   message.lineno or 0, hint="run 'million-miles i18n update' to mark it obsolete",
+                                   severity="warning"))
+    counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
     report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
     if not checker.errors:
         report.story = apply(story, translated, checker.templates)
@@ -159,8 +139,8 @@ def apply(story: Story, translated: dict[str, str], templates: dict[str, Templat
 class _Checker:
     """Checks translated strings, collecting diagnostics located in the PO file."""
 
-    def __init__(self, story: Story, path: str, lines: list[str]):
-        self.story, self.path, self.lines = story, path, lines
+    def __init__(self, story: Story, path: str, lines: list[str], gap: Severity):
+        self.story, self.path, self.lines, self.gap = story, path, lines, gap
         self.types = {s.name: s.type for s in story.stats}
         self.english = _english_templates(story)
         self.templates: dict[str, Template] = {}
@@ -169,6 +149,26 @@ class _Checker:
 
     def add(self, diag: Diagnostic) -> None:
         (self.errors if diag.severity == "error" else self.warnings).append(diag)
+
+    def entry(self, entry: Entry, message: Message | None, translated: dict[str, str]) -> str:
+        """Classify one string (``translated``, ``missing``, ``stale``), keeping a usable translation."""
+        state = status(entry, message)
+        english = f"{entry.file}:{entry.line}"
+        if state == "missing":
+            line = message.lineno if message is not None and message.lineno else 0
+            where = self.path if line else str(Path(self.story.root) / entry.file)
+            self.add(Diagnostic("MM605", f"'{entry.key}' is not translated", where, line if line else entry.line,
+                                hint=f"the English is at {english}", severity=self.gap))
+        elif state == "stale":
+            assert message is not None
+            why = "marked fuzzy" if message.fuzzy and message.id == entry.source else "its English has changed"
+            self.add(Diagnostic("MM606", f"the translation of '{entry.key}' is stale ({why})", self.path,
+                                message.lineno or 0, severity=self.gap,
+                                hint=f"review it against the English at {english}, then clear the fuzzy flag "
+                                "('million-miles i18n update' marks changes)"))
+        elif message is not None and self.accept(entry, message):
+            translated[entry.key] = str(message.string)
+        return state
 
     def accept(self, entry: Entry, message: Message) -> bool:
         """Whether the translation may be used; a template's problems are recorded."""

@@ -370,7 +370,7 @@ def check_template(t: Template, types: Mapping[str, StatType]) -> None:
 def template_names(t: Template) -> frozenset[str]:
     """The stat names a template reads."""
     found: set[str] = set()
-    for node, _ in _expressions(t):
+    for node, _condition in _expressions(t):
         found |= names(node)
     return frozenset(found)
 

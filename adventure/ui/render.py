@@ -389,7 +389,7 @@ class StatusPanel:
             height = max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
             if best is None or height < best[0]:
                 grid = Table.grid(padding=(0, 3))
-                for _ in columns:
+                for _column in columns:
                     grid.add_column(vertical="top")
                 grid.add_row(*columns)
                 best = (height, grid)

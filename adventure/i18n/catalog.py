@@ -62,7 +62,7 @@ def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project=title, version=None, msgid_bugs_address=None, charset="utf-8",
-                      creation_date=datetime(1970, 1, 1, tzinfo=timezone.utc),
+                      creation_date=datetime.now(timezone.utc).replace(second=0, microsecond=0),
                       copyright_holder=None, header_comment=_HEADER_COMMENT.format(title=title))
     for entry in entries:
         catalog.add(entry.source, locations=[(entry.file, entry.line)],
@@ -72,9 +72,9 @@ def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
 
 _HEADER_COMMENT = (
     "# Translations of the story \"{title}\".\n"
-    "# Each string is keyed by msgctxt (scene:ID:text, choice:SCENE:ID:label, ...);\n"
-    "# keep {{…}} expressions as they are: you may move them and {{if}} passages,\n"
-    "# but use only the stats the English uses (listed in each #. comment)."
+    "# Each string is keyed by its msgctxt, made of ids (scene:ID:text).\n"
+    "# Keep {{…}} expressions as they are: you may move them and {{if}}\n"
+    "# passages, and read only the stats listed in each #. comment."
 )
 
 
@@ -84,7 +84,7 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
 
     catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
                                                              charset="utf-8", header_comment=template.header_comment,
-                                                             fuzzy=False)
+                                                             fuzzy=False, revision_date=template.creation_date)
     catalog.update(template, no_fuzzy_matching=True)
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):

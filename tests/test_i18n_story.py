@@ -346,3 +346,20 @@ def test_a_hostile_catalogue_cannot_reach_the_terminal(orchard, capsys):
     assert "\x1b" not in json.dumps(data, ensure_ascii=False)
     with pytest.raises(Exception, match="MM608"):
         translate_story(load_story(orchard), "es")
+
+
+def test_extract_to_standard_output(capsysbinary):
+    assert main(["i18n", "extract", str(ORCHARD)]) == 0
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert 'msgctxt "scene:gate:title"\nmsgid "The Gate"\nmsgstr ""' in out
+
+
+def test_update_refuses_a_bad_language_code_and_a_broken_catalogue(orchard, capsys):
+    assert main(["i18n", "update", str(orchard), "../es"]) == 2
+    assert "not a language code" in capsys.readouterr().err
+    path = po_of(orchard)
+    before = path.read_text(encoding="utf-8").replace('msgid "Apples"', 'msgidd "Apples"')
+    path.write_text(before, encoding="utf-8")
+    assert main(["i18n", "update", str(orchard), "es"]) == 1
+    assert "MM601" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == before  # a catalogue that cannot be read is never written over

@@ -17,7 +17,9 @@ import pytest
 
 from adventure import engine
 from adventure.analysis.explore import explore, random_play
+from adventure.story.expr import evaluate
 from adventure.story.loader import check_story
+from adventure.story.template import Cond
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -278,6 +280,19 @@ def test_the_letter_in_siberia_reaches_siberia(shipped_story):
     assert "kitchen" not in text and "porch" not in text
 
 
+def test_only_a_second_visit_hears_i_told_you_to(shipped_story):
+    """Regression: "You came back… I told you to" keyed on the 13th application, so it was
+    also said to a man who had mailed the 12th and never met him."""
+    mailed_then_drove = PATHS["too_old"].removesuffix(" mail again close") + " drive call"
+    drove_twice = LAUNCH_ROUTES["not_yet"]
+    gates = {name: [text for scene, text in _texts_of_a_run(shipped_story, path) if scene == "person_gate"]
+             for name, path in (("mailed", mailed_then_drove + " hand"), ("drove", drove_twice))}
+    assert len(gates["mailed"]) == 1 and len(gates["drove"]) == 2
+    assert "thirteenth" in gates["mailed"][0] and "I told you to" not in gates["mailed"][0]
+    assert "twelfth" in gates["drove"][0] and "I told you to" not in gates["drove"][0]
+    assert "thirteenth" in gates["drove"][1] and "I told you to" in gates["drove"][1]
+
+
 @pytest.mark.parametrize("scene, choice, outcome", [
     ("cand_pool", "help", "cand_pool_help"), ("cand_pool", "finish", "cand_pool_finish"),
     ("cand_russian", "drill", "cand_orals_drill"), ("cand_russian", "own", "cand_orals_own"),
@@ -305,6 +320,71 @@ def test_every_scene_fits_a_screen_in_every_reachable_state(shipped_story):
     too_long = {s: w for s, w in longest.items() if w > 180}
     assert too_long == {}
     assert len(longest) == len(shipped_story.scenes)
+
+
+def _branches(template, where=()):
+    """Every branch of every `{if}` of a template, nested ones too, as (position, index).
+
+    An `{if}` without `{else}` has one more branch: the one that shows nothing.
+    """
+    for i, part in enumerate(template.parts):
+        if isinstance(part, Cond):
+            yield from ((where + (i,), b) for b in range(len(part.branches) + (part.branches[-1][0] is not None)))
+            for b, (_cond, body) in enumerate(part.branches):
+                yield from _branches(body, where + (i, b))
+
+
+def _shown_branches(template, env, where=()):
+    """The branches of `_branches` a player reads when the stats are `env`."""
+    for i, part in enumerate(template.parts):
+        if isinstance(part, Cond):
+            for b, (cond, body) in enumerate(part.branches):
+                if cond is None or evaluate(cond, env):
+                    yield where + (i,), b
+                    yield from _shown_branches(body, env, where + (i, b))
+                    break
+            else:
+                yield where + (i,), len(part.branches)
+
+
+BRANCHED_CHAPTERS = ("letters", "what_they_had", "in_person", "candidate")
+
+
+def test_every_passage_of_the_middle_chapters_can_be_read(shipped_story):
+    """Every `{if}` branch of chapters 3–6 (the letters above all) shows in some reachable state.
+
+    Regression: the letters were keyed on their count so that the lab letter only came
+    as letter 7, the clerk's letter only as 4 and 9 and the signed one only as 8, and
+    three of their passages (the doughnut, the clerk who wishes you luck, "a door instead
+    of a wall") could never be read. A label counts where its choice is shown. (Lock
+    reasons are left out: one that also names a cost the last year never lacks is
+    harmless.)
+    """
+    r = explore(shipped_story)
+    assert r.complete
+    scenes = [s for s in shipped_story.scenes.values() if s.chapter in BRANCHED_CHAPTERS]
+    assert LETTER_SCENES <= {s.id for s in scenes}
+    seen: dict[tuple[str, str], set] = {}
+    for index in range(r.states):
+        scene_id, values = r.state(index)
+        scene = shipped_story.scenes[scene_id]
+        if scene.chapter not in BRANCHED_CHAPTERS:
+            continue
+        env = engine.environment(shipped_story, values)
+        seen.setdefault((scene_id, "text"), set()).update(_shown_branches(scene.text, env))
+        for choice in scene.choices:
+            if not choice.hidden or choice.condition is None or evaluate(choice.condition, env):
+                seen.setdefault((scene_id, choice.id), set()).update(_shown_branches(choice.label, env))
+    never = {}
+    for scene in scenes:
+        templates = [("text", scene.text)] + [(c.id, c.label) for c in scene.choices]
+        for name, template in templates:
+            missing = set(_branches(template)) - seen.get((scene.id, name), set())
+            if missing:
+                never[(scene.id, name)] = sorted(missing)
+    assert never == {}
+    letter_branches = sum(len(set(_branches(shipped_story.scenes[s].text))) for s in LETTER_SCENES)
+    assert letter_branches >= 20  # the check really met the letters' passages
 
 
 def test_every_scene_on_the_known_paths_fits_a_screen(shipped_story):

@@ -253,3 +253,29 @@ def test_escaped_text_renders_as_written(text: str) -> None:
     assert is_static(template)
     assert render(template, {}) == text
     assert compile_template(template, {})(()) == text
+
+
+def test_a_false_passage_alone_on_its_line_leaves_no_paragraph_break():
+    """Regression: ``a\\n{if x}b{end}\\nc`` rendered ``a\\n\\nc`` when x was false, and the
+    blank line split the paragraph in two (found in two endings of the shipped story)."""
+    from adventure.engine import render_text
+
+    t = parse_template("You trained.\n{if x}You flew.{end}\nYou ran.\n\nLater.")
+    assert render_text(t, {"x": False}) == "You trained. You ran.\n\nLater."
+    assert render_text(t, {"x": True}) == "You trained. You flew. You ran.\n\nLater."
+
+
+def test_a_passage_between_paragraphs_keeps_them_apart_either_way():
+    from adventure.engine import render_text
+
+    t = parse_template("One.\n\n{if x}\nTwo.\n{end}\n\nThree.")
+    assert render_text(t, {"x": True}) == "One.\n\nTwo.\n\nThree."
+    assert render_text(t, {"x": False}) == "One.\n\nThree."
+
+
+def test_tucked_lines_compile_and_render_alike():
+    t = parse_template("a\n  {if x}b{elif y}c{else}{end}  \nd")
+    show = compile_template(t, {"x": 0, "y": 1})
+    for x in (True, False):
+        for y in (True, False):
+            assert show((x, y)) == render(t, {"x": x, "y": y})

@@ -269,7 +269,45 @@ class _Builder:
         if self.stack:
             raise TemplateError("`{if …}` is never closed", self.stack[-1].offset,
                                 "close the passage with {end}")
-        return Template(tuple(self.root))
+        return Template(_tuck_lines(tuple(self.root)))
+
+
+_LINE_END = re.compile(r"\n[ \t]*\Z")
+_LINE_START = re.compile(r"\A[ \t]*\n")
+
+
+def _tuck_lines(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Let a passage that stands alone on its line take that line's break with it.
+
+    Authors put a conditional sentence on a line of its own (``a\\n{if x}b{end}\\nc``).
+    Rendered as written, a false condition leaves ``a\\n\\nc``: a blank line, which reads
+    as a paragraph break. Moving the line break in front of the passage into every
+    branch keeps each true rendering identical and makes the false one ``a\\nc``.
+    """
+    out: list[Part] = []
+    for index, part in enumerate(parts):
+        if not isinstance(part, Cond):
+            out.append(part)
+            continue
+        branches = tuple((c, Template(_tuck_lines(body.parts))) for c, body in part.branches)
+        before = out[-1] if out else None
+        after = parts[index + 1] if index + 1 < len(parts) else None
+        if (isinstance(before, Literal) and isinstance(after, Literal)
+                and _LINE_END.search(before.text) and _LINE_START.match(after.text)):
+            cut = before.text.rindex("\n")
+            out.pop()
+            if before.text[:cut]:
+                out.append(Literal(before.text[:cut]))
+            branches = tuple((c, Template(_prepend(before.text[cut:], body.parts))) for c, body in branches)
+        out.append(Cond(branches, part.offset))
+    return tuple(out)
+
+
+def _prepend(text: str, parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """``parts`` with ``text`` in front, merged into a leading literal as the parser would."""
+    if parts and isinstance(parts[0], Literal):
+        return (Literal(text + parts[0].text), *parts[1:])
+    return (Literal(text), *parts)
 
 
 def parse_template(text: str) -> Template:

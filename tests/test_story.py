@@ -445,3 +445,101 @@ def test_the_canon_marks_trace_the_films_road_to_the_launch(shipped_story):
     met = {scene: choice for scene, choice in visited if scene in canon}
     assert met == {scene: canon[scene] for scene in met}
     assert len(met) == len(canon)  # the film's road passes every key decision
+
+
+# Scenes allowed to leave a stray blank line while their fix waits (chapters 3–6 were
+# being translated when this guard landed; had_hub and had_letter_ink are fixed since):
+# the set may only shrink, so fix one and its entry must go.
+STRAY_BREAKS_PENDING: set[str] = set()
+
+
+def _prose_templates(scenes_dir):
+    """Every scene and ending text, as written, keyed by its scene id (``ending:id``)."""
+    import yaml
+
+    for path in sorted(scenes_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for scene in data.get("scenes") or []:
+            yield scene["id"], scene["text"]
+        for ending in data.get("endings") or []:
+            yield f"ending:{ending['id']}", ending["text"]
+
+
+def _stray_blank_lines(text, envs):
+    """Lines an ``{if}`` left blank: each blank line of the source is marked ¶ first, so a
+    blank line in the rendering can only be a passage that rendered to nothing between
+    two lines (a paragraph split in two) or beside a paragraph break (an empty paragraph)."""
+    from adventure.story.template import parse_template, render
+
+    template = parse_template(re.sub(r"(?m)^[ \t]*$", "¶", text.rstrip("\n")))
+    for env in envs:
+        lines = render(template, env).split("\n")
+        if any(not line.strip() for line in lines):
+            return lines
+    return None
+
+
+def test_no_condition_leaves_a_blank_line_in_the_prose(shipped_story, scenes_dir):
+    """A false `{if}` alone on its line between two others left a blank line, which splits
+    the paragraph ("You never finished the flying hours.¶¶You never ran the marathon.").
+
+    The template parser now tucks a lone passage's line break into its branches; this
+    catches what that cannot (two passages sharing a line, a passage opening the text).
+    Every scene and ending is rendered over 300 random stat combinations (reachable or
+    not, so every branch is met); the line breaks belong inside the branches."""
+    import random
+
+    rng = random.Random(7)
+
+    def draw(stat):
+        if stat.type.name == "BOOL":
+            return rng.random() < 0.5
+        return rng.randint(stat.minimum or 0, stat.maximum if stat.maximum is not None else 10)
+
+    envs = []
+    for _ in range(300):
+        env = {stat.name: draw(stat) for stat in shipped_story.stats}
+        env["age"] = env["year"] - 1962
+        envs.append(env)
+    stray = {sid: lines for sid, text in _prose_templates(scenes_dir) if (lines := _stray_blank_lines(text, envs))}
+    assert set(stray) - STRAY_BREAKS_PENDING == set(), {s: stray[s] for s in set(stray) - STRAY_BREAKS_PENDING}
+    assert STRAY_BREAKS_PENDING - set(stray) == set(), "fixed: take these off STRAY_BREAKS_PENDING"
+
+
+def test_the_stray_break_guard_can_fail():
+    """The guard finds the pattern it was written for, and passes the fix."""
+    envs = [{"piloting": 3, "fitness": 3}]
+    bad = "You stopped.\n{if piloting < 2}No flying hours.{end} {if fitness < 2}No marathon.{end}\nEnd.\n"
+    good = "You stopped.{if piloting < 2} No flying\nhours.{end}{if fitness < 2} No marathon.{end}\nEnd.\n"
+    assert _stray_blank_lines(bad, envs) is not None
+    assert _stray_blank_lines(good, envs) is None
+
+
+@pytest.mark.parametrize("applications, letters, expected", [
+    (1, 1, "You sent 1 application and kept the one letter that came back. You never throw it away."),
+    (3, 0, "You sent 3 applications, and you stopped before a single answer came back."),
+    (3, 2, "You sent 3 applications and kept the 2 letters that came back. You never throw them away."),
+])
+def test_the_engineer_ending_counts_in_words_that_agree(shipped_story, applications, letters, expected):
+    from dataclasses import replace
+
+    state = engine.new_run(shipped_story, 0).state
+    values = list(state.values)
+    values[shipped_story.stat("applications").slot] = applications
+    values[shipped_story.stat("letters").slot] = letters
+    state = replace(state, values=tuple(values), ending="engineer")
+    assert expected in engine.ending_text(shipped_story, state)
+
+
+def test_milestone_counts_stop_at_what_the_gate_needs(shipped_story):
+    """"Teamwork 3 of 2" read oddly once the gate was passed: the count stops at the need."""
+    from adventure.story.template import render
+
+    labels = [need.label for chapter in shipped_story.chapters for m in chapter.milestones for need in m.needs]
+    assert len(labels) >= 15
+    for label in labels:
+        for value in range(0, 11):
+            env = {stat.name: value for stat in shipped_story.stats}
+            shown = render(label, env)
+            for count, need in re.findall(r"(\d+) of (\d+)", shown):
+                assert int(count) <= int(need), shown

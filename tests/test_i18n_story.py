@@ -197,9 +197,9 @@ def test_english_and_absent_languages_leave_the_story_alone(mini_story):
 
 
 @pytest.mark.parametrize(("translation", "code", "needle"), [
-    ("El camino sigue. Cartas: {letters", "MM602", "unclosed"),
-    ("El camino sigue. Manzanas: {apples}.", "MM603", "reads stat 'apples'"),
-    ("El camino sigue. Cartas: {letters * 2}.", "MM604", "shows {letters * 2}"),
+    ("El camino sigue. Cartas: {letters", "MM702", "unclosed"),
+    ("El camino sigue. Manzanas: {apples}.", "MM703", "reads stat 'apples'"),
+    ("El camino sigue. Cartas: {letters * 2}.", "MM704", "shows {letters * 2}"),
     ("{if letters > 1}Cartas: {letters}.{end}", None, None),  # a condition on the same stat is fine
 ])
 def test_translated_templates_are_checked_with_errors_in_the_po_file(orchard, capsys, translation, code, needle):
@@ -214,7 +214,7 @@ def test_translated_templates_are_checked_with_errors_in_the_po_file(orchard, ca
     assert error["file"].endswith("locale/es.po")
     line = po_line(orchard, translation[:20])
     assert error["line"] == line
-    pointed = {"MM602": "{letters", "MM603": "apples", "MM604": "letters *"}[code]
+    pointed = {"MM702": "{letters", "MM703": "apples", "MM704": "letters *"}[code]
     assert error["column"] == len('msgstr "') + translation.index(pointed) + 1
     with pytest.raises(Exception) as info:
         translate_story(load_story(orchard), "es")
@@ -240,7 +240,7 @@ def test_a_broken_po_file_is_an_error_with_its_line(orchard, capsys):
     status, data = check_json(capsys, orchard)
     assert status == 1
     (error,) = data["errors"]
-    assert error["code"] == "MM601" and error["line"] == bad + 1
+    assert error["code"] == "MM701" and error["line"] == bad + 1
 
 
 # -- check's counts -------------------------------------------------------------------------
@@ -261,11 +261,11 @@ def test_an_edited_english_string_is_one_stale_string_at_its_po_line(orchard, ca
     assert status == 0
     assert data["translations"]["es"] == {"total": 33, "translated": 32, "missing": 0, "stale": 1}
     (warning,) = data["warnings"]
-    assert warning["code"] == "MM606" and "scene:house:text" in warning["message"]
+    assert warning["code"] == "MM706" and "scene:house:text" in warning["message"]
     assert warning["file"].endswith("es.po") and warning["line"] == po_line(orchard, 'msgid "Warm light."')
     assert "two.yaml:" in warning["hint"]
     status, data = check_json(capsys, orchard, "--strict-translations")
-    assert status == 1 and data["ok"] is False and data["errors"][0]["code"] == "MM606"
+    assert status == 1 and data["ok"] is False and data["errors"][0]["code"] == "MM706"
 
 
 def test_missing_strings_are_counted_and_strict_makes_them_errors(orchard, capsys):
@@ -274,10 +274,10 @@ def test_missing_strings_are_counted_and_strict_makes_them_errors(orchard, capsy
     status, data = check_json(capsys, orchard)
     assert status == 0
     assert data["translations"]["es"] == {"total": 33, "translated": 31, "missing": 2, "stale": 0}
-    assert sorted(w["code"] for w in data["warnings"]) == ["MM605", "MM605"]
+    assert sorted(w["code"] for w in data["warnings"]) == ["MM705", "MM705"]
     assert main(["check", str(orchard), "--strict-translations"]) == 1
     out = capsys.readouterr().out
-    assert "error MM605" in out and "translation es" in out and "2 missing" in out
+    assert "error MM705" in out and "translation es" in out and "2 missing" in out
 
 
 def test_check_human_report_counts_each_language(capsys):
@@ -291,7 +291,7 @@ def test_unknown_keys_are_reported(orchard, capsys):
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgctxt "scene:gone:title"\nmsgid "Gone"\nmsgstr "Ido"\n',
                     encoding="utf-8")
     _, data = check_json(capsys, orchard)
-    assert [w["code"] for w in data["warnings"]] == ["MM607"]
+    assert [w["code"] for w in data["warnings"]] == ["MM707"]
 
 
 def test_check_translation_counts_directly():
@@ -342,9 +342,9 @@ def test_a_hostile_catalogue_cannot_reach_the_terminal(orchard, capsys):
     status, data = check_json(capsys, orchard)
     assert status == 1
     (error,) = data["errors"]
-    assert error["code"] == "MM608" and "U+001B" in error["message"]
+    assert error["code"] == "MM708" and "U+001B" in error["message"]
     assert "\x1b" not in json.dumps(data, ensure_ascii=False)
-    with pytest.raises(Exception, match="MM608"):
+    with pytest.raises(Exception, match="MM708"):
         translate_story(load_story(orchard), "es")
 
 
@@ -361,5 +361,5 @@ def test_update_refuses_a_bad_language_code_and_a_broken_catalogue(orchard, caps
     before = path.read_text(encoding="utf-8").replace('msgid "Apples"', 'msgidd "Apples"')
     path.write_text(before, encoding="utf-8")
     assert main(["i18n", "update", str(orchard), "es"]) == 1
-    assert "MM601" in capsys.readouterr().err
+    assert "MM701" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == before  # a catalogue that cannot be read is never written over

@@ -143,8 +143,8 @@ def print_translations(console: Console, translations: list[TranslationReport]) 
     from rich.text import Text
 
     for t in translations:
-        missing = [d for d in [*t.errors, *t.warnings] if d.code == "MM605"]
-        print_diagnostics(console, [d for d in [*t.errors, *t.warnings] if d.code != "MM605"])
+        missing = [d for d in [*t.errors, *t.warnings] if d.code == "MM705"]
+        print_diagnostics(console, [d for d in [*t.errors, *t.warnings] if d.code != "MM705"])
         print_diagnostics(console, missing[:MISSING_SHOWN])
         if len(missing) > MISSING_SHOWN:
             console.print(Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="dim"))

@@ -88,7 +88,7 @@ def run_update(args: argparse.Namespace) -> int:
         except CatalogError as err:
             from adventure.errors import Diagnostic
 
-            raise StoryLoadError([Diagnostic("MM601", err.message, err.path, err.line,
+            raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
     catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
     _write(path, write_catalog(catalog))

@@ -8,10 +8,10 @@ parsed and type-checked like the English and may move ``{…}`` expressions and
 the English shows; every problem is located in the ``.po`` file (file, line, column).
 A missing, fuzzy or stale string falls back to the English, for that string only.
 
-Codes (``docs/authoring.md``): MM601 unreadable catalogue, MM602 a translated template
-that does not parse or type-check, MM603 it reads a stat the English does not, MM604 it
-shows a value the English does not, MM605 missing, MM606 stale (fuzzy or English
-changed), MM607 a key the story does not have, MM608 a control character (a catalogue may
+Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
+that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
+shows a value the English does not, MM705 missing, MM706 stale (fuzzy or English
+changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
 come from a stranger, like a story).
 """
 
@@ -93,7 +93,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
         catalog = read_catalog(path, language)
     except CatalogError as err:
         report = TranslationReport(language, display, Counts(len(entries), 0, len(entries), 0))
-        report.errors.append(Diagnostic("MM601", err.message, err.path, err.line,
+        report.errors.append(Diagnostic("MM701", err.message, err.path, err.line,
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
@@ -103,7 +103,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     known = {e.key for e in entries}
     for key, message in messages.items():
         if key not in known:
-            checker.add(Diagnostic("MM607", f"the story has no string '{escape_controls(key, one_line=True)}'", display,
+            checker.add(Diagnostic("MM707", f"the story has no string '{escape_controls(key, one_line=True)}'", display,
                                    message.lineno or 0, hint="run 'million-miles i18n update' to mark it obsolete",
                                    severity="warning"))
     counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
@@ -157,12 +157,12 @@ class _Checker:
         if state == "missing":
             line = message.lineno if message is not None and message.lineno else 0
             where = self.path if line else str(Path(self.story.root) / entry.file)
-            self.add(Diagnostic("MM605", f"'{entry.key}' is not translated", where, line if line else entry.line,
+            self.add(Diagnostic("MM705", f"'{entry.key}' is not translated", where, line if line else entry.line,
                                 hint=f"the English is at {english}", severity=self.gap))
         elif state == "stale":
             assert message is not None
             why = "marked fuzzy" if message.fuzzy and message.id == entry.source else "its English has changed"
-            self.add(Diagnostic("MM606", f"the translation of '{entry.key}' is stale ({why})", self.path,
+            self.add(Diagnostic("MM706", f"the translation of '{entry.key}' is stale ({why})", self.path,
                                 message.lineno or 0, severity=self.gap,
                                 hint=f"review it against the English at {english}, then clear the fuzzy flag "
                                 "('million-miles i18n update' marks changes)"))
@@ -175,7 +175,7 @@ class _Checker:
         text = str(message.string)
         at = find_control(text)
         if at is not None:
-            self.error("MM608", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
+            self.error("MM708", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
                        message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
             return False
         if not entry.is_template:
@@ -185,7 +185,7 @@ class _Checker:
             template = parse_template(text)
             check_template(template, self.types)
         except TemplateError as err:
-            self.error("MM602", f"in the translation of '{entry.key}': {err.message} ({err.code})", message, err.offset, err.hint)
+            self.error("MM702", f"in the translation of '{entry.key}': {err.message} ({err.code})", message, err.offset, err.hint)
             return False
         if english is None:
             return False
@@ -194,11 +194,11 @@ class _Checker:
         for node, condition in _expressions(template):
             for name in ex.names(node):
                 if name not in allowed_names:
-                    self.error("MM603", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
+                    self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
                                message, _offset_of(node, name), "use only the stats listed in the entry's comment")
                     return False
             if not condition and node not in shown:
-                self.error("MM604", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
+                self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
                            "which the English does not show", message, _node_offset(node),
                            "show the same {…} values as the English; conditions may differ")
                 return False

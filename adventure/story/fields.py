@@ -59,7 +59,6 @@ DEFAULT_HINTS = {
     "MM215": "use a value inside the stat's range, or widen the range",
     "MM216": "an old id may belong to one scene (or one choice of a scene) only, and not be a current id",
     "MM262": "use set for the bound, or a smaller amount",
-    "MM265": "keep 'canon: true' on the one choice the true path takes",
     "MM263": "add the condition under 'if', or remove 'locked'",
     "MM264": "split the scene in two",
     "MM265": "mark one choice per scene as canon: the one the true path takes",

@@ -363,3 +363,24 @@ def test_update_refuses_a_bad_language_code_and_a_broken_catalogue(orchard, caps
     assert main(["i18n", "update", str(orchard), "es"]) == 1
     assert "MM701" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == before  # a catalogue that cannot be read is never written over
+
+
+def test_a_multi_line_old_english_survives_later_updates(orchard):
+    """Regression: Babel wrote a multi-line previous msgid as one wrapped comment and read
+    it back as a translator comment (``# | msgid "" "A gate…``), so the second update
+    after an edit left garbage that msgfmt and Poedit could not read as the old English."""
+    chapter = orchard / "one.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("A gate, and", "An old gate, and"),
+                       encoding="utf-8")
+    for _ in range(3):
+        assert main(["i18n", "update", str(orchard), "es"]) == 0
+    text = po_of(orchard).read_text(encoding="utf-8")
+    assert "# |" not in text
+    assert text.count("#| msgid \"\"\n#| \"A gate, and {name} in front of it.\\n\"\n") == 1
+    with po_of(orchard).open("rb") as handle:
+        from adventure.i18n.catalog import _take_previous
+
+        gate = {m.context: m for m in _take_previous(read_po(handle)) if m.id}["scene:gate:text"]
+    assert gate.fuzzy and gate.previous_id[0].startswith("A gate, and {name} in front of it.\n")
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_of(orchard))], check=True)

@@ -85,7 +85,11 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
     catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
                                                              charset="utf-8", header_comment=template.header_comment,
                                                              fuzzy=False, revision_date=template.creation_date)
+    earlier = {m.context: m.previous_id for m in catalog if m.context and m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=True)
+    for message in catalog:  # Babel's update drops the old English of a still-fuzzy string
+        if message.fuzzy and not message.previous_id and message.context in earlier:
+            message.previous_id = earlier[message.context]
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):
         message = waiting.get(old.context) if old.context else None
@@ -115,8 +119,51 @@ def write_catalog(catalog: Catalog) -> bytes:
     for message in catalog:
         message.flags -= _FORMAT_FLAGS
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=76, include_previous=False, sort_output=False)
+    return _with_previous(buffer.getvalue(), catalog)
+
+
+def _with_previous(text: bytes, catalog: Catalog) -> bytes:
+    """Put each fuzzy message's old English back as ``#| msgid`` lines, as msgmerge writes them.
+
+    Babel writes a multi-line previous msgid as one wrapped comment (``#| msgid "" "a\\n"
+    "b"``) that msgfmt, Poedit and Babel's own reader cannot read back, so a second update
+    turned it into a translator comment. Written here line by line, it reads back
+    (unwrapped: Babel's wrapping with a prefix doubles the last line break).
+    """
+    from babel.messages.pofile import normalize
+
+    lines = text.decode("utf-8").split("\n")
+    before: dict[str, str] = {}
+    for message in catalog:
+        if message.id and message.context and message.previous_id:
+            head = f"msgctxt {normalize(message.context, width=76)}".split("\n")[0]
+            before[head] = "#| msgid " + normalize(message.previous_id[0], prefix="#| ", width=0)
+    out = []
+    for line in lines:
+        if line in before:
+            out.append(before.pop(line))
+        out.append(line)
+    return "\n".join(out).encode("utf-8")
+
+
+def _take_previous(catalog: Catalog) -> Catalog:
+    """Read ``#| msgid`` lines (Babel keeps them as ``| …`` translator comments) as the old English."""
+    from babel.messages.pofile import denormalize
+
+    for message in catalog:
+        marked = [c for c in message.user_comments if c.startswith("|")]
+        if not marked:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        quoted = [c[1:].strip() for c in marked if not c[1:].strip().startswith("msgctxt")]
+        if quoted and quoted[0].startswith("msgid "):
+            quoted[0] = quoted[0][len("msgid "):]
+            try:
+                message.previous_id = [denormalize("\n".join(quoted))]
+            except (ValueError, IndexError):
+                message.previous_id = []
+    return catalog
 
 
 def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
@@ -129,7 +176,8 @@ def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
     try:
-        return read_po(io.BytesIO(data), locale=_locale(language) if language else None, abort_invalid=True)
+        return _take_previous(read_po(io.BytesIO(data), locale=_locale(language) if language else None,
+                                      abort_invalid=True))
     except PoFileError as exc:
         return _raise(str(exc).rsplit(" on ", 1)[0], display, exc.lineno + 1)
     except (UnicodeDecodeError, LookupError) as exc:

@@ -160,7 +160,7 @@ def test_the_spanish_catalogue_of_the_example_loads(tmp_path: Path) -> None:
     state = engine.new_run(spanish, seed=1).state
     state = engine.take(spanish, state, "study").state
     assert engine.scene_text(spanish, state).startswith("Los números de anoche")
-    assert [o.label for o in engine.offers(spanish, state)][0] == "Pizcar otro surco"
+    assert [o.label for o in engine.offers(spanish, state)][0] == "Pizca otro surco"
     for choice in ["pick", "pick", "pick", "pick", "pick", "ask"]:
         state = engine.take(spanish, state, choice).state
     assert engine.ending_text(spanish, state) == (

@@ -87,9 +87,9 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
                                                              fuzzy=False, revision_date=template.creation_date)
     earlier = {m.context: m.previous_id for m in catalog if m.context and m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=True)
-    for message in catalog:  # Babel's update drops the old English of a still-fuzzy string
-        if message.fuzzy and not message.previous_id and message.context in earlier:
-            message.previous_id = earlier[message.context]
+    for kept in catalog:  # Babel's update drops the old English of a still-fuzzy string
+        if kept.fuzzy and not kept.previous_id and kept.context in earlier:
+            kept.previous_id = earlier[kept.context]
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):
         message = waiting.get(old.context) if old.context else None

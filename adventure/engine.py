@@ -23,6 +23,7 @@ from typing import Literal
 
 from adventure import rng
 from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.messages import _
 from adventure.runlog import EMPTY, Log, Step
 
 __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
@@ -380,9 +381,9 @@ def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str
     if choice.locked is not None:
         return _flatten(render(choice.locked, env))
     if choice.condition is None:
-        return "not available"
+        return _("not available")
     parts = ex.unmet(choice.condition, env, story.labels)
-    return "needs " + ", ".join(parts) if parts else "not available"
+    return _("needs {conditions}").format(conditions=", ".join(parts)) if parts else _("not available")
 
 
 def apply_effects(story: Story, effects: Sequence[Effect], values: list[Value]) -> None:

@@ -5,7 +5,8 @@ into one readable paragraph (or a JSON object) and an exit code; nothing below t
 CLI prints. Codes are part of the public contract: tools and CI match on them.
 
 Code ranges: ``MM1xx`` YAML and files, ``MM2xx`` story structure, ``MM3xx``
-expressions and templates, ``MM4xx`` references, ``MM5xx`` saves and runs.
+expressions and templates, ``MM4xx`` references, ``MM5xx`` saves and runs, ``MM6xx``
+findings of ``check --explore``, ``MM7xx`` translation catalogues.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from adventure import engine
 from adventure.engine import Outcome, RunState, Start, Step
 from adventure.errors import SaveError
+from adventure.messages import _, ngettext
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
@@ -107,8 +108,12 @@ class Session:
                 session._failed(exc)
                 return session
             if session.autosave() and earlier:
-                session.tell(f"New run '{session.slot}'. Your {earlier} earlier run{'s are' if earlier > 1 else ' is'} "
-                             "kept: 'million-miles saves' lists them, 'load NAME' resumes one.")
+                session.tell(ngettext(
+                    "New run '{slot}'. Your {earlier} earlier run is kept: "
+                    "'million-miles saves' lists them, 'load NAME' resumes one.",
+                    "New run '{slot}'. Your {earlier} earlier runs are kept: "
+                    "'million-miles saves' lists them, 'load NAME' resumes one.", earlier,
+                ).format(slot=session.slot, earlier=earlier))
         return session
 
     @classmethod
@@ -153,10 +158,12 @@ class Session:
             session._failed(exc)
             return session, resumed.notice
         if session.autosave():
-            what = "file"
+            message = _("Playing on as '{slot}'; the file you loaded stays as it was.")
             if record.path is not None and record.path.parent == store.directory:
-                what = "backup" if record.path.name.endswith(".bak.yaml") else "checkpoint"
-            session.tell(f"Playing on as '{session.slot}'; the {what} you loaded stays as it was.")
+                message = (_("Playing on as '{slot}'; the backup you loaded stays as it was.")
+                           if record.path.name.endswith(".bak.yaml")
+                           else _("Playing on as '{slot}'; the checkpoint you loaded stays as it was."))
+            session.tell(message.format(slot=session.slot))
         return session, resumed.notice
 
     # -- playing -----------------------------------------------------------------------------
@@ -237,7 +244,7 @@ class Session:
         finally:
             self._report_set_aside()
         if self.save_error is not None:
-            self.tell(f"Saving works again: the run is saved as '{self.slot}'.")
+            self.tell(_("Saving works again: the run is saved as '{slot}'.").format(slot=self.slot))
         self.save_error = None
         self.saved_state = self.state
         return True
@@ -323,7 +330,8 @@ class Session:
 
     def _failed(self, exc: SaveError) -> None:
         if self.save_error is None or self.save_error.code != exc.code:  # say it once, not after every choice
-            self.tell(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""), warning=True)
+            self.tell(_("Could not save: {problem}").format(problem=exc) + (f" ({exc.hint})" if exc.hint else ""),
+                      warning=True)
         self.save_error = exc
 
     def _claim(self, slot: str) -> None:
@@ -338,8 +346,12 @@ class Session:
             return
         for original, aside, why in self.store.set_aside:
             backup = original.with_name(original.name[: -len(".yaml")] + ".bak.yaml")
-            kept = f"; its backup {backup} is untouched and loadable" if backup.is_file() else ""
-            self.tell(f"The save {original} was damaged ({why}); it was moved aside to {aside}{kept}.", warning=True)
+            if backup.is_file():
+                text = _("The save {save} was damaged ({why}); it was moved aside to {aside}; "
+                         "its backup {backup} is untouched and loadable.")
+            else:
+                text = _("The save {save} was damaged ({why}); it was moved aside to {aside}.")
+            self.tell(text.format(save=original, why=why, aside=aside, backup=backup), warning=True)
         self.store.set_aside.clear()
 
     def _note_ending(self, state: RunState) -> None:
@@ -352,14 +364,14 @@ class Session:
         try:
             first = book.record(self.story, state, self.slot, self.clock())
         except SaveError as exc:
-            self.tell(f"Could not remember this ending: {exc}", warning=True)
+            self.tell(_("Could not remember this ending: {problem}").format(problem=exc), warning=True)
             first = False
         for message in book.notices:
             self.tell(message, warning=True)
         if first:
             count = len(book.found(self.story))
-            self.tell(f"A new ending found. Endings found: {count} of {len(self.story.endings)} "
-                      "('million-miles endings' lists them).")
+            self.tell(_("A new ending found. Endings found: {found} of {total} "
+                        "('million-miles endings' lists them).").format(found=count, total=len(self.story.endings)))
 
 
 def _own_slot(store: SaveStore, record: RunRecord) -> str | None:

@@ -83,3 +83,12 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _english_program_words():
+    """A test that plays in Spanish in-process must not leave the program's words in Spanish."""
+    yield
+    from adventure.messages import use_language
+
+    use_language("en")

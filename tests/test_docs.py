@@ -143,3 +143,25 @@ def test_run_file_excerpts_use_run_file_fields():
     assert excerpts  # the sandbox run's `start:` (tests/test_sandbox.py replays it)
     for body in excerpts:
         assert set(yaml.safe_load(body)) <= {*runfile._KEYS, *runfile._OPTIONAL}, body
+
+
+def test_the_spanish_catalogue_of_the_example_loads(tmp_path: Path) -> None:
+    from adventure.i18n.translate import check_translation
+
+    story = load(tmp_path, "")
+    (catalogue,) = re.findall(r"```po\n# file: locale/es.po\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    (Path(story.root) / "locale").mkdir()
+    (Path(story.root) / "locale" / "es.po").write_text(catalogue, encoding="utf-8")
+    report = check_translation(story, "es")
+    assert report.errors == [], [str(e) for e in report.errors]
+    assert report.counts.translated == 4 and report.counts.missing == report.counts.total - 4
+    spanish = report.story
+    assert spanish is not None
+    state = engine.new_run(spanish, seed=1).state
+    state = engine.take(spanish, state, "study").state
+    assert engine.scene_text(spanish, state).startswith("Los números de anoche")
+    assert next(o.label for o in engine.offers(spanish, state)) == "Pizca otro surco"
+    for choice in ["pick", "pick", "pick", "pick", "pick", "ask"]:
+        state = engine.take(spanish, state, choice).state
+    assert engine.ending_text(spanish, state) == (
+        "Vuelves al salón de la maestra Young con unos ahorros y 5 surcos a tus espaldas.")

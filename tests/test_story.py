@@ -9,13 +9,16 @@ never a timing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from adventure import engine
 from adventure.analysis.explore import explore, random_play
+from adventure.story.expr import evaluate
 from adventure.story.loader import check_story
+from adventure.story.template import Cond
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -276,6 +279,19 @@ def test_the_letter_in_siberia_reaches_siberia(shipped_story):
     assert "kitchen" not in text and "porch" not in text
 
 
+def test_only_a_second_visit_hears_i_told_you_to(shipped_story):
+    """Regression: "You came back… I told you to" keyed on the 13th application, so it was
+    also said to a man who had mailed the 12th and never met him."""
+    mailed_then_drove = PATHS["too_old"].removesuffix(" mail again close") + " drive call"
+    drove_twice = LAUNCH_ROUTES["not_yet"]
+    gates = {name: [text for scene, text in _texts_of_a_run(shipped_story, path) if scene == "person_gate"]
+             for name, path in (("mailed", mailed_then_drove + " hand"), ("drove", drove_twice))}
+    assert len(gates["mailed"]) == 1 and len(gates["drove"]) == 2
+    assert "thirteenth" in gates["mailed"][0] and "I told you to" not in gates["mailed"][0]
+    assert "twelfth" in gates["drove"][0] and "I told you to" not in gates["drove"][0]
+    assert "thirteenth" in gates["drove"][1] and "I told you to" in gates["drove"][1]
+
+
 @pytest.mark.parametrize("scene, choice, outcome", [
     ("cand_pool", "help", "cand_pool_help"), ("cand_pool", "finish", "cand_pool_finish"),
     ("cand_russian", "drill", "cand_orals_drill"), ("cand_russian", "own", "cand_orals_own"),
@@ -303,6 +319,71 @@ def test_every_scene_fits_a_screen_in_every_reachable_state(shipped_story):
     too_long = {s: w for s, w in longest.items() if w > 180}
     assert too_long == {}
     assert len(longest) == len(shipped_story.scenes)
+
+
+def _branches(template, where=()):
+    """Every branch of every `{if}` of a template, nested ones too, as (position, index).
+
+    An `{if}` without `{else}` has one more branch: the one that shows nothing.
+    """
+    for i, part in enumerate(template.parts):
+        if isinstance(part, Cond):
+            yield from ((where + (i,), b) for b in range(len(part.branches) + (part.branches[-1][0] is not None)))
+            for b, (_cond, body) in enumerate(part.branches):
+                yield from _branches(body, where + (i, b))
+
+
+def _shown_branches(template, env, where=()):
+    """The branches of `_branches` a player reads when the stats are `env`."""
+    for i, part in enumerate(template.parts):
+        if isinstance(part, Cond):
+            for b, (cond, body) in enumerate(part.branches):
+                if cond is None or evaluate(cond, env):
+                    yield where + (i,), b
+                    yield from _shown_branches(body, env, where + (i, b))
+                    break
+            else:
+                yield where + (i,), len(part.branches)
+
+
+BRANCHED_CHAPTERS = ("letters", "what_they_had", "in_person", "candidate")
+
+
+def test_every_passage_of_the_middle_chapters_can_be_read(shipped_story):
+    """Every `{if}` branch of chapters 3–6 (the letters above all) shows in some reachable state.
+
+    Regression: the letters were keyed on their count so that the lab letter only came
+    as letter 7, the clerk's letter only as 4 and 9 and the signed one only as 8, and
+    three of their passages (the doughnut, the clerk who wishes you luck, "a door instead
+    of a wall") could never be read. A label counts where its choice is shown. (Lock
+    reasons are left out: one that also names a cost the last year never lacks is
+    harmless.)
+    """
+    r = explore(shipped_story)
+    assert r.complete
+    scenes = [s for s in shipped_story.scenes.values() if s.chapter in BRANCHED_CHAPTERS]
+    assert {s.id for s in scenes} >= LETTER_SCENES
+    seen: dict[tuple[str, str], set] = {}
+    for index in range(r.states):
+        scene_id, values = r.state(index)
+        scene = shipped_story.scenes[scene_id]
+        if scene.chapter not in BRANCHED_CHAPTERS:
+            continue
+        env = engine.environment(shipped_story, values)
+        seen.setdefault((scene_id, "text"), set()).update(_shown_branches(scene.text, env))
+        for choice in scene.choices:
+            if not choice.hidden or choice.condition is None or evaluate(choice.condition, env):
+                seen.setdefault((scene_id, choice.id), set()).update(_shown_branches(choice.label, env))
+    never = {}
+    for scene in scenes:
+        templates = [("text", scene.text)] + [(c.id, c.label) for c in scene.choices]
+        for name, template in templates:
+            missing = set(_branches(template)) - seen.get((scene.id, name), set())
+            if missing:
+                never[(scene.id, name)] = sorted(missing)
+    assert never == {}
+    letter_branches = sum(len(set(_branches(shipped_story.scenes[s].text))) for s in LETTER_SCENES)
+    assert letter_branches >= 20  # the check really met the letters' passages
 
 
 def test_every_scene_on_the_known_paths_fits_a_screen(shipped_story):
@@ -363,3 +444,101 @@ def test_the_canon_marks_trace_the_films_road_to_the_launch(shipped_story):
     met = {scene: choice for scene, choice in visited if scene in canon}
     assert met == {scene: canon[scene] for scene in met}
     assert len(met) == len(canon)  # the film's road passes every key decision
+
+
+# Scenes allowed to leave a stray blank line while their fix waits (chapters 3–6 were
+# being translated when this guard landed; had_hub and had_letter_ink are fixed since):
+# the set may only shrink, so fix one and its entry must go.
+STRAY_BREAKS_PENDING: set[str] = set()
+
+
+def _prose_templates(scenes_dir):
+    """Every scene and ending text, as written, keyed by its scene id (``ending:id``)."""
+    import yaml
+
+    for path in sorted(scenes_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for scene in data.get("scenes") or []:
+            yield scene["id"], scene["text"]
+        for ending in data.get("endings") or []:
+            yield f"ending:{ending['id']}", ending["text"]
+
+
+def _stray_blank_lines(text, envs):
+    """Lines an ``{if}`` left blank: each blank line of the source is marked ¶ first, so a
+    blank line in the rendering can only be a passage that rendered to nothing between
+    two lines (a paragraph split in two) or beside a paragraph break (an empty paragraph)."""
+    from adventure.story.template import parse_template, render
+
+    template = parse_template(re.sub(r"(?m)^[ \t]*$", "¶", text.rstrip("\n")))
+    for env in envs:
+        lines = render(template, env).split("\n")
+        if any(not line.strip() for line in lines):
+            return lines
+    return None
+
+
+def test_no_condition_leaves_a_blank_line_in_the_prose(shipped_story, scenes_dir):
+    """A false `{if}` alone on its line between two others left a blank line, which splits
+    the paragraph ("You never finished the flying hours.¶¶You never ran the marathon.").
+
+    The template parser now tucks a lone passage's line break into its branches; this
+    catches what that cannot (two passages sharing a line, a passage opening the text).
+    Every scene and ending is rendered over 300 random stat combinations (reachable or
+    not, so every branch is met); the line breaks belong inside the branches."""
+    import random
+
+    rng = random.Random(7)
+
+    def draw(stat):
+        if stat.type.name == "BOOL":
+            return rng.random() < 0.5
+        return rng.randint(stat.minimum or 0, stat.maximum if stat.maximum is not None else 10)
+
+    envs = []
+    for _ in range(300):
+        env = {stat.name: draw(stat) for stat in shipped_story.stats}
+        env["age"] = env["year"] - 1962
+        envs.append(env)
+    stray = {sid: lines for sid, text in _prose_templates(scenes_dir) if (lines := _stray_blank_lines(text, envs))}
+    assert set(stray) - STRAY_BREAKS_PENDING == set(), {s: stray[s] for s in set(stray) - STRAY_BREAKS_PENDING}
+    assert STRAY_BREAKS_PENDING - set(stray) == set(), "fixed: take these off STRAY_BREAKS_PENDING"
+
+
+def test_the_stray_break_guard_can_fail():
+    """The guard finds the pattern it was written for, and passes the fix."""
+    envs = [{"piloting": 3, "fitness": 3}]
+    bad = "You stopped.\n{if piloting < 2}No flying hours.{end} {if fitness < 2}No marathon.{end}\nEnd.\n"
+    good = "You stopped.{if piloting < 2} No flying\nhours.{end}{if fitness < 2} No marathon.{end}\nEnd.\n"
+    assert _stray_blank_lines(bad, envs) is not None
+    assert _stray_blank_lines(good, envs) is None
+
+
+@pytest.mark.parametrize("applications, letters, expected", [
+    (1, 1, "You sent 1 application and kept the one letter that came back. You never throw it away."),
+    (3, 0, "You sent 3 applications, and you stopped before a single answer came back."),
+    (3, 2, "You sent 3 applications and kept the 2 letters that came back. You never throw them away."),
+])
+def test_the_engineer_ending_counts_in_words_that_agree(shipped_story, applications, letters, expected):
+    from dataclasses import replace
+
+    state = engine.new_run(shipped_story, 0).state
+    values = list(state.values)
+    values[shipped_story.stat("applications").slot] = applications
+    values[shipped_story.stat("letters").slot] = letters
+    state = replace(state, values=tuple(values), ending="engineer")
+    assert expected in engine.ending_text(shipped_story, state)
+
+
+def test_milestone_counts_stop_at_what_the_gate_needs(shipped_story):
+    """"Teamwork 3 of 2" read oddly once the gate was passed: the count stops at the need."""
+    from adventure.story.template import render
+
+    labels = [need.label for chapter in shipped_story.chapters for m in chapter.milestones for need in m.needs]
+    assert len(labels) >= 15
+    for label in labels:
+        for value in range(0, 11):
+            env = {stat.name: value for stat in shipped_story.stats}
+            shown = render(label, env)
+            for count, need in re.findall(r"(\d+) of (\d+)", shown):
+                assert int(count) <= int(need), shown

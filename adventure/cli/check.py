@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from adventure.i18n.translate import TranslationReport
     from adventure.story.loader import LoadReport
     from adventure.story.model import Story
 
@@ -43,6 +44,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="state budget for --explore before falling back to random play (default 200000)")
     p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
     p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
+    p.add_argument("--strict-translations", action="store_true",
+                   help="missing and stale translations are errors (exit 1), not warnings")
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
                    help="with --explore: write the shortest run to each ending into DIR")
     p.set_defaults(handler=run)
@@ -63,22 +66,29 @@ def run(args: argparse.Namespace) -> int:
     if report.story is not None:
         settle(report.story)
     console = None
+    translations = check_translations(report, args.strict_translations)
     if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
         from adventure.ui.console import make_console
 
         console = make_console()
         console.print(checked_line(folder, report))
         print_report(console, folder, report)
+        print_translations(console, translations)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         explore_data, explore_exit = check_explore(report.story, args, console)
     if args.json:
         data = summary(report)
         data["story"] = {"title": report.title, "folder": str(folder.resolve())}
+        if translations:
+            data["errors"] = [*data["errors"], *(d.to_dict() for t in translations for d in t.errors)]  # type: ignore[misc]
+            data["warnings"] = [*data["warnings"], *(d.to_dict() for t in translations for d in t.warnings)]  # type: ignore[misc]
+            data["translations"] = {t.language: t.counts.to_dict() for t in translations}
+            data["ok"] = report.ok and not any(t.errors for t in translations)
         if explore_data is not None:
             data["explore"] = explore_data
         sys.stdout.write(dumps_json(data) + "\n")
-    if not report.ok:
+    if not report.ok or any(t.errors for t in translations):
         return 1
     return explore_exit
 
@@ -115,6 +125,37 @@ def checked_line(folder: Path, report: LoadReport) -> Text:
     line.append(f"“{report.title}”" if report.title else "the story", style="bold")
     line.append(f" in {folder.resolve()}")
     return line
+
+
+def check_translations(report: LoadReport, strict: bool) -> list[TranslationReport]:
+    """Each language found in ``DIR/locale/*.po``, checked against the valid story."""
+    if report.story is None or not report.ok:
+        return []
+    from adventure.i18n.catalog import languages
+    from adventure.i18n.translate import check_translation
+
+    return [check_translation(report.story, language, strict) for language in languages(report.story.root)]
+
+
+MISSING_SHOWN = 10
+"""The human report lists this many missing strings per language, then counts the rest."""
+
+
+def print_translations(console: Console, translations: list[TranslationReport]) -> None:
+    """Each language's problems (missing ones capped), then its counts on one line."""
+    from rich.text import Text
+
+    for t in translations:
+        missing = [d for d in [*t.errors, *t.warnings] if d.code == "MM705"]
+        print_diagnostics(console, [d for d in [*t.errors, *t.warnings] if d.code != "MM705"])
+        print_diagnostics(console, missing[:MISSING_SHOWN])
+        if len(missing) > MISSING_SHOWN:
+            console.print(Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="dim"))
+        c = t.counts
+        style = "bold red" if t.errors else ("bold green" if c.translated == c.total else "yellow")
+        console.print(Text(f"{'✗' if t.errors else '✓' if c.translated == c.total else '~'} translation "
+                           f"{t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
+                           f"{c.missing} missing, {c.stale} stale", style=style))
 
 
 def summary(report: LoadReport) -> dict[str, object]:

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.i18n.language import add_argument as add_language_argument
+from adventure.messages import _, ngettext
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -31,21 +34,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour")
+    add_language_argument(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """List found and unfound endings; returns 0."""
     from adventure.errors import UsageError
+    from adventure.i18n.language import load_in
     from adventure.paths import default_scenes_dir
     from adventure.saves.endings import EndingsBook
     from adventure.saves.store import default_save_dir
-    from adventure.story.loader import load_story
 
     folder = args.scenes or default_scenes_dir()
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    story = load_story(folder)
+    story = load_in(folder, args.lang)
     book = EndingsBook(args.save_dir or default_save_dir())
     found = book.found(story)
     if args.json:
@@ -82,8 +86,10 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     from adventure.saves.endings import ending_hint, reached_at
 
     if book.problem:
-        console.print(Text(f"The endings file {book.path} could not be used: {book.problem}.", style="yellow"))
-    console.print(Text(f"Endings found: {len(found)} of {len(story.endings)}", style="bold"))
+        console.print(Text(_("The endings file {path} could not be used: {problem}.").format(
+            path=book.path, problem=book.problem), style="yellow"))
+    console.print(Text(_("Endings found: {found} of {total}").format(found=len(found), total=len(story.endings)),
+                       style="bold"))
     unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
     true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
     by_id = {f.id: f for f in found}
@@ -97,9 +103,26 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
         line = Text(f"  {true_mark if ending.true_ending else found_mark}  ")
         line.append(ending.title, style="bold")
-        line.append(f"  first reached {when} in run '{entry.run}'", style="dim")
-        if entry.label:
-            line.append(f", choosing \"{entry.label}\"", style="dim")
+        line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")
+        label = _shown_label(story, entry)
+        if label:
+            line.append(_(", choosing \"{label}\"").format(label=label), style="dim")
         if entry.times > 1:
-            line.append(f" ({entry.times} times)", style="dim")
+            line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
+                        style="dim")
         console.print(line)
+
+
+def _shown_label(story: Story, entry: FoundEnding) -> str:
+    """The label of the choice that ended the run, in the language shown now when it is plain text.
+
+    The endings file keeps the label as it was shown (perhaps in another language); the
+    scene and choice ids find the current words, unless the label is a template.
+    """
+    from adventure.story.template import is_static
+
+    scene = story.scenes.get(entry.scene)
+    choice = scene.choice(entry.choice) if scene is not None else None
+    if choice is not None and is_static(choice.label):
+        return " ".join(choice.label.source.split()) or entry.label
+    return entry.label

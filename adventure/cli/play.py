@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import seed_number
 from adventure.errors import UsageError
+from adventure.i18n.language import add_argument as add_language_argument
+from adventure.messages import _
 
 if TYPE_CHECKING:
     from adventure.engine import Start
@@ -50,6 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--no-save", action="store_true", help="do not save this run")
+    add_language_argument(p)
     writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
     writing.add_argument("--watch", action="store_true",
                          help="reload the story whenever one of its files is saved, keeping your place")
@@ -63,8 +66,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
     from adventure.cli._memory import settle
-    from adventure.story.loader import load_story
+    from adventure.i18n.language import load_in
 
+    _early_language(args.lang)
     if (args.seed is not None and args.load is not None) or (args.seed is not None and args.continue_):
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     sandbox = args.start is not None or bool(args.set_)
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
     found = _find_run(args)
     folder = _story_folder(args, found.record if found else None)
-    story = settle(load_story(folder))  # StoryLoadError: the CLI edge prints the diagnostics
+    story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.sandbox import parse_start
 
@@ -94,15 +98,32 @@ def run(args: argparse.Namespace) -> int:
 
     game: Game
     if args.watch:
+        from adventure.messages import current_language
         from adventure.ui.watch import LiveGame, watch_reader
 
         game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
+        game.language = current_language()
     else:
         game = Game(session, console, _reader(interactive, args.plain), **options)
     try:
         return game.run(fresh=fresh)
     finally:
         game.session.close()
+
+
+def _early_language(requested: str | None) -> None:
+    """The program's words before the story is read (its folder may come from the run loaded).
+
+    The story's catalogues are looked at once it is found (``load_in``); a language only
+    the story is translated to is accepted then.
+    """
+    from adventure.i18n.language import choose
+    from adventure.messages import use_language
+
+    try:
+        use_language(choose(requested, None))
+    except UsageError:
+        pass
 
 
 def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
@@ -144,7 +165,7 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
     if found.record is None:
-        return Continuation(None, None, "There is no saved run to continue yet; starting a new one.")
+        return Continuation(None, None, _("There is no saved run to continue yet; starting a new one."))
     return found
 
 
@@ -234,6 +255,8 @@ def _command(args: argparse.Namespace, *extra: str) -> str:
         parts += ["--save-dir", str(args.save_dir)]
     if args.plain:
         parts.append("--plain")
+    if args.lang is not None:
+        parts += ["--lang", args.lang]
     return shlex.join(parts)
 
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int
 from adventure.errors import SaveError, UsageError
+from adventure.i18n.language import add_argument as add_language_argument
+from adventure.messages import ngettext
 from adventure.safetext import dumps_json, escape_controls
 from adventure.wording import count
 
@@ -51,6 +53,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    add_language_argument(p)
     p.set_defaults(handler=run)
 
 
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.verify:
         return _run_verify(args)
     record = load_record(args.run, args.save_dir)
-    story = story_for(record, args.scenes)
+    story = story_for(record, args.scenes, args.lang)
     from adventure.saves.transcript import build_transcript
 
     transcript = build_transcript(story, record)
@@ -72,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
     console = make_console(plain=args.plain)
     if args.export is not None:
         written = export(transcript, args.export, story)
-        console.print(f"Wrote the transcript of {count(len(record.steps), 'step')} to {written}", markup=False, highlight=False)
+        steps = len(record.steps)
+        console.print(ngettext("Wrote the transcript of {count} step to {path}", "Wrote the transcript of {count} steps to {path}",
+                               steps).format(count=steps, path=written), markup=False, highlight=False)
         return 0
     from adventure.ui.playback import play_back
 
@@ -105,15 +110,19 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
     return default_scenes_dir()
 
 
-def story_for(record: RunRecord, scenes: Path | None) -> Story:
-    """Load the story a run is replayed against (StoryLoadError / UsageError on failure)."""
+def story_for(record: RunRecord, scenes: Path | None, language: str | None = None) -> Story:
+    """Load the story a run is replayed against, in the language asked for or the environment's.
+
+    Runs record ids only, so a run played in one language replays in any other.
+    Raises StoryLoadError / UsageError on failure.
+    """
     from adventure.cli._memory import settle
-    from adventure.story.loader import load_story
+    from adventure.i18n.language import load_in
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return settle(load_story(folder))
+    return settle(load_in(folder, language))
 
 
 def export(transcript: Transcript, target: Path, story: Story | None = None) -> Path:
@@ -139,7 +148,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
     try:
         record = load_record(args.run, args.save_dir)
-        story = story_for(record, args.scenes)
+        story = story_for(record, args.scenes, args.lang)
         from adventure.saves.verify import verify
 
         report = verify(story, record, name=args.run)

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.i18n.language import add_argument as add_language_argument
+from adventure.messages import _, ngettext, pgettext
 from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="story folder used for chapter titles and stat columns (default: the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+    add_language_argument(p)
     p.set_defaults(handler=run)
 
 
@@ -53,14 +56,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich.text import Text
 
+    from adventure.i18n.language import choose
+    from adventure.messages import use_language
     from adventure.ui.console import make_console
 
+    use_language(choose(args.lang, args.scenes))  # the table's words even when no story loads
     console = make_console(plain=args.plain)
     recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
-    print_slots(console, folder, slots, _story(args.scenes or recorded) if slots else None)
+    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None)
     if aside:
-        console.print(Text(f"Damaged files set aside (kept for you to inspect or delete): "
-                           f"{', '.join(p.name for p in aside)}", style="dim"))
+        console.print(Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
+            names=", ".join(p.name for p in aside)), style="dim"))
     return 0
 
 
@@ -70,26 +76,26 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     from rich.text import Text
 
     if not slots:
-        console.print(Text(f"No saved games in {folder} yet.", style="dim"))
+        console.print(Text(_("No saved games in {folder} yet.").format(folder=folder), style="dim"))
         return
     if console.width < NARROW:
         print_slots_narrow(console, folder, slots, story)
         return
     columns = _columns(story)
-    table = Table(title=Text(f"Saved games in {folder}", style="bold"), title_justify="left")
-    table.add_column("slot", style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
-    table.add_column("chapter")
+    table = Table(title=Text(_("Saved games in {folder}").format(folder=folder), style="bold"), title_justify="left")
+    table.add_column(_("slot"), style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
+    table.add_column(_("chapter"))
     for stat in columns:
         table.add_column(Text(stat.label), justify="right")  # story text: never markup
-    table.add_column("ending")
-    table.add_column("steps", justify="right")
-    table.add_column("last played")
+    table.add_column(_("ending"))
+    table.add_column(_("steps"), justify="right")
+    table.add_column(_("last played"))
     broken = []
     for slot in slots:
         played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
         if slot.error:
             broken.append(slot)
-            table.add_row(Text(slot.name), Text("unreadable", style="red"), *[""] * len(columns), "", "", played)
+            table.add_row(Text(slot.name), Text(_("unreadable"), style="red"), *[""] * len(columns), "", "", played)
             continue
         own = story is not None and story.id == slot.story_id
         chapter = slot.chapter or ""
@@ -106,11 +112,12 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
         line = Text(f"{slot.name}: ", style="red")
         line.append(f"{slot.code} " if slot.code else "")
         line.append(slot.error or "")
-        line.append("  (a backup exists: " + slot.name + ".bak.yaml)" if slot.backup else "  (no backup)", style="dim")
+        line.append(_("  (a backup exists: {name})").format(name=slot.name + ".bak.yaml") if slot.backup
+                    else _("  (no backup)"), style="dim")
         console.print(line)
-    console.print(Text("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
-                       "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
-                       "watch it with 'million-miles replay SLOT'.", style="dim"))
+    console.print(Text(_("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
+                         "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
+                         "watch it with 'million-miles replay SLOT'."), style="dim"))
 
 
 NARROW = 72
@@ -121,27 +128,29 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
     """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
     from rich.text import Text
 
-    console.print(Text(f"Saved games in {folder}", style="bold"))
+    console.print(Text(_("Saved games in {folder}").format(folder=folder), style="bold"))
+    kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
     for slot in slots:
         played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
         head = Text(slot.name, style="bold")
-        head.append(f"  {slot.kind}", style="dim")
+        head.append(f"  {kinds.get(slot.kind, slot.kind)}", style="dim")
         console.print(head)
         if slot.error:
-            detail = Text("  unreadable: ", style="red")
+            detail = Text("  " + _("unreadable: "), style="red")
             detail.append(f"{slot.code} " if slot.code else "")
             detail.append(slot.error)
-            detail.append("  (a backup exists)" if slot.backup else "  (no backup)", style="dim")
+            detail.append(_("  (a backup exists)") if slot.backup else _("  (no backup)"), style="dim")
         else:
             chapter, ending = slot.chapter or "", slot.ending or ""
             if story is not None and story.id == slot.story_id:
                 chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
                 reached = story.endings.get(ending)
                 ending = reached.title if reached is not None else ending
-            parts = [p for p in (chapter, f"ending: {ending}" if ending else "", f"{slot.steps} step{'' if slot.steps == 1 else 's'}", played) if p]
+            steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
+            parts = [p for p in (chapter, _("ending: {ending}").format(ending=ending) if ending else "", steps, played) if p]
             detail = Text("  " + " · ".join(parts))
         console.print(detail)
-    console.print(Text("Resume one with 'million-miles play --load SLOT'.", style="dim"))
+    console.print(Text(_("Resume one with 'million-miles play --load SLOT'."), style="dim"))
 
 
 def _columns(story: Story | None) -> list[Stat]:
@@ -159,13 +168,13 @@ def _cell(stat: Stat, values: dict[str, Any]) -> str:
     return stat.display(value)
 
 
-def _story(scenes: Path | None) -> Story | None:
-    """The story for titles; listing never fails because the story does not load."""
+def _story(scenes: Path | None, language: str | None = None) -> Story | None:
+    """The story for titles, in the language asked for; listing never fails because the story does not load."""
     from adventure.errors import MillionMilesError
+    from adventure.i18n.language import load_in
     from adventure.paths import default_scenes_dir
-    from adventure.story.loader import load_story
 
     try:
-        return load_story(scenes or default_scenes_dir())
+        return load_in(scenes or default_scenes_dir(), language)
     except (MillionMilesError, OSError):
         return None

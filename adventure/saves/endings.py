@@ -25,6 +25,7 @@ from typing import Any
 from adventure import engine
 from adventure.engine import RunState
 from adventure.errors import SaveError
+from adventure.messages import _
 from adventure.saves.atomic import atomic_write
 from adventure.story.model import Story
 from adventure.story.template import render
@@ -199,8 +200,9 @@ def ending_hint(story: Story, ending_id: str) -> str:
             if title not in chapters:
                 chapters.append(title)
     if not chapters:
-        return "not found yet"
-    return "not found yet: it waits in " + " or ".join(f"'{c}'" for c in chapters[:3])
+        return _("not found yet")
+    places = _(" or ").join(_("'{chapter}'").format(chapter=c) for c in chapters[:3])
+    return _("not found yet: it waits in {chapters}").format(chapters=places)
 
 
 def _iso(moment: datetime) -> str:

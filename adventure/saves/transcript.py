@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 
 from adventure import engine
 from adventure.engine import RunState
+from adventure.messages import _, ngettext
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import check_story_matches, describe_failure, replay_record
 from adventure.story.model import Story
-from adventure.wording import count
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,14 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
 
 def to_text(transcript: Transcript) -> str:
     """Plain text transcript."""
-    lines = [transcript.story_title, "=" * len(transcript.story_title), f"seed {transcript.seed}, "
-             f"{count(transcript.steps, 'step')}", ""]
+    lines = [transcript.story_title, "=" * len(transcript.story_title), _seed_line(transcript), ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"* {page.chapter} *", ""]
         lines += [f"[{page.step}] {page.title}", "-" * (len(page.title) + len(str(page.step)) + 3), page.text, ""]
         for choice in page.choices:
             mark = ">" if choice.id == page.taken else " "
-            lock = f"  (locked: {choice.reason or 'not available'})" if not choice.enabled else ""
+            lock = _("  (locked: {reason})").format(reason=choice.reason or _("not available")) if not choice.enabled else ""
             lines.append(f"  {mark} {choice.label}{lock}")
         lines.append("")
     lines += _ending_lines(transcript, heading=lambda t: [t, "-" * len(t)], bullet="  * ")
@@ -136,7 +135,7 @@ def to_text(transcript: Transcript) -> str:
 
 def to_markdown(transcript: Transcript) -> str:
     """Markdown transcript; story text is escaped so it cannot become markup."""
-    lines = [f"# {_md(transcript.story_title)}", "", f"*Seed {transcript.seed}, {count(transcript.steps, 'step')}.*", ""]
+    lines = [f"# {_md(transcript.story_title)}", "", f"*{_seed_line(transcript)}.*", ""]
     for page in transcript.pages:
         if page.chapter:
             lines += [f"## {_md(page.chapter)}", ""]
@@ -147,17 +146,19 @@ def to_markdown(transcript: Transcript) -> str:
             if choice.id == page.taken:
                 lines.append(f"- **→ {label}**")
             elif not choice.enabled:
-                lines.append(f"- ~~{label}~~ *(locked: {_md(choice.reason or 'not available')})*")
+                lines.append(f"- ~~{label}~~ *" + _("(locked: {reason})").format(
+                    reason=_md(choice.reason or _("not available"))) + "*")
             else:
                 lines.append(f"- {label}")
         lines.append("")
     if transcript.ending:
         ending = transcript.ending
-        lines += [f"## The End: {_md(ending.title)}", ""] + [_md(p) + "\n" for p in ending.text.split("\n\n")]
+        lines += ["## " + _("The End: {title}").format(title=_md(ending.title)), ""]
+        lines += [_md(p) + "\n" for p in ending.text.split("\n\n")]
         if ending.remembered:
-            lines += ["**Choices that mattered:**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
+            lines += ["**" + _("Choices that mattered:") + "**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
     if transcript.stopped:
-        lines += [f"> The replay stops here: {_md(transcript.stopped)}", ""]
+        lines += ["> " + _("The replay stops here: {reason}").format(reason=_md(transcript.stopped)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -165,12 +166,18 @@ def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], b
     lines: list[str] = []
     if transcript.ending:
         ending = transcript.ending
-        lines += heading(f"The End: {ending.title}") + [ending.text, ""]
+        lines += heading(_("The End: {title}").format(title=ending.title)) + [ending.text, ""]
         if ending.remembered:
-            lines += ["Choices that mattered:"] + [bullet + r for r in ending.remembered] + [""]
+            lines += [_("Choices that mattered:")] + [bullet + r for r in ending.remembered] + [""]
     if transcript.stopped:
-        lines += [f"The replay stops here: {transcript.stopped}", ""]
+        lines += [_("The replay stops here: {reason}").format(reason=transcript.stopped), ""]
     return lines
+
+
+def _seed_line(transcript: Transcript) -> str:
+    """``Seed 3, 12 steps``: how the run was played, under the title."""
+    return ngettext("Seed {seed}, {count} step", "Seed {seed}, {count} steps", transcript.steps).format(
+        seed=transcript.seed, count=transcript.steps)
 
 
 _MD_SPECIAL = set("\\`*_[]<>#|~")

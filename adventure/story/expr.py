@@ -878,7 +878,7 @@ def _render(node: Node, leaf: Callable[[Node], str], symbol: Callable[[str], str
         inner = _render(node.operand, leaf, symbol)
         if _level(node.operand) < _level(node):
             inner = f"({inner})"
-        return f"not {inner}" if node.op == "not" else f"-{inner}"
+        return f"{symbol('not')} {inner}" if node.op == "not" else f"-{inner}"
     if isinstance(node, Call):
         return f"{node.name}(" + ", ".join(_render(a, leaf, symbol) for a in node.args) + ")"
     if isinstance(node, Binary):
@@ -940,7 +940,18 @@ def describe(node: Node, labels: Mapping[str, str]) -> str:
             return labels.get(n.name, n.name)
         return _source_leaf(n)
 
-    return _render(_humanise(node), leaf, lambda op: _PRETTY.get(op, op))
+    return _render(_humanise(node), leaf, _pretty)
+
+
+def _pretty(op: str) -> str:
+    """An operator as players read it: symbols for comparisons, words in their language."""
+    from adventure.messages import pgettext
+
+    if op in _PRETTY:
+        return _PRETTY[op]
+    words = {"and": pgettext("condition", "and"), "or": pgettext("condition", "or"),
+             "not": pgettext("condition", "not")}
+    return words.get(op, op)
 
 
 def unmet(node: Node, env: Mapping[str, Value], labels: Mapping[str, str]) -> list[str]:

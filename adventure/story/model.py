@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from adventure.messages import _
 from adventure.story.expr import Node, StatType, Value
 from adventure.story.template import Template
 
@@ -78,7 +79,7 @@ class Stat:
     def display(self, value: Value) -> str:
         """The value as the status panel shows it (``$3k``, ``yes``)."""
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            text = _("yes") if value else _("no")
         else:
             text = str(value)
         return f"{self.prefix}{text}{self.suffix}"

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from adventure.messages import _
 from adventure.story.expr import (
     MAX_DEPTH,
     ExprError,
@@ -112,9 +113,14 @@ Part = Literal | Interp | Cond
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A parsed template: a sequence of parts."""
+    """A parsed template: a sequence of parts, and the text it was parsed from.
+
+    ``source`` is kept (and ignored by equality) so the text can be offered to
+    translators as written; passages nested in ``{if}`` leave it empty.
+    """
 
     parts: tuple[Part, ...]
+    source: str = field(default="", compare=False)
 
 
 # -------------------------------------------------------------------------- parsing
@@ -265,12 +271,12 @@ class _Builder:
             raise TemplateError(f"`{{{word}}}` after `{{else}}`", opening, "{else} must come last")
         return frame
 
-    def finish(self) -> Template:
+    def finish(self, source: str = "") -> Template:
         self.flush()
         if self.stack:
             raise TemplateError("`{if …}` is never closed", self.stack[-1].offset,
                                 "close the passage with {end}")
-        return Template(_tuck_lines(tuple(self.root)))
+        return Template(_tuck_lines(tuple(self.root)), source)
 
 
 _LINE_END = re.compile(r"\n[ \t]*\Z")
@@ -318,7 +324,7 @@ def parse_template(text: str) -> Template:
         match = _BRACE.search(text, pos)
         if match is None:
             builder.literal(text[pos:])
-            return builder.finish()
+            return builder.finish(text)
         i = match.start()
         builder.literal(text[pos:i])
         if text.startswith(("{{", "}}"), i):
@@ -365,7 +371,7 @@ def check_template(t: Template, types: Mapping[str, StatType]) -> None:
 def template_names(t: Template) -> frozenset[str]:
     """The stat names a template reads."""
     found: set[str] = set()
-    for node, _ in _expressions(t):
+    for node, _condition in _expressions(t):
         found |= names(node)
     return frozenset(found)
 
@@ -396,9 +402,9 @@ def is_static(t: Template) -> bool:
 def _format(value: Value) -> str:
     """Bools read as yes/no to players; ints and text as they are."""
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
     return str(value)
 
 

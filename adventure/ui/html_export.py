@@ -24,6 +24,7 @@ from rich.text import Text
 
 from adventure import engine
 from adventure.errors import EngineError
+from adventure.messages import _, current_language, ngettext
 
 if TYPE_CHECKING:
     from adventure.saves.transcript import Page, Transcript
@@ -53,13 +54,18 @@ def transcript_html(transcript: Transcript, story: Story | None = None) -> str:
         title += f" — {transcript.ending.title}"
     template = _PAGE.replace("{title}", _braces(html.escape(title))).replace(
         "{heading}", _braces(html.escape(transcript.story_title))).replace(
-        "{about}", _braces(html.escape(_about(transcript))))
+        "{about}", _braces(html.escape(_about(transcript)))).replace(
+        '<html lang="en">', f'<html lang="{current_language().replace("_", "-")}">')
     return console.export_html(theme=PAGE_THEME, inline_styles=True, code_format=template)
 
 
 def _about(transcript: Transcript) -> str:
-    ending = f", ending: {transcript.ending.title}" if transcript.ending else ""
-    return f"A replayed run: {transcript.steps} choices, seed {transcript.seed}{ending}."
+    if transcript.ending:
+        return ngettext("A replayed run: {count} choice, seed {seed}, ending: {ending}.",
+                        "A replayed run: {count} choices, seed {seed}, ending: {ending}.", transcript.steps).format(
+            count=transcript.steps, seed=transcript.seed, ending=transcript.ending.title)
+    return ngettext("A replayed run: {count} choice, seed {seed}.", "A replayed run: {count} choices, seed {seed}.",
+                    transcript.steps).format(count=transcript.steps, seed=transcript.seed)
 
 
 def _blocks(transcript: Transcript, story: Story | None) -> list[RenderableType]:
@@ -69,17 +75,18 @@ def _blocks(transcript: Transcript, story: Story | None) -> list[RenderableType]
     if transcript.ending is not None:
         ending = transcript.ending
         star = "★ " if ending.true_ending else ""
-        blocks += [Text(""), Text(f"{star}The End: {ending.title}", style="bold yellow"), Text("")]
+        blocks += [Text(""), Text(star + _("The End: {title}").format(title=ending.title), style="bold yellow"), Text("")]
         blocks += _paragraphs(ending.text)
         if story is not None and transcript.final is not None:
             from adventure.ui import render
 
             blocks += [Text(""), render.run_summary(story, transcript.final, plain=True)]
         elif ending.remembered:
-            blocks += [Text(""), Text("Choices that mattered:", style="bold")]
+            blocks += [Text(""), Text(_("Choices that mattered:"), style="bold")]
             blocks += [Text.assemble("• ", line) for line in ending.remembered]
     if transcript.stopped is not None:
-        blocks += [Text(""), Text.assemble(("The replay stops here: ", "bold red"), transcript.stopped)]
+        blocks += [Text(""), Text.assemble((_("The replay stops here: {reason}").format(reason=""), "bold red"),
+                                           transcript.stopped)]
     return blocks
 
 
@@ -88,7 +95,8 @@ def _page(page: Page, total: int, story: Story | None) -> list[RenderableType]:
     if page.chapter:
         blocks += [Text(""), Text(page.chapter.upper(), style="bold magenta")]
     heading = Text.assemble((page.title, "bold blue"),
-                            (f"   step {page.step} of {total}" if page.taken else "   where the run stands", "dim"))
+                            ("   " + (_("step {step} of {total}").format(step=page.step, total=total) if page.taken
+                                     else _("where the run stands")), "dim"))
     blocks += [Text(""), heading]
     blocks += _paragraphs(page.text)
     blocks.append(Text(""))
@@ -99,7 +107,7 @@ def _page(page: Page, total: int, story: Story | None) -> list[RenderableType]:
         line.append(f"{number}. ", style=style)
         line.append(choice.label, style=style)
         if not choice.enabled:
-            line.append(f"  (locked: {choice.reason or 'not available'})", style="dim italic")
+            line.append(_("  (locked: {reason})").format(reason=choice.reason or _("not available")), style="dim italic")
         blocks.append(line)
     changes = _changes(page, story)
     if changes is not None:

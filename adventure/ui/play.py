@@ -25,18 +25,18 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
+from adventure.messages import N_, _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
 from adventure.ui.prompt import Reader, Woken
-from adventure.wording import count
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
     from adventure.story.model import Story
 
 PROMPT = "> "
-LEAVE_HINT = "(press Ctrl-C again or Ctrl-D to leave)"
+LEAVE_HINT = N_("(press Ctrl-C again or Ctrl-D to leave)")
 COUNTDOWN_DELAY = 0.4
 """Seconds between countdown frames in a real terminal."""
 MAX_NUMBER_DIGITS = 6
@@ -87,25 +87,64 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
     return _command(text) or _choice(text, offers)
 
 
-def _numbers(count: int, verb: str) -> str:
+def command_words() -> dict[str, str]:
+    """Every word that names a command, mapped to the command's English name.
+
+    English names always work (scripts and muscle memory); the words of the program's
+    current language work too (``ayuda``, ``salir`` in Spanish), from its catalogue.
+    """
+    words = {word: "quit" for word in QUIT_WORDS} | {word: "help" for word in HELP_WORDS}
+    words |= {name: name for name in ("look", "undo", "status", "save", "load")}
+    for word, name in translated_commands().items():
+        words.setdefault(word, name)
+    return words
+
+
+def translated_commands() -> dict[str, str]:
+    """The command words of the program's language (none in English), lower-cased."""
+    translated = {
+        "help": pgettext("command", "help"), "status": pgettext("command", "status"),
+        "look": pgettext("command", "look"), "undo": pgettext("command", "undo"),
+        "save": pgettext("command", "save"), "load": pgettext("command", "load"),
+        "quit": pgettext("command", "quit"),
+    }
+    return {word.lower(): name for name, word in translated.items() if word != name}
+
+
+def _menu_word(command: str) -> str:
+    """The word that picks an ending-menu entry, in the program's language (English works too)."""
+    words = {"undo": pgettext("command", "undo"), "quit": pgettext("command", "quit"),
+             "chapter": pgettext("ending menu", "chapter"), "new": pgettext("ending menu", "new")}
+    return words.get(command, command)
+
+
+def _switch(argument: str | None) -> str | None:
+    """``on``/``off`` of ``status``, in English or the current language; ``?`` when neither."""
+    if argument is None:
+        return None
+    lowered = argument.lower()
+    switches = {"on": pgettext("status switch", "on"), "off": pgettext("status switch", "off")}
+    for english, word in switches.items():
+        if lowered in (english, word.lower()):
+            return english
+    return "?"
+
+
+def _numbers(count: int) -> str:
     """How to pick by number: ``pick 1-4`` for several, ``type 1 (or just press Enter)`` for one, never ``1-1``."""
-    return "type 1 (or just press Enter)" if count == 1 else f"{verb} 1-{count}"
+    return _("type 1 (or just press Enter)") if count == 1 else _("pick 1-{count}").format(count=count)
 
 
 def _command(text: str) -> Command | None:
-    word, _, rest = text.partition(" ")
-    lowered = word.lower()
+    word, _space, rest = text.partition(" ")
+    name = command_words().get(word.lower())
     argument = rest.strip() or None
-    if lowered in QUIT_WORDS and not argument:
-        return Command("quit")
-    if lowered in HELP_WORDS and not argument:
-        return Command("help")
-    if lowered in {"look", "undo"} and not argument:
-        return Command(lowered)
-    if lowered == "status" and (argument or "").lower() in {"", "on", "off"}:
-        return Command("status", argument.lower() if argument else None)
-    if lowered in {"save", "load"}:
-        return Command(lowered, argument)
+    if name in {"quit", "help", "look", "undo"} and not argument:
+        return Command(name)
+    if name == "status" and _switch(argument) != "?":
+        return Command("status", _switch(argument))
+    if name in {"save", "load"}:
+        return Command(name, argument)
     return None
 
 
@@ -114,13 +153,13 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
     if text.startswith("#") and len(text) > 1:  # "#id": by stable id, unambiguous for scripts
         picked = _by_id(text[1:], offers)
         ids = ", ".join("#" + o.choice.id for o in offers)
-        return picked or Hint(f"No choice here has the id '{_short(text[1:])}' (here: {ids}).")
+        return picked or Hint(_("No choice here has the id '{id}' (here: {ids}).").format(id=_short(text[1:]), ids=ids))
     if text.isascii() and text.isdigit():
         # int() of thousands of digits raises (Python's str-digits limit): no choice is that long
         number = int(text) if len(text.lstrip("0")) <= MAX_NUMBER_DIGITS else 0
         if not 1 <= number <= count:
-            return Hint(f"There is no choice {_short(text)}; {_numbers(count, 'pick')}, or type 'help'." if count
-                        else "There is nothing to choose here.")
+            return Hint(_("There is no choice {number}; {how}, or type 'help'.").format(
+                number=_short(text), how=_numbers(count)) if count else _("There is nothing to choose here."))
         return _pick(offers[number - 1], number)
     needle = text.lower()
     found = [(i, o) for i, o in enumerate(offers, 1) if needle in o.label.lower()]
@@ -132,12 +171,13 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
         return _pick(found[0][1], found[0][0])
     if found:
         listed = "; ".join(f"{i}. {o.label}" for i, o in found)
-        return Hint(f"'{text}' matches several choices: {listed}. Type more of the label, or its number.")
+        return Hint(_("'{text}' matches several choices: {choices}. Type more of the label, or its number.").format(
+            text=text, choices=listed))
     # no label matches: a bare id still works, so scripts survive reworded labels
     return _by_id(text, offers) or Hint(
-        f"'{_short(text)}' is not a choice here. "
-        + ("Type 1 (or just press Enter)" if count == 1 else f"Type a number (1-{count})")
-        + ", part of a label, or 'help'.")
+        (_("'{text}' is not a choice here. Type 1 (or just press Enter), part of a label, or 'help'.") if count == 1
+         else _("'{text}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
+         ).format(text=_short(text), count=count))
 
 
 def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:
@@ -149,7 +189,7 @@ def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:
 
 def _pick(offer: Offer, number: int) -> Action:
     if not offer.enabled:
-        return Hint(f"Choice {number} is locked: {offer.reason}")
+        return Hint(_("Choice {number} is locked: {reason}").format(number=number, reason=offer.reason))
     return Take(offer.choice.id)
 
 
@@ -227,7 +267,9 @@ class Game:
             self.warn(notice)
         self.flush()
         if not fresh:
-            self.say(f"Resuming '{self.session.slot}' after {count(self.session.state.turn, 'choice')}.")
+            turn = self.session.state.turn
+            self.say(ngettext("Resuming '{slot}' after {count} choice.", "Resuming '{slot}' after {count} choices.",
+                              turn).format(slot=self.session.slot, count=turn))
         try:
             state = self.session.state
             if state.finished:
@@ -253,8 +295,9 @@ class Game:
         book = EndingsBook(store.directory)
         found = book.found(self.story)
         if book.problem:
-            self.warn(f"The endings file {book.path} could not be used: {book.problem}.")
-        self.say(f"Endings found: {len(found)} of {len(self.story.endings)}")
+            self.warn(_("The endings file {path} could not be used: {problem}.").format(path=book.path,
+                                                                                        problem=book.problem))
+        self.say(_("Endings found: {found} of {total}").format(found=len(found), total=len(self.story.endings)))
 
     def loop(self) -> int:
         interrupted = False
@@ -269,7 +312,7 @@ class Game:
                 if interrupted:
                     return self.leave()
                 interrupted = True
-                self.show(Text(""), render.hint(LEAVE_HINT, plain=self.plain))
+                self.show(Text(""), render.hint(_(LEAVE_HINT), plain=self.plain))
                 continue
             except EOFError:
                 return self.leave()
@@ -299,7 +342,7 @@ class Game:
         try:
             outcome = self.session.choose(choice_id)
         except ChoiceLocked as exc:
-            self.reject(f"That choice is locked: {exc.reason}")
+            self.reject(_("That choice is locked: {reason}").format(reason=exc.reason))
             return None
         except EngineError as exc:
             self.reject(str(exc))
@@ -321,7 +364,7 @@ class Game:
 
     def report_save_error(self, exc: SaveError) -> None:
         """Say why a save the player asked for failed (the autosave's status is the session's)."""
-        self.warn(f"Could not save: {exc}" + (f" ({exc.hint})" if exc.hint else ""))
+        self.warn(_("Could not save: {problem}").format(problem=exc) + (f" ({exc.hint})" if exc.hint else ""))
 
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
@@ -375,8 +418,8 @@ class Game:
                 self.show(render.status_panel(self.story, self.session.state, plain=self.plain))
             else:
                 self.show_status = argument == "on"
-                self.say("Status shown after every choice." if self.show_status
-                         else "Status hidden; 'status' shows it once, 'status on' after every choice.")
+                self.say(_("Status shown after every choice.") if self.show_status
+                         else _("Status hidden; 'status' shows it once, 'status on' after every choice."))
         elif name == "look":
             self.present((), changes=False)
         elif name == "undo":
@@ -391,9 +434,9 @@ class Game:
         undone = self.session.undo()
         self.flush()
         if not undone:
-            self.warn("Nothing to undo: this is the start of the run.")
+            self.warn(_("Nothing to undo: this is the start of the run."))
             return None
-        self.say("Undone: you took back your last choice.")
+        self.say(_("Undone: you took back your last choice."))
         self.present((), changes=False)
         return None
 
@@ -407,11 +450,11 @@ class Game:
             return
         self.flush()
         if name:
-            self.say(f"Checkpoint '{name}' saved ({path}): it keeps this moment until you save over it. "
-                     f"Play goes on in '{self.session.slot}'.")
+            self.say(_("Checkpoint '{name}' saved ({path}): it keeps this moment until you save over it. "
+                       "Play goes on in '{slot}'.").format(name=name, path=path, slot=self.session.slot))
         else:
-            self.say(f"Saved: the run is autosaved as '{self.session.slot}' ({path}). "
-                     "'save NAME' keeps this moment as a checkpoint.")
+            self.say(_("Saved: the run is autosaved as '{slot}' ({path}). "
+                       "'save NAME' keeps this moment as a checkpoint.").format(slot=self.session.slot, path=path))
 
     def load(self, name: str | None) -> int | None:
         if not name:
@@ -420,12 +463,14 @@ class Game:
         try:
             notice = self.session.load(name)
         except SaveError as exc:
-            message = f"Could not load: {exc}"
+            message = _("Could not load: {problem}").format(problem=exc)
             if exc.hint:
                 message += f" ({exc.hint})"
             self.warn(message)
             return None
-        self.say(f"Loaded '{name}' ({count(self.session.state.turn, 'choice')} in).")
+        turn = self.session.state.turn
+        self.say(ngettext("Loaded '{name}' ({count} choice in).", "Loaded '{name}' ({count} choices in).",
+                          turn).format(name=name, count=turn))
         self.flush()
         if notice:
             self.warn(notice)
@@ -438,27 +483,28 @@ class Game:
     def list_saves(self) -> None:
         store = self.session.store
         if store is None:
-            self.warn("Saving is switched off for this game (--no-save).")
+            self.warn(_("Saving is switched off for this game (--no-save)."))
             return
         try:
             slots = store.slots()
         except SaveError as exc:
-            self.warn(f"Could not list the saves: {exc}")
+            self.warn(_("Could not list the saves: {problem}").format(problem=exc))
             return
         checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
         runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != self.session.slot]
         if checkpoints or runs:
             parts = []
             if checkpoints:
-                parts.append("Checkpoints: " + ", ".join(checkpoints) + ".")
+                parts.append(_("Checkpoints: {names}.").format(names=", ".join(checkpoints)))
             if runs:
-                parts.append("Earlier runs: " + ", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "") + ".")
-            self.say(" ".join(parts) + " Type 'load NAME'.")
+                parts.append(_("Earlier runs: {names}.").format(
+                    names=", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "")))
+            self.say(" ".join(parts) + " " + _("Type 'load NAME'."))
         else:
-            self.say("No other saved runs yet.")
+            self.say(_("No other saved runs yet."))
         broken = [s.name for s in slots if s.error is not None]
         if broken:
-            self.warn("Unreadable: " + ", ".join(broken[:8]) + " (see 'million-miles saves').")
+            self.warn(_("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8])))
 
     # endings
 
@@ -478,31 +524,35 @@ class Game:
         ending = self.story.endings.get(state.ending or "")
         if live and ending is not None and ending.true_ending:
             if self.session.saved:
-                self.say(f"This run is saved as '{self.session.slot}'. Play again with: {self.new_game_command}")
+                self.say(_("This run is saved as '{slot}'. Play again with: {command}").format(
+                    slot=self.session.slot, command=self.new_game_command))
             return 0
         return self.ending_menu()
 
     def ending_options(self) -> list[tuple[str, str]]:
         """(command, label) of each thing the player can do at an ending."""
         chapter = self.story.chapter_of(self.session.state.scene)
-        options = [("undo", "Take back the last choice")]
+        options = [("undo", _("Take back the last choice"))]
         if self.session.chapter_start() > 0:
-            options.append(("chapter", f"Go back to the start of this chapter ({chapter.title})"))
+            options.append(("chapter", _("Go back to the start of this chapter ({chapter})").format(chapter=chapter.title)))
         else:
-            options.append(("chapter", "Go back to the start of the story"))
-        options += [("new", "Start a new game"), ("quit", "Leave")]
+            options.append(("chapter", _("Go back to the start of the story")))
+        options += [("new", _("Start a new game")), ("quit", _("Leave"))]
         return options
 
     def ending_menu(self) -> int | None:
         """Ask what next, until the player picks something; ``None`` means play goes on."""
         options = self.ending_options()
         self.show(self._ending_choices(options))
-        words = {command: command for command, _ in options}
+        words = {command: command for command, _label in options}
         words.update({"q": "quit", "exit": "quit", "leave": "quit", "back": "undo", "restart": "chapter",
                       "new game": "new"})
+        words.update({word: name for word, name in command_words().items() if name in ("undo", "quit")})
+        words.setdefault(pgettext("ending menu", "chapter").lower(), "chapter")
+        words.setdefault(pgettext("ending menu", "new").lower(), "new")
         while True:
             try:
-                line = self.read_line(PROMPT, [label for _, label in options])
+                line = self.read_line(PROMPT, [label for _word, label in options])
             except Woken:
                 continue
             except (KeyboardInterrupt, EOFError):
@@ -526,16 +576,17 @@ class Game:
                 matches = [c for c, label in options if text in label.lower()]
                 picked = matches[0] if len(matches) == 1 else None
             if picked is None:
-                listed = ", ".join(f"{i} or '{c}'" for i, (c, _) in enumerate(options, 1))
-                self.reject(f"Pick what to do next: {listed}.")
+                listed = ", ".join(_("{number} or '{word}'").format(number=i, word=_menu_word(c))
+                                   for i, (c, _label) in enumerate(options, 1))
+                self.reject(_("Pick what to do next: {options}.").format(options=listed))
                 continue
             return self.after_ending(picked)
 
     def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
-        lines = [Text(""), Text("What now?", style="" if self.plain else "bold")]
+        lines = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
         for number, (command, label) in enumerate(options, 1):
             line = Text(f"  {number}. {label}")
-            line.append(f"  ({command})", style="" if self.plain else "dim")
+            line.append(f"  ({_menu_word(command)})", style="" if self.plain else "dim")
             lines.append(line)
         return Group(*lines)
 
@@ -548,12 +599,14 @@ class Game:
         if picked == "undo":
             self.session.undo()
             self.flush()
-            self.say("Undone: you took back your last choice.")
+            self.say(_("Undone: you took back your last choice."))
         else:
             self.session.restart_chapter()
             self.flush()
-            self.say(f"Back at the start of '{self.story.chapter_of(self.session.state.scene).title}' "
-                     f"({count(self.session.state.turn, 'choice')} in).")
+            turn = self.session.state.turn
+            self.say(ngettext("Back at the start of '{chapter}' ({count} choice in).",
+                              "Back at the start of '{chapter}' ({count} choices in).", turn).format(
+                chapter=self.story.chapter_of(self.session.state.scene).title, count=turn))
         state = self.session.state
         self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
         return None
@@ -593,13 +646,14 @@ class Game:
         self.flush()
         session = self.session
         if not session.saving:
-            self.say("Goodbye. Saving was off, so this run is not kept.")
+            self.say(_("Goodbye. Saving was off, so this run is not kept."))
         elif session.save_error is not None and not session.ever_saved:
-            self.warn(f"Goodbye. This run could not be saved ({session.save_error.message}), so it is not kept.")
+            self.warn(_("Goodbye. This run could not be saved ({problem}), so it is not kept.").format(
+                problem=session.save_error.message))
         elif not session.saved:
-            self.warn(f"Goodbye. The last autosave failed, so '{session.slot}' holds an earlier moment "
-                      "of this run, not the latest choices.")
+            self.warn(_("Goodbye. The last autosave failed, so '{slot}' holds an earlier moment "
+                        "of this run, not the latest choices.").format(slot=session.slot))
         else:
-            self.say(f"Goodbye. Your run is saved as '{session.slot}'. Continue it with:")
+            self.say(_("Goodbye. Your run is saved as '{slot}'. Continue it with:").format(slot=session.slot))
             self.show(Text(f"  {self.continue_command}", style="" if self.plain else "bold"))
         return 0

@@ -25,10 +25,10 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
+from adventure.messages import _, ngettext, pgettext
 from adventure.saves.transcript import Page, Transcript
 from adventure.story.model import Story
 from adventure.ui.transcript import render_ending, render_page, render_stopped
-from adventure.wording import count
 
 Pause = Callable[[float], "str | None"]
 Ask = Callable[[str], str]
@@ -57,7 +57,9 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     if stop_after is not None:
         pages = tuple(p for p in pages if p.step <= stop_after)
     if animate and not step_mode and speed > 0:
-        console.print(Text(f"Replaying {count(total, 'step')} · any key: next page · q: stop", style="dim"))
+        console.print(Text(ngettext("Replaying {count} step · any key: next page · q: stop",
+                                    "Replaying {count} steps · any key: next page · q: stop", total).format(count=total),
+                           style="dim"))
     for page in pages:
         console.print(screens.page(page, total) if screens else render_page(page, total))
         done = page.step if page.taken else page.step - 1
@@ -68,16 +70,16 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
             break
         if step_mode:
             try:
-                answer = ask("Enter: next step · q: quit ")
+                answer = ask(_("Enter: next step · q: quit "))
             except EOFError:  # input closed: nobody is left to press Enter
                 answer = "q"
-            if answer.strip().lower() in {"q", "quit"}:
-                console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
+            if answer.strip().lower() in {"q", "quit", pgettext("command", "quit").lower()}:
+                console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
                 return 0
         elif animate and speed > 0:
             key = pause(page_delay(page, speed))
             if key in QUIT_KEYS:
-                console.print(Text(f"Stopped at step {page.step} of {total}.", style="dim"))
+                console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
                 return 0
     reached_end = stop_after is None or stop_after >= total
     if reached_end and transcript.ending is not None:
@@ -85,7 +87,8 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     if reached_end and transcript.stopped is not None:
         console.print(render_stopped(transcript.stopped))
     if stop_after is not None and stop_after < total:
-        console.print(Text(f"Stopped after step {stop_after} of {total} (--to).", style="dim"))
+        console.print(Text(_("Stopped after step {step} of {total} (--to).").format(step=stop_after, total=total),
+                           style="dim"))
     return 0
 
 
@@ -147,11 +150,11 @@ class _Screens:
         parts.append(render.choice_list(engine.offers(story, page.state), plain=plain, enter_hint=False))
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
-            line = Text(f"▸ step {page.step}/{total}: ", style="bold green")
+            line = Text("▸ " + _("step {step}/{total}").format(step=page.step, total=total) + ": ", style="bold green")
             line.append(taken.label, style="bold")
             parts.append(line)
         else:
-            parts.append(Text("(where the run stands)", style="dim"))
+            parts.append(Text("(" + _("where the run stands") + ")", style="dim"))
         parts.append(Text(""))
         return Group(*parts)
 
@@ -165,5 +168,5 @@ def _progress_line(done: int, total: int, width: int) -> Table:
     grid.add_column(width=max(10, min(60, width - 24)))
     grid.add_column()
     grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=max(10, min(60, width - 24))),
-                 Text(f"step {done}/{total}", style="dim"))
+                 Text(_("step {step}/{total}").format(step=done, total=total), style="dim"))
     return grid

@@ -152,9 +152,17 @@ def matching(text: str, words: Iterable[str]) -> list[str]:
     remember, not the first one).
     """
     needle = text.strip().lower()
-    found = [w for w in COMMAND_WORDS if w.startswith(needle)] if needle else []
+    commands = [*COMMAND_WORDS, *(w for w in _translated_commands() if w not in COMMAND_WORDS)]
+    found = [w for w in commands if w.startswith(needle)] if needle else []
     found += [w for w in words if needle in w.lower() and w not in found]
     return found
+
+
+def _translated_commands() -> list[str]:
+    """The command words of the program's language (``ayuda``, ``salir``), for completion."""
+    from adventure.ui.play import translated_commands  # play imports this module: read when asked
+
+    return list(translated_commands())
 
 
 def make_completer(words: Callable[[], Sequence[str]]) -> Completer:

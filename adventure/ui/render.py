@@ -30,29 +30,30 @@ from rich.text import Text
 from adventure import engine
 from adventure.divergence import divergences, has_canon, next_fork
 from adventure.engine import Event, Offer, RunState, StatChanged
+from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
 from adventure.story.expr import StatType
 from adventure.story.model import Presentation, Stat, Story
 from adventure.ui.console import escaped_text
-from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.measure import Measurement
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("NUMBER or words", "take a choice: its number, or part of its label"),
-    ("#ID", "take a choice by its stable id (for scripts: '#study')"),
-    ("status", "the whole status panel; 'status off' / 'status on' hide or show it after each choice"),
-    ("look", "show the scene and its choices again"),
-    ("undo", "take back the last choice (also after an ending)"),
-    ("save NAME", "keep this moment as the checkpoint NAME, until you save over it; "
-                  "every choice is also autosaved to the run's own slot, which never moves a checkpoint"),
-    ("load [NAME]", "load a saved run (without NAME: list the saves)"),
-    ("help", "this list"),
-    ("quit", "leave the game (also q, exit, Ctrl-D); the run stays saved"),
+    (N_("NUMBER or words"), N_("take a choice: its number, or part of its label")),
+    (N_("#ID"), N_("take a choice by its stable id (for scripts: '#study')")),
+    (N_("status"), N_("the whole status panel; 'status off' / 'status on' hide or show it after each choice")),
+    (N_("look"), N_("show the scene and its choices again")),
+    (N_("undo"), N_("take back the last choice (also after an ending)")),
+    (N_("save NAME"), N_("keep this moment as the checkpoint NAME, until you save over it; "
+                         "every choice is also autosaved to the run's own slot, which never moves a checkpoint")),
+    (N_("load [NAME]"), N_("load a saved run (without NAME: list the saves)")),
+    (N_("help"), N_("this list")),
+    (N_("quit"), N_("leave the game (also q, exit, Ctrl-D); the run stays saved")),
 )
+"""The help screen's rows, in English; shown through :func:`_` in the player's language."""
 
 METER_MAX_SPAN = 12
 """Int stats whose range spans at most this many steps get a small meter."""
@@ -105,8 +106,9 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
         Text(story.title, style="bold"),
         *([Text(story.subtitle, style="italic")] if story.subtitle else []),
         Text(""),
-        Text(f"A text adventure in {count(chapters, 'chapter')}."),
-        Text("Type a choice's number or part of its label. Type 'help' for commands."),
+        Text(ngettext("A text adventure in {count} chapter.", "A text adventure in {count} chapters.",
+                      chapters).format(count=chapters)),
+        Text(_("Type a choice's number or part of its label. Type 'help' for commands.")),
     ]
     if plain:
         return Group(*lines, Text(""))
@@ -132,7 +134,7 @@ class _Roomy:
 def chapter_card(story: Story, chapter_id: str, *, plain: bool = False) -> RenderableType:
     """The card shown when the run enters a new chapter."""
     chapter = next(c for c in story.chapters if c.id == chapter_id)
-    number = f"Chapter {chapter.index + 1}"
+    number = _("Chapter {number}").format(number=chapter.index + 1)
     if plain:
         heading = Text(f"{number}: ")
         heading.append(chapter.title)
@@ -160,8 +162,8 @@ def scene_panel(story: Story, state: RunState, *, plain: bool = False) -> Render
                            box=box.ROUNDED, padding=(0, 1), border_style="blue"), MAX_WIDTH)
 
 
-ENTER_HINT = "(or press Enter)"
-"""Shown beside the only choice of a scene: Enter alone takes it."""
+ENTER_HINT = N_("(or press Enter)")
+"""Shown beside the only choice of a scene: Enter alone takes it (through :func:`_`)."""
 
 
 def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: bool = True) -> RenderableType:
@@ -171,14 +173,14 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: boo
     """
     lone = enter_hint and len(offers) == 1 and offers[0].enabled
     if plain:
-        lines = [Text("Choices:")]
+        lines = [Text(_("Choices:"))]
         for number, offer in enumerate(offers, 1):
             line = Text(f"{number}. ")
             line.append(offer.label)
             if not offer.enabled:
-                line.append(f" (locked: {offer.reason})")
+                line.append(_(" (locked: {reason})").format(reason=offer.reason))
             if lone:
-                line.append(f" {ENTER_HINT}")
+                line.append(f" {_(ENTER_HINT)}")
             lines.append(line)
         return Group(*lines)
     grid = Table.grid(padding=(0, 1))
@@ -188,11 +190,11 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: boo
         if offer.enabled:
             label = Text(offer.label)
             if lone:
-                label.append(f"  {ENTER_HINT}", style="dim italic")
+                label.append(f"  {_(ENTER_HINT)}", style="dim italic")
             grid.add_row(Text(f"{number}.", style="bold cyan"), label)
         else:
             label = Text(offer.label, style="dim")
-            label.append(f"\nlocked: {offer.reason}", style="dim italic")
+            label.append("\n" + _("locked: {reason}").format(reason=offer.reason), style="dim italic")
             grid.add_row(Text(f"{number}.", style="dim"), label)
     return grid
 
@@ -290,7 +292,7 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
         if event.cause == "computed":
             inputs = ", ".join(story.stat(name).label for name in stat.inputs)
             if inputs:
-                item.append(f" (follows {inputs})", style="" if plain else "italic")
+                item.append(_(" (follows {stats})").format(stats=inputs), style="" if plain else "italic")
             computed.append(item)
         elif event.cause == "scene" and event.source is not None and event.source in story.scenes:
             scenes.setdefault(event.source, []).append(item)
@@ -298,13 +300,14 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
             chosen.append(item)
     blocks = []
     if chosen:
-        blocks.append(Packed(chosen, prefix=Text("Changed: ") if plain else None, style=style))
+        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style))
     for scene_id, items in scenes.items():
         title = story.scenes[scene_id].title
-        prefix = Text(f"Changed at {title}: " if plain else f"{title}: ", style="" if plain else "italic")
+        prefix = Text(_("Changed at {scene}: ").format(scene=title) if plain else f"{title}: ",
+                      style="" if plain else "italic")
         blocks.append(Packed(items, prefix=prefix, style=style))
     if computed:
-        blocks.append(Packed(computed, prefix=Text("Recomputed: ") if plain else None, style=style))
+        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style))
     return Changes(blocks) if blocks else None
 
 
@@ -321,7 +324,7 @@ def shown_groups(story: Story) -> list[tuple[str | None, list[Stat]]]:
 
 
 def _group_title(name: str | None) -> str:
-    return name.replace("_", " ").capitalize() if name else "General"
+    return name.replace("_", " ").capitalize() if name else _("General")
 
 
 def _has_meter(stat: Stat) -> bool:
@@ -344,7 +347,7 @@ class StatusPanel:
         return stat.display(self.values[stat.slot])  # type: ignore[arg-type]
 
     def _plain(self) -> Text:
-        text = Text("Status:")
+        text = Text(_("Status:"))
         for name, stats in shown_groups(self.story):
             text.append("\n" + (f"{_group_title(name)}: " if name else ""))
             text.append(", ".join(f"{s.label} {self._value(s)}" for s in stats))
@@ -388,7 +391,7 @@ class StatusPanel:
             height = max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
             if best is None or height < best[0]:
                 grid = Table.grid(padding=(0, 3))
-                for _ in columns:
+                for _column in columns:
                     grid.add_column(vertical="top")
                 grid.add_row(*columns)
                 best = (height, grid)
@@ -408,7 +411,7 @@ class StatusPanel:
         if self.milestone is not None:
             body = Group(body, MilestoneBlock(self.milestone))
         # narrow screens: the full width, so a longer need or value never moves the border
-        yield Panel(body, title=Text("Status", style="bold"), title_align="left", box=box.ROUNDED,
+        yield Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
                     padding=(0, 1), border_style="magenta", expand=width < NARROW)
 
 
@@ -431,7 +434,7 @@ class MilestoneBlock:
         self.view, self.blank_line = view, blank_line
 
     def _parts(self, ascii_only: bool) -> tuple[Text, Packed]:
-        title = Text("Next: ", style="bold")
+        title = Text(_("Next: "), style="bold")
         title.append(self.view.title, style="bold")
         needs = [_need(need.label, need.met, ascii_only) for need in self.view.needs]
         return title, Packed(needs, prefix=Text(" "), sep="  ", indent=1)
@@ -463,8 +466,9 @@ def _need(label: str, met: bool, ascii_only: bool = False) -> Text:
 
 def milestone_plain(view: MilestoneView) -> Text:
     """The milestone for plain mode and screen readers: words, not marks."""
-    text = Text(f"Next milestone: {view.title}. ")
-    text.append("; ".join(f"{need.label} ({'met' if need.met else 'not met'})" for need in view.needs) + ".")
+    text = Text(_("Next milestone: {title}. ").format(title=view.title))
+    text.append("; ".join((_("{need} (met)") if need.met else _("{need} (not met)")).format(need=need.label)
+                          for need in view.needs) + ".")
     return text
 
 
@@ -480,7 +484,7 @@ def _splits(n: int) -> list[list[tuple[int, int]]]:
 class StatusLine:
     """The ungrouped shown stats on one line, as many as fit, for a screen too short for the panel."""
 
-    HINT = "  ('status' for all)"
+    HINT = N_("  ('status' for all)")
 
     def __init__(self, story: Story, values: Sequence[object], milestone: MilestoneView | None = None):
         groups = shown_groups(story)
@@ -489,14 +493,15 @@ class StatusLine:
         self.milestone = milestone
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        room = options.max_width - len(self.HINT)
+        hint = _(self.HINT)
+        room = options.max_width - len(hint)
         shown: list[str] = []
         for part in self.parts:
             if len(" · ".join([*shown, part])) > room:
                 break
             shown.append(part)
-        text = Text(" · ".join(shown) or "Status", style="dim")
-        text.append(self.HINT, style="dim italic")
+        text = Text(" · ".join(shown) or _("Status"), style="dim")
+        text.append(hint, style="dim italic")
         text.truncate(options.max_width)
         yield text
         if self.milestone is not None:  # the gate ahead, on a second line
@@ -515,7 +520,7 @@ class MilestoneLine:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         needs = Text("  ").join(_need(n.label, n.met, options.ascii_only) for n in self.view.needs)
-        line = Text("Next: ", style="bold")
+        line = Text(_("Next: "), style="bold")
         if len(line) + len(self.view.title) + 2 + len(needs) <= options.max_width:
             line.append(self.view.title + ": ")
         line.append_text(needs)
@@ -582,7 +587,7 @@ def progress_line(story: Story, state: RunState, *, plain: bool = False) -> Prog
 def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
     """The epilogue and a summary of the run: turns, how the stats moved, what mattered."""
     ending = story.endings[state.ending] if state.ending else None
-    title = f"The End: {ending.title}" if ending else "The End"
+    title = _("The End: {title}").format(title=ending.title) if ending else _("The End")
     epilogue = Text(engine.ending_text(story, state))
     summary = run_summary(story, state, plain=plain)
     if plain:
@@ -590,7 +595,7 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
     return Constrain(Group(
         Panel(epilogue, title=Text(title, style="bold"), title_align="left", box=box.DOUBLE,
               padding=(1, 2), border_style="yellow" if ending and ending.true_ending else "white"),
-        Panel(summary, title=Text("Your run", style="bold"), title_align="left", box=box.ROUNDED,
+        Panel(summary, title=Text(_("Your run"), style="bold"), title_align="left", box=box.ROUNDED,
               padding=(0, 1), border_style="dim"),
     ), MAX_WIDTH)
 
@@ -598,9 +603,10 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
 def run_summary(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
     """Choices made, the shown stats from start to finish, and the choices that mattered."""
     turns = state.turn
-    lines: list[RenderableType] = [Text(f"Choices made: {turns}")]
+    lines: list[RenderableType] = [Text(_("Choices made: {count}").format(count=turns))]
     if plain:
-        lines[0] = Text(f"Your run: {count(turns, 'choice')} made.")
+        lines[0] = Text(ngettext("Your run: {count} choice made.", "Your run: {count} choices made.",
+                                 turns).format(count=turns))
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
         start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
@@ -609,7 +615,7 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
         lines.append(line)
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
-    lines.append(Text("Choices that mattered:" if mattered else "Choices that mattered: none recorded.",
+    lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="" if plain else "bold"))
     lines.extend(bullet(Text(item), plain=plain) for item in mattered)
     lines.extend(true_path_summary(story, state, plain=plain))
@@ -642,19 +648,20 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> 
     if not has_canon(story):
         return []
     found = divergences(story, state)
-    heading = "How this run differed from the true path:" if found else \
-        "You took the true path at every key decision."
+    heading = _("How this run differed from the true path:") if found else \
+        _("You took the true path at every key decision.")
     lines: list[RenderableType] = [Text(""), Text(heading, style="" if plain else "bold")]
     for d in found:
         line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
-        line.append(f"you chose “{d.taken}”, the true path “{d.canon}”", style="")
+        line.append(_("you chose “{taken}”, the true path “{canon}”").format(taken=d.taken, canon=d.canon), style="")
         if not d.canon_open:
-            line.append(f" (locked then: {d.canon_reason})" if d.canon_reason else " (locked then)",
+            line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
+                        else _(" (locked then)"),
                         style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
     fork = next_fork(story, state)
     if fork is not None:
-        line = Text("Next time, try: ", style="" if plain else "bold")
+        line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")
         lines.append(Text(""))
         lines.append(line)
@@ -687,15 +694,15 @@ def countdown_static(start: int = 10, words: Presentation = Presentation()) -> T
 def help_screen(*, plain: bool = False) -> RenderableType:
     """The commands a player can type."""
     if plain:
-        lines = [Text("Commands:")]
-        lines.extend(Text(f"  {name}: {meaning}") for name, meaning in COMMANDS)
+        lines = [Text(_("Commands:"))]
+        lines.extend(Text(f"  {_(name)}: {_(meaning)}") for name, meaning in COMMANDS)
         return Group(*lines)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(ratio=1)
     for name, meaning in COMMANDS:
-        grid.add_row(name, meaning)
-    return Constrain(Panel(grid, title=Text("Commands", style="bold"), title_align="left", box=box.ROUNDED,
+        grid.add_row(_(name), _(meaning))
+    return Constrain(Panel(grid, title=Text(_("Commands"), style="bold"), title_align="left", box=box.ROUNDED,
                            padding=(0, 1)), MAX_WIDTH)
 
 

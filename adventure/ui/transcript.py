@@ -19,6 +19,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from adventure.messages import _
 from adventure.saves.transcript import EndingPage, Page, Transcript
 
 if TYPE_CHECKING:
@@ -40,11 +41,11 @@ def render_page(page: Page, total: int | None = None) -> RenderableType:
         body.append(f"{marker}{number}. ", style=style)
         body.append(choice.label, style=style)
         if not choice.enabled:
-            body.append(f"  (locked: {choice.reason or 'not available'})", style="dim italic")
+            body.append(_("  (locked: {reason})").format(reason=choice.reason or _("not available")), style="dim italic")
     if page.taken is None:
-        counter = "where the run stands"
+        counter = _("where the run stands")
     else:
-        counter = f"step {page.step}" + (f"/{total}" if total else "")
+        counter = (_("step {step}/{total}") if total else _("step {step}")).format(step=page.step, total=total)
     parts.append(Panel(body, title=Text(page.title, style="bold"), title_align="left",
                        subtitle=Text(counter, style="dim"), subtitle_align="right", padding=(1, 2)))
     return Group(*parts)
@@ -54,18 +55,18 @@ def render_ending(ending: EndingPage) -> RenderableType:
     """The ending panel: title, epilogue, the choices that mattered."""
     body = Text(ending.text)
     if ending.remembered:
-        body.append("\n\nChoices that mattered:", style="bold")
+        body.append("\n\n" + _("Choices that mattered:"), style="bold")
         for line in ending.remembered:
             body.append("\n  • ")
             body.append(line)
     star = "★ " if ending.true_ending else ""
-    return Panel(body, title=Text(f"{star}The End: {ending.title}", style="bold yellow"), title_align="left",
+    return Panel(body, title=Text(star + _("The End: {title}").format(title=ending.title), style="bold yellow"), title_align="left",
                  border_style="yellow", padding=(1, 2))
 
 
 def render_stopped(message: str) -> RenderableType:
     """Why the replay could not go on."""
-    text = Text("The replay stops here: ", style="bold red")
+    text = Text(_("The replay stops here: {reason}").format(reason=""), style="bold red")
     text.append(message)
     return text
 

@@ -196,6 +196,8 @@ class LiveGame(Game):
         """The path the player built; replayed on every reload, so undoing an edit restores it."""
         self.placed: Sequence[Step] = session.state.log
         self.broken = False
+        self.language = "en"
+        """The language the story is shown in; every reload is translated to it."""
 
     def run(self, *, fresh: bool = True, notice: str | None = None) -> int:
         watching = f"Watching {self.folder}: save a story file and this screen follows it."
@@ -229,7 +231,9 @@ class LiveGame(Game):
         if report.story is None:
             self.show_broken(report, changed)
             return
-        story = report.story
+        from adventure.i18n.translate import program_defaults, translate_story
+
+        story = program_defaults(translate_story(report.story, self.language))
         if not self.broken and story.fingerprint == self.story.fingerprint:
             return  # saved without a change (or only a file the story does not use)
         self.broken = False

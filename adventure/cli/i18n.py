@@ -1,0 +1,121 @@
+"""``million-miles i18n``: the translator's tools for a story's gettext catalogues.
+
+``i18n extract DIR -o FILE.pot`` writes the template of every translatable string;
+``i18n update DIR LANG`` merges it into ``DIR/locale/LANG.po`` (created when absent),
+marking strings whose English changed ``fuzzy`` with the old English kept as
+``#| msgid``, as ``msgmerge`` does. Exit codes: 0 done, 1 the story or the catalogue
+could not be read or written, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adventure.errors import SaveError, StoryLoadError, UsageError
+
+if TYPE_CHECKING:
+    from adventure.story.model import Story
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``i18n`` sub-command and its ``extract`` and ``update`` actions."""
+    p = commands.add_parser(
+        "i18n",
+        help="translate a story: extract its strings, update a language's catalogue",
+        description="Work with a story's translations as gettext PO catalogues (Poedit, Weblate, msgfmt). "
+        "'extract' writes the template (.pot); 'update' merges it into DIR/locale/LANG.po.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    extract = actions.add_parser("extract", help="write the catalogue template (.pot) of a story",
+                                 description="Write every translatable string of the story to a PO template.")
+    extract.add_argument("scenes", metavar="SCENES_DIR", help="folder holding story.yaml")
+    extract.add_argument("-o", "--output", type=Path, default=None, metavar="FILE.pot",
+                         help="where to write the template (default: standard output)")
+    extract.set_defaults(handler=run_extract)
+    update = actions.add_parser("update", help="create or update DIR/locale/LANG.po from the story",
+                                description="Merge the story's strings into DIR/locale/LANG.po: new strings are "
+                                "added empty, strings whose English changed are marked fuzzy (the old English kept "
+                                "as '#| msgid'), strings no longer in the story become obsolete ('#~').")
+    update.add_argument("scenes", metavar="SCENES_DIR", help="folder holding story.yaml")
+    update.add_argument("language", metavar="LANG", help="language code, e.g. es or pt_BR")
+    update.set_defaults(handler=run_update)
+
+
+def _story(folder: str) -> Story:
+    from adventure.story.loader import load_story
+
+    path = Path(folder)
+    if not path.is_dir():
+        raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
+    return load_story(path)
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Write the template to a file or standard output."""
+    from adventure.i18n.catalog import template_catalog, write_catalog
+    from adventure.i18n.strings import story_strings
+
+    story = _story(args.scenes)
+    entries = story_strings(story)
+    data = write_catalog(template_catalog(story.title, entries))
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    _write(args.output, data)
+    print(f"wrote {len(entries)} strings to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    """Merge the story's strings into its catalogue for one language."""
+    from adventure.i18n.catalog import (
+        CatalogError,
+        by_key,
+        catalog_path,
+        read_catalog,
+        status,
+        template_catalog,
+        update_catalog,
+        write_catalog,
+    )
+    from adventure.i18n.strings import story_strings
+
+    if not _LANGUAGE.match(args.language):
+        raise UsageError(f"'{args.language}' is not a language code (for example es, es_MX, pt_BR)")
+    story = _story(args.scenes)
+    entries = story_strings(story)
+    path = catalog_path(story.root, args.language)
+    existing = None
+    if path.exists():
+        try:
+            existing = read_catalog(path, args.language)
+        except CatalogError as err:
+            from adventure.errors import Diagnostic
+
+            raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
+                                             hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
+    catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
+    _write(path, write_catalog(catalog))
+    messages = by_key(catalog)
+    states = [status(e, messages.get(e.key)) for e in entries]
+    print(f"{path}: {len(entries)} strings, {states.count('translated')} translated, "
+          f"{states.count('missing')} missing, {states.count('stale')} stale", file=sys.stderr)
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a catalogue in one step (a temporary file renamed over the old one)."""
+    from adventure.saves.atomic import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError as exc:
+        raise SaveError(f"cannot write the catalogue: {exc.strerror or exc}", str(path)) from None

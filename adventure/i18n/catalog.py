@@ -1,0 +1,216 @@
+"""A story's translations as gettext PO catalogues, read and written with Babel.
+
+The template (``.pot``) holds every translatable string of the story with its key as
+``msgctxt``, the English as ``msgid``, the file and line as a ``#:`` reference and a
+``#.`` comment saying where the string is shown and which stats its ``{…}`` read.
+:func:`update_catalog` merges a new template into a language's catalogue the way
+``msgmerge`` does: Babel's :meth:`Catalog.update` keeps translations whose English is
+unchanged, and a string whose English changed under the same key keeps its old
+translation marked ``fuzzy``, with the old English as ``#| msgid``. Babel's own fuzzy
+matching (by similar English, across keys) is off: a key is the identity of a string.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adventure.i18n.strings import Entry
+
+if TYPE_CHECKING:
+    from babel.core import Locale
+    from babel.messages.catalog import Catalog, Message
+
+# Babel is imported where it is used: a game in English with no catalogue never loads it.
+
+LOCALE_DIR = "locale"
+"""Catalogues live in ``STORY_DIR/locale/LANG.po``."""
+_FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
+"""Babel guesses these from ``%`` and ``{}``; story templates are neither, and
+``msgfmt --check`` would check them as if they were."""
+
+
+class CatalogError(Exception):
+    """A PO file that cannot be read, with the 1-based line Babel stopped at."""
+
+    def __init__(self, message: str, path: str, line: int):
+        super().__init__(message)
+        self.message, self.path, self.line = message, path, line
+
+
+def catalog_path(root: str | Path, language: str) -> Path:
+    """Where a language's catalogue of a story lives."""
+    return Path(root) / LOCALE_DIR / f"{language}.po"
+
+
+def languages(root: str | Path) -> list[str]:
+    """The languages a story has catalogues for, sorted."""
+    folder = Path(root) / LOCALE_DIR
+    try:
+        return sorted(p.stem for p in folder.glob("*.po") if p.is_file())
+    except OSError:
+        return []
+
+
+def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:
+    """The ``.pot`` of a story: one message per entry, keyed by its ``msgctxt``."""
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(project=title, version=None, msgid_bugs_address=None, charset="utf-8",
+                      creation_date=datetime.now(timezone.utc).replace(second=0, microsecond=0),
+                      copyright_holder=None, header_comment=_HEADER_COMMENT.format(title=title))
+    for entry in entries:
+        catalog.add(entry.source, locations=[(entry.file, entry.line)],
+                    auto_comments=[entry.comment], context=entry.key)
+    return catalog
+
+
+_HEADER_COMMENT = (
+    "# Translations of the story \"{title}\".\n"
+    "# Each string is keyed by its msgctxt, made of ids (scene:ID:text).\n"
+    "# Keep {{…}} expressions as they are: you may move them and {{if}}\n"
+    "# passages, and read only the stats listed in each #. comment."
+)
+
+
+def update_catalog(existing: Catalog | None, template: Catalog, language: str) -> Catalog:
+    """Merge the template into a language's catalogue, as ``msgmerge`` would."""
+    from babel.messages.catalog import Catalog
+
+    catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
+                                                             charset="utf-8", header_comment=template.header_comment,
+                                                             fuzzy=False, revision_date=template.creation_date)
+    earlier = {m.context: m.previous_id for m in catalog if m.context and m.fuzzy and m.previous_id}
+    catalog.update(template, no_fuzzy_matching=True)
+    for kept in catalog:  # Babel's update drops the old English of a still-fuzzy string
+        if kept.fuzzy and not kept.previous_id and kept.context in earlier:
+            kept.previous_id = earlier[kept.context]
+    waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
+    for key, old in list(catalog.obsolete.items()):
+        message = waiting.get(old.context) if old.context else None
+        if message is None or not old.string:
+            continue
+        message.string = old.string
+        message.flags.add("fuzzy")
+        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        message.user_comments = list(old.user_comments)
+        del catalog.obsolete[key]
+    return catalog
+
+
+def _locale(language: str) -> Locale | None:
+    from babel.core import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def write_catalog(catalog: Catalog) -> bytes:
+    """The catalogue as PO text, previous English (``#|``) included."""
+    from babel.messages.pofile import write_po
+
+    for message in catalog:
+        message.flags -= _FORMAT_FLAGS
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, include_previous=False, sort_output=False)
+    return _with_previous(buffer.getvalue(), catalog)
+
+
+def _with_previous(text: bytes, catalog: Catalog) -> bytes:
+    """Put each fuzzy message's old English back as ``#| msgid`` lines, as msgmerge writes them.
+
+    Babel writes a multi-line previous msgid as one wrapped comment (``#| msgid "" "a\\n"
+    "b"``) that msgfmt, Poedit and Babel's own reader cannot read back, so a second update
+    turned it into a translator comment. Written here line by line, it reads back
+    (unwrapped: Babel's wrapping with a prefix doubles the last line break).
+    """
+    from babel.messages.pofile import normalize
+
+    lines = text.decode("utf-8").split("\n")
+    before: dict[str, str] = {}
+    for message in catalog:
+        if message.id and message.context and message.previous_id:
+            head = f"msgctxt {normalize(message.context, width=76)}".split("\n")[0]
+            before[head] = "#| msgid " + normalize(message.previous_id[0], prefix="#| ", width=0)
+    out = []
+    for line in lines:
+        if line in before:
+            out.append(before.pop(line))
+        out.append(line)
+    return "\n".join(out).encode("utf-8")
+
+
+def _take_previous(catalog: Catalog) -> Catalog:
+    """Read ``#| msgid`` lines (Babel keeps them as ``| …`` translator comments) as the old English."""
+    from babel.messages.pofile import denormalize
+
+    for message in catalog:
+        marked = [c for c in message.user_comments if c.startswith("|")]
+        if not marked:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        quoted = [c[1:].strip() for c in marked if not c[1:].strip().startswith("msgctxt")]
+        if quoted and quoted[0].startswith("msgid "):
+            quoted[0] = quoted[0][len("msgid "):]
+            try:
+                message.previous_id = [denormalize("\n".join(quoted))]
+            except (ValueError, IndexError):
+                message.previous_id = []
+    return catalog
+
+
+def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
+    """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    display = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
+    try:
+        return _take_previous(read_po(io.BytesIO(data), locale=_locale(language) if language else None,
+                                      abort_invalid=True))
+    except PoFileError as exc:
+        return _raise(str(exc).rsplit(" on ", 1)[0], display, exc.lineno + 1)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return _raise(f"the catalogue is not valid text in its charset ({exc})", display, 0)
+    except (ValueError, IndexError, TypeError) as exc:  # Babel's parser on broken quoting
+        return _raise(f"the catalogue could not be parsed ({exc})", display, 0)
+
+
+def _raise(message: str, path: str, line: int) -> Catalog:
+    raise CatalogError(message, path, line)
+
+
+def by_key(catalog: Catalog) -> dict[str, Message]:
+    """The catalogue's messages by key (``msgctxt``); entries without a key are ignored."""
+    return {m.context: m for m in catalog if m.id and m.context}
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How much of a story a catalogue covers; translated + missing + stale == total."""
+
+    total: int
+    translated: int
+    missing: int
+    stale: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"total": self.total, "translated": self.translated, "missing": self.missing, "stale": self.stale}
+
+
+def status(entry: Entry, message: Message | None) -> str:
+    """``translated``, ``missing`` or ``stale`` (fuzzy, or the English changed since)."""
+    if message is None or not message.string:
+        return "missing"
+    if message.id != entry.source or message.fuzzy:
+        return "stale"
+    return "translated"

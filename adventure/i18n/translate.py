@@ -1,0 +1,306 @@
+"""Build a translated story from a language's PO catalogue, checking it like the English.
+
+A translation replaces strings of the loaded story (frozen dataclasses, rebuilt with
+``dataclasses.replace``); ids, stats, effects and the fingerprint stay, so runs record
+the same ids in every language and replay in any of them. A translated template is
+parsed and type-checked like the English and may move ``{…}`` expressions and
+``{if}`` passages, but may read only the stats the English reads and show only values
+the English shows; every problem is located in the ``.po`` file (file, line, column).
+A missing, fuzzy or stale string falls back to the English, for that string only.
+
+Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
+that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
+shows a value the English does not, MM705 missing, MM706 stale (fuzzy or English
+changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
+come from a stranger, like a story).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adventure.errors import Diagnostic, Severity, StoryLoadError
+from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
+from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.messages import N_, _
+from adventure.safetext import describe, escape_controls, find_control
+from adventure.story import expr as ex
+from adventure.story.model import Story
+from adventure.story.template import Cond, Interp, Template, TemplateError, check_template, parse_template
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Message
+
+ENGLISH = "en"
+
+
+@dataclass
+class TranslationReport:
+    """What checking one language's catalogue found, and the translated story when valid."""
+
+    language: str
+    path: str
+    counts: Counts
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    story: Story | None = None
+
+
+def translate_story(story: Story, language: str) -> Story:
+    """The story in ``language`` (itself for English or when no catalogue exists).
+
+    Raises :class:`StoryLoadError` when the catalogue is unreadable or a translated
+    template is wrong; missing and stale strings are English, silently.
+    """
+    if _is_english(language):
+        return story
+    path = catalog_path(story.root, language)
+    if not path.is_file():
+        return story
+    report = check_translation(story, language)
+    if report.errors or report.story is None:
+        raise StoryLoadError(report.errors, report.warnings)
+    return report.story
+
+
+PRESENTATION_DEFAULTS = (N_("Progress"), N_("Go!"))
+"""The presentation's English defaults (``adventure.story.model.Presentation``), marked here
+so the program's catalogue carries them."""
+
+
+def program_defaults(story: Story) -> Story:
+    """The story with default words it did not write itself (``Progress``, ``Go!``) in the
+    program's language: they are the program's words, translated with its catalogue."""
+    changes: dict[str, Any] = {name: _(value) for name, value in defaults_of(story.presentation).items()}
+    if not any(changes[name] != getattr(story.presentation, name) for name in changes):
+        return story
+    return replace(story, presentation=replace(story.presentation, **changes))
+
+
+def _is_english(language: str) -> bool:
+    return language.split("_", maxsplit=1)[0].split("-", maxsplit=1)[0].lower() in {ENGLISH, "c", "posix", ""}
+
+
+def check_translation(story: Story, language: str, strict: bool = False) -> TranslationReport:
+    """Check a language's catalogue against the story; ``strict`` makes gaps errors."""
+    path = catalog_path(story.root, language)
+    entries = story_strings(story)
+    display = str(path)
+    try:
+        catalog = read_catalog(path, language)
+    except CatalogError as err:
+        report = TranslationReport(language, display, Counts(len(entries), 0, len(entries), 0))
+        report.errors.append(Diagnostic("MM701", err.message, err.path, err.line,
+                                        hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
+        return report
+    messages = by_key(catalog)
+    checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
+    translated: dict[str, str] = {}
+    states = [checker.entry(entry, messages.get(entry.key), translated) for entry in entries]
+    known = {e.key for e in entries}
+    for key, message in messages.items():
+        if key not in known:
+            checker.add(Diagnostic("MM707", f"the story has no string '{escape_controls(key, one_line=True)}'", display,
+                                   message.lineno or 0, hint="run 'million-miles i18n update' to mark it obsolete",
+                                   severity="warning"))
+    counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
+    report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
+    if not checker.errors:
+        report.story = apply(story, translated, checker.templates)
+    return report
+
+
+def apply(story: Story, translated: dict[str, str], templates: dict[str, Template]) -> Story:
+    """A copy of the story with each translated string in place of the English."""
+
+    def swap(prefix: str, node: object, context: str) -> object:
+        changes: dict[str, object] = {}
+        for name in fields_of(node):
+            key = f"{prefix}:{name}"
+            if key in templates:
+                changes[name] = templates[key]
+            elif key in translated and isinstance(getattr(node, name), str):
+                changes[name] = translated[key]
+        return replace(node, **changes) if changes else node  # type: ignore[type-var]
+
+    result = walk(story, swap)
+    groups = {s.group: translated[f"{GROUP}:{s.group}"] for s in story.stats
+              if s.group and f"{GROUP}:{s.group}" in translated}
+    if groups:
+        # a translated group keeps its shown name; the renderer capitalises ids only
+        stats = tuple(replace(s, group=groups[s.group]) if s.group in groups else s for s in result.stats)
+        result = replace(result, stats=stats)
+    return result
+
+
+class _Checker:
+    """Checks translated strings, collecting diagnostics located in the PO file."""
+
+    def __init__(self, story: Story, path: str, lines: list[str], gap: Severity):
+        self.story, self.path, self.lines, self.gap = story, path, lines, gap
+        self.types = {s.name: s.type for s in story.stats}
+        self.english = _english_templates(story)
+        self.templates: dict[str, Template] = {}
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    def add(self, diag: Diagnostic) -> None:
+        (self.errors if diag.severity == "error" else self.warnings).append(diag)
+
+    def entry(self, entry: Entry, message: Message | None, translated: dict[str, str]) -> str:
+        """Classify one string (``translated``, ``missing``, ``stale``), keeping a usable translation."""
+        state = status(entry, message)
+        english = f"{entry.file}:{entry.line}"
+        if state == "missing":
+            line = message.lineno if message is not None and message.lineno else 0
+            where = self.path if line else str(Path(self.story.root) / entry.file)
+            self.add(Diagnostic("MM705", f"'{entry.key}' is not translated", where, line if line else entry.line,
+                                hint=f"the English is at {english}", severity=self.gap))
+        elif state == "stale":
+            assert message is not None
+            why = "marked fuzzy" if message.fuzzy and message.id == entry.source else "its English has changed"
+            self.add(Diagnostic("MM706", f"the translation of '{entry.key}' is stale ({why})", self.path,
+                                message.lineno or 0, severity=self.gap,
+                                hint=f"review it against the English at {english}, then clear the fuzzy flag "
+                                "('million-miles i18n update' marks changes)"))
+        elif message is not None and self.accept(entry, message):
+            translated[entry.key] = str(message.string)
+        return state
+
+    def accept(self, entry: Entry, message: Message) -> bool:
+        """Whether the translation may be used; a template's problems are recorded."""
+        text = str(message.string)
+        at = find_control(text)
+        if at is not None:
+            self.error("MM708", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
+                       message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
+            return False
+        if not entry.is_template:
+            return True
+        english = self.english.get(entry.key)
+        try:
+            template = parse_template(text)
+            check_template(template, self.types)
+        except TemplateError as err:
+            self.error("MM702", f"in the translation of '{entry.key}': {err.message} ({err.code})", message, err.offset, err.hint)
+            return False
+        if english is None:
+            return False
+        allowed_names = _names(english)
+        shown = {node for node, condition in _expressions(english) if not condition}
+        for node, condition in _expressions(template):
+            for name in ex.names(node):
+                if name not in allowed_names:
+                    self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
+                               message, _offset_of(node, name), "use only the stats listed in the entry's comment")
+                    return False
+            if not condition and node not in shown:
+                self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
+                           "which the English does not show", message, _node_offset(node),
+                           "show the same {…} values as the English; conditions may differ")
+                return False
+        self.templates[entry.key] = replace(template, source=text)
+        return True
+
+    def error(self, code: str, text: str, message: Message, offset: int, hint: str | None) -> None:
+        line, column = _locate(self.lines, message, offset)
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
+        self.errors.append(Diagnostic(code, text, self.path, line, column, hint, "error", source))
+
+
+def _english_templates(story: Story) -> dict[str, Template]:
+    found: dict[str, Template] = {}
+
+    def collect(prefix: str, node: object, context: str) -> object:
+        for name in fields_of(node):
+            value = getattr(node, name)
+            if isinstance(value, Template):
+                found[f"{prefix}:{name}"] = value
+        return node
+
+    walk(story, collect)
+    return found
+
+
+def _expressions(t: Template) -> Iterator[tuple[ex.Node, bool]]:
+    for part in t.parts:
+        if isinstance(part, Interp):
+            yield part.node, False
+        elif isinstance(part, Cond):
+            for condition, body in part.branches:
+                if condition is not None:
+                    yield condition, True
+                yield from _expressions(body)
+
+
+def _names(t: Template) -> set[str]:
+    return {name for node, _ in _expressions(t) for name in ex.names(node)}
+
+
+def _offset_of(node: ex.Node, name: str) -> int:
+    if isinstance(node, ex.Name) and node.name == name:
+        return node.offset
+    for child in _children(node):
+        if name in ex.names(child):
+            return _offset_of(child, name)
+    return node.offset
+
+
+def _node_offset(node: ex.Node) -> int:
+    children = _children(node)
+    return min([node.offset, *(_node_offset(c) for c in children)])
+
+
+def _children(node: ex.Node) -> tuple[ex.Node, ...]:
+    if isinstance(node, ex.Unary):
+        return (node.operand,)
+    if isinstance(node, ex.Binary):
+        return (node.left, node.right)
+    return ()
+
+
+def _po_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _locate(lines: list[str], message: Message, offset: int) -> tuple[int, int]:
+    """The PO line and column of character ``offset`` of a message's ``msgstr``.
+
+    ``msgstr`` may be split over several quoted lines; each is unescaped to count
+    characters the way the parser did. Falls back to the ``msgid`` line.
+    """
+    from babel.messages.pofile import unescape
+
+    start = (message.lineno or 1) - 1
+    index = next((i for i in range(start, min(len(lines), start + 500)) if lines[i].startswith("msgstr")), None)
+    if index is None:
+        return message.lineno or 0, 0
+    seen = 0
+    i = index
+    while i < len(lines):
+        raw = lines[i]
+        quote = raw.find('"')
+        if quote < 0 or (i > index and not raw.startswith('"')):
+            break
+        body = raw[quote:].strip()
+        text = unescape(body)
+        if offset < seen + len(text):
+            return i + 1, quote + 2 + _raw_width(body[1:-1], offset - seen)
+        seen += len(text)
+        i += 1
+    return index + 1, 1
+
+
+def _raw_width(escaped: str, count: int) -> int:
+    """How many characters of escaped PO text hold the first ``count`` unescaped ones."""
+    i = 0
+    while count > 0 and i < len(escaped):
+        i += 2 if escaped[i] == "\\" else 1
+        count -= 1
+    return i

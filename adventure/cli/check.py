@@ -131,10 +131,14 @@ def check_translations(report: LoadReport, strict: bool) -> list[TranslationRepo
     """Each language found in ``DIR/locale/*.po``, checked against the valid story."""
     if report.story is None or not report.ok:
         return []
-    from adventure.i18n.catalog import languages
+    from adventure.i18n.files import languages
+
+    found = languages(report.story.root)
+    if not found:  # most stories: spare the translation machinery's imports
+        return []
     from adventure.i18n.translate import check_translation
 
-    return [check_translation(report.story, language, strict) for language in languages(report.story.root)]
+    return [check_translation(report.story, language, strict) for language in found]
 
 
 MISSING_SHOWN = 10

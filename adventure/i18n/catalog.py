@@ -19,7 +19,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.i18n.files import LOCALE_DIR, catalog_path, languages
 from adventure.i18n.strings import Entry
+
+__all__ = ["LOCALE_DIR", "CatalogError", "catalog_path", "languages", "read_catalog", "template_catalog",
+           "update_catalog", "write_catalog"]
 
 if TYPE_CHECKING:
     from babel.core import Locale
@@ -27,8 +31,6 @@ if TYPE_CHECKING:
 
 # Babel is imported where it is used: a game in English with no catalogue never loads it.
 
-LOCALE_DIR = "locale"
-"""Catalogues live in ``STORY_DIR/locale/LANG.po``."""
 _FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 """Babel guesses these from ``%`` and ``{}``; story templates are neither, and
 ``msgfmt --check`` would check them as if they were."""
@@ -40,20 +42,6 @@ class CatalogError(Exception):
     def __init__(self, message: str, path: str, line: int):
         super().__init__(message)
         self.message, self.path, self.line = message, path, line
-
-
-def catalog_path(root: str | Path, language: str) -> Path:
-    """Where a language's catalogue of a story lives."""
-    return Path(root) / LOCALE_DIR / f"{language}.po"
-
-
-def languages(root: str | Path) -> list[str]:
-    """The languages a story has catalogues for, sorted."""
-    folder = Path(root) / LOCALE_DIR
-    try:
-        return sorted(p.stem for p in folder.glob("*.po") if p.is_file())
-    except OSError:
-        return []
 
 
 def template_catalog(title: str, entries: Iterable[Entry]) -> Catalog:

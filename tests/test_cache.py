@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -54,8 +55,15 @@ def vectors(story: Story, count: int = 12) -> list[tuple[object, ...]]:
 
 
 def same(a: object, b: object, samples: list[tuple[object, ...]], path: str = "story") -> None:
-    """Assert ``a`` and ``b`` are the same model, compare=False fields and behaviour included."""
-    assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__}"
+    """Assert ``a`` and ``b`` are the same model, compare=False fields and behaviour included.
+
+    The one allowed difference of type: the cache gives the story's scenes as a
+    read-only :class:`cache.LazyScenes`, the loader as a ``MappingProxyType``.
+    """
+    if isinstance(b, cache.LazyScenes):
+        assert isinstance(a, MappingProxyType), f"{path}: {type(a).__name__} where scenes belong"
+    else:
+        assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__}"
     if dataclasses.is_dataclass(a):
         for f in dataclasses.fields(a):
             same(getattr(a, f.name), getattr(b, f.name), samples, f"{path}.{f.name}")
@@ -252,3 +260,69 @@ def test_text_values_written_as_templates_round_trip(cache_dir: Path, story_copy
     same(full.story, hit.story, vectors(full.story))
     effect = next(e for e in hit.story.scenes["gate"].choices[0].effects if e.stat == "name")
     assert effect.compute(hit.story.initial_values) == "Keeper Pepe"
+
+
+def _big_story(folder: Path, scenes: int) -> Path:
+    """A generated story (the benchmarks' generator) of ``scenes`` scenes."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from storygen import write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return Path(write(folder, scenes))
+
+
+def test_cached_scenes_are_a_lazy_mapping_that_behaves_like_the_loaded_one(cache_dir: Path, tmp_path: Path) -> None:
+    folder = _big_story(tmp_path / "big", 40)
+    full = load_story(folder, cache=False)
+    load_story(folder)  # writes the entry
+    hit = cache.lookup(folder)
+    assert hit is not None
+    lazy = hit.story.scenes
+    assert isinstance(lazy, cache.LazyScenes)
+    assert len(lazy) == len(full.scenes) == 40
+    assert list(lazy) == list(full.scenes), "iteration order differs"
+    assert full.start in lazy and "no such scene" not in lazy
+    assert "0 decoded" in repr(lazy), "asking for ids or the length decoded scenes"
+    some = list(full.scenes)[17]
+    assert lazy[some] == full.scenes[some]
+    assert lazy[some] is lazy[some], "a scene is decoded once and kept"
+    assert "1 decoded" in repr(lazy)
+    with pytest.raises(KeyError):
+        lazy["no such scene"]
+    assert lazy.get("no such scene") is None
+    assert lazy == full.scenes and full.scenes == lazy
+    assert hit.story == full, "a cached story equals the cold-loaded one"
+    assert list(lazy.items()) == list(full.scenes.items())
+    assert "40 decoded" in repr(lazy)
+    same(full, hit.story, vectors(full))
+
+
+def test_a_lazy_mapping_differs_from_one_with_other_scenes(cache_dir: Path, tmp_path: Path) -> None:
+    folder = _big_story(tmp_path / "big", 12)
+    full = load_story(folder, cache=False)
+    load_story(folder)
+    hit = cache.lookup(folder)
+    assert hit is not None
+    fewer = dict(full.scenes)
+    fewer.popitem()
+    assert hit.story.scenes != fewer
+    changed = dict(full.scenes)
+    first = next(iter(changed))
+    changed[first] = dataclasses.replace(changed[first], title="Another title")
+    assert hit.story.scenes != changed
+
+
+def test_each_scene_is_stored_on_its_own_after_the_story(cache_dir: Path, tmp_path: Path) -> None:
+    """The body is one JSON array: the story without its scenes, then one value per scene."""
+    folder = _big_story(tmp_path / "big", 5)
+    full = load_story(folder, cache=False)
+    load_story(folder)
+    [entry] = list(cache_dir.glob("*.json"))
+    header_line, _, body = entry.read_bytes().partition(b"\n")[2].partition(b"\n")
+    values = json.loads(body)
+    assert len(values) == 1 + len(full.scenes)
+    assert len(json.dumps(values[0], ensure_ascii=False, separators=(",", ":")).encode()) \
+        == json.loads(header_line)["skeleton"]

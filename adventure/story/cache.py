@@ -13,6 +13,15 @@ are stored as their parsed expression tree and compiled again when read; constan
 their value. A callable the cache cannot describe makes the story uncacheable (it is
 simply loaded from YAML each time), never wrong.
 
+Scenes are decoded lazily. The body is one JSON array: the story without its scenes
+first, then one self-contained JSON value per scene, whose byte lengths the story
+records. A warm load parses only the first element; ``story.scenes`` is a
+:class:`LazyScenes` mapping that decodes a scene the first time it is asked for, so
+a 10,000-scene story starts in the time it takes to hash its files, and a game that
+visits a few dozen scenes never decodes the rest. The whole file is still checked
+(its checksum, schema, code stamp, file digest and class names) before anything in it
+is believed.
+
 Where: ``$MILLION_MILES_CACHE_DIR``, else the user cache folder (platformdirs).
 ``MILLION_MILES_NO_CACHE=1`` switches the cache off. A damaged, foreign or stale file
 is ignored and replaced on the next successful load; writes are atomic (a temporary
@@ -36,7 +45,7 @@ import json
 import os
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -46,9 +55,9 @@ from adventure import __version__
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
 from adventure.story import template as tp
-from adventure.story.model import Story
+from adventure.story.model import Scene, Story
 
-SCHEMA = 1
+SCHEMA = 2
 """Bumped when the layout of the cache file itself changes."""
 ENV_DIR = "MILLION_MILES_CACHE_DIR"
 ENV_OFF = "MILLION_MILES_NO_CACHE"
@@ -60,8 +69,9 @@ Recipe = tuple[str, Any]
 Recipes = Mapping[int, tuple[object, Recipe]]
 """Recipes by ``id()`` of the callable, each kept with the callable (so ids stay unique)."""
 
-_MODULES = ("adventure.story.", "adventure.errors")
-"""Classes are only ever made from these modules (prefixes), and only data classes."""
+_MODULES = frozenset({"adventure.story.model", "adventure.story.expr", "adventure.story.template",
+                      "adventure.errors"})
+"""Classes are only ever made from the model's modules, and only data classes."""
 
 
 class Uncacheable(Exception):
@@ -186,7 +196,7 @@ def decode(raw: bytes, root: Path) -> Cached | None:
             return None
         if fingerprint(root, files) != header["digest"]:
             return None
-        story, warnings = _Decoder(header).load(body)
+        story, warnings = _Decoder(header, body).skeleton()
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
             ImportError, ex.ExprError, tp.TemplateError):
         return None
@@ -206,9 +216,14 @@ class _Decoder:
     constant. The hook runs once per object, so it is written for speed.
     """
 
-    def __init__(self, header: Mapping[str, Any]):
+    def __init__(self, header: Mapping[str, Any], body: bytes):
+        self.body = body
+        self.skeleton_end = 1 + header["skeleton"]
+        if not (body[:1] == b"[" and body[self.skeleton_end:self.skeleton_end + 1] in (b",", b"]")):
+            raise ValueError("not a cache body")
         self.slots: dict[str, int] = header["slots"]
         self.strings: list[str] = header["strings"]
+        self.constants: dict[tuple[type, object], object] = {}
         self.table: dict[str, tuple[int, type, tuple[Any, ...]]] = {}
         for number, name in enumerate(header["classes"]):
             cls = _resolve(name)
@@ -216,12 +231,36 @@ class _Decoder:
             plan = _text_positions(cls) if kind is _TUPLE else _plan(cls) if kind is _CLASS else ()
             self.table[str(number)] = (kind, cls, plan)
 
-    def load(self, body: bytes) -> Any:
-        table, slots, strings = self.table, self.slots, self.strings
+    def skeleton(self) -> Any:
+        """The body's first element: ``(story, warnings)``, the story's scenes lazy."""
+        return json.loads(self.body[1:self.skeleton_end], object_hook=self.hook())
+
+    def scene(self, start: int, end: int) -> Scene:
+        """The scene written at ``body[start:end]`` (its own numbering of shared objects)."""
+        scene = json.loads(self.body[start:end], object_hook=self.hook())
+        if not isinstance(scene, Scene):
+            raise TypeError(f"the cache holds a {type(scene).__name__} where a scene belongs")
+        return scene
+
+    def lazy_scenes(self, lengths: list[Any]) -> LazyScenes:
+        """The ``z`` tag: scene ids and byte lengths, in order, after the skeleton."""
+        spans: dict[str, tuple[int, int]] = {}
+        start = self.skeleton_end + 1
+        for scene_id, length in zip(lengths[::2], lengths[1::2], strict=True):
+            if not (isinstance(scene_id, str) and isinstance(length, int) and length > 0):
+                raise ValueError("bad scene index")
+            spans[scene_id] = (start, start + length)
+            start += length + 1
+        if start != len(self.body):
+            raise ValueError("the scene index does not match the body")
+        return LazyScenes(spans, self.scene)
+
+    def hook(self) -> Callable[[dict[str, Any]], object]:
+        """A fresh ``object_hook``: each JSON value decoded numbers its shared objects from 0."""
+        table, slots, strings, constants = self.table, self.slots, self.strings, self.constants
         shared: list[object] = []
         append = shared.append
         new_tuple = tuple.__new__
-        constants: dict[tuple[type, object], object] = {}
 
         def hook(d: dict[str, Any]) -> object:
             tag, value = d.popitem()
@@ -268,12 +307,52 @@ class _Decoder:
                 return _mapping(value)
             elif tag == "s":
                 return frozenset(value)
+            elif tag == "z":
+                return self.lazy_scenes(value)
             else:
                 raise ValueError(f"unknown tag {tag!r}")
             append(obj)
             return obj
 
-        return json.loads(body, object_hook=hook)
+        return hook
+
+
+class LazyScenes(Mapping[str, Scene]):
+    """A story's scenes from the cache, each decoded the first time it is asked for.
+
+    Read-only and ordered like the mapping the loader builds; equal to any mapping with
+    the same scenes. ``in``, ``len`` and iterating the ids decode nothing. Once every
+    scene is decoded, the cache file's bytes are let go.
+    """
+
+    __slots__ = ("_spans", "_built", "_decode")
+
+    def __init__(self, spans: dict[str, tuple[int, int]], decode: Callable[[int, int], Scene]):
+        self._spans = spans
+        self._built: dict[str, Scene] = {}
+        self._decode: Callable[[int, int], Scene] | None = decode
+
+    def __getitem__(self, scene_id: str) -> Scene:
+        scene = self._built.get(scene_id)
+        if scene is None:
+            span = self._spans[scene_id]
+            assert self._decode is not None  # set until every scene is built
+            scene = self._built[scene_id] = self._decode(*span)
+            if len(self._built) == len(self._spans):
+                self._decode = None
+        return scene
+
+    def __contains__(self, scene_id: object) -> bool:
+        return scene_id in self._spans
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __repr__(self) -> str:
+        return f"LazyScenes({len(self._spans)} scenes, {len(self._built)} decoded)"
 
 
 _CLASS, _TUPLE, _ENUM = 0, 1, 2
@@ -294,7 +373,7 @@ def _proxy(items: list[Any]) -> MappingProxyType[Any, Any]:
 def _resolve(name: str) -> type:
     """A model class by ``module:qualname``, only from this package and only of a data kind."""
     module_name, _, qualname = name.partition(":")
-    if not module_name.startswith(_MODULES) or "." in qualname:
+    if module_name not in _MODULES or "." in qualname:
         raise ImportError(name)
     cls = getattr(importlib.import_module(module_name), qualname)
     if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or _is_namedtuple(cls)
@@ -383,25 +462,43 @@ def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], file
 
 def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str,
            recipes: Recipes) -> bytes:
-    """The cache file's bytes: a checksum line, a one-line JSON header, then ``(story, warnings)``."""
+    """The cache file's bytes: a checksum line, a one-line JSON header, then the body.
+
+    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``(story, warnings)``
+    with the story's scenes written as their ids and the byte lengths of the scene
+    values after it (tag ``z``), each scene numbering its shared objects on its own so
+    it can be decoded alone.
+    """
     encoder = _Encoder(recipes)
-    body = {"t": [encoder.value(story), encoder.value(warnings)]}
+    parts: list[bytes] = []
+    index: list[Any] = []
+    for scene_id, scene in story.scenes.items():
+        encoder.fresh()
+        parts.append(_dumps(encoder.value(scene)))
+        index += [scene_id, len(parts[-1])]
+    encoder.fresh()
+    encoder.lazy = (story.scenes, {"z": index})
+    skeleton = _dumps({"t": [encoder.value(story), encoder.value(warnings)]})
     header = {
         "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
         "slots": {s.name: s.slot for s in story.stats}, "classes": encoder.class_names,
-        "strings": list(encoder.strings),
+        "strings": list(encoder.strings), "skeleton": len(skeleton),
     }
-    text = json.dumps(header, ensure_ascii=False) + "\n" + json.dumps(body, ensure_ascii=False,
-                                                                      separators=(",", ":"))
-    rest = text.encode("utf-8", "surrogatepass")
+    rest = (json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n["
+            + b",".join([skeleton, *parts]) + b"]")
     return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 class _Encoder:
     """Turns the model into JSON values, walking dataclass fields; shared objects once.
 
     Objects are numbered in the order the decoder finishes them (after their parts),
-    so a second occurrence of the same object is written as a reference.
+    so a second occurrence of the same object is written as a reference. Numbering
+    starts again at each :meth:`fresh`, once per separately decoded value.
     """
 
     def __init__(self, recipes: Recipes):
@@ -411,6 +508,8 @@ class _Encoder:
         self.strings: dict[str, int] = {}
         self.seen: dict[int, int] = {}
         self.count = 0
+        self.lazy: tuple[object, dict[str, Any]] | None = None
+        """The story's scenes mapping and what to write in its place."""
         self.handlers: dict[type, Callable[[Any], Any]] = {
             tuple: self.tuple, dict: self.mapping, MappingProxyType: self.mapping, frozenset: self.frozenset,
         }
@@ -475,10 +574,17 @@ class _Encoder:
             return self.callable
         raise Uncacheable(f"cannot cache a {cls.__name__}")
 
+    def fresh(self) -> None:
+        """Start a new numbering of shared objects (handlers hold ``seen``, so clear it in place)."""
+        self.seen.clear()
+        self.count = 0
+
     def tuple(self, obj: tuple[Any, ...]) -> dict[str, Any]:
         return {"t": self.values(obj)}
 
     def mapping(self, obj: Mapping[Any, Any]) -> dict[str, Any]:
+        if self.lazy is not None and obj is self.lazy[0]:
+            return self.lazy[1]
         return {"m" if isinstance(obj, dict) else "p": self.values(x for pair in obj.items() for x in pair)}
 
     def frozenset(self, obj: frozenset[Any]) -> dict[str, Any]:
@@ -512,7 +618,7 @@ class _Encoder:
     def tag(self, cls: type) -> str:
         tag = self.classes.get(cls)
         if tag is None:
-            if not cls.__module__.startswith(_MODULES):
+            if cls.__module__ not in _MODULES:
                 raise Uncacheable(f"{cls.__module__}.{cls.__qualname__} is not a story class")
             tag = self.classes[cls] = str(len(self.class_names))
             self.class_names.append(f"{cls.__module__}:{cls.__qualname__}")

@@ -325,7 +325,7 @@ class LazyScenes(Mapping[str, Scene]):
     scene is decoded, the cache file's bytes are let go.
     """
 
-    __slots__ = ("_spans", "_built", "_decode")
+    __slots__ = ("_built", "_decode", "_spans")
 
     def __init__(self, spans: dict[str, tuple[int, int]], decode: Callable[[int, int], Scene]):
         self._spans = spans

@@ -47,6 +47,29 @@ def test_check_json_does_not_load_rich(tmp_path: Path) -> None:
     assert "prompt_toolkit" not in _imported_after(code)
 
 
+def test_check_json_from_a_warm_cache_spares_the_reader_and_the_help_formatter(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the story cache: no YAML parser, no ``difflib`` (suggestions), no ``shutil`` (help width)."""
+    monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MILLION_MILES_NO_CACHE", raising=False)
+    code = ("import io, contextlib\nfrom adventure.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    main(['check', '--json', {str(FIXTURES / 'mini')!r}])")
+    cold = _imported_after(code)  # fills the cache
+    assert "yaml" in cold
+    warm = _imported_after(code)
+    assert not {"yaml", "difflib", "shutil", "platformdirs"} & warm, warm
+
+
+def test_help_is_as_wide_as_columns_says() -> None:
+    out = subprocess.run([sys.executable, "-m", "adventure", "check", "--help"], capture_output=True, text=True,
+                         env={**os.environ, "COLUMNS": "50"}, timeout=60)
+    assert out.returncode == 0
+    assert max(len(line) for line in out.stdout.splitlines()) <= 50
+    wide = subprocess.run([sys.executable, "-m", "adventure", "check", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200"}, timeout=60)
+    assert max(len(line) for line in wide.stdout.splitlines()) > 80
+
+
 def test_a_command_imports_only_its_own_module() -> None:
     modules = _imported_after("from adventure.cli import build_parser\nbuild_parser('check')\n"
                               "print(*[m for m in sys.modules if m.startswith('adventure.cli.')], file=sys.stderr)")

@@ -28,7 +28,6 @@ import enum
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Any
 
 __all__ = [
@@ -477,6 +476,8 @@ class _Parser:
     def call(self, name: _Token) -> Node:
         """``plural(n, "cask", "casks")``: only the functions of :data:`FUNCTIONS`."""
         if name.text not in FUNCTIONS:
+            from difflib import get_close_matches  # only for a mistake: spare every start-up its import
+
             close = get_close_matches(name.text, list(FUNCTIONS), n=1)
             hint = (f"did you mean `{close[0]}`?" if close else
                     "the only function is " + ", ".join(f.usage for f in FUNCTIONS.values()))
@@ -603,6 +604,8 @@ def _require(node: Node, actual: StatType, need: StatType, op: str) -> None:
 
 def _unknown_name(node: Name, known: Sequence[str], compared: bool = False) -> ExprTypeError:
     """MM303; beside ``==``/``!=`` the word was probably meant as text, so say how to quote it."""
+    from difflib import get_close_matches
+
     close = get_close_matches(node.name, known, n=1)
     hint = f"did you mean `{close[0]}`?" if close else "declare it under `stats:` in story.yaml"
     if compared:

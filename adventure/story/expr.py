@@ -250,12 +250,17 @@ _BAD_CHARS: dict[str, tuple[str, str | None]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # "int", "str", "name", "kw", "op", "(", ")" or "end"
-    text: str
-    offset: int
-    value: Value = 0
+    """One lexeme. A plain slotted class: only the parser makes them, and a data class
+    would cost every start-up (a warm one never parses) about 0.4 ms to define."""
+
+    __slots__ = ("kind", "offset", "text", "value")
+
+    def __init__(self, kind: str, text: str, offset: int, value: Value = 0) -> None:
+        self.kind = kind  # "int", "str", "name", "kw", "op", "(", ")" or "end"
+        self.text = text
+        self.offset = offset
+        self.value = value
 
 
 def _show(char: str) -> str:

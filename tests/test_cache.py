@@ -326,3 +326,42 @@ def test_each_scene_is_stored_on_its_own_after_the_story(cache_dir: Path, tmp_pa
     assert len(values) == 1 + len(full.scenes)
     assert len(json.dumps(values[0], ensure_ascii=False, separators=(",", ":")).encode()) \
         == json.loads(header_line)["skeleton"]
+
+
+def _held(obj: object, found: dict[int, object]) -> None:
+    """Every data class instance and callable below ``obj``, by ``id()``."""
+    if dataclasses.is_dataclass(obj) or (callable(obj) and not isinstance(obj, type)):
+        found[id(obj)] = obj
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            _held(getattr(obj, f.name), found)
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            _held(item, found)
+
+
+def _shared_across_scenes(scenes: Mapping[str, object]) -> list[tuple[str, str, type]]:
+    """``(scene, other scene, type)`` for each object a scene holds that an earlier scene held too."""
+    owner: dict[int, str] = {}
+    shared = []
+    for scene_id, scene in scenes.items():
+        found: dict[int, object] = {}
+        _held(scene, found)
+        for key, obj in found.items():
+            if key in owner and owner[key] != scene_id:
+                shared.append((owner[key], scene_id, type(obj)))
+            owner.setdefault(key, scene_id)
+    return shared
+
+
+def test_objects_scenes_share_are_written_once_and_still_shared(cache_dir: Path, tmp_path: Path) -> None:
+    """The builder reuses equal compiled conditions: the cache keeps them one object, compiled once."""
+    folder = _big_story(tmp_path / "big", 30)
+    full = load_story(folder, cache=False)
+    expected = _shared_across_scenes(full.scenes)
+    assert expected, "the generated story shares nothing across scenes: the test proves nothing"
+    load_story(folder)
+    hit = cache.lookup(folder)
+    assert hit is not None
+    assert set(expected) <= set(_shared_across_scenes(hit.story.scenes))  # (equal constants are merged too)
+    same(full, hit.story, vectors(full))

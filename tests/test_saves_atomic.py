@@ -74,7 +74,8 @@ def test_sigkill_at_random_moments_never_breaks_a_slot(tmp_path, mini_dir, mini_
     # a later write cleans up the temporary files the kills left (once they are stale)
     store.stale_after = 0.0
     store.write(store.read("alpha"))
-    assert not list(folder.glob(".alpha.*"))
+    left = sorted(p.name for p in folder.glob(".alpha.*"))
+    assert not left, f"temporary files left behind: {left}"
 
 
 def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):

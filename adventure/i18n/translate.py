@@ -17,7 +17,6 @@ come from a stranger, like a story).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.model import Story
-from adventure.story.template import Cond, Interp, Template, TemplateError, check_template, parse_template
+from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Message
@@ -190,8 +189,8 @@ class _Checker:
         if english is None:
             return False
         allowed_names = _names(english)
-        shown = {node for node, condition in _expressions(english) if not condition}
-        for node, condition in _expressions(template):
+        shown = {node for node, condition in expressions(english) if not condition}
+        for node, condition in expressions(template):
             for name in ex.names(node):
                 if name not in allowed_names:
                     self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
@@ -225,19 +224,8 @@ def _english_templates(story: Story) -> dict[str, Template]:
     return found
 
 
-def _expressions(t: Template) -> Iterator[tuple[ex.Node, bool]]:
-    for part in t.parts:
-        if isinstance(part, Interp):
-            yield part.node, False
-        elif isinstance(part, Cond):
-            for condition, body in part.branches:
-                if condition is not None:
-                    yield condition, True
-                yield from _expressions(body)
-
-
 def _names(t: Template) -> set[str]:
-    return {name for node, _ in _expressions(t) for name in ex.names(node)}
+    return {name for node, _ in expressions(t) for name in ex.names(node)}
 
 
 def _offset_of(node: ex.Node, name: str) -> int:

@@ -55,7 +55,9 @@ def remove_stale_temps(target: Path, older_than: float = 60.0) -> None:
     limit = time.time() - older_than
     for stale in target.parent.glob(f".{target.name}.*{TEMP_SUFFIX}"):
         try:
-            if stale.stat().st_mtime <= limit:
+            # ``older_than <= 0`` means every one: no clock comparison, since a file's
+            # timestamp and time.time() come from clocks of different granularity.
+            if older_than <= 0 or stale.stat().st_mtime <= limit:
                 _unlink_quietly(stale)
         except OSError:
             pass

@@ -50,6 +50,7 @@ __all__ = [
     "check_template",
     "compile_template",
     "compile_text_value",
+    "expressions",
     "is_static",
     "longest_words",
     "parse_template",
@@ -344,7 +345,7 @@ def parse_template(text: str) -> Template:
 # ------------------------------------------------------------------ using templates
 
 
-def _expressions(t: Template) -> Iterator[tuple[Node, bool]]:
+def expressions(t: Template) -> Iterator[tuple[Node, bool]]:
     """Every expression in document order, flagged True when it is a condition."""
     for part in t.parts:
         if isinstance(part, Interp):
@@ -353,7 +354,7 @@ def _expressions(t: Template) -> Iterator[tuple[Node, bool]]:
             for condition, body in part.branches:
                 if condition is not None:
                     yield condition, True
-                yield from _expressions(body)
+                yield from expressions(body)
 
 
 def check_template(t: Template, types: Mapping[str, StatType]) -> None:
@@ -362,7 +363,7 @@ def check_template(t: Template, types: Mapping[str, StatType]) -> None:
     Raises :class:`TemplateError` for the first problem in reading order.
     """
     try:
-        for node, is_condition in _expressions(t):
+        for node, is_condition in expressions(t):
             check(node, types, StatType.BOOL if is_condition else None)
     except ExprError as error:
         raise TemplateError.from_expr(error) from None
@@ -371,7 +372,7 @@ def check_template(t: Template, types: Mapping[str, StatType]) -> None:
 def template_names(t: Template) -> frozenset[str]:
     """The stat names a template reads."""
     found: set[str] = set()
-    for node, _condition in _expressions(t):
+    for node, _condition in expressions(t):
         found |= names(node)
     return frozenset(found)
 

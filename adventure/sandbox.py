@@ -59,7 +59,7 @@ def check_scene(story: Story, scene: str) -> str:
     if scene in story.endings:
         raise UsageError(f"--start {scene}: '{scene}' is an ending, not a scene; start at a scene that leads to it")
     hint = suggest(scene, story.scenes) or f"scene ids look like '{story.start}'; 'million-miles check' lists the chapters"
-    raise UsageError(f"--start {scene}: the story has no scene '{scene}'; {hint}")
+    raise UsageError(f"--start {_clip(scene)}: the story has no scene '{_clip(scene)}'; {hint}")
 
 
 def parse_assignment(story: Story, text: str) -> tuple[str, Value]:
@@ -67,14 +67,19 @@ def parse_assignment(story: Story, text: str) -> tuple[str, Value]:
     name, equals, raw = text.partition("=")
     name = name.strip()
     if not equals or not name:
-        raise UsageError(f"--set {text!r}: write STAT=VALUE, for example --set {_example(story)}")
+        raise UsageError(f"--set {_clip(text)!r}: write STAT=VALUE, for example --set {_example(story)}")
     stat = next((s for s in story.stats if s.name == name), None)
     if stat is None:
         hint = suggest(name, story.stat_names) or "the stats are: " + ", ".join(story.stat_names)
-        raise UsageError(f"--set {text}: the story has no stat '{name}'; {hint}")
+        raise UsageError(f"--set {_clip(text)}: the story has no stat '{_clip(name)}'; {hint}")
     if stat.computed:
         raise UsageError(f"--set {text}: '{name}' is computed ({stat.formula}); set the stats it reads instead")
-    return name, _value(stat, raw.strip(), text)
+    return name, _value(stat, raw.strip(), _clip(text))
+
+
+def _clip(text: str, most: int = 60) -> str:
+    """What the player typed, cut short for a message: a 5000-character value is not echoed back whole."""
+    return text if len(text) <= most else text[:most] + "..."
 
 
 def describe(start: Start) -> str:
@@ -91,11 +96,11 @@ def _value(stat: Stat, raw: str, text: str) -> Value:
             return True
         if raw.lower() in _FALSE:
             return False
-        raise UsageError(f"--set {text}: '{stat.name}' is true or false, not {raw!r}")
+        raise UsageError(f"--set {text}: '{stat.name}' is true or false, not {_clip(raw)!r}")
     if stat.type is StatType.TEXT:
         return raw
     if not _INTEGER.fullmatch(raw):
-        raise UsageError(f"--set {text}: '{stat.name}' is a whole number{_range(stat)}, not {raw!r}")
+        raise UsageError(f"--set {text}: '{stat.name}' is a whole number{_range(stat)}, not {_clip(raw)!r}")
     number = int(raw)
     if stat.clamp(number) != number:
         raise UsageError(f"--set {text}: {number} is out of range; '{stat.name}' is a whole number{_range(stat)}")

@@ -107,6 +107,18 @@ def test_the_ending_screen_offers_undo_chapter_new_game_and_leave(mini_story, tm
     assert game.session.state.ending == "home"
 
 
+def test_the_ending_menu_wraps_under_its_labels_at_40_columns(mini_story, tmp_path):
+    """A long option wraps under its own label, not back at the left edge under the numbers."""
+    c = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
+    game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", "quit"]))
+    assert game.run() == 0
+    menu = output(c).split("What now?")[1].splitlines()
+    assert all(len(line) <= 40 for line in menu)
+    wrapped = [line for line in menu if line.strip() and not line.lstrip()[0].isdigit() and "quit" not in line[:2]]
+    assert wrapped, "the chapter option should wrap at 40 columns"
+    assert all(line.startswith("     ") for line in wrapped[:1]), menu
+
+
 def test_back_to_the_start_of_the_chapter(mini_story, tmp_path):
     store = SaveStore(tmp_path)
     c = console()

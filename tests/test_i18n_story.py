@@ -138,6 +138,19 @@ def test_update_marks_a_changed_english_string_fuzzy_and_keeps_the_old(orchard, 
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_of(orchard))], check=True)
 
 
+def test_a_second_change_keeps_the_english_the_translation_was_made_from(orchard):
+    """msgmerge keeps the '#|' of a string that is still fuzzy: the translator must compare
+    with the English they translated, not with an intermediate wording nobody translated."""
+    chapter = orchard / "one.yaml"
+    for before, after in (("title: The Gate", "title: The Old Gate"), ("title: The Old Gate", "title: The Rusty Gate")):
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+        assert main(["i18n", "update", str(orchard), "es"]) == 0
+    text = po_of(orchard).read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgid "The Gate"\nmsgctxt "scene:gate:title"\nmsgid "The Rusty Gate"\n'
+            'msgstr "La reja"') in text
+    assert "The Old Gate" not in text
+
+
 def test_update_keeps_removed_strings_as_obsolete(orchard):
     chapter = orchard / "two.yaml"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("text: Lights.", "text: Lights!"), encoding="utf-8")

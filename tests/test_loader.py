@@ -53,6 +53,12 @@ def test_missing_story_file(tmp_path):
     assert "no story.yaml" in error.message
 
 
+def test_a_missing_chapter_is_never_pointed_at_story_yaml(tmp_path):
+    """'storm.yaml' not found: story.yaml is the story's own file, never the chapter meant."""
+    error = only(errors_of(tmp_path, story=STORY.replace("one.yaml", "storm.yaml")), "MM103")
+    assert "story.yaml'?" not in (error.hint or ""), error.hint
+
+
 def test_empty_story_file(tmp_path):
     error = only(errors_of(tmp_path, story="# nothing here\n"), "MM103")
     assert "empty" in error.message

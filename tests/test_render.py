@@ -396,3 +396,17 @@ def test_status_line_keeps_to_one_line(mini_story, states):
     assert rendered(render.status_line(mini_story, states["gate"]), 80) == "Letters 0  ('status' for all)\n"
     for width in (20, 40, 60):
         assert len(rendered(render.status_line(mini_story, states["gate"]), width).splitlines()) == 1
+
+
+def test_help_at_40_columns_puts_each_meaning_under_its_command():
+    """A 40-column help is not a 12-character column of words: each meaning gets the width."""
+    console = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
+    console.print(render.help_screen())
+    out = console.file.getvalue()
+    assert all(len(line) <= 40 for line in out.splitlines())
+    assert "take back the last choice (also" in out, out
+    assert len(out.splitlines()) <= 40, out
+    wide = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=True)
+    wide.print(render.help_screen())
+    assert any(line.startswith("│ undo ") and "take back the last choice" in line
+               for line in wide.file.getvalue().splitlines())  # side by side when there is room

@@ -95,6 +95,18 @@ def test_parse_start_errors_are_usage_errors(mini_story, scene, sets, message):
     assert message in str(info.value) and info.value.exit_code == 2
 
 
+@pytest.mark.parametrize("sets", [["letters=" + "9" * 5000], ["letters=" + "x" * 5000], ["has_key=" + "y" * 5000],
+                                  ["z" * 5000 + "=1"]])
+def test_a_huge_set_value_is_not_echoed_whole(mini_story, sets):
+    """A 5000-character --set is refused in one short message, not a 10 KB echo of it (twice)."""
+    with pytest.raises(UsageError) as info:
+        parse_start(mini_story, None, sets)
+    assert len(str(info.value)) < 400, len(str(info.value))
+    with pytest.raises(UsageError) as info:
+        parse_start(mini_story, "s" * 5000, [])
+    assert len(str(info.value)) < 400, len(str(info.value))
+
+
 def test_parse_start_refuses_computed_stats(tmp_path):
     story = load_story(write_story(tmp_path, story=COMPUTED))
     with pytest.raises(UsageError, match="computed"):

@@ -67,4 +67,37 @@ def test_saves_at_40_columns_is_a_readable_list_with_the_runs_own_story(tmp_path
     assert main(["saves", "--save-dir", str(tmp_path)]) == 0  # no --scenes: the run names its folder
     out = capsys.readouterr().out
     assert all(len(line) <= 40 for line in out.splitlines()), out
-    assert "The Orchard · 1 step ·" in out and "unreadable: MM502" in out and "┃" not in out
+    assert "The Orchard · 1 step" in out and "unreadable: MM502" in out and "┃" not in out
+
+
+def _lighthouse_slots(tmp_path):
+    from pathlib import Path
+
+    from adventure.story.loader import load_story
+
+    story = load_story(Path(__file__).parent / "fixtures" / "lighthouse")
+    store = SaveStore(tmp_path)
+    state = engine.new_run(story, 3).state
+    store.write(record_for(story, state, "run-20260301-120000", now=T0))
+    return story, store
+
+
+def test_saves_at_40_columns_shows_the_storys_columns_and_keeps_each_detail_whole(tmp_path):
+    """Issue 10: readable at 40 columns ('2026-03-01 12:00' never split); issue 9: the story's own columns."""
+    story, store = _lighthouse_slots(tmp_path)
+    console = Console(file=StringIO(), width=40, color_system=None)
+    print_slots(console, tmp_path, store.slots(), story)
+    out = console.file.getvalue()
+    assert all(len(line) <= 40 for line in out.splitlines()), out
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert when in out, out
+    assert "Night 1" in out and "Oil 2 casks" in out, out
+
+
+def test_saves_table_at_80_columns_keeps_the_date_whole(tmp_path):
+    story, store = _lighthouse_slots(tmp_path)
+    console = Console(file=StringIO(), width=80, color_system=None)
+    print_slots(console, tmp_path, store.slots(), story)
+    out = console.file.getvalue()
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert when in out and "run-20260301-120000" in out, out

@@ -7,6 +7,7 @@ that story asks for (``presentation: saves_columns``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -54,6 +55,18 @@ def test_the_lighthouse_story_loads_with_its_own_presentation():
     assert "2 casks of oil" in engine.ending_text(story, state)
 
 
+def test_a_stat_with_a_suffix_pair_says_one_cask_not_one_casks(tmp_path):
+    """Issue 9 found "1 casks": a stat's suffix has a singular form (``suffix_one``) for the value 1,
+    in the status panel, the saves table and the ending summary alike, and translatable like the rest."""
+    story = load_story(LIGHTHOUSE)
+    oil = story.stat("oil")
+    assert (oil.display(1), oil.display(2), oil.display(0)) == ("1 cask", "2 casks", "0 casks")
+    from adventure.i18n.strings import story_strings
+
+    keys = {entry.key for entry in story_strings(story)}
+    assert "stat:oil:suffix_one" in keys
+
+
 @pytest.mark.parametrize("plain", [True, False], ids=["plain", "piped-rich"])
 def test_play_save_replay_verify_export_without_a_word_of_the_shipped_story(command, tmp_path, plain):
     saves = tmp_path / "saves"
@@ -70,10 +83,14 @@ def test_play_save_replay_verify_export_without_a_word_of_the_shipped_story(comm
     saved = run_file.read_text(encoding="utf-8")
     assert saved.startswith("# The Keeper of Gull Rock: a kept log.")
 
+    wide = subprocess.run([command, "saves", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--plain"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "100"})
+    header = next(line for line in wide.stdout.splitlines() if "slot" in line)
+    assert re.search(r"slot\W+chapter\W+Night\W+Oil\W+ending", header), wide.stdout
+    assert "2 casks" in wide.stdout
     listed = run(command, "saves", "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--plain")
-    header = next(line for line in listed.stdout.splitlines() if "slot" in line)
-    assert re.search(r"slot\W+chapter\W+Night\W+Oil\W+ending", header), listed.stdout
-    assert "2 casks" in listed.stdout
+    assert "Night 5 · Oil 2 casks" in listed.stdout or "2 casks" in listed.stdout  # at 80: a list, nothing cut
+    assert "…" not in listed.stdout, listed.stdout
 
     verified = run(command, "replay", run_file.stem, "--save-dir", str(saves), "--scenes", str(LIGHTHOUSE), "--verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -42,3 +42,22 @@ def test_one_step_runs_read_in_the_singular(mini_story, tmp_path, capsys):
     assert main(["replay", "one", "--save-dir", str(tmp_path), "--scenes", str(mini_story.root), "--verify"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "1 step replay" in out
+
+
+def test_a_story_that_fails_to_load_counts_its_errors_in_words(tmp_path, monkeypatch, capsys):
+    """Regression: "The story failed to load (1 error(s))" after 'play' of a broken story."""
+    import io
+    import sys
+
+    from storybuilder import write_story
+
+    from adventure.cli import main
+
+    folder = write_story(tmp_path / "s")
+    story = folder / "story.yaml"
+    story.write_text(story.read_text(encoding="utf-8").replace("start: ", "start: nowhere_", 1), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    assert main(["play", "--plain", "--no-save", "--scenes", str(folder)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "(s)" not in err and "failed to load (1 error)" in err, err
+

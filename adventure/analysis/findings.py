@@ -29,6 +29,7 @@ from adventure.analysis.randomplay import RandomReport
 from adventure.errors import Severity
 from adventure.story.expr import to_source
 from adventure.story.model import Effect, Location, Story
+from adventure.wording import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +110,14 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
     if x.soft_lock_count:
         listed = ", ".join(f"{s} ({n})" for s, n in x.soft_lock_scenes.items())
         first = next(iter(x.soft_lock_scenes))
-        result.append(located("error", "MM603", f"{x.soft_lock_count} soft-locked state(s): no enabled choice in {listed}",
+        result.append(located("error", "MM603", f"{count(x.soft_lock_count, 'soft-locked state')}: no enabled choice in {listed}",
                               scenes[first].location, scene=first, count=x.soft_lock_count))
     if x.trap_count:
         ranked = sorted(x.trap_scenes.items(), key=lambda i: -i[1])
         listed = ", ".join(f"{s} ({n})" for s, n in ranked[:8])
         first = x.traps[0].scene if x.traps else ranked[0][0]
         result.append(located("error", "MM604",
-                              f"{x.trap_count} trap state(s) from which no ending can be reached, in {listed}",
+                              f"{count(x.trap_count, 'trap state')} from which no ending can be reached, in {listed}",
                               scenes[first].location, scene=first, count=x.trap_count))
     if not x.complete:
         message = (f"the state space is larger than --max-states {x.max_states}: explored "
@@ -159,12 +160,12 @@ def _random_findings(story: Story, report: RandomReport) -> list[Finding]:
     result = []
     if report.stuck and report.stuck_example is not None:
         scene = report.stuck_example.scene
-        result.append(located("error", "MM605", f"{report.stuck} random run(s) got stuck with no enabled choice "
+        result.append(located("error", "MM605", f"{count(report.stuck, 'random run')} got stuck with no enabled choice "
                                                 f"(first in scene '{scene}')", story.scenes[scene].location,
                               scene=scene, count=report.stuck))
     if report.capped:
         result.append(Finding("warning", "MM617",
-                              f"{report.capped} random run(s) did not finish within {report.max_steps} steps",
+                              f"{count(report.capped, 'random run')} did not finish within {report.max_steps} steps",
                               data={"count": report.capped}))
     return result
 

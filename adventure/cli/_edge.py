@@ -36,7 +36,9 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         console = make_console(stderr=True)
         try:
             print_diagnostics(console, exc.diagnostics)
-            console.print(f"The story failed to load ({len(exc.diagnostics)} error(s)); "
+            from adventure.wording import count
+
+            console.print(f"The story failed to load ({count(len(exc.diagnostics), 'error')}); "
                           "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
         except OSError:  # stderr is full or gone: the exit code still says it
             pass

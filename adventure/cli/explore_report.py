@@ -26,6 +26,7 @@ from adventure.analysis.findings import Finding, effect_source, explore_findings
 from adventure.analysis.randomplay import RandomReport, random_play
 from adventure.story.expr import to_source
 from adventure.story.model import Story
+from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -237,7 +238,7 @@ def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) 
         name = Text(ending_id + (" ★" if entry["true_ending"] else ""))
         path = Text(format_path(entry["path"]))
         if entry["random_draws"]:
-            path.append(f"  [{entry['random_draws']} random draw(s): replaying needs a seed, see --write-runs]",
+            path.append(f"  [{count(entry['random_draws'], 'random draw')}: replaying needs a seed, see --write-runs]",
                         style="dim")
         table.add_row(name, mark[entry["reachable"]], "" if entry["steps"] is None else str(entry["steps"]), path)
     console.print(table)

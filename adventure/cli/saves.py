@@ -18,6 +18,7 @@ from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from adventure.saves.store import SlotSummary
     from adventure.story.model import Stat, Story
@@ -84,12 +85,13 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     columns = _columns(story)
     table = Table(title=Text(_("Saved games in {folder}").format(folder=folder), style="bold"), title_justify="left")
     table.add_column(_("slot"), style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
-    table.add_column(_("chapter"))
+    table.add_column(_("chapter"), min_width=_longest_word(_("chapter"), *(
+        c.title for c in (story.chapters if story is not None else ()))))
     for stat in columns:
-        table.add_column(Text(stat.label), justify="right")  # story text: never markup
-    table.add_column(_("ending"))
-    table.add_column(_("steps"), justify="right")
-    table.add_column(_("last played"))
+        table.add_column(Text(stat.label), justify="right", no_wrap=True)  # story text: never markup
+    table.add_column(_("ending"), min_width=len(_("ending")))
+    table.add_column(_("steps"), justify="right", no_wrap=True)
+    table.add_column(_("last played"), no_wrap=True)  # the other columns wrap first: a date is never cut
     broken = []
     for slot in slots:
         played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
@@ -107,6 +109,9 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
                 ending = ("★ " if reached.true_ending else "") + reached.title
         values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
         table.add_row(Text(slot.name), Text(chapter), *values, Text(ending, style="yellow"), str(slot.steps), played)
+    if _needed_width(console, table) > console.width:  # the story's own columns can make it too wide
+        print_slots_narrow(console, folder, slots, story)  # would cut values: one block per slot instead
+        return
     console.print(table)
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
@@ -128,6 +133,8 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
     """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
     from rich.text import Text
 
+    from adventure.ui.render import Packed
+
     console.print(Text(_("Saved games in {folder}").format(folder=folder), style="bold"))
     kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
     for slot in slots:
@@ -142,15 +149,38 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
             detail.append(_("  (a backup exists)") if slot.backup else _("  (no backup)"), style="dim")
         else:
             chapter, ending = slot.chapter or "", slot.ending or ""
-            if story is not None and story.id == slot.story_id:
+            own = story is not None and story.id == slot.story_id
+            values: list[str] = []
+            if own and story is not None:
                 chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
                 reached = story.endings.get(ending)
                 ending = reached.title if reached is not None else ending
+                values = [f"{stat.label} {cell}" for stat in _columns(story) if (cell := _cell(stat, slot.stats))]
             steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
-            parts = [p for p in (chapter, _("ending: {ending}").format(ending=ending) if ending else "", steps, played) if p]
-            detail = Text("  " + " · ".join(parts))
+            parts = [p for p in (chapter, *values, _("ending: {ending}").format(ending=ending) if ending else "",
+                                 steps, played) if p]
+            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2))  # items never split
+            continue
         console.print(detail)
     console.print(Text(_("Resume one with 'million-miles play --load SLOT'."), style="dim"))
+
+
+def _needed_width(console: Console, table: Table) -> int:
+    """The width the table needs without cutting a value: a no-wrap column's widest cell, a wrapping
+    column's ``min_width``, plus borders and padding (Rich would crop or ellipsize to fit)."""
+    total = 1
+    for column in table.columns:
+        if column.no_wrap:
+            widest = max(console.measure(cell).maximum for cell in [column.header, *column.cells])
+        else:
+            widest = 0
+        total += max(widest, column.min_width or 0) + 3
+    return total
+
+
+def _longest_word(*texts: str) -> int:
+    """The width a wrapping column needs so that no word in it is cut (a cut word reads as noise)."""
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 def _columns(story: Story | None) -> list[Stat]:

@@ -84,7 +84,10 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
             continue
         message.string = old.string
         message.flags.add("fuzzy")
-        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        if old.fuzzy and old.previous_id:  # still unreviewed: the English it was translated from
+            message.previous_id = list(old.previous_id)
+        else:
+            message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
         message.user_comments = list(old.user_comments)
         del catalog.obsolete[key]
     return catalog

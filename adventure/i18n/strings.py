@@ -29,7 +29,7 @@ from adventure.story.template import Template, template_names
 
 TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
     m.Story: ("title", "subtitle"),
-    m.Stat: ("label", "description", "prefix", "suffix"),
+    m.Stat: ("label", "description", "prefix", "suffix", "suffix_one"),
     m.Chapter: ("title", "subtitle"),
     m.Scene: ("title", "text"),
     m.Choice: ("label", "locked", "remember"),
@@ -61,7 +61,8 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
 FIELD_NOTES: Mapping[str, str] = {
     "label": "its label", "text": "its text", "title": "its title", "subtitle": "its subtitle",
     "description": "its description", "prefix": "written before its value (as in $3k)",
-    "suffix": "written after its value (as in $3k)", "locked": "why it is locked",
+    "suffix": "written after its value (as in $3k)", "suffix_one": "written after its value when it is 1",
+    "locked": "why it is locked",
     "remember": "a line of the end-of-run summary", "progress_label": "the progress bar's label",
     "progress_sentence": "the progress line in plain mode, before the percentage",
     "countdown_prefix": "before each number of a countdown", "countdown_end": "the countdown's last words",

@@ -332,7 +332,7 @@ def _read_bytes(path: Path) -> bytes | None:
 
 def _file_hint(root: Path, name: str) -> str:
     try:
-        present = sorted(p.name for p in root.glob("*.yaml"))
+        present = sorted(p.name for p in root.glob("*.yaml") if p.name != "story.yaml")  # never a chapter
     except OSError:
         present = []
     return suggest(name, present) or "paths are relative to the folder holding story.yaml"

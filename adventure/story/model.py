@@ -53,6 +53,8 @@ class Stat:
     group: str | None = None
     prefix: str = ""
     suffix: str = ""
+    suffix_one: str | None = None
+    """The suffix when the value is exactly 1 (`` cask`` beside `` casks``); ``suffix`` when unset."""
     description: str | None = None
     saturates: bool = False
     formula: str | None = None
@@ -82,7 +84,9 @@ class Stat:
             text = _("yes") if value else _("no")
         else:
             text = str(value)
-        return f"{self.prefix}{text}{self.suffix}"
+        suffix = self.suffix_one if value == 1 and self.suffix_one is not None and not isinstance(value, bool) \
+            else self.suffix
+        return f"{self.prefix}{text}{suffix}"
 
 
 @dataclass(frozen=True, slots=True)

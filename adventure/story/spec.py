@@ -90,6 +90,8 @@ STAT = Part("stat", "A declared stat: a value every run carries, changed by effe
     Key("group", False, "text", "Status-panel group, e.g. skills, family."),
     Key("prefix", False, "text", "Text before the value when displayed ($)."),
     Key("suffix", False, "text", "Text after the value when displayed (k)."),
+    Key("suffix_one", False, "text",
+        "The suffix when the value is exactly 1, for words with a plural (suffix ' casks', suffix_one ' cask')."),
     Key("description", False, "text", "One line for authors and the help screen."),
     Key("saturates", False, "bool",
         "true when reaching min/max is intended: check --explore then does not warn that the stat is clamped."),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
@@ -583,11 +584,20 @@ class Game:
             return self.after_ending(picked)
 
     def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
-        lines = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
+        """The numbered options; on a screen a long one wraps under its own label, as choices do."""
+        lines: list[RenderableType] = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
+        if self.plain:
+            lines.extend(Text(f"  {number}. {label}  ({_menu_word(command)})")
+                         for number, (command, label) in enumerate(options, 1))
+            return Group(*lines)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
         for number, (command, label) in enumerate(options, 1):
-            line = Text(f"  {number}. {label}")
-            line.append(f"  ({_menu_word(command)})", style="" if self.plain else "dim")
-            lines.append(line)
+            line = Text(label)
+            line.append(f"  ({_menu_word(command)})", style="dim")
+            grid.add_row(Text(f"  {number}."), line)
+        lines.append(grid)
         return Group(*lines)
 
     def after_ending(self, picked: str) -> int | None:

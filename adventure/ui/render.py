@@ -697,13 +697,33 @@ def help_screen(*, plain: bool = False) -> RenderableType:
         lines = [Text(_("Commands:"))]
         lines.extend(Text(f"  {_(name)}: {_(meaning)}") for name, meaning in COMMANDS)
         return Group(*lines)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold cyan", no_wrap=True)
-    grid.add_column(ratio=1)
-    for name, meaning in COMMANDS:
-        grid.add_row(_(name), _(meaning))
-    return Constrain(Panel(grid, title=Text(_("Commands"), style="bold"), title_align="left", box=box.ROUNDED,
-                           padding=(0, 1)), MAX_WIDTH)
+    return Constrain(Panel(CommandList(), title=Text(_("Commands"), style="bold"), title_align="left",
+                           box=box.ROUNDED, padding=(0, 1)), MAX_WIDTH)
+
+
+class CommandList:
+    """The commands beside their meanings, or, on a narrow screen, each meaning under its command.
+
+    Side by side at 40 columns the meanings get a dozen columns in Spanish ("guardar NOMBRE (save)"
+    is 21 wide) and the list runs to seventy lines of one or two words.
+    """
+
+    NARROW = 60
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= self.NARROW:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold cyan", no_wrap=True)
+            grid.add_column(ratio=1)
+            for name, meaning in COMMANDS:
+                grid.add_row(_(name), _(meaning))
+            yield grid
+            return
+        from rich.padding import Padding
+
+        for name, meaning in COMMANDS:
+            yield Text(_(name), style="bold cyan", overflow="fold")
+            yield Padding(Text(_(meaning)), (0, 0, 0, 2))
 
 
 def hint(message: str, *, plain: bool = False) -> Text:

@@ -255,7 +255,7 @@ def diagnostic(
 
 
 def control_diagnostic(char: str, loc: Location, lines: list[str]) -> Diagnostic:
-    """``MM110``: a control character where story text is read, named as U+XXXX in the hint."""
+    """``MM110``: a control character where story text is read, named by its code point (U+001B) in the hint."""
     return diagnostic(
         "MM110", f"control character {describe(char)} in the text", loc, lines,
         f"remove the {describe(char).split(' ')[0]} character: terminals obey control characters "

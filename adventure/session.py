@@ -86,7 +86,12 @@ class Session:
     def new(cls, story: Story, seed: int, store: SaveStore | None = None, slot: str | None = None,
             clock: Callable[[], datetime] = utc_now, scenes: str | None = None,
             start: Start | None = None) -> Session:
-        """Start a fresh run in a slot of its own (autosaved at once, so even turn zero survives a crash).
+        """Start a fresh run in a slot of its own, claimed and locked now, written at the first choice.
+
+        Nothing is written while the run is :attr:`blank`: a game opened and left before
+        any choice has nothing to keep, and must not bury the player's real runs under
+        empty ones (``--continue`` then still finds the last run they played). The slot
+        is claimed at once, so an unusable save folder is reported before play.
 
         With ``start``, a sandbox run at that scene and those values (:func:`engine.start_at`);
         its endings are not counted as found. Saving problems never stop a game: they
@@ -107,7 +112,7 @@ class Session:
             except SaveError as exc:
                 session._failed(exc)
                 return session
-            if session.autosave() and earlier:
+            if earlier:
                 session.tell(ngettext(
                     "New run '{slot}'. Your {earlier} earlier run is kept: "
                     "'million-miles saves' lists them, 'load NAME' resumes one.",
@@ -219,6 +224,11 @@ class Session:
     def saved(self) -> bool:
         """True only when the run as it stands now is on disk in :attr:`slot`."""
         return self.store is not None and self.save_error is None and self.saved_state == self.state
+
+    @property
+    def blank(self) -> bool:
+        """A new run with no choice taken and nothing on disk: there is nothing to keep yet."""
+        return self.saved_state is None and not self.state.log and self.save_error is None
 
     @property
     def ever_saved(self) -> bool:

@@ -259,7 +259,7 @@ def test_the_hints_to_play_again_need_no_scenes(monkeypatch, capsys, mini_dir, t
 
 
 def test_the_shipped_story_is_not_recorded_as_a_folder(monkeypatch, capsys, tmp_path):
-    cli(monkeypatch, capsys, ["play", "--plain", "--save-dir", str(tmp_path)], "quit\n")
+    cli(monkeypatch, capsys, ["play", "--plain", "--save-dir", str(tmp_path)], "1\nquit\n")
     assert SaveStore(tmp_path).latest().scenes is None
 
 

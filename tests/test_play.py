@@ -313,7 +313,7 @@ def test_cli_help(capsys):
 def test_random_seed_is_recorded(monkeypatch, capsys, mini_dir, tmp_path):
     seeds = set()
     for _ in range(3):
-        run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)], "")
+        run_cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)], "1\n")
         seeds.add(SaveStore(tmp_path).latest().seed)
     assert len(seeds) > 1
 

@@ -196,7 +196,9 @@ def test_the_session_owns_save_status(mini_story, tmp_path):
 
     store = Flaky(tmp_path)
     session = Session.new(mini_story, 3, store)
-    assert session.saved and session.pop_messages() == []
+    assert session.blank and not session.saved and session.pop_messages() == []  # nothing to keep yet
+    session.choose("pick")
+    assert session.saved and not session.blank
     store.fail = True
     session.choose("pick")
     assert not session.saved and session.ever_saved and session.save_error.code == "MM509"
@@ -206,6 +208,23 @@ def test_the_session_owns_save_status(mini_story, tmp_path):
     store.fail = False
     session.choose("pick")
     assert session.saved and "Saving works again" in session.pop_messages()[0].text
+
+
+def test_a_game_left_before_any_choice_writes_no_run(monkeypatch, capsys, mini_dir, tmp_path):
+    """Regression: every launch wrote a run at turn zero, so a look at the title left an
+    empty run behind, ``saves`` filled with them, and ``--continue`` resumed the empty one
+    instead of the run the player had played."""
+    args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
+    assert cli(monkeypatch, capsys, args, "1\n1\nquit\n")[0] == 0
+    played = SaveStore(tmp_path).latest()
+    assert played is not None and len(played.steps) == 2
+    code, out, _err = cli(monkeypatch, capsys, args, "quit\n")
+    assert code == 0 and "No choice was made yet, so there was no run to keep" in out
+    assert "is saved as" not in out
+    assert SaveStore(tmp_path).run_names() == [played.slot]
+    code, out, _err = cli(monkeypatch, capsys, [*args, "--continue"], "quit\n")
+    assert code == 0 and f"Your run is saved as '{played.slot}'" in out
+    assert len(SaveStore(tmp_path).read(played.slot).steps) == 2
 
 
 # -- hostile fields and names: a coded message, exit 1, and the other saves still work -----------
@@ -264,7 +283,7 @@ def test_a_5000_character_run_name_is_a_message(command, monkeypatch, capsys, mi
 
 def test_a_5000_character_slot_name_in_the_game_is_refused(monkeypatch, capsys, mini_dir, tmp_path):
     code, out, _err = cli(monkeypatch, capsys, ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)],
-                         f"save {'n' * 5000}\nload {'n' * 5000}\nquit\n")
+                         f"1\nsave {'n' * 5000}\nload {'n' * 5000}\nquit\n")
     assert code == 0 and "longer than 64 characters" in out and "Could not load" in out
     assert "Your run is saved as" in out  # a bad name does not touch the autosave
 

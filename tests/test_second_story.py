@@ -114,7 +114,7 @@ def test_play_save_replay_verify_export_without_a_word_of_the_shipped_story(comm
 def test_saves_shows_no_stat_columns_for_a_story_without_them(command, tmp_path, mini_dir):
     saves = tmp_path / "saves"
     run(command, "play", "--scenes", str(mini_dir), "--seed", "1", "--save-dir", str(saves), "--plain",
-        stdin="quit\n")
+        stdin="1\nquit\n")
     listed = run(command, "saves", "--save-dir", str(saves), "--scenes", str(mini_dir), "--plain")
     header = next(line for line in listed.stdout.splitlines() if "slot" in line)
     assert re.search(r"slot\W+chapter\W+ending", header), listed.stdout

@@ -138,7 +138,7 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
     where = f"Sandbox run from {describe(start)}"
     if scratch is None:
         session.messages.insert(0, Message(f"{where}; it is not saved."))
-    elif session.saved:
+    elif session.save_error is None:
         session.messages.insert(0, Message(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, "
                                            "never in your own saves."))
     else:

@@ -657,6 +657,8 @@ class Game:
         session = self.session
         if not session.saving:
             self.say(_("Goodbye. Saving was off, so this run is not kept."))
+        elif session.blank:
+            self.say(_("Goodbye. No choice was made yet, so there was no run to keep."))
         elif session.save_error is not None and not session.ever_saved:
             self.warn(_("Goodbye. This run could not be saved ({problem}), so it is not kept.").format(
                 problem=session.save_error.message))

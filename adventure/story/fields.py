@@ -14,7 +14,6 @@ Typical use::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -103,8 +102,15 @@ class Collector:
 
 def suggest(word: str, options: Iterable[str]) -> str | None:
     """A "did you mean" hint for a misspelt name, or ``None``."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    close = _close_matches(word, options)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def _close_matches(word: str, options: Iterable[str]) -> list[str]:
+    """The closest known name, if any (difflib is imported only for a mistake: a valid story never needs it)."""
+    from difflib import get_close_matches
+
+    return get_close_matches(word, list(options), n=1, cutoff=0.6)
 
 
 class FieldReader:
@@ -129,7 +135,7 @@ class FieldReader:
         misspelt: set[str] = set()
         for key, loc in m.key_locs.items():
             if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+                close = _close_matches(key, allowed)
                 misspelt.update(close)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
                 self.out.error("MM202", f"unknown key '{key}' in {what}", loc, hint)

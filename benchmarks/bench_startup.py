@@ -9,6 +9,9 @@ median of many repeats:
   pseudo-terminal, from spawning to its exit. Target ≤ 1.3×.
 * ``check --json`` of a small story (the fixture ``mini``), warm story cache and cold
   (``MILLION_MILES_NO_CACHE=1``), against ``python -c "import yaml"``. Target ≤ 2×.
+  Beside it, the floor: the standard-library modules a checker of this design imports
+  before reading a byte (``yaml``, ``json``, ``pathlib``, ``argparse``, ``dataclasses``),
+  against the same baseline, so a reader sees how much of the ratio is ours.
 * Memory: peak resident size of ``play --plain`` playing 200 choices of a generated
   story through the game loop (autosave on), against the same game leaving after one
   choice; the run file written at the end must hold all 200 steps. Target ≤ 1.25×.
@@ -42,6 +45,7 @@ TARGET_CHECK = 2.0
 TARGET_MEMORY = 1.25
 CHOICES = 200
 BASELINE_INTERACTIVE = "import rich.console, rich.panel, prompt_toolkit, yaml"
+CHECK_FLOOR = "import yaml, json, pathlib, argparse, dataclasses"
 
 
 def game_command() -> list[str]:
@@ -125,13 +129,16 @@ def measure_check(repeat: int = REPEAT) -> dict[str, float]:
         warm_env, cold_env = _env(work), _env(work, MILLION_MILES_NO_CACHE="1")
         check = [*game_command(), "check", "--json", mini]
         baseline = [sys.executable, "-c", "import yaml"]
+        floor = [sys.executable, "-c", CHECK_FLOOR]
         _pipe_seconds(check, warm_env)
-        warm, cold, bases = [], [], []
+        warm, cold, bases, floors = [], [], [], []
         for _ in range(repeat):
             warm.append(_pipe_seconds(check, warm_env))
             cold.append(_pipe_seconds(check, cold_env))
             bases.append(_pipe_seconds(baseline, warm_env))
-    return {"warm": statistics.median(warm), "cold": statistics.median(cold), "baseline": statistics.median(bases)}
+            floors.append(_pipe_seconds(floor, warm_env))
+    return {"warm": statistics.median(warm), "cold": statistics.median(cold), "baseline": statistics.median(bases),
+            "floor": statistics.median(floors)}
 
 
 _MEMORY_HELPER = """
@@ -198,6 +205,8 @@ def main() -> str:
         f"| {check['baseline'] * 1000:.0f} ms | {warm:.2f}× | ≤ {TARGET_CHECK}× {mark(warm, TARGET_CHECK)} |",
         f"| `check --json` of a small story, no cache | {check['cold'] * 1000:.0f} ms "
         f"| {check['baseline'] * 1000:.0f} ms | {cold:.2f}× | ≤ {TARGET_CHECK}× {mark(cold, TARGET_CHECK)} |",
+        f"| floor: `{CHECK_FLOOR}` (no code of ours) | {check['floor'] * 1000:.0f} ms "
+        f"| {check['baseline'] * 1000:.0f} ms | {check['floor'] / check['baseline']:.2f}× | (reference) |",
         "",
         f"Memory: peak resident size of `play --plain` taking {CHOICES} choices through the game loop "
         f"(autosave on, all {CHOICES} steps read back from the autosave), against the same game leaving "

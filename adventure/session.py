@@ -323,9 +323,12 @@ class Session:
         return carried
 
     def close(self) -> None:
-        """Let another game use this run's slot (the lock also ends with the process)."""
+        """Let another game use this run's slot (the lock also ends with the process).
+
+        A blank run leaves nothing behind, not even its lock file.
+        """
         if self._lock is not None:
-            self._lock.release()
+            self._lock.release(forget=self.blank)
             self._lock = None
 
     # -- messages ----------------------------------------------------------------------------

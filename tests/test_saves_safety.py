@@ -222,6 +222,7 @@ def test_a_game_left_before_any_choice_writes_no_run(monkeypatch, capsys, mini_d
     assert code == 0 and "No choice was made yet, so there was no run to keep" in out
     assert "is saved as" not in out
     assert SaveStore(tmp_path).run_names() == [played.slot]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".lock")) == [f".{played.slot}.lock"]
     code, out, _err = cli(monkeypatch, capsys, [*args, "--continue"], "quit\n")
     assert code == 0 and f"Your run is saved as '{played.slot}'" in out
     assert len(SaveStore(tmp_path).read(played.slot).steps) == 2

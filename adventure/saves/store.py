@@ -193,8 +193,15 @@ class SlotLock:
     path: Path
     _lock: Any = field(repr=False, default=None)
 
-    def release(self) -> None:
+    def release(self, forget: bool = False) -> None:
+        """Let the slot go; ``forget`` also removes the lock file (a run that was never written).
+
+        The file is removed while still held, so no other game can be holding it then;
+        one that opens the name later simply makes a new lock file.
+        """
         if self._lock is not None:
+            if forget:
+                self.path.unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
 

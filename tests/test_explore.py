@@ -384,6 +384,37 @@ def test_cli_write_runs_verify(tmp_path, capsys):
         assert verdict["ok"] and verdict["ending"] == ending
 
 
+def test_cli_run_prefix_names_runs_by_their_ending(tmp_path, capsys):
+    """``--run-prefix ''`` is how the demo runs in saves/ are written (saves/README.md)."""
+    code = main(["check", "--explore", "--json", "--write-runs", str(tmp_path), "--run-prefix", "", str(STORIES[0])])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert sorted(Path(w["file"]).name for w in data["explore"]["written_runs"]) == ["home.yaml", "sky.yaml"]
+    assert main(["replay", "--verify", str(tmp_path / "sky.yaml")]) == 0
+
+
+@pytest.mark.parametrize("args", [["--run-prefix", "x"], ["--write-runs", "{out}", "--run-prefix", "../x"],
+                                  ["--write-runs", "{out}", "--run-prefix=-x"]])
+def test_cli_a_run_prefix_that_cannot_name_a_run_is_a_usage_error(tmp_path, capsys, args):
+    out = tmp_path / "runs"
+    code = main(["check", "--explore", *(a.format(out=out) for a in args), str(STORIES[0])])
+    assert code == 2 and "--run-prefix" in capsys.readouterr().err
+    assert not out.exists()  # refused before exploring, so nothing is written
+
+
+def test_the_documented_command_rewrites_the_shipped_demo_runs(tmp_path, capsys):
+    """saves/README.md: one verified run per ending, named as the shipped ones are."""
+    out = tmp_path / "saves"
+    code = main(["check", str(ROOT / "scenes"), "--explore", "--json", "--write-runs", str(out), "--run-prefix", ""])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["explore"]["skipped_runs"] == []
+    shipped = sorted(p.name for p in (ROOT / "saves").glob("*.yaml"))
+    assert sorted(p.name for p in out.glob("*.yaml")) == shipped == sorted(f"{e}.yaml" for e in data["endings"])
+    for run in sorted(out.glob("*.yaml")):
+        assert main(["replay", "--verify", "--json", str(run)]) == 0
+        assert json.loads(capsys.readouterr().out)["ending"] == run.stem
+
+
 def test_cli_write_runs_skips_unlucky_paths(tmp_path, flawed):
     from adventure.cli.runwriter import write_runs
 

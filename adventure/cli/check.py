@@ -48,6 +48,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="missing and stale translations are errors (exit 1), not warnings")
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
                    help="with --explore: write the shortest run to each ending into DIR")
+    p.add_argument("--run-prefix", default=None, metavar="PREFIX",
+                   help="with --write-runs: each run is named PREFIX + the ending's id "
+                        "(default: the story's id and a hyphen; '' for the ending's id alone)")
     p.set_defaults(handler=run)
 
 
@@ -62,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.write_runs and not args.explore:
         raise UsageError("--write-runs needs --explore")
+    if args.run_prefix is not None:
+        _check_run_prefix(args)
     report = check_story(folder)
     if report.story is not None:
         settle(report.story)
@@ -102,12 +107,28 @@ def check_explore(story: Story, args: argparse.Namespace, console: Console | Non
     if args.write_runs is not None:
         from adventure.cli.runwriter import write_runs
 
-        data["written_runs"], skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs))
+        data["written_runs"], skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs),
+                                                   prefix=args.run_prefix)
         data["skipped_runs"] = skipped
         data["warnings"].extend(f"no run written for ending '{s['ending']}': {s['reason']}" for s in skipped)
     if console is not None:
         render(console, data, outcome.findings)
     return data, outcome.exit_code
+
+
+def _check_run_prefix(args: argparse.Namespace) -> None:
+    """``--run-prefix`` makes safe run names (checked before the exploring, not after)."""
+    from adventure.errors import SaveError
+    from adventure.saves.store import check_slot_name
+
+    if not args.write_runs:
+        raise UsageError("--run-prefix needs --write-runs")
+    try:
+        if args.run_prefix:
+            check_slot_name(args.run_prefix)
+    except SaveError as exc:
+        raise UsageError(f"--run-prefix '{args.run_prefix}' does not make a run name: {exc.message} "
+                         f"({exc.hint})") from None
 
 
 def story_folder(cwd: Path, shipped: Path) -> Path:

@@ -28,12 +28,17 @@ SEED_BUDGET = 200_000
 
 
 def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Path,
-               budget: int = SEED_BUDGET) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Write one run file per ending reached by ``paths``, named ``<story>-<ending>``.
+               budget: int = SEED_BUDGET, prefix: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Write one run file per ending reached by ``paths``, named ``<prefix><ending>``.
 
+    ``prefix`` defaults to ``<story>-``, so the runs of several stories can share a
+    folder; ``""`` names each run by its ending alone (the demo runs in ``saves/``).
     A path through random draws needs a seed whose draws follow it; seeds are searched
     up to ``budget`` and an ending without one is skipped (and listed with the reason).
     """
+    from adventure.saves.store import check_slot_name
+
+    prefix = f"{story.id}-" if prefix is None else prefix
     store = SaveStore(folder)
     written: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
@@ -47,7 +52,7 @@ def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Pat
         if result.failure is not None or result.state.ending != ending:  # pragma: no cover - seed_for checked
             skipped.append({"ending": ending, "reason": "the path does not replay"})
             continue
-        slot = f"{story.id}-{ending}"[:64]
+        slot = check_slot_name(f"{prefix}{ending}"[:64])
         record = record_for(story, result.state, slot)
         try:
             scenes = os.path.relpath(Path(story.root).resolve(), folder.resolve())

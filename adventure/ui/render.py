@@ -51,7 +51,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
                          "every choice is also autosaved to the run's own slot, which never moves a checkpoint")),
     (N_("load [NAME]"), N_("load a saved run (without NAME: list the saves)")),
     (N_("help"), N_("this list")),
-    (N_("quit"), N_("leave the game (also q, exit, Ctrl-D); the run stays saved")),
+    (N_("quit"), N_("leave the game (also q, exit, Ctrl-D); every choice made stays saved")),
 )
 """The help screen's rows, in English; shown through :func:`_` in the player's language."""
 

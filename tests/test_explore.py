@@ -413,6 +413,7 @@ def test_the_documented_command_rewrites_the_shipped_demo_runs(tmp_path, capsys)
     for run in sorted(out.glob("*.yaml")):
         assert main(["replay", "--verify", "--json", str(run)]) == 0
         assert json.loads(capsys.readouterr().out)["ending"] == run.stem
+        assert "\nscenes:" not in run.read_text()  # the shipped story names no folder: the file replays anywhere
 
 
 def test_cli_write_runs_skips_unlucky_paths(tmp_path, flawed):

@@ -53,12 +53,24 @@ def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Pat
             skipped.append({"ending": ending, "reason": "the path does not replay"})
             continue
         slot = check_slot_name(f"{prefix}{ending}"[:64])
-        record = record_for(story, result.state, slot)
-        try:
-            scenes = os.path.relpath(Path(story.root).resolve(), folder.resolve())
-        except ValueError:  # another drive on Windows
-            scenes = str(Path(story.root).resolve())
-        record = dataclasses.replace(record, scenes=Path(scenes).as_posix())
+        record = dataclasses.replace(record_for(story, result.state, slot), scenes=scenes_field(story, folder))
         file = store.write(record)
         written.append({"ending": ending, "file": str(file), "seed": seed, "steps": len(path)})
     return written, skipped
+
+
+def scenes_field(story: Story, folder: Path) -> str | None:
+    """The story folder a written run records: relative to ``folder``, or none for the shipped story.
+
+    As in play, a run of the shipped story names no folder, so it can be copied
+    anywhere and still replays; any other story is found relative to the run file.
+    """
+    from adventure.paths import default_scenes_dir
+
+    root = Path(story.root).resolve()
+    if root == default_scenes_dir().resolve():
+        return None
+    try:
+        return Path(os.path.relpath(root, folder.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return root.as_posix()

@@ -446,6 +446,15 @@ def test_the_canon_marks_trace_the_films_road_to_the_launch(shipped_story):
     assert len(met) == len(canon)  # the film's road passes every key decision
 
 
+def test_the_shipped_true_path_run_is_the_films_road(shipped_story):
+    """``saves/true-path.yaml``, the demo run to watch first, is José's own road, step for step."""
+    from adventure.saves.store import read_run
+
+    record = read_run(Path(__file__).resolve().parent.parent / "saves" / "true-path.yaml")
+    assert [step.choice for step in record.steps] == LAUNCH_ROUTES["film"].split()
+    assert record.ending == "launch" and record.scenes is None
+
+
 # Scenes allowed to leave a stray blank line while their fix waits (chapters 3–6 were
 # being translated when this guard landed; had_hub and had_letter_ink are fixed since):
 # the set may only shrink, so fix one and its entry must go.

@@ -18,3 +18,15 @@ def default_scenes_dir() -> Path:
     if (packaged / "story.yaml").is_file():
         return packaged
     return _PACKAGE.parent / "scenes"
+
+
+def is_shipped(folder: Path | str) -> bool:
+    """Whether ``folder`` is the shipped story, which a run never records by path.
+
+    A run of the shipped story names no folder, so it replays wherever the game is
+    installed and wherever the run file is copied.
+    """
+    try:
+        return Path(folder).resolve() == default_scenes_dir().resolve()
+    except OSError:
+        return False

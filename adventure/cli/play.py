@@ -186,10 +186,9 @@ def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
 
 def _scenes_field(folder: Path) -> str | None:
     """What a run records as its story folder: the absolute path, unless it is the shipped story."""
-    from adventure.paths import default_scenes_dir
+    from adventure.paths import is_shipped
 
-    resolved = folder.resolve()
-    return None if resolved == default_scenes_dir().resolve() else str(resolved)
+    return None if is_shipped(folder) else str(folder.resolve())
 
 
 def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,

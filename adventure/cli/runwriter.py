@@ -65,11 +65,11 @@ def scenes_field(story: Story, folder: Path) -> str | None:
     As in play, a run of the shipped story names no folder, so it can be copied
     anywhere and still replays; any other story is found relative to the run file.
     """
-    from adventure.paths import default_scenes_dir
+    from adventure.paths import is_shipped
 
-    root = Path(story.root).resolve()
-    if root == default_scenes_dir().resolve():
+    if is_shipped(story.root):
         return None
+    root = Path(story.root).resolve()
     try:
         return Path(os.path.relpath(root, folder.resolve())).as_posix()
     except ValueError:  # another drive on Windows

@@ -228,6 +228,22 @@ def test_a_game_left_before_any_choice_writes_no_run(monkeypatch, capsys, mini_d
     assert len(SaveStore(tmp_path).read(played.slot).steps) == 2
 
 
+def test_leaving_a_blank_run_never_fails_over_its_lock_file(mini_story, tmp_path, monkeypatch):
+    """The lock file of a run never written is removed on leaving, unless it cannot be: then it stays."""
+    session = Session.new(mini_story, 3, SaveStore(tmp_path))
+    lock = tmp_path / f".{session.slot}.lock"
+    assert session.blank and lock.exists()
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    session.close()  # no exception: leaving the game never fails over a lock file
+    assert lock.exists()
+    monkeypatch.undo()
+    assert SaveStore(tmp_path).lock(session.slot) is not None  # released all the same
+
+
 # -- hostile fields and names: a coded message, exit 1, and the other saves still work -----------
 
 

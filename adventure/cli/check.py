@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.cli._args import positive_int, seed_number
-from adventure.errors import Diagnostic, UsageError
+from adventure.errors import Diagnostic, SaveError, UsageError
 from adventure.safetext import dumps_json
 from adventure.wording import count
 
@@ -118,7 +118,6 @@ def check_explore(story: Story, args: argparse.Namespace, console: Console | Non
 
 def _check_run_prefix(args: argparse.Namespace) -> None:
     """``--run-prefix`` makes safe run names (checked before the exploring, not after)."""
-    from adventure.errors import SaveError
     from adventure.saves.store import check_slot_name
 
     if not args.write_runs:

@@ -22,6 +22,7 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -197,11 +198,14 @@ class SlotLock:
         """Let the slot go; ``forget`` also removes the lock file (a run that was never written).
 
         The file is removed while still held, so no other game can be holding it then;
-        one that opens the name later simply makes a new lock file.
+        one that opens the name later simply makes a new lock file. A lock file that
+        cannot be removed (the folder turned read-only) is only left behind: leaving the
+        game never fails over it.
         """
         if self._lock is not None:
             if forget:
-                self.path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    self.path.unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
 

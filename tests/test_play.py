@@ -415,3 +415,39 @@ def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
     g, c = game(story, ["study"], width=40)
     g.run()
     assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)
+
+
+def _keyed_game(story, keys):
+    """A game reading through the real prompt_toolkit reader, fed ``keys`` one prompt at a time."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from adventure.ui.prompt import TerminalReader
+
+    pending = list(keys)
+    with create_pipe_input() as pipe:
+        terminal = TerminalReader(input=pipe, output=DummyOutput())
+
+        def read(prompt, words):
+            if not pending:
+                raise EOFError
+            pipe.send_text(pending.pop(0))
+            return terminal(prompt, words)
+
+        g, c = game(story, [])
+        g.read_line = read
+        assert g.run() == 0
+    return g, output(c), pending
+
+
+@pytest.mark.parametrize("typed", ["def", "x\x7f"], ids=["typed", "typed-and-erased"])
+def test_typing_after_ctrl_c_starts_the_count_again(mini_story, typed):
+    """Ctrl-C, then typing, then Ctrl-C cancels that line only: it takes one more Ctrl-C to leave."""
+    _g, text, pending = _keyed_game(mini_story, ["\x03", typed + "\x03", "\x03", "1\r"])
+    assert text.count(play_module.LEAVE_HINT) == 2 and "Goodbye" in text
+    assert pending == ["1\r"]  # left at the third Ctrl-C, never at the second
+
+
+def test_two_ctrl_c_on_an_empty_line_still_leave(mini_story):
+    _g, text, pending = _keyed_game(mini_story, ["\x03", "\x03", "1\r"])
+    assert text.count(play_module.LEAVE_HINT) == 1 and "Goodbye" in text and pending == ["1\r"]

@@ -30,7 +30,7 @@ from adventure.messages import N_, _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import render
-from adventure.ui.prompt import Reader, Woken
+from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -309,8 +309,8 @@ class Game:
                 line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
             except Woken:  # the reader was interrupted (``--watch``: the story changed)
                 continue
-            except KeyboardInterrupt:
-                if interrupted:
+            except KeyboardInterrupt as exc:
+                if interrupted and not isinstance(exc, LineCancelled):  # typing in between starts again
                     return self.leave()
                 interrupted = True
                 self.show(Text(""), render.hint(_(LEAVE_HINT), plain=self.plain))

@@ -451,3 +451,38 @@ def test_typing_after_ctrl_c_starts_the_count_again(mini_story, typed):
 def test_two_ctrl_c_on_an_empty_line_still_leave(mini_story):
     _g, text, pending = _keyed_game(mini_story, ["\x03", "\x03", "1\r"])
     assert text.count(play_module.LEAVE_HINT) == 1 and "Goodbye" in text and pending == ["1\r"]
+
+
+def test_a_short_fragment_in_one_label_is_asked_about_not_taken(gate_offers):
+    """'the' took 'Call the hotel…' at once; under four letters a lone match is shown, not taken."""
+    for fragment in ("go", "app", "Go ", "ple"):
+        hint = interpret(fragment, gate_offers)
+        assert isinstance(hint, Hint), fragment
+    assert interpret("go", gate_offers).message == (  # type: ignore[union-attr]
+        "'go' is part of choice 4: Go home. Type its number, or more of the label.")
+    assert interpret("appl", gate_offers) == Take("pick")  # four letters: taken
+    assert interpret("home", gate_offers) == Take("leave")
+    assert interpret("go home", gate_offers) == Take("leave")  # the whole label
+    assert interpret("key", gate_offers) == Take("key")  # the choice's own id
+    assert interpret("#key", gate_offers) == Take("key") and interpret("4", gate_offers) == Take("leave")
+    assert interpret("quit", gate_offers) == Command("quit")
+
+
+def test_a_short_whole_label_is_taken(mini_story):
+    """'Fly' is the whole label, three letters: typing it takes it."""
+    offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
+    assert interpret("pick an apple", offers) == Take("pick")
+    from adventure.ui.matching import committable
+
+    assert committable("fly", "Fly") and committable("FLY", "Fly") and not committable("fl", "Fly")
+
+
+def test_the_shipped_scrub_scene_asks_about_the(shipped_story):
+    """The play-test's case: at the scrubbed launch, 'the' is in one label only."""
+    from adventure.sandbox import parse_start
+
+    state = engine.start_at(shipped_story, 1, parse_start(shipped_story, "launch_scrub", [])).state
+    offers = engine.offers(shipped_story, state)
+    assert sum("the" in o.label.lower() for o in offers) == 1
+    picked = interpret("the", offers)
+    assert isinstance(picked, Hint) and "Call the hotel" in picked.message

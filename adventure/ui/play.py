@@ -29,7 +29,7 @@ from adventure.errors import ChoiceLocked, EngineError, SaveError
 from adventure.messages import N_, _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
-from adventure.ui import render
+from adventure.ui import matching, render
 from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
@@ -79,7 +79,9 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
 
     Commands are whole words; ``#id`` names a choice by its stable id; a number picks
     by position; anything else must match exactly one label as a case-insensitive
-    substring, or else be a choice's id.
+    substring, or else be a choice's id. A fragment of fewer than four letters ("the")
+    that is in one label only is asked about, not taken: the whole label, or the
+    choice's id, still takes it (see :mod:`adventure.ui.matching`).
     """
     text = " ".join(line.split())
     if not text:  # Enter alone goes on when there is only one way on
@@ -162,14 +164,17 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
             return Hint(_("There is no choice {number}; {how}, or type 'help'.").format(
                 number=_short(text), how=_numbers(count)) if count else _("There is nothing to choose here."))
         return _pick(offers[number - 1], number)
-    needle = text.lower()
-    found = [(i, o) for i, o in enumerate(offers, 1) if needle in o.label.lower()]
+    found = [(i, o) for i, o in enumerate(offers, 1) if matching.contains(o.label, text)]
     if len(found) > 1:
-        exact = [(i, o) for i, o in found if o.label.lower() == needle]
+        exact = [(i, o) for i, o in found if matching.same(o.label, text)]
         if len(exact) == 1:
             found = exact
     if len(found) == 1:
-        return _pick(found[0][1], found[0][0])
+        number, offer = found[0]
+        if matching.committable(text, offer.label) or offer.choice.id == text:
+            return _pick(offer, number)
+        return Hint(_("'{text}' is part of choice {number}: {label}. Type its number, or more of the label.").format(
+            text=text, number=number, label=offer.label))
     if found:
         listed = "; ".join(f"{i}. {o.label}" for i, o in found)
         return Hint(_("'{text}' matches several choices: {choices}. Type more of the label, or its number.").format(
@@ -574,8 +579,8 @@ class Game:
             elif text in words:
                 picked = words[text]
             else:
-                matches = [c for c, label in options if text in label.lower()]
-                picked = matches[0] if len(matches) == 1 else None
+                matches = [(c, label) for c, label in options if matching.contains(label, text)]
+                picked = matches[0][0] if len(matches) == 1 and matching.committable(text, matches[0][1]) else None
             if picked is None:
                 listed = ", ".join(_("{number} or '{word}'").format(number=i, word=_menu_word(c))
                                    for i, (c, _label) in enumerate(options, 1))

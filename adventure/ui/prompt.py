@@ -159,10 +159,12 @@ def matching(text: str, words: Iterable[str]) -> list[str]:
     Commands match by prefix; labels match anywhere (players type the word they
     remember, not the first one).
     """
-    needle = text.strip().lower()
+    from adventure.ui.matching import contains, starts
+
+    needle = text.strip()
     commands = [*COMMAND_WORDS, *(w for w in _translated_commands() if w not in COMMAND_WORDS)]
-    found = [w for w in commands if w.startswith(needle)] if needle else []
-    found += [w for w in words if needle in w.lower() and w not in found]
+    found = [w for w in commands if starts(w, needle)] if needle else []
+    found += [w for w in words if contains(w, needle) and w not in found]
     return found
 
 

@@ -295,3 +295,22 @@ def test_a_sandbox_run_does_not_count_its_endings(monkeypatch, capsys, mini_dir,
     code, out, _ = cli(monkeypatch, capsys, ["endings", "--scenes", str(mini_dir), "--save-dir", str(tmp_path), "--json"])
     assert json.loads(out)["found"] == []
     assert SaveStore(tmp_path).run_names() == []  # and it is not among the player's runs
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_the_endings_list_wraps_under_its_words(mini_story, tmp_path, width):
+    """L5 of the play-test: a found ending's long line wrapped to column 0; it hangs under its title."""
+    from adventure.cli.endings import print_endings
+
+    session = Session.new(mini_story, 3, SaveStore(tmp_path))
+    session.choose("leave")
+    session.close()
+    book = EndingsBook(tmp_path)
+    c = Console(file=io.StringIO(), width=width, color_system=None)
+    print_endings(c, mini_story, book, book.found(mini_story))
+    lines = c.file.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if "Home Again" in line)
+    assert lines[start].startswith("  ✓  Home Again")
+    rest = lines[start + 1:]
+    assert rest and all(line.startswith("     ") or line.startswith("  ?  ") for line in rest), lines
+    assert len(rest) >= 2 or width == 100

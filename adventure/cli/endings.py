@@ -81,6 +81,7 @@ def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[s
 
 def print_endings(console: Console, story: Story, book: EndingsBook, found: list[FoundEnding]) -> None:
     """One line per ending: found ones with when and how, the others as a hint without their title."""
+    from rich.table import Table
     from rich.text import Text
 
     from adventure.saves.endings import ending_hint, reached_at
@@ -93,16 +94,18 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
     true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
     by_id = {f.id: f for f in found}
+    rows = Table.grid()  # the mark in its own column: a long line wraps under its words, not to column 0
+    rows.add_column(no_wrap=True)
+    rows.add_column(ratio=1)
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
         if entry is None:
-            line = Text("  ?  ???  ", style="dim")
+            line = Text("???  ", style="dim")
             line.append(ending_hint(story, ending_id))
-            console.print(line)
+            rows.add_row(Text("  ?  ", style="dim"), line)
             continue
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
-        line = Text(f"  {true_mark if ending.true_ending else found_mark}  ")
-        line.append(ending.title, style="bold")
+        line = Text(ending.title, style="bold")
         line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")
         label = _shown_label(story, entry)
         if label:
@@ -110,7 +113,8 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
         if entry.times > 1:
             line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
                         style="dim")
-        console.print(line)
+        rows.add_row(Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
+    console.print(rows)
 
 
 def _shown_label(story: Story, entry: FoundEnding) -> str:

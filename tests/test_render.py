@@ -150,16 +150,16 @@ Choices:
 ╰──────────────────────────────────────╯
 """,
     ("status", 80): """\
-╭─ Status ──────────────────────────────────────╮
-│ Letters 0 ░░░   Skills           Family       │
-│                 Apples 1 █░░░░   Trust  2 ██░ │
-╰───────────────────────────────────────────────╯
+╭─ Status ─────────────────────────────────────────────────────────────────────╮
+│ Letters 0 ░░░   Skills           Family                                      │
+│                 Apples 1 █░░░░   Trust  2 ██░                                │
+╰──────────────────────────────────────────────────────────────────────────────╯
 """,
     ("status", 120): """\
-╭─ Status ──────────────────────────────────────╮
-│ Letters 0 ░░░   Skills           Family       │
-│                 Apples 1 █░░░░   Trust  2 ██░ │
-╰───────────────────────────────────────────────╯
+╭─ Status ─────────────────────────────────────────────────────────────────────────────────────────╮
+│ Letters 0 ░░░   Skills           Family                                                          │
+│                 Apples 1 █░░░░   Trust  2 ██░                                                    │
+╰──────────────────────────────────────────────────────────────────────────────────────────────────╯
 """,
     ("status", "plain"): """\
 Status:
@@ -410,3 +410,13 @@ def test_help_at_40_columns_puts_each_meaning_under_its_command():
     wide.print(render.help_screen())
     assert any(line.startswith("│ undo ") and "take back the last choice" in line
                for line in wide.file.getvalue().splitlines())  # side by side when there is room
+
+
+@pytest.mark.parametrize("width", [40, 59, 80, 100, 120, 160])
+def test_status_and_scene_panels_have_the_same_width(shipped_story, width):
+    """L3 of the play-test: the status panel was 94 columns under a 100-column scene panel."""
+    state = engine.new_run(shipped_story, 1).state
+    scene = rendered(render.scene_panel(shipped_story, state), width).splitlines()
+    status = rendered(render.status_panel(shipped_story, state), width).splitlines()
+    assert len(status[0]) == len(scene[0]) == min(width, render.MAX_WIDTH)
+    assert len(status[-1]) == len(scene[-1])

@@ -410,9 +410,10 @@ class StatusPanel:
         body = self._columns(console, options, groups, meters)
         if self.milestone is not None:
             body = Group(body, MilestoneBlock(self.milestone))
-        # narrow screens: the full width, so a longer need or value never moves the border
-        yield Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
-                    padding=(0, 1), border_style="magenta", expand=width < NARROW)
+        # as wide as the scene panel above it (the screen, up to MAX_WIDTH): the right edges line up,
+        # and a longer need or value never moves the border
+        yield Constrain(Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
+                              padding=(0, 1), border_style="magenta", expand=True), MAX_WIDTH)
 
 
 def value_width(stat: Stat) -> int:

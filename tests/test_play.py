@@ -414,7 +414,7 @@ def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
     assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
     g, c = game(story, ["study"], width=40)
     g.run()
-    assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)
+    assert "Next: The exam of 2003\n  ✗ Skill 1 of 2  ✗ No settled home" in output(c)  # the name stays
 
 
 def _keyed_game(story, keys):

@@ -420,3 +420,29 @@ def test_status_and_scene_panels_have_the_same_width(shipped_story, width):
     status = rendered(render.status_panel(shipped_story, state), width).splitlines()
     assert len(status[0]) == len(scene[0]) == min(width, render.MAX_WIDTH)
     assert len(status[-1]) == len(scene[-1])
+
+
+MILESTONE = __import__("adventure.milestone", fromlist=["MilestoneView"])
+VIEW = MILESTONE.MilestoneView("Spring 1980: the University of the Pacific", (
+    MILESTONE.NeedView("Math 0 of 2", False), MILESTONE.NeedView("Still following the harvest", False)))
+MILESTONE_LINES = {
+    40: """\
+Next: Spring 1980: the University of the
+Pacific
+  ✗ Math 0 of 2
+  ✗ Still following the harvest
+""",
+    80: """\
+Next: Spring 1980: the University of the Pacific
+  ✗ Math 0 of 2  ✗ Still following the harvest
+""",
+    120: """\
+Next: Spring 1980: the University of the Pacific: ✗ Math 0 of 2  ✗ Still following the harvest
+""",
+}
+
+
+@pytest.mark.parametrize("width", list(MILESTONE_LINES))
+def test_the_compact_next_line_keeps_the_milestones_name(width):
+    """L4 of the play-test: at 40 and 100 columns the name was dropped and the needs cut with '…'."""
+    assert rendered(render.MilestoneLine(VIEW), width) == MILESTONE_LINES[width]

@@ -510,24 +510,28 @@ class StatusLine:
 
 
 class MilestoneLine:
-    """The next milestone on one line, cut to the width: ``Next: College: ✗ Maths 1 of 2  ✓ Settled``.
+    """The next milestone in as few lines as fit: ``Next: College: ✗ Maths 1 of 2  ✓ Settled``.
 
-    The title goes first when the needs fit beside it, and is left out when they don't
-    (the needs are what the player acts on).
+    On one line when it fits; otherwise the title on its own line and the needs packed
+    under it (a need never breaks, see :class:`Packed`). Nothing is cut: the title says
+    which gate the needs are for, and the needs are what the player acts on.
     """
 
     def __init__(self, view: MilestoneView):
         self.view = view
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        needs = Text("  ").join(_need(n.label, n.met, options.ascii_only) for n in self.view.needs)
+        needs = [_need(n.label, n.met, options.ascii_only) for n in self.view.needs]
         line = Text(_("Next: "), style="bold")
-        if len(line) + len(self.view.title) + 2 + len(needs) <= options.max_width:
-            line.append(self.view.title + ": ")
-        line.append_text(needs)
-        line.truncate(options.max_width, overflow="ellipsis")
-        line.no_wrap = True
+        line.append(shown(Text(self.view.title)))
+        together = Text("  ").join(needs)
+        if line.cell_len + 2 + together.cell_len <= options.max_width:
+            line.append(": ")
+            line.append_text(together)
+            yield line
+            return
         yield line
+        yield Packed(needs, prefix=Text("  "), sep="  ", indent=2)
 
 
 def milestone_line(story: Story, state: RunState, *, plain: bool = False) -> RenderableType | None:

@@ -486,3 +486,21 @@ def test_the_shipped_scrub_scene_asks_about_the(shipped_story):
     assert sum("the" in o.label.lower() for o in offers) == 1
     picked = interpret("the", offers)
     assert isinstance(picked, Hint) and "Call the hotel" in picked.message
+
+
+@pytest.mark.parametrize(("scene_id", "choice"), [("letters_question", "director"), ("person_papa", "kneel"),
+                                                  ("cand_review", "adela"), ("fields_young_again", "go")])
+def test_a_chapter_opening_keeps_the_change_just_made_on_a_40_row_screen(shipped_story, scene_id, choice):
+    """L6 of the play-test: at 100x40 a chapter opening ran to 42 lines and the changes scrolled away."""
+    from adventure.sandbox import parse_start
+
+    session = Session.new(shipped_story, 1, start=parse_start(shipped_story, scene_id, []))
+    c = Console(file=io.StringIO(), width=100, height=40, force_terminal=True, color_system=None)
+    g = Game(session, c, lines_reader([]), show_status=True)
+    outcome = session.choose(choice)
+    assert shipped_story.scenes[session.state.scene].chapter != shipped_story.scenes[scene_id].chapter
+    g.present(outcome.events)
+    lines = c.file.getvalue().splitlines()
+    assert len(lines) + 2 <= 40, "\n".join(lines)  # with the line typed above and the prompt below
+    first = next(line for line in lines if line.strip())
+    assert "→" in first or "CHAPTER" in first  # what the choice changed (or the card) heads the screen

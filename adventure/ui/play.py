@@ -375,27 +375,36 @@ class Game:
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
         plain, story, state = self.plain, self.story, self.session.state
+        above: list[RenderableType] = []  # what this step shows above the scene, kept on screen with it
         if changes:
             line = render.changes_line(story, events, plain=plain)
             if line is not None:
-                self.show(line)
+                above.append(line)
         for event in events:
             if isinstance(event, SceneEntered) and event.new_chapter:
-                self.show(render.chapter_card(story, event.chapter, plain=plain))
+                above.append(render.chapter_card(story, event.chapter, plain=plain))
+        self.show(*above)
         entered = [e for e in events if isinstance(e, SceneEntered)]
         if entered and story.scenes[entered[-1].scene].countdown:
             self.countdown(story.scenes[entered[-1].scene].countdown or 10)
         self.show(render.scene_panel(story, state, plain=plain))
-        self.show_choices()
+        self.show_choices(above)
 
-    def show_choices(self) -> None:
+    def show_choices(self, above: Sequence[RenderableType] = ()) -> None:
+        """The status (or one line of it), the progress bar and the choices.
+
+        The full status panel is shown only when everything this step printed fits on
+        the screen with it: the line typed, what it changed, a chapter card, the scene
+        and the choices. Otherwise one line of status, so the change just made never
+        scrolls away (chapter openings on a 40-row terminal).
+        """
         plain, story, state = self.plain, self.story, self.session.state
         progress = render.progress_line(story, state, plain=plain)
         choices = render.choice_list(engine.offers(story, state), plain=plain)
         if self.show_status:
             panel = render.status_panel(story, state, plain=plain)
             scene = render.scene_panel(story, state, plain=plain)
-            if plain or self.fits(scene, panel, progress, choices):
+            if plain or self.fits(*above, scene, panel, progress, choices):
                 self.show(panel)
             else:  # the scene must stay on screen: one line of status instead of the panel
                 self.show(render.status_line(story, state))
@@ -407,7 +416,7 @@ class Game:
         self.show(choices)
 
     def fits(self, *renderables: RenderableType) -> bool:
-        """Whether these fit on one screen with the prompt (always true off a terminal)."""
+        """Whether these fit on one screen with the line typed and the prompt (always true off a terminal)."""
         console = self.console
         if not console.is_terminal:
             return True

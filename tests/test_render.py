@@ -446,3 +446,32 @@ Next: Spring 1980: the University of the Pacific: ✗ Math 0 of 2  ✗ Still fol
 def test_the_compact_next_line_keeps_the_milestones_name(width):
     """L4 of the play-test: at 40 and 100 columns the name was dropped and the needs cut with '…'."""
     assert rendered(render.MilestoneLine(VIEW), width) == MILESTONE_LINES[width]
+
+
+TITLE_MENU = {
+    40: """\
+1. Continue 'run-20261207-010040' (What
+   They Had, 41 choices in)
+2. Start a new game
+Enter alone continues.
+""",
+    80: """\
+1. Continue 'run-20261207-010040' (What They Had, 41 choices in)
+2. Start a new game
+Enter alone continues.
+""",
+}
+TITLE_MENU[120] = TITLE_MENU[80]
+TITLE_MENU["plain"] = TITLE_MENU[80]
+
+
+@pytest.mark.parametrize("width", list(TITLE_MENU))
+def test_title_menu_golden(width):
+    """The title screen's offer to continue wraps under its own label, boxed or plain."""
+    from adventure.ui.play import Resumable
+
+    run = Resumable("run-20261207-010040", 41, "What They Had")
+    options = [("continue", run.describe()), ("new", "Start a new game")]
+    plain = width == "plain"
+    assert rendered(render.title_menu(options, plain=plain), 80 if plain else width) == TITLE_MENU[width]
+    assert Resumable("r", 1, ending="Home Again").describe() == "Continue 'r' (finished: Home Again, 1 choice)"

@@ -203,6 +203,37 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# -- the title screen's offer to continue ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """The run the title screen offers to continue: the one ``play --continue`` would resume."""
+
+    slot: str
+    steps: int
+    chapter: str | None = None
+    """The title of the chapter it stands in."""
+    ending: str | None = None
+    """The title of the ending it reached (``None`` while it is still being played)."""
+
+    def describe(self) -> str:
+        """``Continue 'run-…' (The Letters, 41 choices in)``, or where a finished run ended."""
+        count = ngettext("{count} choice", "{count} choices", self.steps).format(count=self.steps)
+        if self.ending is not None:
+            where = _("finished: {ending}, {count}").format(ending=self.ending, count=count)
+        elif self.chapter is not None:
+            where = _("{chapter}, {count} in").format(chapter=self.chapter, count=count)
+        else:
+            where = count
+        return _("Continue '{slot}' ({where})").format(slot=self.slot, where=where)
+
+
+TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
+               "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
+"""Words the title menu takes besides its numbers (and Enter alone, which continues)."""
+
+
 # -- the loop -------------------------------------------------------------------------------------
 
 
@@ -217,7 +248,7 @@ class Game:
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
                  show_status: bool | None = None, continue_command: str = "million-miles play --continue",
                  new_game_command: str = "million-miles play", random_seed: Callable[[], int] | None = None,
-                 errors: IO[str] | None = None):
+                 errors: IO[str] | None = None, resumable: Resumable | None = None):
         self.session = session
         self.console = console
         self.read_line = read_line
@@ -230,6 +261,8 @@ class Game:
         self.random_seed = random_seed or (lambda: int.from_bytes(os.urandom(4), "big"))
         self.errors = errors
         """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
+        self.resumable = resumable
+        """The run a new game's title screen offers to continue (``None``: offer nothing)."""
         self.lines_read = 0
         self.bad_lines = 0
 
@@ -266,20 +299,30 @@ class Game:
         return 1 if code == 0 and self.errors is not None and self.bad_lines else code
 
     def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """The loop itself: present, read, act (an ending offers what next)."""
-        if fresh:
-            self.opening()
-        if notice:
-            self.warn(notice)
-        self.flush()
-        if not fresh:
-            turn = self.session.state.turn
-            self.say(ngettext("Resuming '{slot}' after {count} choice.", "Resuming '{slot}' after {count} choices.",
-                              turn).format(slot=self.session.slot, count=turn))
+        """The loop itself: present, read, act (an ending offers what next).
+
+        A new game's title screen offers to continue :attr:`resumable` when there is one.
+        """
         try:
+            if fresh:
+                self.opening()
+                if self.resumable is not None:
+                    picked = self.title_menu(self.resumable)
+                    if picked == "quit":  # nothing of the new run to speak of: it leaves nothing behind
+                        self.session.messages[:] = [m for m in self.session.messages if m.warning]
+                        return self.leave()
+                    if picked == "continue" and self.continue_last(self.resumable):
+                        fresh, notice = False, notice or self.resumed_notice
+            if notice:
+                self.warn(notice)
+            self.flush()
+            if not fresh:
+                turn = self.session.state.turn
+                self.say(ngettext("Resuming '{slot}' after {count} choice.", "Resuming '{slot}' after {count} choices.",
+                                  turn).format(slot=self.session.slot, count=turn))
             state = self.session.state
             if state.finished:
-                result = self.finish((), live=False)
+                result = self.finish(())
                 if result is not None:
                     return result
             elif fresh:
@@ -304,6 +347,54 @@ class Game:
             self.warn(_("The endings file {path} could not be used: {problem}.").format(path=book.path,
                                                                                         problem=book.problem))
         self.say(_("Endings found: {found} of {total}").format(found=len(found), total=len(self.story.endings)))
+
+    resumed_notice: str | None = None
+    """What the story's changes did to the run the title screen resumed (``None``: nothing)."""
+
+    def title_menu(self, run: Resumable) -> str:
+        """Continue the last run, or start the new one: ``continue``, ``new`` or ``quit``.
+
+        Enter alone continues (the returning player's usual wish); Ctrl-C or Ctrl-D leaves.
+        """
+        options = [("continue", run.describe()), ("new", _("Start a new game"))]
+        self.show(render.title_menu(options, plain=self.plain))
+        while True:
+            try:
+                line = self.read_line(PROMPT, [label for _word, label in options])
+            except Woken:
+                continue
+            except (KeyboardInterrupt, EOFError):
+                return "quit"
+            self.lines_read += 1
+            text = " ".join(line.split()).casefold()
+            if not text or text == "1":
+                return "continue"
+            if text == "2":
+                return "new"
+            picked = TITLE_WORDS.get(text) or {pgettext("title menu", "continue").casefold(): "continue",
+                                               _menu_word("new").casefold(): "new",
+                                               _menu_word("quit").casefold(): "quit"}.get(text)
+            if picked is not None:
+                return picked
+            self.reject(_("Type 1 (or press Enter) to continue '{slot}', or 2 to start a new game.").format(
+                slot=run.slot))
+
+    def continue_last(self, run: Resumable) -> bool:
+        """Put the last run in place of the new one (which leaves nothing behind); False if it cannot be.
+
+        What the new run had to say (its slot name, the earlier runs kept) no longer
+        applies and is dropped; warnings about the save folder are kept.
+        """
+        warnings = [m for m in self.session.pop_messages() if m.warning]
+        try:
+            self.resumed_notice = self.session.load(run.slot)
+        except SaveError as exc:
+            self.session.messages[:0] = warnings
+            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=exc)
+            self.warn(message + (f" ({exc.hint})" if exc.hint else "") + " " + _("A new game starts instead."))
+            return False
+        self.session.messages[:0] = warnings
+        return True
 
     def loop(self) -> int:
         interrupted = False
@@ -490,7 +581,7 @@ class Game:
         if notice:
             self.warn(notice)
         if self.session.state.finished:
-            return self.finish((), live=False)
+            return self.finish(())
         state = self.session.state
         self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
         return None
@@ -523,12 +614,13 @@ class Game:
 
     # endings
 
-    def finish(self, events: Sequence[Event], *, live: bool = True) -> int | None:
+    def finish(self, events: Sequence[Event]) -> int | None:
         """The run reached an ending: the epilogue and summary, then what the player can do next.
 
-        The true ending reached in play ends the game; any other ending (and a finished
-        run resumed later) offers to take back the last choice, go back to the start of
-        the chapter, start a new game, or leave. Returns an exit code, or ``None`` to play on.
+        Every ending, the true one too, and a finished run resumed later, offers the same:
+        take back the last choice, go back to the start of the chapter, start a new game,
+        or leave. The game never drops to the shell with a menu the player has not seen.
+        Returns an exit code, or ``None`` to play on.
         """
         line = render.changes_line(self.story, events, plain=self.plain)
         if line is not None:
@@ -537,11 +629,9 @@ class Game:
         self.show(render.ending_screen(self.story, state, plain=self.plain))
         self.flush()
         ending = self.story.endings.get(state.ending or "")
-        if live and ending is not None and ending.true_ending:
-            if self.session.saved:
-                self.say(_("This run is saved as '{slot}'. Play again with: {command}").format(
-                    slot=self.session.slot, command=self.new_game_command))
-            return 0
+        if ending is not None and ending.true_ending and self.session.saved:
+            self.say(_("This run is saved as '{slot}'. Play again with: {command}").format(
+                slot=self.session.slot, command=self.new_game_command))
         return self.ending_menu()
 
     def ending_options(self) -> list[tuple[str, str]]:

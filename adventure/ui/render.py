@@ -118,6 +118,26 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
                   Panel(Group(*lines), box=box.DOUBLE, padding=(0, 1), border_style="bright_blue"))
 
 
+TITLE_MENU_HINT = N_("Enter alone continues.")
+
+
+def title_menu(options: Sequence[tuple[str, str]], *, plain: bool = False) -> RenderableType:
+    """The title screen's question when a run exists: continue it, or start the new game.
+
+    ``options`` are (word, label) pairs, numbered from 1; the label of a run may hold
+    its slot name, so it is laid out as text, never as markup.
+    """
+    if plain:
+        lines = [Text(f"{number}. {label}") for number, (_word, label) in enumerate(options, 1)]
+        return Group(*lines, Text(_(TITLE_MENU_HINT)))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for number, (_word, label) in enumerate(options, 1):
+        grid.add_row(Text(f"{number}.", style="bold cyan"), shown(Text(label)))
+    return Group(grid, Text(_(TITLE_MENU_HINT), style="dim italic"))
+
+
 class _Roomy:
     """Show ``roomy`` from 60 columns on (capped at :data:`MAX_WIDTH`), ``narrow`` below."""
 

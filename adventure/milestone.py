@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from adventure.engine import RunState, environment
+from adventure.engine import RunState, environment, wording
 from adventure.story.expr import Node, names
 from adventure.story.model import Chapter, Milestone, Scene, Story
 from adventure.story.template import render
@@ -60,9 +60,10 @@ def next_milestone(story: Story, state: RunState) -> MilestoneView | None:
     milestone = current(story, state)
     if milestone is None:
         return None
-    env = environment(story, state.values)
-    needs = tuple(NeedView(_line(render(need.label, env)), bool(need.test(state.values))) for need in milestone.needs)
-    return MilestoneView(_line(render(milestone.title, env)), needs)
+    env, shown = environment(story, state.values), wording(story)
+    needs = tuple(NeedView(_line(render(need.label, env, shown)), bool(need.test(state.values)))
+                  for need in milestone.needs)
+    return MilestoneView(_line(render(milestone.title, env, shown)), needs)
 
 
 def current(story: Story, state: RunState) -> Milestone | None:

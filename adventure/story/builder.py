@@ -262,6 +262,7 @@ class StoryBuilder(FieldReader):
             minimum=low, maximum=high, show=self.boolean(m, "show", what),
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "", suffix_one=self.string(m, "suffix_one", what),
+            zero=self.string(m, "zero", what),
             description=self.string(m, "description", what), location=loc,
             saturates=self.boolean(m, "saturates", what),
         )

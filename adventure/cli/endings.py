@@ -16,6 +16,7 @@ from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from adventure.saves.endings import EndingsBook, FoundEnding
     from adventure.story.model import Story
@@ -81,7 +82,6 @@ def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[s
 
 def print_endings(console: Console, story: Story, book: EndingsBook, found: list[FoundEnding]) -> None:
     """One line per ending: found ones with when and how, the others as a hint without their title."""
-    from rich.table import Table
     from rich.text import Text
 
     from adventure.saves.endings import ending_hint, reached_at
@@ -94,15 +94,12 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
     true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
     by_id = {f.id: f for f in found}
-    rows = Table.grid()  # the mark in its own column: a long line wraps under its words, not to column 0
-    rows.add_column(no_wrap=True)
-    rows.add_column(ratio=1)
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
         if entry is None:
             line = Text("???  ", style="dim")
             line.append(ending_hint(story, ending_id))
-            rows.add_row(Text("  ?  ", style="dim"), line)
+            _hanging(console, Text("  ?  ", style="dim"), line)
             continue
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
         line = Text(ending.title, style="bold")
@@ -113,8 +110,17 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
         if entry.times > 1:
             line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
                         style="dim")
-        rows.add_row(Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
-    console.print(rows)
+        _hanging(console, Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
+
+
+def _hanging(console: Console, mark: Text, line: Text) -> None:
+    """``mark`` then ``line``, wrapped under its own first word (not back to column 0), no padding after."""
+    from rich.text import Text
+
+    width = max(10, console.width - mark.cell_len)
+    for number, part in enumerate(line.wrap(console, width)):
+        part.rstrip()
+        console.print(Text.assemble(mark if number == 0 else " " * mark.cell_len, part), overflow="fold")
 
 
 def _shown_label(story: Story, entry: FoundEnding) -> str:

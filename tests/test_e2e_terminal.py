@@ -230,6 +230,27 @@ def test_ctrl_c_then_ctrl_d_leaves_cleanly(command, mini_args, tmp_path):
     assert again.finish() == 0
 
 
+def test_typing_after_ctrl_c_starts_the_count_again(command, mini_args, tmp_path):
+    """L1 of the play-test: Ctrl-C, typing, Ctrl-C left the game; it only cancels the typed line now."""
+    player = Player(command, mini_args, tmp_path)
+    player.wait_prompt()
+    player.mark = len(player.raw)
+    player.child.sendintr()
+    player.wait_text("(press Ctrl-C again or Ctrl-D to leave)")
+    player.wait_prompt()
+    player.mark = len(player.raw)
+    player.child.send("def")
+    player.wait(lambda: "def" in player.recent(), "the typed letters")
+    player.child.sendintr()
+    player.wait_text("(press Ctrl-C again or Ctrl-D to leave)")
+    player.wait_prompt()
+    assert not player.ended and "Goodbye" not in player.text()
+    player.mark = len(player.raw)
+    player.child.sendintr()  # now twice in a row: leave
+    player.wait_text("Goodbye")
+    assert player.finish() == 0
+
+
 def test_an_ending_is_undoable(command, mini_args, tmp_path):
     """Issue 10: an ending is a fork. Undo at the ending screen, play on, and --continue a finished run."""
     player = Player(command, mini_args, tmp_path)

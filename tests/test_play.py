@@ -466,6 +466,8 @@ def test_a_short_fragment_in_one_label_is_asked_about_not_taken(gate_offers):
     assert interpret("key", gate_offers) == Take("key")  # the choice's own id
     assert interpret("#key", gate_offers) == Take("key") and interpret("4", gate_offers) == Take("leave")
     assert interpret("quit", gate_offers) == Command("quit")
+    locked = interpret("ope", gate_offers)  # only in the locked "Open the gate": why it is locked, at once
+    assert isinstance(locked, Hint) and locked.message == "Choice 3 is locked: You need the key and two apples."
 
 
 def test_a_short_whole_label_is_taken(mini_story):

@@ -171,8 +171,8 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
             found = exact
     if len(found) == 1:
         number, offer = found[0]
-        if matching.committable(text, offer.label) or offer.choice.id == text:
-            return _pick(offer, number)
+        if matching.committable(text, offer.label) or offer.choice.id == text or not offer.enabled:
+            return _pick(offer, number)  # (a locked one says why at once: nothing would be taken)
         return Hint(_("'{text}' is part of choice {number}: {label}. Type its number, or more of the label.").format(
             text=text, number=number, label=offer.label))
     if found:

@@ -112,6 +112,8 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     assert enabled(story, gave) == ["leave"]
     kept = play(story, state, "keep")
     assert engine.scene_text(story, kept) == "The keys are warm in your pocket."
+    miles = story.stat("miles")
+    assert not miles.shown(state.values) and not miles.shown(gave.values) and miles.shown(kept.values)
     assert engine.ending_text(story, play(story, kept, "truck", "drive")) == "You drive off in Papá's truck."
     # the documented mistake, and the documented answer
     folder = Path(story.root)

@@ -64,6 +64,10 @@ def closed_roads(g: StateGraph) -> list[ClosedRoad]:
     per_chapter = [[(n, m) for n, (cid, m) in enumerate(milestones) if chapter_ids[cid] == k]
                    for k in range(len(story.chapters))]
     shown = _shown(g, chapter_of, per_chapter)
+    showing: list[list[int]] = [[] for _ in milestones]  # the states where each milestone is shown
+    for i, n in enumerate(shown):
+        if n != NOT_SHOWN:
+            showing[n].append(i)
     needs: dict[str, tuple[Compiled, set[int]]] = {}  # condition -> (test, milestones listing it)
     for n, (_cid, milestone) in enumerate(milestones):
         for need in milestone.needs:
@@ -71,8 +75,12 @@ def closed_roads(g: StateGraph) -> list[ClosedRoad]:
     starts, preds = _predecessors(g)
     closed: dict[str, bytearray] = {}
     for condition, (test, listing) in needs.items():
-        reach = _can_meet(g, test, listing, shown, starts, preds)
-        closed[condition] = bytearray(1 if shown[i] in listing and not reach[i] else 0 for i in range(g.count))
+        asked = [i for n in sorted(listing) for i in showing[n]]
+        reach = _can_meet(g, [i for i in asked if test(g.values_of[i])], starts, preds)
+        flags = closed[condition] = bytearray(g.count)
+        for i in asked:
+            if not reach[i]:
+                flags[i] = 1
     first: dict[tuple[int, str], int] = {}
     counts: dict[tuple[int, str], int] = {}
     places: dict[tuple[int, str], dict[int, None]] = {}
@@ -105,22 +113,16 @@ def _shown(g: StateGraph, chapter_of: Sequence[int], per_chapter: Sequence[Seque
     return shown
 
 
-def _can_meet(g: StateGraph, test: Compiled, listing: set[int], shown: array[int],
-              starts: array[int], preds: array[int]) -> bytearray:
-    """One byte per state: 1 when a state meeting the need, while a shown milestone lists it, is reachable."""
+def _can_meet(g: StateGraph, seeds: list[int], starts: array[int], preds: array[int]) -> bytearray:
+    """One byte per state: 1 when one of ``seeds`` (states meeting a need while it is asked) is reachable."""
     marked = bytearray(g.count)
-    queue = array("i")
-    for i in range(g.count):
-        if shown[i] in listing and test(g.values_of[i]):
-            marked[i] = 1
-            queue.append(i)
-    qi = 0
-    while qi < len(queue):
-        d = queue[qi]
-        qi += 1
-        for k in range(starts[d], starts[d + 1]):
-            p = preds[k]
+    queue = array("i", seeds)
+    for i in seeds:
+        marked[i] = 1
+    append = queue.append
+    for d in queue:  # the array grows while it is walked: a breadth-first queue
+        for p in preds[starts[d]:starts[d + 1]]:
             if not marked[p]:
                 marked[p] = 1
-                queue.append(p)
+                append(p)
     return marked

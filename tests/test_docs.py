@@ -90,6 +90,7 @@ def test_common_patterns_behave_as_documented(tmp_path: Path) -> None:
     # a counter, read by text and a condition
     state = play(story, state, "well")
     assert engine.value(story, state, "visits") == 3
+    assert "This is your 3rd visit." in engine.scene_text(story, state)
     assert "you are a regular now" in engine.scene_text(story, state)
     state = play(story, state, "wish")
     assert state.scene == "lane" and engine.value(story, state, "coins") == 1

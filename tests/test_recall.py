@@ -279,3 +279,13 @@ def test_a_translation_may_not_read_what_the_story_never_reads(memory, capsys):
     assert code == 1
     (error,) = data["errors"]
     assert error["code"] == "MM703" and "seen(yard), which the story itself never reads" in error["message"]
+
+
+def test_check_json_lists_what_the_story_remembers_and_assumes(capsys, mini_dir):
+    assert main(["check", "--json", "--no-cache", str(MEMORY)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["remembers"] == ["chose(keys)", "seen(porch)", "chose(porch.keys)", "seen(shed)"]
+    assert data["assumptions"] == {"shed": "chose(keys) and not seen(shed)"}
+    main(["check", "--json", "--no-cache", str(mini_dir)])
+    plain = json.loads(capsys.readouterr().out)
+    assert "remembers" not in plain and "assumptions" not in plain  # a story without them: the JSON of before

@@ -118,6 +118,9 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     assert engine.ending_text(story, play(story, kept, "truck", "drive")) == "You drive off in Papá's truck."
     # the documented mistake, and the documented answer
     folder = Path(story.root)
+    assert main(["check", "--no-cache", str(folder)]) == 0
+    assert "remembers 3: chose(keep), seen(porch), chose(porch.keep)" in capsys.readouterr().out
+    assert "remembers 3: chose(keep), seen(porch), chose(porch.keep)" in " ".join(DOC.read_text(encoding="utf-8").split())
     path = folder / "porch.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('        if: "chose(keep)"\n', ""), encoding="utf-8")
     assert main(["check", "--explore", "--no-cache", str(folder)]) == 1

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from adventure import engine
 from adventure.analysis.explore import Stepper, explore
 from adventure.cli import main
-from adventure.errors import StoryLoadError
+from adventure.errors import StateError, StoryLoadError
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for, resume
 from adventure.story import expr as ex
@@ -214,12 +214,14 @@ def test_events_report_stats_only(story):
     assert [e for e in outcome.events if isinstance(e, engine.StatChanged)] == []
 
 
-def test_state_dict_holds_stats_only_and_reads_memory_back_from_the_log(story):
+def test_state_dict_holds_stats_apart_and_reads_memory_back_from_the_log(story):
     state = play(story, "wait", "keys")
     data = state.to_dict(story)
     assert data["stats"] == {"hope": 0}
     assert engine.RunState.from_dict(story, data) == state
-    old_style = dict(data, log=[["porch", "wait"], ["porch", "keys"]])  # a run file written before this feature
+    old_style = {k: v for k, v in data.items() if k != "remembers"}  # the shape of before: the log says it all
+    assert old_style["log"] == [["porch", "wait"], ["porch", "keys"]]
+    assert engine.RunState.from_dict(story, old_style) == state
     assert engine.RunState.from_dict(story, old_style).values == (0, True, True, True, False)
 
 
@@ -362,3 +364,17 @@ def test_a_run_file_refuses_a_start_key_that_is_neither_a_stat_nor_a_recall(stor
     record = record_for(story, engine.new_run(story, 1).state, "prop", start=engine.Start("yard", ((name, True),)))
     with pytest.raises(SaveError, match="start stat"):
         parse_record(dump_record(record))
+
+
+def test_a_state_dict_keeps_a_sandbox_starts_memory(story):
+    state = engine.start_at(story, 1, engine.Start("yard", (("chose(keys)", True),))).state
+    data = state.to_dict(story)
+    assert data["remembers"] == {"chose(keys)": True, "seen(porch)": False, "chose(porch.keys)": False,
+                                 "seen(shed)": False}
+    assert engine.RunState.from_dict(story, data) == state  # the log alone could not say it
+    with pytest.raises(StateError, match=re.escape("'seen(porch)' should be true or false")):
+        engine.RunState.from_dict(story, dict(data, remembers={"seen(porch)": 1}))
+
+
+def test_a_story_without_memory_keeps_the_state_dict_of_before(mini_story):
+    assert "remembers" not in engine.new_run(mini_story, 1).state.to_dict(mini_story)

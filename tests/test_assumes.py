@@ -186,3 +186,19 @@ def test_an_assumption_must_be_a_condition():
 
     with pytest.raises(tp.TemplateError, match="a condition must be true or false"):
         tp.check_template(tp.parse_template("{assume hope}x{end}"), {"hope": ex.StatType.INT})
+
+
+def test_the_schema_knows_assumes(capsys):
+    import jsonschema
+    import yaml
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    scene = {"$defs": schema["$defs"], "$ref": "#/$defs/scene"}
+    chapter = yaml.safe_load((MEMORY / "one.yaml").read_text(encoding="utf-8"))
+    shed = chapter["scenes"][2]
+    assert shed["assumes"] == "chose(keys) and not seen(shed)"
+    assert list(jsonschema.Draft202012Validator(scene).iter_errors(shed)) == []
+    wrong = dict(shed, assumes=3)
+    assert list(jsonschema.Draft202012Validator(scene).iter_errors(wrong))
+    assert "MM606" in schema["$defs"]["scene"]["properties"]["assumes"]["description"]

@@ -487,7 +487,7 @@ def _render_part(part: Part, env: Mapping[str, Value], shown: Shown | None) -> s
             return shown(stat, env[stat])
         return _format(evaluate(part.node, env))
     if isinstance(part, Assume):  # play never tests an assumption
-        return "".join(_render_part(p, env) for p in part.body.parts)
+        return "".join(_render_part(p, env, shown) for p in part.body.parts)
     for condition, body in part.branches:
         if condition is None or evaluate(condition, env):
             return "".join(_render_part(p, env, shown) for p in body.parts)

@@ -51,6 +51,15 @@ LIST_LIMIT = 20
 """How many soft-locks, traps and the like a report lists (counts are always whole)."""
 
 
+DEFAULT_MAX_STATES = 200_000
+"""The search's state budget for a caller that names none."""
+
+
+def default_budget() -> int:
+    """The budget of ``check --explore`` and the language server when none is given."""
+    return DEFAULT_MAX_STATES
+
+
 @dataclass(frozen=True, slots=True)
 class Clamp:
     """A stat pushed past a bound (and clamped back): the first, shortest path that does it, and the effect."""
@@ -118,7 +127,7 @@ class Exploration:
         return _path(self._graph, index)
 
 
-def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) -> Exploration:
+def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, limit: int = LIST_LIMIT) -> Exploration:
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
     st = Stepper(story)
     g = search(st, max_states)

@@ -40,8 +40,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
-    p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
-                   help="state budget for --explore before falling back to random play (default 200000)")
+    p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
+                   help="state budget for --explore before falling back to random play "
+                        "(default: 200000, or more when this machine's memory allows)")
     p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
     p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
     p.add_argument("--strict-translations", action="store_true",
@@ -102,7 +103,9 @@ def check_explore(story: Story, args: argparse.Namespace, console: Console | Non
     """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
     from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
 
-    outcome = run_explore(story, args.explore, args.max_states, args.random, args.seed)
+    from adventure.analysis.explore import default_budget
+
+    outcome = run_explore(story, args.explore, args.max_states or default_budget(), args.random, args.seed)
     data = explore_json(story, outcome)
     if args.write_runs is not None:
         from adventure.cli.runwriter import write_runs

@@ -68,8 +68,12 @@ class LoadReport:
         return self.story is not None and not self.errors
 
 
-def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
+def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str, str] | None = None) -> LoadReport:
     """Load and validate a story folder, returning every problem found; never raises.
+
+    ``overlay`` maps file names in the folder (``story.yaml``, ``02-ward.yaml``) to text
+    that replaces what is on disk: an editor's unsaved buffers, checked by the very same
+    loader (such a load never reads or writes the story cache).
 
     A story that loaded cleanly before, unchanged, comes from the story cache
     (:mod:`adventure.story.cache`; ``cache=False`` or ``MILLION_MILES_NO_CACHE=1``
@@ -82,6 +86,8 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if overlay is not None:
+            return _check_story(root, overlay)
         if cache:
             from adventure.story import cache as story_cache
 
@@ -97,11 +103,11 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
             gc.enable()
 
 
-def _check_story(root: Path) -> LoadReport:
+def _check_story(root: Path, overlay: Mapping[str, str] | None = None) -> LoadReport:
     _import_reader()
     out = Collector()
     story_path = root / STORY_FILE
-    problem = _not_a_file(story_path)
+    problem = None if overlay and STORY_FILE in overlay else _not_a_file(story_path)
     if problem is not None:
         folder_problem = _not_a_folder(root)
         if folder_problem is not None:
@@ -113,7 +119,7 @@ def _check_story(root: Path) -> LoadReport:
         else:
             out.add(Diagnostic("MM103", f"{STORY_FILE} {problem}", str(story_path), hint=_UNREADABLE_HINT))
         return LoadReport(None, out.errors, out.warnings)
-    files = _Files(root, out)
+    files = _Files(root, out, overlay)
     top = files.read(STORY_FILE)
     if top is None and not out.errors:
         out.add(Diagnostic("MM103", "the story file is empty", str(story_path),
@@ -229,8 +235,9 @@ def load_story(folder: str | Path, *, cache: bool = True) -> Story:
 class _Files:
     """Reads the story's files in order, fingerprinting their bytes as it goes."""
 
-    def __init__(self, root: Path, out: Collector):
+    def __init__(self, root: Path, out: Collector, overlay: Mapping[str, str] | None = None):
         self.root, self.out = root, out
+        self.overlay = overlay or {}
         self.digest = hashlib.sha256()
         self.names: list[str] = []
 
@@ -239,6 +246,8 @@ class _Files:
         self.names.append(name)
         path = self.root / name
         display = str(path)
+        if name in self.overlay:
+            return self._parse(self.overlay[name].encode("utf-8", "surrogatepass"), name, display)
         problem = _not_a_file(path)
         if problem not in (None, _MISSING) and ref is not None:
             self.out.error("MM103", f"chapter file '{name}' {problem}", ref, _UNREADABLE_HINT)
@@ -252,13 +261,22 @@ class _Files:
         data = _read_bytes(path)
         if data is None:  # let read_yaml name the problem (missing, too large, unreadable)
             value, problems = read_yaml(path, display)
-        else:
-            self.digest.update(name.encode() + b"\0" + data + b"\0")
-            text, problems = decode(data, display)
-            value = None
-            if text is not None:
-                self.out.lines[display] = text.splitlines()
-                value, problems = parse_text(text, display, self.out.lines[display])
+            for diag in problems:
+                self.out.add(diag)
+            return value
+        return self._parse(data, name, display)
+
+    def _parse(self, data: bytes, name: str, display: str) -> YValue | None:
+        """Fingerprint, decode and parse one file's bytes, reporting its problems."""
+        if len(data) > MAX_FILE_BYTES:
+            self.out.add(Diagnostic("MM108", f"file is larger than {MAX_FILE_BYTES} bytes", display))
+            return None
+        self.digest.update(name.encode() + b"\0" + data + b"\0")
+        text, problems = decode(data, display)
+        value = None
+        if text is not None:
+            self.out.lines[display] = text.splitlines()
+            value, problems = parse_text(text, display, self.out.lines[display])
         for diag in problems:
             self.out.add(diag)
         return value

@@ -101,9 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
 def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> tuple[dict[str, object], int]:
     """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
-    from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
-
     from adventure.analysis.explore import default_budget
+    from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
 
     outcome = run_explore(story, args.explore, args.max_states or default_budget(), args.random, args.seed)
     data = explore_json(story, outcome)

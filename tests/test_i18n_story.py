@@ -397,3 +397,26 @@ def test_a_multi_line_old_english_survives_later_updates(orchard):
     assert gate.fuzzy and gate.previous_id[0].startswith("A gate, and {name} in front of it.\n")
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_of(orchard))], check=True)
+
+
+def test_a_renamed_choice_and_scene_keep_their_translations(orchard, capsys):
+    """renamed_from carries translations: the old keys still name the same strings."""
+    one = orchard / "one.yaml"
+    text = one.read_text(encoding="utf-8")
+    text = text.replace("      - id: pick\n", "      - id: harvest\n        renamed_from: [pick]\n", 1)
+    text = text.replace("  - id: gate\n", "  - id: gateway\n    renamed_from: [gate]\n", 1)
+    text = text.replace("goto: gate\n", "goto: gateway\n")
+    one.write_text(text, encoding="utf-8")
+    story_file = orchard / "story.yaml"
+    story_file.write_text(story_file.read_text(encoding="utf-8").replace("start: gate", "start: gateway"),
+                          encoding="utf-8")
+    story = load_story(orchard, cache=False)
+    report = check_translation(story, "es")
+    assert not [d for d in report.warnings if d.code in ("MM705", "MM707") and ("gate" in d.message)]
+    translated = translate_story(story, "es")
+    assert translated.scenes["gateway"].choice("harvest").label.source == "Cortar una manzana"
+    assert main(["i18n", "update", str(orchard), "es"]) == 0
+    catalog = read_catalog(po_of(orchard), "es")
+    moved = {m.context: m.string for m in catalog if m.context}
+    assert moved["choice:gateway:harvest:label"] == "Cortar una manzana"
+    assert "choice:gate:pick:label" not in moved

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
-from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, follow_renames, story_strings, walk
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
@@ -96,6 +96,8 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
+    for old, new in follow_renames([e.key for e in entries], messages, story).items():
+        messages[new] = messages.pop(old)  # a renamed scene or choice keeps its translation
     checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
     translated: dict[str, str] = {}
     states = [checker.entry(entry, messages.get(entry.key), translated) for entry in entries]

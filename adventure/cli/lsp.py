@@ -30,6 +30,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
                    help="state budget of the explorer run on each save (default: as check --explore)")
     p.add_argument("--no-explore", action="store_true", help="do not run the explorer on save")
+    p.add_argument("--debounce", type=float, default=None, metavar="SECONDS",
+                   help="the pause after typing before the story is checked again (default 0.3)")
     p.set_defaults(handler=run)
 
 
@@ -44,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     from adventure.analysis.explore import default_budget
     from adventure.lsp.server import build_server
 
-    server = build_server(args.max_states or default_budget(), explore_on_save=not args.no_explore)
+    from adventure.lsp.server import DEBOUNCE_SECONDS
+
+    debounce = DEBOUNCE_SECONDS if args.debounce is None else min(max(args.debounce, 0.0), 10.0)
+    server = build_server(args.max_states or default_budget(), explore_on_save=not args.no_explore,
+                          debounce=debounce)
     try:
         server.start_io()
     finally:

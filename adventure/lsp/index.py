@@ -19,7 +19,7 @@ from typing import Literal
 
 from adventure.story.fields import offset_location
 from adventure.story.model import Location
-from adventure.story.yamlsrc import YMap, YScalar, YSeq, YValue, parse_text
+from adventure.story.yamlsrc import YMap, YScalar, YSeq, YValue
 
 Kind = Literal["scene", "ending", "stat", "choice", "chapter", "file"]
 Role = Literal["def", "ref", "old"]
@@ -152,9 +152,8 @@ class StoryIndex:
         return story.chapter_files if story else []
 
 
-def stat_names(story_text: str, path: str) -> list[str]:
+def stat_names(value: YValue | None) -> list[str]:
     """The stat names declared in a story file's ``stats:`` (none when it does not parse)."""
-    value, _ = _parse(story_text, path)
     if isinstance(value, YMap) and isinstance(value.items.get("stats"), YMap):
         stats = value.items["stats"]
         assert isinstance(stats, YMap)
@@ -162,24 +161,14 @@ def stat_names(story_text: str, path: str) -> list[str]:
     return []
 
 
-def index_file(path: str, text: str, stats: Iterable[str], story_file: bool) -> FileIndex:
-    """Index one file's text; ``stats`` are the names that count as stat references."""
+def index_file(path: str, value: YValue | None, lines: list[str], stats: Iterable[str], story_file: bool) -> FileIndex:
+    """Index one file's located YAML; ``stats`` are the names that count as stat references."""
     result = FileIndex(path)
-    value, lines = _parse(text, path)
     if not isinstance(value, YMap):
         return result
     result.parsed = True
     _Walker(result, frozenset(stats), {path: lines}).file(value, story_file)
     return result
-
-
-def _parse(text: str, path: str) -> tuple[YValue | None, list[str]]:
-    lines = text.splitlines()
-    try:
-        value, _problems = parse_text(text, path, lines)
-    except (RecursionError, MemoryError, ValueError):
-        return None, lines
-    return value, lines
 
 
 class _Walker:

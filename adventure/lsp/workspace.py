@@ -8,6 +8,7 @@ findings still have a model while a buffer is half typed.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import threading
@@ -17,9 +18,9 @@ from pathlib import Path
 
 from adventure.errors import Diagnostic
 from adventure.lsp.index import STORY_FILE, FileIndex, StoryIndex, index_file, stat_names
-from adventure.story.loader import LoadReport, check_story
+from adventure.story.loader import LoadReport, ParseMemo, check_story
 from adventure.story.model import Story
-from adventure.story.yamlsrc import MAX_FILE_BYTES
+from adventure.story.yamlsrc import MAX_FILE_BYTES, YValue, parse_text
 
 
 def story_root(path: Path) -> Path | None:
@@ -68,6 +69,10 @@ class StoryFolder:
     published: set[str] = field(default_factory=set)
     """Files that were last sent diagnostics (so clearing them is remembered)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    checking: threading.Lock = field(default_factory=threading.Lock)
+    memo: ParseMemo = field(default_factory=dict)
+    """Each file's parse by its text, shared by the loader and the index: an edit re-parses one file."""
+    indexed: dict[tuple[str, str, tuple[str, ...]], FileIndex] = field(default_factory=dict)
 
     def name_of(self, path: Path) -> str | None:
         try:
@@ -82,15 +87,30 @@ class StoryFolder:
         return read_text(self.root / name)
 
     def check(self) -> Checked:
-        """Load the folder with the buffers over it; index it; sort diagnostics by file."""
+        """Load the folder with the buffers over it; index it; sort diagnostics by file.
+
+        One check at a time per folder (a check still running when the next edit's
+        starts is finished first): they share the parse memo.
+        """
+        with self.checking:
+            return self._check()
+
+    def _check(self) -> Checked:
         import time
 
         start = time.perf_counter()
         with self.lock:
             buffers = dict(self.buffers)
         overlay = {name: text for name, text in buffers.items() if _plain_name(name)}
-        report = check_story(self.root, overlay=overlay)
-        index = self.build_index()
+        was_enabled = gc.isenabled()
+        gc.disable()  # as check_story does: many small acyclic objects
+        try:
+            report = check_story(self.root, overlay=overlay, memo=self.memo)
+            index = self.build_index()
+        finally:
+            if was_enabled:
+                gc.enable()
+        self.prune(index)
         by_file = sort_by_file(self.root, [*report.errors, *report.warnings])
         mirror(by_file, report.errors, index, self.good_index)
         checked = Checked(report, index, by_file, time.perf_counter() - start)
@@ -103,15 +123,40 @@ class StoryFolder:
         index = StoryIndex()
         story_text = self.text_of(STORY_FILE) or ""
         story_path = str(self.root / STORY_FILE)
-        stats = stat_names(story_text, story_path)
-        index.files[story_path] = index_file(story_path, story_text, stats, story_file=True)
+        stats = tuple(stat_names(self.parse(story_path, story_text)))
+        index.files[story_path] = self.index_one(story_path, story_text, stats, True)
         for name in index.files[story_path].chapter_files:
             if not _plain_name(name):
                 continue
             text = self.text_of(name)
             path = str(self.root / name)
-            index.files[path] = index_file(path, text, stats, story_file=False) if text is not None else FileIndex(path)
+            index.files[path] = self.index_one(path, text, stats, False) if text is not None else FileIndex(path)
         return index
+
+    def parse(self, path: str, text: str) -> YValue | None:
+        """A file's located YAML, from the memo the loader filled when it can."""
+        known = self.memo.get((path, text))
+        if known is None:
+            try:
+                known = parse_text(text, path, text.splitlines())
+            except (RecursionError, MemoryError, ValueError):
+                known = (None, [])
+            self.memo[(path, text)] = known
+        return known[0]
+
+    def index_one(self, path: str, text: str, stats: tuple[str, ...], story_file: bool) -> FileIndex:
+        key = (path, text, stats)
+        if key not in self.indexed:
+            self.indexed[key] = index_file(path, self.parse(path, text), text.splitlines(), stats, story_file)
+        return self.indexed[key]
+
+    def prune(self, index: StoryIndex) -> None:
+        """Forget the parses of texts no longer current (each edit would otherwise keep one)."""
+        current = {(path, self.text_of(self.name_of(Path(path)) or "") or "") for path in index.files}
+        for key in [k for k in self.memo if k not in current]:
+            del self.memo[key]
+        for ikey in [k for k in self.indexed if (k[0], k[1]) not in current]:
+            del self.indexed[ikey]
 
 
 def _plain_name(name: str) -> bool:

@@ -68,12 +68,18 @@ class LoadReport:
         return self.story is not None and not self.errors
 
 
-def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str, str] | None = None) -> LoadReport:
+ParseMemo = dict[tuple[str, str], "tuple[YValue | None, list[Diagnostic]]"]
+"""(file, text) -> its located YAML and problems: an editor's unchanged files are not parsed again."""
+
+
+def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str, str] | None = None,
+                memo: ParseMemo | None = None) -> LoadReport:
     """Load and validate a story folder, returning every problem found; never raises.
 
     ``overlay`` maps file names in the folder (``story.yaml``, ``02-ward.yaml``) to text
     that replaces what is on disk: an editor's unsaved buffers, checked by the very same
-    loader (such a load never reads or writes the story cache).
+    loader (such a load never reads or writes the story cache). ``memo`` keeps each
+    file's parse between such loads, keyed by its text, for the files that did not change.
 
     A story that loaded cleanly before, unchanged, comes from the story cache
     (:mod:`adventure.story.cache`; ``cache=False`` or ``MILLION_MILES_NO_CACHE=1``
@@ -87,7 +93,7 @@ def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str,
     gc.disable()
     try:
         if overlay is not None:
-            return _check_story(root, overlay)
+            return _check_story(root, overlay, memo)
         if cache:
             from adventure.story import cache as story_cache
 
@@ -103,7 +109,7 @@ def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str,
             gc.enable()
 
 
-def _check_story(root: Path, overlay: Mapping[str, str] | None = None) -> LoadReport:
+def _check_story(root: Path, overlay: Mapping[str, str] | None = None, memo: ParseMemo | None = None) -> LoadReport:
     _import_reader()
     out = Collector()
     story_path = root / STORY_FILE
@@ -119,7 +125,7 @@ def _check_story(root: Path, overlay: Mapping[str, str] | None = None) -> LoadRe
         else:
             out.add(Diagnostic("MM103", f"{STORY_FILE} {problem}", str(story_path), hint=_UNREADABLE_HINT))
         return LoadReport(None, out.errors, out.warnings)
-    files = _Files(root, out, overlay)
+    files = _Files(root, out, overlay, memo)
     top = files.read(STORY_FILE)
     if top is None and not out.errors:
         out.add(Diagnostic("MM103", "the story file is empty", str(story_path),
@@ -235,9 +241,11 @@ def load_story(folder: str | Path, *, cache: bool = True) -> Story:
 class _Files:
     """Reads the story's files in order, fingerprinting their bytes as it goes."""
 
-    def __init__(self, root: Path, out: Collector, overlay: Mapping[str, str] | None = None):
+    def __init__(self, root: Path, out: Collector, overlay: Mapping[str, str] | None = None,
+                 memo: ParseMemo | None = None):
         self.root, self.out = root, out
         self.overlay = overlay or {}
+        self.memo = memo
         self.digest = hashlib.sha256()
         self.names: list[str] = []
 
@@ -276,7 +284,12 @@ class _Files:
         value = None
         if text is not None:
             self.out.lines[display] = text.splitlines()
-            value, problems = parse_text(text, display, self.out.lines[display])
+            known = self.memo.get((display, text)) if self.memo is not None else None
+            if known is None:
+                known = parse_text(text, display, self.out.lines[display])
+                if self.memo is not None:
+                    self.memo[(display, text)] = known
+            value, problems = known
         for diag in problems:
             self.out.add(diag)
         return value

@@ -44,9 +44,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"million-miles: the language server needs pygls: {INSTALL}\n")
         return 1
     from adventure.analysis.explore import default_budget
-    from adventure.lsp.server import build_server
-
-    from adventure.lsp.server import DEBOUNCE_SECONDS
+    from adventure.lsp.server import DEBOUNCE_SECONDS, build_server
 
     debounce = DEBOUNCE_SECONDS if args.debounce is None else min(max(args.debounce, 0.0), 10.0)
     server = build_server(args.max_states or default_budget(), explore_on_save=not args.no_explore,

@@ -276,3 +276,16 @@ async def test_explorer_findings_arrive_on_save(exploring: LanguageClient, story
     lock = next(d for d in exploring.diagnostics[uri(two)] if d.code == "MM603")
     assert "(explorer)" in lock.message and lock.related_information
     assert lock.related_information[0].message.startswith("shortest path: gate/")
+
+
+async def test_rename_a_stat_in_the_story_and_its_translations(client: LanguageClient, tmp_path: Path) -> None:
+    orchard = Path(shutil.copytree(FIXTURES / "orchard", tmp_path / "orchard"))
+    story_file = orchard / "story.yaml"
+    text = open_file(client, story_file)
+    await wait_for(lambda: uri(story_file) in client.diagnostics)
+    result = await client.text_document_rename_async(t.RenameParams(
+        text_document=t.TextDocumentIdentifier(uri=uri(story_file)), position=position_of(text, "  apples:", offset=3),
+        new_name="pears"))
+    assert result is not None and result.changes is not None
+    touched = {u.rsplit("/", 1)[-1]: len(e) for u, e in result.changes.items()}
+    assert touched.get("es.po") == 1 and touched.get("story.yaml", 0) >= 2 and touched.get("one.yaml", 0) >= 3

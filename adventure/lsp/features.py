@@ -19,7 +19,7 @@ from adventure.analysis.paths import PathStep
 from adventure.errors import Diagnostic
 from adventure.lsp import codes
 from adventure.lsp.index import STORY_FILE, Occurrence, Outline, StoryIndex
-from adventure.lsp.workspace import StoryFolder
+from adventure.lsp.workspace import StoryFolder, read_text
 from adventure.story import spec
 
 SOURCE = "million-miles"
@@ -337,6 +337,8 @@ def rename(index: StoryIndex, folder: StoryFolder, path: str, line: int, charact
         if o.role == "old":
             continue
         edits.setdefault(uri_of(o.file), []).append(t.TextEdit(range=_occ_range(o), new_text=new_name))
+    if here.kind in ("stat", "ending"):
+        _catalogue_edits(folder, here.kind, here.name, new_name, edits)
     if here.kind in ("scene", "choice"):
         for d in index.definitions(here.kind, here.name, here.scope):
             lines = (folder.text_of(Path(d.file).name) or "").splitlines()
@@ -344,6 +346,22 @@ def rename(index: StoryIndex, folder: StoryFolder, path: str, line: int, charact
             if edit is not None:
                 edits.setdefault(uri_of(d.file), []).append(edit)
     return t.WorkspaceEdit(changes=edits)
+
+
+def _catalogue_edits(folder: StoryFolder, kind: str, old: str, new: str, edits: dict[str, list[t.TextEdit]]) -> None:
+    """Stats and endings have no ``renamed_from``: their translations' keys are renamed instead."""
+    pattern = re.compile(rf'^msgctxt "{kind}:({re.escape(old)}):')
+    try:
+        catalogues = sorted((folder.root / "locale").glob("*.po"))
+    except OSError:
+        return
+    for po in catalogues:
+        text = read_text(po)
+        for number, line in enumerate((text or "").splitlines()):
+            found = pattern.match(line)
+            if found:
+                edits.setdefault(uri_of(po), []).append(
+                    t.TextEdit(range=_range(number, found.start(1), found.end(1)), new_text=new))
 
 
 def _renamed_from_edit(lines: list[str], d: Occurrence, old: str) -> t.TextEdit | None:

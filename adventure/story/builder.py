@@ -207,6 +207,8 @@ class StoryBuilder(FieldReader):
                 self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
                                "write the formula in terms of ordinary stats")
                 continue
+            if ex.names(compiled[0]) & self.broken:
+                continue  # it reads a stat whose declaration has an error (already reported): no value to start from
             compute = compiled[1]
             value = stat.clamp(compute(initial))
             stats[slot] = replace(stat, initial=value, formula=source, compute=compute,

@@ -25,3 +25,25 @@ def test_a_quoted_initial_read_by_a_computed_stat_is_a_located_error(tmp_path: P
     assert main(["check", str(story)]) == 1
     out = capsys.readouterr()
     assert "internal error" not in out.out + out.err and "MM204" in out.out
+
+
+def test_a_condition_the_ranges_never_allow_is_reported_at_load_with_the_range(tmp_path: Path) -> None:
+    chapter = CHAPTER.replace('if: "skill >= 2"', 'if: "brave and skill >= 4"')
+    report = check_story(write_story(tmp_path / "s", chapter=chapter), cache=False)
+    found = [d for d in report.warnings if d.code == "MM266"]
+    assert len(found) == 1, [str(d) for d in report.warnings]
+    assert (Path(found[0].file).name, found[0].line) == ("one.yaml", 16)
+    assert "`skill >= 4` is false for every value in range (skill is 0..3)" in found[0].message
+    possible = CHAPTER.replace('if: "skill >= 2"', 'if: "skill >= 3 or skill + 1 > 3"')
+    assert not [d for d in check_story(write_story(tmp_path / "t", chapter=possible), cache=False).warnings
+                if d.code == "MM266"]
+
+
+def test_a_progress_formula_that_can_pass_100_is_flagged(tmp_path: Path) -> None:
+    story = STORY.replace("chapters:\n", 'progress: "skill * 40"\nchapters:\n')
+    report = check_story(write_story(tmp_path / "s", story), cache=False)
+    found = [d for d in report.warnings if d.code == "MM267"]
+    assert len(found) == 1 and found[0].line == 5
+    assert "'progress' can reach 120 (skill up to 3)" in found[0].message
+    fine = STORY.replace("chapters:\n", 'progress: "skill * 33 + 1"\nchapters:\n')
+    assert not [d for d in check_story(write_story(tmp_path / "t", fine), cache=False).warnings if d.code == "MM267"]

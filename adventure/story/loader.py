@@ -191,6 +191,8 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):
         progress = builder.expression(node, node.value, ex.StatType.INT) or (None, None)
+        if progress[0] is not None:
+            _check_progress(builder, node, progress[0])
     elif node is not None:
         builder.out.error("MM204", "'progress' must be an expression in quotes", node.loc)
     return _Header(
@@ -203,6 +205,20 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
         endings=[e for e in (builder.ending(v, None, m.loc) for v in builder.sequence(m, "endings", what)) if e],
         presentation=builder.presentation(m.items.get("presentation"), m.loc),
     )
+
+
+def _check_progress(builder: StoryBuilder, scalar: YScalar, node: ex.Node) -> None:
+    """Warn (MM267) when the declared ranges let the progress formula pass 100 (the bar stops there)."""
+    from adventure.story.ranges import bounds
+
+    ranges = builder.int_ranges()
+    span = bounds(node, ranges)
+    if span is None or span[1] <= 100:
+        return
+    limits = ", ".join(f"{n} up to {ranges[n][1]}" for n in sorted(ex.names(node)) if n in ranges)
+    builder.out.warn("MM267", f"'progress' can reach {span[1]} ({limits}), but the bar stops at 100: it would "
+                     "sit full before the true ending", scalar.loc,
+                     "scale the formula so that it reaches 100 at the true ending")
 
 
 def _chapters(builder: StoryBuilder, m: YMap, files: _Files,

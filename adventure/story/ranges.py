@@ -57,10 +57,10 @@ def outcomes(node: Node, ranges: Mapping[str, Interval]) -> set[bool]:
             return {a and b for a in left for b in right}
         return {a or b for a in left for b in right}
     if isinstance(node, Binary) and node.op in _FLIP:
-        left, right = bounds(node.left, ranges), bounds(node.right, ranges)
-        if left is None or right is None:
+        low, high = bounds(node.left, ranges), bounds(node.right, ranges)
+        if low is None or high is None:
             return both
-        return _compare(node.op, left, right)
+        return _compare(node.op, low, high)
     return both
 
 

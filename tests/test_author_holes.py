@@ -47,3 +47,32 @@ def test_a_progress_formula_that_can_pass_100_is_flagged(tmp_path: Path) -> None
     assert "'progress' can reach 120 (skill up to 3)" in found[0].message
     fine = STORY.replace("chapters:\n", 'progress: "skill * 33 + 1"\nchapters:\n')
     assert not [d for d in check_story(write_story(tmp_path / "t", fine), cache=False).warnings if d.code == "MM267"]
+
+
+def test_a_chapter_file_left_out_of_chapters_is_noticed(tmp_path: Path) -> None:
+    chapter = CHAPTER.replace("        ending: done\n", "        goto: epilogue\n")
+    epilogue = """\
+    chapter:
+      id: two
+      title: Two
+    scenes:
+      - id: epilogue
+        title: Epilogue
+        text: After.
+        choices:
+          - id: end
+            label: End
+            ending: done
+    """
+    report = check_story(write_story(tmp_path / "s", chapter=chapter, **{"04-epilogue__yaml": epilogue}), cache=False)
+    found = [d for d in report.errors if d.code == "MM402"]
+    assert len(found) == 1
+    assert found[0].hint == ("'epilogue' is a scene in 04-epilogue.yaml, which story.yaml does not list: "
+                             "add '- 04-epilogue.yaml' under 'chapters'")
+
+
+def test_a_missing_chapter_file_is_not_matched_to_a_file_already_listed(tmp_path: Path) -> None:
+    story = STORY.replace("  - one.yaml\n", "  - 01-parade.yaml\n  - 03-armistice.yaml\n")
+    report = check_story(write_story(tmp_path / "s", story, chapter=None, **{"01-parade__yaml": CHAPTER}), cache=False)
+    found = [d for d in report.errors if d.code == "MM103"]
+    assert len(found) == 1 and "01-parade" not in (found[0].hint or ""), str(found[0])

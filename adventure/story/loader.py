@@ -17,6 +17,7 @@ import errno
 import gc
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
     renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
-        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
+        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed, files)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -280,7 +281,7 @@ class _Files:
             self.out.error("MM214", f"chapter file '{name}' is outside the story folder", ref or Location(display, 0, 0))
             return None
         if problem == _MISSING and ref is not None:
-            self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name))
+            self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name, self.names))
             return None
         data = _read_bytes(path)
         if data is None:  # let read_yaml name the problem (missing, too large, unreadable)
@@ -377,12 +378,30 @@ def _read_bytes(path: Path) -> bytes | None:
     return None
 
 
-def _file_hint(root: Path, name: str) -> str:
-    try:
-        present = sorted(p.name for p in root.glob("*.yaml") if p.name != "story.yaml")  # never a chapter
-    except OSError:
-        present = []
+def _file_hint(root: Path, name: str, listed: list[str]) -> str:
+    """A file of the folder the name may have meant: one not listed already (that one is found)."""
+    present = [p for p in _yaml_files(root) if p not in listed]
     return suggest(name, present) or "paths are relative to the folder holding story.yaml"
+
+
+def _yaml_files(root: Path) -> list[str]:
+    """The folder's ``.yaml`` files other than story.yaml (never a chapter)."""
+    try:
+        return sorted(p.name for p in root.glob("*.yaml") if p.name != STORY_FILE)
+    except OSError:
+        return []
+
+
+def _unlisted(root: Path, listed: list[str], kind: str, name: str) -> str | None:
+    """The hint for an id defined in a chapter file that story.yaml does not list."""
+    pattern = re.compile(rf"^\s*-?\s*id:\s*['\"]?{re.escape(name)}['\"]?\s*(#.*)?$", re.MULTILINE)
+    for file in _yaml_files(root):
+        if file in listed:
+            continue
+        data = _read_bytes(root / file)
+        if data is not None and pattern.search(data.decode("utf-8", "replace")):
+            return f"'{name}' is a {kind} in {file}, which story.yaml does not list: add '- {file}' under 'chapters'"
+    return None
 
 
 def _chapter_file(item: YValue, out: Collector) -> str | None:
@@ -425,8 +444,12 @@ def _renamed(renames: list[tuple[str, str, Location]], scenes: Mapping[str, Scen
 
 def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: dict[str, Ending], start: str | None,
                       m: YMap, out: Collector,
-                      renamed: dict[str, str] | None = None) -> None:
+                      renamed: dict[str, str] | None = None, files: _Files | None = None) -> None:
     renamed = renamed or {}
+
+    def unlisted(kind: str, name: str) -> str | None:
+        return _unlisted(files.root, files.names, kind, name) if files is not None else None
+
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
                   _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
@@ -435,11 +458,12 @@ def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: 
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      _was_renamed(target.scene, renamed) or suggest(target.scene, scenes)
-                      or _other_kind(target.scene, endings, "ending"))
+                      _was_renamed(target.scene, renamed) or unlisted("scene", target.scene)
+                      or suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
-                      suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+                      unlisted("ending", target.ending) or suggest(target.ending, endings)
+                      or _other_kind(target.ending, scenes, "scene"))
 
 
 def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:

@@ -76,3 +76,26 @@ def test_a_missing_chapter_file_is_not_matched_to_a_file_already_listed(tmp_path
     report = check_story(write_story(tmp_path / "s", story, chapter=None, **{"01-parade__yaml": CHAPTER}), cache=False)
     found = [d for d in report.errors if d.code == "MM103"]
     assert len(found) == 1 and "01-parade" not in (found[0].hint or ""), str(found[0])
+
+
+def test_the_default_explore_budget_scales_with_free_memory(monkeypatch) -> None:
+    from adventure.analysis import explore
+
+    monkeypatch.setattr(explore, "available_memory", lambda: 24 * 1024**3)
+    assert explore.default_budget() == 2_000_000  # a normal story (450,157 states) fits
+    monkeypatch.setattr(explore, "available_memory", lambda: 4 * 1024**3)
+    assert 450_157 < explore.default_budget() < 2_000_000
+    monkeypatch.setattr(explore, "available_memory", lambda: 256 * 1024**2)
+    assert explore.default_budget() == 200_000
+    monkeypatch.setattr(explore, "available_memory", lambda: None)
+    assert explore.default_budget() == 200_000
+
+
+def test_the_report_says_how_much_of_the_budget_a_search_used(capsys) -> None:
+    import json
+
+    assert main(["check", "--explore", "--max-states", "100000", "--json", "tests/fixtures/mini"]) == 0
+    data = json.loads(capsys.readouterr().out)["explore"]
+    assert data["max_states"] == 100_000 and data["budget_used"] == round(data["states"] / 100_000, 4)
+    main(["check", "--explore", "--max-states", "100000", "tests/fixtures/mini"])
+    assert "of the budget of 100,000 states" in " ".join(capsys.readouterr().out.split())

@@ -99,3 +99,41 @@ def test_the_report_says_how_much_of_the_budget_a_search_used(capsys) -> None:
     assert data["max_states"] == 100_000 and data["budget_used"] == round(data["states"] / 100_000, 4)
     main(["check", "--explore", "--max-states", "100000", "tests/fixtures/mini"])
     assert "of the budget of 100,000 states" in " ".join(capsys.readouterr().out.split())
+
+
+HUB = CHAPTER.replace('''        if: "skill >= 2"
+        ending: done''', '''        if: "skill >= 2"
+        canon: true
+        ending: done''')
+
+
+def test_a_canon_choice_counts_as_a_deviation_only_where_it_was_open(tmp_path: Path) -> None:
+    from adventure import engine
+    from adventure.divergence import closed, divergences
+    from adventure.story.loader import load_story
+    from adventure.ui.render import true_path_summary
+
+    story = load_story(write_story(tmp_path / "s", chapter=HUB), cache=False)
+    state = engine.new_run(story, seed=1).state
+    for choice in ("train", "train", "finish"):  # the canon 'finish' is locked on the first two visits
+        state = engine.take(story, state, choice).state
+    assert divergences(story, state) == () and closed(story, state) == ()
+    text = " ".join(str(getattr(r, "plain", "")) for r in true_path_summary(story, state, plain=True))
+    assert "You took the true path at every key decision." in text
+    assert "locked then" not in text
+
+
+def test_a_sandbox_summary_says_it_started_mid_story(tmp_path: Path, monkeypatch, capsys) -> None:
+    import io
+    import sys
+
+    canon = Path(__file__).parent / "fixtures" / "canon"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("#sit\n#walk\n"))
+    code = main(["play", "--plain", "--scenes", str(canon), "--save-dir", str(tmp_path), "--seed", "1",
+                 "--start", "exam", "--set", "skill=3", "--set", "settled=true"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "A sandbox run: it started mid-story, at “The Exam”; the changes below count from there." in out
+    assert "Skill: 3" in out and "Skill: 0 → 3" not in out
+    assert "Since the sandbox start, you took the true path at every key decision." in out
+    assert "You took the true path at every key decision." not in out

@@ -520,7 +520,7 @@ class Game:
         if line is not None:
             self.show(line)
         state = self.session.state
-        self.show(render.ending_screen(self.story, state, plain=self.plain))
+        self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         self.flush()
         ending = self.story.endings.get(state.ending or "")
         if live and ending is not None and ending.true_ending:

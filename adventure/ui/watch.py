@@ -284,6 +284,6 @@ class LiveGame(Game):
             self.show(Text(""), Text(f"--- {why} ---"))
         state = self.session.state
         if state.finished:
-            self.show(render.ending_screen(self.story, state, plain=self.plain))
+            self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         else:
             self.present((), changes=False)

@@ -137,3 +137,38 @@ def test_a_sandbox_summary_says_it_started_mid_story(tmp_path: Path, monkeypatch
     assert "Skill: 3" in out and "Skill: 0 → 3" not in out
     assert "Since the sandbox start, you took the true path at every key decision." in out
     assert "You took the true path at every key decision." not in out
+
+
+def _bad_spanish(tmp_path: Path) -> Path:
+    import shutil
+
+    orchard = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "orchard", tmp_path / "orchard"))
+    po = orchard / "locale" / "es.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Cortar una manzana"' in text
+    po.write_text(text.replace('msgstr "Cortar una manzana"', 'msgstr "Cortar {apples * 2} manzanas"'),
+                  encoding="utf-8")
+    return orchard
+
+
+def test_one_bad_translated_string_falls_back_to_english_in_play(tmp_path: Path, monkeypatch, capsys) -> None:
+    import io
+    import sys
+
+    orchard = _bad_spanish(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = main(["play", "--plain", "--no-save", "--lang", "es", "--scenes", str(orchard), "--seed", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Pick an apple" in out.out  # the bad string, in English
+    assert "Tomar la llave del poste" in out.out or "Abrir la reja" in out.out  # the others, in Spanish
+    assert "failed to load" not in out.out + out.err
+
+
+def test_check_never_says_valid_above_a_translation_error(tmp_path: Path, capsys) -> None:
+    orchard = _bad_spanish(tmp_path)
+    assert main(["check", str(orchard)]) == 1
+    out = capsys.readouterr().out
+    assert "MM703" in out and "valid —" not in out
+    assert out.rindex("✗ ") > out.rindex("MM703")  # the verdict comes last
+    assert "the story is valid, but its translations have 1 error (those strings show in English)" in " ".join(out.split())

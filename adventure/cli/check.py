@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,8 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         console = make_console()
         console.print(checked_line(folder, report))
-        print_report(console, folder, report)
-        print_translations(console, translations)
+        print_report(console, folder, report, translations)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         explore_data, explore_exit = check_explore(report.story, args, console)
@@ -199,8 +198,13 @@ def summary(report: LoadReport) -> dict[str, object]:
     }
 
 
-def print_report(console: Console, folder: Path, report: LoadReport) -> None:
-    """The human report: the problems, then a summary table or a failure line."""
+def print_report(console: Console, folder: Path, report: LoadReport,
+                 translations: Sequence[TranslationReport] = ()) -> None:
+    """The human report: the problems, a summary table, each translation, then the verdict last.
+
+    The verdict comes after everything it sums up, so "valid" never stands above an error
+    (a translation's error makes it a failure line).
+    """
     from rich.table import Table
     from rich.text import Text
 
@@ -223,6 +227,12 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
+    print_translations(console, list(translations))
+    wrong = sum(len(t.errors) for t in translations)
+    if wrong:
+        console.print(Text(f"✗ {folder}: the story is valid, but its translations have "
+                           f"{count(wrong, 'error')} (those strings show in English)", style="bold red"))
+        return
     console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
                        f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
                        f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",

@@ -51,8 +51,9 @@ class TranslationReport:
 def translate_story(story: Story, language: str) -> Story:
     """The story in ``language`` (itself for English or when no catalogue exists).
 
-    Raises :class:`StoryLoadError` when the catalogue is unreadable or a translated
-    template is wrong; missing and stale strings are English, silently.
+    Raises :class:`StoryLoadError` when the catalogue cannot be read at all. A string
+    whose translation is wrong (``check`` reports it) is English, as missing and stale
+    strings are: one bad string never takes the whole language away.
     """
     if _is_english(language):
         return story
@@ -60,7 +61,7 @@ def translate_story(story: Story, language: str) -> Story:
     if not path.is_file():
         return story
     report = check_translation(story, language)
-    if report.errors or report.story is None:
+    if report.story is None:
         raise StoryLoadError(report.errors, report.warnings)
     return report.story
 
@@ -109,8 +110,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                    severity="warning"))
     counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
     report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
-    if not checker.errors:
-        report.story = apply(story, translated, checker.templates)
+    report.story = apply(story, translated, checker.templates)  # a string with an error stays English
     return report
 
 

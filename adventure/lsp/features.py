@@ -184,6 +184,8 @@ def completion(index: StoryIndex, path: str, lines: list[str], line: int, charac
                                  detail="listed" if f in listed else "not listed yet")
                 for f in sorted(folder_files) if f != STORY_FILE]
     key = _KEY_START.match(text)
+    if key and key_path(lines, line, len(key.group(1)))[-1:] in (["set"], ["add"], ["subtract"]):
+        return [_stat_item(index, n) for n in index.names("stat")]  # a stat name under an effect
     if key:
         part = part_at(lines, line, story_file)
         if part is not None:
@@ -246,9 +248,13 @@ def key_path(lines: list[str], line: int, column: int) -> list[str]:
             continue
         item = re.match(r"^(\s*)-(\s|$)", text)
         if item:
-            if len(item.group(1)) < limit:
+            dash = len(item.group(1))
+            if dash < limit:
+                inner = re.match(r"^\s*-\s+([A-Za-z_][A-Za-z0-9_]*):\s*(#.*)?$", text)
+                if inner and dash + 2 < limit:  # `- set:` with our key nested under it
+                    path.append(inner.group(1))
                 path.append("-")
-                limit, after_item = len(item.group(1)), True
+                limit, after_item = dash, True
             continue
         indent = _indent(text)
         key = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*):", text)
@@ -295,21 +301,18 @@ def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
         number = line + step
         while 0 <= number < len(lines):
             text = lines[number]
-            if text.strip() and not text.lstrip().startswith("#"):
-                indent = _indent(text)
-                item = re.match(r"^(\s*)-\s+([A-Za-z_]+):", text)
-                if item and len(item.group(1)) + 2 == column:
-                    found.add(item.group(2))
-                    if step == -1:
-                        break
-                    else:
-                        break
-                if indent < column:
-                    break
-                key = re.match(r"^\s*([A-Za-z_]+):", text)
-                if indent == column and key:
-                    found.add(key.group(1))
             number += step
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            item = re.match(r"^(\s*)-\s+([A-Za-z_]+):", text)
+            if item and len(item.group(1)) + 2 == column:
+                found.add(item.group(2))  # the first key of this list item: the mapping starts here
+                break
+            if _indent(text) < column:
+                break
+            key = re.match(r"^\s*([A-Za-z_]+):", text)
+            if _indent(text) == column and key:
+                found.add(key.group(1))
     return found
 
 

@@ -1,0 +1,73 @@
+"""The language server's pure parts: the id index and where a key is being typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("lsprotocol")
+
+from adventure.lsp.features import completion, key_path, part_at  # noqa: E402
+from adventure.lsp.workspace import StoryFolder  # noqa: E402
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+CHAPTER = """\
+chapter:
+  id: one
+scenes:
+  - id: a
+    choices:
+      - id: x
+        effects:
+          - set:
+              tr
+        goto:
+          random:
+            - weight: 1
+              
+"""
+TARGETS = """\
+scenes:
+  - id: a
+    choices:
+      - id: x
+        goto:
+          - if: "apples > 1"
+            
+"""
+
+
+def test_the_key_path_and_part_at_each_nesting() -> None:
+    lines = CHAPTER.splitlines()
+    assert key_path(lines, 8, 14) == ["scenes", "-", "choices", "-", "effects", "-", "set"]
+    assert part_at(lines, 1, False).name == "chapter"
+    assert part_at(lines, 4, False).name == "scene"
+    assert part_at(lines, 12, False).name == "outcome"
+    assert part_at(TARGETS.splitlines(), 6, False).name == "target"
+    assert part_at(["format: 1", ""], 1, True).name == "story"
+    assert part_at(["stats:", "  trust:", "    "], 2, True).name == "stat"
+
+
+def test_a_stat_name_is_offered_under_a_block_effect() -> None:
+    folder = StoryFolder(MINI.resolve())
+    index = folder.check().index
+    lines = CHAPTER.splitlines()
+    items = completion(index, str(MINI / "one.yaml"), lines, 8, 16, [])
+    assert {i.label: i.detail for i in items}["trust"] == "int 0..3"
+
+
+def test_the_index_knows_every_kind_of_id_with_its_place() -> None:
+    index = StoryFolder(MINI.resolve()).check().index
+    one, two, story = (str(MINI.resolve() / n) for n in ("one.yaml", "two.yaml", "story.yaml"))
+    (house,) = index.definitions("scene", "house")
+    assert house.file == two and (house.line, house.character) == (20, 8)
+    uses = {(o.file, o.role) for o in index.uses(house)}
+    assert (one, "ref") in uses and (two, "ref") in uses
+    assert {o.name for o in index.all() if o.kind == "ending" and o.role == "def"} == {"home", "sky"}
+    assert [o.scope for o in index.definitions("choice", "stay")] == ["house"]
+    stat_refs = [o for o in index.all() if o.kind == "stat" and o.name == "letters"]
+    assert {Path(o.file).name for o in stat_refs} == {"story.yaml", "two.yaml"}
+    progress = next(o for o in stat_refs if o.file == story and o.role == "ref")
+    assert (progress.line, progress.character) == (5, 25)  # inside the quoted progress formula

@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("lsprotocol")
 
-from adventure.lsp.features import completion, key_path, part_at  # noqa: E402
-from adventure.lsp.workspace import StoryFolder  # noqa: E402
+from adventure.lsp.features import completion, key_path, part_at
+from adventure.lsp.workspace import StoryFolder
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

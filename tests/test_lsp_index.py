@@ -26,8 +26,8 @@ scenes:
         goto:
           random:
             - weight: 1
-              
-"""
+<14>
+""".replace("<14>", " " * 14)  # the cursor's indentation
 TARGETS = """\
 scenes:
   - id: a
@@ -35,8 +35,8 @@ scenes:
       - id: x
         goto:
           - if: "apples > 1"
-            
-"""
+<12>
+""".replace("<12>", " " * 12)
 
 
 def test_the_key_path_and_part_at_each_nesting() -> None:

@@ -71,3 +71,46 @@ def test_the_index_knows_every_kind_of_id_with_its_place() -> None:
     assert {Path(o.file).name for o in stat_refs} == {"story.yaml", "two.yaml"}
     progress = next(o for o in stat_refs if o.file == story and o.role == "ref")
     assert (progress.line, progress.character) == (5, 25)  # inside the quoted progress formula
+
+
+def _apply(edits: dict, root: Path) -> None:
+    """Apply a WorkspaceEdit's text edits to the files on disk (last first, so offsets hold)."""
+    for uri, changes in edits.items():
+        path = Path(uri.removeprefix("file://"))
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        for e in sorted(changes, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            number = e.range.start.line
+            line = lines[number] if number < len(lines) else ""
+            new = line[:e.range.start.character] + e.new_text + line[e.range.end.character:]
+            lines[number:number + 1] = [new] if number < len(lines) else [new]
+        path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["block", "flow", "existing"])
+def test_renaming_a_choice_keeps_its_old_id_and_its_translation(tmp_path: Path, written: str) -> None:
+    import shutil
+
+    from adventure.i18n.translate import translate_story
+    from adventure.lsp.features import rename
+    from adventure.story.loader import load_story
+
+    root = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "orchard", tmp_path / "orchard")).resolve()
+    one = root / "one.yaml"
+    text = one.read_text(encoding="utf-8")
+    if written == "flow":
+        text = text.replace("      - id: pick\n        label: Pick an apple\n",
+                            "      - {id: pick, label: Pick an apple,\n         goto: gate}\n").replace(
+            "        effects:\n          - add: {apples: 1}\n        goto: gate\n      - id: key", "      - id: key", 1)
+    if written == "existing":
+        text = text.replace("      - id: pick\n", "      - id: pick\n        renamed_from: [pluck]\n", 1)
+    one.write_text(text, encoding="utf-8")
+    folder = StoryFolder(root)
+    index = folder.check().index
+    (pick,) = index.definitions("choice", "pick")
+    _apply(rename(index, folder, pick.file, pick.line, pick.character + 1, "harvest").changes, root)
+    story = load_story(root, cache=False)
+    choice = story.scenes["gate"].choice("harvest")
+    assert choice is not None and "pick" in choice.renamed_from
+    if written == "existing":
+        assert set(choice.renamed_from) == {"pick", "pluck"}
+    assert translate_story(story, "es").scenes["gate"].choice("harvest").label.source == "Cortar una manzana"

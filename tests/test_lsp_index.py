@@ -82,7 +82,7 @@ def _apply(edits: dict, root: Path) -> None:
             number = e.range.start.line
             line = lines[number] if number < len(lines) else ""
             new = line[:e.range.start.character] + e.new_text + line[e.range.end.character:]
-            lines[number:number + 1] = [new] if number < len(lines) else [new]
+            lines[number:number + 1] = [new]
         path.write_text("".join(lines), encoding="utf-8")
 
 

@@ -45,7 +45,8 @@ class StoryServer(LanguageServer):
         self.debounce = debounce
         self.pending: dict[Path, asyncio.Task[None]] = {}
         self.explored: dict[Path, Explored] = {}
-        self.explore_generation: dict[Path, int] = {}
+        self.exploring: set[Path] = set()
+        self.explore_again: set[Path] = set()
         self._explorer: ProcessPoolExecutor | None = None
 
     # --- plumbing ---
@@ -123,8 +124,21 @@ class StoryServer(LanguageServer):
         folder.published = set(diagnostics)
 
     async def explore(self, folder: StoryFolder) -> None:
-        generation = self.explore_generation.get(folder.root, 0) + 1
-        self.explore_generation[folder.root] = generation
+        """Explore the saved folder; saves during a search ask for one more search, not one each."""
+        if folder.root in self.exploring:
+            self.explore_again.add(folder.root)
+            return
+        self.exploring.add(folder.root)
+        try:
+            while True:
+                self.explore_again.discard(folder.root)
+                await self._explore_once(folder)
+                if folder.root not in self.explore_again:
+                    break
+        finally:
+            self.exploring.discard(folder.root)
+
+    async def _explore_once(self, folder: StoryFolder) -> None:
         loop = asyncio.get_running_loop()
         self.log(f"million-miles: exploring {folder.root} (budget {self.max_states:,} states)…", t.MessageType.Info)
         try:
@@ -132,8 +146,8 @@ class StoryServer(LanguageServer):
         except Exception as exc:
             self.log(f"million-miles: the explorer failed: {exc!r}", t.MessageType.Error)
             return
-        if self.explore_generation.get(folder.root) != generation:
-            return  # a newer save started a newer search
+        if folder.root in self.explore_again:
+            return  # saved again meanwhile: this result is stale, the next search replaces it
         if not explored.loaded:
             self.log("million-miles: the saved story does not load, so it was not explored", t.MessageType.Info)
             return

@@ -20,3 +20,12 @@ def test_it_is_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "lsp" in capsys.readouterr().out
+
+
+def test_every_code_the_docs_list_has_an_explanation_for_hover() -> None:
+    from adventure.lsp.codes import explain, explanations
+
+    table = explanations()
+    assert len(table) > 60 and explain("MM402") == "a reference to an unknown scene"
+    assert explain("MM266").startswith("a condition the stats' declared ranges never allow")
+    assert explain("MM705") == "a string not translated (an error with `--strict-translations`) (warning)"

@@ -289,3 +289,15 @@ async def test_rename_a_stat_in_the_story_and_its_translations(client: LanguageC
     assert result is not None and result.changes is not None
     touched = {u.rsplit("/", 1)[-1]: len(e) for u, e in result.changes.items()}
     assert touched.get("es.po") == 1 and touched.get("story.yaml", 0) >= 2 and touched.get("one.yaml", 0) >= 3
+
+
+async def test_translation_errors_show_in_the_catalogue(client: LanguageClient, tmp_path: Path) -> None:
+    orchard = Path(shutil.copytree(FIXTURES / "orchard", tmp_path / "orchard"))
+    po = orchard / "locale" / "es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Cortar una manzana"',
+                                                         'msgstr "Cortar {apples * 2} manzanas"'), encoding="utf-8")
+    open_file(client, orchard / "one.yaml")
+    await wait_for(lambda: "MM703" in codes(client, po))
+    (diag,) = [d for d in client.diagnostics[uri(po)] if d.code == "MM703"]
+    assert "reads stat 'apples', which the English does not" in diag.message
+    assert diag.range.start == position_of(po.read_text(encoding="utf-8"), "apples * 2")

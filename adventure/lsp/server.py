@@ -80,25 +80,26 @@ class StoryServer(LanguageServer):
 
     # --- diagnostics ---
 
-    def schedule(self, folder: StoryFolder, delay: float) -> None:
+    def schedule(self, folder: StoryFolder, delay: float, translations: bool = False) -> None:
         previous = self.pending.get(folder.root)
         if previous is not None and not previous.done():
             previous.cancel()
-        self.pending[folder.root] = asyncio.get_running_loop().create_task(self._check_later(folder, delay))
+        self.pending[folder.root] = asyncio.get_running_loop().create_task(
+            self._check_later(folder, delay, translations))
 
-    async def _check_later(self, folder: StoryFolder, delay: float) -> None:
+    async def _check_later(self, folder: StoryFolder, delay: float, translations: bool) -> None:
         try:
             await asyncio.sleep(delay)
-            await self.check_now(folder)
+            await self.check_now(folder, translations)
         except asyncio.CancelledError:
             pass
         except Exception as exc:
             self.log(f"million-miles: checking {folder.root} failed: {exc!r}\n{traceback.format_exc()}",
                      t.MessageType.Error)
 
-    async def check_now(self, folder: StoryFolder) -> None:
+    async def check_now(self, folder: StoryFolder, translations: bool = False) -> None:
         loop = asyncio.get_running_loop()
-        checked = await loop.run_in_executor(None, folder.check)
+        checked = await loop.run_in_executor(None, folder.check, translations)
         self.log(f"million-miles: checked {folder.root} in {checked.seconds * 1000:.0f} ms "
                  f"({len(checked.report.errors)} errors, {len(checked.report.warnings)} warnings)")
         self.publish(folder)
@@ -206,7 +207,7 @@ def build_server(max_states: int, explore_on_save: bool = True, debounce: float 
         folder, name = found
         document = ls.workspace.get_text_document(uri)
         folder.buffers[name] = document.source
-        ls.schedule(folder, 0 if immediately else ls.debounce)
+        ls.schedule(folder, 0 if immediately else ls.debounce, translations=immediately)
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     @_safe(_none)
@@ -224,7 +225,7 @@ def build_server(max_states: int, explore_on_save: bool = True, debounce: float 
         found = ls.folder_for(params.text_document.uri)
         if found is None:
             return
-        ls.schedule(found[0], 0)
+        ls.schedule(found[0], 0, translations=True)
         if ls.explore_on_save:
             asyncio.get_running_loop().create_task(ls.explore(found[0]))
 
@@ -242,7 +243,7 @@ def build_server(max_states: int, explore_on_save: bool = True, debounce: float 
             ls.log(f"million-miles: no story folder holds {uri}")
             return None
         if found[0].checked is None:
-            found[0].check()
+            found[0].check(translations=True)
         return found
 
     def lines_of(ls: StoryServer, uri: str, folder: StoryFolder, name: str) -> list[str]:

@@ -73,6 +73,8 @@ class StoryFolder:
     memo: ParseMemo = field(default_factory=dict)
     """Each file's parse by its text, shared by the loader and the index: an edit re-parses one file."""
     indexed: dict[tuple[str, str, tuple[str, ...]], FileIndex] = field(default_factory=dict)
+    translated: list[Diagnostic] = field(default_factory=list)
+    """The last check of the story's translations (``locale/*.po``)."""
 
     def name_of(self, path: Path) -> str | None:
         try:
@@ -86,16 +88,19 @@ class StoryFolder:
             return self.buffers[name]
         return read_text(self.root / name)
 
-    def check(self) -> Checked:
+    def check(self, translations: bool = False) -> Checked:
         """Load the folder with the buffers over it; index it; sort diagnostics by file.
 
         One check at a time per folder (a check still running when the next edit's
-        starts is finished first): they share the parse memo.
+        starts is finished first): they share the parse memo. ``translations`` also
+        checks each ``locale/*.po`` against the story, as ``check`` does (on opening and
+        saving: a keystroke in a chapter does not move a catalogue's lines, so its last
+        findings stand meanwhile).
         """
         with self.checking:
-            return self._check()
+            return self._check(translations)
 
-    def _check(self) -> Checked:
+    def _check(self, translations: bool = False) -> Checked:
         import time
 
         start = time.perf_counter()
@@ -111,7 +116,9 @@ class StoryFolder:
             if was_enabled:
                 gc.enable()
         self.prune(index)
-        by_file = sort_by_file(self.root, [*report.errors, *report.warnings])
+        if translations and report.story is not None and report.ok:
+            self.translated = translation_diagnostics(report.story)
+        by_file = sort_by_file(self.root, [*report.errors, *report.warnings, *self.translated])
         mirror(by_file, report.errors, index, self.good_index)
         checked = Checked(report, index, by_file, time.perf_counter() - start)
         self.checked = checked
@@ -157,6 +164,22 @@ class StoryFolder:
             del self.memo[key]
         for ikey in [k for k in self.indexed if (k[0], k[1]) not in current]:
             del self.indexed[ikey]
+
+
+def translation_diagnostics(story: Story) -> list[Diagnostic]:
+    """Every language's problems, as ``check`` reports them (missing strings left to ``check``)."""
+    from adventure.i18n.files import languages
+
+    found = languages(story.root)
+    if not found:
+        return []
+    from adventure.i18n.translate import check_translation
+
+    result: list[Diagnostic] = []
+    for language in found:
+        report = check_translation(story, language)
+        result += [d for d in [*report.errors, *report.warnings] if d.code != "MM705"]
+    return result
 
 
 def _plain_name(name: str) -> bool:

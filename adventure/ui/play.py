@@ -626,7 +626,8 @@ class Game:
         line = render.changes_line(self.story, events, plain=self.plain, values=state.values)
         if line is not None:
             self.show(line)
-        self.show(render.ending_screen(self.story, state, plain=self.plain))
+        state = self.session.state
+        self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         self.flush()
         ending = self.story.endings.get(state.ending or "")
         if ending is not None and ending.true_ending and self.session.saved:

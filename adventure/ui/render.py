@@ -28,8 +28,9 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
-from adventure.divergence import divergences, has_canon, next_fork
+from adventure.divergence import closed, divergences, has_canon, next_fork
 from adventure.engine import Event, Offer, RunState, StatChanged
+from adventure.errors import EngineError
 from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
@@ -616,12 +617,17 @@ def progress_line(story: Story, state: RunState, *, plain: bool = False) -> Prog
 # -- the ending ----------------------------------------------------------------------------------
 
 
-def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
-    """The epilogue and a summary of the run: turns, how the stats moved, what mattered."""
+def ending_screen(story: Story, state: RunState, *, plain: bool = False,
+                  start: engine.Start | None = None) -> RenderableType:
+    """The epilogue and a summary of the run: turns, how the stats moved, what mattered.
+
+    ``start`` is a sandbox run's start (``play --start/--set``): the summary then counts
+    from there and says so.
+    """
     ending = story.endings[state.ending] if state.ending else None
     title = _("The End: {title}").format(title=ending.title) if ending else _("The End")
     epilogue = Text(engine.ending_text(story, state))
-    summary = run_summary(story, state, plain=plain)
+    summary = run_summary(story, state, plain=plain, start=start)
     if plain:
         return Group(Text(""), Text(title, style="bold"), epilogue, Text(""), summary)
     return Constrain(Group(
@@ -632,28 +638,43 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
     ), MAX_WIDTH)
 
 
-def run_summary(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
+def run_summary(story: Story, state: RunState, *, plain: bool = False,
+                start: engine.Start | None = None) -> RenderableType:
     """Choices made, the shown stats from start to finish, and the choices that mattered."""
     turns = state.turn
     lines: list[RenderableType] = [Text(_("Choices made: {count}").format(count=turns))]
     if plain:
         lines[0] = Text(ngettext("Your run: {count} choice made.", "Your run: {count} choices made.",
                                  turns).format(count=turns))
+    initial = story.initial_values
+    if start is not None:
+        lines.append(Text(_("A sandbox run: it started mid-story, at “{scene}”; the changes below count from "
+                            "there.").format(scene=story.scenes[start.scene].title if start.scene in story.scenes
+                                             else start.scene)))
+        initial = _sandbox_values(story, state, start)
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
         if stat.show_test is not None and not stat.show_test(state.values):
             continue  # it never came to mean anything in this run
-        start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
+        first, end = stat.display(initial[stat.slot]), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
-        line.append(f"{start} → {end}" if start != end else end)
+        line.append(f"{first} → {end}" if first != end else end)
         lines.append(line)
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="" if plain else "bold"))
     lines.extend(bullet(Text(item), plain=plain) for item in mattered)
-    lines.extend(true_path_summary(story, state, plain=plain))
+    lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
+
+
+def _sandbox_values(story: Story, state: RunState, start: engine.Start) -> tuple[int | bool | str, ...]:
+    """The values a sandbox run started with (its --set values, computed stats, the scene's on-enter)."""
+    try:
+        return engine.start_at(story, state.seed, start).state.values
+    except EngineError:
+        return story.initial_values
 
 
 def shown(text: Text) -> Text:
@@ -674,26 +695,34 @@ def bullet(text: Text, *, plain: bool = False) -> RenderableType:
     return grid
 
 
-def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> list[RenderableType]:
+def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
+                      start: engine.Start | None = None) -> list[RenderableType]:
     """How the run differed from the true path (``canon:`` choices), and a fork to try next time.
 
     Nothing when the story marks no true path.
     """
     if not has_canon(story):
         return []
-    found = divergences(story, state)
-    heading = _("How this run differed from the true path:") if found else \
-        _("You took the true path at every key decision.")
-    lines: list[RenderableType] = [Text(""), Text(heading, style="" if plain else "bold")]
+    found, shut = divergences(story, state, start), closed(story, state, start)
+    lines: list[RenderableType] = [Text("")]
+    if found or not shut:
+        heading = _("How this run differed from the true path:") if found else \
+            _("You took the true path at every key decision.") if start is None else \
+            _("Since the sandbox start, you took the true path at every key decision.")
+        lines.append(Text(heading, style="" if plain else "bold"))
     for d in found:
         line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
         line.append(_("you chose “{taken}”, the true path “{canon}”").format(taken=d.taken, canon=d.canon), style="")
-        if not d.canon_open:
-            line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
-                        else _(" (locked then)"),
-                        style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state)
+    if shut:
+        lines.append(Text(_("Where the true path was closed to you:"), style="" if plain else "bold"))
+    for d in shut:
+        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line.append(f"“{d.canon}”", style="")
+        line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
+                    else _(" (locked then)"), style="" if plain else "dim")
+        lines.append(bullet(line, plain=plain))
+    fork = next_fork(story, state, start)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

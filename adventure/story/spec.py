@@ -180,6 +180,9 @@ SCENE = Part("scene", "A scene: text to show and the choices that leave it.", (
     Key("renamed_from", False, "ids", "Old ids of this scene, so saves and runs made before a rename still replay."),
     Key("title", True, "text", "Scene heading."),
     Key("text", True, "template", "A template; keep it to one screenful."),
+    Key("assumes", False, "condition",
+        "What the scene's text takes for granted, e.g. chose(keep_keys): check --explore reports (MM606) "
+        "every reachable way in where it is false; play never tests it."),
     Key("on_enter", False, "effects", "Effects applied whenever the run enters the scene."),
     Key("choices", True, "list:choice", "At least one choice."),
     Key("countdown", False, "int",

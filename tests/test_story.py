@@ -508,6 +508,7 @@ def test_no_condition_leaves_a_blank_line_in_the_prose(shipped_story, scenes_dir
     for _ in range(300):
         env = {stat.name: draw(stat) for stat in shipped_story.stats}
         env["age"] = env["year"] - 1962
+        env.update((memo.key, rng.random() < 0.5) for memo in shipped_story.memos)  # seen()/chose()
         envs.append(env)
     stray = {sid: lines for sid, text in _prose_templates(scenes_dir) if (lines := _stray_blank_lines(text, envs))}
     assert set(stray) - STRAY_BREAKS_PENDING == set(), {s: stray[s] for s in set(stray) - STRAY_BREAKS_PENDING}

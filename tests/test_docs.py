@@ -48,7 +48,7 @@ def load(tmp_path: Path, name: str):
 
 
 def test_the_docs_hold_the_expected_stories():
-    assert stories().keys() == {"", "patterns", "memory"}
+    assert stories().keys() == {"", "patterns", "memory", "roads"}
     assert set(stories()[""]) == {"story.yaml", "harvest.yaml"}
 
 
@@ -112,6 +112,8 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     assert enabled(story, gave) == ["leave"]
     kept = play(story, state, "keep")
     assert engine.scene_text(story, kept) == "The keys are warm in your pocket."
+    miles = story.stat("miles")
+    assert not miles.shown(state.values) and not miles.shown(gave.values) and miles.shown(kept.values)
     assert engine.ending_text(story, play(story, kept, "truck", "drive")) == "You drive off in Papá's truck."
     # the documented mistake, and the documented answer
     folder = Path(story.root)
@@ -121,6 +123,20 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     out = "".join(capsys.readouterr().out.split())  # the terminal wraps where it likes
     (shown,) = re.findall(r"```console\n(✗ scene 'truck'.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     assert "".join(shown.replace("memory/", f"{folder}/").split()) in out
+
+
+def test_roads_are_warned_about_as_documented(tmp_path: Path, capsys) -> None:
+    from adventure.cli import main
+
+    story = load(tmp_path, "roads")
+    assert main(["check", "--explore", "--no-cache", story.root]) == 0
+    out = "".join(capsys.readouterr().out.split())
+    (shown,) = re.findall(r"```console\n(Inert choices.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert "".join(shown.split()) in out
+    path = Path(story.root) / "board.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("add: {russian: 1}", "add: {russian: 2}"), encoding="utf-8")
+    assert main(["check", "--explore", "--json", "--no-cache", story.root]) == 0
+    assert not any(f["code"] == "MM618" for f in json.loads(capsys.readouterr().out)["explore"]["findings"])
 
 
 def is_run_excerpt(body: str) -> bool:

@@ -84,6 +84,7 @@ class StoryBuilder(FieldReader):
         self.renames: list[tuple[str, str, Location]] = []  # (old scene id, current id, where written)
         self.rename_locs: dict[tuple[int, str], Location] = {}  # (id(choice), old id) -> where written
         self.pending_compute: list[tuple[Stat, YValue]] = []
+        self.pending_show: list[tuple[int, YScalar]] = []
         self.derived: list[Stat] = []
         self.recipes: dict[int, tuple[object, tuple[str, object]]] = {}
         """How each compiled callable was made, by ``id()``: for the story cache."""
@@ -200,7 +201,7 @@ class StoryBuilder(FieldReader):
             else:
                 self.known_by_name(name, declared)
         self.stat_count = len(result)
-        return self.computed_stats(result)
+        return self.show_conditions(self.computed_stats(result))
 
     def known_by_name(self, name: str, spec_value: YValue) -> None:
         """Keep a stat whose declaration has an error known by name, so one mistake is one error.
@@ -244,6 +245,26 @@ class StoryBuilder(FieldReader):
             initial[slot] = value
         self.derived = [s for s in stats if s.computed]
         return stats
+
+    def show_conditions(self, stats: list[Stat]) -> list[Stat]:
+        """Compile ``show: "condition"`` once every stat is declared (it may read any of them)."""
+        for slot, scalar in self.pending_show:
+            compiled = self.expression(scalar, str(scalar.value), ex.StatType.BOOL)
+            if compiled is not None:
+                stats[slot] = replace(stats[slot], show_if=compiled[0], show_test=compiled[1])
+        return stats
+
+    def show(self, m: YMap, what: str, slot: int) -> bool:
+        """``show: true``/``false``, or a condition in quotes (kept to compile when all stats are known)."""
+        value = m.items.get("show")
+        if isinstance(value, YScalar) and isinstance(value.value, str):
+            self.pending_show.append((slot, value))
+            return True
+        if value is not None and not (isinstance(value, YScalar) and isinstance(value.value, bool)):
+            self.out.error("MM204", f"'show' of {what} must be true, false or a condition in quotes, found {kind(value)}",
+                           value.loc, 'for example: show: "married"')
+            return False
+        return self.boolean(m, "show", what)
 
     def stat(self, name: str, value: YValue, loc: Location, slot: int) -> Stat | None:
         what = f"stat '{name}'"
@@ -289,7 +310,7 @@ class StoryBuilder(FieldReader):
         stat = Stat(
             name=name, type=stat_type, initial=initial, slot=slot,
             label=self.string(m, "label", what) or name,
-            minimum=low, maximum=high, show=self.boolean(m, "show", what),
+            minimum=low, maximum=high, show=self.show(m, what, slot),
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "", suffix_one=self.string(m, "suffix_one", what),
             description=self.string(m, "description", what), location=loc,

@@ -62,6 +62,13 @@ class Stat:
     """The stats a computed stat's formula reads (why it moved)."""
     compute: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
+    show_if: Node | None = None
+    """``show: "condition"``: shown only while the condition holds (before it means something, not at all)."""
+    show_test: Compiled | None = field(default=None, compare=False, repr=False)
+
+    def shown(self, values: Sequence[Value]) -> bool:
+        """Whether the status panel, the changes line and the run summary show the stat with these values."""
+        return self.show and (self.show_test is None or bool(self.show_test(values)))
 
     @property
     def computed(self) -> bool:

@@ -86,7 +86,9 @@ STAT = Part("stat", "A declared stat: a value every run carries, changed by effe
     Key("min", False, "int", "Inclusive lower bound (int stats): every change is clamped into the range."),
     Key("max", False, "int", "Inclusive upper bound (int stats): every change is clamped into the range."),
     Key("label", False, "text", "Display name (defaults to the stat name)."),
-    Key("show", False, "bool", "true to show it in the status panel (default false)."),
+    Key("show", False, "condition",
+        "true to show it in the status panel and run summary (default false); or a condition in quotes: "
+        "shown only while it holds, e.g. 'married' for a stat that means nothing before."),
     Key("group", False, "text", "Status-panel group, e.g. skills, family."),
     Key("prefix", False, "text", "Text before the value when displayed ($)."),
     Key("suffix", False, "text", "Text after the value when displayed (k)."),

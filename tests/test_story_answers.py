@@ -135,7 +135,7 @@ def test_one_more_year_keeps_the_officers_promise(monkeypatch, capsys):
     Year offered +1 when 2 were needed. Now the intensive course reaches 2, and the year can hold
     more than one thing."""
     sets = ["engineering=2", "piloting=2", "diving=2", "fitness=2", "russian=0", "trust=6", "year=2000"]
-    out = play(monkeypatch, capsys, "person_not_yet", sets, "#read\n#russian\n#home\n#drive\n#call\n#hand\n#answer\n")
+    out = play(monkeypatch, capsys, "person_not_yet", sets, "#read\n#russian\n#home\n#send\n#drive\n#call\n#hand\n#answer\n")
     assert "Come back with that" in out and "One year can hold more than you think" in out
     assert "Russian 0 → 2" in out and "Congratulations" in out
 
@@ -144,7 +144,7 @@ def test_one_more_year_can_hold_two_things(monkeypatch, capsys):
     sets = ["engineering=2", "piloting=0", "diving=0", "fitness=2", "russian=2", "savings=4", "trust=6",
             "year=2000"]
     out = play(monkeypatch, capsys, "person_not_yet", sets,
-               "#read\n#flying\n#scuba\n#home\n#drive\n#call\n#hand\n#answer\n")
+               "#read\n#flying\n#scuba\n#send\n#drive\n#call\n#hand\n#answer\n")
     assert "The year is filling up" in out and "Congratulations" in out
 
 

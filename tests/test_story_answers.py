@@ -84,13 +84,32 @@ def test_calling_home_is_keyed_on_the_choice_not_on_trust(monkeypatch, capsys):
     assert "Adela asks for the scary part first" in scary
 
 
-@pytest.mark.parametrize("start, choice", [("letters_can", "#stop\n"), ("had_lease", "#together\n")])
-def test_the_restaurant_ending_does_not_say_there_is_no_restaurant(monkeypatch, capsys, start, choice):
+def play_path(monkeypatch, capsys, path: str) -> str:
+    """A whole run from the story's start, by choice ids (``#id`` lines), unsaved."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"#{c}\n" for c in path.split())))
+    code = main(["play", "--plain", "--no-save", "--seed", "0", "--scenes", str(SCENES)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return " ".join(out.split())
+
+
+@pytest.mark.parametrize("route", ["restaurant", "restaurant_lease"])
+def test_the_restaurant_ending_does_not_say_there_is_no_restaurant(monkeypatch, capsys, route):
     """PLAYTEST L12: "Adela's Kitchen" opens the restaurant and the summary said "Adela's restaurant: no"."""
-    out = play(monkeypatch, capsys, start, [], choice)
-    assert "Adela's Kitchen" in out
+    from test_story import PATHS
+
+    out = play_path(monkeypatch, capsys, PATHS[route])
     summary = out[out.index("Your run:"):]
-    assert "Adela's restaurant: no → yes" in summary, summary
+    assert "Adela's Kitchen" in out and re.search(r"Adela's restaurant: (no → )?yes", summary), summary
+
+
+def test_the_status_keeps_adela_and_hidden_letters_off_the_screen_at_ten(monkeypatch, capsys):
+    """PLAYTEST L7: "Adela's restaurant: no" and "Hiding letters: no" were listed in 1972, at age 10."""
+    out = play(monkeypatch, capsys, "fields_rows", [], "status\n")
+    assert "Age: 10" in out or "Age 10" in out
+    assert "Adela's restaurant" not in out and "Hiding letters" not in out
+    hiding = play(monkeypatch, capsys, "letters_second", [], "#hide\nstatus\n")
+    assert "Hiding letters: yes" in hiding or "Hiding letters yes" in hiding
 
 
 def test_the_restaurant_ending_still_tells_a_lease_backed_earlier_from_one_opened_now(shipped_story):

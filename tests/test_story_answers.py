@@ -430,3 +430,18 @@ def _chosen_ids(story) -> set[str]:
 
 def test_no_choice_of_chapters_5_to_8_is_inert(shipped_story):
     assert inert_choices(shipped_story, {"in_person", "candidate", "columbia", "launch"}) == []
+
+
+@pytest.mark.parametrize("scene, choice", [("letters_can", "stop"), ("had_lease", "together"), ("had_crisis", "turn")])
+def test_every_way_into_adelas_kitchen_opens_the_restaurant(shipped_story, scene, choice):
+    """Each choice that ends in "Adela's Kitchen" opens the restaurant, so the summary agrees."""
+    state = engine.start_at(shipped_story, 0, engine.Start(scene)).state
+    after = engine.take(shipped_story, state, choice).state
+    assert after.ending == "restaurant" and engine.value(shipped_story, after, "restaurant") is True
+
+
+def test_shuttle_mir_is_not_under_way_in_1991(shipped_story):
+    """STORY-REVIEW / PLAYTEST F4: the Shuttle–Mir agreements came in 1992–93, not 1991."""
+    text = " ".join(engine.scene_text(shipped_story, replace(engine.new_run(shipped_story, 0).state,
+                                                               scene="letters_question")).split())
+    assert "NASA is starting to work with the Russians" not in text and "Russian will matter soon" in text

@@ -445,3 +445,18 @@ def test_shuttle_mir_is_not_under_way_in_1991(shipped_story):
     text = " ".join(engine.scene_text(shipped_story, replace(engine.new_run(shipped_story, 0).state,
                                                                scene="letters_question")).split())
     assert "NASA is starting to work with the Russians" not in text and "Russian will matter soon" in text
+
+
+def test_check_explore_proves_every_assumption_and_finds_no_closed_road_in_chapters_5_to_8(capsys):
+    """`check --explore` is clean for these chapters: no MM606 (a scene's `assumes:` false on
+    some way in), no MM618 (a gate still shown that no way on can meet), no MM619 (inert)."""
+    import json
+
+    code = main(["check", "--explore", "--json", str(SCENES)])
+    report = json.loads(capsys.readouterr().out)
+    late = {s["id"] for s in _late_scenes()}
+    found = [(f["code"], f["data"].get("scene")) for f in report["explore"]["findings"]]
+    assert code == 0 and not any(c == "MM606" for c, _ in found)
+    assert [(c, s) for c, s in found if c in ("MM618", "MM619") and s in late] == []
+    assumed = [s["id"] for s in _late_scenes() if "assumes" in s]
+    assert len(assumed) >= 6

@@ -460,3 +460,10 @@ def test_check_explore_proves_every_assumption_and_finds_no_closed_road_in_chapt
     assert [(c, s) for c, s in found if c in ("MM618", "MM619") and s in late] == []
     assumed = [s["id"] for s in _late_scenes() if "assumes" in s]
     assert len(assumed) >= 6
+
+
+def test_a_second_year_at_the_console_is_a_road_not_a_repeat(monkeypatch, capsys):
+    """Keeping the evenings for home with Teamwork 0 still leaves a way on: two CAPCOM years."""
+    out = play(monkeypatch, capsys, "col_return", ["teamwork=0"], "#home\n#support\n#support\n")
+    assert out.count("He offers you a seat at the CAPCOM console") == 1
+    assert "The crews ask for you on the loop now" in out and "Mission Specialist Two" in out

@@ -467,3 +467,12 @@ def test_a_second_year_at_the_console_is_a_road_not_a_repeat(monkeypatch, capsys
     out = play(monkeypatch, capsys, "col_return", ["teamwork=0"], "#home\n#support\n#support\n")
     assert out.count("He offers you a seat at the CAPCOM console") == 1
     assert "The crews ask for you on the loop now" in out and "Mission Specialist Two" in out
+
+
+def test_the_review_is_recalled_as_it_read(monkeypatch, capsys):
+    """Adela quotes "the one you want in the cabin at three in the morning" only to a candidate
+    whose review said it (Teamwork 2 or more)."""
+    crewmate = play(monkeypatch, capsys, "cand_review", ["teamwork=2"], "#adela\n")
+    assert "teasing you with your own review" in crewmate
+    loner = play(monkeypatch, capsys, "cand_review", ["teamwork=0"], "#adela\n")
+    assert "three in the morning" not in loner and "arguing with it on your behalf" in loner

@@ -237,7 +237,7 @@ def test_every_return_to_flight_can_reach_a_crew(shipped_story):
     ("cand_pool_finish", [], "#job\n", "Beck sits at the far end of the table"),
     ("cand_orals_drill", [], "#five\n", "pyat'"),
     ("cand_orals_own", [], "#walk\n", "Okafor passed his retake on his own"),
-    ("cand_review", [], "#adela\n", "teasing you with your own review"),
+    ("cand_review", ["teamwork=2"], "#adela\n", "teasing you with your own review"),
     ("col_tell", [], "#only\n", "Adela has said nothing more about the driveway"),
     ("col_ask", [], "#papa\n", "Ándale, pues"),
     ("launch_quarters", [], "#call\n", "and you never hung up first"),

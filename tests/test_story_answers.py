@@ -239,7 +239,7 @@ def test_every_return_to_flight_can_reach_a_crew(shipped_story):
     ("cand_orals_own", [], "#walk\n", "Okafor passed his retake on his own"),
     ("cand_review", ["teamwork=2"], "#adela\n", "teasing you with your own review"),
     ("col_tell", [], "#only\n", "Adela has said nothing more about the driveway"),
-    ("col_ask", [], "#papa\n", "Ándale, pues"),
+    ("col_ask", [], "#papa\n", "he said only \"Ándale, pues,\""),
     ("launch_quarters", [], "#call\n", "and you never hung up first"),
     ("launch_letter", [], "#papa\n", "Papá showed the children his hands"),
     ("launch_young", [], "#promise\n", "You promised Ms. Young a harder question"),

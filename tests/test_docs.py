@@ -90,6 +90,7 @@ def test_common_patterns_behave_as_documented(tmp_path: Path) -> None:
     # a counter, read by text and a condition
     state = play(story, state, "well")
     assert engine.value(story, state, "visits") == 3
+    assert "This is your 3rd visit." in engine.scene_text(story, state)
     assert "you are a regular now" in engine.scene_text(story, state)
     state = play(story, state, "wish")
     assert state.scene == "lane" and engine.value(story, state, "coins") == 1
@@ -108,7 +109,7 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     state = play(story, engine.new_run(story, seed=1).state, "wait")
     assert engine.scene_text(story, state) == "Papá holds out the keys to the truck. He is still holding them out."
     gave = play(story, state, "give_back")
-    assert engine.scene_text(story, gave) == "Your pockets are empty."
+    assert engine.scene_text(story, gave) == "Your pockets are empty. Papá nods at you."
     assert enabled(story, gave) == ["leave"]
     kept = play(story, state, "keep")
     assert engine.scene_text(story, kept) == "The keys are warm in your pocket."
@@ -117,6 +118,10 @@ def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
     assert engine.ending_text(story, play(story, kept, "truck", "drive")) == "You drive off in Papá's truck."
     # the documented mistake, and the documented answer
     folder = Path(story.root)
+    assert main(["check", "--no-cache", str(folder)]) == 0
+    remembers = "remembers 4: chose(keep), seen(porch), chose(porch.keep), chose(give_back)"
+    assert remembers in " ".join(capsys.readouterr().out.split())
+    assert remembers in " ".join(DOC.read_text(encoding="utf-8").split())
     path = folder / "porch.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('        if: "chose(keep)"\n', ""), encoding="utf-8")
     assert main(["check", "--explore", "--no-cache", str(folder)]) == 1

@@ -28,7 +28,7 @@ MAX_ERRORS_PER_FILE = 50
 MAX_ERRORS = 200
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end"})
+RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end", "assume"})
 
 
 DEFAULT_HINTS = {
@@ -68,6 +68,7 @@ DEFAULT_HINTS = {
     "MM401": "declare the stat under 'stats' in story.yaml, or fix the spelling",
     "MM402": "declare the scene in a chapter file, or fix the spelling",
     "MM403": "declare the ending, or fix the spelling",
+    "MM404": "seen() takes a scene id, chose() a choice id (or scene.choice)",
 }
 """A hint for every code, used when the place that found the problem has no better one."""
 

@@ -82,6 +82,16 @@ def test_recall_syntax_errors_are_located(source, offset, message):
     assert (caught.value.code, caught.value.offset, caught.value.message) == ("MM301", offset, message)
 
 
+@given(st.sampled_from(["seen", "chose"]), st.text(alphabet=st.sampled_from("ab_-.9 ()\"'\\,\x00é"), max_size=12))
+def test_any_text_after_seen_parses_or_raises_a_syntax_error(fn, rest):
+    try:
+        node = ex.parse(f"{fn}({rest}")
+    except ex.ExprSyntaxError as error:
+        assert 0 <= error.offset <= len(fn) + 1 + len(rest)
+        return
+    assert ex.parse(ex.to_source(node)) == node
+
+
 def test_a_recall_is_a_condition_not_a_number():
     with pytest.raises(ex.ExprTypeError, match="`\\+` needs numbers"):
         ex.check(ex.parse("seen(a) + 1"), {})

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from adventure.analysis.assumptions import BrokenAssumption, broken_assumptions
 from adventure.analysis.paths import Found, PathStep
 from adventure.analysis.randomplay import RandomReport, draws_in, random_play, seed_for
-from adventure.analysis.reverse import can_finish, traps
+from adventure.analysis.reverse import can_finish, predecessors, traps
 from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
 from adventure.analysis.search import path_to as _path
@@ -131,9 +131,10 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
     st = Stepper(story)
     g = search(st, max_states)
-    finish = can_finish(g)
+    preds = predecessors(g) if len(g.edge_src) else None
+    finish = can_finish(g, preds)
     trapped = traps(g, finish)
-    roads = closed_roads(g)
+    roads = closed_roads(g, preds)
     g.edge_src, g.edge_dst = array("i"), array("i")  # only reverse reachability needs the edges: free them
     complete = g.complete
     ids = st.scene_ids

@@ -28,8 +28,9 @@ from adventure.runlog import EMPTY, Log, Step
 
 __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
+from adventure.story.compiled import CChoice, apply, compiled
 from adventure.story.finale import final_approach
-from adventure.story.model import Choice, Effect, Stat, Story, Target
+from adventure.story.model import Choice, Stat, Story
 from adventure.story.template import Shown, Template, render
 
 Value = ex.Value
@@ -96,7 +97,8 @@ class RunState:
         if not isinstance(stats, Mapping):
             raise StateError("run state stats must be a mapping")
         values = _values_from(story, stats) + _memory_from(story, data.get("remembers"), log)
-        return cls(scene, values, seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
+        return cls(scene=scene, values=values, seed=seed, rng=rng_state, turn=turn, log=log,  # type: ignore[arg-type]
+                   ending=ending)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +200,10 @@ class ReplayResult:
 
 def new_run(story: Story, seed: int) -> Outcome:
     """Start a run at the story's start scene, applying its on-enter effects."""
-    values = list(story.initial_values)
+    cs = compiled(story)
     start = story.scenes[story.start]
-    apply_effects(story, start.on_enter, values)
-    state = RunState(story.start, tuple(values), seed, rng.seed_state(seed))
+    _index, values, _clamps = cs.start()
+    state = RunState(scene=story.start, values=values, seed=seed, rng=rng.seed_state(seed))
     events: list[Event] = [SceneEntered(start.id, start.chapter, True)]
     events.extend(_changes(story, story.initial_values, state.values, "scene", start.id))
     return Outcome(state, tuple(events))
@@ -233,11 +235,11 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
         if stat.computed:
             raise StateError(f"stat '{name}' is computed ({stat.formula}); set the stats it reads instead")
         values[stat.slot] = _checked_value(stat, raw)
-    for stat in story.stats:
-        if stat.compute is not None:
-            values[stat.slot] = stat.clamp(stat.compute(values))
-    apply_effects(story, scene.on_enter, values)
-    state = RunState(scene.id, tuple(values), seed, rng.seed_state(seed))
+    cs = compiled(story)
+    for slot, formula in cs.formulas:
+        values[slot] = story.stats[slot].clamp(formula(values))
+    apply(cs.enter_effects(cs.scene_index[scene.id]), values)
+    state = RunState(scene=scene.id, values=tuple(values), seed=seed, rng=rng.seed_state(seed))
     events: list[Event] = [SceneEntered(scene.id, scene.chapter, True)]
     events.extend(_changes(story, story.initial_values, state.values, "scene", scene.id))
     return Outcome(state, tuple(events))
@@ -252,8 +254,9 @@ def offers(story: Story, state: RunState, include_hidden: bool = False) -> tuple
         return ()
     env = environment(story, state.values)
     result = []
-    for choice in story.scenes[state.scene].choices:
-        enabled = choice.test is None or bool(choice.test(state.values))
+    cs = compiled(story)
+    for c in cs.scene_choices(cs.scene_index[state.scene]):
+        choice, enabled = c.choice, _enabled(c, state.values)
         if not enabled and choice.hidden and not include_hidden:
             continue
         reason = None if enabled else locked_reason(story, choice, env)
@@ -262,42 +265,47 @@ def offers(story: Story, state: RunState, include_hidden: bool = False) -> tuple
 
 
 def take(story: Story, state: RunState, choice_id: str) -> Outcome:
-    """Take a choice: effects, target resolution (maybe a seeded draw), on-enter effects.
+    """Take a choice: the compiled step (:meth:`~adventure.story.compiled.CompiledStory.step`), told as events.
 
-    Raises :class:`RunFinished`, :class:`UnknownChoice` or :class:`ChoiceLocked`;
-    the given state is never changed.
+    A random goto draws from the run's seeded generator. Raises :class:`RunFinished`,
+    :class:`UnknownChoice` or :class:`ChoiceLocked`; the given state is never changed.
     """
     if state.ending is not None:
         raise RunFinished(state.ending)
     scene = story.scenes[state.scene]
-    choice = scene.choice(choice_id)
-    if choice is None or (choice.hidden and not _enabled(choice, state.values)):
-        visible = tuple(c.id for c in scene.choices if not c.hidden or _enabled(c, state.values))
-        raise UnknownChoice(scene.id, choice_id, visible)
-    if not _enabled(choice, state.values):
-        raise ChoiceLocked(scene.id, choice.id, locked_reason(story, choice, environment(story, state.values)))
-    values = list(state.values)
-    for slot in story.marks(scene.id, choice.id):  # seen()/chose() hold from the moment of choosing
-        values[slot] = True
-    apply_effects(story, choice.effects, values)
+    cs = compiled(story)
+    c = _find(cs.scene_choices(cs.scene_index[scene.id]), scene.choice(choice_id), state.values, scene.id, choice_id)
+    if not _enabled(c, state.values):
+        raise ChoiceLocked(scene.id, c.choice.id, locked_reason(story, c.choice, environment(story, state.values)))
+    choice = c.choice
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
-    target, rng_state = _resolve(choice, values, state.rng, events)
-    if target.effects:  # a random outcome's own effects, before the scene's on_enter
-        apply_effects(story, target.effects, values)
-    chosen = tuple(values)  # what the choice (and its drawn outcome) changed
+    rng_state = state.rng
+
+    def draw(_c: CChoice) -> int:
+        nonlocal rng_state
+        total = choice.goto.total_weight
+        roll, rng_state = rng.draw(rng_state, total)
+        upto = 0
+        for index, target in enumerate(choice.goto.targets):
+            upto += target.weight
+            if roll < upto:
+                events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
+                return index
+        raise AssertionError("weights cover the roll")  # pragma: no cover
+
+    _outcome, ending, dest, chosen, final, _clamps = cs.step(c, state.values, draw)
     log = state.log.append(Step(scene.id, choice.id))
     events.extend(_changes(story, state.values, chosen, "choice", choice.id))
-    if target.ending is not None:
-        final = chosen
-        events.append(EndingReached(target.ending, story.endings[target.ending].true_ending))
-        return Outcome(RunState(state.scene, final, state.seed, rng_state, state.turn + 1, log, target.ending), tuple(events))
-    assert target.scene is not None
-    entered = story.scenes[target.scene]
-    apply_effects(story, entered.on_enter, values)
-    final = tuple(values)
+    if ending >= 0:
+        ending_id = cs.ending_ids[ending]
+        events.append(EndingReached(ending_id, story.endings[ending_id].true_ending))
+        return Outcome(RunState(scene=state.scene, values=chosen, seed=state.seed, rng=rng_state, turn=state.turn + 1,
+                                log=log, ending=ending_id), tuple(events))
+    entered = story.scenes[cs.scene_ids[dest]]
     events.extend(_changes(story, chosen, final, "scene", entered.id))
     events.append(SceneEntered(entered.id, entered.chapter, entered.chapter != scene.chapter))
-    return Outcome(RunState(entered.id, final, state.seed, rng_state, state.turn + 1, log), tuple(events))
+    return Outcome(RunState(scene=entered.id, values=final, seed=state.seed, rng=rng_state, turn=state.turn + 1,
+                            log=log), tuple(events))
 
 
 def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None = None,
@@ -396,11 +404,12 @@ def progress(story: Story, state: RunState) -> int:
     """
     if state.ending is not None and story.endings[state.ending].true_ending:
         return 100
-    if story.progress_value is None:
+    formula = compiled(story).progress
+    if formula is None:
         chapter = story.chapter_of(state.scene)
         result = round(100 * chapter.index / max(1, len(story.chapters)))
     else:
-        result = int(story.progress_value(state.values))
+        result = int(formula(state.values))
     left = final_approach(story).get(state.scene) if state.ending is None else None
     if left is not None:
         result = max(result, 100 - left)
@@ -429,31 +438,6 @@ def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str
     return _("needs {conditions}").format(conditions=", ".join(parts)) if parts else _("not available")
 
 
-def apply_effects(story: Story, effects: Sequence[Effect], values: list[Value]) -> None:
-    """Apply effects in order to a working list of values, clamping each result."""
-    stats = story.stats
-    for effect in effects:
-        amount = effect.compute(values)
-        if effect.op == "set":
-            result = amount
-        elif effect.op == "add":
-            result = values[effect.slot] + amount  # type: ignore[operator]
-        else:
-            result = values[effect.slot] - amount  # type: ignore[operator]
-        values[effect.slot] = stats[effect.slot].clamp(result)
-
-
-def candidates(choice: Choice, values: Sequence[Value]) -> tuple[Target, ...]:
-    """The targets a choice may lead to from these values (several only for random)."""
-    goto = choice.goto
-    if goto.kind == "first":
-        for target in goto.targets:
-            if target.test is None or target.test(values):
-                return (target,)
-        return (goto.targets[-1],)
-    return goto.targets
-
-
 # -- internals ---------------------------------------------------------------------------
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
@@ -464,23 +448,18 @@ def _flatten(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _enabled(choice: Choice, values: Sequence[Value]) -> bool:
-    return choice.test is None or bool(choice.test(values))
+def _enabled(c: CChoice, values: Sequence[Value]) -> bool:
+    return c.test is None or bool(c.test(values))
 
 
-def _resolve(choice: Choice, values: Sequence[Value], rng_state: int, events: list[Event]) -> tuple[Target, int]:
-    targets = candidates(choice, values)
-    if choice.goto.kind != "random":
-        return targets[0], rng_state
-    total = choice.goto.total_weight
-    roll, rng_state = rng.draw(rng_state, total)
-    upto = 0
-    for target in targets:
-        upto += target.weight
-        if roll < upto:
-            events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
-            return target, rng_state
-    raise AssertionError("weights cover the roll")  # pragma: no cover
+def _find(choices: Sequence[CChoice], choice: Choice | None, values: Sequence[Value], scene_id: str,
+          asked: str) -> CChoice:
+    """The compiled ``choice`` among the scene's; :class:`UnknownChoice` when it is absent or hidden now."""
+    found = next((c for c in choices if c.choice is choice), None) if choice is not None else None
+    if found is None or (found.hidden and not _enabled(found, values)):
+        visible = tuple(c.choice.id for c in choices if not c.hidden or _enabled(c, values))
+        raise UnknownChoice(scene_id, asked, visible)
+    return found
 
 
 def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], cause: Cause,

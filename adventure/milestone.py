@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from adventure.engine import RunState, environment, wording
+from adventure.story.compiled import compiled
 from adventure.story.expr import Node, names
 from adventure.story.model import Chapter, Milestone, Scene, Story
 from adventure.story.template import render
@@ -61,7 +62,7 @@ def next_milestone(story: Story, state: RunState) -> MilestoneView | None:
     if milestone is None:
         return None
     env, shown = environment(story, state.values), wording(story)
-    needs = tuple(NeedView(_line(render(need.label, env, shown)), bool(need.test(state.values)))
+    needs = tuple(NeedView(_line(render(need.label, env, shown)), bool(compiled(story).expr(need.condition)(state.values)))
                   for need in milestone.needs)
     return MilestoneView(_line(render(milestone.title, env, shown)), needs)
 
@@ -71,7 +72,8 @@ def current(story: Story, state: RunState) -> Milestone | None:
     chapter = story.chapter_of(state.scene)
     ahead: frozenset[str] | None = None
     for milestone in chapter.milestones:
-        if milestone.test is not None and not milestone.test(state.values):
+        test = compiled(story).test(milestone.condition)
+        if test is not None and not test(state.values):
             continue
         gates = gate_scenes(story, chapter, milestone)
         if not gates:  # tested in a later chapter: in view all this one

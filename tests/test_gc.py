@@ -40,7 +40,7 @@ def test_a_loader_that_fails_midway_still_restores_the_collector(collector_on, m
         assert not gc.isenabled()  # paused while loading ...
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(loader, "_check_story", broken)
+    monkeypatch.setattr(loader, "_full", broken)
     with pytest.raises(RuntimeError):
         loader.check_story(FIXTURES / "mini")
     assert gc.isenabled()  # ... and switched back on in a finally

@@ -95,7 +95,7 @@ def play(story, *choices: str):
 def test_the_condition_is_read_with_every_stat_known(story):
     restaurant = story.stat("restaurant")
     assert restaurant.show and restaurant.show_if is not None
-    assert story.stat("hope").show_test is None
+    assert story.stat("hope").show_if is None
     assert [m.key for m in story.memos] == ["seen(home)"]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from adventure.analysis.paths import PathStep
 from adventure.analysis.search import StateGraph, path_to
 from adventure.story.expr import Value, compile_expr
-from adventure.story.model import Scene
+from adventure.story.model import Compiled, Scene
 from adventure.story.template import Assume, Cond, Template, assumptions
 
 SCENE_WIDE = -1
@@ -56,7 +56,7 @@ def broken_assumptions(g: StateGraph) -> list[BrokenAssumption]:
     st = g.stepper
     story = st.story
     slots = story.slots
-    checks = [scene_check(story.scenes[s], slots) for s in st.scene_ids]
+    checks = [scene_check(story.scenes[s], slots, st.test(story.scenes[s].assumes)) for s in st.scene_ids]
     if not any(checks):
         return []
     first: dict[tuple[int, int, int], int] = {}
@@ -78,10 +78,9 @@ def broken_assumptions(g: StateGraph) -> list[BrokenAssumption]:
     return result
 
 
-def scene_check(scene: Scene, slots: Mapping[str, int]) -> Check | None:
-    """A scene's assumptions compiled into one check (``None`` when it assumes nothing)."""
+def scene_check(scene: Scene, slots: Mapping[str, int], whole: Compiled | None) -> Check | None:
+    """A scene's assumptions compiled into one check (``None`` when it assumes nothing); ``whole`` tests its ``assumes:``."""
     passages = list(assumptions(scene.text))
-    whole = scene.assumes_test
     if whole is None and not passages:
         return None
     numbers = {id(p): n for n, p in enumerate(passages)}

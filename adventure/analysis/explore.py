@@ -1,7 +1,7 @@
 """Exhaustive exploration of a story's reachable run states, in three parts.
 
 :func:`explore` runs the breadth-first :func:`~adventure.analysis.search.search` (the
-hot loop, over :meth:`~adventure.analysis.stepper.Stepper.expand`, the one step code),
+hot loop, over :meth:`~adventure.story.compiled.CompiledStory.expand`, the one step code),
 then :func:`~adventure.analysis.reverse.can_finish` (which states can still reach an
 ending), then summarises what they found into an :class:`Exploration`: shortest paths
 to each ending, soft-locks, traps, never-offered and never-enabled choices, locked
@@ -31,9 +31,12 @@ from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
 from adventure.analysis.search import path_to as _path
 from adventure.analysis.search import step_of as _step
-from adventure.analysis.stepper import Move, Stepper
+from adventure.story.compiled import CompiledStory, Move, compiled
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Effect, Story
+
+Stepper = CompiledStory
+"""The explorer's name for the compiled story it steps (kept for callers)."""
 
 __all__ = [
     "LIST_LIMIT",
@@ -170,7 +173,7 @@ class Exploration:
 
 def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, limit: int = LIST_LIMIT) -> Exploration:
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
-    st = Stepper(story)
+    st = compiled(story).full()
     g = search(st, max_states)
     preds = predecessors(g) if len(g.edge_src) else None
     finish = can_finish(g, preds)

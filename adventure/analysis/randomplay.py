@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from adventure import engine, rng
 from adventure.analysis.paths import Found, PathStep
-from adventure.analysis.stepper import RANDOM, Stepper, apply, outcomes
+from adventure.story.compiled import RANDOM, CChoice, compiled
 from adventure.story.model import Story
 
 
@@ -57,8 +57,15 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
     enabled choice is ``stuck`` (a soft-lock, with its path kept for the first one); a run
     that takes ``max_steps`` steps without finishing is ``capped``.
     """
-    st = Stepper(story)
+    st = compiled(story).full()
     gen = _random.Random(seed)
+    pick_from, step = gen.choices, st.step
+
+    def pick(c: CChoice) -> int:  # a weighted draw among a random goto's outcomes
+        if len(c.targets) == 1:
+            return 0
+        return pick_from(range(len(c.targets)), weights=[t.weight for t in c.choice.goto.targets])[0]
+
     endings: Counter[str] = Counter()
     scenes: set[int] = set()
     taken: set[int] = set()
@@ -66,12 +73,13 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
     stuck_example: Found | None = None
     first_paths: dict[str, tuple[PathStep, ...]] = {}
     s0, v0, _ = st.start()
+    by_scene = st.by_scene
     for _run in range(runs):
-        sc, vals = s0, list(v0)
+        sc, vals = s0, v0
         scenes.add(sc)
         trail: list[PathStep] = []
         for _n in range(max_steps):
-            options = [c for c in st.by_scene[sc] if c.test is None or c.test(vals)]
+            options = [c for c in by_scene[sc] if c.test is None or c.test(vals)]
             if not options:
                 stuck += 1
                 if stuck_example is None:
@@ -80,21 +88,12 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
             c = options[gen.randrange(len(options))] if len(options) > 1 else options[0]
             taken.add(c.gid)
             total_steps += 1
-            apply(c.effects, vals)
-            outs = outcomes(c, vals)
-            if len(outs) > 1:
-                pick = gen.choices(range(len(outs)), weights=[c.choice.goto.targets[i].weight for i, _ in outs])[0]
-                oi, (_t, ending, dest, name) = outs[pick]
-            else:
-                oi, (_t, ending, dest, name) = outs[0]
-            if c.outcome_effects:
-                apply(c.outcome_effects[oi], vals)
-            trail.append(PathStep(st.scene_ids[sc], c.choice.id, name if c.kind == RANDOM else None))
+            oi, ending, dest, _chosen, vals, _clamps = step(c, vals, pick)
+            trail.append(PathStep(st.scene_ids[sc], c.choice.id, c.targets[oi][3] if c.kind == RANDOM else None))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1
                 first_paths.setdefault(st.ending_ids[ending], tuple(trail))
                 break
-            apply(st.on_enter[dest], vals)
             sc = dest
             scenes.add(sc)
         else:

@@ -74,7 +74,7 @@ def closed_roads(g: StateGraph, predecessors: tuple[array[int], array[int]] | No
     needs: dict[str, tuple[Compiled, set[int]]] = {}  # condition -> (test, milestones listing it)
     for n, (_cid, milestone) in enumerate(milestones):
         for need in milestone.needs:
-            needs.setdefault(to_source(need.condition), (need.test, set()))[1].add(n)
+            needs.setdefault(to_source(need.condition), (st.expr(need.condition), set()))[1].add(n)
     starts, preds = predecessors if predecessors is not None else _predecessors(g)
     parent = g.parent
     closing: dict[tuple[int, str], list[int]] = {}  # (milestone, need) -> states where it closes, in order
@@ -102,10 +102,12 @@ def closed_roads(g: StateGraph, predecessors: tuple[array[int], array[int]] | No
 def _shown(g: StateGraph, chapter_of: Sequence[int], per_chapter: Sequence[Sequence[tuple[int, Milestone]]]) -> array[int]:
     """Per state, the index of the milestone its chapter shows there (the first whose ``if`` holds)."""
     shown = array("i", [NOT_SHOWN]) * g.count
+    test = g.stepper.test
+    checks = [[(n, test(milestone.condition)) for n, milestone in chapter] for chapter in per_chapter]
     for i in range(g.count):
         values = g.values_of[i]
-        for n, milestone in per_chapter[chapter_of[g.scene_of[i]]]:
-            if milestone.test is None or milestone.test(values):
+        for n, check in checks[chapter_of[g.scene_of[i]]]:
+            if check is None or check(values):
                 shown[i] = n
                 break
     return shown

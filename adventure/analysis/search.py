@@ -20,7 +20,8 @@ from array import array
 from dataclasses import dataclass, field
 
 from adventure.analysis.paths import PathStep
-from adventure.analysis.stepper import NO_OUTCOME, RANDOM, Clamped, Stepper
+from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped
+from adventure.story.compiled import CompiledStory as Stepper
 from adventure.story.expr import Value
 from adventure.story.model import Effect
 
@@ -66,6 +67,7 @@ class StateGraph:
 
 def search(st: Stepper, max_states: int = 200_000) -> StateGraph:
     """Store every reachable state (up to ``max_states``), breadth-first from the start."""
+    st.full()
     g = StateGraph(st, max_states)
     nendings = len(st.ending_ids)
     g.offered = bytearray(len(st.choices))

@@ -30,8 +30,8 @@ from adventure.story.fields import (
 from adventure.story.model import (
     Chapter,
     Choice,
-    Compiled,
     Effect,
+    EffectValue,
     Ending,
     Goto,
     Location,
@@ -74,7 +74,7 @@ class StoryBuilder(FieldReader):
         self.types: dict[str, ex.StatType] = {}
         self.slots: dict[str, int] = {}
         self.labels: dict[str, str] = {}
-        self._expr_cache: dict[tuple[str, ex.StatType | None], tuple[ex.Node, Compiled]] = {}
+        self._expr_cache: dict[tuple[str, ex.StatType | None], ex.Node] = {}
         self._template_cache: dict[str, tuple[tp.Template, object]] = {}
         self.targets: list[tuple[Target, Location]] = []
         self.stat_reads: set[str] = set()
@@ -86,8 +86,6 @@ class StoryBuilder(FieldReader):
         self.pending_compute: list[tuple[Stat, YValue]] = []
         self.pending_show: list[tuple[int, YScalar]] = []
         self.derived: list[Stat] = []
-        self.recipes: dict[int, tuple[object, tuple[str, object]]] = {}
-        """How each compiled callable was made, by ``id()``: for the story cache."""
         self.stat_count = 0
         self.memos: dict[str, Memo] = {}
         """The ``seen()``/``chose()`` slots, allocated as expressions first read them (after the stats)."""
@@ -96,11 +94,11 @@ class StoryBuilder(FieldReader):
     # -- expressions and templates ---------------------------------------------------
 
     def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None,
-                   recall: bool = True) -> tuple[ex.Node, Compiled] | None:
+                   recall: bool = True) -> ex.Node | None:
         key = (source, expect)
         cached = self._expr_cache.get(key)
         if cached is not None:
-            return cached  # its names were recorded when it was first compiled
+            return cached  # its names were recorded when it was first read
         try:
             node = ex.parse(source)
             ex.check(node, self.types, expect)
@@ -115,11 +113,9 @@ class StoryBuilder(FieldReader):
                            "a formula follows other stats only; test seen()/chose() in the condition instead")
             return None
         self.allocate(node, scalar)
-        compiled = ex.compile_expr(node, self.slots)
-        self.recipes[id(compiled)] = (compiled, ("expr", node))
-        self._expr_cache[key] = (node, compiled)
+        self._expr_cache[key] = node
         self.stat_reads.update(ex.names(node))
-        return node, compiled
+        return node
 
     def allocate(self, node: ex.Node, scalar: YScalar) -> None:
         """Give each ``seen()``/``chose()`` of ``node`` its hidden slot, and note where it is written."""
@@ -134,10 +130,10 @@ class StoryBuilder(FieldReader):
                 self.slots[recall.key] = slot
             self.recall_uses.append((recall, offset_location(scalar, recall.offset, self.out.lines)))
 
-    def condition(self, m: YMap, key: str, what: str) -> tuple[ex.Node, object] | tuple[None, None]:
+    def condition(self, m: YMap, key: str, what: str) -> ex.Node | None:
         value = m.items.get(key)
         if value is None:
-            return None, None
+            return None
         if isinstance(value, YScalar) and isinstance(value.value, bool):
             value = YScalar(value.value, value.raw, value.plain, value.loc)
             source = "true" if value.value else "false"
@@ -145,11 +141,10 @@ class StoryBuilder(FieldReader):
             source = value.value
         else:
             self.out.error("MM204", f"'{key}' of {what} must be an expression in quotes", loc_of(value, m.loc))
-            return None, None
+            return None
         result = self.expression(value, source, ex.StatType.BOOL)
-        if result is None:
-            return None, None
-        self.impossible(value, result[0], key, what)
+        if result is not None:
+            self.impossible(value, result, key, what)
         return result
 
     def int_ranges(self) -> dict[str, tuple[int, int]]:
@@ -251,20 +246,19 @@ class StoryBuilder(FieldReader):
                 self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)
                 continue
             source = scalar.value
-            compiled = self.expression(scalar, source, stat.type, recall=False)
-            if compiled is None:
+            node = self.expression(scalar, source, stat.type, recall=False)
+            if node is None:
                 continue
-            loops = sorted(ex.names(compiled[0]) & {s.name for s, _ in self.pending_compute})
+            loops = sorted(ex.names(node) & {s.name for s, _ in self.pending_compute})
             if loops:
                 self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
                                "write the formula in terms of ordinary stats")
                 continue
-            if ex.names(compiled[0]) & self.broken:
+            if ex.names(node) & self.broken:
                 continue  # it reads a stat whose declaration has an error (already reported): no value to start from
-            compute = compiled[1]
-            value = stat.clamp(compute(initial))
-            stats[slot] = replace(stat, initial=value, formula=source, compute=compute,
-                                  inputs=tuple(sorted(ex.names(compiled[0]))))
+            value = stat.clamp(ex.compile_expr(node, self.slots)(initial))
+            stats[slot] = replace(stat, initial=value, formula=source, expression=node,
+                                  inputs=tuple(sorted(ex.names(node))))
             initial[slot] = value
         self.derived = [s for s in stats if s.computed]
         return stats
@@ -272,9 +266,9 @@ class StoryBuilder(FieldReader):
     def show_conditions(self, stats: list[Stat]) -> list[Stat]:
         """Compile ``show: "condition"`` once every stat is declared (it may read any of them)."""
         for slot, scalar in self.pending_show:
-            compiled = self.expression(scalar, str(scalar.value), ex.StatType.BOOL)
-            if compiled is not None:
-                stats[slot] = replace(stats[slot], show_if=compiled[0], show_test=compiled[1])
+            node = self.expression(scalar, str(scalar.value), ex.StatType.BOOL)
+            if node is not None:
+                stats[slot] = replace(stats[slot], show_if=node)
         return stats
 
     def show(self, m: YMap, what: str, slot: int) -> bool:
@@ -445,7 +439,7 @@ class StoryBuilder(FieldReader):
             return None
         self.keys(m, _MILESTONE_KEYS, what)
         title = self.template(m, "title", what)
-        condition, test = self.condition(m, "if", what)
+        condition = self.condition(m, "if", what)
         needs: list[Need] = []
         for item in self.sequence(m, "needs", what):
             entry = self.mapping(item, f"a need of {what}", m.loc)
@@ -453,15 +447,15 @@ class StoryBuilder(FieldReader):
                 continue
             self.keys(entry, _NEED_KEYS, f"a need of {what}")
             label = self.template(entry, "label", f"a need of {what}")
-            need_condition, need_test = self.condition(entry, "if", f"a need of {what}")
+            need_condition = self.condition(entry, "if", f"a need of {what}")
             if label is not None and need_condition is not None:
-                needs.append(Need(label, need_condition, need_test, entry.loc))  # type: ignore[arg-type]
+                needs.append(Need(label, need_condition, entry.loc))
         if "needs" in m.items and isinstance(m.items["needs"], YSeq) and not m.items["needs"].items:
             self.out.error("MM204", f"'needs' of {what} is an empty list", m.items["needs"].loc,
                            "list what the gate asks for: {label: ..., if: ...}")
         if title is None or not needs:
             return None
-        return Milestone(title, tuple(needs), condition, test, m.loc)  # type: ignore[arg-type]
+        return Milestone(title, tuple(needs), condition, m.loc)
 
     def scene(self, value: YValue, chapter: str, loc: Location) -> Scene | None:
         m = self.mapping(value, "a scene", loc)
@@ -480,7 +474,7 @@ class StoryBuilder(FieldReader):
             self.out.warn("MM264", f"the text of {what} can run to {words} words, more than one screenful "
                           f"({MAX_SCENE_WORDS} words)", m.items["text"].loc,
                           "split the scene in two, or move a passage into an {if} branch")
-        assumes, assumes_test = self.condition(m, "assumes", what)
+        assumes = self.condition(m, "assumes", what)
         on_enter = self.effects(m, "on_enter", what)
         choices: list[Choice] = []
         seen: dict[str, Location] = {}
@@ -507,7 +501,7 @@ class StoryBuilder(FieldReader):
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
                      on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
                      renamed_from=tuple(old for old, _ in renamed), assumes=assumes,
-                     assumes_test=assumes_test, assumes_location=m.key_locs.get("assumes"),  # type: ignore[arg-type]
+                     assumes_location=m.key_locs.get("assumes"),
                      passage_locations=self.passages(m, text))
 
     def passages(self, m: YMap, text: tp.Template) -> tuple[Location, ...]:
@@ -563,7 +557,7 @@ class StoryBuilder(FieldReader):
         what = f"choice '{choice_id}' in {scene}"
         self.keys(m, _CHOICE_KEYS, what)
         label = self.template(m, "label", what)
-        condition, test = self.condition(m, "if", what)
+        condition = self.condition(m, "if", what)
         hidden = self.boolean(m, "hidden", what)
         if hidden and "if" not in m.items:
             self.out.warn("MM260", f"{what} is hidden but has no condition, so it is never hidden", m.key_locs["hidden"])
@@ -576,7 +570,7 @@ class StoryBuilder(FieldReader):
         if choice_id is None or label is None or goto is None:
             return None
         renamed = self.old_ids(m, what)
-        choice = Choice(id=choice_id, label=label, goto=goto, condition=condition, test=test,  # type: ignore[arg-type]
+        choice = Choice(id=choice_id, label=label, goto=goto, condition=condition,
                         locked=self.template(m, "locked", what), hidden=hidden, effects=tuple(effects),
                         remember=self.string(m, "remember", what), canon=self.boolean(m, "canon", what),
                         location=m.loc,
@@ -659,7 +653,7 @@ class StoryBuilder(FieldReader):
         if has_scene == has_ending:
             self.out.error("MM211", f"a target of {what} needs exactly one of 'scene' or 'ending'", m.loc)
             return None
-        condition, test = self.condition(m, "if", what) if conditional else (None, None)
+        condition = self.condition(m, "if", what) if conditional else None
         if conditional and "if" in m.items and condition is None:
             return None
         key = "scene" if has_scene else "ending"
@@ -667,7 +661,7 @@ class StoryBuilder(FieldReader):
         if name is None:
             return None
         return self.target(m.items[key].loc, name if has_scene else None, name if has_ending else None,
-                           condition=condition, test=test, weight=weight, **extra)
+                           condition=condition, weight=weight, **extra)
 
     def target(self, loc: Location, scene: str | None = None, ending: str | None = None, **extra: object) -> Target:
         target = Target(scene=scene, ending=ending, location=loc, **extra)  # type: ignore[arg-type]
@@ -698,7 +692,7 @@ class StoryBuilder(FieldReader):
                 if effect:
                     result.append(effect)
         if result:  # keep computed stats in step with what these effects changed
-            result.extend(Effect("set", d.name, d.slot, d.formula or "", d.compute) for d in self.derived)  # type: ignore[arg-type]
+            result.extend(Effect("set", d.name, d.slot, d.formula or "", d.expression) for d in self.derived)  # type: ignore[arg-type]
         return result
 
     def effect(self, op: str, stat: str, value: YValue, loc: Location, what: str) -> Effect | None:
@@ -718,11 +712,11 @@ class StoryBuilder(FieldReader):
         if not isinstance(value, YScalar):
             self.out.error("MM204", f"value for '{stat}' in {what} must be a single value", loc_of(value, loc))
             return None
-        compute = self.effect_value(stat, stat_type, value, what)
-        if compute is None:
+        computed = self.effect_value(stat, stat_type, value, what)
+        if computed is None:
             return None
         self.literal_in_range(op, stat, value)
-        return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, compute=compute, location=loc)  # type: ignore[arg-type]
+        return Effect(op=op, stat=stat, slot=self.slots[stat], source=value.raw, value=computed, location=loc)  # type: ignore[arg-type]
 
     def literal_in_range(self, op: str, name: str, value: YScalar) -> None:
         """A literal that cannot fit the stat's range: an error for set, a warning for add/subtract.
@@ -744,39 +738,33 @@ class StoryBuilder(FieldReader):
             self.out.warn("MM262", f"{op} {amount} to {name} ({low}..{high}) always clamps: the result is always {bound}",
                           value.loc, f"write 'set: {{{name}: {bound}}}' if that is meant, or a smaller amount")
 
-    def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> Compiled | None:
+    def effect_value(self, stat: str, stat_type: ex.StatType, value: YScalar, what: str) -> EffectValue | None:
+        """What an effect sets or adds: a literal, an expression's tree, or a text template."""
         literal = value.value
         if stat_type is ex.StatType.TEXT:
             if isinstance(literal, str) and ("{" in literal or "}" in literal):
                 return self.text_value(value, literal, what)
             if isinstance(literal, str):
-                return self.constant(literal)
+                return literal
             if isinstance(literal, bool) and value.plain and value.raw in YAML11_BOOLEANS:
                 self.out.error("MM105", f"value for '{stat}' is read by YAML as a boolean", value.loc,
                                f"quote it: \"{value.raw}\"")
                 return None
         elif value_type(literal) is stat_type:
-            return self.constant(literal)  # type: ignore[arg-type]  # value_type: one of int, bool, str
+            return literal  # type: ignore[return-value]  # value_type: one of int, bool, str
         elif isinstance(literal, str):
-            result = self.expression(value, literal, stat_type)
-            return result[1] if result else None
+            return self.expression(value, literal, stat_type)
         self.out.error("MM302", f"value for {stat_type.value} stat '{stat}' in {what} must be {article(stat_type)}, "
                        f"found {kind(value)}", value.loc)
         return None
 
-    def constant(self, value: ex.Value) -> Compiled:
-        compute = _constant(value)
-        self.recipes[id(compute)] = (compute, ("const", value))
-        return compute
-
-    def text_value(self, scalar: YScalar, text: str, what: str) -> Compiled | None:
+    def text_value(self, scalar: YScalar, text: str, what: str) -> tp.Template | None:
         """A text stat's new value is a template like any story text: ``"Keeper {name}"``."""
         try:
             template = tp.parse_template(text)
             tp.check_template(template, self.types)
             for node, _condition in tp.expressions(template):
                 self.allocate(node, scalar)
-            show = tp.compile_text_value(template, self.slots)
         except tp.TemplateError as err:
             if err.subject not in self.broken:
                 self.out.error(err.code, f"in a text value of {what}: {err.message}",
@@ -784,8 +772,7 @@ class StoryBuilder(FieldReader):
                                err.hint or "text values are templates: write {{ and }} for literal braces")
             return None
         self.stat_reads.update(tp.template_names(template))
-        self.recipes[id(show)] = (show, ("text", template))
-        return show
+        return template
 
     def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
         m = self.mapping(value, "an ending", loc)
@@ -819,10 +806,3 @@ def effect_hint(word: str) -> str:
         close = suggest(lowered, _EFFECT_OPS)
         return close or "write one of set, add, subtract per list item"
     return f"did you mean '{meant}'?"
-
-
-def _constant(value: ex.Value) -> Compiled:
-    def constant(values: object) -> ex.Value:
-        return value
-
-    return constant

@@ -6,21 +6,17 @@ that loaded without errors is cached, keyed by the loader's own fingerprint (SHA
 over every file it read, in order) together with a stamp of the code that builds the
 model, so a changed file or a changed engine is a miss, never a stale story.
 
-The format is data only: one JSON document (no pickle, no marshal, no code). The model
-is written by walking dataclass fields reflectively, so fields and node classes that
-the model gains later are covered without touching this module. Compiled expressions
-are stored as their parsed expression tree and compiled again when read; constants as
-their value. A callable the cache cannot describe makes the story uncacheable (it is
-simply loaded from YAML each time), never wrong.
+The format is data only (no pickle, no marshal, no code): the story model is data, and
+:mod:`adventure.story.codec` writes it as JSON values; what runs is compiled from it
+after reading (:mod:`adventure.story.compiled`), as after a full load.
 
 Scenes are decoded lazily. The body is one JSON array: the story without its scenes
-(and the few objects several scenes share, such as a compiled condition the builder
-reused) first, then one JSON value per scene, whose byte lengths the story records. A warm load parses only the first element; ``story.scenes`` is a
-:class:`LazyScenes` mapping that decodes a scene the first time it is asked for, so
-a 10,000-scene story starts in the time it takes to hash its files, and a game that
-visits a few dozen scenes never decodes the rest. The whole file is still checked
-(its checksum, schema, code stamp, file digest and class names) before anything in it
-is believed.
+first, then one JSON value per scene, whose byte lengths the story records. A warm
+load parses only the first element; ``story.scenes`` is a :class:`LazyScenes` mapping
+that decodes a scene the first time it is asked for, so a 10,000-scene story starts in
+the time it takes to hash its files, and a game that visits a few dozen scenes never
+decodes the rest. The whole file is still checked (its checksum, schema, code stamp
+and file digest) before anything in it is believed.
 
 Where: ``$MILLION_MILES_CACHE_DIR``, else the user cache folder (platformdirs).
 ``MILLION_MILES_NO_CACHE=1`` switches the cache off. A damaged, foreign or stale file
@@ -32,52 +28,30 @@ Typical use (the loader does this in :func:`~adventure.story.loader.load_story`)
     hit = cache.lookup(folder)               # None on a miss, else (story, warnings, files)
     if hit is None:
         report = check_story(folder, cache=False)
-        cache.store(folder, report.story, report.warnings, report.files, report.compiled)
+        cache.store(folder, report.story, report.warnings, report.files)
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import gc
 import hashlib
-import importlib
 import json
 import os
-import types
-import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from operator import attrgetter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from adventure import __version__
 from adventure.errors import Diagnostic
-from adventure.story import expr as ex
-from adventure.story import template as tp
+from adventure.story.codec import Decoder, Encoder, Json
 from adventure.story.model import Scene, Story
 
-SCHEMA = 2
+SCHEMA = 3
 """Bumped when the layout of the cache file itself changes."""
 ENV_DIR = "MILLION_MILES_CACHE_DIR"
 ENV_OFF = "MILLION_MILES_NO_CACHE"
 MAX_BYTES = 512 * 1024 * 1024
 """A cache file larger than this is not read (a cache, not a way to exhaust memory)."""
-
-Recipe = tuple[str, Any]
-"""How a compiled callable was made: ``("expr", node)``, ``("const", value)`` or ``("text", template)``."""
-Recipes = Mapping[int, tuple[object, Recipe]]
-"""Recipes by ``id()`` of the callable, each kept with the callable (so ids stay unique)."""
-
-_MODULES = frozenset({"adventure.story.model", "adventure.story.expr", "adventure.story.template",
-                      "adventure.errors"})
-"""Classes are only ever made from the model's modules, and only data classes."""
-
-
-class Uncacheable(Exception):
-    """The story holds a value the cache format cannot describe."""
-
 
 class Cached(NamedTuple):
     """A cache hit: the story, the warnings its full load gave, and the files it read."""
@@ -210,9 +184,8 @@ def decode(raw: bytes, root: Path) -> Cached | None:
             return None
         if fingerprint(root, files) != header["digest"]:
             return None
-        story, warnings = _Decoder(header, body).skeleton()
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-            ImportError, ex.ExprError, tp.TemplateError):
+        story, warnings = _Reader(header, body).skeleton()
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
     if not (isinstance(story, Story) and isinstance(warnings, tuple)
             and all(isinstance(w, Diagnostic) for w in warnings)):
@@ -220,67 +193,26 @@ def decode(raw: bytes, root: Path) -> Cached | None:
     return Cached(story, warnings, tuple(files))
 
 
-class _Decoder:
-    """Rebuilds objects bottom-up as the JSON parser finishes each one (``object_hook``).
+class _Reader(Decoder):
+    """The codec's decoder over a cache body: the skeleton now, each scene when first asked for."""
 
-    Every JSON object has one key: a class number (an instance of that class, its
-    ``__init__`` arguments in order) or a letter: ``t`` tuple, ``r`` an object met
-    before (by number, in the order objects are finished), ``m``/``p`` a dict or a
-    read-only mapping, ``s`` a frozenset, ``x`` an expression to compile, ``k`` a
-    constant. The hook runs once per object, so it is written for speed.
-    """
-
-    def __init__(self, header: Mapping[str, Any], body: bytes):
+    def __init__(self, header: Mapping[str, Json], body: bytes):
+        super().__init__(header["locations"])
         self.body = body
         self.skeleton_end = 1 + header["skeleton"]
         if not (body[:1] == b"[" and body[self.skeleton_end:self.skeleton_end + 1] in (b",", b"]")):
             raise ValueError("not a cache body")
-        self.slots: dict[str, int] = header["slots"]
-        self.strings: list[str] = header["strings"]
-        self.constants: dict[tuple[type, object], object] = {}
-        self.commons: tuple[object, ...] = ()
-        self.table: dict[str, tuple[int, type, tuple[Any, ...]]] = {}
-        for number, name in enumerate(header["classes"]):
-            cls = _resolve(name)
-            kind = _ENUM if issubclass(cls, enum.Enum) else _TUPLE if _is_namedtuple(cls) else _CLASS
-            self.table[str(number)] = (kind, cls, _text_positions(cls) if kind is _TUPLE else ())
-        plans = header["plans"]
-        for tag, (kind, cls, _) in list(self.table.items()):
-            if kind is _CLASS:
-                self.table[tag] = (kind, cls, self.plan(plans[tag]))
+        self.special["z"] = self.lazy_scenes
 
-    def plan(self, written: list[list[Any]]) -> tuple[tuple[int, Any], ...]:
-        """A class's :func:`_plan` as the writer recorded it (working it out takes ~0.1 ms a class).
-
-        ``[position, 0]`` a tuple, ``[position, 1]`` a tuple of tuples, ``[position, tag]``
-        a named tuple of the class numbered ``tag``.
-        """
-        plan: list[tuple[int, Any]] = []
-        for position, how in written:
-            if not isinstance(position, int):
-                raise ValueError("bad plan")
-            if how == 0 or how == 1:
-                plan.append((position, None if how == 0 else tuple))
-            else:
-                kind, named, texts = self.table[how]
-                if kind is not _TUPLE:
-                    raise ValueError("bad plan")
-                plan.append((position, (named, texts)))
-        return tuple(plan)
-
-    def skeleton(self) -> tuple[Any, Any]:
-        """The body's first element: ``(story, warnings)``, the story's scenes lazy.
-
-        Its third part, the objects several scenes share, is kept for :meth:`scene`.
-        """
-        story, warnings, commons = json.loads(self.body[1:self.skeleton_end], object_hook=self.hook())
-        if not isinstance(commons, tuple):
-            raise TypeError("no shared objects")
-        self.commons = commons
-        return story, warnings
+    def skeleton(self) -> tuple[object, object]:
+        """The body's first element: ``(story, warnings)``, the story's scenes lazy."""
+        skeleton = self.loads(self.body[1:self.skeleton_end])
+        if not (isinstance(skeleton, list) and len(skeleton) == 2 and isinstance(skeleton[1], list)):
+            raise TypeError("not a cache skeleton")
+        return skeleton[0], tuple(skeleton[1])
 
     def scene(self, start: int, end: int) -> Scene:
-        """The scene written at ``body[start:end]`` (its own numbering of shared objects).
+        """The scene written at ``body[start:end]``.
 
         The collector is paused meanwhile, as the loader does (see ``check_story``):
         decoding allocates many small acyclic objects, and collections they trigger
@@ -289,7 +221,7 @@ class _Decoder:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            scene = json.loads(self.body[start:end], object_hook=self.hook())
+            scene = self.loads(self.body[start:end])
         finally:
             if was_enabled:
                 gc.enable()
@@ -297,7 +229,7 @@ class _Decoder:
             raise TypeError(f"the cache holds a {type(scene).__name__} where a scene belongs")
         return scene
 
-    def lazy_scenes(self, lengths: list[Any]) -> LazyScenes:
+    def lazy_scenes(self, lengths: list[Json]) -> LazyScenes:
         """The ``z`` tag: scene ids and byte lengths, in order, after the skeleton."""
         spans: dict[str, tuple[int, int]] = {}
         start = self.skeleton_end + 1
@@ -309,69 +241,6 @@ class _Decoder:
         if start != len(self.body):
             raise ValueError("the scene index does not match the body")
         return LazyScenes(spans, self.scene)
-
-    def hook(self) -> Callable[[dict[str, Any]], object]:
-        """A fresh ``object_hook``: each JSON value decoded numbers its shared objects from 0."""
-        table, slots, strings, constants, commons = self.table, self.slots, self.strings, self.constants, self.commons
-        shared: list[object] = []
-        append = shared.append
-        new_tuple = tuple.__new__
-
-        def hook(d: dict[str, Any]) -> object:
-            tag, value = d.popitem()
-            entry = table.get(tag)
-            obj: object
-            if entry is not None:
-                kind, cls, plan = entry
-                if kind is _CLASS:
-                    for i, how in plan:  # fields declared as tuples or named tuples come as bare lists
-                        v = value[i]
-                        if v.__class__ is list:
-                            if how is None:
-                                value[i] = tuple(v)
-                            elif how is tuple:
-                                value[i] = tuple([tuple(x) if x.__class__ is list else x for x in v])
-                            else:
-                                named, texts = how
-                                for j in texts:
-                                    v[j] = strings[v[j]]
-                                value[i] = new_tuple(named, v)
-                    obj = cls(*value)
-                elif kind is _TUPLE:
-                    for i in plan:
-                        value[i] = strings[value[i]]
-                    obj = new_tuple(cls, value)
-                else:
-                    return cls(value)
-            elif tag == "t":
-                return tuple(value)
-            elif tag == "r":
-                return shared[value]
-            elif tag == "g":
-                return commons[value]
-            elif tag == "x":
-                obj = ex.compile_expr(value, slots)
-            elif tag == "y":
-                obj = tp.compile_text_value(value, slots)
-            elif tag == "k":
-                key = (type(value), value)
-                obj = constants.get(key)
-                if obj is None:
-                    obj = constants[key] = _constant(value)
-            elif tag == "p":
-                return MappingProxyType(_mapping(value))
-            elif tag == "m":
-                return _mapping(value)
-            elif tag == "s":
-                return frozenset(value)
-            elif tag == "z":
-                return self.lazy_scenes(value)
-            else:
-                raise ValueError(f"unknown tag {tag!r}")
-            append(obj)
-            return obj
-
-        return hook
 
 
 class LazyScenes(Mapping[str, Scene]):
@@ -415,92 +284,13 @@ class LazyScenes(Mapping[str, Scene]):
         return f"LazyScenes({len(self._spans)} scenes, {len(self._built)} decoded)"
 
 
-_CLASS, _TUPLE, _ENUM = 0, 1, 2
-
-
-def _constant(value: ex.Value) -> Callable[[Sequence[ex.Value]], ex.Value]:
-    return lambda values: value
-
-
-def _mapping(items: list[Any]) -> dict[Any, Any]:
-    return dict(zip(items[::2], items[1::2], strict=True))
-
-
-def _proxy(items: list[Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(_mapping(items))
-
-
-def _resolve(name: str) -> type:
-    """A model class by ``module:qualname``, only from this package and only of a data kind."""
-    module_name, _, qualname = name.partition(":")
-    if module_name not in _MODULES or "." in qualname:
-        raise ImportError(name)
-    cls = getattr(importlib.import_module(module_name), qualname)
-    if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or _is_namedtuple(cls)
-                                         or issubclass(cls, enum.Enum)):
-        raise ImportError(name)
-    return cls
-
-
-def _is_namedtuple(cls: type) -> bool:
-    return issubclass(cls, tuple) and hasattr(cls, "_fields")
-
-
-_PLANS: dict[type, tuple[tuple[int, Any], ...]] = {}
-
-
-def _plan(cls: type) -> tuple[tuple[int, Any], ...]:
-    """How a data class's fields are written when their declared type allows a bare list.
-
-    From the declared types, worked out by the writer and recorded in the header (the
-    reader takes it from there, see :meth:`_Decoder.plan`): ``(position, None)`` a tuple, ``(position, tuple)`` a tuple of tuples, and
-    ``(position, (named_tuple_class, text_positions))`` a named tuple (or ``None``).
-    Bare lists cost the reader far less than tagged objects, and these fields hold most
-    of a story's values (choices, effects, parts, locations).
-    """
-    found = _PLANS.get(cls)
-    if found is None:
-        hints = typing.get_type_hints(cls)
-        plan: list[tuple[int, Any]] = []
-        for position, f in enumerate(_init_fields(cls)):
-            hint = hints.get(f.name)
-            options = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
-            if len(options) != 1:
-                continue
-            (option,) = options
-            if typing.get_origin(option) is tuple:
-                args = typing.get_args(option)
-                nested = bool(args) and typing.get_origin(args[0]) is tuple
-                plan.append((position, tuple if nested else None))
-            elif isinstance(option, type) and _is_namedtuple(option):
-                plan.append((position, (option, _text_positions(option))))
-        found = _PLANS[cls] = tuple(plan)
-    return found
-
-
-def _is_union(hint: object) -> bool:
-    return typing.get_origin(hint) in (typing.Union, types.UnionType)
-
-
-def _text_positions(cls: type) -> tuple[int, ...]:
-    """Positions of a named tuple's ``str`` fields, written as numbers into a table of strings.
-
-    Named tuples are small values made by the hundred thousand (locations), and their
-    text fields repeat (file names), so the table keeps the cache file small.
-    """
-    hints = getattr(cls, "__annotations__", {})
-    names = [getattr(hints.get(name), "__forward_arg__", hints.get(name)) for name in cls._fields]  # type: ignore[attr-defined]
-    return tuple(i for i, hint in enumerate(names) if hint in ("str", str))
-
-
 # -- writing -------------------------------------------------------------------------------------
 
 
-def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], files: Sequence[str],
-          recipes: Recipes) -> Path | None:
+def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], files: Sequence[str]) -> Path | None:
     """Write the cache entry for a story just loaded from ``files``; returns its path.
 
-    Best effort: an uncacheable story, a read-only or full disk are silent misses.
+    Best effort: a read-only or full disk is a silent miss.
     """
     if not enabled():
         return None
@@ -509,8 +299,8 @@ def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], file
     if digest is None:
         return None
     try:
-        data = encode(story, tuple(warnings), root, files, digest, recipes)
-    except (Uncacheable, RecursionError, ValueError):
+        data = encode(story, tuple(warnings), root, files, digest)
+    except (RecursionError, ValueError):
         return None
     try:
         path = entry_path(folder)
@@ -520,226 +310,33 @@ def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], file
     return path
 
 
-def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str,
-           recipes: Recipes) -> bytes:
+def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str) -> bytes:
     """The cache file's bytes: a checksum line, a one-line JSON header, then the body.
 
-    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``(story, warnings,
-    commons)`` with the story's scenes written as their ids and the byte lengths of the
-    scene values after it (tag ``z``). Each scene numbers its shared objects on its own
-    so it can be decoded alone; an object several scenes hold is written once, in
-    ``commons``, and each scene refers to it by position (tag ``g``).
+    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``[story, warnings]``
+    with the story's scenes written as their ids and the byte lengths of the scene
+    values after it (tag ``z``). The header holds the table of file names that
+    locations point into.
     """
-    encoder = _Encoder(recipes)
-    commons = encoder.shared_by(story.scenes.values())
-    encoder.commons = {id(obj): number for number, obj in enumerate(commons)}
+    encoder = Encoder()
     parts: list[bytes] = []
-    index: list[Any] = []
+    index: list[Json] = []
     for scene_id, scene in story.scenes.items():
-        encoder.fresh()
         parts.append(_dumps(encoder.value(scene)))
         index += [scene_id, len(parts[-1])]
-    encoder.fresh()
-    encoder.commons = {}
-    encoder.lazy = (story.scenes, {"z": index})
-    skeleton = _dumps({"t": [encoder.value(story), encoder.value(warnings), encoder.value(commons)]})
+    encoder.replace = (story.scenes, {"z": index})
+    skeleton = _dumps([encoder.value(story), encoder.values(warnings)])
     header = {
         "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
-        "slots": story.slots, "classes": encoder.class_names,
-        "plans": encoder.plans, "strings": list(encoder.strings), "skeleton": len(skeleton),
+        "locations": list(encoder.files), "skeleton": len(skeleton),
     }
     rest = (json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n["
             + b",".join([skeleton, *parts]) + b"]")
     return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
 
 
-def _dumps(value: Any) -> bytes:
+def _dumps(value: Json) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-
-
-class _Encoder:
-    """Turns the model into JSON values, walking dataclass fields; shared objects once.
-
-    Objects are numbered in the order the decoder finishes them (after their parts),
-    so a second occurrence of the same object is written as a reference. Numbering
-    starts again at each :meth:`fresh`, once per separately decoded value.
-    """
-
-    def __init__(self, recipes: Recipes):
-        self.recipes = recipes
-        self.classes: dict[type, str] = {}
-        self.class_names: list[str] = []
-        self.strings: dict[str, int] = {}
-        self.seen: dict[int, int] = {}
-        self.count = 0
-        self.kept: list[object] = []
-        """The objects numbered since :meth:`fresh`, in order."""
-        self.commons: dict[int, int] = {}
-        """Objects written once in the skeleton, by ``id()``: their position there."""
-        self.plans: dict[str, list[list[Any]]] = {}
-        """Each data class's :func:`_plan` by tag, for the reader (see :meth:`_Decoder.plan`)."""
-        self.lazy: tuple[object, dict[str, Any]] | None = None
-        """The story's scenes mapping and what to write in its place."""
-        self.handlers: dict[type, Callable[[Any], Any]] = {
-            tuple: self.tuple, dict: self.mapping, MappingProxyType: self.mapping, frozenset: self.frozenset,
-        }
-
-    def value(self, obj: object) -> Any:
-        cls = type(obj)
-        if cls in _SCALARS:
-            return obj
-        handler = self.handlers.get(cls)
-        if handler is None:
-            handler = self.handlers[cls] = self.handler_for(cls)
-        return handler(obj)
-
-    def values(self, items: Iterable[object]) -> list[Any]:
-        value = self.value
-        return [item if type(item) in _SCALARS else value(item) for item in items]
-
-    def handler_for(self, cls: type) -> Callable[[Any], Any]:
-        if issubclass(cls, enum.Enum):
-            tag = self.tag(cls)
-            return lambda obj: {tag: self.value(obj.value)}
-        if _is_namedtuple(cls):
-            tag, texts, strings = self.tag(cls), _text_positions(cls), self.strings
-
-            def named(obj: tuple[Any, ...]) -> Any:
-                values = self.values(obj)
-                for i in texts:
-                    values[i] = strings.setdefault(values[i], len(strings))
-                return self.numbered(obj, {tag: values})
-
-            return named
-        if dataclasses.is_dataclass(cls):
-            tag, get = self.tag(cls), attrgetter(*(f.name for f in _init_fields(cls)))
-            single = len(_init_fields(cls)) == 1
-            seen, plan, strings = self.seen, dict(_plan(cls)), self.strings
-            self.plans[tag] = [[i, 0 if how is None else 1 if how is tuple else self.tag(how[0])]
-                               for i, how in plan.items()]
-
-            def field(v: object, how: Any) -> Any:
-                if how is None and type(v) is tuple:
-                    return self.values(v)
-                if how is tuple and type(v) is tuple:
-                    return [self.values(x) if type(x) is tuple else self.value(x) for x in v]
-                if how is not None and how is not tuple and type(v) is how[0]:
-                    bare = self.values(v)  # type: ignore[arg-type]
-                    for j in how[1]:
-                        bare[j] = strings.setdefault(bare[j], len(strings))
-                    return bare
-                return self.value(v)
-
-            def instance(obj: object) -> Any:
-                ref = seen.get(id(obj))
-                if ref is not None:
-                    return {"r": ref}
-                common = self.commons.get(id(obj))
-                if common is not None:
-                    return {"g": common}
-                raw = get(obj)
-                if single:
-                    raw = (raw,)
-                values = [field(v, plan[i]) if i in plan else v if type(v) in _SCALARS else self.value(v)
-                          for i, v in enumerate(raw)]
-                return self.numbered(obj, {tag: values})
-
-            return instance
-        if callable(cls):
-            return self.callable
-        raise Uncacheable(f"cannot cache a {cls.__name__}")
-
-    def fresh(self) -> None:
-        """Start a new numbering of shared objects (handlers hold ``seen``, so clear it in place)."""
-        self.seen.clear()
-        self.kept.clear()
-        self.count = 0
-
-    def shared_by(self, parts: Iterable[object]) -> tuple[object, ...]:
-        """The objects (data class instances and compiled callables) held by more than one of ``parts``.
-
-        A dry run of the encoding, part by part. The builder reuses one compiled
-        expression for every equal condition, so a generated story of 10,000 scenes
-        shares a few dozen objects 270,000 times; written into each scene they made the
-        file half as large again and every scene compile its conditions anew.
-        """
-        counts: dict[int, int] = {}
-        first: dict[int, object] = {}
-        for part in parts:
-            self.fresh()
-            self.value(part)
-            for obj in self.kept:
-                if not isinstance(obj, tuple):  # named tuples are written whole wherever they occur
-                    key = id(obj)
-                    counts[key] = counts.get(key, 0) + 1
-                    first.setdefault(key, obj)
-        return tuple(obj for key, obj in first.items() if counts[key] > 1)
-
-    def tuple(self, obj: tuple[Any, ...]) -> dict[str, Any]:
-        return {"t": self.values(obj)}
-
-    def mapping(self, obj: Mapping[Any, Any]) -> dict[str, Any]:
-        if self.lazy is not None and obj is self.lazy[0]:
-            return self.lazy[1]
-        return {"m" if isinstance(obj, dict) else "p": self.values(x for pair in obj.items() for x in pair)}
-
-    def frozenset(self, obj: frozenset[Any]) -> dict[str, Any]:
-        return {"s": self.values(obj)}
-
-    def seen_before(self, obj: object) -> dict[str, int] | None:
-        ref = self.seen.get(id(obj))
-        return None if ref is None else {"r": ref}
-
-    def numbered(self, obj: object, encoded: dict[str, Any]) -> dict[str, Any]:
-        self.seen[id(obj)] = self.count  # after its parts, as the decoder meets it
-        self.kept.append(obj)
-        self.count += 1
-        return encoded
-
-    def callable(self, obj: object) -> dict[str, Any]:
-        ref = self.seen_before(obj)
-        if ref is not None:
-            return ref
-        common = self.commons.get(id(obj))
-        if common is not None:
-            return {"g": common}
-        entry = self.recipes.get(id(obj))
-        if entry is None or entry[0] is not obj:
-            raise Uncacheable("a compiled value without a recipe")
-        kind, source = entry[1]
-        if kind == "expr":
-            return self.numbered(obj, {"x": self.value(source)})
-        if kind == "const" and isinstance(source, (str, int, bool)):
-            return self.numbered(obj, {"k": source})
-        if kind == "text":
-            return self.numbered(obj, {"y": self.value(source)})
-        raise Uncacheable(f"unknown recipe {kind!r}")
-
-    def tag(self, cls: type) -> str:
-        tag = self.classes.get(cls)
-        if tag is None:
-            if cls.__module__ not in _MODULES:
-                raise Uncacheable(f"{cls.__module__}.{cls.__qualname__} is not a story class")
-            tag = self.classes[cls] = str(len(self.class_names))
-            self.class_names.append(f"{cls.__module__}:{cls.__qualname__}")
-        return tag
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-_INIT_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
-
-
-def _init_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    """The fields ``cls(*values)`` takes, in order (derived ``init=False`` fields rebuild themselves)."""
-    found = _INIT_FIELDS.get(cls)
-    if found is None:
-        fields = dataclasses.fields(cls)
-        if any(f.kw_only for f in fields if f.init):
-            raise Uncacheable(f"{cls.__qualname__} has keyword-only fields")
-        found = _INIT_FIELDS[cls] = tuple(f for f in fields if f.init)
-    return found
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

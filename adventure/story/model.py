@@ -3,8 +3,13 @@
 A ``Story`` is built once by :mod:`adventure.story.loader` and never changes: frozen
 dataclasses and tuples, each node carrying the source location it came from so later
 tools (checker, explorer, graph) can point an author at the right line. Expressions
-arrive parsed, type-checked and compiled to closures over a tuple of stat values, so
-play never meets an unknown name and never re-parses anything.
+and templates arrive parsed and type-checked, so play never meets an unknown name.
+
+The model is data only: strings, numbers, parsed nodes (:mod:`~adventure.story.expr`
+trees, :class:`~adventure.story.template.Template`) and locations. Everything that
+runs (conditions, effects, computed stats) is derived from it once by
+:class:`adventure.story.compiled.CompiledStory`; so a story round-trips through
+:meth:`Story.to_dict` / :meth:`Story.from_dict`, which is what the story cache stores.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from adventure.story.template import Template
 Compiled = Callable[[Sequence[Value]], Value]
 Renderer = Callable[[Sequence[Value]], str]
 EffectOp = Literal["set", "add", "subtract"]
+EffectValue = Value | Node | Template
 GotoKind = Literal["direct", "first", "random"]
 
 
@@ -62,15 +68,11 @@ class Stat:
     formula: str | None = None
     inputs: tuple[str, ...] = ()
     """The stats a computed stat's formula reads (why it moved)."""
-    compute: Compiled | None = field(default=None, compare=False, repr=False)
+    expression: Node | None = None
+    """A computed stat's parsed ``formula``."""
     location: Location | None = field(default=None, compare=False)
     show_if: Node | None = None
     """``show: "condition"``: shown only while the condition holds (before it means something, not at all)."""
-    show_test: Compiled | None = field(default=None, compare=False, repr=False)
-
-    def shown(self, values: Sequence[Value]) -> bool:
-        """Whether the status panel, the changes line and the run summary show the stat with these values."""
-        return self.show and (self.show_test is None or bool(self.show_test(values)))
 
     @property
     def computed(self) -> bool:
@@ -102,13 +104,17 @@ class Stat:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One stat change: ``set``, ``add`` or ``subtract`` a literal or computed value."""
+    """One stat change: ``set``, ``add`` or ``subtract`` a literal or computed value.
+
+    ``value`` is a literal (``3``, ``true``, ``"Pepe"``), an expression's tree, or for a
+    text stat a template (``"Keeper {name}"``).
+    """
 
     op: EffectOp
     stat: str
     slot: int
     source: str
-    compute: Compiled = field(compare=False, repr=False)
+    value: EffectValue
     location: Location | None = field(default=None, compare=False)
 
 
@@ -119,7 +125,6 @@ class Target:
     scene: str | None = None
     ending: str | None = None
     condition: Node | None = None
-    test: Compiled | None = field(default=None, compare=False, repr=False)
     weight: int = 1
     location: Location | None = field(default=None, compare=False)
     effects: tuple[Effect, ...] = ()
@@ -154,7 +159,6 @@ class Choice:
     label: Template
     goto: Goto
     condition: Node | None = None
-    test: Compiled | None = field(default=None, compare=False, repr=False)
     locked: Template | None = None
     hidden: bool = False
     effects: tuple[Effect, ...] = ()
@@ -182,7 +186,6 @@ class Scene:
     """Old ids of this scene: saves and runs logged before a rename still find it."""
     assumes: Node | None = None
     """What the scene's text takes for granted (``assumes:``): proved by ``check --explore``, never tested in play."""
-    assumes_test: Compiled | None = field(default=None, compare=False, repr=False)
     assumes_location: Location | None = field(default=None, compare=False)
     passage_locations: tuple[Location, ...] = field(default=(), compare=False)
     """Where each ``{assume}`` passage of the text is written, in reading order (for ``check --explore``)."""
@@ -219,7 +222,6 @@ class Need:
 
     label: Template
     condition: Node
-    test: Compiled = field(compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
 
 
@@ -234,7 +236,6 @@ class Milestone:
     title: Template
     needs: tuple[Need, ...]
     condition: Node | None = None
-    test: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
 
 
@@ -304,7 +305,7 @@ class Presentation:
         return f"{self.countdown_prefix} {number}" if self.countdown_prefix else str(number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Story:
     """The whole loaded story. Immutable; the engine reads it and never writes."""
 
@@ -318,7 +319,6 @@ class Story:
     fingerprint: str
     root: str
     progress: Node | None = None
-    progress_value: Compiled | None = field(default=None, compare=False, repr=False)
     subtitle: str | None = None
     presentation: Presentation = Presentation()
     renamed: Mapping[str, str] = field(default_factory=dict)
@@ -398,3 +398,16 @@ class Story:
     def choice_count(self) -> int:
         """How many choices the story declares, for summaries."""
         return sum(len(s.choices) for s in self.scenes.values())
+
+    def to_dict(self) -> dict[str, object]:
+        """The story as plain JSON values (see :mod:`adventure.story.codec`)."""
+        from adventure.story.codec import story_to_dict
+
+        return story_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Story:
+        """The story :meth:`to_dict` wrote; ``ValueError``/``TypeError``/``KeyError`` on anything else."""
+        from adventure.story.codec import story_from_dict
+
+        return story_from_dict(data)

@@ -34,6 +34,7 @@ from adventure.errors import EngineError
 from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
+from adventure.story.compiled import compiled
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Presentation, Stat, Story
 from adventure.ui.console import escaped_text
@@ -311,7 +312,7 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
         if not isinstance(event, StatChanged):
             continue
         stat = story.stat(event.stat)
-        if not stat.show or (values is not None and not stat.shown(values)):
+        if not stat.show or (values is not None and not compiled(story).shown(stat, values)):
             continue
         item = Text(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
         if event.cause == "computed":
@@ -346,7 +347,7 @@ def shown_groups(story: Story, values: Sequence[Value] | None = None) -> list[tu
     """
     groups: dict[str | None, list[Stat]] = {None: []}
     for stat in story.stats:
-        if stat.show if values is None else stat.shown(values):
+        if stat.show if values is None else compiled(story).shown(stat, values):
             groups.setdefault(stat.group, []).append(stat)
     return [(name, stats) for name, stats in groups.items() if stats]
 
@@ -654,7 +655,7 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False,
         initial = _sandbox_values(story, state, start)
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
-        if stat.show_test is not None and not stat.show_test(state.values):
+        if stat.show_if is not None and not compiled(story).expr(stat.show_if)(state.values):
             continue  # it never came to mean anything in this run
         first, end = stat.display(initial[stat.slot]), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")

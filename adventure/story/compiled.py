@@ -1,0 +1,327 @@
+"""The story compiled to closures, and the one step that the engine, the explorer and random play take.
+
+A :class:`~adventure.story.model.Story` is data. What runs is derived from it here,
+once per story (:func:`compiled`): every condition and effect becomes a closure over a
+sequence of stat values (:func:`adventure.story.expr.compile_expr`), scenes and endings
+are interned to small ints, and each choice becomes a :class:`CChoice` whose effects
+are ``(op, slot, compute, lo, hi, effect)`` tuples that :func:`apply` runs and clamps.
+
+A step is :meth:`CompiledStory.step`: the choice's marks and effects, then its target
+(the one that applies, or a random outcome the caller picks: the engine by its seeded
+generator, random play by :class:`random.Random`), the outcome's own effects, and the
+target scene's on-enter effects. The explorer takes every random outcome at once
+through :meth:`CompiledStory.expand`, the same phases on the same compiled form.
+Scenes are compiled the first time a step needs them, so a game of a big story pays
+only for the scenes it visits; the explorer compiles all (:meth:`CompiledStory.full`).
+
+Typical use::
+
+    cs = compiled(story)
+    c = cs.choice_in(cs.scene_index["gate"], "open")
+    oi, ending, scene, chosen, values, clamps = cs.step(c, values, pick)
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adventure.story import expr as ex
+from adventure.story import template as tp
+from adventure.story.expr import Node, StatType, Value
+from adventure.story.model import Choice, Compiled, Effect, Location, Stat, Story
+from adventure.story.template import Template
+
+SET, ADD, SUB = 0, 1, 2
+DIRECT, FIRST, RANDOM = 0, 1, 2
+NO_OUTCOME = -1
+_KINDS = {"direct": DIRECT, "first": FIRST, "random": RANDOM}
+_OPS = {"set": SET, "add": ADD, "subtract": SUB}
+
+CEffect = tuple[Any, ...]  # (op, slot, compute, lo, hi, effect or None)
+CTarget = tuple[Any, ...]  # (test, ending index or -1, scene index or -1, name)
+Clamped = tuple[Any, ...]  # (slot, "min"/"max", bound, effect): an effect whose result was clamped
+Successor = tuple[Any, ...]  # (outcome index or NO_OUTCOME, ending index or -1, scene index or -1, values, clamps or None)
+Stepped = tuple[Any, ...]
+"""(outcome index or NO_OUTCOME, ending index or -1, scene index or -1, values after the choice and its
+outcome, values after the scene's on-enter effects too, clamps or None)."""
+Pick = Callable[["CChoice"], int]
+"""Which outcome of a random goto is taken (an index into its targets)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CChoice:
+    """A choice compiled for stepping; ``gid`` numbers the choices in the order they were compiled."""
+
+    gid: int
+    scene: int
+    choice: Choice
+    test: Compiled | None
+    hidden: bool
+    effects: tuple[CEffect, ...]
+    kind: int
+    targets: tuple[CTarget, ...]
+    outcome_effects: tuple[tuple[CEffect, ...], ...] = ()
+    """Per random outcome, its own effects (empty when no outcome has any)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One outcome of taking a choice: where it leads and the values after it."""
+
+    outcome: str | None  # the random outcome taken, ``None`` for direct and first-matching gotos
+    scene: str | None
+    ending: str | None
+    values: tuple[Value, ...]
+
+
+class CompiledStory:
+    """A story's closures and interned ids: what the engine, the explorer and random play run."""
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.slots = story.slots
+        self.scene_ids: tuple[str, ...] = tuple(story.scenes)
+        self.scene_index = {s: i for i, s in enumerate(self.scene_ids)}
+        self.ending_ids: tuple[str, ...] = tuple(story.endings)
+        self.ending_index = {e: i for i, e in enumerate(self.ending_ids)}
+        self.stat_names = story.stat_names
+        self._exprs: dict[Node, Compiled] = {}
+        self._texts: dict[Template, Compiled] = {}
+        self._by_scene: list[tuple[CChoice, ...] | None] = [None] * len(self.scene_ids)
+        self.on_enter: list[tuple[CEffect, ...] | None] = [None] * len(self.scene_ids)
+        self._choices: list[CChoice] = []
+        self.progress = None if story.progress is None else self.expr(story.progress)
+        self.formulas = tuple((s.slot, self.expr(s.expression)) for s in story.stats if s.expression is not None)
+
+    # -- closures ------------------------------------------------------------------------
+
+    def expr(self, node: Node) -> Compiled:
+        """The closure of an expression (one per distinct tree: equal conditions share it)."""
+        found = self._exprs.get(node)
+        if found is None:
+            found = self._exprs[node] = ex.compile_expr(node, self.slots)
+        return found
+
+    def test(self, node: Node | None) -> Compiled | None:
+        """A condition's closure, ``None`` for no condition (always true)."""
+        return None if node is None else self.expr(node)
+
+    def value_of(self, effect: Effect) -> Compiled:
+        """What an effect computes: its expression, its text template, or its literal."""
+        value = effect.value
+        if isinstance(value, Template):
+            found = self._texts.get(value)
+            if found is None:
+                found = self._texts[value] = tp.compile_text_value(value, self.slots)
+            return found
+        if isinstance(value, (str, int)):  # bool is an int
+            return _constant(value)
+        return self.expr(value)
+
+    def shown(self, stat: Stat, values: Sequence[Value]) -> bool:
+        """Whether the status panel, the changes line and the run summary show ``stat`` with these values."""
+        return stat.show and (stat.show_if is None or bool(self.expr(stat.show_if)(values)))
+
+    def effects(self, effects: Sequence[Effect]) -> tuple[CEffect, ...]:
+        """Effects as :func:`apply` runs them, each with the bounds its stat clamps to."""
+        result = []
+        for e in effects:
+            stat = self.story.stats[e.slot]
+            lo = stat.minimum if stat.type is StatType.INT else None
+            hi = stat.maximum if stat.type is StatType.INT else None
+            result.append((_OPS[e.op], e.slot, self.value_of(e), lo, hi, e))
+        return tuple(result)
+
+    # -- scenes, compiled on first use -----------------------------------------------------
+
+    def scene_choices(self, index: int) -> tuple[CChoice, ...]:
+        """The compiled choices of the scene numbered ``index``, in order."""
+        found = self._by_scene[index]
+        if found is None:
+            found = self._by_scene[index] = self._compile_scene(index)
+        return found
+
+    def enter_effects(self, index: int) -> tuple[CEffect, ...]:
+        """The on-enter effects of the scene numbered ``index``."""
+        found = self.on_enter[index]
+        if found is None:
+            found = self.on_enter[index] = self.effects(self.story.scenes[self.scene_ids[index]].on_enter)
+        return found
+
+    def choice_in(self, index: int, choice: Choice) -> CChoice:
+        """The compiled form of ``choice``, one of the scene's own."""
+        return next(c for c in self.scene_choices(index) if c.choice is choice)
+
+    def _compile_scene(self, index: int) -> tuple[CChoice, ...]:
+        story, scene_id = self.story, self.scene_ids[index]
+        compiled = []
+        for choice in story.scenes[scene_id].choices:
+            targets = tuple(
+                (self.test(t.condition), self.ending_index[t.ending] if t.ending is not None else -1,
+                 self.scene_index[t.scene] if t.scene is not None else -1, t.name)
+                for t in choice.goto.targets)
+            drawn = (tuple(self.effects(t.effects) for t in choice.goto.targets)
+                     if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
+            marks = tuple((SET, slot, _true, None, None, None) for slot in story.marks(scene_id, choice.id))
+            c = CChoice(len(self._choices), index, choice, self.test(choice.condition), choice.hidden,
+                        marks + self.effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
+            self._choices.append(c)
+            compiled.append(c)
+        return tuple(compiled)
+
+    def full(self) -> CompiledStory:
+        """Compile every scene (in story order, so choice numbers follow it); for the explorer."""
+        for index in range(len(self.scene_ids)):
+            self.scene_choices(index)
+            self.enter_effects(index)
+        return self
+
+    @property
+    def by_scene(self) -> tuple[tuple[CChoice, ...], ...]:
+        """Every scene's compiled choices, by scene number."""
+        return tuple(self.scene_choices(i) for i in range(len(self.scene_ids)))
+
+    @property
+    def choices(self) -> tuple[CChoice, ...]:
+        """Every compiled choice, by ``gid`` (all of them after :meth:`full`)."""
+        return tuple(self._choices)
+
+    # -- the step ----------------------------------------------------------------------------
+
+    def start(self) -> tuple[int, tuple[Value, ...], list[Clamped]]:
+        """The start scene index, its values after on-enter effects, and any clamps on the way."""
+        values = list(self.story.initial_values)
+        scene = self.scene_index[self.story.start]
+        clamps = apply(self.enter_effects(scene), values)
+        return scene, tuple(values), clamps or []
+
+    def step(self, c: CChoice, values: Sequence[Value], pick: Pick) -> Stepped:
+        """Take ``c`` (assumed enabled) with ``values``; ``pick`` chooses a random goto's outcome.
+
+        Returns ``(outcome, ending, scene, chosen, after, clamps)``: ``chosen`` the values
+        after the choice's effects and its outcome's own, ``after`` also after the target
+        scene's on-enter effects (the engine tells the two groups of changes apart).
+        """
+        work = list(values)
+        clamps = apply(c.effects, work) if c.effects else None
+        if c.kind == RANDOM:
+            oi = pick(c)
+            _t, ending, dest, _n = c.targets[oi]
+            if c.outcome_effects:
+                clamps = _join(clamps, apply(c.outcome_effects[oi], work))
+        else:
+            oi, (_t, ending, dest, _n) = outcomes(c, work)[0]
+        chosen = tuple(work)
+        if ending >= 0:
+            return oi, ending, -1, chosen, chosen, clamps
+        enter = self.on_enter[dest]
+        if enter is None:
+            enter = self.enter_effects(dest)
+        if enter:
+            clamps = _join(clamps, apply(enter, work))
+            return oi, -1, dest, chosen, tuple(work), clamps
+        return oi, -1, dest, chosen, chosen, clamps
+
+    def expand(self, c: CChoice, values: Sequence[Value]) -> list[Successor]:
+        """Every successor of :meth:`step`: one per random outcome, else the one; for the explorer's search.
+
+        Each is ``(outcome, ending, scene, values, clamps)``. The same phases as
+        :meth:`step`, with the choice's effects applied once for all outcomes.
+        """
+        work = list(values)
+        clamps = apply(c.effects, work) if c.effects else None
+        result = []
+        drawn = c.outcome_effects
+        on_enter = self.on_enter
+        for oi, (_t, ending, dest, _n) in outcomes(c, work):
+            after = list(work) if c.kind == RANDOM else work
+            here = _join(clamps, apply(drawn[oi], after)) if drawn else clamps  # the outcome's own effects
+            if ending >= 0:
+                result.append((oi, ending, -1, tuple(after), here))
+                continue
+            enter = on_enter[dest]
+            if enter is None:
+                enter = self.enter_effects(dest)
+            more = apply(enter, after) if enter else None
+            result.append((oi, -1, dest, tuple(after), _join(here, more)))
+        return result
+
+    def moves(self, scene: str, values: Sequence[Value], choice: str) -> list[Move]:
+        """:meth:`expand` by ids: every outcome of taking ``choice`` in ``scene`` with ``values``."""
+        c = next(c for c in self.scene_choices(self.scene_index[scene]) if c.choice.id == choice)
+        return [Move(c.targets[oi][3] if c.kind == RANDOM else None,
+                     self.scene_ids[dest] if dest >= 0 else None,
+                     self.ending_ids[ending] if ending >= 0 else None, after)
+                for oi, ending, dest, after, _clamps in self.expand(c, values)]
+
+    def enabled(self, scene: str, values: Sequence[Value]) -> list[str]:
+        """Ids of the choices enabled in ``scene`` with ``values``."""
+        return [c.choice.id for c in self.scene_choices(self.scene_index[scene])
+                if c.test is None or c.test(values)]
+
+    def location(self, c: CChoice) -> Location | None:
+        """Where a compiled choice was written."""
+        return c.choice.location
+
+
+_COMPILED: dict[int, CompiledStory] = {}
+
+
+def compiled(story: Story) -> CompiledStory:
+    """The story's compiled form, made on first use and kept while the story lives."""
+    found = _COMPILED.get(id(story))
+    if found is None or found.story is not story:
+        found = _COMPILED[id(story)] = CompiledStory(story)
+        weakref.finalize(story, _COMPILED.pop, id(story), None)
+    return found
+
+
+def apply(effects: tuple[CEffect, ...], values: list[Value]) -> list[Clamped] | None:
+    """Apply compiled effects in order to a working list of values, clamping each; report clamps."""
+    clamps: list[Clamped] | None = None
+    for op, slot, compute, lo, hi, effect in effects:
+        amount = compute(values)
+        if op == SET:
+            result = amount
+        elif op == ADD:
+            result = values[slot] + amount
+        else:
+            result = values[slot] - amount
+        if lo is not None and result < lo:
+            (clamps := clamps or []).append((slot, "min", lo, effect))
+            result = lo
+        elif hi is not None and result > hi:
+            (clamps := clamps or []).append((slot, "max", hi, effect))
+            result = hi
+        values[slot] = result
+    return clamps
+
+
+def outcomes(c: CChoice, work: Sequence[Value]) -> list[tuple[int, CTarget]]:
+    """The targets a choice leads to from ``work``: all of a random goto's, else the one that applies."""
+    if c.kind == DIRECT:
+        return [(NO_OUTCOME, c.targets[0])]
+    if c.kind == FIRST:
+        for t in c.targets:
+            if t[0] is None or t[0](work):
+                return [(NO_OUTCOME, t)]
+        return [(NO_OUTCOME, c.targets[-1])]
+    return list(enumerate(c.targets))
+
+
+def _constant(value: Value) -> Compiled:
+    return lambda values: value
+
+
+def _true(values: object) -> bool:
+    """The value a ``seen()``/``chose()`` slot is set to when its choice is taken."""
+    return True
+
+
+def _join(a: list[Clamped] | None, b: list[Clamped] | None) -> list[Clamped] | None:
+    if a and b:
+        return a + b
+    return a or b

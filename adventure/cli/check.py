@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.cli._args import positive_int, seed_number
+from adventure.cli._args import json_document, positive_int, seed_number
 from adventure.errors import Diagnostic, SaveError, UsageError
-from adventure.safetext import dumps_json
 from adventure.wording import count
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
                    "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
+    p.add_argument("--plain", action="store_true", help="no colour, no boxes, no symbols: lines a screen reader reads well")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
     p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
                    help="state budget for --explore before falling back to random play (default 200000)")
@@ -75,16 +75,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
         from adventure.ui.console import make_console
 
-        console = make_console()
+        console = make_console(plain=args.plain)
         console.print(checked_line(folder, report))
-        print_report(console, folder, report)
-        print_translations(console, translations)
+        print_report(console, folder, report, plain=args.plain)
+        print_translations(console, translations, plain=args.plain)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         explore_data, explore_exit = check_explore(report.story, args, console)
     if args.json:
         data = summary(report)
         data["story"] = {"title": report.title, "folder": str(folder.resolve())}
+        data["translations"] = {}  # the same keys whether or not the story loaded
         if translations:
             data["errors"] = [*data["errors"], *(d.to_dict() for t in translations for d in t.errors)]  # type: ignore[misc]
             data["warnings"] = [*data["warnings"], *(d.to_dict() for t in translations for d in t.warnings)]  # type: ignore[misc]
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             data["ok"] = report.ok and not any(t.errors for t in translations)
         if explore_data is not None:
             data["explore"] = explore_data
-        sys.stdout.write(dumps_json(data) + "\n")
+        sys.stdout.write(json_document(data))
     if not report.ok or any(t.errors for t in translations):
         return 1
     return explore_exit
@@ -165,7 +166,7 @@ MISSING_SHOWN = 10
 """The human report lists this many missing strings per language, then counts the rest."""
 
 
-def print_translations(console: Console, translations: list[TranslationReport]) -> None:
+def print_translations(console: Console, translations: list[TranslationReport], *, plain: bool = False) -> None:
     """Each language's problems (missing ones capped), then its counts on one line."""
     from rich.text import Text
 
@@ -177,7 +178,9 @@ def print_translations(console: Console, translations: list[TranslationReport]) 
             console.print(Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="dim"))
         c = t.counts
         style = "bold red" if t.errors else ("bold green" if c.translated == c.total else "yellow")
-        console.print(Text(f"{'✗' if t.errors else '✓' if c.translated == c.total else '~'} translation "
+        mark = ("not valid:" if t.errors else "complete:" if c.translated == c.total else "incomplete:") if plain else \
+            ("✗" if t.errors else "✓" if c.translated == c.total else "~")
+        console.print(Text(f"{mark} translation "
                            f"{t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
                            f"{c.missing} missing, {c.stale} stale", style=style))
 
@@ -197,16 +200,19 @@ def summary(report: LoadReport) -> dict[str, object]:
     }
 
 
-def print_report(console: Console, folder: Path, report: LoadReport) -> None:
-    """The human report: the problems, then a summary table or a failure line."""
+def print_report(console: Console, folder: Path, report: LoadReport, *, plain: bool = False) -> None:
+    """The human report: the problems, then a summary table or a failure line (``plain``: lines, no box, no marks)."""
     from rich.table import Table
     from rich.text import Text
 
     print_diagnostics(console, [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        console.print(Text(f"✗ {folder}: {count(len(report.errors), 'error')}, "
+        console.print(Text(f"{'not valid: ' if plain else '✗ '}{folder}: {count(len(report.errors), 'error')}, "
                            f"{count(len(report.warnings), 'warning')}", style="bold red"))
+        return
+    if plain:
+        _print_plain_summary(console, folder, report, story)
         return
     table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -225,6 +231,23 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
                        f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
                        f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
                        style="bold green"))
+
+
+def _print_plain_summary(console: Console, folder: Path, report: LoadReport, story: Story) -> None:
+    """The summary as sentences: no table, no ✓ or ★ (a screen reader reads them as symbol names, or not at all)."""
+    from rich.text import Text
+
+    console.print(Text(f"{story.title} ({story.id})"))
+    for chapter in story.chapters:
+        choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
+        console.print(Text(f"Chapter {chapter.index + 1}: {chapter.title} ({chapter.file}): "
+                           f"{count(len(chapter.scenes), 'scene')}, {count(choices, 'choice')}"))
+    endings = ", ".join(e.id + (" (the true ending)" if e.true_ending else "") for e in story.endings.values())
+    console.print(Text(f"Stats, {len(story.stats)}: " + ", ".join(story.stat_names)))
+    console.print(Text(f"Endings, {len(story.endings)}: {endings}"))
+    console.print(Text(f"valid: {folder}: {count(len(story.chapters), 'chapter')}, "
+                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}"))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

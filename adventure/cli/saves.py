@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.cli._args import json_document
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.messages import _, ngettext, pgettext
-from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     aside = store.set_aside_files()
     if args.json:
         data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
-        sys.stdout.write(dumps_json(data) + "\n")
+        sys.stdout.write(json_document(data))
         return 0
     from rich.text import Text
 
@@ -64,23 +64,24 @@ def run(args: argparse.Namespace) -> int:
     use_language(choose(args.lang, args.scenes))  # the table's words even when no story loads
     console = make_console(plain=args.plain)
     recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
-    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None)
+    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None, plain=args.plain)
     if aside:
         console.print(Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
             names=", ".join(p.name for p in aside)), style="dim"))
     return 0
 
 
-def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
-    """The table of slots (titles from ``story`` when the slot belongs to it)."""
+def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None, *,
+                plain: bool = False) -> None:
+    """The table of slots (titles from ``story`` when the slot belongs to it); ``plain``: no box, a block per slot."""
     from rich.table import Table
     from rich.text import Text
 
     if not slots:
         console.print(Text(_("No saved games in {folder} yet.").format(folder=folder), style="dim"))
         return
-    if console.width < NARROW:
-        print_slots_narrow(console, folder, slots, story)
+    if plain or console.width < NARROW:
+        print_slots_narrow(console, folder, slots, story, plain=plain)
         return
     columns = _columns(story)
     table = Table(title=Text(_("Saved games in {folder}").format(folder=folder), style="bold"), title_justify="left")
@@ -129,11 +130,12 @@ NARROW = 72
 """Below this width the table's seven columns no longer fit: one short block per slot instead."""
 
 
-def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None) -> None:
-    """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
+def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None, *,
+                       plain: bool = False) -> None:
+    """The listing for a narrow terminal or ``--plain``: the slot's name on its own line, its details under it."""
     from rich.text import Text
 
-    from adventure.ui.render import Packed
+    from adventure.ui.render import PLAIN_SEPARATOR, Packed
 
     console.print(Text(_("Saved games in {folder}").format(folder=folder), style="bold"))
     kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
@@ -159,7 +161,8 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
             steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
             parts = [p for p in (chapter, *values, _("ending: {ending}").format(ending=ending) if ending else "",
                                  steps, played) if p]
-            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2))  # items never split
+            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2,  # items never split
+                                 sep=PLAIN_SEPARATOR if plain else " · "))
             continue
         console.print(detail)
     console.print(Text(_("Resume one with 'million-miles play --load SLOT'."), style="dim"))

@@ -8,6 +8,7 @@ the terminal (:class:`SafeConsole`).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from typing import IO
@@ -37,6 +38,24 @@ class SafeConsole(Console):
             if not segment.control and has_controls(segment.text):
                 segment = Segment(escape_controls(segment.text), segment.style)
             yield segment
+
+
+PLAIN_WIDTH = 10_000
+"""Plain mode lays text out this wide: one line per paragraph, wrapped by the terminal, pager or reader."""
+
+
+class PlainConsole(SafeConsole):
+    """The ``--plain`` console: no hard wrap, and no trailing spaces at the end of a line.
+
+    A braille line or a screen reader given half a phrase (``(not`` / ``met)``), or a
+    command split across two lines, reads worse than a long line the reader wraps itself.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return _TRAILING.sub("\n", super()._render_buffer(buffer))
+
+
+_TRAILING = re.compile(r"[ \t]+\n")
 
 
 def escaped_text(text: Text) -> Text:
@@ -69,8 +88,8 @@ def make_console(
         emoji=False,
         soft_wrap=False,
         legacy_windows=False,
-    ) if not plain else SafeConsole(
-        file=file, stderr=stderr and file is None, width=width, no_color=True, highlight=False,
+    ) if not plain else PlainConsole(
+        file=file, stderr=stderr and file is None, width=width or PLAIN_WIDTH, no_color=True, highlight=False,
         emoji=False, color_system=None, force_terminal=False, force_interactive=False,
     )
 

@@ -37,6 +37,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
                    help="story folder used for chapter titles and stat columns (default: the shipped story)")
+    p.add_argument("--demos", action="store_true",
+                   help="list the demo runs that come with the game instead (replay one by name: "
+                        "million-miles replay true-path)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     add_language_argument(p)
@@ -47,7 +50,16 @@ def run(args: argparse.Namespace) -> int:
     """List the slots; returns 0 (1 when the folder itself cannot be read)."""
     from adventure.saves.store import SaveStore, default_save_dir
 
-    folder = args.save_dir or default_save_dir()
+    if args.demos and args.save_dir is not None:
+        from adventure.errors import UsageError
+
+        raise UsageError("--demos lists the runs that come with the game; it takes no --save-dir")
+    if args.demos:
+        from adventure.paths import demo_runs_dir
+
+        folder = demo_runs_dir()
+    else:
+        folder = args.save_dir or default_save_dir()
     store = SaveStore(folder)
     slots = store.slots()
     aside = store.set_aside_files()
@@ -65,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     console = make_console(plain=args.plain)
     recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
     print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None, plain=args.plain)
+    if args.demos and slots:
+        console.print(Text(_("Watch one with 'million-miles replay NAME', or play on from it with "
+                             "'million-miles play --load NAME'."), style="dim"))
     if aside:
         console.print(Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
             names=", ".join(p.name for p in aside)), style="dim"))

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adventure.cli import main
 from adventure.cli.replay import load_record, story_for
@@ -199,3 +201,24 @@ def test_the_summary_is_the_games_own_ending_summary():
 
     assert export_notes(transcript, story).summary == plain_lines(render.run_summary(story, transcript.final, plain=True))
 
+
+
+# -- the cast's events, for any text --------------------------------------------------------------------
+
+@given(st.lists(st.text(max_size=300), max_size=30), st.lists(st.floats(0, 1e6), max_size=30))
+def test_cast_events_round_trip_any_text_with_terminal_line_ends(writes, pauses):
+    from adventure.ui.recording import _Clock, _EventWriter
+
+    clock = _Clock()
+    out = _EventWriter(clock)
+    for index, text in enumerate(writes):
+        out.write(text)
+        if index < len(pauses):
+            clock.pause(pauses[index])
+    lines = [json.dumps([t, "o", text], ensure_ascii=False) for t, text in out.events]
+    events = [json.loads(line) for line in lines]
+    assert all("\n" not in line for line in lines)  # one event per line of the file, whatever the text
+    assert "".join(text for _t, _k, text in events) == "".join(w.replace("\r\n", "\n").replace("\n", "\r\n")
+                                                              for w in writes)
+    times = [t for t, _k, _text in events]
+    assert times == sorted(times)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 
+from adventure.safetext import escape_controls
 from adventure.ui.console import SafeConsole
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def record_cast(transcript: Transcript, story: Story, *, width: int, height: int
     header: dict[str, object] = {"version": CAST_VERSION, "width": width, "height": height,
                                  "env": {"TERM": "xterm-256color"}}
     if title:
-        header["title"] = title
+        header["title"] = escape_controls(title, one_line=True)  # a player may show it in a window title
     lines = [json.dumps(header, ensure_ascii=False)]
     lines += [json.dumps([time, "o", text], ensure_ascii=False) for time, text in out.events]
     return "\n".join(lines) + "\n"
@@ -94,4 +95,5 @@ def record_svg(transcript: Transcript, story: Story, *, width: int, stop_after: 
     """One screen of the replay as an SVG image (Rich's ``export_svg``: a terminal window with its colours)."""
     console = _console(StringIO(), width, record=True)
     console.print(last_screen(transcript, story, stop_after))
-    return console.export_svg(title=title or transcript.story_title)
+    svg = console.export_svg(title=escape_controls(title or transcript.story_title, one_line=True))
+    return escape_controls(svg)  # Rich escapes XML, not control characters: none may reach a viewer

@@ -163,3 +163,20 @@ def test_every_colour_of_both_schemes_is_readable(story):
         for name, colour in colours.items():
             assert contrast(colour, background) >= 4.5, (name, colour, contrast(colour, background))
     assert not re.findall(r"(?<!-)color:\s*#", style)  # every colour comes from the checked variables
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium to render the page")
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_browser_renders_the_page_at_phone_and_desktop_width(tmp_path, width):
+    import subprocess
+
+    page = tmp_path / "run.html"
+    assert main(["replay", str(Path(__file__).resolve().parent.parent / "saves" / "restaurant.yaml"),
+                 "--export", str(page)]) == 0
+    shot = tmp_path / "shot.png"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    f"--screenshot={shot}", f"--window-size={width},1600", page.as_uri()],
+                   capture_output=True, timeout=120)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == width
+    assert len(data) > 20_000  # text was drawn, not a blank page

@@ -181,7 +181,7 @@ h3 { color: var(--scene); font-size: 1.1rem; margin: 2rem 0 0.5rem; }
 ol.choices { padding-left: 2rem; }
 ol.choices li { margin: 0.25rem 0; }
 li.chosen { color: var(--chosen); }
-li.chosen .mark { margin-left: -1.2rem; display: inline-block; width: 1.2rem; }
+li.chosen .mark { margin-right: 0.2rem; }
 li.locked { color: var(--locked); }
 .note { font-style: italic; }
 .changes { font-size: 0.95rem; }

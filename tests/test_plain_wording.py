@@ -94,3 +94,13 @@ def test_espeak_speaks_no_symbol_names(transcript, tmp_path):
     assert probes["→"] in _phonemes("Hope 1 → 2") and probes["/"] in _phonemes("step 28/83")  # the probes work
     said = [symbol for symbol, phonemes in probes.items() if phonemes in spoken]
     assert not said, said
+
+
+def test_piped_output_is_not_hard_wrapped_either(command, tmp_path):
+    """Without --plain, a pipe still gets whole lines of text (boxes keep their width) and no trailing spaces."""
+    checked = _run(command, tmp_path, "check")
+    summary = next(line for line in checked.splitlines() if ": valid — " in line)
+    assert summary.endswith("0 warnings")  # one line, not cut at 80 columns
+    assert any(line.startswith("endings ") and line.endswith("★") for line in checked.splitlines())  # no lone ★
+    played = _run(command, tmp_path, "play", "--no-save", stdin="1\nquit\n")
+    assert not [line for line in (checked + played).split("\n") if line != line.rstrip()]

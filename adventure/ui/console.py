@@ -8,6 +8,7 @@ the terminal (:class:`SafeConsole`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -78,15 +79,22 @@ def escaped_text(text: Text) -> Text:
 def make_console(
     *, stderr: bool = False, plain: bool = False, width: int | None = None, file: IO[str] | None = None
 ) -> Console:
-    """A console for output (or errors), configured for the user's terminal."""
-    return SafeConsole(
+    """A console for output (or errors), configured for the user's terminal.
+
+    Standard output piped to a file or pager is not hard-wrapped either: a line of text
+    stays one line, with no trailing spaces (boxes still need a width, and keep it).
+    ``$COLUMNS`` set by the user still sets the width.
+    """
+    piped = (file is None and not stderr and width is None and not os.environ.get("COLUMNS")
+             and not stdout_is_terminal())
+    return (PlainConsole if piped else SafeConsole)(
         file=file,
         stderr=stderr and file is None,
         width=width,
         no_color=plain or None,  # None lets Rich read NO_COLOR itself
         highlight=False,
         emoji=False,
-        soft_wrap=False,
+        soft_wrap=piped,
         legacy_windows=False,
     ) if not plain else PlainConsole(
         file=file, stderr=stderr and file is None, width=width or PLAIN_WIDTH, no_color=True, highlight=False,

@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from adventure.i18n.language import load_in
 
     _early_language(args.lang)
+    if args.watch:
+        require_watchfiles()
     if (args.seed is not None and args.load is not None) or (args.seed is not None and args.continue_):
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     sandbox = args.start is not None or bool(args.set_)
@@ -295,3 +297,13 @@ def _stdin_is_terminal() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def require_watchfiles() -> None:
+    """``--watch`` is an author's tool: its file watcher comes with the ``author`` extra."""
+    import importlib.util
+
+    from adventure.errors import MissingExtra
+
+    if importlib.util.find_spec("watchfiles") is None:
+        raise MissingExtra("play --watch", "watchfiles", "author")

@@ -387,6 +387,11 @@ class SaveStore:
             if candidate.is_file():
                 return candidate
             if not Path(text).is_file():
+                from adventure.paths import demo_run
+
+                demo = demo_run(text)
+                if demo is not None:  # a bare demo name, when no slot or file has that name
+                    return demo
                 known = [s.name for s in self.slots()]
                 listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
                 raise SaveError(f"no save named '{text}' in {self.directory}", None,

@@ -251,8 +251,11 @@ def _children(node: ex.Node) -> tuple[ex.Node, ...]:
 
 
 def _po_lines(path: Path) -> list[str]:
+    from adventure.i18n.catalog import MAX_BYTES
+    from adventure.regularfile import read_regular
+
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return read_regular(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
 

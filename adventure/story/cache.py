@@ -54,9 +54,11 @@ from typing import Any, NamedTuple
 
 from adventure import __version__
 from adventure.errors import Diagnostic
+from adventure.regularfile import read_regular
 from adventure.story import expr as ex
 from adventure.story import template as tp
 from adventure.story.model import Scene, Story
+from adventure.story.yamlsrc import MAX_FILE_BYTES
 
 SCHEMA = 2
 """Bumped when the layout of the cache file itself changes."""
@@ -163,7 +165,7 @@ def fingerprint(root: Path, files: Sequence[str]) -> str | None:
         try:
             if not path.resolve().is_relative_to(resolved_root):
                 return None
-            data = path.read_bytes()
+            data = read_regular(path, MAX_FILE_BYTES)  # a FIFO or a grown file: a miss, and the loader says why
         except OSError:
             return None
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -181,10 +183,7 @@ def lookup(folder: str | Path) -> Cached | None:
     if not enabled():
         return None
     try:
-        path = entry_path(folder)
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        raw = path.read_bytes()
+        raw = read_regular(entry_path(folder), MAX_BYTES)  # a FIFO or /dev/zero entry: a miss, never a hang
     except OSError:
         return None
     return decode(raw, Path(folder))

@@ -99,7 +99,7 @@ def _value(stat: Stat, raw: str, text: str) -> Value:
         raise UsageError(f"--set {text}: '{stat.name}' is true or false, not {_clip(raw)!r}")
     if stat.type is StatType.TEXT:
         if any("\udc80" <= c <= "\udcff" for c in raw):  # bytes the terminal's encoding could not decode
-            raise UsageError(f"--set {ascii(text)}: the value is not text in your terminal's encoding")
+            raise UsageError(f"--set {text!a}: the value is not text in your terminal's encoding")
         if len(raw) > MAX_TEXT:
             raise UsageError(f"--set {text}: '{stat.name}' holds at most {MAX_TEXT} characters, not {len(raw)}")
         return raw

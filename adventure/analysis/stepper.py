@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adventure.story.expr import StatType, Value
-from adventure.story.model import MAX_INT, MAX_TEXT, Choice, Effect, Location, Story
+from adventure.story.model import MAX_TEXT, Choice, Effect, Location, Story
 
 SET, ADD, SUB = 0, 1, 2
 DIRECT, FIRST, RANDOM = 0, 1, 2
@@ -99,11 +99,10 @@ class Stepper:
         result = []
         for e in effects:
             stat = self.story.stats[e.slot]
-            if stat.type is StatType.INT:  # the engine's clamp: the declared range, and ±MAX_INT
-                lo = -MAX_INT if stat.minimum is None else stat.minimum
-                hi = MAX_INT if stat.maximum is None else stat.maximum
-            else:  # text is cut at MAX_TEXT characters (``lo`` marks it); bools never clamp
-                lo, hi = (TEXT, MAX_TEXT) if stat.type is StatType.TEXT else (None, None)
+            lo: int | str | None = stat.minimum if stat.type is StatType.INT else None
+            hi = stat.maximum if stat.type is StatType.INT else None
+            if stat.type is StatType.TEXT:  # text is cut at MAX_TEXT characters (``lo`` marks it)
+                lo, hi = TEXT, MAX_TEXT
             result.append((_OPS[e.op], e.slot, e.compute, lo, hi, e))
         return tuple(result)
 

@@ -167,7 +167,7 @@ def _take_previous(catalog: Catalog) -> Catalog:
 
 def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
-    from babel.messages.pofile import PoFileError, read_po
+    from babel.messages.pofile import PoFileError
 
     from adventure.regularfile import read_regular
 
@@ -204,7 +204,7 @@ def _parse_po(data: bytes, language: str | None) -> Catalog:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import PoFileParser
 
-    class _Checked(Catalog):  # type: ignore[misc]
+    class _Checked(Catalog):
         def _set_mime_headers(self, headers: Iterable[tuple[str, str]]) -> None:
             super()._set_mime_headers(headers)
             _check_plurals(self._num_plurals, self._plural_expr)

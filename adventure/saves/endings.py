@@ -142,11 +142,11 @@ class EndingsBook:
     def _write(self, data: dict[str, dict[str, FoundEnding]]) -> None:
         document = {"format": FORMAT,
                     "stories": {story: {e: f.to_dict() for e, f in entries.items()} for story, entries in data.items()}}
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        if len(data) > MAX_BYTES:  # never write what _read would call damaged
+        raw = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        if len(raw) > MAX_BYTES:  # never write what _read would call damaged
             raise SaveError(f"the endings file would grow past {MAX_BYTES} bytes; this ending was not counted",
                             str(self.path), "move endings.json aside to start a new one", code="MM509")
-        atomic_write(self.path, data, backup=self.path.with_name("endings.bak.json"))
+        atomic_write(self.path, raw, backup=self.path.with_name("endings.bak.json"))
 
 
 def _parse(raw: bytes) -> dict[str, dict[str, FoundEnding]]:

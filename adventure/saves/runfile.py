@@ -155,7 +155,20 @@ def encode_record(record: RunRecord) -> bytes:
 
 
 def _dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    """Readable YAML (letters as written), unless that would not read back the same.
+
+    PyYAML writes some characters raw that its reader then folds (U+0085 and U+2028 read
+    as line breaks); such a value is written with escapes instead, so a text stat holds
+    exactly what it held. These parts are small (the steps are written apart).
+    """
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    try:
+        same = plain_data(text) == data
+    except yaml.YAMLError:
+        same = False
+    if same:
+        return text
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:

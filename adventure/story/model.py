@@ -23,8 +23,6 @@ EffectOp = Literal["set", "add", "subtract"]
 GotoKind = Literal["direct", "first", "random"]
 
 
-MAX_INT = 10**18 - 1
-"""No int stat leaves ``[-MAX_INT, MAX_INT]`` (a story's literals have at most 18 digits), declared range or not."""
 MAX_TEXT = 1000
 """No text stat holds more characters: a value that would grow past it is cut, so a run file stays small."""
 
@@ -75,14 +73,13 @@ class Stat:
         return self.formula is not None
 
     def clamp(self, value: Value) -> Value:
-        """Keep an int inside its declared range (and ``±MAX_INT``), text within ``MAX_TEXT`` characters."""
+        """Keep an int inside its declared range, text within ``MAX_TEXT`` characters."""
         if self.type is StatType.INT:
             assert isinstance(value, int)
             if self.minimum is not None and value < self.minimum:
                 return self.minimum
             if self.maximum is not None and value > self.maximum:
                 return self.maximum
-            return max(-MAX_INT, min(MAX_INT, value))
         if self.type is StatType.TEXT and isinstance(value, str) and len(value) > MAX_TEXT:
             return value[:MAX_TEXT]
         return value

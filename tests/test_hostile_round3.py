@@ -348,3 +348,69 @@ def test_fifos_among_runs_endings_and_catalogues_never_hang(command, tmp_path, s
         args = ("check", story)
     done = run(command, *args, env=saves, timeout=30)
     assert done.returncode in (0, 1) and b"internal error" not in done.stderr
+
+
+# -- S03: reaching an ending in a long run is linear ---------------------------------------------------
+
+
+def _finished_run(tmp_path: Path, steps: int) -> Path:
+    """A valid finished one-chapter run of ``steps`` choices (made here: too big to commit)."""
+    from tests.storybuilder import write_story
+
+    from adventure.story.loader import load_story
+
+    root = write_story(tmp_path / "long-story")
+    story = load_story(root)
+    state = engine.new_run(story, 1).state
+    for _ in range(steps):
+        state = engine.take(story, state, "train").state
+    state = engine.take(story, state, "finish").state
+    path = tmp_path / "finished.yaml"
+    path.write_bytes(encode_record(record_for(story, state, "run-20260101-000000", created=T0, now=T0,
+                                              scenes=str(root))))
+    return path
+
+
+def test_s03_play_load_of_a_finished_60k_step_run_reaches_its_prompt(command, tmp_path, saves):
+    run_file = _finished_run(tmp_path, 60_000)  # quadratic: over 2 minutes; linear: a few seconds
+    done = run(command, "play", "--load", run_file, "--plain", "--no-save", stdin="quit\n", env=saves, timeout=45)
+    assert done.returncode == 0, done.stderr
+    assert b"Start a new game" in done.stdout
+
+
+def test_s03_chapter_start_walks_the_log_once(mini_story, monkeypatch):
+    from adventure.runlog import Log
+    from adventure.session import Session
+
+    session = Session.new(mini_story, 1, None)
+    for _ in range(2000):
+        session.state = engine.take(mini_story, session.state, "pick").state
+    walked = []
+    original = Log._prefix
+
+    def counting(self, length):
+        walked.append(length)
+        return original(self, length)
+
+    monkeypatch.setattr(Log, "_prefix", counting)
+    assert session.chapter_start() == 0
+    assert len(walked) < 10  # log[k - 1] in a loop walked the chain 2000 times
+
+
+# -- L02: a lock that cannot be taken means the run is not written --------------------------------------
+
+
+def test_l02_a_run_whose_lock_cannot_be_taken_is_never_written_unlocked(command, saves):
+    folder = Path(saves["MILLION_MILES_SAVE_DIR"])
+    first = run(command, "play", "--scenes", ROUND3.parent / "mini", "--plain", stdin="1\nquit\n", env=saves)
+    assert first.returncode == 0, first.stderr
+    (saved,) = folder.glob("run-*[0-9].yaml")
+    before = saved.read_bytes()
+    lock = folder / f".{saved.stem}.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()  # a lock file that cannot be opened
+    again = run(command, "play", "--continue", "--plain", stdin="1\n1\nquit\n", env=saves)
+    said = (again.stdout + again.stderr).decode()
+    assert "could not lock the run" in said and "--save-dir" in said
+    assert "Saving works again" not in said and "Your run is saved" not in said
+    assert saved.read_bytes() == before  # the other game's run is untouched

@@ -360,9 +360,10 @@ class SaveStore:
                             "finish or leave that game first; 'million-miles saves' lists the others",
                             code="MM510") from None
         except OSError as exc:
-            raise SaveError(f"could not use the save folder: {exc.strerror or exc}", str(self.directory),
-                            f"check that {self.directory} is writable, or choose another with --save-dir",
-                            code="MM509") from None
+            raise SaveError(f"could not lock the run '{slot}' ({exc.strerror or exc}), so it is not saved: two games "
+                            "could otherwise write it at once", str(path),
+                            f"check that {self.directory} is writable and {path.name} is a plain file you may "
+                            "write, or keep playing elsewhere with --save-dir DIR", code="MM509") from None
         return SlotLock(slot, path, lock)
 
     def read(self, slot_or_path: str | Path) -> RunRecord:

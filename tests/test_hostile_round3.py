@@ -414,3 +414,19 @@ def test_l02_a_run_whose_lock_cannot_be_taken_is_never_written_unlocked(command,
     assert "could not lock the run" in said and "--save-dir" in said
     assert "Saving works again" not in said and "Your run is saved" not in said
     assert saved.read_bytes() == before  # the other game's run is untouched
+
+
+# -- S09: --continue always says what was moved where ----------------------------------------------------
+
+
+def test_s09_continue_names_the_damaged_run_even_with_nothing_left(command, saves):
+    folder = Path(saves["MILLION_MILES_SAVE_DIR"])
+    first = run(command, "play", "--scenes", ROUND3.parent / "mini", "--plain", stdin="1\n1\nquit\n", env=saves)
+    assert first.returncode == 0, first.stderr
+    for path in folder.glob("run-*.yaml"):
+        path.write_text("garbage: [\n")
+    again = run(command, "play", "--continue", "--plain", stdin="quit\n", env=saves)
+    said = (again.stdout + again.stderr).decode()
+    (aside,) = folder.glob("*.damaged-*")
+    assert "was damaged" in said and "moved aside" in said and aside.name in said
+    assert "starting a new one" in said

@@ -165,7 +165,10 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
     if found.record is None:
-        return Continuation(None, None, _("There is no saved run to continue yet; starting a new one."))
+        fresh = _("There is no saved run to continue yet; starting a new one.")
+        if found.notice:  # a damaged run with no usable backup: say what was moved where, then start anew
+            fresh = found.notice + " " + _("No other saved run is left; starting a new one.")
+        return Continuation(None, None, fresh)
     return found
 
 
@@ -211,7 +214,7 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     session = Session.new(story, seed, store, scenes=scenes)
     if found is not None and found.notice:
-        session.messages.insert(0, Message(found.notice))
+        session.messages.insert(0, Message(found.notice, warning="damaged" in found.notice))
     return session, True
 
 

@@ -69,14 +69,16 @@ def has_canon(story: Story) -> bool:
     return any(choice.canon for scene in story.scenes.values() for choice in scene.choices)
 
 
-def next_fork(story: Story, state: RunState) -> Fork | None:
+def next_fork(story: Story, state: RunState, known: tuple[Divergence, ...] | None = None) -> Fork | None:
     """One unexplored fork to suggest for the next play.
 
     Off the true path: the earliest divergence whose canon choice was open and leads
     elsewhere (else the earliest that leads elsewhere at all). On it: the earliest key
     decision where another open choice leads somewhere the canon one does not.
+    ``known``: :func:`divergences` of this state, when the caller has them (retaking a
+    100,000-step run twice is what made the ending screen slow).
     """
-    found = [d for d in divergences(story, state) if d.forks]
+    found = [d for d in (divergences(story, state) if known is None else known) if d.forks]
     if found:
         best = next((d for d in found if d.canon_open), found[0])
         return Fork(best.scene, best.scene_title, best.canon)

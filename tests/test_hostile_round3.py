@@ -430,3 +430,58 @@ def test_s09_continue_names_the_damaged_run_even_with_nothing_left(command, save
     (aside,) = folder.glob("*.damaged-*")
     assert "was damaged" in said and "moved aside" in said and aside.name in said
     assert "starting a new one" in said
+
+
+# -- P02: i18n extract -o never renames over a non-regular target ------------------------------------------
+
+
+def test_p02_extract_writes_through_a_fifo_and_refuses_a_folder(command, tmp_path):
+    import threading
+
+    fifo = tmp_path / "out.pot"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = run(command, "i18n", "extract", ROUND3.parent / "mini", "-o", fifo, timeout=30)
+    reader.join(10)
+    assert done.returncode == 0, done.stderr
+    assert fifo.is_fifo()  # still the FIFO, not a regular file renamed over it
+    assert got and b'msgctxt "scene:gate:title"' in got[0]
+    refused = run(command, "i18n", "extract", ROUND3.parent / "mini", "-o", tmp_path, timeout=30)
+    assert refused.returncode == 2 and tmp_path.is_dir()
+
+
+# -- T13: a locale/ link out of the story folder ------------------------------------------------------------
+
+
+def test_t13_a_locale_link_out_of_the_story_is_refused_on_write_and_read(command, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(ROUND3.parent / "mini", story)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (story / "locale").symlink_to(outside)
+    done = run(command, "i18n", "update", story, "es", timeout=30)
+    assert done.returncode == 1 and b"MM214" in done.stderr
+    assert not list(outside.iterdir())
+    (outside / "es.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n')
+    checked = run(command, "check", story, timeout=30)
+    assert checked.returncode == 1 and b"MM214" in checked.stdout + checked.stderr
+
+
+# -- T06: catalogue diagnostics are capped per file -----------------------------------------------------------
+
+
+def test_t06_ten_thousand_unknown_keys_give_at_most_fifty_warnings(tmp_path, mini_dir):
+    from adventure.i18n.translate import check_translation
+    from adventure.story.loader import load_story
+
+    story_dir = tmp_path / "story"
+    shutil.copytree(mini_dir, story_dir)
+    (story_dir / "locale").mkdir()
+    entries = "".join(f'msgctxt "nope:{n}"\nmsgid "x{n}"\nmsgstr "y{n}"\n\n' for n in range(10_000))
+    (story_dir / "locale" / "es.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                                               + entries, encoding="utf-8")
+    report = check_translation(load_story(story_dir), "es")
+    assert len([w for w in report.warnings if w.code == "MM707"]) <= 50
+    assert len(report.warnings) <= 50 and len(report.errors) <= 50

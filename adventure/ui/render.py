@@ -659,7 +659,7 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> 
                         else _(" (locked then)"),
                         style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state)
+    fork = next_fork(story, state, found)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

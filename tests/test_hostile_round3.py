@@ -485,3 +485,33 @@ def test_t06_ten_thousand_unknown_keys_give_at_most_fifty_warnings(tmp_path, min
     report = check_translation(load_story(story_dir), "es")
     assert len([w for w in report.warnings if w.code == "MM707"]) <= 50
     assert len(report.warnings) <= 50 and len(report.errors) <= 50
+
+
+# -- P01: every command escapes an escape-laden folder name ------------------------------------------------
+
+RAW = (b"\x1b", b"\x07", b"\x9b", "\x9b".encode())
+
+
+def test_p01_every_command_escapes_a_hostile_folder_name(command, tmp_path):
+    base = tmp_path / "e\x1b]0;PWNDIR\x07\x1b[2J\x9b2J"
+    story = base / "story"
+    shutil.copytree(ROUND3.parent / "mini", story)
+    saves_dir = base / "saves"
+    env = {"MILLION_MILES_SAVE_DIR": str(saves_dir)}
+    assert run(command, "play", "--scenes", story, "--plain", stdin="4\n", env=env).returncode == 0
+    (run_file,) = saves_dir.glob("run-*[0-9].yaml")
+    commands: list[tuple[str | Path, ...]] = [
+        ("check", story), ("check", "--json", story), ("check", "--explore", story),
+        ("check", "--explore", "--write-runs", base / "runs", story),
+        ("graph", story), ("graph", story, "-o", base / "g.dot"), ("schema", "-o", base / "s.json"),
+        ("i18n", "extract", story, "-o", base / "x.pot"), ("i18n", "update", story, "es"),
+        ("play", "--scenes", story, "--plain"), ("play", "--continue", "--plain"), ("saves",), ("saves", "--json"),
+        ("endings", "--scenes", story), ("endings", "--json", "--scenes", story),
+        ("replay", run_file, "--verify"), ("replay", run_file, "--export", base / "t.html"),
+        ("replay", base / "missing.yaml", "--verify"), ("check", base / "nowhere"),
+    ]
+    for args in commands:
+        done = run(command, *args, stdin="quit\n", env=env, timeout=60)
+        assert done.returncode in (0, 1, 2), (args, done.stderr)
+        for raw in RAW:
+            assert raw not in done.stdout and raw not in done.stderr, (args, raw, done.stdout[-300:], done.stderr[-300:])

@@ -515,3 +515,28 @@ def test_p01_every_command_escapes_a_hostile_folder_name(command, tmp_path):
         assert done.returncode in (0, 1, 2), (args, done.stderr)
         for raw in RAW:
             assert raw not in done.stdout and raw not in done.stderr, (args, raw, done.stdout[-300:], done.stderr[-300:])
+
+
+# -- X10: --write-runs names are unique -----------------------------------------------------------------------
+
+
+def test_x10_write_runs_never_overwrites_a_run_it_wrote(tmp_path):
+    from tests.storybuilder import CHAPTER, STORY, write_story
+
+    from adventure.cli.runwriter import slot_name
+    from adventure.story.loader import load_story
+
+    story_id = "a" * 300
+    root = write_story(tmp_path / "s", STORY.replace("id: tiny", f"id: {story_id}").replace(
+        "endings:\n", f"endings:\n  - id: sky{'a' * 300}\n    title: Sky\n    text: Up.\n"),
+        CHAPTER + f"      - id: fly\n        label: Fly\n        ending: sky{'a' * 300}\n")
+    load_story(root)
+    out = tmp_path / "out"
+    code = main(["check", "--explore", "--write-runs", str(out), str(root)])
+    assert code == 0
+    files = sorted(p.name for p in out.glob("*.yaml") if not p.name.endswith(".bak.yaml"))
+    assert len(files) == 2 and not list(out.glob("*.bak.yaml"))
+    assert all(len(f) <= 64 + len(".yaml") for f in files)
+    assert slot_name("p-", "HOME", {"p-home"}) == "p-HOME-2"  # case-insensitive file systems
+    long_a, long_b = slot_name("x" * 70, "a", set()), slot_name("x" * 70, "b", set())
+    assert long_a != long_b and len(long_a) == len(long_b) == 64

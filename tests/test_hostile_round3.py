@@ -540,3 +540,25 @@ def test_x10_write_runs_never_overwrites_a_run_it_wrote(tmp_path):
     assert slot_name("p-", "HOME", {"p-home"}) == "p-HOME-2"  # case-insensitive file systems
     long_a, long_b = slot_name("x" * 70, "a", set()), slot_name("x" * 70, "b", set())
     assert long_a != long_b and len(long_a) == len(long_b) == 64
+
+
+# -- H03: piped play never echoes undecodable bytes raw -------------------------------------------------------
+
+
+def test_h03_piped_input_echo_writes_undecodable_bytes_out(command, saves):
+    full = {**os.environ, **saves, "COLUMNS": "100"}
+    done = subprocess.run([command, "play", "--scenes", str(ROUND3.parent / "mini"), "--plain", "--no-save"],
+                          input=b"\xff\x9b2J\n4\nquit\n", capture_output=True, env=full, timeout=60,
+                          preexec_fn=_limit_memory)
+    assert b"\xff" not in done.stdout and b"\x9b2J" not in done.stdout
+    assert b"\\xff\\x9b2J" in done.stdout
+
+
+@given(text=st.text(alphabet=st.characters(codec=None, categories=None)))
+def test_h03_escaped_text_never_writes_a_control_or_an_undecodable_byte(text):
+    from adventure.safetext import escape_controls
+
+    shown = escape_controls(text)
+    for one in (shown, escape_controls(text, one_line=True)):
+        assert not any(0xDC80 <= ord(c) <= 0xDCFF or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+                       for c in one)

@@ -562,3 +562,60 @@ def test_h03_escaped_text_never_writes_a_control_or_an_undecodable_byte(text):
     for one in (shown, escape_controls(text, one_line=True)):
         assert not any(0xDC80 <= ord(c) <= 0xDCFF or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
                        for c in one)
+
+
+# -- C09: the cache never changes what check says; C13: its killed writers' temp files are swept ------------
+
+
+def test_c09_a_forged_entry_with_a_recomputed_checksum_is_not_believed(tmp_path, monkeypatch, capsys):
+    import hashlib
+
+    from adventure.story import cache
+
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(cache_dir))
+    story = tmp_path / "story"
+    shutil.copytree(ROUND3.parent / "mini", story)
+    assert main(["check", str(story)]) == 0
+    (entry,) = cache_dir.glob("*.json")
+    good = entry.read_bytes()
+    chapter = story / "two.yaml"
+    chapter.write_text(chapter.read_text().replace("goto: city", "goto: nowhere"))
+    files = json.loads(good.partition(b"\n")[2].partition(b"\n")[0])["files"]
+    rest = good.partition(b"\n")[2].replace(json.loads(good.partition(b"\n")[2].partition(b"\n")[0])["digest"].encode(),
+                                          cache.fingerprint(story, files).encode())  # type: ignore[union-attr]
+    entry.write_bytes(hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest)  # the forger's recomputed line
+    capsys.readouterr()
+    assert main(["check", str(story)]) == 1
+    assert "MM402" in capsys.readouterr().out
+
+
+def test_c09_a_cache_key_others_may_read_turns_the_cache_off(tmp_path, monkeypatch):
+    from adventure.story import cache
+    from adventure.story.loader import load_story
+
+    monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(tmp_path / "cache"))
+    load_story(ROUND3.parent / "mini")
+    key = tmp_path / "cache" / cache.KEY_NAME
+    assert key.stat().st_mode & 0o777 == 0o600
+    key.chmod(0o644)
+    assert cache.lookup(ROUND3.parent / "mini") is None
+
+
+def test_c13_a_killed_cache_writers_temp_file_is_swept_after_a_minute(tmp_path, monkeypatch):
+    from adventure.story import cache
+    from adventure.story.loader import load_story
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(folder))
+    old = folder / f".{'a' * 32}.json.123.0badf00d.tmp"
+    young = folder / f".{'b' * 32}.json.124.0badf00d.tmp"
+    theirs = folder / "notes.tmp"
+    for path in (old, young, theirs):
+        path.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    os.utime(theirs, (0, 0))
+    load_story(ROUND3.parent / "mini")  # writes an entry: sweeps first
+    assert not old.exists() and young.exists() and theirs.exists()
+    assert cache.lookup(ROUND3.parent / "mini") is not None

@@ -619,3 +619,71 @@ def test_c13_a_killed_cache_writers_temp_file_is_swept_after_a_minute(tmp_path, 
     load_story(ROUND3.parent / "mini")  # writes an entry: sweeps first
     assert not old.exists() and young.exists() and theirs.exists()
     assert cache.lookup(ROUND3.parent / "mini") is not None
+
+
+# -- K01: SIGTERM/SIGHUP leave like Ctrl-D; stale temp files swept when a folder is opened ---------------------
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_k01_a_hangup_at_the_first_prompt_leaves_no_lock_or_temp(command, saves, signame):
+    import signal
+    import time
+
+    folder = Path(saves["MILLION_MILES_SAVE_DIR"])
+    env = {**os.environ, **saves, "COLUMNS": "100"}
+    game = subprocess.Popen([command, "play", "--scenes", str(ROUND3.parent / "mini"), "--plain"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.time() + 30
+        while not list(folder.glob(".run-*.lock")) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # at the prompt
+        game.send_signal(getattr(signal, signame))
+        out, err = game.communicate(timeout=30)
+    finally:
+        game.kill()
+    assert game.returncode == 128 + getattr(signal, signame), err
+    assert b"Goodbye" in out and b"Traceback" not in err
+    assert not [p.name for p in folder.iterdir()], "a blank run leaves nothing, not even its lock"
+
+
+def test_k01_a_hangup_after_a_choice_keeps_the_run(command, saves):
+    import signal
+    import time
+
+    folder = Path(saves["MILLION_MILES_SAVE_DIR"])
+    env = {**os.environ, **saves, "COLUMNS": "100"}
+    game = subprocess.Popen([command, "play", "--scenes", str(ROUND3.parent / "mini"), "--plain"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        assert game.stdin is not None
+        game.stdin.write(b"1\n")
+        game.stdin.flush()
+        deadline = time.time() + 30
+        while not list(folder.glob("run-*[0-9].yaml")) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        game.send_signal(signal.SIGTERM)
+        out, _err = game.communicate(timeout=30)
+    finally:
+        game.kill()
+    assert b"Your run is saved" in out
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+    (saved,) = folder.glob("run-*[0-9].yaml")
+    assert run(command, "replay", saved, "--verify", env=saves).returncode == 0
+
+
+def test_k01_stale_temp_files_of_our_naming_are_swept_when_a_game_opens_the_folder(command, saves):
+    folder = Path(saves["MILLION_MILES_SAVE_DIR"])
+    folder.mkdir()
+    old = folder / ".run-20260101-000000.yaml.0badf00d.tmp"
+    young = folder / ".run-20260101-000001.yaml.0badf00d.tmp"
+    endings = folder / ".endings.json.0badf00d.tmp"
+    theirs = folder / ".notes.txt.0badf00d.tmp"
+    for path in (old, young, endings, theirs):
+        path.write_bytes(b"x")
+    for path in (old, endings, theirs):
+        os.utime(path, (0, 0))
+    assert run(command, "play", "--scenes", ROUND3.parent / "mini", "--plain", stdin="quit\n", env=saves).returncode == 0
+    assert not old.exists() and not endings.exists()
+    assert young.exists() and theirs.exists()

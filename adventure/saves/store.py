@@ -35,7 +35,7 @@ from adventure import __version__, engine
 from adventure.engine import Outcome, RunState
 from adventure.errors import DAMAGED_CODES, ChoiceLocked, EngineError, RunFinished, SaveError, StateError, UnknownChoice
 from adventure.regularfile import FileTooLarge, read_regular
-from adventure.saves.atomic import atomic_write, remove_stale_temps
+from adventure.saves.atomic import atomic_write, remove_stale_temps, sweep_stale_temps
 from adventure.saves.runfile import (
     FORMAT,
     MAX_BYTES,
@@ -351,6 +351,7 @@ class SaveStore:
         from filelock import FileLock, Timeout
 
         path = self.directory / f".{check_slot_name(slot)}.lock"
+        sweep_stale_temps(self.directory, self.stale_after)  # a game opens the folder: clear what killed ones left
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             lock = FileLock(str(path), timeout=0)

@@ -29,8 +29,9 @@ _SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
 """What :func:`escape_controls` writes out: :data:`_UNSAFE`, and the lone surrogates that stand for
 bytes not valid in the console's encoding (``surrogateescape``), which a stream would write back raw
 (``0x9b`` is the 8-bit CSI)."""
-_JSON_UNSAFE = re.compile("[\x7f-\x9f]")
-"""What ``json.dumps(ensure_ascii=False)`` leaves raw: DEL and the C1 controls."""
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw: DEL, the C1 controls, and lone surrogates
+(an undecodable byte of a path, which stdout would write back raw)."""
 
 _NAMES = {
     0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",

@@ -689,3 +689,18 @@ def test_k01_stale_temp_files_of_our_naming_are_swept_when_a_game_opens_the_fold
     assert run(command, "play", "--scenes", ROUND3.parent / "mini", "--plain", stdin="quit\n", env=saves).returncode == 0
     assert not old.exists() and not endings.exists()
     assert young.exists() and theirs.exists()
+
+
+def test_h03_json_output_writes_undecodable_path_bytes_as_escapes():
+    from adventure.safetext import dumps_json
+
+    value = {"path": os.fsdecode(b"/tmp/caf\xe9\x9b2J")}
+    text = dumps_json(value)
+    assert not any(0xD800 <= ord(c) <= 0xDFFF or 0x7F <= ord(c) <= 0x9F for c in text)
+    assert json.loads(text) == value
+
+
+def test_the_cache_fingerprint_reads_story_files_up_to_the_loaders_own_limit():
+    from adventure.story import cache, yamlsrc
+
+    assert cache.MAX_FILE_BYTES == yamlsrc.MAX_FILE_BYTES

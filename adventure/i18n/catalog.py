@@ -169,14 +169,15 @@ def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
     from babel.messages.pofile import PoFileError
 
-    from adventure.regularfile import read_regular
+    from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
 
     display = str(path)
     try:
         data = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero is refused, never waited on
+    except (NotRegularFile, FileTooLarge) as exc:
+        raise CatalogError(f"cannot read the catalogue: it {exc.strerror}", display, 0) from None
     except OSError as exc:
-        raise CatalogError(f"cannot read the catalogue: it {exc.strerror}" if exc.filename else
-                           f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
     try:
         return _take_previous(_parse_po(data, language))
     except _PluralFormsError as exc:
@@ -228,8 +229,7 @@ _PLURAL_EXPR = re.compile(r"[\sn0-9?:%()<>=!&|+\-*/]*")
 
 
 def _short_number(count: int) -> str:
-    text = str(count) if abs(count) < 10**12 else f"a number of {len(str(abs(count)))} digits"
-    return text
+    return str(count) if abs(count) < 10**12 else f"a number of {len(str(abs(count)))} digits"
 
 
 def _header_line(data: bytes) -> int:

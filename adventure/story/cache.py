@@ -62,7 +62,6 @@ from adventure.regularfile import read_regular
 from adventure.story import expr as ex
 from adventure.story import template as tp
 from adventure.story.model import Scene, Story
-from adventure.story.yamlsrc import MAX_FILE_BYTES
 
 SCHEMA = 2
 """Bumped when the layout of the cache file itself changes."""
@@ -70,6 +69,9 @@ ENV_DIR = "MILLION_MILES_CACHE_DIR"
 ENV_OFF = "MILLION_MILES_NO_CACHE"
 MAX_BYTES = 512 * 1024 * 1024
 """A cache file larger than this is not read (a cache, not a way to exhaust memory)."""
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""The loader's limit on one story file (``yamlsrc.MAX_FILE_BYTES``, kept equal by a test): importing
+``yamlsrc`` here would load PyYAML on every warm start, which the cache exists to spare."""
 
 Recipe = tuple[str, Any]
 """How a compiled callable was made: ``("expr", node)``, ``("const", value)`` or ``("text", template)``."""

@@ -355,9 +355,8 @@ def test_fifos_among_runs_endings_and_catalogues_never_hang(command, tmp_path, s
 
 def _finished_run(tmp_path: Path, steps: int) -> Path:
     """A valid finished one-chapter run of ``steps`` choices (made here: too big to commit)."""
-    from tests.storybuilder import write_story
-
     from adventure.story.loader import load_story
+    from tests.storybuilder import write_story
 
     root = write_story(tmp_path / "long-story")
     story = load_story(root)
@@ -521,10 +520,9 @@ def test_p01_every_command_escapes_a_hostile_folder_name(command, tmp_path):
 
 
 def test_x10_write_runs_never_overwrites_a_run_it_wrote(tmp_path):
-    from tests.storybuilder import CHAPTER, STORY, write_story
-
     from adventure.cli.runwriter import slot_name
     from adventure.story.loader import load_story
+    from tests.storybuilder import CHAPTER, STORY, write_story
 
     story_id = "a" * 300
     root = write_story(tmp_path / "s", STORY.replace("id: tiny", f"id: {story_id}").replace(

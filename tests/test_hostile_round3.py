@@ -76,8 +76,7 @@ def test_s08_a_run_of_a_latin1_story_folder_is_saved_and_continued(command, tmp_
     assert played.returncode == 0, played.stderr
     listed = run(command, "saves", "--json", env=saves)
     assert listed.returncode == 0
-    (slot,) = json.loads(listed.stdout)["slots"] if isinstance(json.loads(listed.stdout), dict) else \
-        json.loads(listed.stdout)
+    (slot,) = json.loads(listed.stdout)["slots"]
     assert slot["error"] is None and slot["steps"] == 2
     again = run(command, "play", "--continue", "--plain", stdin="quit\n", env=saves)
     assert again.returncode == 0, again.stderr

@@ -15,6 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from adventure import engine
@@ -92,9 +93,12 @@ def next_fork(story: Story, state: RunState, known: tuple[Divergence, ...] | Non
     return None
 
 
-def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offer, ...], Offer]]:
-    """Each step of the log, retaken from the seed: the state before it, what was offered, the offer taken."""
-    decisions = []
+def _decisions(story: Story, state: RunState) -> Iterator[tuple[RunState, tuple[Offer, ...], Offer]]:
+    """Each step of the log, retaken from the seed: the state before it, what was offered, the offer taken.
+
+    A generator: a run of 100,000 steps is walked, never held (holding every state and
+    its offers made the collector's passes grow with the run).
+    """
     outcome = engine.new_run(story, state.seed)
     for step in state.log:
         before = outcome.state
@@ -104,9 +108,8 @@ def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offe
         taken = next((o for o in offers if o.choice.id == step.choice), None)
         if taken is None or not taken.enabled:
             break
-        decisions.append((before, offers, taken))
+        yield before, offers, taken
         outcome = engine.take(story, before, step.choice)
-    return decisions
 
 
 def _targets(choice: Choice) -> frozenset[str]:

@@ -701,3 +701,32 @@ def test_the_cache_fingerprint_reads_story_files_up_to_the_loaders_own_limit():
     from adventure.story import cache, yamlsrc
 
     assert cache.MAX_FILE_BYTES == yamlsrc.MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize("attack", ["fifo", "huge"])
+def test_w03_w04_play_watch_survives_a_chapter_made_a_fifo_or_huge(tmp_path, attack):
+    import threading
+
+    from test_watch import live, screen
+
+    story = tmp_path / "story"
+    shutil.copytree(ROUND3.parent / "mini", story)
+    chapter = story / "two.yaml"
+
+    def attack_chapter() -> None:
+        chapter.unlink()
+        if attack == "fifo":
+            os.mkfifo(chapter)
+        else:
+            with open(chapter, "wb") as handle:
+                handle.truncate(5 * 1024**2)  # past the 4 MiB limit (in-process: the 3 GB case runs as C11's child)
+
+    game, out, _ = live(story, ["1", attack_chapter, "look"])  # the story is cached as the game starts
+    result: list[int] = []
+    player = threading.Thread(target=lambda: result.append(game.run()), daemon=True)
+    player.start()
+    player.join(30)
+    assert result == [0], "the game hung on the reload"
+    text = screen(out)
+    assert ("MM103" if attack == "fifo" else "MM108") in text
+    assert "the last good version keeps playing" in text

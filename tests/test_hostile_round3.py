@@ -730,3 +730,28 @@ def test_w03_w04_play_watch_survives_a_chapter_made_a_fifo_or_huge(tmp_path, att
     text = screen(out)
     assert ("MM103" if attack == "fifo" else "MM108") in text
     assert "the last good version keeps playing" in text
+
+
+slot_names = st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9_-]{0,63}\Z").filter(
+    lambda n: n.lower() not in {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                                *(f"lpt{i}" for i in range(10))})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(slot=slot_names, folder=st.one_of(hostile_text.filter(bool), paths), header=hostile_text,
+       seed=st.one_of(st.integers(-(10**20) + 1, 10**20 - 1), st.sampled_from([-(10**20) + 1, 10**20 - 1, 0])),
+       name=hostile_text)
+def test_l10_any_run_file_the_game_writes_reads_back_equal(mini_story, slot, folder, header, seed, name):
+    """Run files, like endings.json: hostile text and lengths at and past every limit round-trip or are refused."""
+    state = dataclasses.replace(engine.new_run(mini_story, seed).state)
+    start = engine.Start("gate", (("name", name[:MAX_TEXT]), ("apples", 5)))
+    record = dataclasses.replace(record_for(mini_story, state, slot, created=T0, now=T0, scenes=folder, start=start),
+                                 header=header)
+    try:
+        data = encode_record(record)
+    except SaveError as exc:  # refused before writing: never written then called damaged
+        assert exc.code == "MM509"
+        return
+    assert len(data) <= MAX_BYTES
+    again = parse_record(data)
+    assert again == record

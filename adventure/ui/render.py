@@ -735,7 +735,7 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
         line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
                     else _(" (locked then)"), style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state, start)
+    fork = next_fork(story, state, start, known=found, shut=shut)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

@@ -31,7 +31,7 @@ from adventure.story import expr as ex
 from adventure.story.compiled import CChoice, apply, compiled
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Stat, Story
-from adventure.story.template import Shown, Template, render
+from adventure.story.template import Shown, Template, int_text, render
 
 Value = ex.Value
 Cause = Literal["choice", "scene", "computed"]
@@ -501,5 +501,6 @@ def _checked_value(stat: Stat, raw: object) -> Value:
         raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
     value: Value = raw  # type: ignore[assignment]
     if stat.clamp(value) != value:
-        raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+        shown = int_text(value) if isinstance(value, int) else repr(value[:60] + "..." if len(value) > 60 else value)
+        raise StateError(f"stat '{stat.name}' value {shown} is outside its range")
     return value

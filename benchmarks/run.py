@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 ORDER = ("bench_load", "bench_startup", "bench_cache", "bench_random", "bench_verify", "bench_runs", "bench_explore",
-         "bench_lsp")
+         "bench_lsp", "bench_gc")
 
 
 def main() -> int:

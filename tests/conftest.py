@@ -28,6 +28,7 @@ os.environ.pop("MILLION_MILES_NO_CACHE", None)
 @pytest.fixture(autouse=True)
 def _own_story_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(tmp_path_factory.mktemp("story-cache")))
+    monkeypatch.delenv("MILLION_MILES_NO_CACHE", raising=False)  # `--no-cache` run in-process sets it for good
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -1,4 +1,7 @@
-"""The garbage collector: paused only inside the loader, always restored; the story frozen by the CLI."""
+"""The garbage collector: paused only inside the loader, always restored; the story frozen by the CLI.
+
+These check behaviour only; what the policy is worth is measured in ``benchmarks/bench_gc.py``.
+"""
 
 from __future__ import annotations
 
@@ -67,4 +70,4 @@ def test_the_command_line_freezes_the_loaded_story(argv, mini_dir):
     frozen = [line for line in out.stderr.splitlines() if line.startswith("frozen")]
     assert frozen, out.stderr
     _, count, enabled = frozen[0].split()
-    assert int(count) > 1000 and enabled == "True"
+    assert int(count) > 0 and enabled == "True"  # how much it freezes, and what that buys: benchmarks/bench_gc.py

@@ -12,9 +12,13 @@ is driven through the same states:
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +150,49 @@ def test_random_play_and_the_explorer_follow_the_engine_on_random_stories(chapte
                                         rng=state.rng, turn=state.turn, log=state.log, ending=move.ending)
         assert state.ending == ending
     assert report.scenes_visited <= {s for s in story.scenes if s not in result.unreachable_scenes}
+
+
+# -- the story is data: it round-trips through plain JSON ----------------------------------------------
+
+
+def _same(a: object, b: object, path: str = "story") -> None:
+    """``a`` and ``b`` equal field by field, the ``compare=False`` ones (locations, offsets) included."""
+    assert type(a) is type(b) or (isinstance(a, Mapping) and isinstance(b, Mapping)), path
+    if dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, Mapping):
+        assert isinstance(b, Mapping) and list(a) == list(b), path
+        for key in a:
+            _same(a[key], b[key], f"{path}[{key!r}]")
+    elif isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chapter=stories(), x0=st.integers(0, 3))
+def test_a_random_story_round_trips_through_json(chapter: str, x0: int) -> None:
+    story = _load(chapter, x0)
+    again = Story.from_dict(json.loads(json.dumps(story.to_dict())))
+    assert again == story
+    _same(story, again)
+
+
+def test_the_shipped_story_round_trips_and_runs_the_same(scenes_dir: Path) -> None:
+    story = load_story(scenes_dir, cache=False)
+    again = Story.from_dict(json.loads(json.dumps(story.to_dict())))
+    _same(story, again)
+    a, b = engine.new_run(story, 3), engine.new_run(again, 3)
+    assert a == b
+    assert explore(again).states == explore(story).states
+
+
+@pytest.mark.parametrize("bad", [{}, {"files": [], "story": {"Popen": []}}, {"files": [], "story": []},
+                                 {"files": [1], "story": {"@": [0, 1, 1]}}])
+def test_from_dict_refuses_what_is_not_a_story(bad: dict[str, object]) -> None:
+    with pytest.raises((ValueError, TypeError, KeyError)):
+        Story.from_dict(bad)

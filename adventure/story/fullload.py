@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
 from adventure.errors import Diagnostic
+from adventure.regularfile import read_regular
 from adventure.story import expr as ex
 from adventure.story.builder import STORY_KEYS, StoryBuilder
 from adventure.story.fields import Collector, suggest
@@ -277,11 +278,9 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-            return path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES)
     except OSError:
-        pass
-    return None
+        return None
 
 
 def _file_hint(root: Path, name: str, listed: list[str]) -> str:

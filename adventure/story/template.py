@@ -149,23 +149,16 @@ _KEYWORD = re.compile(r"\s*(if|elif|else|end|assume)(?![A-Za-z0-9_])(.*)\Z", re.
 _CLOSE_WORDS = frozenset({"endif", "end if", "/if", "fi", "done"})
 
 
+@dataclass(slots=True)
 class _Frame:
-    """An open ``{if}`` while parsing: finished branches plus the one being filled.
+    """An open ``{if}`` while parsing: finished branches plus the one being filled."""
 
-    A plain slotted class: only the parser makes them, and a data class would cost
-    every start-up (a warm one never parses) about 0.25 ms to define.
-    """
-
-    __slots__ = ("assume", "branches", "condition", "offset", "parts", "seen_else")
-
-    def __init__(self, offset: int, branches: list[tuple[Node | None, Template]], condition: Node | None,
-                 parts: list[Part], seen_else: bool = False, assume: bool = False) -> None:
-        self.offset = offset
-        self.branches = branches
-        self.condition = condition
-        self.parts = parts
-        self.seen_else = seen_else
-        self.assume = assume
+    offset: int
+    branches: list[tuple[Node | None, Template]]
+    condition: Node | None
+    parts: list[Part]
+    seen_else: bool = False
+    assume: bool = False
 
     def close_branch(self) -> None:
         self.branches.append((self.condition, Template(tuple(self.parts))))

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adventure import engine
 from adventure.analysis.explore import explore
+from adventure.story.compiled import compiled
 from adventure.story.loader import load_story
 
 SCENES = Path(__file__).resolve().parent.parent / "scenes"
@@ -100,7 +101,7 @@ def engine_rate(story, steps: int = 60_000, seed: int = 1) -> float:
     for _ in range(steps):
         if state.ending is not None or len(state.log) > 200:
             state = start
-        choices = [c.id for c in story.scenes[state.scene].choices if c.test is None or c.test(state.values)]
+        choices = compiled(story).enabled(state.scene, state.values)
         state = engine.take(story, state, chooser.choice(choices)).state
     return steps / (time.perf_counter() - began)
 

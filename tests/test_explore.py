@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from adventure import engine, rng
 from adventure.analysis.explore import (
     PathStep,
-    Stepper,
     draws_in,
     explore,
     random_play,
@@ -28,6 +27,7 @@ from adventure.analysis.explore import (
 )
 from adventure.cli import main
 from adventure.errors import ChoiceLocked, UnknownChoice
+from adventure.story.compiled import compiled
 from adventure.story.expr import StatType
 from adventure.story.loader import load_story
 
@@ -218,7 +218,7 @@ def test_reported_paths_replay(which, explored):
 def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, grid, memory):
     """The explorer's step against engine.take, on arbitrary in-range values (reachable or not)."""
     story = data.draw(st.sampled_from([mini_story, flawed, grid, memory]))
-    stepper = Stepper(story)
+    stepper = compiled(story)
     scene = data.draw(st.sampled_from(list(story.scenes)))
     values = []
     for stat in story.stats:

@@ -18,12 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adventure import engine
-from adventure.analysis.explore import Stepper, explore
+from adventure.analysis.explore import explore
 from adventure.cli import main
 from adventure.errors import StateError, StoryLoadError
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for, resume
 from adventure.story import expr as ex
+from adventure.story.compiled import compiled
 from adventure.story.loader import check_story, load_story
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -244,7 +245,7 @@ def test_a_saved_run_round_trips_and_resumes_with_its_memory(story):
 
 
 def test_the_stepper_marks_like_the_engine(story):
-    stepper = Stepper(story)
+    stepper = compiled(story)
     for path in (["keys"], ["wait"], ["hand_back"], ["keys", "shed"]):
         before = play(story, *path[:-1])
         (move,) = stepper.moves(before.scene, before.values, path[-1])

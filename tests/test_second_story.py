@@ -123,13 +123,13 @@ def test_saves_shows_no_stat_columns_for_a_story_without_them(command, tmp_path,
 
 def test_random_outcomes_carry_their_own_effects_and_memories():
     """`effects:` and `remember:` on a random outcome: the engine, the explorer and the summary agree."""
-    from adventure.analysis.explore import Stepper
+    from adventure.story.compiled import compiled
 
     story = load_story(LIGHTHOUSE)
     start = engine.new_run(story, 0).state
     values = tuple(3 if s.name == "night" else v for s, v in zip(story.stats, start.values, strict=True))
     courage = story.stat("courage").slot
-    moves = {m.scene: m.values for m in Stepper(story).moves("squall", values, "go_down")}
+    moves = {m.scene: m.values for m in compiled(story).moves("squall", values, "go_down")}
     assert moves["wreckage"][courage] == values[courage] + 1
     assert moves["driftwood"][courage] == values[courage] - 1
     seen = {}

@@ -31,12 +31,9 @@ from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
 from adventure.analysis.search import path_to as _path
 from adventure.analysis.search import step_of as _step
-from adventure.story.compiled import CompiledStory, Move, compiled
+from adventure.story.compiled import Move, compiled
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Effect, Story
-
-Stepper = CompiledStory
-"""The explorer's name for the compiled story it steps (kept for callers)."""
 
 __all__ = [
     "LIST_LIMIT",
@@ -48,7 +45,6 @@ __all__ = [
     "Move",
     "PathStep",
     "RandomReport",
-    "Stepper",
     "draws_in",
     "explore",
     "random_play",

@@ -5,12 +5,12 @@ do not change what can happen next), so equal states are visited once. Breadth-f
 from the start, the first time a state, an ending or a clamp is met, the path that met
 it is a shortest one. Each stored state keeps only its parent's index and the choice
 (and random outcome) that led to it, in flat arrays; the edges are kept for
-:mod:`adventure.analysis.reverse`. Steps come from :meth:`Stepper.expand`, the one step
+:mod:`adventure.analysis.reverse`. Steps come from :meth:`CompiledStory.expand`, the one step
 code that the tests compare with the engine.
 
 Typical use::
 
-    graph = search(Stepper(story), max_states=200_000)
+    graph = search(compiled(story), max_states=200_000)
     graph.complete, graph.count, graph.expanded
 """
 
@@ -20,8 +20,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from adventure.analysis.paths import PathStep
-from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped
-from adventure.story.compiled import CompiledStory as Stepper
+from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped, CompiledStory
 from adventure.story.expr import Value
 from adventure.story.model import Effect
 
@@ -43,7 +42,7 @@ class ClampSeen:
 class StateGraph:
     """Every state the search stored, how each was first reached, and every edge between them."""
 
-    stepper: Stepper
+    stepper: CompiledStory
     max_states: int
     complete: bool = True
     count: int = 0
@@ -65,7 +64,7 @@ class StateGraph:
     clamps: dict[tuple[int, str], ClampSeen] = field(default_factory=dict)
 
 
-def search(st: Stepper, max_states: int = 200_000) -> StateGraph:
+def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
     """Store every reachable state (up to ``max_states``), breadth-first from the start."""
     st.full()
     g = StateGraph(st, max_states)

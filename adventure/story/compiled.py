@@ -94,7 +94,8 @@ class CompiledStory:
         self._texts: dict[Template, Compiled] = {}
         self._by_scene: list[tuple[CChoice, ...] | None] = [None] * len(self.scene_ids)
         self.on_enter: list[tuple[CEffect, ...] | None] = [None] * len(self.scene_ids)
-        self._choices: list[CChoice] = []
+        self.choices: list[CChoice] = []
+        """Every compiled choice, by ``gid`` (all of them after :meth:`full`)."""
         self.progress = None if story.progress is None else self.expr(story.progress)
         self.formulas = tuple((s.slot, self.expr(s.expression)) for s in story.stats if s.expression is not None)
 
@@ -170,9 +171,9 @@ class CompiledStory:
             drawn = (tuple(self.effects(t.effects) for t in choice.goto.targets)
                      if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
             marks = tuple((SET, slot, _true, None, None, None) for slot in story.marks(scene_id, choice.id))
-            c = CChoice(len(self._choices), index, choice, self.test(choice.condition), choice.hidden,
+            c = CChoice(len(self.choices), index, choice, self.test(choice.condition), choice.hidden,
                         marks + self.effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
-            self._choices.append(c)
+            self.choices.append(c)
             compiled.append(c)
         return tuple(compiled)
 
@@ -187,11 +188,6 @@ class CompiledStory:
     def by_scene(self) -> tuple[tuple[CChoice, ...], ...]:
         """Every scene's compiled choices, by scene number."""
         return tuple(self.scene_choices(i) for i in range(len(self.scene_ids)))
-
-    @property
-    def choices(self) -> tuple[CChoice, ...]:
-        """Every compiled choice, by ``gid`` (all of them after :meth:`full`)."""
-        return tuple(self._choices)
 
     # -- the step ----------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -211,10 +211,15 @@ class _Reader(Decoder):
         self.special["z"] = self.lazy_scenes
 
     def skeleton(self) -> tuple[object, object]:
-        """The body's first element: ``(story, warnings)``, the story's scenes lazy."""
+        """The body's first element: ``(story, warnings)``, the story's scenes lazy.
+
+        Its third part, the expressions and templates several scenes share, is kept for :meth:`scene`.
+        """
         skeleton = self.loads(self.body[1:self.skeleton_end])
-        if not (isinstance(skeleton, list) and len(skeleton) == 2 and isinstance(skeleton[1], list)):
+        if not (isinstance(skeleton, list) and len(skeleton) == 3 and isinstance(skeleton[1], list)
+                and isinstance(skeleton[2], list)):
             raise TypeError("not a cache skeleton")
+        self.commons = skeleton[2]
         return skeleton[0], tuple(skeleton[1])
 
     def scene(self, start: int, end: int) -> Scene:
@@ -319,19 +324,25 @@ def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], file
 def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str) -> bytes:
     """The cache file's bytes: a seal line, a one-line JSON header, then the body.
 
-    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``[story, warnings]``
-    with the story's scenes written as their ids and the byte lengths of the scene
-    values after it (tag ``z``). The header holds the table of file names that
-    locations point into.
+    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``[story, warnings,
+    commons]`` with the story's scenes written as their ids and the byte lengths of the
+    scene values after it (tag ``z``), and ``commons`` the expressions and templates
+    more than one scene holds, which scenes refer to by number (tag ``g``): a generated
+    story repeats its conditions in every scene. The header holds the table of file
+    names that locations point into.
     """
     encoder = Encoder()
+    commons = _shared_by(encoder, story.scenes.values())
+    written = encoder.values(commons)
+    encoder.commons = {id(obj): number for number, obj in enumerate(commons)}
     parts: list[bytes] = []
     index: list[Json] = []
     for scene_id, scene in story.scenes.items():
         parts.append(_dumps(encoder.value(scene)))
         index += [scene_id, len(parts[-1])]
+    encoder.commons = {}
     encoder.replace = (story.scenes, {"z": index})
-    skeleton = _dumps([encoder.value(story), encoder.values(warnings)])
+    skeleton = _dumps([encoder.value(story), encoder.values(warnings), written])
     header = {
         "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
         "locations": list(encoder.files), "skeleton": len(skeleton),
@@ -408,6 +419,20 @@ def _make_key(path: Path) -> None:
     finally:
         tmp.unlink()
 
+
+
+def _shared_by(encoder: Encoder, scenes: Iterable[Scene]) -> list[object]:
+    """The expressions and templates that more than one scene holds (the same object), in order met."""
+    counts: dict[int, int] = {}
+    first: dict[int, object] = {}
+    for scene in scenes:
+        encoder.met = {}
+        encoder.value(scene)
+        for key, obj in encoder.met.items():
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, obj)
+    encoder.met = None
+    return [obj for key, obj in first.items() if counts[key] > 1]
 
 
 def _dumps(value: Json) -> bytes:

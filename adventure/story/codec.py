@@ -6,11 +6,17 @@ so it is written field by field, in each class's ``__init__`` order:
 * an instance of a model class is ``{"ClassName": [field, field, ...]}``, the class
   looked up in :data:`CLASSES` (a fixed list: nothing else is ever made);
 * a tuple held by a field is a bare list; a tuple inside a list is ``{"t": [...]}``;
-* a :class:`~adventure.story.model.Location` is ``{"@": [file, line, column]}``, its
-  file a number into a table of file names (locations are the most numerous values,
-  and their files repeat);
+* a :class:`~adventure.story.model.Location` is ``[file, line, column]``, its file a
+  number into a table of file names, in the fields named ``location``,
+  ``assumes_location`` (one) and ``passage_locations`` (a list); anywhere else
+  ``{"@": [file, line, column]}``. Locations are the most numerous values, so the
+  fields that hold them cost the reader no object of their own;
+* a template of plain text is ``{"T": text}`` (``{"U": text}`` inside an ``{if}``);
 * a mapping is ``{"m": [key, value, ...]}`` (``"p"`` when read-only), a stat type
-  ``{"e": "int"}``.
+  ``{"e": "int"}``;
+* an expression or template several scenes hold (the builder makes one object for
+  equal sources) may be written once and referred to as ``{"g": number}``
+  (:attr:`Encoder.commons`; the story cache does, so scenes decode less).
 
 The decoder rebuilds objects bottom-up in one pass, as ``json.loads`` hands it each
 finished object (:meth:`Decoder.hook`), which is why a warm start is mostly the JSON
@@ -28,7 +34,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from adventure.errors import Diagnostic
 from adventure.story import expr as ex
@@ -63,15 +69,30 @@ CLASSES: tuple[type, ...] = (
 
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in CLASSES}
 _KNOWN = frozenset(CLASSES)
+_SHARED = frozenset({ex.Unary, ex.Binary, ex.Call, tp.Template})
+_new_tuple = tuple.__new__
 _SCALARS = frozenset({str, int, bool, type(None)})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_ONE_LOCATION = frozenset({"location", "assumes_location"})
+_LOCATIONS = "passage_locations"
 
 
-def _init_fields(cls: type) -> tuple[str, ...]:
-    """The names ``cls(*values)`` takes, in order (``init=False`` fields rebuild themselves)."""
-    found = _FIELDS.get(cls)
+class _Plan(NamedTuple):
+    """How a class is written: its ``__init__`` fields in order, and where locations sit among them."""
+
+    names: tuple[str, ...]
+    one: tuple[int, ...]
+    many: tuple[int, ...]
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    found = _PLANS.get(cls)
     if found is None:
-        found = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.init)  # init=False fields rebuild themselves
+        found = _PLANS[cls] = _Plan(names, tuple(i for i, n in enumerate(names) if n in _ONE_LOCATION),
+                                    tuple(i for i, n in enumerate(names) if n == _LOCATIONS))
     return found
 
 
@@ -82,6 +103,10 @@ class Encoder:
         self.files: dict[str, int] = {}
         self.replace: tuple[object, Json] | None = None
         """An object to write as a given value instead (the cache writes the scenes apart)."""
+        self.commons: dict[int, int] = {}
+        """Shared objects written elsewhere, by ``id()``: their number (``{"g": number}``)."""
+        self.met: dict[int, object] | None = None
+        """When a dict, every expression and template met is noted here (to find what scenes share)."""
 
     def value(self, obj: object) -> Json:
         cls = obj.__class__
@@ -90,16 +115,36 @@ class Encoder:
         if self.replace is not None and obj is self.replace[0]:
             return self.replace[1]
         if isinstance(obj, Location):
-            return {"@": [self.files.setdefault(obj.file, len(self.files)), obj.line, obj.column]}
+            return {"@": self.location(obj)}
         if cls is tuple:
             return {"t": self.values(obj)}  # type: ignore[arg-type]
+        if cls in _SHARED:
+            number = self.commons.get(id(obj))
+            if number is not None:
+                return {"g": number}
+            if self.met is not None:
+                self.met[id(obj)] = obj
+            if cls is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:  # type: ignore[attr-defined]
+                text = obj.parts[0].text  # type: ignore[attr-defined]
+                if obj.source in (text, ""):  # type: ignore[attr-defined]
+                    return {"T" if obj.source else "U": text}  # type: ignore[attr-defined]
         if cls in _KNOWN:
-            return {cls.__name__: [self.field(getattr(obj, name)) for name in _init_fields(cls)]}
+            names, one, many = _plan(cls)
+            values = [self.field(getattr(obj, name)) for name in names]
+            for i in one:
+                where = getattr(obj, names[i])
+                values[i] = None if where is None else self.location(where)
+            for i in many:
+                values[i] = [self.location(where) for where in getattr(obj, names[i])]
+            return {cls.__name__: values}
         if cls is ex.StatType:
             return {"e": obj.value}  # type: ignore[attr-defined]
         if isinstance(obj, Mapping):
             return {"m" if cls is dict else "p": self.values(x for pair in obj.items() for x in pair)}
         raise ValueError(f"a story holds a {cls.__name__}, which is not story data")
+
+    def location(self, where: Location) -> list[Json]:
+        return [self.files.setdefault(where.file, len(self.files)), where.line, where.column]
 
     def field(self, obj: object) -> Json:
         """A field's value: a tuple is a bare list (the decoder turns a field's lists back into tuples)."""
@@ -117,22 +162,37 @@ class Decoder:
         if not all(isinstance(f, str) for f in files):
             raise TypeError("file names must be strings")
         self.files = files
+        self.table = {cls.__name__: (cls, *_plan(cls)[1:]) for cls in CLASSES}
+        self.commons: list[object] = []
         self.special: dict[str, Callable[[Json], object]] = {
             "t": tuple, "m": _mapping, "p": lambda v: MappingProxyType(_mapping(v)), "e": ex.StatType,
+            "T": lambda v: tp.Template((tp.Literal(v),), v), "U": lambda v: tp.Template((tp.Literal(v),), ""),
+            "g": lambda v: self.commons[v], "@": self.location,
         }
 
     def hook(self, d: dict[str, Json]) -> object:
         """One finished JSON object to the value it stands for (``object_hook``: runs once per object)."""
-        (tag, v), = d.items()
-        if tag == "@":
-            file, line, column = v
-            if not (line.__class__ is int and column.__class__ is int):
-                raise TypeError("a location's line and column are numbers")
-            return Location(self.files[file], line, column)
-        cls = _BY_NAME.get(tag)
-        if cls is None:
+        if len(d) != 1:
+            raise ValueError("an object of the story has one key")
+        tag, v = d.popitem()
+        entry = self.table.get(tag)
+        if entry is None:
             return self.special[tag](v)
-        return cls(*[tuple(x) if x.__class__ is list else x for x in v])
+        cls, one, many = entry
+        args = [tuple(x) if x.__class__ is list else x for x in v]
+        if one:
+            for i in one:
+                if v[i] is not None:
+                    args[i] = self.location(v[i])
+            for i in many:
+                args[i] = tuple([self.location(x) for x in v[i]])
+        return cls(*args)
+
+    def location(self, v: list[Json]) -> Location:
+        file, line, column = v
+        if not (line.__class__ is int and column.__class__ is int):
+            raise TypeError("a location's line and column are numbers")
+        return _new_tuple(Location, (self.files[file], line, column))
 
     def loads(self, raw: bytes | str) -> object:
         return json.loads(raw, object_hook=self.hook)

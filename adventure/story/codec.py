@@ -77,9 +77,10 @@ _LOCATIONS = "passage_locations"
 
 
 class _Plan(NamedTuple):
-    """How a class is written: its ``__init__`` fields in order, and where locations sit among them."""
+    """How a class is written: its ``__init__`` fields in order, where tuples and locations sit among them."""
 
     names: tuple[str, ...]
+    tuples: tuple[int, ...]
     one: tuple[int, ...]
     many: tuple[int, ...]
 
@@ -90,8 +91,11 @@ _PLANS: dict[type, _Plan] = {}
 def _plan(cls: type) -> _Plan:
     found = _PLANS.get(cls)
     if found is None:
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.init)  # init=False fields rebuild themselves
-        found = _PLANS[cls] = _Plan(names, tuple(i for i, n in enumerate(names) if n in _ONE_LOCATION),
+        fields = [f for f in dataclasses.fields(cls) if f.init]  # init=False fields rebuild themselves
+        names = tuple(f.name for f in fields)
+        tuples = tuple(i for i, f in enumerate(fields)  # the declared type, as written (``tuple[Effect, ...]``)
+                       if str(f.type).startswith("tuple[") and f.name != _LOCATIONS)
+        found = _PLANS[cls] = _Plan(names, tuples, tuple(i for i, n in enumerate(names) if n in _ONE_LOCATION),
                                     tuple(i for i, n in enumerate(names) if n == _LOCATIONS))
     return found
 
@@ -129,7 +133,7 @@ class Encoder:
                 if obj.source in (text, ""):  # type: ignore[attr-defined]
                     return {"T" if obj.source else "U": text}  # type: ignore[attr-defined]
         if cls in _KNOWN:
-            names, one, many = _plan(cls)
+            names, _tuples, one, many = _plan(cls)
             values = [self.field(getattr(obj, name)) for name in names]
             for i in one:
                 where = getattr(obj, names[i])
@@ -178,15 +182,17 @@ class Decoder:
         entry = self.table.get(tag)
         if entry is None:
             return self.special[tag](v)
-        cls, one, many = entry
-        args = [tuple(x) if x.__class__ is list else x for x in v]
+        cls, tuples, one, many = entry
+        for i in tuples:
+            if v[i].__class__ is list:
+                v[i] = tuple(v[i])
         if one:
             for i in one:
                 if v[i] is not None:
-                    args[i] = self.location(v[i])
+                    v[i] = self.location(v[i])
             for i in many:
-                args[i] = tuple([self.location(x) for x in v[i]])
-        return cls(*args)
+                v[i] = tuple([self.location(x) for x in v[i]])
+        return cls(*v)
 
     def location(self, v: list[Json]) -> Location:
         file, line, column = v

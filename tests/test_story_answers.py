@@ -166,6 +166,8 @@ def test_the_wedding_says_why_family_trust_moves(shipped_story, trust):
     ("had_lease", {"letters": 9, "children": 2, "trust": 6}, "back box", "is full on Fridays", "wait box"),
     # showing Papá the NASA page
     ("eng_notice", {"engineering": 1}, "papa", '"¿Y en qué paso vas?"', "year"),
+    # asking the division director what the astronauts had (it used to become Adela's list, silently)
+    ("letters_question", {}, "director", "The last word is the division director's", "list"),
 ])
 def test_a_loaded_choice_is_answered_on_screen(monkeypatch, capsys, start, sets, choices, answer, sibling):
     assert answer in play(monkeypatch, capsys, start, sets, choices)
@@ -240,6 +242,13 @@ def test_the_1980_gate_is_gone_a_year_later(shipped_story):
     assert next_milestone(shipped_story, state) is None
     spring = engine.start_at(shipped_story, 0, Start("fields_crossroads")).state
     assert next_milestone(shipped_story, spring) is not None
+
+
+def test_the_1989_gate_is_gone_in_a_year_of_your_own(shipped_story):
+    late = engine.start_at(shipped_story, 0, Start("eng_year")).state
+    assert engine.value(shipped_story, late, "year") == 1990 and next_milestone(shipped_story, late) is None
+    board = engine.start_at(shipped_story, 0, Start("eng_notice")).state
+    assert next_milestone(shipped_story, board) is not None
 
 
 # -- facts (issue 16 §2, PLAYTEST §7 F3–F4) -----------------------------------------------------

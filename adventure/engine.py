@@ -64,7 +64,7 @@ class RunState:
             "turn": self.turn,
             "seed": self.seed,
             "rng": self.rng,
-            "stats": dict(zip(story.stat_names, self.values, strict=True)),
+            "stats": dict(zip(story.stat_names, self.values[:len(story.stats)], strict=True)),
             "log": [[s.scene, s.choice] for s in self.log],
         }
 
@@ -89,7 +89,8 @@ class RunState:
             raise StateError("run state seed, rng and turn must be whole numbers")
         if not isinstance(stats, Mapping):
             raise StateError("run state stats must be a mapping")
-        return cls(scene, _values_from(story, stats), seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
+        values = _values_from(story, stats) + recalled(story, log)
+        return cls(scene, values, seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +264,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     if not _enabled(choice, state.values):
         raise ChoiceLocked(scene.id, choice.id, locked_reason(story, choice, environment(story, state.values)))
     values = list(state.values)
+    for slot in story.marks(scene.id, choice.id):  # seen()/chose() hold from the moment of choosing
+        values[slot] = True
     apply_effects(story, choice.effects, values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
@@ -318,8 +321,30 @@ def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None =
 
 
 def environment(story: Story, values: Sequence[Value]) -> dict[str, Value]:
-    """Stat values by name, for templates and explanations."""
-    return dict(zip(story.stat_names, values, strict=True))
+    """Stat values by name (and ``seen()``/``chose()`` by key), for templates and explanations."""
+    env = dict(zip(story.stat_names, values, strict=False))
+    for memo in story.memos:
+        env[memo.key] = values[memo.slot]
+    return env
+
+
+def recalled(story: Story, steps: Iterable[Step]) -> tuple[bool, ...]:
+    """The ``seen()``/``chose()`` slots after a log, in slot order: what a run's state holds after its stats.
+
+    They follow from the log alone (a memo is true once a matching choice was taken), so
+    run files need not store them; old scene and choice ids are read as their current ones.
+    """
+    if not story.memos:
+        return ()
+    marked = [False] * len(story.memos)
+    first = len(story.stats)
+    for step in steps:
+        scene_id = story.scene_id(step.scene)
+        scene = story.scenes.get(scene_id)
+        choice = scene.choice(step.choice) if scene is not None else None
+        for slot in story.marks(scene_id, choice.id if choice is not None else step.choice):
+            marked[slot - first] = True
+    return tuple(marked)
 
 
 def value(story: Story, state: RunState, name: str) -> Value:
@@ -444,7 +469,7 @@ def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], caus
              source: str) -> list[StatChanged]:
     """What one group of effects moved; computed stats are told apart from the rest."""
     return [StatChanged(s.name, b, a, "computed" if s.computed else cause, source)
-            for s, b, a in zip(story.stats, before, after, strict=True) if b != a]
+            for s, b, a in zip(story.stats, before, after, strict=False) if b != a]
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:

@@ -33,6 +33,7 @@ from adventure.story.model import Effect, Story
 
 __all__ = [
     "LIST_LIMIT",
+    "BrokenAssumption",
     "Clamp",
     "Exploration",
     "Found",
@@ -60,6 +61,22 @@ class Clamp:
     value: int
     path: tuple[PathStep, ...]
     effect: Effect | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenAssumption:
+    """A reachable way into a scene whose ``assumes:`` is false there: the shortest path that does it.
+
+    ``via`` is the choice (scene, choice) whose taking enters the scene that way
+    (``None`` for the start); ``states`` counts the reachable states of the scene,
+    entered by that choice, where the assumption fails (values after its on_enter).
+    """
+
+    scene: str
+    via: tuple[str, str] | None
+    values: tuple[Value, ...]
+    path: tuple[PathStep, ...]
+    states: int
 
 
 @dataclass
@@ -100,6 +117,7 @@ class Exploration:
     clamped_stats: list[Clamp]
     scenes_reached: set[str]
     locked_never_true: list[tuple[str, str]] = field(default_factory=list)
+    broken_assumptions: list[BrokenAssumption] = field(default_factory=list)
     _graph: StateGraph | None = field(default=None, repr=False)
 
     @property
@@ -156,6 +174,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
         constant_stats=_constant_stats(story, g) if complete else [],
         clamped_stats=_clamps(story, g), scenes_reached=reached,
         locked_never_true=_locked_never_true(g) if complete else [],
+        broken_assumptions=broken_assumptions(g),
         _graph=g,
     )
 
@@ -201,6 +220,34 @@ def _locked_never_true(g: StateGraph) -> list[tuple[str, str]]:
     distinct = set(g.values_of)
     return [(st.scene_ids[c.scene], c.choice.id) for c in suspects
             if c.test is not None and not any(c.test(values) for values in distinct)]
+
+
+def broken_assumptions(g: StateGraph) -> list[BrokenAssumption]:
+    """Every (scene, entering choice) whose ``assumes:`` fails in some reachable state, shortest path first.
+
+    States are stored breadth-first, so the first failing state met for a way in is
+    one of the fewest steps. Sound for an incomplete search too: every stored state is reachable.
+    """
+    st = g.stepper
+    tests = [st.story.scenes[s].assumes_test for s in st.scene_ids]
+    if not any(tests):
+        return []
+    first: dict[tuple[int, int], int] = {}
+    counts: Counter[tuple[int, int]] = Counter()
+    scene_of, values_of, via = g.scene_of, g.values_of, g.via
+    for i in range(g.count):
+        test = tests[scene_of[i]]
+        if test is None or test(values_of[i]):
+            continue
+        key = (scene_of[i], via[i])
+        counts[key] += 1
+        first.setdefault(key, i)
+    result = []
+    for key, i in sorted(first.items(), key=lambda item: item[1]):
+        gid = key[1]
+        entering = None if gid < 0 else (st.scene_ids[st.choices[gid].scene], st.choices[gid].choice.id)
+        result.append(BrokenAssumption(st.scene_ids[key[0]], entering, values_of[i], _path(g, i), counts[key]))
+    return result
 
 
 # -- paths --------------------------------------------------------------------------------------

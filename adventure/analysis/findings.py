@@ -7,7 +7,8 @@ warnings do not. The command line renders findings as a table or as
 JSON; nothing here prints.
 
 Codes: ``MM601`` unreachable ending, ``MM602`` ending not reached by an incomplete
-search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run (errors);
+search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run, ``MM606`` a way into a
+scene whose ``assumes:`` is false (errors);
 ``MM610`` search incomplete (and what was done instead), ``MM611`` unreachable scene,
 ``MM612`` choice never offered, ``MM613`` choice offered but never enabled, ``MM614``
 locked choice whose condition never holds, ``MM615`` constant stat, ``MM616`` clamped
@@ -21,10 +22,11 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adventure.analysis.explore import Exploration
+from adventure.analysis.explore import Exploration, PathStep
 from adventure.analysis.randomplay import RandomReport
 from adventure.errors import Severity
 from adventure.story.expr import to_source
@@ -126,6 +128,7 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
             message += f"; fell back to {fallback.runs} seeded random runs (seed {fallback.seed}) instead"
         result.append(Finding("warning", "MM610", message, data={"max_states": x.max_states,
                                                                   "random_fallback": fallback is not None}))
+    result += _assumption_findings(story, x)
     result += [located("warning", "MM611", f"scene '{s}' is unreachable", scenes[s].location, scene=s)
                for s in x.unreachable_scenes]
     result += [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
@@ -154,6 +157,29 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
             message += f" by `{effect_source(clamp.effect)}`"
         result.append(located("warning", "MM616", message, where, stat=clamp.stat, bound=clamp.bound))
     return result
+
+
+def _assumption_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM606: each reachable way into a scene whose ``assumes:`` is false, with its shortest path."""
+    result = []
+    for broken in x.broken_assumptions:
+        scene = story.scenes[broken.scene]
+        assumption = to_source(scene.assumes) if scene.assumes is not None else "?"
+        way = "at the start" if broken.via is None else f"entered by '{broken.via[1]}' in '{broken.via[0]}'"
+        message = (f"scene '{broken.scene}' assumes `{assumption}`, but it is false when {way} "
+                   f"({count(broken.states, 'reachable state')}); shortest path: {path_text(broken.path)}")
+        result.append(located("error", "MM606", message, scene.assumes_location or scene.location,
+                              scene=broken.scene, assumption=assumption,
+                              via=None if broken.via is None else {"scene": broken.via[0], "choice": broken.via[1]},
+                              path=[step.to_dict() for step in broken.path], states=broken.states))
+    return result
+
+
+def path_text(path: Sequence[PathStep]) -> str:
+    """``porch:keys → yard:leave``, or ``(at the start)``: a path in one line of a message."""
+    if not path:
+        return "(at the start)"
+    return " → ".join(f"{s.scene}:{s.choice}" + (f" (draw {s.outcome})" if s.outcome else "") for s in path)
 
 
 def _random_findings(story: Story, report: RandomReport) -> list[Finding]:

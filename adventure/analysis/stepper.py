@@ -84,8 +84,9 @@ class Stepper:
                     for t in choice.goto.targets)
                 drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
                          if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
+                marks = tuple((SET, slot, _true, None, None, None) for slot in story.marks(scene_id, choice.id))
                 c = CChoice(len(choices), index, choice, choice.test, choice.hidden,
-                            self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
+                            marks + self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
                 compiled.append(c)
             per_scene.append(tuple(compiled))
@@ -188,6 +189,11 @@ def outcomes(c: CChoice, work: Sequence[Value]) -> list[tuple[int, CTarget]]:
                 return [(NO_OUTCOME, t)]
         return [(NO_OUTCOME, c.targets[-1])]
     return list(enumerate(c.targets))
+
+
+def _true(values: object) -> bool:
+    """The value a ``seen()``/``chose()`` slot is set to when its choice is taken."""
+    return True
 
 
 def _join(a: list[Clamped] | None, b: list[Clamped] | None) -> list[Clamped] | None:

@@ -99,7 +99,7 @@ def _found_json(story: Story, found: Found) -> dict[str, Any]:
     where = story.scenes[found.scene].location
     return {
         "scene": found.scene,
-        "stats": dict(zip(story.stat_names, found.values, strict=True)),
+        "stats": dict(zip(story.stat_names, found.values[:len(story.stats)], strict=True)),
         "path": path_json(found.path),
         "random_draws": sum(1 for s in found.path if s.outcome is not None),
         "file": where.file if where else None, "line": where.line if where else 0,

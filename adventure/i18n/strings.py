@@ -52,6 +52,7 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
     m.Presentation: {"saves_columns": "stat names", "summary_stats": "stat names",
                      "run_header": "a comment in run files, which read the same in every language"},
     m.Ending: {"id": "an id", "chapter": "an id"},
+    m.Memo: {"key": "an expression", "scene": "an id", "choice": "an id"},
     m.Chapter: {"id": "an id", "file": "a path", "scenes": "ids"},
     m.Story: {"id": "an id", "start": "an id", "fingerprint": "a digest", "root": "a path",
               "renamed": "old ids to new ids"},

@@ -141,6 +141,7 @@ class _Checker:
     def __init__(self, story: Story, path: str, lines: list[str], gap: Severity):
         self.story, self.path, self.lines, self.gap = story, path, lines, gap
         self.types = {s.name: s.type for s in story.stats}
+        self.memos = {m.key for m in story.memos}
         self.english = _english_templates(story)
         self.templates: dict[str, Template] = {}
         self.errors: list[Diagnostic] = []
@@ -196,6 +197,12 @@ class _Checker:
                     self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
                                message, _offset_of(node, name), "use only the stats listed in the entry's comment")
                     return False
+            for recall in ex.recalls(node):
+                if recall.key not in self.memos:
+                    self.error("MM703", f"the translation of '{entry.key}' reads {recall.key}, which the story "
+                               "itself never reads", message, recall.offset,
+                               "a translation may read the seen()/chose() that the English story reads")
+                    return False
             if not condition and node not in shown:
                 self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
                            "which the English does not show", message, _node_offset(node),
@@ -247,6 +254,8 @@ def _children(node: ex.Node) -> tuple[ex.Node, ...]:
         return (node.operand,)
     if isinstance(node, ex.Binary):
         return (node.left, node.right)
+    if isinstance(node, ex.Call):
+        return node.args
     return ()
 
 

@@ -545,7 +545,7 @@ def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Se
     skeleton = _dumps({"t": [encoder.value(story), encoder.value(warnings), encoder.value(commons)]})
     header = {
         "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
-        "slots": {s.name: s.slot for s in story.stats}, "classes": encoder.class_names,
+        "slots": story.slots, "classes": encoder.class_names,
         "plans": encoder.plans, "strings": list(encoder.strings), "skeleton": len(skeleton),
     }
     rest = (json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n["

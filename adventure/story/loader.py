@@ -139,6 +139,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
         _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
+        _check_recalls(builder, scene_map, out, renamed)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -149,7 +150,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
         progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
-        renamed=MappingProxyType(renamed),
+        renamed=MappingProxyType(renamed), memos=tuple(builder.memos.values()),
     )
     return LoadReport(story, out.errors, out.warnings, files.names, compiled=builder.recipes)
 
@@ -393,6 +394,40 @@ def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: 
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
                       suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+
+
+def _check_recalls(builder: StoryBuilder, scenes: dict[str, Scene], out: Collector, renamed: dict[str, str]) -> None:
+    """MM404: every ``seen()`` names a scene and every ``chose()`` a choice, with a "did you mean"."""
+    every_choice = sorted({c.id for scene in scenes.values() for c in scene.choices})
+    reported: set[tuple[str, Location]] = set()
+    for recall, loc in builder.recall_uses:
+        problem = _recall_problem(recall, scenes, every_choice, renamed)
+        if problem is not None and (recall.key, loc) not in reported:
+            reported.add((recall.key, loc))
+            out.error("MM404", f"`{recall.key}`: {problem[0]}", loc, problem[1])
+
+
+def _recall_problem(recall: ex.Recall, scenes: dict[str, Scene], every_choice: list[str],
+                    renamed: dict[str, str]) -> tuple[str, str] | None:
+    """What is wrong with a ``seen()``/``chose()`` target (message, hint), or ``None``."""
+    scene_id, dot, choice_id = recall.target.partition(".")
+    if recall.fn == "seen" or dot:
+        if scene_id not in scenes:
+            return (f"no scene called '{scene_id}'",
+                    _was_renamed(scene_id, renamed) or suggest(scene_id, scenes) or "name a scene id from a chapter file")
+        if recall.fn == "seen":
+            return None
+        ids = [c.id for c in scenes[scene_id].choices]
+        if choice_id in ids:
+            return None
+        return (f"scene '{scene_id}' has no choice '{choice_id}'",
+                suggest(choice_id, ids) or "its choices are: " + ", ".join(ids))
+    if recall.target in every_choice:
+        return None
+    hint = suggest(recall.target, every_choice)
+    if recall.target in scenes:
+        hint = f"'{recall.target}' is a scene: write seen({recall.target})"
+    return f"no choice called '{recall.target}' in any scene", hint or "name a choice id (or scene.choice)"
 
 
 def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:

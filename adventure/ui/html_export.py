@@ -122,10 +122,10 @@ def _changes(page: Page, story: Story | None) -> RenderableType | None:
     from adventure.ui import render
 
     try:
-        events = engine.take(story, page.state, page.taken).events
+        outcome = engine.take(story, page.state, page.taken)
     except EngineError:
         return None
-    return render.changes_line(story, events)
+    return render.changes_line(story, outcome.events, values=outcome.state.values)
 
 
 def _paragraphs(text: str) -> list[RenderableType]:

@@ -371,7 +371,7 @@ class Game:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
         plain, story, state = self.plain, self.story, self.session.state
         if changes:
-            line = render.changes_line(story, events, plain=plain)
+            line = render.changes_line(story, events, plain=plain, values=state.values)
             if line is not None:
                 self.show(line)
         for event in events:
@@ -516,10 +516,10 @@ class Game:
         run resumed later) offers to take back the last choice, go back to the start of
         the chapter, start a new game, or leave. Returns an exit code, or ``None`` to play on.
         """
-        line = render.changes_line(self.story, events, plain=self.plain)
+        state = self.session.state
+        line = render.changes_line(self.story, events, plain=self.plain, values=state.values)
         if line is not None:
             self.show(line)
-        state = self.session.state
         self.show(render.ending_screen(self.story, state, plain=self.plain))
         self.flush()
         ending = self.story.endings.get(state.ending or "")

@@ -33,7 +33,7 @@ from adventure.engine import Event, Offer, RunState, StatChanged
 from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
-from adventure.story.expr import StatType
+from adventure.story.expr import StatType, Value
 from adventure.story.model import Presentation, Stat, Story
 from adventure.ui.console import escaped_text
 
@@ -276,8 +276,12 @@ class Changes:
         return Measurement(max(m.minimum for m in sizes), max(m.maximum for m in sizes))
 
 
-def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) -> Changes | None:
-    """``Apples 0 → 1 · Trust 2 → 1``: what a step changed in the shown stats, by cause."""
+def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
+                 values: Sequence[Value] | None = None) -> Changes | None:
+    """``Apples 0 → 1 · Trust 2 → 1``: what a step changed in the shown stats, by cause.
+
+    ``values`` (the state after the step) hides a stat whose ``show:`` condition is false there.
+    """
     style = "" if plain else "dim"
     chosen: list[Text] = []
     scenes: dict[str, list[Text]] = {}
@@ -286,7 +290,7 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
         if not isinstance(event, StatChanged):
             continue
         stat = story.stat(event.stat)
-        if not stat.show:
+        if not stat.show or (values is not None and not stat.shown(values)):
             continue
         item = Text(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
         if event.cause == "computed":
@@ -314,11 +318,14 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
 # -- status and progress ---------------------------------------------------------------------
 
 
-def shown_groups(story: Story) -> list[tuple[str | None, list[Stat]]]:
-    """The shown stats by group: ungrouped first, then groups in order of appearance."""
+def shown_groups(story: Story, values: Sequence[Value] | None = None) -> list[tuple[str | None, list[Stat]]]:
+    """The shown stats by group: ungrouped first, then groups in order of appearance.
+
+    With ``values``, a stat whose ``show:`` condition is false there is left out.
+    """
     groups: dict[str | None, list[Stat]] = {None: []}
     for stat in story.stats:
-        if stat.show:
+        if stat.show if values is None else stat.shown(values):
             groups.setdefault(stat.group, []).append(stat)
     return [(name, stats) for name, stats in groups.items() if stats]
 
@@ -339,16 +346,16 @@ class StatusPanel:
     plain mode each group is one line.
     """
 
-    def __init__(self, story: Story, values: Sequence[object], *, plain: bool = False,
+    def __init__(self, story: Story, values: Sequence[Value], *, plain: bool = False,
                  milestone: MilestoneView | None = None):
         self.story, self.values, self.plain, self.milestone = story, tuple(values), plain, milestone
 
     def _value(self, stat: Stat) -> str:
-        return stat.display(self.values[stat.slot])  # type: ignore[arg-type]
+        return stat.display(self.values[stat.slot])
 
     def _plain(self) -> Text:
         text = Text(_("Status:"))
-        for name, stats in shown_groups(self.story):
+        for name, stats in shown_groups(self.story, self.values):
             text.append("\n" + (f"{_group_title(name)}: " if name else ""))
             text.append(", ".join(f"{s.label} {self._value(s)}" for s in stats))
         if self.milestone is not None:
@@ -398,7 +405,7 @@ class StatusPanel:
         return best[1] if best is not None else self._table(groups, meters)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        groups = shown_groups(self.story)
+        groups = shown_groups(self.story, self.values)
         if self.plain:
             yield self._plain()
             return
@@ -486,10 +493,10 @@ class StatusLine:
 
     HINT = N_("  ('status' for all)")
 
-    def __init__(self, story: Story, values: Sequence[object], milestone: MilestoneView | None = None):
-        groups = shown_groups(story)
+    def __init__(self, story: Story, values: Sequence[Value], milestone: MilestoneView | None = None):
+        groups = shown_groups(story, values)
         stats = groups[0][1] if groups else []
-        self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]  # type: ignore[arg-type]
+        self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]
         self.milestone = milestone
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -609,6 +616,8 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False) -> Render
                                  turns).format(count=turns))
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
+        if stat.show_test is not None and not stat.show_test(state.values):
+            continue  # it never came to mean anything in this run
         start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
         line.append(f"{start} → {end}" if start != end else end)

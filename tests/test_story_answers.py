@@ -268,3 +268,53 @@ def test_1991_does_not_have_nasa_working_with_the_russians(shipped_story):
     state = engine.start_at(shipped_story, 0, Start("letters_question")).state
     text = " ".join(engine.scene_text(shipped_story, state).split())
     assert "NASA is starting to work with the Russians" not in text and "coming apart" in text
+
+
+# -- the memory flags are proved to follow the choices (issue 16 §1's `assumes:`) ---------------
+
+# Chapters 1–4 remember a choice in a plain flag that the scene answering it reads and then
+# clears, so the explorer's state space stays near its old size. `chose()`/`seen()` would say
+# the same thing, but keep one more true/false value for the rest of the run: every one
+# doubles the states. So the shipped scenes assume only what their stats state (`settled`,
+# `letters_hidden`, `siberia`...), and this test proves each flag, one at a time, equal to
+# the choice it stands for, in every reachable state of the scenes that read it.
+FLAG_PROOFS = {
+    "at_home": {"eng_campus": "at_home == chose(fields_crossroads.home)"},
+    "memo": {"eng_copier": "memo == chose(eng_lab.memo)"},
+    "built": {"eng_year": "built == seen(eng_demo)"},
+    "family_knows (the NASA page)": {"eng_year": "family_knows == chose(eng_notice.papa)"},
+    "family_knows (the first letter)": {
+        "letters_wedding": "family_knows == (chose(letters_form.aloud) or chose(letters_first.keep))"},
+    "joked": {"letters_second": "joked == chose(letters_adela.joke)"},
+    "asked_director": {"had_list": "asked_director == chose(letters_question.director)"},
+}
+
+
+def _explore_with_assumptions(monkeypatch, capsys, scenes_dir, target, assumptions):
+    import json
+    import shutil
+
+    shutil.copytree(scenes_dir, target)
+    for path in target.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for scene, assumption in assumptions.items():
+            text = re.sub(rf"(\n  - id: {scene}\n    title: [^\n]*\n)(    assumes: [^\n]*\n)?",
+                          lambda m, a=assumption: m.group(1) + f"    assumes: {json.dumps(a)}\n", text)
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    main(["check", "--explore", "--json", "--max-states", "600000", str(target)])
+    report = json.loads(capsys.readouterr().out)
+    assert report["explore"]["complete"]  # a proof, not a sample
+    return [f for f in report["explore"]["findings"] if f["code"] == "MM606"]
+
+
+@pytest.mark.parametrize("flag", sorted(FLAG_PROOFS))
+def test_each_memory_flag_is_the_choice_it_stands_for(monkeypatch, capsys, scenes_dir, tmp_path, flag):
+    broken = _explore_with_assumptions(monkeypatch, capsys, scenes_dir, tmp_path / "scenes", FLAG_PROOFS[flag])
+    assert broken == []
+
+
+def test_the_flag_proof_can_fail(monkeypatch, capsys, scenes_dir, tmp_path):
+    wrong = {"eng_campus": "at_home != chose(fields_crossroads.home)"}
+    broken = _explore_with_assumptions(monkeypatch, capsys, scenes_dir, tmp_path / "scenes", wrong)
+    assert broken and broken[0]["data"]["scene"] == "eng_campus"

@@ -63,7 +63,10 @@ def test_the_family_that_helped_with_the_application_knows_of_it(monkeypatch, ca
     assert "You haven't mentioned either" not in told
     assert "Your parents and your brother know about both" in told
     quiet = after(monkeypatch, capsys, "letters_form", {}, "quiet throw moon", "Two Dreams, One Kitchen")
-    assert "You haven't mentioned either, to anyone" in quiet
+    assert "Nobody knows there was a letter" in quiet and "know about both" not in quiet
+    # Papá read the form over your shoulder either way: the family knows of the application
+    helped = after(monkeypatch, capsys, "letters_form", {}, "aloud throw moon", "Two Dreams, One Kitchen")
+    assert "saw the first form go out from their kitchen table" in helped and "know about both" not in helped
 
 
 HONEST_ROAD = "correct onward form quiet throw moon keep tell dunno list begin lab"
@@ -284,7 +287,7 @@ FLAG_PROOFS = {
     "built": {"eng_year": "built == seen(eng_demo)"},
     "family_knows (the NASA page)": {"eng_year": "family_knows == chose(eng_notice.papa)"},
     "family_knows (the first letter)": {
-        "letters_wedding": "family_knows == (chose(letters_form.aloud) or chose(letters_first.keep))"},
+        "letters_wedding": "family_knows == chose(letters_first.keep)"},
     "joked": {"letters_second": "joked == chose(letters_adela.joke)"},
     "asked_director": {"had_list": "asked_director == chose(letters_question.director)"},
 }

@@ -177,6 +177,24 @@ def test_a_loaded_choice_is_answered_on_screen(monkeypatch, capsys, start, sets,
     assert answer not in play(monkeypatch, capsys, start, sets, sibling)
 
 
+@pytest.mark.parametrize("scene, choice, answer", [
+    ("had_letter_thin", "step", "where a no turns into next year"),
+    ("had_letter_ink", "show", "reads its four words aloud"),
+    ("had_letter_kids", "kids", "The children run the shoebox now"),
+    ("had_letter_lab", "call", "Adela phones the lab"),
+    ("had_letter_siberia", "write", "the one in three languages"),
+])
+def test_a_letter_shared_is_remembered_next_year(shipped_story, scene, choice, answer):
+    """L2/M5: "Put it in the shoebox" or "…with ceremony": the next year never knew which."""
+    def next_year(c):
+        values = (("letters", 6), ("year", 1994), ("trust", 6), ("siberia", scene.endswith("siberia")),
+                  ("children", 3 if scene.endswith("siberia") else 2))
+        state = engine.take(shipped_story, engine.start_at(shipped_story, 0, Start(scene, values)).state, c).state
+        assert state.scene == "had_hub"
+        return " ".join(engine.scene_text(shipped_story, state).split())
+    assert answer in next_year(choice) and answer not in next_year("box")
+
+
 @pytest.mark.parametrize("scene, choice, sibling", [
     ("had_scuba", "aquarium", "send"), ("had_russian", "fair", "send"),
     ("had_marathon", "sheet", "send"), ("had_lab", "mama", "send"),
@@ -290,6 +308,8 @@ FLAG_PROOFS = {
         "letters_wedding": "family_knows == chose(letters_first.keep)"},
     "joked": {"letters_second": "joked == chose(letters_adela.joke)"},
     "asked_director": {"had_list": "asked_director == chose(letters_question.director)"},
+    # one of the five ways to share a letter (each is set and read the same way)
+    "shared_letter": {"had_hub": "shared_letter != 3 or chose(had_letter_kids.kids)"},
 }
 
 

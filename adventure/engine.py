@@ -205,7 +205,8 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
     """Start a run at ``start.scene`` with the given stat values, then enter the scene.
 
     Unnamed stats keep their initial values; computed stats follow from the result; the
-    scene's on-enter effects then apply, as on any arrival. Raises :class:`StateError`
+    scene's on-enter effects then apply, as on any arrival. A ``seen()``/``chose()`` the
+    story reads may be given by its key (``chose(keys)``) as true or false. Raises :class:`StateError`
     for an unknown scene or stat, a computed stat, or a value of the wrong type or range.
     """
     scene = story.scenes.get(start.scene)
@@ -213,7 +214,13 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
         raise StateError(f"the start scene '{start.scene}' does not exist")
     values = list(story.initial_values)
     names = story.stat_names
+    memos = {m.key: m for m in story.memos}
     for name, raw in start.values:
+        if name in memos:  # seen()/chose() as if the run had passed that way
+            if not isinstance(raw, bool):
+                raise StateError(f"'{name}' is true or false, found {raw!r}")
+            values[memos[name].slot] = raw
+            continue
         if name not in names:
             raise StateError(f"there is no stat called '{name}'")
         stat = story.stat(name)

@@ -65,12 +65,19 @@ def check_scene(story: Story, scene: str) -> str:
 def parse_assignment(story: Story, text: str) -> tuple[str, Value]:
     """``STAT=VALUE`` as a stat name and a value of that stat's type, inside its range."""
     name, equals, raw = text.partition("=")
-    name = name.strip()
+    name = "".join(name.split()) if "(" in name else name.strip()
     if not equals or not name:
         raise UsageError(f"--set {_clip(text)!r}: write STAT=VALUE, for example --set {_example(story)}")
+    memos = [m.key for m in story.memos]
+    if name in memos:
+        return name, _flag(name, raw.strip(), _clip(text))
     stat = next((s for s in story.stats if s.name == name), None)
     if stat is None:
-        hint = suggest(name, story.stat_names) or "the stats are: " + ", ".join(story.stat_names)
+        known = [*story.stat_names, *memos]
+        hint = suggest(name, known) or "the stats are: " + ", ".join(story.stat_names)
+        if "(" in name:
+            hint = (suggest(name, memos) or "it reads: " + ", ".join(memos)) if memos else "it reads none"
+            raise UsageError(f"--set {_clip(text)}: the story never reads '{_clip(name)}'; {hint}")
         raise UsageError(f"--set {_clip(text)}: the story has no stat '{_clip(name)}'; {hint}")
     if stat.computed:
         raise UsageError(f"--set {text}: '{name}' is computed ({stat.formula}); set the stats it reads instead")
@@ -88,6 +95,15 @@ def describe(start: Start) -> str:
         return f"scene '{start.scene}'"
     shown = ", ".join(f"{name}={_show(value)}" for name, value in start.values)
     return f"scene '{start.scene}' with {shown}"
+
+
+def _flag(name: str, raw: str, text: str) -> bool:
+    """``--set 'chose(keys)=true'``: what a sandbox run takes as already done."""
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise UsageError(f"--set {text}: '{name}' is true or false, not {_clip(raw)!r}")
 
 
 def _value(stat: Stat, raw: str, text: str) -> Value:

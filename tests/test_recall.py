@@ -279,3 +279,86 @@ def test_a_translation_may_not_read_what_the_story_never_reads(memory, capsys):
     assert code == 1
     (error,) = data["errors"]
     assert error["code"] == "MM703" and "seen(yard), which the story itself never reads" in error["message"]
+
+
+def test_check_json_lists_what_the_story_remembers_and_assumes(capsys, mini_dir):
+    assert main(["check", "--json", "--no-cache", str(MEMORY)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["remembers"] == ["chose(keys)", "seen(porch)", "chose(porch.keys)", "seen(shed)"]
+    assert data["assumptions"] == {"shed": "chose(keys) and not seen(shed)"}
+    main(["check", "--json", "--no-cache", str(mini_dir)])
+    plain = json.loads(capsys.readouterr().out)
+    assert "remembers" not in plain and "assumptions" not in plain  # a story without them: the JSON of before
+
+
+# -- sandbox runs: --set 'chose(keys)=true' ---------------------------------------------------------
+
+
+def test_a_sandbox_start_may_set_what_the_run_remembers(story):
+    from adventure.sandbox import parse_start
+
+    start = parse_start(story, "yard", ["chose( keys )=yes", "seen(porch)=false"])
+    assert start.values == (("chose(keys)", True), ("seen(porch)", False))
+    state = engine.start_at(story, 1, start).state
+    assert state.values == (0, True, False, False, False)
+    assert engine.offers(story, state)[0].enabled  # the shed opens
+    assert engine.scene_text(story, state) == "Your pockets are empty."  # chose(porch.keys) was not given
+
+
+@pytest.mark.parametrize("sets, message", [
+    (["chose(key)=true"], "the story never reads 'chose(key)'; did you mean 'chose(keys)'?"),
+    (["chose(keys)=3"], "'chose(keys)' is true or false, not '3'"),
+])
+def test_a_sandbox_start_checks_what_it_sets(story, sets, message):
+    from adventure.errors import UsageError
+    from adventure.sandbox import parse_start
+
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_start(story, "yard", sets)
+
+
+def test_a_story_without_recalls_says_so(mini_story):
+    from adventure.errors import UsageError
+    from adventure.sandbox import parse_start
+
+    with pytest.raises(UsageError, match=re.escape("the story never reads 'seen(gate)'; it reads none")):
+        parse_start(mini_story, None, ["seen(gate)=true"])
+
+
+def _random_run(story, start, picks):
+    state = engine.start_at(story, 3, start).state if start else engine.new_run(story, 3).state
+    for pick in picks:
+        enabled = [o.choice.id for o in engine.offers(story, state) if o.enabled]
+        if state.finished or not enabled:
+            break
+        state = engine.take(story, state, enabled[pick % len(enabled)]).state
+    return state
+
+
+memo_keys = st.sampled_from(["chose(keys)", "seen(porch)", "chose(porch.keys)", "seen(shed)"])
+starts = st.one_of(st.none(), st.builds(
+    lambda scene, flags: engine.Start(scene, tuple(flags.items())),
+    st.sampled_from(["porch", "yard", "shed"]), st.dictionaries(memo_keys, st.booleans(), max_size=4)))
+
+
+@given(start=starts, picks=st.lists(st.integers(0, 5), max_size=12))
+def test_any_run_with_memory_round_trips_and_verifies(story, start, picks):
+    from datetime import datetime, timezone
+
+    from adventure.saves.verify import verify
+
+    state = _random_run(story, start, picks)
+    record = record_for(story, state, "prop", created=datetime(2026, 1, 1, tzinfo=timezone.utc), start=start)
+    again = parse_record(dump_record(record))
+    assert again == record
+    assert verify(story, again).ok
+    assert resume(story, again).state == state
+
+
+@pytest.mark.parametrize("name", ["chose(a b)", "seen(a).x", "chose(a.b.c)", "seen()", "chose(-a)", "x(a)"])
+def test_a_run_file_refuses_a_start_key_that_is_neither_a_stat_nor_a_recall(story, name):
+    from adventure.errors import SaveError
+
+    record = record_for(story, engine.new_run(story, 1).state, "prop", start=engine.Start("yard", ((name, True),)))
+    with pytest.raises(SaveError, match="start stat"):
+        parse_record(dump_record(record))

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from adventure.analysis.paths import Found, PathStep
 from adventure.analysis.randomplay import RandomReport, draws_in, random_play, seed_for
 from adventure.analysis.reverse import can_finish, traps
+from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
-from adventure.analysis.stepper import NO_OUTCOME, RANDOM, Move, Stepper
+from adventure.analysis.search import path_to as _path
+from adventure.analysis.search import step_of as _step
+from adventure.analysis.stepper import Move, Stepper
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Effect, Story
 
@@ -35,6 +38,7 @@ __all__ = [
     "LIST_LIMIT",
     "BrokenAssumption",
     "Clamp",
+    "ClosedRoad",
     "Exploration",
     "Found",
     "Move",
@@ -118,6 +122,8 @@ class Exploration:
     scenes_reached: set[str]
     locked_never_true: list[tuple[str, str]] = field(default_factory=list)
     broken_assumptions: list[BrokenAssumption] = field(default_factory=list)
+    closed_roads: list[ClosedRoad] = field(default_factory=list)
+    """Where a chapter's shown gate (milestone) stops being reachable (complete searches only)."""
     _graph: StateGraph | None = field(default=None, repr=False)
 
     @property
@@ -142,6 +148,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     g = search(st, max_states)
     finish = can_finish(g)
     trapped = traps(g, finish)
+    roads = closed_roads(g)
     g.edge_src, g.edge_dst = array("i"), array("i")  # only reverse reachability needs the edges: free them
     complete = g.complete
     ids = st.scene_ids
@@ -174,7 +181,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
         constant_stats=_constant_stats(story, g) if complete else [],
         clamped_stats=_clamps(story, g), scenes_reached=reached,
         locked_never_true=_locked_never_true(g) if complete else [],
-        broken_assumptions=broken_assumptions(g),
+        broken_assumptions=broken_assumptions(g), closed_roads=roads,
         _graph=g,
     )
 
@@ -251,22 +258,6 @@ def broken_assumptions(g: StateGraph) -> list[BrokenAssumption]:
 
 
 # -- paths --------------------------------------------------------------------------------------
-
-
-def _step(g: StateGraph, gid: int, oi: int) -> PathStep:
-    c = g.stepper.choices[gid]
-    outcome = c.targets[oi][3] if oi != NO_OUTCOME and c.kind == RANDOM else None
-    return PathStep(g.stepper.scene_ids[c.scene], c.choice.id, outcome)
-
-
-def _path(g: StateGraph, i: int) -> tuple[PathStep, ...]:
-    steps = []
-    parent, via, outcome_of = g.parent, g.via, g.outcome_of
-    while parent[i] != NO_PARENT:
-        steps.append(_step(g, via[i], outcome_of[i]))
-        i = parent[i]
-    steps.reverse()
-    return tuple(steps)
 
 
 def _step_after(g: StateGraph, s: int, gid: int, oi: int) -> tuple[PathStep, ...]:

@@ -10,7 +10,8 @@ Codes: ``MM601`` unreachable ending, ``MM602`` ending not reached by an incomple
 search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run, ``MM606`` a way into a
 scene whose ``assumes:`` is false (errors);
 ``MM610`` search incomplete (and what was done instead), ``MM611`` unreachable scene,
-``MM612`` choice never offered, ``MM613`` choice offered but never enabled, ``MM614``
+``MM612`` choice never offered, ``MM618`` a closed road (a shown gate no way on can meet),
+``MM619`` an inert choice, ``MM613`` choice offered but never enabled, ``MM614``
 locked choice whose condition never holds, ``MM615`` constant stat, ``MM616`` clamped
 stat, ``MM617`` random runs capped (warnings).
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adventure.analysis.explore import Exploration, PathStep
+from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport
 from adventure.errors import Severity
 from adventure.story.expr import to_source
@@ -76,6 +78,7 @@ def explore_findings(story: Story, exploration: Exploration | None, report: Rand
     if exploration is not None:
         found += _ending_findings(story, exploration, report)
         found += _search_findings(story, exploration, report if fallback else None)
+        found += _inert_findings(inert_choices(story))
     elif report is not None:
         found += _ending_findings(story, None, report)
     if report is not None:
@@ -129,6 +132,7 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
         result.append(Finding("warning", "MM610", message, data={"max_states": x.max_states,
                                                                   "random_fallback": fallback is not None}))
     result += _assumption_findings(story, x)
+    result += _road_findings(story, x)
     result += [located("warning", "MM611", f"scene '{s}' is unreachable", scenes[s].location, scene=s)
                for s in x.unreachable_scenes]
     result += [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
@@ -173,6 +177,30 @@ def _assumption_findings(story: Story, x: Exploration) -> list[Finding]:
                               via=None if broken.via is None else {"scene": broken.via[0], "choice": broken.via[1]},
                               path=[step.to_dict() for step in broken.path], states=broken.states))
     return result
+
+
+def _road_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM618: a need of a chapter's gate that no way on can meet while the gate is still shown."""
+    result = []
+    for road in x.closed_roads:
+        title = " ".join(road.milestone.split())
+        elsewhere = [s for s in road.scenes if s != road.scene]
+        also = f"; also in {', '.join(repr(s) for s in elsewhere[:8])}{' …' if len(elsewhere) > 8 else ''}" if elsewhere else ""
+        message = (f"closed road: the gate \"{title}\" still shows `{road.need}`, but from scene '{road.scene}' "
+                   f"no way on makes it true while the gate is pending ({count(road.states, 'state')}{also}); "
+                   f"shortest path: {path_text(road.path)}")
+        result.append(located("warning", "MM618", message, story.scenes[road.scene].location, scene=road.scene,
+                              chapter=road.chapter, milestone=title, need=road.need, scenes=list(road.scenes),
+                              path=[step.to_dict() for step in road.path], states=road.states))
+    return result
+
+
+def _inert_findings(report: InertReport) -> list[Finding]:
+    """MM619: a choice no later text, stat or road tells from a sibling."""
+    return [located("warning", "MM619", f"choice '{c.choice}' in scene '{c.scene}' is inert: no effect, no remember, "
+                    f"no chose() reads it, and it leads where '{c.same_as}' does", c.location,
+                    scene=c.scene, choice=c.choice, same_as=c.same_as)
+            for c in report.choices]
 
 
 def path_text(path: Sequence[PathStep]) -> str:

@@ -183,18 +183,27 @@ def print_translations(console: Console, translations: list[TranslationReport]) 
 
 
 def summary(report: LoadReport) -> dict[str, object]:
-    """The ``--json`` object: counts, ids, names, errors and warnings."""
+    """The ``--json`` object: counts, ids, names, errors and warnings; ``remembers`` (the ``seen()``/``chose()``
+    slots) and ``assumptions`` (scene id -> ``assumes:``) only for a story that has them."""
+    from adventure.story.expr import to_source
+
     story = report.story
-    return {
+    data: dict[str, object] = {
         "ok": report.ok,
         "chapters": len(story.chapters) if story else 0,
         "scenes": len(story.scenes) if story else 0,
         "choices": story.choice_count if story else 0,
         "endings": list(story.endings) if story else [],
         "stats": list(story.stat_names) if story else [],
-        "errors": [d.to_dict() for d in report.errors],
-        "warnings": [d.to_dict() for d in report.warnings],
     }
+    if story is not None and story.memos:  # only stories that use them: the others' JSON is as it was
+        data["remembers"] = [m.key for m in story.memos]
+    assumptions = {s.id: to_source(s.assumes) for s in story.scenes.values() if s.assumes is not None} if story else {}
+    if assumptions:
+        data["assumptions"] = assumptions
+    data["errors"] = [d.to_dict() for d in report.errors]
+    data["warnings"] = [d.to_dict() for d in report.warnings]
+    return data
 
 
 def print_report(console: Console, folder: Path, report: LoadReport) -> None:
@@ -221,6 +230,8 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
+    if story.memos:
+        console.print(Text.assemble(("remembers", "dim"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos))))
     console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
                        f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
                        f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",

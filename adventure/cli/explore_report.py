@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.analysis.explore import LIST_LIMIT, Exploration, Found, PathStep, explore
 from adventure.analysis.findings import Finding, effect_source, explore_findings
+from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
 from adventure.story.expr import to_source
 from adventure.story.model import Story
@@ -140,6 +141,7 @@ def explore_json(story: Story, outcome: ExploreOutcome) -> dict[str, Any]:
     }
     if exploration is not None:
         data.update(_exploration_json(story, exploration))
+        data["inert_choices"] = inert_json(inert_choices(story))
     data["random"] = random_json(report, outcome.random_seconds) if report is not None else None
     data["random_fallback"] = outcome.fallback
     data["problems"] = [f.message for f in outcome.findings if f.severity == "error"]
@@ -175,6 +177,14 @@ def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
         "clamped_stats": clamped,
         "list_limit": LIST_LIMIT,
     }
+
+
+def inert_json(report: InertReport) -> dict[str, Any]:
+    """``explore.inert_choices``: how many choices are inert, of how many, the share in %, and which."""
+    return {"count": report.count, "choices": report.total, "share": round(report.share, 1),
+            "list": [{"scene": c.scene, "choice": c.choice, "same_as": c.same_as,
+                      "file": c.location.file if c.location else None, "line": c.location.line if c.location else 0}
+                     for c in report.choices]}
 
 
 def random_json(report: RandomReport, seconds: float = 0.0) -> dict[str, Any]:
@@ -251,6 +261,11 @@ def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) 
             f"({random['scene_coverage']:.0%}) · choices {random['choices_taken']}/{random['choices']} "
             f"({random['choice_coverage']:.0%}) · endings "
             + ", ".join(f"{e} {n}" for e, n in random["endings"].items())))
+    inert = data.get("inert_choices")
+    if inert is not None:
+        console.print(Text.assemble(("Inert choices  ", "bold"),
+                                    f"{inert['count']} of {inert['choices']} ({inert['share']:.1f}%): no effect, "
+                                    "no remember, no chose(), and a sibling leads to the same place"))
     for kind, items in (("soft-lock", data.get("soft_locks") or []), ("trap", data.get("traps") or [])):
         for item in items[:5]:
             line = Text(f"  {kind} ", style="red")

@@ -10,7 +10,8 @@ A missing, fuzzy or stale string falls back to the English, for that string only
 
 Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
 that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
-shows a value the English does not, MM705 missing, MM706 stale (fuzzy or English
+shows a value the English does not (``plural()`` with its own words and ``ordinal()`` of a shown
+value are allowed), MM705 missing, MM706 stale (fuzzy or English
 changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
 come from a stranger, like a story).
 """
@@ -203,7 +204,7 @@ class _Checker:
                                "itself never reads", message, recall.offset,
                                "a translation may read the seen()/chose() that the English story reads")
                     return False
-            if not condition and node not in shown:
+            if not condition and node not in shown and not _shows_nothing_new(node, shown):
                 self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
                            "which the English does not show", message, _node_offset(node),
                            "show the same {…} values as the English; conditions may differ")
@@ -215,6 +216,22 @@ class _Checker:
         line, column = _locate(self.lines, message, offset)
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
         self.errors.append(Diagnostic(code, text, self.path, line, column, hint, "error", source))
+
+
+def _shows_nothing_new(node: ex.Node, shown: set[ex.Node]) -> bool:
+    """A value the English does not show that tells the player nothing the English hides.
+
+    ``plural(count, "hijo", "hijos")`` with words of the translator's own (Spanish needs a
+    noun where the English needs none; the count is a condition, and conditions may
+    differ); ``ordinal(x)`` of a value the English shows; and ``x`` where the English
+    shows ``ordinal(x)`` (a translator writing ``{n}.ª`` for a feminine ordinal).
+    """
+    if isinstance(node, ex.Call):
+        if node.name == "plural" and all(isinstance(a, ex.Const) for a in node.args[1:]):
+            return True
+        if node.name == "ordinal" and node.args[0] in shown:
+            return True
+    return ex.Call("ordinal", (node,)) in shown
 
 
 def _english_templates(story: Story) -> dict[str, Template]:

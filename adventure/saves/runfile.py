@@ -44,6 +44,8 @@ _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated
 _OPTIONAL = ("scenes", "start")
 _SNAPSHOT_KEYS = ("scene", "chapter", "ending", "turn", "seed", "rng", "stats")
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_RECALL = re.compile(r"(seen|chose)\([A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)?\)")
+"""A sandbox start may name a ``seen()``/``chose()`` the story reads (``chose(keys): true``)."""
 SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 """Safe slot names: letters, digits, '_' and '-' (not first), 1-64 characters."""
 
@@ -358,7 +360,7 @@ class _Checker:
         scene = self.ident(m, "scene", "'start'")
         stats = self.mapping(m.get("stats") or {}, "'start.stats'")
         for name, item in stats.items():
-            if not _ID.fullmatch(name) or not isinstance(item, (int, str)):  # bool is an int
+            if not (_ID.fullmatch(name) or _RECALL.fullmatch(name)) or not isinstance(item, (int, str)):  # bool is an int
                 self.fail(f"start stat {name!r} must be a number, true/false or text, found {_kind(item)}")
         return Start(scene, tuple(stats.items()))
 

@@ -196,19 +196,32 @@ def _plural(count: Value, one: Value, many: Value) -> Value:
     return one if count in (1, -1) else many
 
 
+def _ordinal(number: Value) -> Value:
+    """``1st``, ``22nd``, ``111th`` in the program's language (``1.º`` in Spanish): see :func:`adventure.messages.ordinal`."""
+    from adventure.messages import ordinal
+
+    return ordinal(int(number))
+
+
 @dataclass(frozen=True, slots=True)
 class Function:
-    """A function the language offers: its parameter types, result type and meaning."""
+    """A function the language offers: its parameter types, result type and meaning.
+
+    ``localized`` functions answer in the player's language, which is chosen after a
+    story is loaded, so their calls are never folded into constants.
+    """
 
     params: tuple[StatType, ...]
     result: StatType
     apply: Callable[..., Value]
     usage: str
+    localized: bool = False
 
 
 FUNCTIONS: dict[str, Function] = {
     "plural": Function((StatType.INT, StatType.TEXT, StatType.TEXT), StatType.TEXT, _plural,
                        'plural(count, "cask", "casks")'),
+    "ordinal": Function((StatType.INT,), StatType.TEXT, _ordinal, "ordinal(n)", localized=True),
 }
 """The only calls an expression can make: pure, total, type-checked at load."""
 
@@ -890,7 +903,7 @@ def _fold(node: Node) -> Node:
             return Const(evaluate(node, {}), node.offset)
     elif isinstance(node, Call):
         node = Call(node.name, tuple(_fold(a) for a in node.args), node.offset)
-        if all(isinstance(a, Const) for a in node.args):
+        if all(isinstance(a, Const) for a in node.args) and not FUNCTIONS[node.name].localized:
             return Const(evaluate(node, {}), node.offset)
     return node
 

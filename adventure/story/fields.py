@@ -68,6 +68,7 @@ DEFAULT_HINTS = {
     "MM401": "declare the stat under 'stats' in story.yaml, or fix the spelling",
     "MM402": "declare the scene in a chapter file, or fix the spelling",
     "MM403": "declare the ending, or fix the spelling",
+    "MM404": "seen() takes a scene id, chose() a choice id (or scene.choice)",
 }
 """A hint for every code, used when the place that found the problem has no better one."""
 

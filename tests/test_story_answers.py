@@ -261,15 +261,35 @@ def test_the_1980_gate_is_gone_a_year_later(shipped_story):
     state = engine.start_at(shipped_story, 0, Start("fields_young_again")).state
     assert engine.value(shipped_story, state, "year") == 1981
     assert next_milestone(shipped_story, state) is None
-    spring = engine.start_at(shipped_story, 0, Start("fields_crossroads")).state
-    assert next_milestone(shipped_story, spring) is not None
+    met = engine.start_at(shipped_story, 0, Start("fields_crossroads", (("maths", 2), ("settled", True)))).state
+    assert next_milestone(shipped_story, met) is not None
+    missed = engine.start_at(shipped_story, 0, Start("fields_crossroads")).state
+    assert next_milestone(shipped_story, missed) is None  # the locked choice says why; no gate to chase
+    high = engine.start_at(shipped_story, 0, Start("fields_high", (("settled", True),))).state
+    assert next_milestone(shipped_story, high) is not None  # Upward Bound can still make Math 2
 
 
 def test_the_1989_gate_is_gone_in_a_year_of_your_own(shipped_story):
     late = engine.start_at(shipped_story, 0, Start("eng_year")).state
     assert engine.value(shipped_story, late, "year") == 1990 and next_milestone(shipped_story, late) is None
-    board = engine.start_at(shipped_story, 0, Start("eng_notice")).state
+    board = engine.start_at(shipped_story, 0, Start("eng_notice", (("engineering", 2), ("hope", 3)))).state
     assert next_milestone(shipped_story, board) is not None
+
+
+def test_no_gate_of_chapters_1_and_2_is_shown_once_it_cannot_be_met(monkeypatch, capsys, scenes_dir):
+    """Issue 16 §2 "roads promised and closed": `check --explore` warns (MM618) where a
+    `Next:` need stays on screen that no way on can meet. Chapters 1 and 2 end their gates
+    on a deadline, with a recovery road after it: their milestones now show only while
+    the gate can still be met (and Upward Bound gives the two of Math that make it so)."""
+    import json
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    main(["check", "--explore", "--json", str(scenes_dir)])
+    findings = json.loads(capsys.readouterr().out)["explore"]["findings"]
+    closed = [f for f in findings if f["code"] == "MM618"]
+    assert closed, "the closed-road finding ran"  # chapters 4-5 still have some: years run out
+    mine = [f for f in closed if f["file"].endswith(("01-fields.yaml", "02-engineer.yaml"))]
+    assert mine == []
 
 
 # -- facts (issue 16 §2, PLAYTEST §7 F3–F4) -----------------------------------------------------

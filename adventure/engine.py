@@ -57,8 +57,11 @@ class RunState:
         return self.ending is not None
 
     def to_dict(self, story: Story) -> dict[str, object]:
-        """A plain, YAML/JSON-friendly form; stats keyed by name, not position."""
-        return {
+        """A plain, YAML/JSON-friendly form; stats keyed by name, not position.
+
+        A story that reads ``seen()``/``chose()`` adds ``remembers`` (key -> true/false).
+        """
+        data: dict[str, object] = {
             "scene": self.scene,
             "ending": self.ending,
             "turn": self.turn,
@@ -67,6 +70,9 @@ class RunState:
             "stats": dict(zip(story.stat_names, self.values[:len(story.stats)], strict=True)),
             "log": [[s.scene, s.choice] for s in self.log],
         }
+        if story.memos:
+            data["remembers"] = {m.key: self.values[m.slot] for m in story.memos}
+        return data
 
     @classmethod
     def from_dict(cls, story: Story, data: Mapping[str, object]) -> RunState:
@@ -89,7 +95,7 @@ class RunState:
             raise StateError("run state seed, rng and turn must be whole numbers")
         if not isinstance(stats, Mapping):
             raise StateError("run state stats must be a mapping")
-        values = _values_from(story, stats) + recalled(story, log)
+        values = _values_from(story, stats) + _memory_from(story, data.get("remembers"), log)
         return cls(scene, values, seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
 
 
@@ -477,6 +483,22 @@ def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], caus
     """What one group of effects moved; computed stats are told apart from the rest."""
     return [StatChanged(s.name, b, a, "computed" if s.computed else cause, source)
             for s, b, a in zip(story.stats, before, after, strict=False) if b != a]
+
+
+def _memory_from(story: Story, given: object, log: Log) -> tuple[bool, ...]:
+    """The ``seen()``/``chose()`` slots: as ``remembers`` gives them, else (an older form) from the log."""
+    derived = recalled(story, log)
+    if given is None:
+        return derived
+    if not isinstance(given, Mapping):
+        raise StateError("run state 'remembers' must be a mapping")
+    result = []
+    for memo, fallback in zip(story.memos, derived, strict=True):
+        flag = given.get(memo.key, fallback)
+        if not isinstance(flag, bool):
+            raise StateError(f"run state '{memo.key}' should be true or false, found {flag!r}")
+        result.append(flag)
+    return tuple(result)
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from adventure import engine
 from adventure.analysis.explore import Stepper, explore
 from adventure.cli import main
-from adventure.errors import StoryLoadError
+from adventure.errors import StateError, StoryLoadError
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for, resume
 from adventure.story import expr as ex
@@ -80,6 +80,16 @@ def test_recall_syntax_errors_are_located(source, offset, message):
     with pytest.raises(ex.ExprSyntaxError) as caught:
         ex.parse(source)
     assert (caught.value.code, caught.value.offset, caught.value.message) == ("MM301", offset, message)
+
+
+@given(st.sampled_from(["seen", "chose"]), st.text(alphabet=st.sampled_from("ab_-.9 ()\"'\\,\x00é"), max_size=12))
+def test_any_text_after_seen_parses_or_raises_a_syntax_error(fn, rest):
+    try:
+        node = ex.parse(f"{fn}({rest}")
+    except ex.ExprSyntaxError as error:
+        assert 0 <= error.offset <= len(fn) + 1 + len(rest)
+        return
+    assert ex.parse(ex.to_source(node)) == node
 
 
 def test_a_recall_is_a_condition_not_a_number():
@@ -214,12 +224,14 @@ def test_events_report_stats_only(story):
     assert [e for e in outcome.events if isinstance(e, engine.StatChanged)] == []
 
 
-def test_state_dict_holds_stats_only_and_reads_memory_back_from_the_log(story):
+def test_state_dict_holds_stats_apart_and_reads_memory_back_from_the_log(story):
     state = play(story, "wait", "keys")
     data = state.to_dict(story)
     assert data["stats"] == {"hope": 0}
     assert engine.RunState.from_dict(story, data) == state
-    old_style = dict(data, log=[["porch", "wait"], ["porch", "keys"]])  # a run file written before this feature
+    old_style = {k: v for k, v in data.items() if k != "remembers"}  # the shape of before: the log says it all
+    assert old_style["log"] == [["porch", "wait"], ["porch", "keys"]]
+    assert engine.RunState.from_dict(story, old_style) == state
     assert engine.RunState.from_dict(story, old_style).values == (0, True, True, True, False)
 
 
@@ -362,3 +374,17 @@ def test_a_run_file_refuses_a_start_key_that_is_neither_a_stat_nor_a_recall(stor
     record = record_for(story, engine.new_run(story, 1).state, "prop", start=engine.Start("yard", ((name, True),)))
     with pytest.raises(SaveError, match="start stat"):
         parse_record(dump_record(record))
+
+
+def test_a_state_dict_keeps_a_sandbox_starts_memory(story):
+    state = engine.start_at(story, 1, engine.Start("yard", (("chose(keys)", True),))).state
+    data = state.to_dict(story)
+    assert data["remembers"] == {"chose(keys)": True, "seen(porch)": False, "chose(porch.keys)": False,
+                                 "seen(shed)": False}
+    assert engine.RunState.from_dict(story, data) == state  # the log alone could not say it
+    with pytest.raises(StateError, match=re.escape("'seen(porch)' should be true or false")):
+        engine.RunState.from_dict(story, dict(data, remembers={"seen(porch)": 1}))
+
+
+def test_a_story_without_memory_keeps_the_state_dict_of_before(mini_story):
+    assert "remembers" not in engine.new_run(mini_story, 1).state.to_dict(mini_story)

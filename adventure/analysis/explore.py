@@ -23,9 +23,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from adventure.analysis.assumptions import BrokenAssumption, broken_assumptions
 from adventure.analysis.paths import Found, PathStep
 from adventure.analysis.randomplay import RandomReport, draws_in, random_play, seed_for
-from adventure.analysis.reverse import can_finish, traps
+from adventure.analysis.reverse import can_finish, predecessors, traps
 from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
 from adventure.analysis.search import path_to as _path
@@ -65,22 +66,6 @@ class Clamp:
     value: int
     path: tuple[PathStep, ...]
     effect: Effect | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class BrokenAssumption:
-    """A reachable way into a scene whose ``assumes:`` is false there: the shortest path that does it.
-
-    ``via`` is the choice (scene, choice) whose taking enters the scene that way
-    (``None`` for the start); ``states`` counts the reachable states of the scene,
-    entered by that choice, where the assumption fails (values after its on_enter).
-    """
-
-    scene: str
-    via: tuple[str, str] | None
-    values: tuple[Value, ...]
-    path: tuple[PathStep, ...]
-    states: int
 
 
 @dataclass
@@ -146,9 +131,10 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
     st = Stepper(story)
     g = search(st, max_states)
-    finish = can_finish(g)
+    preds = predecessors(g) if len(g.edge_src) else None
+    finish = can_finish(g, preds)
     trapped = traps(g, finish)
-    roads = closed_roads(g)
+    roads = closed_roads(g, preds)
     g.edge_src, g.edge_dst = array("i"), array("i")  # only reverse reachability needs the edges: free them
     complete = g.complete
     ids = st.scene_ids
@@ -227,34 +213,6 @@ def _locked_never_true(g: StateGraph) -> list[tuple[str, str]]:
     distinct = set(g.values_of)
     return [(st.scene_ids[c.scene], c.choice.id) for c in suspects
             if c.test is not None and not any(c.test(values) for values in distinct)]
-
-
-def broken_assumptions(g: StateGraph) -> list[BrokenAssumption]:
-    """Every (scene, entering choice) whose ``assumes:`` fails in some reachable state, shortest path first.
-
-    States are stored breadth-first, so the first failing state met for a way in is
-    one of the fewest steps. Sound for an incomplete search too: every stored state is reachable.
-    """
-    st = g.stepper
-    tests = [st.story.scenes[s].assumes_test for s in st.scene_ids]
-    if not any(tests):
-        return []
-    first: dict[tuple[int, int], int] = {}
-    counts: Counter[tuple[int, int]] = Counter()
-    scene_of, values_of, via = g.scene_of, g.values_of, g.via
-    for i in range(g.count):
-        test = tests[scene_of[i]]
-        if test is None or test(values_of[i]):
-            continue
-        key = (scene_of[i], via[i])
-        counts[key] += 1
-        first.setdefault(key, i)
-    result = []
-    for key, i in sorted(first.items(), key=lambda item: item[1]):
-        gid = key[1]
-        entering = None if gid < 0 else (st.scene_ids[st.choices[gid].scene], st.choices[gid].choice.id)
-        result.append(BrokenAssumption(st.scene_ids[key[0]], entering, values_of[i], _path(g, i), counts[key]))
-    return result
 
 
 # -- paths --------------------------------------------------------------------------------------

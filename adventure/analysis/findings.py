@@ -27,12 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adventure.analysis.assumptions import SCENE_WIDE
 from adventure.analysis.explore import Exploration, PathStep
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport
 from adventure.errors import Severity
 from adventure.story.expr import to_source
 from adventure.story.model import Effect, Location, Story
+from adventure.story.template import assumptions
 from adventure.wording import count
 
 
@@ -164,18 +166,27 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
 
 
 def _assumption_findings(story: Story, x: Exploration) -> list[Finding]:
-    """MM606: each reachable way into a scene whose ``assumes:`` is false, with its shortest path."""
+    """MM606: each reachable way into a scene where its ``assumes:`` (or an ``{assume}`` passage) is false."""
     result = []
     for broken in x.broken_assumptions:
         scene = story.scenes[broken.scene]
-        assumption = to_source(scene.assumes) if scene.assumes is not None else "?"
         way = "at the start" if broken.via is None else f"entered by '{broken.via[1]}' in '{broken.via[0]}'"
-        message = (f"scene '{broken.scene}' assumes `{assumption}`, but it is false when {way} "
+        if broken.passage == SCENE_WIDE:
+            assumption = to_source(scene.assumes) if scene.assumes is not None else "?"
+            what, where = f"scene '{broken.scene}' assumes", scene.assumes_location or scene.location
+        else:
+            assumption = to_source(list(assumptions(scene.text))[broken.passage].condition)
+            what = f"a passage of scene '{broken.scene}' assumes"
+            where = scene.passage_locations[broken.passage] if broken.passage < len(scene.passage_locations) \
+                else scene.location
+        message = (f"{what} `{assumption}`, but it is false when {way} "
                    f"({count(broken.states, 'reachable state')}); shortest path: {path_text(broken.path)}")
-        result.append(located("error", "MM606", message, scene.assumes_location or scene.location,
-                              scene=broken.scene, assumption=assumption,
-                              via=None if broken.via is None else {"scene": broken.via[0], "choice": broken.via[1]},
-                              path=[step.to_dict() for step in broken.path], states=broken.states))
+        data: dict[str, Any] = {"scene": broken.scene, "assumption": assumption}
+        if broken.passage != SCENE_WIDE:
+            data["passage"] = broken.passage
+        data.update(via=None if broken.via is None else {"scene": broken.via[0], "choice": broken.via[1]},
+                    path=[step.to_dict() for step in broken.path], states=broken.states)
+        result.append(located("error", "MM606", message, where, **data))
     return result
 
 

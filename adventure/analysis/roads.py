@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adventure.analysis.paths import PathStep
-from adventure.analysis.reverse import _predecessors
+from adventure.analysis.reverse import predecessors as _predecessors
 from adventure.analysis.search import NO_PARENT, StateGraph, path_to
 from adventure.story.expr import Value, to_source
 from adventure.story.model import Compiled, Milestone
@@ -52,8 +52,11 @@ class ClosedRoad:
     """Every scene where it closes, in the order the search met them."""
 
 
-def closed_roads(g: StateGraph) -> list[ClosedRoad]:
-    """Every (milestone, need) a run can lose while it is shown, first place first; ``[]`` unless the search is complete."""
+def closed_roads(g: StateGraph, predecessors: tuple[array[int], array[int]] | None = None) -> list[ClosedRoad]:
+    """Every (milestone, need) a run can lose while it is shown, first place first; ``[]`` unless the search is complete.
+
+    ``predecessors`` (from :func:`adventure.analysis.reverse.predecessors`) saves building them again.
+    """
     st = g.stepper
     story = st.story
     milestones: list[tuple[str, Milestone]] = [(c.id, m) for c in story.chapters for m in c.milestones if m.needs]
@@ -72,32 +75,27 @@ def closed_roads(g: StateGraph) -> list[ClosedRoad]:
     for n, (_cid, milestone) in enumerate(milestones):
         for need in milestone.needs:
             needs.setdefault(to_source(need.condition), (need.test, set()))[1].add(n)
-    starts, preds = _predecessors(g)
-    closed: dict[str, bytearray] = {}
+    starts, preds = predecessors if predecessors is not None else _predecessors(g)
+    parent = g.parent
+    closing: dict[tuple[int, str], list[int]] = {}  # (milestone, need) -> states where it closes, in order
     for condition, (test, listing) in needs.items():
-        asked = [i for n in sorted(listing) for i in showing[n]]
+        asked = sorted(i for n in listing for i in showing[n])
         reach = _can_meet(g, [i for i in asked if test(g.values_of[i])], starts, preds)
-        flags = closed[condition] = bytearray(g.count)
+        closed = bytearray(g.count)
         for i in asked:
             if not reach[i]:
-                flags[i] = 1
-    first: dict[tuple[int, str], int] = {}
-    counts: dict[tuple[int, str], int] = {}
-    places: dict[tuple[int, str], dict[int, None]] = {}
-    for i in range(g.count):
-        p = g.parent[i]
-        for condition, flags in closed.items():
-            if flags[i] and (p == NO_PARENT or not flags[p]):
-                key = (shown[i], condition)
-                first.setdefault(key, i)
-                counts[key] = counts.get(key, 0) + 1
-                places.setdefault(key, {})[g.scene_of[i]] = None
+                closed[i] = 1
+                p = parent[i]
+                if p == NO_PARENT or not closed[p]:  # parents come first: breadth-first order
+                    closing.setdefault((shown[i], condition), []).append(i)
+    first = {key: states[0] for key, states in closing.items()}
     result = []
     for key, i in sorted(first.items(), key=lambda item: item[1]):
         chapter_id, milestone = milestones[key[0]]
+        places = dict.fromkeys(g.scene_of[j] for j in closing[key])
         result.append(ClosedRoad(milestone.title.source, chapter_id, key[1], st.scene_ids[g.scene_of[i]],
-                                 g.values_of[i], path_to(g, i), counts[key],
-                                 tuple(st.scene_ids[s] for s in places[key])))
+                                 g.values_of[i], path_to(g, i), len(closing[key]),
+                                 tuple(st.scene_ids[s] for s in places)))
     return result
 
 

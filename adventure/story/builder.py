@@ -483,7 +483,14 @@ class StoryBuilder(FieldReader):
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
                      on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
                      renamed_from=tuple(old for old, _ in renamed), assumes=assumes,
-                     assumes_test=assumes_test, assumes_location=m.key_locs.get("assumes"))  # type: ignore[arg-type]
+                     assumes_test=assumes_test, assumes_location=m.key_locs.get("assumes"),  # type: ignore[arg-type]
+                     passage_locations=self.passages(m, text))
+
+    def passages(self, m: YMap, text: tp.Template) -> tuple[Location, ...]:
+        """Where each ``{assume}`` passage of a scene's text is written (its ``{``), in reading order."""
+        scalar = m.items["text"]
+        assert isinstance(scalar, YScalar)
+        return tuple(offset_location(scalar, a.offset, self.out.lines) for a in tp.assumptions(text))
 
     def old_ids(self, m: YMap, what: str) -> list[tuple[str, Location]]:
         """``renamed_from: [old_id, ...]``: the ids a scene or choice had before, with where each is written."""

@@ -28,7 +28,7 @@ MAX_ERRORS_PER_FILE = 50
 MAX_ERRORS = 200
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end"})
+RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end", "assume"})
 
 
 DEFAULT_HINTS = {

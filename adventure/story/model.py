@@ -180,6 +180,8 @@ class Scene:
     """What the scene's text takes for granted (``assumes:``): proved by ``check --explore``, never tested in play."""
     assumes_test: Compiled | None = field(default=None, compare=False, repr=False)
     assumes_location: Location | None = field(default=None, compare=False)
+    passage_locations: tuple[Location, ...] = field(default=(), compare=False)
+    """Where each ``{assume}`` passage of the text is written, in reading order (for ``check --explore``)."""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id (or an old id it was renamed from), or ``None``.

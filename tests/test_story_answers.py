@@ -274,6 +274,11 @@ def test_the_1989_gate_is_gone_in_a_year_of_your_own(shipped_story):
     assert engine.value(shipped_story, late, "year") == 1990 and next_milestone(shipped_story, late) is None
     board = engine.start_at(shipped_story, 0, Start("eng_notice", (("engineering", 2), ("hope", 3)))).state
     assert next_milestone(shipped_story, board) is not None
+    # Head Down: nothing left to build before the board, so Engineering 1 is a gate missed
+    steady = engine.start_at(shipped_story, 0, Start("eng_head_down", (("engineering", 1), ("hope", 2)))).state
+    assert engine.value(shipped_story, steady, "year") == 1988 and next_milestone(shipped_story, steady) is None
+    built = engine.start_at(shipped_story, 0, Start("eng_head_down", (("engineering", 2), ("hope", 2)))).state
+    assert next_milestone(shipped_story, built) is not None  # "Keep a notebook" still makes Hope 3
 
 
 def test_no_gate_of_chapters_1_and_2_is_shown_once_it_cannot_be_met(monkeypatch, capsys, scenes_dir):

@@ -350,7 +350,7 @@ def _explore_with_assumptions(monkeypatch, capsys, scenes_dir, target, assumptio
                           lambda m, a=assumption: m.group(1) + f"    assumes: {json.dumps(a)}\n", text)
         path.write_text(text, encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    main(["check", "--explore", "--json", "--max-states", "600000", str(target)])
+    main(["check", "--explore", "--json", "--max-states", "1000000", str(target)])
     report = json.loads(capsys.readouterr().out)
     assert report["explore"]["complete"]  # a proof, not a sample
     return [f for f in report["explore"]["findings"] if f["code"] == "MM606"]

@@ -1,10 +1,10 @@
 """Chapters 1–4 answer the player (issue 16 §2): text that follows the choice just made.
 
 Each contradiction the play-test found (../shared/reviews/PLAYTEST.md M1–M3, M5, L2, L8,
-L11) is driven here the way it was found: a sandbox run of the installed command
-(``play --plain --start SCENE --set STAT=VALUE``) fed ``#choice`` lines, reading what the
-player reads. Every test also plays the sibling choice, so it cannot pass on text that
-never changes.
+L11) is driven here the way it was found: a sandbox run of the command line
+(``million-miles play --plain --start SCENE --set STAT=VALUE``) fed ``#choice`` lines,
+reading what the player reads. Where there is a sibling choice, the test plays it too, so
+it cannot pass on text that never changes.
 """
 
 from __future__ import annotations
@@ -218,7 +218,11 @@ def _seen(story, effects):
 
 
 def test_few_choices_of_chapters_1_to_4_are_inert(shipped_story):
-    """Issue 16: inert = no effect, no remember, the same destination as a sibling. At most 5%."""
+    """Issue 16: inert = no effect, no remember, the same destination as a sibling.
+
+    The issue's target for the whole game is 5%; chapters 1–4 went from 6 of 130 to 1
+    ("Keep your head down", answered by Ms. Young's different words at the bell) and hold
+    under 2%."""
     choices = inert = 0
     for scene in shipped_story.scenes.values():
         if scene.chapter not in MY_CHAPTERS:
@@ -228,7 +232,7 @@ def test_few_choices_of_chapters_1_to_4_are_inert(shipped_story):
             twins = [o for o in scene.choices if o is not c and _destination(o) == _destination(c)]
             inert += bool(twins and not _seen(shipped_story, c.effects) and not c.remember)
     assert choices >= 130
-    assert inert / choices <= 0.05, f"{inert} of {choices}"
+    assert inert / choices <= 0.02, f"{inert} of {choices}"
 
 
 # -- repetition and stale gates (PLAYTEST L2, L8) ----------------------------------------------

@@ -30,7 +30,7 @@ __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Stat, Story, Target
-from adventure.story.template import Template, render
+from adventure.story.template import Shown, Template, render
 
 Value = ex.Value
 Cause = Literal["choice", "scene", "computed"]
@@ -257,7 +257,7 @@ def offers(story: Story, state: RunState, include_hidden: bool = False) -> tuple
         if not enabled and choice.hidden and not include_hidden:
             continue
         reason = None if enabled else locked_reason(story, choice, env)
-        result.append(Offer(choice, _flatten(render(choice.label, env)), enabled, reason))
+        result.append(Offer(choice, _flatten(render(choice.label, env, wording(story))), enabled, reason))
     return tuple(result)
 
 
@@ -367,19 +367,24 @@ def value(story: Story, state: RunState, name: str) -> Value:
 
 def scene_text(story: Story, state: RunState) -> str:
     """The current scene's text, rendered and tidied into paragraphs."""
-    return render_text(story.scenes[state.scene].text, environment(story, state.values))
+    return render_text(story.scenes[state.scene].text, environment(story, state.values), wording(story))
 
 
 def ending_text(story: Story, state: RunState) -> str:
     """The epilogue of the ending the run reached (empty while still playing)."""
     if state.ending is None:
         return ""
-    return render_text(story.endings[state.ending].text, environment(story, state.values))
+    return render_text(story.endings[state.ending].text, environment(story, state.values), wording(story))
 
 
-def render_text(template: Template, env: Mapping[str, Value]) -> str:
+def render_text(template: Template, env: Mapping[str, Value], shown: Shown | None = None) -> str:
     """Render prose: blank lines separate paragraphs, single newlines are joined."""
-    return "\n\n".join(_flatten(p) for p in _PARAGRAPH.split(render(template, env)) if p.strip())
+    return "\n\n".join(_flatten(p) for p in _PARAGRAPH.split(render(template, env, shown)) if p.strip())
+
+
+def wording(story: Story) -> Shown:
+    """How ``{shown(stat)}`` words a value in this story's text: as its status does (``$3k``, ``no savings``)."""
+    return lambda name, value: story.stat(name).display(value)
 
 
 def progress(story: Story, state: RunState) -> int:
@@ -417,7 +422,7 @@ def remembered(story: Story, state: RunState) -> list[str]:
 def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str:
     """Why a choice is locked: the author's words, or the unmet parts of its condition."""
     if choice.locked is not None:
-        return _flatten(render(choice.locked, env))
+        return _flatten(render(choice.locked, env, wording(story)))
     if choice.condition is None:
         return _("not available")
     parts = ex.unmet(choice.condition, env, story.labels)

@@ -301,7 +301,7 @@ class Session:
             self._lock = lock
             raise
         if lock is not None:
-            lock.release()
+            lock.release(forget=self.blank)  # a run never written leaves no lock file behind either
         self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
         self.save_error, self.saved_state, self._lock = other.save_error, other.saved_state, other._lock
         self.start, self.remember_endings = other.start, other.remember_endings

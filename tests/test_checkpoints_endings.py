@@ -173,12 +173,29 @@ def test_continue_of_a_finished_run_offers_the_same_choices(monkeypatch, capsys,
     assert run.snapshot["turn"] == 1 and run.ending is None
 
 
-def test_the_true_ending_still_ends_the_game(mini_story, tmp_path):
+def test_the_true_ending_says_what_next_like_any_other(mini_story, tmp_path):
+    """L10: the true ending dropped to the shell, and --continue then showed a menu never seen."""
     c = console()
     path = ["key", "pick", "pick", "open", "wait", "wait", "wait", "run", "fly"]
     session = Session.new(mini_story, 3, SaveStore(tmp_path))
-    assert Game(session, c, lines_reader(path), new_game_command="million-miles play --scenes X").run() == 0
-    assert "Play again with: million-miles play --scenes X" in output(c) and "What now?" not in output(c)
+    game = Game(session, c, lines_reader([*path, "undo", "fly", "quit"]), new_game_command="million-miles play --scenes X")
+    assert game.run() == 0
+    text = output(c)
+    assert text.count("The End: The Sky") == 2 and text.count("What now?") == 2
+    assert "Play again with: million-miles play --scenes X" in text and "1. Take back the last choice" in text
+    assert "Undone: you took back your last choice." in text and "Goodbye. Your run is saved" in text
+    assert game.session.state.ending == "sky"
+
+
+def test_continue_of_a_finished_true_run_shows_the_same_screen(monkeypatch, capsys, mini_dir, tmp_path):
+    args = ["play", "--plain", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
+    path = "key\npick\npick\nopen\nwait\nwait\nwait\nrun\nfly\n"
+    code, live, err = cli(monkeypatch, capsys, [*args, "--seed", "3"], path)
+    assert code == 0, err
+    code, resumed, err = cli(monkeypatch, capsys, ["play", "--plain", "--save-dir", str(tmp_path), "--continue"], "")
+    assert code == 0, err
+    for text in (live, resumed):
+        assert "The End: The Sky" in text and "What now?" in text and "This run is saved as" in text
 
 
 # -- endings remembered across runs -------------------------------------------------------------
@@ -295,3 +312,109 @@ def test_a_sandbox_run_does_not_count_its_endings(monkeypatch, capsys, mini_dir,
     code, out, _ = cli(monkeypatch, capsys, ["endings", "--scenes", str(mini_dir), "--save-dir", str(tmp_path), "--json"])
     assert json.loads(out)["found"] == []
     assert SaveStore(tmp_path).run_names() == []  # and it is not among the player's runs
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_the_endings_list_wraps_under_its_words(mini_story, tmp_path, width):
+    """L5 of the play-test: a found ending's long line wrapped to column 0; it hangs under its title."""
+    from adventure.cli.endings import print_endings
+
+    session = Session.new(mini_story, 3, SaveStore(tmp_path))
+    session.choose("leave")
+    session.close()
+    book = EndingsBook(tmp_path)
+    c = Console(file=io.StringIO(), width=width, color_system=None)
+    print_endings(c, mini_story, book, book.found(mini_story))
+    lines = c.file.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if "Home Again" in line)
+    assert lines[start].startswith("  ✓  Home Again")
+    rest = lines[start + 1:]
+    assert rest and all(line.startswith("     ") or line.startswith("  ?  ") for line in rest), lines
+    assert len(rest) >= 2 or width == 100
+
+
+# -- the title screen offers to continue --------------------------------------------------------
+
+
+def _played(story, store, *choices, seed=3):
+    session = Session.new(story, seed, store)
+    for choice in choices:
+        session.choose(choice)
+    session.close()
+    return session.slot
+
+
+def _title_game(story, store, lines, resumable):
+    c = console()
+    game = Game(Session.new(story, 5, store), c, lines_reader(lines), resumable=resumable)
+    return game, c
+
+
+def test_the_title_offers_to_continue_and_enter_takes_it(mini_story, tmp_path):
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    offer = _resumable(mini_story, store, None)
+    assert offer is not None and (offer.slot, offer.steps, offer.chapter, offer.ending) == (slot, 1, "The Orchard", None)
+    game, c = _title_game(mini_story, store, ["", "pick", "quit"], offer)
+    assert game.run() == 0
+    text = output(c)
+    assert f"1. Continue '{slot}' (The Orchard, 1 choice in)" in text and "2. Start a new game" in text
+    assert f"Resuming '{slot}' after 1 choice." in text and "New run" not in text
+    assert game.session.slot == slot and store.read(slot).snapshot["turn"] == 2
+    assert [s.name for s in store.slots()] == [slot]  # the new game left nothing behind
+    assert {p.name for p in tmp_path.iterdir() if p.name.endswith(".lock")} <= {f".{slot}.lock"}  # nor a lock
+
+
+def test_the_title_can_start_the_new_game_instead(mini_story, tmp_path):
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    game, c = _title_game(mini_story, store, ["what", "2", "pick", "quit"], _resumable(mini_story, store, None))
+    assert game.run() == 0
+    assert "Type 1 (or press Enter) to continue" in output(c)
+    assert game.session.slot != slot and store.read(slot).snapshot["turn"] == 1  # the old run untouched
+    assert store.read(game.session.slot).snapshot["turn"] == 1
+
+
+def test_the_title_continues_a_finished_run_to_its_ending_screen(mini_story, tmp_path):
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "leave")
+    offer = _resumable(mini_story, store, None)
+    game, c = _title_game(mini_story, store, ["continue", "undo", "quit"], offer)
+    assert game.run() == 0
+    text = output(c)
+    assert f"Continue '{slot}' (finished: Home Again, 1 choice)" in text
+    assert "The End: Home Again" in text and "What now?" in text and "Undone" in text
+    assert store.read(slot).snapshot["turn"] == 0
+
+
+def test_a_run_in_use_is_not_taken_and_the_new_game_goes_on(mini_story, tmp_path):
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    held = store.lock(slot)
+    try:
+        game, c = _title_game(mini_story, store, ["1", "pick", "quit"], _resumable(mini_story, store, None))
+        assert game.run() == 0
+    finally:
+        held.release()
+    text = output(c)
+    assert f"Could not continue '{slot}'" in text and "in use by another game" in text and "A new game starts" in text
+    assert game.session.slot != slot and store.read(slot).snapshot["turn"] == 1
+
+
+def test_no_offer_for_another_story_or_folder_or_a_damaged_run(mini_story, tmp_path):
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    assert _resumable(mini_story, store, None) is None  # no run yet
+    slot = _played(mini_story, store, "key")
+    assert _resumable(mini_story, store, "/somewhere/else") is None  # played from another folder
+    (tmp_path / f"{slot}.yaml").write_text("{broken", encoding="utf-8")
+    assert _resumable(mini_story, store, None) is None

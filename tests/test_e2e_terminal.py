@@ -139,10 +139,52 @@ def test_play_to_the_true_ending(command, mini_args, tmp_path):
     assert "Lights." in player.display()
     player.send("fly")
     player.wait_text("Your run")
+    player.wait_prompt()  # the true ending says what next, as every ending does: no drop to the shell
+    screen = player.display()
+    assert "What now?" in screen and "1. Take back the last choice" in screen and "4. Leave" in screen
+    assert "Play again with:" in player.recent()
+    player.send("4")
     assert player.finish() == 0
     text = player.text()
     assert "The End: The Sky" in text and "Opened the gate" in text and "T-minus 3" in text
     assert len([p for p in tmp_path.glob("run-*.yaml") if ".bak" not in p.name]) == 1  # the run's own slot
+    for args in (["play", "--continue"], ["play", "--scenes", mini_args[2]]):  # the same screen, both ways back
+        again = Player(command, args, tmp_path)
+        again.wait_prompt()
+        if "--continue" not in args:  # the title offers the finished run; Enter takes it
+            assert "1. Continue 'run-" in again.display() and "finished: The Sky" in again.display()
+            again.send("")
+            again.wait_prompt()
+        assert "The End: The Sky" in again.recent() and "What now?" in again.display()
+        again.send("quit")
+        assert again.finish() == 0
+
+
+def test_the_title_offers_to_continue_the_last_run(command, mini_dir, tmp_path):
+    """L10: 'million-miles' alone always started a new game; now its title screen offers the last run."""
+    first = Player(command, ["play", "--scenes", str(mini_dir)], tmp_path)
+    first.wait_prompt()
+    assert "Continue" not in first.display()  # nothing to continue yet
+    first.type("2")  # take the key
+    first.send("quit")
+    assert first.finish() == 0
+    again = Player(command, ["play", "--scenes", str(mini_dir)], tmp_path)
+    again.wait_prompt()
+    screen = again.display()
+    assert re.search(r"1\. Continue 'run-[0-9-]+' \(The Orchard, 1 choice in\)", screen), screen
+    assert "2. Start a new game" in screen and "Enter alone continues." in screen
+    again.type("")
+    assert re.search(r"Resuming 'run-[0-9-]+' after 1 choice\.", again.recent())
+    assert "The Gate" in again.display() and "Take the key" not in again.display()  # the key is taken
+    again.send("quit")
+    assert again.finish() == 0
+    assert len([p for p in tmp_path.glob("run-*.yaml") if ".bak" not in p.name]) == 1  # no second run
+    fresh = Player(command, ["play", "--scenes", str(mini_dir)], tmp_path)
+    fresh.wait_prompt()
+    fresh.type("2")  # a new game instead
+    assert "Take the key" in fresh.display()
+    fresh.send("quit")
+    assert fresh.finish() == 0
 
 
 def test_play_to_going_home(command, mini_args, tmp_path):
@@ -186,6 +228,27 @@ def test_ctrl_c_then_ctrl_d_leaves_cleanly(command, mini_args, tmp_path):
     assert re.search(r"Resuming 'run-[0-9-]+' after 1 choice\.", again.text())
     again.send("q")
     assert again.finish() == 0
+
+
+def test_typing_after_ctrl_c_starts_the_count_again(command, mini_args, tmp_path):
+    """L1 of the play-test: Ctrl-C, typing, Ctrl-C left the game; it only cancels the typed line now."""
+    player = Player(command, mini_args, tmp_path)
+    player.wait_prompt()
+    player.mark = len(player.raw)
+    player.child.sendintr()
+    player.wait_text("(press Ctrl-C again or Ctrl-D to leave)")
+    player.wait_prompt()
+    player.mark = len(player.raw)
+    player.child.send("def")
+    player.wait(lambda: "def" in player.recent(), "the typed letters")
+    player.child.sendintr()
+    player.wait_text("(press Ctrl-C again or Ctrl-D to leave)")
+    player.wait_prompt()
+    assert not player.ended and "Goodbye" not in player.text()
+    player.mark = len(player.raw)
+    player.child.sendintr()  # now twice in a row: leave
+    player.wait_text("Goodbye")
+    assert player.finish() == 0
 
 
 def test_an_ending_is_undoable(command, mini_args, tmp_path):
@@ -298,6 +361,9 @@ def test_shipped_story_played_to_the_launch(command, shipped_story, tmp_path):
             break
         player.type(str(numbers.index(choice) + 1))
     player.wait_text("Your run", timeout=30)
+    player.wait_prompt()
+    assert "What now?" in player.display()
+    player.send("quit")
     assert player.finish() == 0
     text = player.text()
     assert "A Million Miles" in text and "Saw the Earth from orbit" in text

@@ -448,7 +448,8 @@ def test_rich_report_golden_lines(mini_story):
     _data, code = check_explore(mini_story, args, make_console(plain=True, width=200, file=out))
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     assert code == 0
-    assert re.sub(r"\d+\.\d\d s$", "T s", lines[0]) == "Exploration  complete · 30 states · 62 transitions · T s"
+    assert re.sub(r"\d+\.\d\d s ·", "T s ·", lines[0]) == ("Exploration  complete · 30 states · 62 transitions · T s · "
+                                                          "0% of the budget of 200,000 states")
     assert "│ home   │ ✓ │     1 │ gate:leave" in "\n".join(lines)
     assert lines[-5:] == [
         "! stat 'apples' hits its maximum (5) and is clamped by `add: {apples: 1}`",

@@ -92,3 +92,72 @@ def test_shipped_chapters_declare_their_gates(shipped_story):
     state = engine.new_run(shipped_story, 1).state
     view = next_milestone(shipped_story, state)
     assert view is not None and not view.met and len(view.needs) == 2
+
+
+def _at(story, scene_id: str):
+    from adventure.sandbox import parse_start
+
+    return engine.start_at(story, 1, parse_start(story, scene_id, ["trust=6"])).state
+
+
+@pytest.mark.parametrize(("scene_id", "title"), [
+    ("fields_rows", "Spring 1980: the University of the Pacific"),
+    ("fields_foreman", "Spring 1980: the University of the Pacific"),  # the envelope is still ahead
+    ("fields_young_again", None),  # 1981: the 1980 gate is behind, taken the long way round
+    ("fields_delta", None),
+    ("person_wait", "The selection board: what they had"),
+    ("person_call", None),  # the call came: the board is behind
+    ("person_papa", None),
+    ("col_return", "A crew assignment"),  # the first gate is behind: the second is next
+])
+def test_a_gate_behind_the_run_is_not_shown(shipped_story, scene_id, title):
+    """L8 of the play-test: 'Next:' stayed on screen after its gate was passed or gone round."""
+    view = next_milestone(shipped_story, _at(shipped_story, scene_id))
+    assert (view.title if view else None) == title
+
+
+def test_a_milestone_tested_in_a_later_chapter_stays_all_chapter(shipped_story):
+    """Chapter 6 tests no Teamwork itself (the crew assignment comes later): its milestone stays."""
+    chapter = next(c for c in shipped_story.chapters if c.id == "candidate")
+    for scene_id in chapter.scenes:
+        assert next_milestone(shipped_story, _at(shipped_story, scene_id)) is not None, scene_id
+
+
+def test_gate_scenes_are_the_ones_testing_the_needs(tmp_path):
+    """The rule on a small story: shown before and at the gate, gone in the scene after it."""
+    from adventure.milestone import gate_scenes
+
+    write_story(tmp_path, chapter="""\
+chapter:
+  id: one
+  title: One
+  milestone:
+    title: The gate
+    needs:
+      - {label: "Skill {skill} of 1", if: "skill >= 1"}
+scenes:
+  - id: a
+    title: A
+    text: A.
+    choices:
+      - {id: train, label: Train, effects: [{add: {skill: 1}}], goto: b}
+  - id: b
+    title: B
+    text: B.
+    choices:
+      - {id: pass, label: Pass, if: "skill >= 1", goto: c}
+      - {id: around, label: Around, goto: c}
+  - id: c
+    title: C
+    text: C.
+    choices:
+      - {id: end, label: End, ending: done}
+""")
+    story = load_story(tmp_path)
+    assert gate_scenes(story, story.chapters[0], story.chapters[0].milestones[0]) == {"b"}
+    state = engine.new_run(story, 1).state
+    assert next_milestone(story, state) is not None
+    state = engine.take(story, state, "train").state
+    assert next_milestone(story, state) is not None and next_milestone(story, state).met
+    state = engine.take(story, state, "pass").state
+    assert state.scene == "c" and next_milestone(story, state) is None

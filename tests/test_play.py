@@ -414,4 +414,95 @@ def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
     assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
     g, c = game(story, ["study"], width=40)
     g.run()
-    assert "Next: ✗ Skill 1 of 2  ✗ No settled home" in output(c)
+    assert "Next: The exam of 2003\n  ✗ Skill 1 of 2  ✗ No settled home" in output(c)  # the name stays
+
+
+def _keyed_game(story, keys):
+    """A game reading through the real prompt_toolkit reader, fed ``keys`` one prompt at a time."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from adventure.ui.prompt import TerminalReader
+
+    pending = list(keys)
+    with create_pipe_input() as pipe:
+        terminal = TerminalReader(input=pipe, output=DummyOutput())
+
+        def read(prompt, words):
+            if not pending:
+                raise EOFError
+            pipe.send_text(pending.pop(0))
+            return terminal(prompt, words)
+
+        g, c = game(story, [])
+        g.read_line = read
+        assert g.run() == 0
+    return g, output(c), pending
+
+
+@pytest.mark.parametrize("typed", ["def", "x\x7f"], ids=["typed", "typed-and-erased"])
+def test_typing_after_ctrl_c_starts_the_count_again(mini_story, typed):
+    """Ctrl-C, then typing, then Ctrl-C cancels that line only: it takes one more Ctrl-C to leave."""
+    _g, text, pending = _keyed_game(mini_story, ["\x03", typed + "\x03", "\x03", "1\r"])
+    assert text.count(play_module.LEAVE_HINT) == 2 and "Goodbye" in text
+    assert pending == ["1\r"]  # left at the third Ctrl-C, never at the second
+
+
+def test_two_ctrl_c_on_an_empty_line_still_leave(mini_story):
+    _g, text, pending = _keyed_game(mini_story, ["\x03", "\x03", "1\r"])
+    assert text.count(play_module.LEAVE_HINT) == 1 and "Goodbye" in text and pending == ["1\r"]
+
+
+def test_a_short_fragment_in_one_label_is_asked_about_not_taken(gate_offers):
+    """'the' took 'Call the hotel…' at once; under four letters a lone match is shown, not taken."""
+    for fragment in ("go", "app", "Go ", "ple"):
+        hint = interpret(fragment, gate_offers)
+        assert isinstance(hint, Hint), fragment
+    assert interpret("go", gate_offers).message == (  # type: ignore[union-attr]
+        "'go' is part of choice 4: Go home. Type its number, or more of the label.")
+    assert interpret("appl", gate_offers) == Take("pick")  # four letters: taken
+    assert interpret("home", gate_offers) == Take("leave")
+    assert interpret("go home", gate_offers) == Take("leave")  # the whole label
+    assert interpret("key", gate_offers) == Take("key")  # the choice's own id
+    assert interpret("#key", gate_offers) == Take("key") and interpret("4", gate_offers) == Take("leave")
+    assert interpret("quit", gate_offers) == Command("quit")
+    locked = interpret("ope", gate_offers)  # only in the locked "Open the gate": why it is locked, at once
+    assert isinstance(locked, Hint) and locked.message == "Choice 3 is locked: You need the key and two apples."
+
+
+def test_a_short_whole_label_is_taken(mini_story):
+    """'Fly' is the whole label, three letters: typing it takes it."""
+    offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
+    assert interpret("pick an apple", offers) == Take("pick")
+    from adventure.ui.matching import committable
+
+    assert committable("fly", "Fly") and committable("FLY", "Fly") and not committable("fl", "Fly")
+
+
+def test_the_shipped_scrub_scene_asks_about_the(shipped_story):
+    """The play-test's case: at the scrubbed launch, 'the' is in one label only."""
+    from adventure.sandbox import parse_start
+
+    state = engine.start_at(shipped_story, 1, parse_start(shipped_story, "launch_scrub", [])).state
+    offers = engine.offers(shipped_story, state)
+    assert sum("the" in o.label.lower() for o in offers) == 1
+    picked = interpret("the", offers)
+    assert isinstance(picked, Hint) and "Call the hotel" in picked.message
+
+
+@pytest.mark.parametrize(("scene_id", "choice"), [("letters_question", "director"), ("person_papa", "kneel"),
+                                                  ("cand_review", "adela"), ("fields_young_again", "go")])
+def test_a_chapter_opening_keeps_the_change_just_made_on_a_40_row_screen(shipped_story, scene_id, choice):
+    """L6 of the play-test: at 100x40 a chapter opening ran to 42 lines and the changes scrolled away."""
+    from adventure.sandbox import parse_start
+
+    session = Session.new(shipped_story, 1, start=parse_start(shipped_story, scene_id, []))
+    c = Console(file=io.StringIO(), width=100, height=40, force_terminal=True, color_system=None)
+    g = Game(session, c, lines_reader([]), show_status=True)
+    outcome = session.choose(choice)
+    assert shipped_story.scenes[session.state.scene].chapter != shipped_story.scenes[scene_id].chapter
+    g.present(outcome.events)
+    lines = c.file.getvalue().splitlines()
+    assert len(lines) + 2 <= 40, "\n".join(lines)  # with the line typed above and the prompt below
+    first = next(line for line in lines if line.strip())
+    assert "→" in first or "CHAPTER" in first  # what the choice changed (or the card) heads the screen

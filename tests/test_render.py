@@ -150,16 +150,16 @@ Choices:
 ╰──────────────────────────────────────╯
 """,
     ("status", 80): """\
-╭─ Status ──────────────────────────────────────╮
-│ Letters 0 ░░░   Skills           Family       │
-│                 Apples 1 █░░░░   Trust  2 ██░ │
-╰───────────────────────────────────────────────╯
+╭─ Status ─────────────────────────────────────────────────────────────────────╮
+│ Letters 0 ░░░   Skills           Family                                      │
+│                 Apples 1 █░░░░   Trust  2 ██░                                │
+╰──────────────────────────────────────────────────────────────────────────────╯
 """,
     ("status", 120): """\
-╭─ Status ──────────────────────────────────────╮
-│ Letters 0 ░░░   Skills           Family       │
-│                 Apples 1 █░░░░   Trust  2 ██░ │
-╰───────────────────────────────────────────────╯
+╭─ Status ─────────────────────────────────────────────────────────────────────────────────────────╮
+│ Letters 0 ░░░   Skills           Family                                                          │
+│                 Apples 1 █░░░░   Trust  2 ██░                                                    │
+╰──────────────────────────────────────────────────────────────────────────────────────────────────╯
 """,
     ("status", "plain"): """\
 Status:
@@ -410,3 +410,68 @@ def test_help_at_40_columns_puts_each_meaning_under_its_command():
     wide.print(render.help_screen())
     assert any(line.startswith("│ undo ") and "take back the last choice" in line
                for line in wide.file.getvalue().splitlines())  # side by side when there is room
+
+
+@pytest.mark.parametrize("width", [40, 59, 80, 100, 120, 160])
+def test_status_and_scene_panels_have_the_same_width(shipped_story, width):
+    """L3 of the play-test: the status panel was 94 columns under a 100-column scene panel."""
+    state = engine.new_run(shipped_story, 1).state
+    scene = rendered(render.scene_panel(shipped_story, state), width).splitlines()
+    status = rendered(render.status_panel(shipped_story, state), width).splitlines()
+    assert len(status[0]) == len(scene[0]) == min(width, render.MAX_WIDTH)
+    assert len(status[-1]) == len(scene[-1])
+
+
+MILESTONE = __import__("adventure.milestone", fromlist=["MilestoneView"])
+VIEW = MILESTONE.MilestoneView("Spring 1980: the University of the Pacific", (
+    MILESTONE.NeedView("Math 0 of 2", False), MILESTONE.NeedView("Still following the harvest", False)))
+MILESTONE_LINES = {
+    40: """\
+Next: Spring 1980: the University of the
+Pacific
+  ✗ Math 0 of 2
+  ✗ Still following the harvest
+""",
+    80: """\
+Next: Spring 1980: the University of the Pacific
+  ✗ Math 0 of 2  ✗ Still following the harvest
+""",
+    120: """\
+Next: Spring 1980: the University of the Pacific: ✗ Math 0 of 2  ✗ Still following the harvest
+""",
+}
+
+
+@pytest.mark.parametrize("width", list(MILESTONE_LINES))
+def test_the_compact_next_line_keeps_the_milestones_name(width):
+    """L4 of the play-test: at 40 and 100 columns the name was dropped and the needs cut with '…'."""
+    assert rendered(render.MilestoneLine(VIEW), width) == MILESTONE_LINES[width]
+
+
+TITLE_MENU = {
+    40: """\
+1. Continue 'run-20261207-010040' (What
+   They Had, 41 choices in)
+2. Start a new game
+Enter alone continues.
+""",
+    80: """\
+1. Continue 'run-20261207-010040' (What They Had, 41 choices in)
+2. Start a new game
+Enter alone continues.
+""",
+}
+TITLE_MENU[120] = TITLE_MENU[80]
+TITLE_MENU["plain"] = TITLE_MENU[80]
+
+
+@pytest.mark.parametrize("width", list(TITLE_MENU))
+def test_title_menu_golden(width):
+    """The title screen's offer to continue wraps under its own label, boxed or plain."""
+    from adventure.ui.play import Resumable
+
+    run = Resumable("run-20261207-010040", 41, "What They Had")
+    options = [("continue", run.describe()), ("new", "Start a new game")]
+    plain = width == "plain"
+    assert rendered(render.title_menu(options, plain=plain), 80 if plain else width) == TITLE_MENU[width]
+    assert Resumable("r", 1, ending="Home Again").describe() == "Continue 'r' (finished: Home Again, 1 choice)"

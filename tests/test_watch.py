@@ -330,3 +330,26 @@ def test_wakeable_stream_reader_echo_is_escaped():
     assert out.getvalue() == "> \\x1b[2Jhi\n"
     os.close(write_fd)
     os.close(read_fd)
+
+
+def test_an_edited_weight_that_moves_a_passed_draw_is_said(story_dir):
+    """Issue 20: every choice still applied, the run landed elsewhere, and the reload said nothing."""
+    from adventure.story.loader import load_story
+
+    story = load_story(story_dir)
+    landed = engine.take(story, engine.start_at(story, 3, Start("road")).state, "wait").state.scene
+    other = "house" if landed == "road" else "road"
+    edits = [("{weight: 3, scene: road}", "{weight: 1, scene: road}"),
+             ("{weight: 1, scene: house}", "{weight: 999, scene: house}")]
+    if other == "road":
+        edits = [("{weight: 3, scene: road}", "{weight: 999, scene: road}")]
+
+    def reweigh() -> None:
+        for old, new in edits:
+            edit(story_dir / "two.yaml", old, new)
+
+    game, out, _ = live(story_dir, ["#wait", reweigh, "look"], start=Start("road"))
+    assert game.run() == 0
+    words = " ".join(screen(out).split())
+    assert (f"your one choice still applies, but the last one now leads to scene '{other}' instead of "
+            f"scene '{landed}' (its random draw or conditional target goes another way).") in words

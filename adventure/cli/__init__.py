@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from adventure import __version__
 from adventure.cli._args import ArgumentParser
 
-COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n")
+COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n", "lsp")
 """Command names, each a module of this package with ``register(commands)``, in help order."""
 
 

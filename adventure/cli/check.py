@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,8 +40,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
-    p.add_argument("--max-states", type=positive_int, default=200_000, metavar="N",
-                   help="state budget for --explore before falling back to random play (default 200000)")
+    p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
+                   help="state budget for --explore before falling back to random play "
+                        "(default: 200000, or more when this machine's memory allows)")
     p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
     p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
     p.add_argument("--strict-translations", action="store_true",
@@ -77,8 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         console = make_console()
         console.print(checked_line(folder, report))
-        print_report(console, folder, report)
-        print_translations(console, translations)
+        print_report(console, folder, report, translations)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         explore_data, explore_exit = check_explore(report.story, args, console)
@@ -100,9 +100,10 @@ def run(args: argparse.Namespace) -> int:
 
 def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> tuple[dict[str, object], int]:
     """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
+    from adventure.analysis.explore import default_budget
     from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
 
-    outcome = run_explore(story, args.explore, args.max_states, args.random, args.seed)
+    outcome = run_explore(story, args.explore, args.max_states or default_budget(), args.random, args.seed)
     data = explore_json(story, outcome)
     if args.write_runs is not None:
         from adventure.cli.runwriter import write_runs
@@ -206,8 +207,13 @@ def summary(report: LoadReport) -> dict[str, object]:
     return data
 
 
-def print_report(console: Console, folder: Path, report: LoadReport) -> None:
-    """The human report: the problems, then a summary table or a failure line."""
+def print_report(console: Console, folder: Path, report: LoadReport,
+                 translations: Sequence[TranslationReport] = ()) -> None:
+    """The human report: the problems, a summary table, each translation, then the verdict last.
+
+    The verdict comes after everything it sums up, so "valid" never stands above an error
+    (a translation's error makes it a failure line).
+    """
     from rich.table import Table
     from rich.text import Text
 
@@ -232,6 +238,12 @@ def print_report(console: Console, folder: Path, report: LoadReport) -> None:
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
     if story.memos:
         console.print(Text.assemble(("remembers", "dim"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos))))
+    print_translations(console, list(translations))
+    wrong = sum(len(t.errors) for t in translations)
+    if wrong:
+        console.print(Text(f"✗ {folder}: the story is valid, but its translations have "
+                           f"{count(wrong, 'error')} (those strings show in English)", style="bold red"))
+        return
     console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
                        f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
                        f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",

@@ -16,6 +16,7 @@ from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from adventure.saves.endings import EndingsBook, FoundEnding
     from adventure.story.model import Story
@@ -96,13 +97,12 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
         if entry is None:
-            line = Text("  ?  ???  ", style="dim")
+            line = Text("???  ", style="dim")
             line.append(ending_hint(story, ending_id))
-            console.print(line)
+            _hanging(console, Text("  ?  ", style="dim"), line)
             continue
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
-        line = Text(f"  {true_mark if ending.true_ending else found_mark}  ")
-        line.append(ending.title, style="bold")
+        line = Text(ending.title, style="bold")
         line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")
         label = _shown_label(story, entry)
         if label:
@@ -110,7 +110,17 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
         if entry.times > 1:
             line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
                         style="dim")
-        console.print(line)
+        _hanging(console, Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
+
+
+def _hanging(console: Console, mark: Text, line: Text) -> None:
+    """``mark`` then ``line``, wrapped under its own first word (not back to column 0), no padding after."""
+    from rich.text import Text
+
+    width = max(10, console.width - mark.cell_len)
+    for number, part in enumerate(line.wrap(console, width)):
+        part.rstrip()
+        console.print(Text.assemble(mark if number == 0 else " " * mark.cell_len, part), overflow="fold")
 
 
 def _shown_label(story: Story, entry: FoundEnding) -> str:

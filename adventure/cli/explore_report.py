@@ -137,6 +137,7 @@ def explore_json(story: Story, outcome: ExploreOutcome) -> dict[str, Any]:
         "transitions": exploration.transitions if exploration else 0,
         "seconds": round(outcome.seconds, 4),
         "max_states": exploration.max_states if exploration else None,
+        "budget_used": round(exploration.states / exploration.max_states, 4) if exploration else None,
         "endings": endings,
     }
     if exploration is not None:
@@ -237,6 +238,9 @@ def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) 
         head = Text("Exploration  ", style="bold")
         head.append("complete" if data["complete"] else "incomplete", style="green" if data["complete"] else "yellow")
         head.append(f" · {data['states']:,} states · {data['transitions']:,} transitions · {data['seconds']:.2f} s")
+        if data.get("max_states"):
+            head.append(f" · {data['budget_used']:.0%} of the budget of {data['max_states']:,} states"
+                        + ("" if data["complete"] else " (raise it with --max-states)"), style="dim")
         console.print(head)
     table = Table(title=Text("Endings", style="bold"), title_justify="left", expand=False, show_lines=False)
     table.add_column("ending")

@@ -101,6 +101,11 @@ def run_update(args: argparse.Namespace) -> int:
 
             raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
+    if existing is not None:
+        from adventure.i18n.catalog import rekey
+        from adventure.i18n.strings import follow_renames
+
+        rekey(existing, follow_renames([e.key for e in entries], by_key(existing), story))
     catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
     _write(path, write_catalog(catalog))
     messages = by_key(catalog)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from adventure.saves.store import Continuation, SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
+    from adventure.ui.play import Resumable
     from adventure.ui.prompt import Reader
 
 
@@ -94,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     options = dict(plain=args.plain, animate=console.is_terminal and not console.is_dumb_terminal,
                    continue_command=_continue_command(args, session), new_game_command=_new_game_command(args),
                    errors=None if interactive else sys.stderr)
+    if interactive and fresh and not sandbox and found is None and args.seed is None and store is not None:
+        options["resumable"] = _resumable(story, store, _scenes_field(folder))
     from adventure.ui.play import Game
 
     game: Game
@@ -213,6 +216,30 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
     if found is not None and found.notice:
         session.messages.insert(0, Message(found.notice))
     return session, True
+
+
+def _resumable(story: Story, store: SaveStore, scenes: str | None) -> Resumable | None:
+    """The run the title screen offers to continue: the last one played, if it is of this story.
+
+    Only offered to a player at a terminal starting a new game with no other instruction;
+    a piped script never meets the question. A damaged last run is left to ``--continue``,
+    which says what it does about it.
+    """
+    from adventure.errors import SaveError
+    from adventure.ui.play import Resumable
+
+    try:
+        newest = store.newest_run()
+    except SaveError:
+        return None
+    if newest is None or newest.error is not None or newest.story_id != story.id:
+        return None
+    recorded = str(newest.folder.resolve()) if newest.folder is not None else None
+    if recorded != scenes:  # a run of another copy of the story is continued with --continue
+        return None
+    chapter = next((c.title for c in story.chapters if c.id == newest.chapter), None)
+    ending = story.endings[newest.ending].title if newest.ending is not None and newest.ending in story.endings else None
+    return Resumable(newest.name, newest.steps, chapter, ending)
 
 
 def _store(save_dir: Path | None) -> SaveStore:

@@ -93,6 +93,16 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
     return catalog
 
 
+def rekey(catalog: Catalog, moves: dict[str, str]) -> None:
+    """Move messages to new keys (old ``msgctxt`` -> new), keeping translation, flags and comments."""
+    for message in list(catalog):
+        if message.id and message.context in moves:
+            catalog.delete(message.id, context=message.context)
+            catalog.add(message.id, message.string, locations=message.locations, flags=message.flags,
+                        user_comments=message.user_comments, previous_id=message.previous_id,
+                        context=moves[message.context])
+
+
 def _locale(language: str) -> Locale | None:
     from babel.core import Locale, UnknownLocaleError
 

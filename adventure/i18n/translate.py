@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
-from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, follow_renames, story_strings, walk
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
@@ -52,8 +52,9 @@ class TranslationReport:
 def translate_story(story: Story, language: str) -> Story:
     """The story in ``language`` (itself for English or when no catalogue exists).
 
-    Raises :class:`StoryLoadError` when the catalogue is unreadable or a translated
-    template is wrong; missing and stale strings are English, silently.
+    Raises :class:`StoryLoadError` when the catalogue cannot be read at all. A string
+    whose translation is wrong (``check`` reports it) is English, as missing and stale
+    strings are: one bad string never takes the whole language away.
     """
     if _is_english(language):
         return story
@@ -61,7 +62,7 @@ def translate_story(story: Story, language: str) -> Story:
     if not path.is_file():
         return story
     report = check_translation(story, language)
-    if report.errors or report.story is None:
+    if report.story is None:
         raise StoryLoadError(report.errors, report.warnings)
     return report.story
 
@@ -97,6 +98,8 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
+    for old, new in follow_renames([e.key for e in entries], messages, story).items():
+        messages[new] = messages.pop(old)  # a renamed scene or choice keeps its translation
     checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
     translated: dict[str, str] = {}
     states = [checker.entry(entry, messages.get(entry.key), translated) for entry in entries]
@@ -108,8 +111,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                    severity="warning"))
     counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
     report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
-    if not checker.errors:
-        report.story = apply(story, translated, checker.templates)
+    report.story = apply(story, translated, checker.templates)  # a string with an error stays English
     return report
 
 

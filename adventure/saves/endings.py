@@ -187,7 +187,7 @@ def _how(story: Story, state: RunState) -> tuple[str, str, str]:
     choice = scene.choice(step.choice) if scene else None
     if choice is None:
         return step.scene, step.choice, step.choice
-    label = " ".join(render(choice.label, engine.environment(story, state.values)).split())
+    label = " ".join(render(choice.label, engine.environment(story, state.values), engine.wording(story)).split())
     return step.scene, step.choice, label
 
 

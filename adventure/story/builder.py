@@ -147,7 +147,28 @@ class StoryBuilder(FieldReader):
             self.out.error("MM204", f"'{key}' of {what} must be an expression in quotes", loc_of(value, m.loc))
             return None, None
         result = self.expression(value, source, ex.StatType.BOOL)
-        return result if result is not None else (None, None)
+        if result is None:
+            return None, None
+        self.impossible(value, result[0], key, what)
+        return result
+
+    def int_ranges(self) -> dict[str, tuple[int, int]]:
+        """Each int stat's declared range, for what the ranges alone can prove."""
+        return {name: (s.minimum, s.maximum) for name, s in self.ranges.items()
+                if s.type is ex.StatType.INT and s.minimum is not None and s.maximum is not None}
+
+    def impossible(self, value: YScalar, node: ex.Node, key: str, what: str) -> None:
+        """Warn (MM266) when the declared ranges alone make a condition impossible."""
+        from adventure.story.ranges import never_true
+
+        ranges = self.int_ranges()
+        culprit = never_true(node, ranges)
+        if culprit is None:
+            return
+        limits = "; ".join(f"{n} is {ranges[n][0]}..{ranges[n][1]}" for n in sorted(ex.names(culprit)) if n in ranges)
+        self.out.warn("MM266", f"the '{key}' of {what} can never hold: `{ex.to_source(culprit)}` is false for every "
+                      f"value in range ({limits})", value.loc,
+                      "fix the number or the stat's range; as written the story can never take this path")
 
     def template(self, m: YMap, key: str, what: str) -> tp.Template | None:
         text = self.string(m, key, what)
@@ -238,6 +259,8 @@ class StoryBuilder(FieldReader):
                 self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
                                "write the formula in terms of ordinary stats")
                 continue
+            if ex.names(compiled[0]) & self.broken:
+                continue  # it reads a stat whose declaration has an error (already reported): no value to start from
             compute = compiled[1]
             value = stat.clamp(compute(initial))
             stats[slot] = replace(stat, initial=value, formula=source, compute=compute,
@@ -313,6 +336,7 @@ class StoryBuilder(FieldReader):
             minimum=low, maximum=high, show=self.show(m, what, slot),
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "", suffix_one=self.string(m, "suffix_one", what),
+            zero=self.string(m, "zero", what),
             description=self.string(m, "description", what), location=loc,
             saturates=self.boolean(m, "saturates", what),
         )

@@ -35,6 +35,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "SHOWN",
     "RECALLS",
     "Binary",
     "Call",
@@ -218,9 +219,19 @@ class Function:
     localized: bool = False
 
 
+def _shown(value: Value) -> Value:
+    """A stat's value as text; the story's own wording (prefix, suffix, ``zero:``) is applied by the
+    template renderer, which knows the stat (see ``adventure.story.template.render``)."""
+    return str(value)
+
+
+SHOWN = "shown"
+"""``shown(savings)``: a stat as the status panel words it (``$3k``, or its ``zero:`` text)."""
+
 FUNCTIONS: dict[str, Function] = {
     "plural": Function((StatType.INT, StatType.TEXT, StatType.TEXT), StatType.TEXT, _plural,
                        'plural(count, "cask", "casks")'),
+    SHOWN: Function((StatType.INT,), StatType.TEXT, _shown, "shown(savings)"),
     "ordinal": Function((StatType.INT,), StatType.TEXT, _ordinal, "ordinal(n)", localized=True),
 }
 """The only calls an expression can make: pure, total, type-checked at load."""
@@ -738,6 +749,8 @@ def _infer_call(node: Call, types: Mapping[str, StatType]) -> StatType:
     if len(node.args) != len(function.params):
         raise ExprTypeError(f"`{node.name}` takes {len(function.params)} values, found {len(node.args)}",
                             node.offset, f"write {function.usage}")
+    if node.name == SHOWN and not isinstance(node.args[0], Name):  # it words a stat, not a sum
+        raise ExprTypeError(f"`{SHOWN}` takes a stat's name", _start(node.args[0]), f"write {function.usage}")
     for number, (arg, need) in enumerate(zip(node.args, function.params, strict=True), 1):
         actual = _infer(arg, types)
         if actual is not need:

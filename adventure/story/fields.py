@@ -61,6 +61,8 @@ DEFAULT_HINTS = {
     "MM263": "add the condition under 'if', or remove 'locked'",
     "MM264": "split the scene in two",
     "MM265": "mark one choice per scene as canon: the one the true path takes",
+    "MM266": "fix the number or the stat's range",
+    "MM267": "scale the formula so that it reaches 100 at the true ending",
     "MM301": "see the expression syntax in docs/authoring.md",
     "MM302": "compare values of the same type; conditions must be true or false",
     "MM303": "declare the stat under 'stats' in story.yaml, or fix the spelling",

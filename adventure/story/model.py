@@ -55,6 +55,8 @@ class Stat:
     suffix: str = ""
     suffix_one: str | None = None
     """The suffix when the value is exactly 1 (`` cask`` beside `` casks``); ``suffix`` when unset."""
+    zero: str | None = None
+    """How the value 0 is worded where it is shown (``no savings`` rather than ``$0k``); ``None``: as any value."""
     description: str | None = None
     saturates: bool = False
     formula: str | None = None
@@ -86,7 +88,9 @@ class Stat:
         return value
 
     def display(self, value: Value) -> str:
-        """The value as the status panel shows it (``$3k``, ``yes``)."""
+        """The value as the status panel shows it (``$3k``, ``yes``, or the ``zero`` words for 0)."""
+        if self.zero is not None and value == 0 and not isinstance(value, bool):
+            return self.zero
         if isinstance(value, bool):
             text = _("yes") if value else _("no")
         else:

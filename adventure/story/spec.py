@@ -94,6 +94,9 @@ STAT = Part("stat", "A declared stat: a value every run carries, changed by effe
     Key("suffix", False, "text", "Text after the value when displayed (k)."),
     Key("suffix_one", False, "text",
         "The suffix when the value is exactly 1, for words with a plural (suffix ' casks', suffix_one ' cask')."),
+    Key("zero", False, "text",
+        "How the value 0 is worded wherever it is shown: status, changes, summary, and {shown(stat)} in text "
+        "(zero 'no savings' rather than $0k)."),
     Key("description", False, "text", "One line for authors and the help screen."),
     Key("saturates", False, "bool",
         "true when reaching min/max is intended: check --explore then does not warn that the stat is clamped."),

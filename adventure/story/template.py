@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from adventure.messages import _
 from adventure.story.expr import (
     MAX_DEPTH,
+    SHOWN,
+    Call,
     ExprError,
+    Name,
     Node,
     StatType,
     Value,
@@ -48,6 +51,7 @@ __all__ = [
     "Literal",
     "Part",
     "Renderer",
+    "Shown",
     "Template",
     "TemplateError",
     "assumptions",
@@ -59,6 +63,7 @@ __all__ = [
     "longest_words",
     "parse_template",
     "render",
+    "shown_stat",
     "template_names",
 ]
 
@@ -458,25 +463,42 @@ def _format(value: Value) -> str:
     return str(value)
 
 
-def render(t: Template, env: Mapping[str, Value]) -> str:
-    """The reference rendering that :func:`compile_template` must match."""
+Shown = Callable[[str, Value], str]
+"""How a story words a stat's value (``$3k``, ``no savings``), by stat name: for ``{shown(stat)}``."""
+
+
+def render(t: Template, env: Mapping[str, Value], shown: Shown | None = None) -> str:
+    """The reference rendering that :func:`compile_template` must match.
+
+    ``shown`` words ``{shown(stat)}`` as the story's status does; without it, the bare number.
+    """
     try:
-        return "".join(_render_part(part, env) for part in t.parts)
+        return "".join(_render_part(part, env, shown) for part in t.parts)
     except ExprError as error:
         raise TemplateError.from_expr(error) from None
 
 
-def _render_part(part: Part, env: Mapping[str, Value]) -> str:
+def _render_part(part: Part, env: Mapping[str, Value], shown: Shown | None) -> str:
     if isinstance(part, Literal):
         return part.text
     if isinstance(part, Interp):
+        stat = shown_stat(part.node)
+        if stat is not None and shown is not None:
+            return shown(stat, env[stat])
         return _format(evaluate(part.node, env))
     if isinstance(part, Assume):  # play never tests an assumption
-        return "".join(_render_part(p, env) for p in part.body.parts)
+        return "".join(_render_part(p, env, shown) for p in part.body.parts)
     for condition, body in part.branches:
         if condition is None or evaluate(condition, env):
-            return "".join(_render_part(p, env) for p in body.parts)
+            return "".join(_render_part(p, env, shown) for p in body.parts)
     return ""
+
+
+def shown_stat(node: Node) -> str | None:
+    """The stat of a ``{shown(stat)}`` interpolation, or ``None`` for any other expression."""
+    if isinstance(node, Call) and node.name == SHOWN and len(node.args) == 1 and isinstance(node.args[0], Name):
+        return node.args[0].name
+    return None
 
 
 def compile_template(t: Template, slots: Mapping[str, int]) -> Renderer:

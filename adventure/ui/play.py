@@ -29,8 +29,8 @@ from adventure.errors import ChoiceLocked, EngineError, SaveError
 from adventure.messages import N_, _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
-from adventure.ui import render
-from adventure.ui.prompt import Reader, Woken
+from adventure.ui import matching, render
+from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
@@ -79,7 +79,9 @@ def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
 
     Commands are whole words; ``#id`` names a choice by its stable id; a number picks
     by position; anything else must match exactly one label as a case-insensitive
-    substring, or else be a choice's id.
+    substring, or else be a choice's id. A fragment of fewer than four letters ("the")
+    that is in one label only is asked about, not taken: the whole label, or the
+    choice's id, still takes it (see :mod:`adventure.ui.matching`).
     """
     text = " ".join(line.split())
     if not text:  # Enter alone goes on when there is only one way on
@@ -162,14 +164,17 @@ def _choice(text: str, offers: Sequence[Offer]) -> Action:
             return Hint(_("There is no choice {number}; {how}, or type 'help'.").format(
                 number=_short(text), how=_numbers(count)) if count else _("There is nothing to choose here."))
         return _pick(offers[number - 1], number)
-    needle = text.lower()
-    found = [(i, o) for i, o in enumerate(offers, 1) if needle in o.label.lower()]
+    found = [(i, o) for i, o in enumerate(offers, 1) if matching.contains(o.label, text)]
     if len(found) > 1:
-        exact = [(i, o) for i, o in found if o.label.lower() == needle]
+        exact = [(i, o) for i, o in found if matching.same(o.label, text)]
         if len(exact) == 1:
             found = exact
     if len(found) == 1:
-        return _pick(found[0][1], found[0][0])
+        number, offer = found[0]
+        if matching.committable(text, offer.label) or offer.choice.id == text or not offer.enabled:
+            return _pick(offer, number)  # (a locked one says why at once: nothing would be taken)
+        return Hint(_("'{text}' is part of choice {number}: {label}. Type its number, or more of the label.").format(
+            text=text, number=number, label=offer.label))
     if found:
         listed = "; ".join(f"{i}. {o.label}" for i, o in found)
         return Hint(_("'{text}' matches several choices: {choices}. Type more of the label, or its number.").format(
@@ -198,6 +203,37 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# -- the title screen's offer to continue ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """The run the title screen offers to continue: the one ``play --continue`` would resume."""
+
+    slot: str
+    steps: int
+    chapter: str | None = None
+    """The title of the chapter it stands in."""
+    ending: str | None = None
+    """The title of the ending it reached (``None`` while it is still being played)."""
+
+    def describe(self) -> str:
+        """``Continue 'run-…' (The Letters, 41 choices in)``, or where a finished run ended."""
+        count = ngettext("{count} choice", "{count} choices", self.steps).format(count=self.steps)
+        if self.ending is not None:
+            where = _("finished: {ending}, {count}").format(ending=self.ending, count=count)
+        elif self.chapter is not None:
+            where = _("{chapter}, {count} in").format(chapter=self.chapter, count=count)
+        else:
+            where = count
+        return _("Continue '{slot}' ({where})").format(slot=self.slot, where=where)
+
+
+TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
+               "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
+"""Words the title menu takes besides its numbers (and Enter alone, which continues)."""
+
+
 # -- the loop -------------------------------------------------------------------------------------
 
 
@@ -212,7 +248,7 @@ class Game:
                  animate: bool = False, sleep: Callable[[float], object] = time.sleep,
                  show_status: bool | None = None, continue_command: str = "million-miles play --continue",
                  new_game_command: str = "million-miles play", random_seed: Callable[[], int] | None = None,
-                 errors: IO[str] | None = None):
+                 errors: IO[str] | None = None, resumable: Resumable | None = None):
         self.session = session
         self.console = console
         self.read_line = read_line
@@ -225,6 +261,8 @@ class Game:
         self.random_seed = random_seed or (lambda: int.from_bytes(os.urandom(4), "big"))
         self.errors = errors
         """Where unusable lines are reported, one per line (piped play: stderr), or ``None``."""
+        self.resumable = resumable
+        """The run a new game's title screen offers to continue (``None``: offer nothing)."""
         self.lines_read = 0
         self.bad_lines = 0
 
@@ -261,20 +299,30 @@ class Game:
         return 1 if code == 0 and self.errors is not None and self.bad_lines else code
 
     def play(self, *, fresh: bool = True, notice: str | None = None) -> int:
-        """The loop itself: present, read, act (an ending offers what next)."""
-        if fresh:
-            self.opening()
-        if notice:
-            self.warn(notice)
-        self.flush()
-        if not fresh:
-            turn = self.session.state.turn
-            self.say(ngettext("Resuming '{slot}' after {count} choice.", "Resuming '{slot}' after {count} choices.",
-                              turn).format(slot=self.session.slot, count=turn))
+        """The loop itself: present, read, act (an ending offers what next).
+
+        A new game's title screen offers to continue :attr:`resumable` when there is one.
+        """
         try:
+            if fresh:
+                self.opening()
+                if self.resumable is not None:
+                    picked = self.title_menu(self.resumable)
+                    if picked == "quit":  # nothing of the new run to speak of: it leaves nothing behind
+                        self.session.messages[:] = [m for m in self.session.messages if m.warning]
+                        return self.leave()
+                    if picked == "continue" and self.continue_last(self.resumable):
+                        fresh, notice = False, notice or self.resumed_notice
+            if notice:
+                self.warn(notice)
+            self.flush()
+            if not fresh:
+                turn = self.session.state.turn
+                self.say(ngettext("Resuming '{slot}' after {count} choice.", "Resuming '{slot}' after {count} choices.",
+                                  turn).format(slot=self.session.slot, count=turn))
             state = self.session.state
             if state.finished:
-                result = self.finish((), live=False)
+                result = self.finish(())
                 if result is not None:
                     return result
             elif fresh:
@@ -300,6 +348,54 @@ class Game:
                                                                                         problem=book.problem))
         self.say(_("Endings found: {found} of {total}").format(found=len(found), total=len(self.story.endings)))
 
+    resumed_notice: str | None = None
+    """What the story's changes did to the run the title screen resumed (``None``: nothing)."""
+
+    def title_menu(self, run: Resumable) -> str:
+        """Continue the last run, or start the new one: ``continue``, ``new`` or ``quit``.
+
+        Enter alone continues (the returning player's usual wish); Ctrl-C or Ctrl-D leaves.
+        """
+        options = [("continue", run.describe()), ("new", _("Start a new game"))]
+        self.show(render.title_menu(options, plain=self.plain))
+        while True:
+            try:
+                line = self.read_line(PROMPT, [label for _word, label in options])
+            except Woken:
+                continue
+            except (KeyboardInterrupt, EOFError):
+                return "quit"
+            self.lines_read += 1
+            text = " ".join(line.split()).casefold()
+            if not text or text == "1":
+                return "continue"
+            if text == "2":
+                return "new"
+            picked = TITLE_WORDS.get(text) or {pgettext("title menu", "continue").casefold(): "continue",
+                                               _menu_word("new").casefold(): "new",
+                                               _menu_word("quit").casefold(): "quit"}.get(text)
+            if picked is not None:
+                return picked
+            self.reject(_("Type 1 (or press Enter) to continue '{slot}', or 2 to start a new game.").format(
+                slot=run.slot))
+
+    def continue_last(self, run: Resumable) -> bool:
+        """Put the last run in place of the new one (which leaves nothing behind); False if it cannot be.
+
+        What the new run had to say (its slot name, the earlier runs kept) no longer
+        applies and is dropped; warnings about the save folder are kept.
+        """
+        warnings = [m for m in self.session.pop_messages() if m.warning]
+        try:
+            self.resumed_notice = self.session.load(run.slot)
+        except SaveError as exc:
+            self.session.messages[:0] = warnings
+            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=exc)
+            self.warn(message + (f" ({exc.hint})" if exc.hint else "") + " " + _("A new game starts instead."))
+            return False
+        self.session.messages[:0] = warnings
+        return True
+
     def loop(self) -> int:
         interrupted = False
         while True:
@@ -309,8 +405,8 @@ class Game:
                 line = self.read_line(PROMPT, [o.label for o in offers if o.enabled])
             except Woken:  # the reader was interrupted (``--watch``: the story changed)
                 continue
-            except KeyboardInterrupt:
-                if interrupted:
+            except KeyboardInterrupt as exc:
+                if interrupted and not isinstance(exc, LineCancelled):  # typing in between starts again
                     return self.leave()
                 interrupted = True
                 self.show(Text(""), render.hint(_(LEAVE_HINT), plain=self.plain))
@@ -370,27 +466,36 @@ class Game:
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
         plain, story, state = self.plain, self.story, self.session.state
+        above: list[RenderableType] = []  # what this step shows above the scene, kept on screen with it
         if changes:
             line = render.changes_line(story, events, plain=plain, values=state.values)
             if line is not None:
-                self.show(line)
+                above.append(line)
         for event in events:
             if isinstance(event, SceneEntered) and event.new_chapter:
-                self.show(render.chapter_card(story, event.chapter, plain=plain))
+                above.append(render.chapter_card(story, event.chapter, plain=plain))
+        self.show(*above)
         entered = [e for e in events if isinstance(e, SceneEntered)]
         if entered and story.scenes[entered[-1].scene].countdown:
             self.countdown(story.scenes[entered[-1].scene].countdown or 10)
         self.show(render.scene_panel(story, state, plain=plain))
-        self.show_choices()
+        self.show_choices(above)
 
-    def show_choices(self) -> None:
+    def show_choices(self, above: Sequence[RenderableType] = ()) -> None:
+        """The status (or one line of it), the progress bar and the choices.
+
+        The full status panel is shown only when everything this step printed fits on
+        the screen with it: the line typed, what it changed, a chapter card, the scene
+        and the choices. Otherwise one line of status, so the change just made never
+        scrolls away (chapter openings on a 40-row terminal).
+        """
         plain, story, state = self.plain, self.story, self.session.state
         progress = render.progress_line(story, state, plain=plain)
         choices = render.choice_list(engine.offers(story, state), plain=plain)
         if self.show_status:
             panel = render.status_panel(story, state, plain=plain)
             scene = render.scene_panel(story, state, plain=plain)
-            if plain or self.fits(scene, panel, progress, choices):
+            if plain or self.fits(*above, scene, panel, progress, choices):
                 self.show(panel)
             else:  # the scene must stay on screen: one line of status instead of the panel
                 self.show(render.status_line(story, state))
@@ -402,7 +507,7 @@ class Game:
         self.show(choices)
 
     def fits(self, *renderables: RenderableType) -> bool:
-        """Whether these fit on one screen with the prompt (always true off a terminal)."""
+        """Whether these fit on one screen with the line typed and the prompt (always true off a terminal)."""
         console = self.console
         if not console.is_terminal:
             return True
@@ -476,7 +581,7 @@ class Game:
         if notice:
             self.warn(notice)
         if self.session.state.finished:
-            return self.finish((), live=False)
+            return self.finish(())
         state = self.session.state
         self.present((SceneEntered(state.scene, self.story.scenes[state.scene].chapter, True),), changes=False)
         return None
@@ -509,25 +614,25 @@ class Game:
 
     # endings
 
-    def finish(self, events: Sequence[Event], *, live: bool = True) -> int | None:
+    def finish(self, events: Sequence[Event]) -> int | None:
         """The run reached an ending: the epilogue and summary, then what the player can do next.
 
-        The true ending reached in play ends the game; any other ending (and a finished
-        run resumed later) offers to take back the last choice, go back to the start of
-        the chapter, start a new game, or leave. Returns an exit code, or ``None`` to play on.
+        Every ending, the true one too, and a finished run resumed later, offers the same:
+        take back the last choice, go back to the start of the chapter, start a new game,
+        or leave. The game never drops to the shell with a menu the player has not seen.
+        Returns an exit code, or ``None`` to play on.
         """
         state = self.session.state
         line = render.changes_line(self.story, events, plain=self.plain, values=state.values)
         if line is not None:
             self.show(line)
-        self.show(render.ending_screen(self.story, state, plain=self.plain))
+        state = self.session.state
+        self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         self.flush()
         ending = self.story.endings.get(state.ending or "")
-        if live and ending is not None and ending.true_ending:
-            if self.session.saved:
-                self.say(_("This run is saved as '{slot}'. Play again with: {command}").format(
-                    slot=self.session.slot, command=self.new_game_command))
-            return 0
+        if ending is not None and ending.true_ending and self.session.saved:
+            self.say(_("This run is saved as '{slot}'. Play again with: {command}").format(
+                slot=self.session.slot, command=self.new_game_command))
         return self.ending_menu()
 
     def ending_options(self) -> list[tuple[str, str]]:
@@ -574,8 +679,8 @@ class Game:
             elif text in words:
                 picked = words[text]
             else:
-                matches = [c for c, label in options if text in label.lower()]
-                picked = matches[0] if len(matches) == 1 else None
+                matches = [(c, label) for c, label in options if matching.contains(label, text)]
+                picked = matches[0][0] if len(matches) == 1 and matching.committable(text, matches[0][1]) else None
             if picked is None:
                 listed = ", ".join(_("{number} or '{word}'").format(number=i, word=_menu_word(c))
                                    for i, (c, _label) in enumerate(options, 1))

@@ -36,6 +36,14 @@ class Woken(Exception):
     """Raised by a reader when :meth:`wake` ends a read early (the story changed under ``--watch``)."""
 
 
+class LineCancelled(KeyboardInterrupt):
+    """Ctrl-C after the player typed on the line: it cancels that line, and is never a second Ctrl-C.
+
+    The play loop leaves on two Ctrl-C in a row; a player who pressed Ctrl-C once, then
+    started typing, has changed their mind, so the next Ctrl-C starts the count again.
+    """
+
+
 COMMAND_WORDS = ("help", "status", "look", "undo", "save", "load", "quit")
 
 
@@ -151,10 +159,12 @@ def matching(text: str, words: Iterable[str]) -> list[str]:
     Commands match by prefix; labels match anywhere (players type the word they
     remember, not the first one).
     """
-    needle = text.strip().lower()
+    from adventure.ui.matching import contains, starts
+
+    needle = text.strip()
     commands = [*COMMAND_WORDS, *(w for w in _translated_commands() if w not in COMMAND_WORDS)]
-    found = [w for w in commands if w.startswith(needle)] if needle else []
-    found += [w for w in words if needle in w.lower() and w not in found]
+    found = [w for w in commands if starts(w, needle)] if needle else []
+    found += [w for w in words if contains(w, needle) and w not in found]
     return found
 
 
@@ -197,6 +207,7 @@ class TerminalReader:
         self._typed = ""
         self._options = session_options
         self._made: PromptSession[str] | None = None
+        self._edited = False
         hold_typeahead(sys.stdin)
 
     @property
@@ -209,17 +220,31 @@ class TerminalReader:
                 history=InMemoryHistory(), completer=make_completer(lambda: self._words),
                 complete_while_typing=False, **self._options,  # type: ignore[arg-type]
             )
+            self._made.default_buffer.on_text_changed += self._note_edit
         return self._made
 
     def __call__(self, prompt: str, words: Sequence[str]) -> str:
         self._words = tuple(words)
         typed, self._typed = self._typed, ""
+        self._edited = bool(typed)
         try:
-            return self._session.prompt(prompt, default=typed, pre_run=self._exit_if_woken)
+            return self._session.prompt(prompt, default=typed, pre_run=self._started)
         except Woken:
             self._woken.clear()
             self._typed = self._session.default_buffer.text
             raise
+        except KeyboardInterrupt:
+            if self._edited:  # typed (even if erased since): this Ctrl-C cancels the line only
+                raise LineCancelled from None
+            raise
+
+    def _started(self) -> None:
+        """The prompt is up with its default text: only keys typed from now on are edits."""
+        self._edited = bool(self._session.default_buffer.text)
+        self._exit_if_woken()
+
+    def _note_edit(self, _buffer: object) -> None:
+        self._edited = True
 
     def wake(self) -> None:
         """End the current (or next) read with :class:`Woken`; safe from any thread.

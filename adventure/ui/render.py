@@ -28,8 +28,9 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
-from adventure.divergence import divergences, has_canon, next_fork
+from adventure.divergence import closed, divergences, has_canon, next_fork
 from adventure.engine import Event, Offer, RunState, StatChanged
+from adventure.errors import EngineError
 from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
@@ -116,6 +117,26 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
         line.justify = "center"
     return _Roomy(Panel(Group(*lines), box=box.DOUBLE, padding=(1, 2), border_style="bright_blue"),
                   Panel(Group(*lines), box=box.DOUBLE, padding=(0, 1), border_style="bright_blue"))
+
+
+TITLE_MENU_HINT = N_("Enter alone continues.")
+
+
+def title_menu(options: Sequence[tuple[str, str]], *, plain: bool = False) -> RenderableType:
+    """The title screen's question when a run exists: continue it, or start the new game.
+
+    ``options`` are (word, label) pairs, numbered from 1; the label of a run may hold
+    its slot name, so it is laid out as text, never as markup.
+    """
+    if plain:
+        lines = [Text(f"{number}. {label}") for number, (_word, label) in enumerate(options, 1)]
+        return Group(*lines, Text(_(TITLE_MENU_HINT)))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for number, (_word, label) in enumerate(options, 1):
+        grid.add_row(Text(f"{number}.", style="bold cyan"), shown(Text(label)))
+    return Group(grid, Text(_(TITLE_MENU_HINT), style="dim italic"))
 
 
 class _Roomy:
@@ -417,9 +438,10 @@ class StatusPanel:
         body = self._columns(console, options, groups, meters)
         if self.milestone is not None:
             body = Group(body, MilestoneBlock(self.milestone))
-        # narrow screens: the full width, so a longer need or value never moves the border
-        yield Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
-                    padding=(0, 1), border_style="magenta", expand=width < NARROW)
+        # as wide as the scene panel above it (the screen, up to MAX_WIDTH): the right edges line up,
+        # and a longer need or value never moves the border
+        yield Constrain(Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
+                              padding=(0, 1), border_style="magenta", expand=True), MAX_WIDTH)
 
 
 def value_width(stat: Stat) -> int:
@@ -516,24 +538,28 @@ class StatusLine:
 
 
 class MilestoneLine:
-    """The next milestone on one line, cut to the width: ``Next: College: ✗ Maths 1 of 2  ✓ Settled``.
+    """The next milestone in as few lines as fit: ``Next: College: ✗ Maths 1 of 2  ✓ Settled``.
 
-    The title goes first when the needs fit beside it, and is left out when they don't
-    (the needs are what the player acts on).
+    On one line when it fits; otherwise the title on its own line and the needs packed
+    under it (a need never breaks, see :class:`Packed`). Nothing is cut: the title says
+    which gate the needs are for, and the needs are what the player acts on.
     """
 
     def __init__(self, view: MilestoneView):
         self.view = view
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        needs = Text("  ").join(_need(n.label, n.met, options.ascii_only) for n in self.view.needs)
+        needs = [_need(n.label, n.met, options.ascii_only) for n in self.view.needs]
         line = Text(_("Next: "), style="bold")
-        if len(line) + len(self.view.title) + 2 + len(needs) <= options.max_width:
-            line.append(self.view.title + ": ")
-        line.append_text(needs)
-        line.truncate(options.max_width, overflow="ellipsis")
-        line.no_wrap = True
+        line.append(shown(Text(self.view.title)))
+        together = Text("  ").join(needs)
+        if line.cell_len + 2 + together.cell_len <= options.max_width:
+            line.append(": ")
+            line.append_text(together)
+            yield line
+            return
         yield line
+        yield Packed(needs, prefix=Text("  "), sep="  ", indent=2)
 
 
 def milestone_line(story: Story, state: RunState, *, plain: bool = False) -> RenderableType | None:
@@ -591,12 +617,17 @@ def progress_line(story: Story, state: RunState, *, plain: bool = False) -> Prog
 # -- the ending ----------------------------------------------------------------------------------
 
 
-def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
-    """The epilogue and a summary of the run: turns, how the stats moved, what mattered."""
+def ending_screen(story: Story, state: RunState, *, plain: bool = False,
+                  start: engine.Start | None = None) -> RenderableType:
+    """The epilogue and a summary of the run: turns, how the stats moved, what mattered.
+
+    ``start`` is a sandbox run's start (``play --start/--set``): the summary then counts
+    from there and says so.
+    """
     ending = story.endings[state.ending] if state.ending else None
     title = _("The End: {title}").format(title=ending.title) if ending else _("The End")
     epilogue = Text(engine.ending_text(story, state))
-    summary = run_summary(story, state, plain=plain)
+    summary = run_summary(story, state, plain=plain, start=start)
     if plain:
         return Group(Text(""), Text(title, style="bold"), epilogue, Text(""), summary)
     return Constrain(Group(
@@ -607,28 +638,43 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
     ), MAX_WIDTH)
 
 
-def run_summary(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
+def run_summary(story: Story, state: RunState, *, plain: bool = False,
+                start: engine.Start | None = None) -> RenderableType:
     """Choices made, the shown stats from start to finish, and the choices that mattered."""
     turns = state.turn
     lines: list[RenderableType] = [Text(_("Choices made: {count}").format(count=turns))]
     if plain:
         lines[0] = Text(ngettext("Your run: {count} choice made.", "Your run: {count} choices made.",
                                  turns).format(count=turns))
+    initial = story.initial_values
+    if start is not None:
+        lines.append(Text(_("A sandbox run: it started mid-story, at “{scene}”; the changes below count from "
+                            "there.").format(scene=story.scenes[start.scene].title if start.scene in story.scenes
+                                             else start.scene)))
+        initial = _sandbox_values(story, state, start)
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
         if stat.show_test is not None and not stat.show_test(state.values):
             continue  # it never came to mean anything in this run
-        start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
+        first, end = stat.display(initial[stat.slot]), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
-        line.append(f"{start} → {end}" if start != end else end)
+        line.append(f"{first} → {end}" if first != end else end)
         lines.append(line)
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="" if plain else "bold"))
     lines.extend(bullet(Text(item), plain=plain) for item in mattered)
-    lines.extend(true_path_summary(story, state, plain=plain))
+    lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
+
+
+def _sandbox_values(story: Story, state: RunState, start: engine.Start) -> tuple[int | bool | str, ...]:
+    """The values a sandbox run started with (its --set values, computed stats, the scene's on-enter)."""
+    try:
+        return engine.start_at(story, state.seed, start).state.values
+    except EngineError:
+        return story.initial_values
 
 
 def shown(text: Text) -> Text:
@@ -649,26 +695,34 @@ def bullet(text: Text, *, plain: bool = False) -> RenderableType:
     return grid
 
 
-def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> list[RenderableType]:
+def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
+                      start: engine.Start | None = None) -> list[RenderableType]:
     """How the run differed from the true path (``canon:`` choices), and a fork to try next time.
 
     Nothing when the story marks no true path.
     """
     if not has_canon(story):
         return []
-    found = divergences(story, state)
-    heading = _("How this run differed from the true path:") if found else \
-        _("You took the true path at every key decision.")
-    lines: list[RenderableType] = [Text(""), Text(heading, style="" if plain else "bold")]
+    found, shut = divergences(story, state, start), closed(story, state, start)
+    lines: list[RenderableType] = [Text("")]
+    if found or not shut:
+        heading = _("How this run differed from the true path:") if found else \
+            _("You took the true path at every key decision.") if start is None else \
+            _("Since the sandbox start, you took the true path at every key decision.")
+        lines.append(Text(heading, style="" if plain else "bold"))
     for d in found:
         line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
         line.append(_("you chose “{taken}”, the true path “{canon}”").format(taken=d.taken, canon=d.canon), style="")
-        if not d.canon_open:
-            line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
-                        else _(" (locked then)"),
-                        style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state)
+    if shut:
+        lines.append(Text(_("Where the true path was closed to you:"), style="" if plain else "bold"))
+    for d in shut:
+        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line.append(f"“{d.canon}”", style="")
+        line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
+                    else _(" (locked then)"), style="" if plain else "dim")
+        lines.append(bullet(line, plain=plain))
+    fork = next_fork(story, state, start)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

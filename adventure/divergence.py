@@ -15,6 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from adventure import engine
@@ -94,16 +95,20 @@ def has_canon(story: Story) -> bool:
     return any(choice.canon for scene in story.scenes.values() for choice in scene.choices)
 
 
-def next_fork(story: Story, state: RunState, start: Start | None = None) -> Fork | None:
+def next_fork(story: Story, state: RunState, start: Start | None = None, *,
+              known: tuple[Divergence, ...] | None = None, shut: tuple[Divergence, ...] | None = None) -> Fork | None:
     """One unexplored fork to suggest for the next play.
 
     Off the true path: the earliest divergence whose canon choice was open and leads
     elsewhere (else the earliest that leads elsewhere at all). On it: the earliest key
     decision where another open choice leads somewhere the canon one does not.
+    ``known`` and ``shut``: :func:`divergences` and :func:`closed` of this state, when the
+    caller has them (retaking a 100,000-step run again for each is what made the ending
+    screen slow).
     """
-    found = [d for d in divergences(story, state, start) if d.forks]
+    found = [d for d in (divergences(story, state, start) if known is None else known) if d.forks]
     if not found:
-        found = [d for d in closed(story, state, start) if d.forks]
+        found = [d for d in (closed(story, state, start) if shut is None else shut) if d.forks]
     if found:
         best = found[0]
         return Fork(best.scene, best.scene_title, best.canon)
@@ -118,10 +123,13 @@ def next_fork(story: Story, state: RunState, start: Start | None = None) -> Fork
 
 
 def _decisions(story: Story, state: RunState,
-               start: Start | None = None) -> list[tuple[RunState, tuple[Offer, ...], Offer]]:
+               start: Start | None = None) -> Iterator[tuple[RunState, tuple[Offer, ...], Offer]]:
     """Each step of the log, retaken from the seed (and a sandbox start): the state before it,
-    what was offered, the offer taken."""
-    decisions = []
+    what was offered, the offer taken.
+
+    A generator: a run of 100,000 steps is walked, never held (holding every state and
+    its offers made the collector's passes grow with the run).
+    """
     outcome = engine.start_at(story, state.seed, start) if start is not None else engine.new_run(story, state.seed)
     for step in state.log:
         before = outcome.state
@@ -131,9 +139,8 @@ def _decisions(story: Story, state: RunState,
         taken = next((o for o in offers if o.choice.id == step.choice), None)
         if taken is None or not taken.enabled:
             break
-        decisions.append((before, offers, taken))
+        yield before, offers, taken
         outcome = engine.take(story, before, step.choice)
-    return decisions
 
 
 def _targets(choice: Choice) -> frozenset[str]:

@@ -30,7 +30,7 @@ __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Stat, Story, Target
-from adventure.story.template import Shown, Template, render
+from adventure.story.template import Shown, Template, int_text, render
 
 Value = ex.Value
 Cause = Literal["choice", "scene", "computed"]
@@ -522,5 +522,6 @@ def _checked_value(stat: Stat, raw: object) -> Value:
         raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
     value: Value = raw  # type: ignore[assignment]
     if stat.clamp(value) != value:
-        raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+        shown = int_text(value) if isinstance(value, int) else repr(value[:60] + "..." if len(value) > 60 else value)
+        raise StateError(f"stat '{stat.name}' value {shown} is outside its range")
     return value

@@ -23,7 +23,7 @@ from adventure.engine import Start, Value
 from adventure.errors import UsageError
 from adventure.story.expr import StatType
 from adventure.story.fields import suggest
-from adventure.story.model import Stat, Story
+from adventure.story.model import MAX_TEXT, Stat, Story
 
 SCRATCH_FOLDER = "scratch"
 """Sub-folder of the save folder holding sandbox runs (invisible to ``saves`` and ``--continue``)."""
@@ -114,6 +114,10 @@ def _value(stat: Stat, raw: str, text: str) -> Value:
             return False
         raise UsageError(f"--set {text}: '{stat.name}' is true or false, not {_clip(raw)!r}")
     if stat.type is StatType.TEXT:
+        if any("\udc80" <= c <= "\udcff" for c in raw):  # bytes the terminal's encoding could not decode
+            raise UsageError(f"--set {text!a}: the value is not text in your terminal's encoding")
+        if len(raw) > MAX_TEXT:
+            raise UsageError(f"--set {text}: '{stat.name}' holds at most {MAX_TEXT} characters, not {len(raw)}")
         return raw
     if not _INTEGER.fullmatch(raw):
         raise UsageError(f"--set {text}: '{stat.name}' is a whole number{_range(stat)}, not {_clip(raw)!r}")

@@ -84,9 +84,9 @@ Age 10 → 11 (follows Year)
 ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯
 """,
     'plain': """\
-Changed: Skill 0 → 1
-Changed at The Kitchen: Year 2000 → 2001
-Recomputed: Age 10 → 11 (follows Year)
+Changed: Skill 0 to 1
+Changed at The Kitchen: Year 2000 to 2001
+Recomputed: Age 10 to 11 (follows Year)
 Status:
 Year 2001, Age 11
 Skills: Skill 1, Settled no

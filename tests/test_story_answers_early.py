@@ -93,10 +93,10 @@ def test_a_year_of_your_own_remembers_the_directors_demo(monkeypatch, capsys):
 def test_the_children_come_one_at_a_time(monkeypatch, capsys):
     """L11: the wedding gave 'Children 0 → 2' in one year ('A daughter comes, and then a son')."""
     text = play(monkeypatch, capsys, "letters_adela", {}, "moon keep tell")
-    assert "Children 0 → 2" not in text and "A daughter comes, and then a son" not in text
-    assert "Changed at Two Dreams, One Kitchen: Year 1972 → 1990 · Children 0 → 1" in text
+    assert "Children 0 to 2" not in text and "A daughter comes, and then a son" not in text
+    assert "Changed at Two Dreams, One Kitchen: Year 1972 to 1990; Children 0 to 1" in text
     three = text[text.index("Changed at Three"):]
-    assert "Your son is born in March" in three and "Children 1 → 2" in three
+    assert "Your son is born in March" in three and "Children 1 to 2" in three
 
 
 # -- money and stats that move for a reason (PLAYTEST M1, M3) ----------------------------------
@@ -109,7 +109,7 @@ def test_adelas_can_adds_to_the_savings(monkeypatch, capsys, choice, before, now
     changed = text[text.index(f"> #{choice}"):]
     rounded = -(-before // 2) * 2  # entering the list rounds up, never down
     shown = f"${rounded}k" if rounded else "$0"  # the story writes nothing saved as "$0"
-    assert f"Savings {shown} → ${now}k" in changed
+    assert f"Savings {shown} to ${now}k" in changed
 
 
 def test_entering_the_list_never_takes_savings(shipped_story):

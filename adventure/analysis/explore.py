@@ -103,7 +103,7 @@ class Clamp:
     """A stat pushed past a bound (and clamped back): the first, shortest path that does it, and the effect."""
 
     stat: str
-    bound: str  # "min" or "max"
+    bound: str  # "min" or "max"; "length" for a text value cut at MAX_TEXT characters
     value: int
     path: tuple[PathStep, ...]
     effect: Effect | None = field(default=None, compare=False)

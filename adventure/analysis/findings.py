@@ -155,9 +155,13 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
     result += [located("warning", "MM615", f"stat '{s}' never changes", story.stat(s).location, stat=s)
                for s in x.constant_stats]
     for clamp in x.clamped_stats:
-        if story.stat(clamp.stat).saturates:  # `saturates: true` declares the clamp intended
+        if story.stat(clamp.stat).saturates and clamp.bound != "length":  # `saturates: true`: the clamp is intended
             continue
-        message = f"stat '{clamp.stat}' hits its {clamp.bound}imum ({clamp.value}) and is clamped"
+        if clamp.bound == "length":
+            message = (f"text stat '{clamp.stat}' can grow past {clamp.value} characters, the most a text value "
+                       "holds, and is cut there")
+        else:
+            message = f"stat '{clamp.stat}' hits its {clamp.bound}imum ({clamp.value}) and is clamped"
         where = clamp.effect.location if clamp.effect is not None else story.stat(clamp.stat).location
         if clamp.effect is not None:
             message += f" by `{effect_source(clamp.effect)}`"

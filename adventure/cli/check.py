@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.cli._args import positive_int, seed_number
+from adventure.cli._args import json_document, positive_int, seed_number
 from adventure.errors import Diagnostic, SaveError, UsageError
-from adventure.safetext import dumps_json
 from adventure.wording import count
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
                    "else the shipped story)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
+    p.add_argument("--plain", action="store_true", help="no colour, no boxes, no symbols: lines a screen reader reads well")
     p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
     p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
                    help="state budget for --explore before falling back to random play "
@@ -76,15 +76,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
         from adventure.ui.console import make_console
 
-        console = make_console()
+        console = make_console(plain=args.plain)
         console.print(checked_line(folder, report))
-        print_report(console, folder, report, translations)
+        print_report(console, folder, report, translations, plain=args.plain)
     explore_data, explore_exit = None, 0
     if report.story is not None and report.ok and (args.explore or args.random):
         explore_data, explore_exit = check_explore(report.story, args, console)
     if args.json:
         data = summary(report)
         data["story"] = {"title": report.title, "folder": str(folder.resolve())}
+        data["translations"] = {}  # the same keys whether or not the story loaded
         if translations:
             data["errors"] = [*data["errors"], *(d.to_dict() for t in translations for d in t.errors)]  # type: ignore[misc]
             data["warnings"] = [*data["warnings"], *(d.to_dict() for t in translations for d in t.warnings)]  # type: ignore[misc]
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             data["ok"] = report.ok and not any(t.errors for t in translations)
         if explore_data is not None:
             data["explore"] = explore_data
-        sys.stdout.write(dumps_json(data) + "\n")
+        sys.stdout.write(json_document(data))
     if not report.ok or any(t.errors for t in translations):
         return 1
     return explore_exit
@@ -166,7 +167,7 @@ MISSING_SHOWN = 10
 """The human report lists this many missing strings per language, then counts the rest."""
 
 
-def print_translations(console: Console, translations: list[TranslationReport]) -> None:
+def print_translations(console: Console, translations: list[TranslationReport], *, plain: bool = False) -> None:
     """Each language's problems (missing ones capped), then its counts on one line."""
     from rich.text import Text
 
@@ -178,7 +179,9 @@ def print_translations(console: Console, translations: list[TranslationReport]) 
             console.print(Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="dim"))
         c = t.counts
         style = "bold red" if t.errors else ("bold green" if c.translated == c.total else "yellow")
-        console.print(Text(f"{'✗' if t.errors else '✓' if c.translated == c.total else '~'} translation "
+        mark = ("not valid:" if t.errors else "complete:" if c.translated == c.total else "incomplete:") if plain else \
+            ("✗" if t.errors else "✓" if c.translated == c.total else "~")
+        console.print(Text(f"{mark} translation "
                            f"{t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
                            f"{c.missing} missing, {c.stale} stale", style=style))
 
@@ -208,21 +211,39 @@ def summary(report: LoadReport) -> dict[str, object]:
 
 
 def print_report(console: Console, folder: Path, report: LoadReport,
-                 translations: Sequence[TranslationReport] = ()) -> None:
-    """The human report: the problems, a summary table, each translation, then the verdict last.
+                 translations: Sequence[TranslationReport] = (), *, plain: bool = False) -> None:
+    """The human report: the problems, a summary, each translation, then the verdict last.
 
     The verdict comes after everything it sums up, so "valid" never stands above an error
-    (a translation's error makes it a failure line).
+    (a translation's error makes it a failure line). ``plain``: sentences, no box, no marks.
     """
-    from rich.table import Table
     from rich.text import Text
 
     print_diagnostics(console, [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        console.print(Text(f"✗ {folder}: {count(len(report.errors), 'error')}, "
+        console.print(Text(f"{'not valid: ' if plain else '✗ '}{folder}: {count(len(report.errors), 'error')}, "
                            f"{count(len(report.warnings), 'warning')}", style="bold red"))
         return
+    (_print_plain_summary if plain else _print_summary_table)(console, story)
+    print_translations(console, list(translations), plain=plain)
+    wrong = sum(len(t.errors) for t in translations)
+    if wrong:
+        console.print(Text(f"{'not valid: ' if plain else '✗ '}{folder}: the story is valid, but its translations "
+                           f"have {count(wrong, 'error')} (those strings show in English)", style="bold red"))
+        return
+    console.print(Text(f"{'valid: ' if plain else '✓ '}{folder}{': ' if plain else ': valid — '}"
+                       f"{count(len(story.chapters), 'chapter')}, "
+                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
+                       style="" if plain else "bold green"))
+
+
+def _print_summary_table(console: Console, story: Story) -> None:
+    """The chapters as a table, then the stats, endings and what the story remembers."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("chapter")
@@ -238,16 +259,22 @@ def print_report(console: Console, folder: Path, report: LoadReport,
     console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
     if story.memos:
         console.print(Text.assemble(("remembers", "dim"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos))))
-    print_translations(console, list(translations))
-    wrong = sum(len(t.errors) for t in translations)
-    if wrong:
-        console.print(Text(f"✗ {folder}: the story is valid, but its translations have "
-                           f"{count(wrong, 'error')} (those strings show in English)", style="bold red"))
-        return
-    console.print(Text(f"✓ {folder}: valid — {count(len(story.chapters), 'chapter')}, "
-                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
-                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
-                       style="bold green"))
+
+
+def _print_plain_summary(console: Console, story: Story) -> None:
+    """The summary as sentences: no table, no ✓ or ★ (a screen reader reads them as symbol names, or not at all)."""
+    from rich.text import Text
+
+    console.print(Text(f"{story.title} ({story.id})"))
+    for chapter in story.chapters:
+        choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
+        console.print(Text(f"Chapter {chapter.index + 1}: {chapter.title} ({chapter.file}): "
+                           f"{count(len(chapter.scenes), 'scene')}, {count(choices, 'choice')}"))
+    endings = ", ".join(e.id + (" (the true ending)" if e.true_ending else "") for e in story.endings.values())
+    console.print(Text(f"Stats, {len(story.stats)}: " + ", ".join(story.stat_names)))
+    console.print(Text(f"Endings, {len(story.endings)}: {endings}"))
+    if story.memos:
+        console.print(Text(f"Remembers, {len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
+from adventure.i18n.files import inside_story
 from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, follow_renames, story_strings, walk
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
+from adventure.story.fields import MAX_ERRORS_PER_FILE
 from adventure.story.model import Story
 from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
@@ -90,6 +92,11 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     path = catalog_path(story.root, language)
     entries = story_strings(story)
     display = str(path)
+    if not inside_story(path, story.root):  # chapter files outside the folder are refused (MM214): the same rule
+        report = TranslationReport(language, display, Counts(len(entries), 0, len(entries), 0))
+        report.errors.append(Diagnostic("MM214", "the catalogue is outside the story folder (a symbolic link leads "
+                                        "out of it)", display, 0, hint="make locale/ a real folder inside the story"))
+        return report
     try:
         catalog = read_catalog(path, language)
     except CatalogError as err:
@@ -151,7 +158,14 @@ class _Checker:
         self.warnings: list[Diagnostic] = []
 
     def add(self, diag: Diagnostic) -> None:
-        (self.errors if diag.severity == "error" else self.warnings).append(diag)
+        """Keep a diagnostic; at most ``MAX_ERRORS_PER_FILE`` of each severity, as for a story file.
+
+        A stranger's catalogue of 40,000 unknown keys would otherwise print 40,000
+        warnings (the counts in the report stay whole).
+        """
+        kept = self.errors if diag.severity == "error" else self.warnings
+        if len(kept) < MAX_ERRORS_PER_FILE:
+            kept.append(diag)
 
     def entry(self, entry: Entry, message: Message | None, translated: dict[str, str]) -> str:
         """Classify one string (``translated``, ``missing``, ``stale``), keeping a usable translation."""
@@ -217,7 +231,7 @@ class _Checker:
     def error(self, code: str, text: str, message: Message, offset: int, hint: str | None) -> None:
         line, column = _locate(self.lines, message, offset)
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
-        self.errors.append(Diagnostic(code, text, self.path, line, column, hint, "error", source))
+        self.add(Diagnostic(code, text, self.path, line, column, hint, "error", source))
 
 
 def _shows_nothing_new(node: ex.Node, shown: set[ex.Node]) -> bool:
@@ -279,8 +293,11 @@ def _children(node: ex.Node) -> tuple[ex.Node, ...]:
 
 
 def _po_lines(path: Path) -> list[str]:
+    from adventure.i18n.catalog import MAX_BYTES
+    from adventure.regularfile import read_regular
+
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return read_regular(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
 

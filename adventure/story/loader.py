@@ -371,12 +371,12 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    from adventure.regularfile import read_regular
+
     try:
-        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-            return path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES)
     except OSError:
-        pass
-    return None
+        return None
 
 
 def _file_hint(root: Path, name: str, listed: list[str]) -> str:

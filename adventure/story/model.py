@@ -23,6 +23,10 @@ EffectOp = Literal["set", "add", "subtract"]
 GotoKind = Literal["direct", "first", "random"]
 
 
+MAX_TEXT = 1000
+"""No text stat holds more characters: a value that would grow past it is cut, so a run file stays small."""
+
+
 class Location(NamedTuple):
     """Where a node was written: the file's path, 1-based line and column.
 
@@ -78,13 +82,15 @@ class Stat:
         return self.formula is not None
 
     def clamp(self, value: Value) -> Value:
-        """Keep an int inside its declared range; other types pass through."""
+        """Keep an int inside its declared range, text within ``MAX_TEXT`` characters."""
         if self.type is StatType.INT:
             assert isinstance(value, int)
             if self.minimum is not None and value < self.minimum:
                 return self.minimum
             if self.maximum is not None and value > self.maximum:
                 return self.maximum
+        if self.type is StatType.TEXT and isinstance(value, str) and len(value) > MAX_TEXT:
+            return value[:MAX_TEXT]
         return value
 
     def display(self, value: Value) -> str:

@@ -460,7 +460,30 @@ def _format(value: Value) -> str:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, int):
+        return int_text(value)
     return str(value)
+
+
+_HUGE = 10**100
+
+
+def int_text(value: int) -> str:
+    """An int as digits; one past 100 digits as ``1.2345e4410``, so no size ever fails ``str()``.
+
+    Stats are clamped to 18 digits, but an expression may multiply them (``{a*a*a}``),
+    and Python refuses to print an int of over 4,300 digits.
+    """
+    if -_HUGE < value < _HUGE:
+        return str(value)
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    exponent = int(magnitude.bit_length() * 0.30102999566398) - 1
+    while magnitude >= 10 ** (exponent + 1):
+        exponent += 1
+    while magnitude < 10**exponent:
+        exponent -= 1
+    lead = magnitude // 10 ** (exponent - 4)
+    return f"{sign}{lead // 10000}.{lead % 10000:04d}e{exponent}"
 
 
 Shown = Callable[[str, Value], str]

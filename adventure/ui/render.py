@@ -313,7 +313,7 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
         stat = story.stat(event.stat)
         if not stat.show or (values is not None and not stat.shown(values)):
             continue
-        item = Text(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
+        item = Text(moved(stat.label, stat.display(event.old), stat.display(event.new), plain=plain))
         if event.cause == "computed":
             inputs = ", ".join(story.stat(name).label for name in stat.inputs)
             if inputs:
@@ -324,16 +324,28 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
         else:
             chosen.append(item)
     blocks = []
+    sep = PLAIN_SEPARATOR if plain else " · "
     if chosen:
-        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style))
+        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style, sep=sep))
     for scene_id, items in scenes.items():
         title = story.scenes[scene_id].title
         prefix = Text(_("Changed at {scene}: ").format(scene=title) if plain else f"{title}: ",
                       style="" if plain else "italic")
-        blocks.append(Packed(items, prefix=prefix, style=style))
+        blocks.append(Packed(items, prefix=prefix, style=style, sep=sep))
     if computed:
-        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style))
+        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style, sep=sep))
     return Changes(blocks) if blocks else None
+
+
+PLAIN_SEPARATOR = "; "
+"""Between items in plain mode: a screen reader pauses at a semicolon, and reads nothing for ``·``."""
+
+
+def moved(label: str, old: str, new: str, *, plain: bool = False) -> str:
+    """``Hope 2 → 3`` on screen; ``Hope 2 to 3`` in plain mode, where an arrow is read out as "right arrow"."""
+    if plain:
+        return _("{stat} {old} to {new}").format(stat=label, old=old, new=new)
+    return f"{label} {old} → {new}"
 
 
 # -- status and progress ---------------------------------------------------------------------
@@ -658,7 +670,8 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False,
             continue  # it never came to mean anything in this run
         first, end = stat.display(initial[stat.slot]), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
-        line.append(f"{first} → {end}" if first != end else end)
+        line.append((_("from {old} to {new}").format(old=first, new=end) if plain else f"{first} → {end}")
+                    if first != end else end)
         lines.append(line)
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
@@ -722,7 +735,7 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
         line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
                     else _(" (locked then)"), style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state, start)
+    fork = next_fork(story, state, start, known=found, shut=shut)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

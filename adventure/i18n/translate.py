@@ -12,7 +12,7 @@ Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated te
 that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
 shows a value the English does not, MM705 missing, MM706 stale (fuzzy or English
 changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
-come from a stranger, like a story).
+come from a stranger, like a story), MM709 a stat's ``shown_as`` words without ``{value}`` once.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_s
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
-from adventure.story.model import Story
+from adventure.story.model import Story, shown_as_problem
 from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
 if TYPE_CHECKING:
@@ -177,6 +177,12 @@ class _Checker:
             self.error("MM708", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
                        message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
             return False
+        if entry.key.endswith(":shown_as"):
+            problem = shown_as_problem(text)
+            if problem is not None:
+                self.error("MM709", f"the translation of '{entry.key}' {problem}", message, 0,
+                           "keep {value} where the number goes: '{value} mil dólares'")
+                return False
         if not entry.is_template:
             return True
         english = self.english.get(entry.key)

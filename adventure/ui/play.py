@@ -695,13 +695,14 @@ class Game:
             lines.extend(Text(f"  {number}. {label}  ({_menu_word(command)})")
                          for number, (command, label) in enumerate(options, 1))
             return Group(*lines)
+        # the word to type in a column of its own, before the label: after a label that ends in
+        # parentheses ("… (El ingeniero)") a "(capítulo)" read as a second aside once the line wrapped
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, style="cyan")
         grid.add_column(ratio=1)
         for number, (command, label) in enumerate(options, 1):
-            line = Text(label)
-            line.append(f"  ({_menu_word(command)})", style="dim")
-            grid.add_row(Text(f"  {number}."), line)
+            grid.add_row(Text(f"  {number}."), Text(f"{_menu_word(command)} "), render.shown(Text(label)))
         lines.append(grid)
         return Group(*lines)
 

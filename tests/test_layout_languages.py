@@ -45,9 +45,10 @@ def at(story, scene: str, **values: object):
 
 
 def drawn(renderable: RenderableType, width: int) -> str:
-    console = make_console(width=width, file=io.StringIO(), plain=True)  # no colour codes: the layout alone
+    console = make_console(width=width, file=io.StringIO())
+    console.record = True  # Rich's recording: the text exactly as laid out, without colour codes
     console.print(renderable)
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def ending_menu(story) -> RenderableType:

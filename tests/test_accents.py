@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from adventure import engine
@@ -118,3 +120,14 @@ def test_a_spanish_player_types_without_accents_in_a_terminal(command, scenes_di
     assert "no es una opción" not in player.recent() and "Llévate" not in player.recent().split("\n", 1)[1]
     player.send("salir")
     assert player.finish() == 0
+
+
+@given(st.text(max_size=60))
+def test_fold_is_the_same_for_every_spelling_of_a_text(text):
+    import unicodedata
+
+    folded = matching.fold(text)
+    assert matching.fold(folded) == folded
+    assert matching.fold(unicodedata.normalize("NFC", text)) == matching.fold(unicodedata.normalize("NFD", text)) \
+        == folded
+    assert not any(unicodedata.combining(ch) for ch in folded)

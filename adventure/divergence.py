@@ -15,10 +15,11 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from adventure import engine
-from adventure.engine import Offer, RunState
+from adventure.engine import Offer, RunState, Start
 from adventure.story.model import Choice, Story
 
 
@@ -51,17 +52,42 @@ class Fork:
     label: str
 
 
-def divergences(story: Story, state: RunState) -> tuple[Divergence, ...]:
-    """Every key decision of the run where the player did not take the canon choice."""
+def divergences(story: Story, state: RunState, start: Start | None = None) -> tuple[Divergence, ...]:
+    """Every key decision of the run where the canon choice was open and the player took another.
+
+    A decision where the canon choice was locked is no deviation: the player could not
+    take it (a hub visited ten times before its canon choice opens is not ten
+    deviations). Those are :func:`closed`.
+    """
+    return tuple(d for d in _all_divergences(story, state, start) if d.canon_open)
+
+
+def closed(story: Story, state: RunState, start: Start | None = None) -> tuple[Divergence, ...]:
+    """Scenes where the true path's choice was locked every time the run passed, once each.
+
+    The last such visit of each scene, in the order the scenes were first met; a scene
+    where the run took (or could have taken) the canon choice at some visit is left out.
+    """
+    all_found = _all_divergences(story, state, start)
+    taken = {before.scene for before, _offers, offer in _decisions(story, state, start) if offer.choice.canon}
+    opened = {d.scene for d in all_found if d.canon_open} | taken
+    last: dict[str, Divergence] = {}
+    for d in all_found:
+        if not d.canon_open and d.scene not in opened:
+            last[d.scene] = d
+    return tuple(last.values())
+
+
+def _all_divergences(story: Story, state: RunState, start: Start | None = None) -> list[Divergence]:
     found = []
-    for step, (before, offers, taken) in enumerate(_decisions(story, state), 1):
+    for step, (before, offers, taken) in enumerate(_decisions(story, state, start), 1):
         canon = next((o for o in offers if o.choice.canon), None)
         if canon is None or taken.choice.canon:
             continue
         scene = story.scenes[before.scene]
         found.append(Divergence(step, scene.id, scene.title, taken.label, canon.label, canon.enabled,
                                 canon.reason, _differs(canon.choice, taken.choice)))
-    return tuple(found)
+    return found
 
 
 def has_canon(story: Story) -> bool:
@@ -69,18 +95,24 @@ def has_canon(story: Story) -> bool:
     return any(choice.canon for scene in story.scenes.values() for choice in scene.choices)
 
 
-def next_fork(story: Story, state: RunState) -> Fork | None:
+def next_fork(story: Story, state: RunState, start: Start | None = None, *,
+              known: tuple[Divergence, ...] | None = None, shut: tuple[Divergence, ...] | None = None) -> Fork | None:
     """One unexplored fork to suggest for the next play.
 
     Off the true path: the earliest divergence whose canon choice was open and leads
     elsewhere (else the earliest that leads elsewhere at all). On it: the earliest key
     decision where another open choice leads somewhere the canon one does not.
+    ``known`` and ``shut``: :func:`divergences` and :func:`closed` of this state, when the
+    caller has them (retaking a 100,000-step run again for each is what made the ending
+    screen slow).
     """
-    found = [d for d in divergences(story, state) if d.forks]
+    found = [d for d in (divergences(story, state, start) if known is None else known) if d.forks]
+    if not found:
+        found = [d for d in (closed(story, state, start) if shut is None else shut) if d.forks]
     if found:
-        best = next((d for d in found if d.canon_open), found[0])
+        best = found[0]
         return Fork(best.scene, best.scene_title, best.canon)
-    for before, offers, taken in _decisions(story, state):
+    for before, offers, taken in _decisions(story, state, start):
         if not taken.choice.canon:
             continue
         for offer in offers:
@@ -90,10 +122,15 @@ def next_fork(story: Story, state: RunState) -> Fork | None:
     return None
 
 
-def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offer, ...], Offer]]:
-    """Each step of the log, retaken from the seed: the state before it, what was offered, the offer taken."""
-    decisions = []
-    outcome = engine.new_run(story, state.seed)
+def _decisions(story: Story, state: RunState,
+               start: Start | None = None) -> Iterator[tuple[RunState, tuple[Offer, ...], Offer]]:
+    """Each step of the log, retaken from the seed (and a sandbox start): the state before it,
+    what was offered, the offer taken.
+
+    A generator: a run of 100,000 steps is walked, never held (holding every state and
+    its offers made the collector's passes grow with the run).
+    """
+    outcome = engine.start_at(story, state.seed, start) if start is not None else engine.new_run(story, state.seed)
     for step in state.log:
         before = outcome.state
         if before.ending is not None or before.scene != step.scene:
@@ -102,9 +139,8 @@ def _decisions(story: Story, state: RunState) -> list[tuple[RunState, tuple[Offe
         taken = next((o for o in offers if o.choice.id == step.choice), None)
         if taken is None or not taken.enabled:
             break
-        decisions.append((before, offers, taken))
+        yield before, offers, taken
         outcome = engine.take(story, before, step.choice)
-    return decisions
 
 
 def _targets(choice: Choice) -> frozenset[str]:

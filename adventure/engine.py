@@ -30,7 +30,7 @@ __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Effect, Stat, Story, Target
-from adventure.story.template import Shown, Template, render
+from adventure.story.template import Shown, Template, int_text, render
 
 Value = ex.Value
 Cause = Literal["choice", "scene", "computed"]
@@ -57,16 +57,22 @@ class RunState:
         return self.ending is not None
 
     def to_dict(self, story: Story) -> dict[str, object]:
-        """A plain, YAML/JSON-friendly form; stats keyed by name, not position."""
-        return {
+        """A plain, YAML/JSON-friendly form; stats keyed by name, not position.
+
+        A story that reads ``seen()``/``chose()`` adds ``remembers`` (key -> true/false).
+        """
+        data: dict[str, object] = {
             "scene": self.scene,
             "ending": self.ending,
             "turn": self.turn,
             "seed": self.seed,
             "rng": self.rng,
-            "stats": dict(zip(story.stat_names, self.values, strict=True)),
+            "stats": dict(zip(story.stat_names, self.values[:len(story.stats)], strict=True)),
             "log": [[s.scene, s.choice] for s in self.log],
         }
+        if story.memos:
+            data["remembers"] = {m.key: self.values[m.slot] for m in story.memos}
+        return data
 
     @classmethod
     def from_dict(cls, story: Story, data: Mapping[str, object]) -> RunState:
@@ -89,7 +95,8 @@ class RunState:
             raise StateError("run state seed, rng and turn must be whole numbers")
         if not isinstance(stats, Mapping):
             raise StateError("run state stats must be a mapping")
-        return cls(scene, _values_from(story, stats), seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
+        values = _values_from(story, stats) + _memory_from(story, data.get("remembers"), log)
+        return cls(scene, values, seed, rng_state, turn, log, ending)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +211,8 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
     """Start a run at ``start.scene`` with the given stat values, then enter the scene.
 
     Unnamed stats keep their initial values; computed stats follow from the result; the
-    scene's on-enter effects then apply, as on any arrival. Raises :class:`StateError`
+    scene's on-enter effects then apply, as on any arrival. A ``seen()``/``chose()`` the
+    story reads may be given by its key (``chose(keys)``) as true or false. Raises :class:`StateError`
     for an unknown scene or stat, a computed stat, or a value of the wrong type or range.
     """
     scene = story.scenes.get(start.scene)
@@ -212,7 +220,13 @@ def start_at(story: Story, seed: int, start: Start) -> Outcome:
         raise StateError(f"the start scene '{start.scene}' does not exist")
     values = list(story.initial_values)
     names = story.stat_names
+    memos = {m.key: m for m in story.memos}
     for name, raw in start.values:
+        if name in memos:  # seen()/chose() as if the run had passed that way
+            if not isinstance(raw, bool):
+                raise StateError(f"'{name}' is true or false, found {raw!r}")
+            values[memos[name].slot] = raw
+            continue
         if name not in names:
             raise StateError(f"there is no stat called '{name}'")
         stat = story.stat(name)
@@ -263,6 +277,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
     if not _enabled(choice, state.values):
         raise ChoiceLocked(scene.id, choice.id, locked_reason(story, choice, environment(story, state.values)))
     values = list(state.values)
+    for slot in story.marks(scene.id, choice.id):  # seen()/chose() hold from the moment of choosing
+        values[slot] = True
     apply_effects(story, choice.effects, values)
     events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
     target, rng_state = _resolve(choice, values, state.rng, events)
@@ -318,8 +334,30 @@ def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None =
 
 
 def environment(story: Story, values: Sequence[Value]) -> dict[str, Value]:
-    """Stat values by name, for templates and explanations."""
-    return dict(zip(story.stat_names, values, strict=True))
+    """Stat values by name (and ``seen()``/``chose()`` by key), for templates and explanations."""
+    env = dict(zip(story.stat_names, values, strict=False))
+    for memo in story.memos:
+        env[memo.key] = values[memo.slot]
+    return env
+
+
+def recalled(story: Story, steps: Iterable[Step]) -> tuple[bool, ...]:
+    """The ``seen()``/``chose()`` slots after a log, in slot order: what a run's state holds after its stats.
+
+    They follow from the log alone (a memo is true once a matching choice was taken), so
+    run files need not store them; old scene and choice ids are read as their current ones.
+    """
+    if not story.memos:
+        return ()
+    marked = [False] * len(story.memos)
+    first = len(story.stats)
+    for step in steps:
+        scene_id = story.scene_id(step.scene)
+        scene = story.scenes.get(scene_id)
+        choice = scene.choice(step.choice) if scene is not None else None
+        for slot in story.marks(scene_id, choice.id if choice is not None else step.choice):
+            marked[slot - first] = True
+    return tuple(marked)
 
 
 def value(story: Story, state: RunState, name: str) -> Value:
@@ -449,7 +487,23 @@ def _changes(story: Story, before: Sequence[Value], after: Sequence[Value], caus
              source: str) -> list[StatChanged]:
     """What one group of effects moved; computed stats are told apart from the rest."""
     return [StatChanged(s.name, b, a, "computed" if s.computed else cause, source)
-            for s, b, a in zip(story.stats, before, after, strict=True) if b != a]
+            for s, b, a in zip(story.stats, before, after, strict=False) if b != a]
+
+
+def _memory_from(story: Story, given: object, log: Log) -> tuple[bool, ...]:
+    """The ``seen()``/``chose()`` slots: as ``remembers`` gives them, else (an older form) from the log."""
+    derived = recalled(story, log)
+    if given is None:
+        return derived
+    if not isinstance(given, Mapping):
+        raise StateError("run state 'remembers' must be a mapping")
+    result = []
+    for memo, fallback in zip(story.memos, derived, strict=True):
+        flag = given.get(memo.key, fallback)
+        if not isinstance(flag, bool):
+            raise StateError(f"run state '{memo.key}' should be true or false, found {flag!r}")
+        result.append(flag)
+    return tuple(result)
 
 
 def _values_from(story: Story, stats: Mapping[str, object]) -> tuple[Value, ...]:
@@ -468,5 +522,6 @@ def _checked_value(stat: Stat, raw: object) -> Value:
         raise StateError(f"stat '{stat.name}' should be {stat.type.value}, found {raw!r}")
     value: Value = raw  # type: ignore[assignment]
     if stat.clamp(value) != value:
-        raise StateError(f"stat '{stat.name}' value {raw!r} is outside its range")
+        shown = int_text(value) if isinstance(value, int) else repr(value[:60] + "..." if len(value) > 60 else value)
+        raise StateError(f"stat '{stat.name}' value {shown} is outside its range")
     return value

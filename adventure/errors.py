@@ -176,6 +176,15 @@ SAVE_CODES: dict[str, str] = {
 DAMAGED_CODES = frozenset({"MM502", "MM503"})
 
 
+class MissingExtra(MillionMilesError):
+    """An optional feature whose package is not installed; the hint is the install line that brings it."""
+
+    def __init__(self, feature: str, package: str, extra: str):
+        super().__init__(f"{feature} needs the package '{package}', which is not installed")
+        self.hint = (f"install the '{extra}' extra: pipx inject million-miles {package}, "
+                     f"or pip install 'million-miles[{extra}]' (from a checkout: pip install '.[{extra}]')")
+
+
 class UsageError(MillionMilesError):
     """Bad command-line usage: the CLI exits with code 2."""
 

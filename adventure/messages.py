@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 DOMAIN = "million-miles"
@@ -91,6 +92,46 @@ def N_(message: str) -> str:
 def pgettext(context: str, message: str) -> str:
     """A word whose translation depends on where it is used (``msgctxt``)."""
     return _current.pgettext(context, message)
+
+
+def ordinal(number: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd`` in the current language (``{ordinal(n)}`` in story text).
+
+    The language's CLDR ordinal rule (from Babel) picks a category for the number, and
+    the catalogue says how that category is written, so Spanish can write ``1.º`` and
+    ``22.º``. A language Babel does not know is counted by the English rule.
+    """
+    category = _ordinal_rule(_language)(abs(number))
+    if category == "one":
+        # TRANSLATORS: an ordinal number in CLDR's category "one" for your language (English: 1st, 21st, 101st).
+        form = pgettext("ordinal, CLDR category one", "{n}st")
+    elif category == "two":
+        # TRANSLATORS: an ordinal number in CLDR's category "two" (English: 2nd, 22nd).
+        form = pgettext("ordinal, CLDR category two", "{n}nd")
+    elif category == "few":
+        # TRANSLATORS: an ordinal number in CLDR's category "few" (English: 3rd, 23rd).
+        form = pgettext("ordinal, CLDR category few", "{n}rd")
+    else:
+        # TRANSLATORS: an ordinal number in any other CLDR category (English: 4th, 11th, 12th, 13th, 100th).
+        form = pgettext("ordinal, CLDR category other", "{n}th")
+    return form.format(n=number)
+
+
+_RULES: dict[str, Callable[[int], str]] = {}
+
+
+def _ordinal_rule(language: str) -> Callable[[int], str]:
+    """The language's ordinal plural rule, from Babel's CLDR data (imported only when a story asks)."""
+    rule = _RULES.get(language)
+    if rule is None:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            rule = Locale.parse(language.replace("-", "_")).ordinal_form
+        except (UnknownLocaleError, ValueError, TypeError):
+            rule = Locale.parse("en").ordinal_form
+        _RULES[language] = rule
+    return rule
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -24,9 +24,14 @@ import re
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What :func:`escape_controls` replaces: all of category Cc except tab and newline."""
-_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f]")
-"""What ``json.dumps(ensure_ascii=False)`` leaves raw: DEL and the C1 controls."""
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
+"""What :func:`escape_controls` writes out: :data:`_UNSAFE`, and the lone surrogates that stand for
+bytes not valid in the console's encoding (``surrogateescape``), which a stream would write back raw
+(``0x9b`` is the 8-bit CSI)."""
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw: DEL, the C1 controls, and lone surrogates
+(an undecodable byte of a path, which stdout would write back raw)."""
 
 _NAMES = {
     0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
@@ -54,7 +59,8 @@ def describe(char: str) -> str:
 
 
 def _visible(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"  # an undecodable byte shows as the byte
 
 
 def escape_controls(text: str, *, one_line: bool = False) -> str:
@@ -63,7 +69,7 @@ def escape_controls(text: str, *, one_line: bool = False) -> str:
     With ``one_line`` newline and tab are escaped too, for a value quoted inside a
     sentence. Text without control characters comes back unchanged (the same object).
     """
-    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
+    pattern = _UNSAFE_ONE_LINE if one_line else _SHOWN
     if pattern.search(text) is None:
         return text
     return pattern.sub(_visible, text)
@@ -71,7 +77,7 @@ def escape_controls(text: str, *, one_line: bool = False) -> str:
 
 def has_controls(text: str) -> bool:
     """Whether :func:`escape_controls` would change ``text``."""
-    return _UNSAFE.search(text) is not None
+    return _SHOWN.search(text) is not None
 
 
 def dumps_json(data: object, *, indent: int | None = 2) -> str:

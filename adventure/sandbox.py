@@ -23,7 +23,7 @@ from adventure.engine import Start, Value
 from adventure.errors import UsageError
 from adventure.story.expr import StatType
 from adventure.story.fields import suggest
-from adventure.story.model import Stat, Story
+from adventure.story.model import MAX_TEXT, Stat, Story
 
 SCRATCH_FOLDER = "scratch"
 """Sub-folder of the save folder holding sandbox runs (invisible to ``saves`` and ``--continue``)."""
@@ -65,12 +65,19 @@ def check_scene(story: Story, scene: str) -> str:
 def parse_assignment(story: Story, text: str) -> tuple[str, Value]:
     """``STAT=VALUE`` as a stat name and a value of that stat's type, inside its range."""
     name, equals, raw = text.partition("=")
-    name = name.strip()
+    name = "".join(name.split()) if "(" in name else name.strip()
     if not equals or not name:
         raise UsageError(f"--set {_clip(text)!r}: write STAT=VALUE, for example --set {_example(story)}")
+    memos = [m.key for m in story.memos]
+    if name in memos:
+        return name, _flag(name, raw.strip(), _clip(text))
     stat = next((s for s in story.stats if s.name == name), None)
     if stat is None:
-        hint = suggest(name, story.stat_names) or "the stats are: " + ", ".join(story.stat_names)
+        known = [*story.stat_names, *memos]
+        hint = suggest(name, known) or "the stats are: " + ", ".join(story.stat_names)
+        if "(" in name:
+            hint = (suggest(name, memos) or "it reads: " + ", ".join(memos)) if memos else "it reads none"
+            raise UsageError(f"--set {_clip(text)}: the story never reads '{_clip(name)}'; {hint}")
         raise UsageError(f"--set {_clip(text)}: the story has no stat '{_clip(name)}'; {hint}")
     if stat.computed:
         raise UsageError(f"--set {text}: '{name}' is computed ({stat.formula}); set the stats it reads instead")
@@ -90,6 +97,15 @@ def describe(start: Start) -> str:
     return f"scene '{start.scene}' with {shown}"
 
 
+def _flag(name: str, raw: str, text: str) -> bool:
+    """``--set 'chose(keys)=true'``: what a sandbox run takes as already done."""
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise UsageError(f"--set {text}: '{name}' is true or false, not {_clip(raw)!r}")
+
+
 def _value(stat: Stat, raw: str, text: str) -> Value:
     if stat.type is StatType.BOOL:
         if raw.lower() in _TRUE:
@@ -98,6 +114,10 @@ def _value(stat: Stat, raw: str, text: str) -> Value:
             return False
         raise UsageError(f"--set {text}: '{stat.name}' is true or false, not {_clip(raw)!r}")
     if stat.type is StatType.TEXT:
+        if any("\udc80" <= c <= "\udcff" for c in raw):  # bytes the terminal's encoding could not decode
+            raise UsageError(f"--set {text!a}: the value is not text in your terminal's encoding")
+        if len(raw) > MAX_TEXT:
+            raise UsageError(f"--set {text}: '{stat.name}' holds at most {MAX_TEXT} characters, not {len(raw)}")
         return raw
     if not _INTEGER.fullmatch(raw):
         raise UsageError(f"--set {text}: '{stat.name}' is a whole number{_range(stat)}, not {_clip(raw)!r}")

@@ -79,6 +79,8 @@ class Session:
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``); ``None`` for a run from the story's start."""
     _lock: SlotLock | None = field(default=None, repr=False)
+    _unlocked: SaveError | None = field(default=None, repr=False)
+    """Why the run's slot could not be locked: then it is never written (see :meth:`autosave`)."""
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class Session:
                 else:
                     session._claim(slot)
             except SaveError as exc:
+                session._unlocked = exc
                 session._failed(exc)
                 return session
             if earlier:
@@ -148,7 +151,8 @@ class Session:
             except SaveError as exc:
                 if exc.code == "MM510":  # two games must not write one run
                     raise
-                session._failed(exc)  # a read-only folder: play on, and say it is not saved
+                session._unlocked = exc  # a read-only folder or a broken lock file: play on, never write unlocked
+                session._failed(exc)
                 return session, resumed.notice
             if slot is None:
                 session.saved_state = session.state  # the file already holds this state
@@ -160,6 +164,7 @@ class Session:
             session._lock = store.new_run(clock())
             session.slot = session._lock.slot
         except SaveError as exc:
+            session._unlocked = exc
             session._failed(exc)
             return session, resumed.notice
         if session.autosave():
@@ -193,9 +198,11 @@ class Session:
     def chapter_start(self) -> int:
         """How many steps of the log lead to the start of the chapter the run is in now."""
         chapter = self.story.chapter_of(self.state.scene).id
-        log = self.state.log
-        k = len(log)
-        while k > 0 and log[k - 1].scene in self.story.scenes and self.story.scenes[log[k - 1].scene].chapter == chapter:
+        scenes = self.story.scenes
+        k = len(self.state.log)
+        for step in reversed(self.state.log):  # one walk back from the tail: log[k - 1] would walk it each time
+            if step.scene not in scenes or scenes[step.scene].chapter != chapter:
+                break
             k -= 1
         return k
 
@@ -245,6 +252,9 @@ class Session:
     def autosave(self) -> bool:
         """Write the run to its own slot; False (and a message) when it could not be written."""
         if self.store is None:
+            return False
+        if self._unlocked is not None:  # writing without the lock would let two games share one run
+            self._failed(self._unlocked)
             return False
         try:
             self.store.write(self.record())
@@ -304,6 +314,7 @@ class Session:
             lock.release(forget=self.blank)  # a run never written leaves no lock file behind either
         self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
         self.save_error, self.saved_state, self._lock = other.save_error, other.saved_state, other._lock
+        self._unlocked = other._unlocked
         self.start, self.remember_endings = other.start, other.remember_endings
         self.messages.extend(other.pop_messages())
         return notice

@@ -34,6 +34,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture()
+def short_tmp():
+    """A temporary folder with a short path, for tests that look for a path in a screen of 100 columns.
+
+    pytest's own (``/tmp/pytest-of-root/pytest-12/popen-gw1/test_a_long_name0``) is long
+    enough under pytest-xdist to wrap such a line, and then the test fails for its length.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="mm-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def mini_dir() -> Path:
     """The small readable fixture story used by engine tests."""

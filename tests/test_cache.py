@@ -8,7 +8,6 @@ included, and runs each pair of compiled callables on the same stat values.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import random
 import shutil
@@ -126,7 +125,8 @@ def test_the_cache_file_is_plain_json_with_a_version_stamp(cache_dir: Path, stor
     load_story(story_copy)
     [entry] = list(cache_dir.glob("*.json"))
     check, _, rest = entry.read_bytes().partition(b"\n")
-    assert check.decode() == hashlib.sha256(rest).hexdigest()
+    key = cache.secret_key(create=False)
+    assert key is not None and check == cache._seal(key, rest)  # an HMAC under the folder's key (C09)
     head, _, body = rest.partition(b"\n")
     header = json.loads(head)
     assert header["schema"] == cache.SCHEMA and header["code"] == cache.code_stamp()
@@ -157,9 +157,11 @@ def test_a_damaged_entry_is_a_miss_and_is_rebuilt_silently(cache_dir: Path, stor
 
 
 def _resign(raw: bytes) -> bytes:
-    """The file with its checksum line recomputed: damage the checksum alone would not catch."""
+    """The file with its seal recomputed under the key: damage the seal alone would not catch."""
     rest = raw.partition(b"\n")[2]
-    return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
+    key = cache.secret_key(create=False)
+    assert key is not None
+    return cache._seal(key, rest) + b"\n" + rest
 
 
 @pytest.mark.parametrize("damage", [

@@ -23,6 +23,7 @@ def test_valid_story_json(capsys, mini_dir):
         "endings": ["home", "sky"], "stats": ["apples", "letters", "trust", "has_key", "name"],
         "errors": [], "warnings": [],
         "story": {"title": "The Little Orchard", "folder": str(mini_dir.resolve())},
+        "format": 1, "translations": {},
     }
 
 

@@ -48,7 +48,7 @@ def load(tmp_path: Path, name: str):
 
 
 def test_the_docs_hold_the_expected_stories():
-    assert stories().keys() == {"", "patterns"}
+    assert stories().keys() == {"", "patterns", "memory", "roads"}
     assert set(stories()[""]) == {"story.yaml", "harvest.yaml"}
 
 
@@ -90,6 +90,7 @@ def test_common_patterns_behave_as_documented(tmp_path: Path) -> None:
     # a counter, read by text and a condition
     state = play(story, state, "well")
     assert engine.value(story, state, "visits") == 3
+    assert "This is your 3rd visit." in engine.scene_text(story, state)
     assert "you are a regular now" in engine.scene_text(story, state)
     state = play(story, state, "wish")
     assert state.scene == "lane" and engine.value(story, state, "coins") == 1
@@ -97,6 +98,50 @@ def test_common_patterns_behave_as_documented(tmp_path: Path) -> None:
     assert state.ending == "home"
     assert engine.ending_text(story, state) == "You walk home with 3 coins and the oracle's words."
     assert engine.remembered(story, state) == ["Heard the oracle", "Made a wish at the well"]
+
+
+def test_remembering_behaves_as_documented(tmp_path: Path, capsys) -> None:
+    from adventure.analysis.explore import explore
+    from adventure.cli import main
+
+    story = load(tmp_path, "memory")
+    assert explore(story).broken_assumptions == []
+    state = play(story, engine.new_run(story, seed=1).state, "wait")
+    assert engine.scene_text(story, state) == "Papá holds out the keys to the truck. He is still holding them out."
+    gave = play(story, state, "give_back")
+    assert engine.scene_text(story, gave) == "Your pockets are empty. Papá nods at you."
+    assert enabled(story, gave) == ["leave"]
+    kept = play(story, state, "keep")
+    assert engine.scene_text(story, kept) == "The keys are warm in your pocket."
+    miles = story.stat("miles")
+    assert not miles.shown(state.values) and not miles.shown(gave.values) and miles.shown(kept.values)
+    assert engine.ending_text(story, play(story, kept, "truck", "drive")) == "You drive off in Papá's truck."
+    # the documented mistake, and the documented answer
+    folder = Path(story.root)
+    assert main(["check", "--no-cache", str(folder)]) == 0
+    remembers = "remembers 4: chose(keep), seen(porch), chose(porch.keep), chose(give_back)"
+    assert remembers in " ".join(capsys.readouterr().out.split())
+    assert remembers in " ".join(DOC.read_text(encoding="utf-8").split())
+    path = folder / "porch.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('        if: "chose(keep)"\n', ""), encoding="utf-8")
+    assert main(["check", "--explore", "--no-cache", str(folder)]) == 1
+    out = "".join(capsys.readouterr().out.split())  # the terminal wraps where it likes
+    (shown,) = re.findall(r"```console\n(✗ scene 'truck'.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert "".join(shown.replace("memory/", f"{folder}/").split()) in out
+
+
+def test_roads_are_warned_about_as_documented(tmp_path: Path, capsys) -> None:
+    from adventure.cli import main
+
+    story = load(tmp_path, "roads")
+    assert main(["check", "--explore", "--no-cache", story.root]) == 0
+    out = "".join(capsys.readouterr().out.split())
+    (shown,) = re.findall(r"```console\n(Inert choices.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert "".join(shown.split()) in out
+    path = Path(story.root) / "board.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("add: {russian: 1}", "add: {russian: 2}"), encoding="utf-8")
+    assert main(["check", "--explore", "--json", "--no-cache", story.root]) == 0
+    assert not any(f["code"] == "MM618" for f in json.loads(capsys.readouterr().out)["explore"]["findings"])
 
 
 def is_run_excerpt(body: str) -> bool:

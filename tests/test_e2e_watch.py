@@ -19,8 +19,8 @@ ATTEMPTS = 4
 
 
 @pytest.fixture()
-def story_dir(tmp_path, mini_dir) -> Path:
-    folder = tmp_path / "story"
+def story_dir(short_tmp, mini_dir) -> Path:
+    folder = short_tmp / "story"  # a short path: the tests find it whole in a located error line
     shutil.copytree(mini_dir, folder)
     return folder
 

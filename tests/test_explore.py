@@ -179,7 +179,14 @@ def test_structural_reachability_assumes_conditions_can_hold(flawed, mini_story)
 # -- paths replay through the engine ----------------------------------------------------------
 
 
-STORIES = [Path(__file__).resolve().parent / "fixtures" / "mini", FLAWED]
+MEMORY = Path(__file__).resolve().parent / "fixtures" / "memory"
+STORIES = [Path(__file__).resolve().parent / "fixtures" / "mini", FLAWED, MEMORY]
+
+
+@pytest.fixture(scope="module")
+def memory():
+    """seen()/chose(): hidden slots after the stats, set by the choices they recall."""
+    return load_story(MEMORY)
 
 
 @pytest.mark.parametrize("folder", STORIES, ids=lambda p: p.name)
@@ -193,7 +200,7 @@ def test_every_stored_state_path_replays(folder):
         assert end.turn == len(r.path_to(index))
 
 
-@pytest.mark.parametrize("which", ["mini", "flawed", "grid"])
+@pytest.mark.parametrize("which", ["mini", "flawed", "grid", "memory"])
 def test_reported_paths_replay(which, explored):
     story, r = explored[which]
     for clamp in r.clamped_stats:
@@ -208,9 +215,9 @@ def test_reported_paths_replay(which, explored):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, grid):
+def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, grid, memory):
     """The explorer's step against engine.take, on arbitrary in-range values (reachable or not)."""
-    story = data.draw(st.sampled_from([mini_story, flawed, grid]))
+    story = data.draw(st.sampled_from([mini_story, flawed, grid, memory]))
     stepper = Stepper(story)
     scene = data.draw(st.sampled_from(list(story.scenes)))
     values = []
@@ -221,6 +228,7 @@ def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, gr
             values.append(data.draw(st.booleans()))
         else:
             values.append(data.draw(st.sampled_from(["Pepe", 'a "quoted" name'])))
+    values += [data.draw(st.booleans()) for _memo in story.memos]  # seen()/chose()
     values = tuple(values)
     choice = data.draw(st.sampled_from([c.id for c in story.scenes[scene].choices]))
     seed = data.draw(st.integers(0, 2**32))
@@ -246,9 +254,9 @@ def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, gr
 
 
 @pytest.fixture(scope="module")
-def explored(mini_story, flawed, grid):
+def explored(mini_story, flawed, grid, memory):
     return {"mini": (mini_story, explore(mini_story)), "flawed": (flawed, explore(flawed)),
-            "grid": (grid, explore(grid))}
+            "grid": (grid, explore(grid)), "memory": (memory, explore(memory))}
 
 
 def test_grid_is_big_enough_to_matter(explored):
@@ -440,7 +448,8 @@ def test_rich_report_golden_lines(mini_story):
     _data, code = check_explore(mini_story, args, make_console(plain=True, width=200, file=out))
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     assert code == 0
-    assert re.sub(r"\d+\.\d\d s$", "T s", lines[0]) == "Exploration  complete · 30 states · 62 transitions · T s"
+    assert re.sub(r"\d+\.\d\d s ·", "T s ·", lines[0]) == ("Exploration  complete · 30 states · 62 transitions · T s · "
+                                                          "0% of the budget of 200,000 states")
     assert "│ home   │ ✓ │     1 │ gate:leave" in "\n".join(lines)
     assert lines[-5:] == [
         "! stat 'apples' hits its maximum (5) and is clamped by `add: {apples: 1}`",

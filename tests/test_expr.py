@@ -151,7 +151,7 @@ def test_names() -> None:
     ("a || b", 2, "||", "use or"),
     ("a & b", 2, "&", "use and"),
     ("!a", 0, "`!`", "use not"),
-    ("max(a, b)", 0, "no function `max`", "the only function is plural"),
+    ("max(a, b)", 0, "no function `max`", "the functions are plural"),
     ("(a)(b)", 3, "unexpected `(`", "calls are not allowed"),
     ("a.b", 1, "attribute access", "plain names"),
     ("a[0]", 1, "indexing", "plain names"),

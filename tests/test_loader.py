@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from storybuilder import CHAPTER, STORY, write_story
 
@@ -317,3 +319,24 @@ def test_computed_stat_errors(tmp_path, story, chapter, message):
 def test_computed_stat_formula_is_type_checked(tmp_path):
     error = only(errors_of(tmp_path, story=COMPUTED.replace('"skill * 2 + 1"', '"skil * 2"')), "MM303")
     assert error.line == 9
+
+
+def test_an_overlay_stands_for_files_on_disk_and_a_memo_skips_unchanged_parses(tmp_path):
+    """The language server's load: unsaved buffers over the folder, unchanged files parsed once."""
+    import shutil
+
+    from adventure.story.loader import check_story
+
+    story = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "mini", tmp_path / "mini"))
+    one = (story / "one.yaml").read_text(encoding="utf-8")
+    memo: dict = {}
+    broken = check_story(story, overlay={"one.yaml": one.replace("goto: gate\n", "goto: gaet\n", 1)}, memo=memo)
+    assert [d.code for d in broken.errors] == ["MM402"] and broken.errors[0].file == str(story / "one.yaml")
+    assert (story / "one.yaml").read_text(encoding="utf-8") == one  # nothing written
+    parsed = dict(memo)
+    fixed = check_story(story, overlay={"one.yaml": one}, memo=memo)
+    assert fixed.ok
+    two_key = next(k for k in parsed if k[0].endswith("two.yaml"))
+    assert memo[two_key] is parsed[two_key]  # the unchanged file was not parsed again
+    huge = check_story(story, overlay={"one.yaml": "#" * (5 * 1024 * 1024)})
+    assert [d.code for d in huge.errors] == ["MM108"]

@@ -411,7 +411,7 @@ def test_the_next_milestone_shows_every_turn_even_with_the_status_hidden():
     text = output(c)
     assert "Next milestone: The exam of 2002. Skill 0 of 2 (not met); No settled home (not met)." in text
     assert "Next milestone: The exam of 2004. Skill 2 of 2 (met); A settled home (met)." in text
-    assert "Changed at The Kitchen: Year 2000 → 2001" in text and "Recomputed: Age 10 → 11 (follows Year)" in text
+    assert "Changed at The Kitchen: Year 2000 to 2001" in text and "Recomputed: Age 10 to 11 (follows Year)" in text
     g, c = game(story, ["study"], width=40)
     g.run()
     assert "Next: The exam of 2003\n  ✗ Skill 1 of 2  ✗ No settled home" in output(c)  # the name stays

@@ -226,9 +226,9 @@ Up and away, with 3 letters in your pocket.
 
 Your run: 9 choices made.
 Progress toward the launch pad: 100%
-Apples: 0 → 2
-Letters: 0 → 3
-Trust: 2 → 1
+Apples: from 0 to 2
+Letters: from 0 to 3
+Trust: from 2 to 1
 
 Choices that mattered:
 - Opened the gate
@@ -316,7 +316,7 @@ def test_meter_proportions():
 def test_changes_line_lists_only_shown_stats(mini_story):
     events = [StatChanged("apples", 0, 1), StatChanged("has_key", False, True), StatChanged("trust", 2, 1)]
     assert str(render.changes_line(mini_story, events)) == "Apples 0 → 1 · Trust 2 → 1"
-    assert str(render.changes_line(mini_story, events, plain=True)) == "Changed: Apples 0 → 1 · Trust 2 → 1"
+    assert str(render.changes_line(mini_story, events, plain=True)) == "Changed: Apples 0 to 1; Trust 2 to 1"
     assert render.changes_line(mini_story, [StatChanged("has_key", False, True)]) is None
 
 

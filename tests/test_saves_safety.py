@@ -323,11 +323,11 @@ def test_a_save_folder_with_mode_000_is_a_message(command, mini_dir, mini_story)
     import shutil
     import tempfile
 
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8", "COLUMNS": "300"}
     if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("root reads a mode-000 folder anyway, and setpriv is missing to run as nobody")
-        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        from unprivileged import nobody_prefix
+
+        prefix = nobody_prefix(command, env)  # skips where nobody cannot start the command
     else:
         prefix = []
     base = Path(tempfile.mkdtemp(prefix="mm-saves-"))
@@ -339,7 +339,6 @@ def test_a_save_folder_with_mode_000_is_a_message(command, mini_dir, mini_story)
         folder = base / "locked"
         SaveStore(folder).write(record_for(mini_story, play(mini_story, ["pick"]), "run-x", now=T0))
         folder.chmod(0)
-        env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8", "COLUMNS": "300"}
 
         def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
             return subprocess.run([*prefix, command, *args], input=stdin, capture_output=True, text=True, env=env,

@@ -44,7 +44,7 @@ PATHS = {
     "too_old": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
-        "marathon send box sit box flying send box back box scuba send box mail again home mail again close"
+        "marathon send box sit box flying send box back box scuba send box mail again home send mail again close"
     ),
     "walked_away": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
@@ -56,7 +56,7 @@ PATHS = {
         "count answer ask study tell which study promise upward home lab mama memo read keep home onward "
         "director quiet throw moon keep hide hide order list begin scuba send box marathon send box lab send "
         "box flying send box pay box russian send box wait box stay walk home send box drive call ask adela "
-        "read russian drive call ask adela young kneel call extra cot view tell help redo own walk credit "
+        "read russian home send drive call ask adela young kneel call extra cot view tell help redo own walk credit "
         "printer drive class stay home capcom"
     ),
     "launch": (
@@ -80,14 +80,14 @@ LAUNCH_ROUTES = {
         "race quiet run sleep keep follow let_go cannery delta transfer weekends yours let_go home correct "
         "door papa quiet quiet throw joke keep tell dunno director half lab send box russian send box stay "
         "name russian send box scuba send box pay box marathon send box back box home send box mail again "
-        "flying drive call hand answer papa go begin dinner ask family call finish sorry own retake teach "
+        "flying home send drive call hand answer papa go begin dinner ask family call finish sorry own retake teach "
         "adela drive class stay home yes_now sorry run future kids sleep photo rows window look"
     ),
     "not_yet": (
         "count answer ask study tell which study promise upward home lab mama memo read keep home onward "
         "director quiet throw moon keep hide hide order list begin scuba send box marathon send box lab send "
         "box flying send box pay box russian send box wait box stay walk home send box drive call ask adela "
-        "read russian drive call ask adela young kneel call extra cot view tell help redo own walk credit "
+        "read russian home send drive call ask adela young kneel call extra cot view tell help redo own walk credit "
         "printer drive class stay home support ask_adela papa call letter young promise call strap kalpana "
         "window look"
     ),
@@ -508,6 +508,7 @@ def test_no_condition_leaves_a_blank_line_in_the_prose(shipped_story, scenes_dir
     for _ in range(300):
         env = {stat.name: draw(stat) for stat in shipped_story.stats}
         env["age"] = env["year"] - 1962
+        env.update((memo.key, rng.random() < 0.5) for memo in shipped_story.memos)  # seen()/chose()
         envs.append(env)
     stray = {sid: lines for sid, text in _prose_templates(scenes_dir) if (lines := _stray_blank_lines(text, envs))}
     assert set(stray) - STRAY_BREAKS_PENDING == set(), {s: stray[s] for s in set(stray) - STRAY_BREAKS_PENDING}

@@ -142,7 +142,7 @@ def test_constant_interpolation() -> None:
     ("{if year = 1}x{end}", 9, "MM301", "`=`", "use == to compare"),
     ("ab {if pilot}{elif a && b}{end}", 21, "MM301", "&&", "use and"),
     ('{"abc}', 1, "MM301", "unterminated string", None),
-    ("{max(year)}", 1, "MM301", "no function `max`", "the only function is plural"),
+    ("{max(year)}", 1, "MM301", "no function `max`", "the functions are plural"),
 ])
 def test_parse_errors(text: str, offset: int, code: str, message: str, hint: str | None) -> None:
     with pytest.raises(TemplateError) as info:

@@ -111,6 +111,22 @@ def test_exports_and_verify_json_escape_the_story(tmp_path):
         exported = target.read_text(encoding="utf-8")
         assert_clean(exported.replace("\n", " "))
         assert "PWNED-TITLE" in exported and "\\x1b" in exported and "\\x9b" in exported, suffix
+    svg = tmp_path / "run.svg"
+    result = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE), "--export", str(svg),
+                  "--to", "1"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_clean(svg.read_text(encoding="utf-8").replace("\n", " "))
+    cast = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE), "--export", "-",
+                "--format", "cast", "--speed", "0"], tmp_path)
+    assert cast.returncode == 0, cast.stderr
+    assert find_control(cast.stdout.replace("\n", " ")) is None  # the file itself: JSON lines
+    import json
+
+    drawn = "".join(json.loads(line)[2] for line in cast.stdout.splitlines()[1:])  # what a player replays
+    for payload in PAYLOADS[:5]:  # Rich's own colour codes are fine; the story's sequences are not
+        assert payload not in drawn, payload
+    assert any(shown in drawn for shown in SHOWN), "the story's sequences are drawn written out"
+    assert "\\x1b]0;PWNED-TITLE" in json.loads(cast.stdout.splitlines()[0])["title"]
     verified = run([*HARNESS, "replay", slot, "--save-dir", str(saves), "--scenes", str(HOSTILE),
                     "--verify", "--json"], tmp_path)
     assert verified.returncode == 0, verified.stderr

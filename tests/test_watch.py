@@ -28,8 +28,8 @@ WAIT = 15.0
 
 
 @pytest.fixture()
-def story_dir(tmp_path, mini_dir) -> Path:
-    folder = tmp_path / "story"
+def story_dir(short_tmp, mini_dir) -> Path:
+    folder = short_tmp / "story"  # a short path: the tests find it whole in a located error line
     shutil.copytree(mini_dir, folder)
     return folder
 
@@ -317,7 +317,7 @@ def test_watch_with_piped_input_plays_and_reloads_nothing(command, mini_dir, tmp
                              "--save-dir", str(tmp_path / "saves")], input="2\n1\n", capture_output=True, text=True,
                             timeout=30)
     assert result.returncode == 0, result.stderr
-    assert "Watching" in result.stdout and "Apples 0 → 1" in result.stdout and "Goodbye" in result.stdout
+    assert "Watching" in result.stdout and "Apples 0 to 1" in result.stdout and "Goodbye" in result.stdout
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes is POSIX")
@@ -330,3 +330,26 @@ def test_wakeable_stream_reader_echo_is_escaped():
     assert out.getvalue() == "> \\x1b[2Jhi\n"
     os.close(write_fd)
     os.close(read_fd)
+
+
+def test_an_edited_weight_that_moves_a_passed_draw_is_said(story_dir):
+    """Issue 20: every choice still applied, the run landed elsewhere, and the reload said nothing."""
+    from adventure.story.loader import load_story
+
+    story = load_story(story_dir)
+    landed = engine.take(story, engine.start_at(story, 3, Start("road")).state, "wait").state.scene
+    other = "house" if landed == "road" else "road"
+    edits = [("{weight: 3, scene: road}", "{weight: 1, scene: road}"),
+             ("{weight: 1, scene: house}", "{weight: 999, scene: house}")]
+    if other == "road":
+        edits = [("{weight: 3, scene: road}", "{weight: 999, scene: road}")]
+
+    def reweigh() -> None:
+        for old, new in edits:
+            edit(story_dir / "two.yaml", old, new)
+
+    game, out, _ = live(story_dir, ["#wait", reweigh, "look"], start=Start("road"))
+    assert game.run() == 0
+    words = " ".join(screen(out).split())
+    assert (f"your one choice still applies, but the last one now leads to scene '{other}' instead of "
+            f"scene '{landed}' (its random draw or conditional target goes another way).") in words

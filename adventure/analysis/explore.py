@@ -23,17 +23,23 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from adventure.analysis.assumptions import BrokenAssumption, broken_assumptions
 from adventure.analysis.paths import Found, PathStep
 from adventure.analysis.randomplay import RandomReport, draws_in, random_play, seed_for
-from adventure.analysis.reverse import can_finish, traps
+from adventure.analysis.reverse import can_finish, predecessors, traps
+from adventure.analysis.roads import ClosedRoad, closed_roads
 from adventure.analysis.search import NO_PARENT, StateGraph, search
-from adventure.analysis.stepper import NO_OUTCOME, RANDOM, Move, Stepper
+from adventure.analysis.search import path_to as _path
+from adventure.analysis.search import step_of as _step
+from adventure.analysis.stepper import Move, Stepper
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Effect, Story
 
 __all__ = [
     "LIST_LIMIT",
+    "BrokenAssumption",
     "Clamp",
+    "ClosedRoad",
     "Exploration",
     "Found",
     "Move",
@@ -51,12 +57,53 @@ LIST_LIMIT = 20
 """How many soft-locks, traps and the like a report lists (counts are always whole)."""
 
 
+DEFAULT_MAX_STATES = 200_000
+"""The search's state budget for a caller that names none, and the least :func:`default_budget` gives."""
+
+MAX_DEFAULT_BUDGET = 2_000_000
+"""The most :func:`default_budget` gives: a search this size takes about a minute on a laptop."""
+
+BYTES_PER_STATE = 600
+"""What one explored state costs in memory with its transitions, generously: 371,293 states and
+2.2 million transitions took 135 MB (about 360 bytes a state) when measured."""
+
+
+def default_budget() -> int:
+    """The budget of ``check --explore`` and the language server when none is given.
+
+    A hub-and-counter story of 28 scenes needed 450,157 states, so a fixed 200,000 was
+    too small; the budget scales with the memory this machine has free (an eighth of
+    it), between :data:`DEFAULT_MAX_STATES` and :data:`MAX_DEFAULT_BUDGET`.
+    """
+    free = available_memory()
+    if free is None:
+        return DEFAULT_MAX_STATES
+    return max(DEFAULT_MAX_STATES, min(MAX_DEFAULT_BUDGET, free // 8 // BYTES_PER_STATE))
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux's MemAvailable), or ``None`` when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import os
+
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Clamp:
     """A stat pushed past a bound (and clamped back): the first, shortest path that does it, and the effect."""
 
     stat: str
-    bound: str  # "min" or "max"
+    bound: str  # "min" or "max"; "length" for a text value cut at MAX_TEXT characters
     value: int
     path: tuple[PathStep, ...]
     effect: Effect | None = field(default=None, compare=False)
@@ -100,6 +147,9 @@ class Exploration:
     clamped_stats: list[Clamp]
     scenes_reached: set[str]
     locked_never_true: list[tuple[str, str]] = field(default_factory=list)
+    broken_assumptions: list[BrokenAssumption] = field(default_factory=list)
+    closed_roads: list[ClosedRoad] = field(default_factory=list)
+    """Where a chapter's shown gate (milestone) stops being reachable (complete searches only)."""
     _graph: StateGraph | None = field(default=None, repr=False)
 
     @property
@@ -118,12 +168,14 @@ class Exploration:
         return _path(self._graph, index)
 
 
-def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) -> Exploration:
+def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, limit: int = LIST_LIMIT) -> Exploration:
     """Visit every reachable state (up to ``max_states``) breadth-first and report on them."""
     st = Stepper(story)
     g = search(st, max_states)
-    finish = can_finish(g)
+    preds = predecessors(g) if len(g.edge_src) else None
+    finish = can_finish(g, preds)
     trapped = traps(g, finish)
+    roads = closed_roads(g, preds)
     g.edge_src, g.edge_dst = array("i"), array("i")  # only reverse reachability needs the edges: free them
     complete = g.complete
     ids = st.scene_ids
@@ -156,6 +208,7 @@ def explore(story: Story, max_states: int = 200_000, limit: int = LIST_LIMIT) ->
         constant_stats=_constant_stats(story, g) if complete else [],
         clamped_stats=_clamps(story, g), scenes_reached=reached,
         locked_never_true=_locked_never_true(g) if complete else [],
+        broken_assumptions=broken_assumptions(g), closed_roads=roads,
         _graph=g,
     )
 
@@ -204,22 +257,6 @@ def _locked_never_true(g: StateGraph) -> list[tuple[str, str]]:
 
 
 # -- paths --------------------------------------------------------------------------------------
-
-
-def _step(g: StateGraph, gid: int, oi: int) -> PathStep:
-    c = g.stepper.choices[gid]
-    outcome = c.targets[oi][3] if oi != NO_OUTCOME and c.kind == RANDOM else None
-    return PathStep(g.stepper.scene_ids[c.scene], c.choice.id, outcome)
-
-
-def _path(g: StateGraph, i: int) -> tuple[PathStep, ...]:
-    steps = []
-    parent, via, outcome_of = g.parent, g.via, g.outcome_of
-    while parent[i] != NO_PARENT:
-        steps.append(_step(g, via[i], outcome_of[i]))
-        i = parent[i]
-    steps.reverse()
-    return tuple(steps)
 
 
 def _step_after(g: StateGraph, s: int, gid: int, oi: int) -> tuple[PathStep, ...]:

@@ -7,9 +7,11 @@ warnings do not. The command line renders findings as a table or as
 JSON; nothing here prints.
 
 Codes: ``MM601`` unreachable ending, ``MM602`` ending not reached by an incomplete
-search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run (errors);
+search, ``MM603`` soft-lock, ``MM604`` trap, ``MM605`` stuck random run, ``MM606`` a way into a
+scene whose ``assumes:`` is false (errors);
 ``MM610`` search incomplete (and what was done instead), ``MM611`` unreachable scene,
-``MM612`` choice never offered, ``MM613`` choice offered but never enabled, ``MM614``
+``MM612`` choice never offered, ``MM618`` a closed road (a shown gate no way on can meet),
+``MM619`` an inert choice, ``MM613`` choice offered but never enabled, ``MM614``
 locked choice whose condition never holds, ``MM615`` constant stat, ``MM616`` clamped
 stat, ``MM617`` random runs capped (warnings).
 
@@ -21,14 +23,18 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adventure.analysis.explore import Exploration
+from adventure.analysis.assumptions import SCENE_WIDE
+from adventure.analysis.explore import Exploration, PathStep
+from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport
 from adventure.errors import Severity
 from adventure.story.expr import to_source
 from adventure.story.model import Effect, Location, Story
+from adventure.story.template import assumptions
 from adventure.wording import count
 
 
@@ -74,6 +80,7 @@ def explore_findings(story: Story, exploration: Exploration | None, report: Rand
     if exploration is not None:
         found += _ending_findings(story, exploration, report)
         found += _search_findings(story, exploration, report if fallback else None)
+        found += _inert_findings(inert_choices(story))
     elif report is not None:
         found += _ending_findings(story, None, report)
     if report is not None:
@@ -126,6 +133,8 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
             message += f"; fell back to {fallback.runs} seeded random runs (seed {fallback.seed}) instead"
         result.append(Finding("warning", "MM610", message, data={"max_states": x.max_states,
                                                                   "random_fallback": fallback is not None}))
+    result += _assumption_findings(story, x)
+    result += _road_findings(story, x)
     result += [located("warning", "MM611", f"scene '{s}' is unreachable", scenes[s].location, scene=s)
                for s in x.unreachable_scenes]
     result += [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
@@ -146,14 +155,74 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
     result += [located("warning", "MM615", f"stat '{s}' never changes", story.stat(s).location, stat=s)
                for s in x.constant_stats]
     for clamp in x.clamped_stats:
-        if story.stat(clamp.stat).saturates:  # `saturates: true` declares the clamp intended
+        if story.stat(clamp.stat).saturates and clamp.bound != "length":  # `saturates: true`: the clamp is intended
             continue
-        message = f"stat '{clamp.stat}' hits its {clamp.bound}imum ({clamp.value}) and is clamped"
+        if clamp.bound == "length":
+            message = (f"text stat '{clamp.stat}' can grow past {clamp.value} characters, the most a text value "
+                       "holds, and is cut there")
+        else:
+            message = f"stat '{clamp.stat}' hits its {clamp.bound}imum ({clamp.value}) and is clamped"
         where = clamp.effect.location if clamp.effect is not None else story.stat(clamp.stat).location
         if clamp.effect is not None:
             message += f" by `{effect_source(clamp.effect)}`"
         result.append(located("warning", "MM616", message, where, stat=clamp.stat, bound=clamp.bound))
     return result
+
+
+def _assumption_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM606: each reachable way into a scene where its ``assumes:`` (or an ``{assume}`` passage) is false."""
+    result = []
+    for broken in x.broken_assumptions:
+        scene = story.scenes[broken.scene]
+        way = "at the start" if broken.via is None else f"entered by '{broken.via[1]}' in '{broken.via[0]}'"
+        if broken.passage == SCENE_WIDE:
+            assumption = to_source(scene.assumes) if scene.assumes is not None else "?"
+            what, where = f"scene '{broken.scene}' assumes", scene.assumes_location or scene.location
+        else:
+            assumption = to_source(list(assumptions(scene.text))[broken.passage].condition)
+            what = f"a passage of scene '{broken.scene}' assumes"
+            where = scene.passage_locations[broken.passage] if broken.passage < len(scene.passage_locations) \
+                else scene.location
+        message = (f"{what} `{assumption}`, but it is false when {way} "
+                   f"({count(broken.states, 'reachable state')}); shortest path: {path_text(broken.path)}")
+        data: dict[str, Any] = {"scene": broken.scene, "assumption": assumption}
+        if broken.passage != SCENE_WIDE:
+            data["passage"] = broken.passage
+        data.update(via=None if broken.via is None else {"scene": broken.via[0], "choice": broken.via[1]},
+                    path=[step.to_dict() for step in broken.path], states=broken.states)
+        result.append(located("error", "MM606", message, where, **data))
+    return result
+
+
+def _road_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM618: a need of a chapter's gate that no way on can meet while the gate is still shown."""
+    result = []
+    for road in x.closed_roads:
+        title = " ".join(road.milestone.split())
+        elsewhere = [s for s in road.scenes if s != road.scene]
+        also = f"; also in {', '.join(repr(s) for s in elsewhere[:8])}{' …' if len(elsewhere) > 8 else ''}" if elsewhere else ""
+        message = (f"closed road: the gate \"{title}\" still shows `{road.need}`, but from scene '{road.scene}' "
+                   f"no way on makes it true while the gate is pending ({count(road.states, 'state')}{also}); "
+                   f"shortest path: {path_text(road.path)}")
+        result.append(located("warning", "MM618", message, story.scenes[road.scene].location, scene=road.scene,
+                              chapter=road.chapter, milestone=title, need=road.need, scenes=list(road.scenes),
+                              path=[step.to_dict() for step in road.path], states=road.states))
+    return result
+
+
+def _inert_findings(report: InertReport) -> list[Finding]:
+    """MM619: a choice no later text, stat or road tells from a sibling."""
+    return [located("warning", "MM619", f"choice '{c.choice}' in scene '{c.scene}' is inert: no effect, no remember, "
+                    f"no chose() reads it, and it leads where '{c.same_as}' does", c.location,
+                    scene=c.scene, choice=c.choice, same_as=c.same_as)
+            for c in report.choices]
+
+
+def path_text(path: Sequence[PathStep]) -> str:
+    """``porch:keys → yard:leave``, or ``(at the start)``: a path in one line of a message."""
+    if not path:
+        return "(at the start)"
+    return " → ".join(f"{s.scene}:{s.choice}" + (f" (draw {s.outcome})" if s.outcome else "") for s in path)
 
 
 def _random_findings(story: Story, report: RandomReport) -> list[Finding]:

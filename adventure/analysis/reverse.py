@@ -19,8 +19,11 @@ from array import array
 from adventure.analysis.search import StateGraph
 
 
-def can_finish(g: StateGraph) -> bytearray:
-    """One byte per stored state: 1 when some ending (or an unexplored state) is reachable from it."""
+def can_finish(g: StateGraph, preds_of: tuple[array[int], array[int]] | None = None) -> bytearray:
+    """One byte per stored state: 1 when some ending (or an unexplored state) is reachable from it.
+
+    ``preds_of`` is :func:`predecessors` of the graph, when the caller has built it already.
+    """
     count = g.count
     finish = bytearray(count)
     queue = array("i")
@@ -30,7 +33,7 @@ def can_finish(g: StateGraph) -> bytearray:
             queue.append(i)
     if not queue or not len(g.edge_src):
         return finish
-    starts, preds = _predecessors(g)
+    starts, preds = preds_of if preds_of is not None else predecessors(g)
     qi = 0
     while qi < len(queue):
         d = queue[qi]
@@ -43,7 +46,7 @@ def can_finish(g: StateGraph) -> bytearray:
     return finish
 
 
-def _predecessors(g: StateGraph) -> tuple[array[int], array[int]]:
+def predecessors(g: StateGraph) -> tuple[array[int], array[int]]:
     """Predecessor lists in CSR form: ``preds[starts[d]:starts[d + 1]]`` lead into ``d``."""
     count = g.count
     starts = array("i", bytes(4 * (count + 1)))

@@ -19,7 +19,8 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
-from adventure.analysis.stepper import NO_OUTCOME, Clamped, Stepper
+from adventure.analysis.paths import PathStep
+from adventure.analysis.stepper import NO_OUTCOME, RANDOM, Clamped, Stepper
 from adventure.story.expr import Value
 from adventure.story.model import Effect
 
@@ -137,6 +138,24 @@ def search(st: Stepper, max_states: int = 200_000) -> StateGraph:
         head += 1
     g.count, g.expanded, g.transitions = count, head, transitions
     return g
+
+
+def step_of(g: StateGraph, gid: int, oi: int) -> PathStep:
+    """The path step of taking choice ``gid`` (random outcome ``oi``)."""
+    c = g.stepper.choices[gid]
+    outcome = c.targets[oi][3] if oi != NO_OUTCOME and c.kind == RANDOM else None
+    return PathStep(g.stepper.scene_ids[c.scene], c.choice.id, outcome)
+
+
+def path_to(g: StateGraph, i: int) -> tuple[PathStep, ...]:
+    """The shortest path from the start to stored state ``i`` (breadth-first parents)."""
+    steps = []
+    parent, via, outcome_of = g.parent, g.via, g.outcome_of
+    while parent[i] != NO_PARENT:
+        steps.append(step_of(g, via[i], outcome_of[i]))
+        i = parent[i]
+    steps.reverse()
+    return tuple(steps)
 
 
 def _note_clamps(seen: dict[tuple[int, str], ClampSeen], clamps: list[Clamped], s: int, gid: int, oi: int) -> None:

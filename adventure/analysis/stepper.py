@@ -22,17 +22,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from adventure.story.expr import StatType, Value
-from adventure.story.model import Choice, Effect, Location, Story
+from adventure.story.model import MAX_TEXT, Choice, Effect, Location, Story
 
 SET, ADD, SUB = 0, 1, 2
 DIRECT, FIRST, RANDOM = 0, 1, 2
 NO_OUTCOME = -1
+TEXT = "text"
+"""The ``lo`` of a compiled text effect: its ``hi`` is then a length, not a value."""
 _KINDS = {"direct": DIRECT, "first": FIRST, "random": RANDOM}
 _OPS = {"set": SET, "add": ADD, "subtract": SUB}
 
 CEffect = tuple[Any, ...]  # (op, slot, compute, lo, hi, effect)
 CTarget = tuple[Any, ...]  # (test, ending index or -1, scene index or -1, name)
-Clamped = tuple[Any, ...]  # (slot, "min"/"max", bound, effect): an effect whose result was clamped
+Clamped = tuple[Any, ...]  # (slot, "min"/"max"/"length", bound, effect): an effect whose result was clamped
 Successor = tuple[Any, ...]  # (outcome index or NO_OUTCOME, ending index or -1, scene index or -1, values, clamps or None)
 
 
@@ -84,8 +86,9 @@ class Stepper:
                     for t in choice.goto.targets)
                 drawn = (tuple(self._effects(t.effects) for t in choice.goto.targets)
                          if choice.goto.kind == "random" and any(t.effects for t in choice.goto.targets) else ())
+                marks = tuple((SET, slot, _true, None, None, None) for slot in story.marks(scene_id, choice.id))
                 c = CChoice(len(choices), index, choice, choice.test, choice.hidden,
-                            self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
+                            marks + self._effects(choice.effects), _KINDS[choice.goto.kind], targets, drawn)
                 choices.append(c)
                 compiled.append(c)
             per_scene.append(tuple(compiled))
@@ -97,8 +100,10 @@ class Stepper:
         result = []
         for e in effects:
             stat = self.story.stats[e.slot]
-            lo = stat.minimum if stat.type is StatType.INT else None
+            lo: int | str | None = stat.minimum if stat.type is StatType.INT else None
             hi = stat.maximum if stat.type is StatType.INT else None
+            if stat.type is StatType.TEXT:  # text is cut at MAX_TEXT characters (``lo`` marks it)
+                lo, hi = TEXT, MAX_TEXT
             result.append((_OPS[e.op], e.slot, e.compute, lo, hi, e))
         return tuple(result)
 
@@ -168,7 +173,11 @@ def apply(effects: tuple[CEffect, ...], values: list[Value]) -> list[Clamped] | 
             result = values[slot] + amount
         else:
             result = values[slot] - amount
-        if lo is not None and result < lo:
+        if lo is TEXT:
+            if len(result) > hi:  # a text that outgrows MAX_TEXT is cut, as the engine cuts it
+                (clamps := clamps or []).append((slot, "length", hi, effect))
+                result = result[:hi]
+        elif lo is not None and result < lo:
             (clamps := clamps or []).append((slot, "min", lo, effect))
             result = lo
         elif hi is not None and result > hi:
@@ -188,6 +197,11 @@ def outcomes(c: CChoice, work: Sequence[Value]) -> list[tuple[int, CTarget]]:
                 return [(NO_OUTCOME, t)]
         return [(NO_OUTCOME, c.targets[-1])]
     return list(enumerate(c.targets))
+
+
+def _true(values: object) -> bool:
+    """The value a ``seen()``/``chose()`` slot is set to when its choice is taken."""
+    return True
 
 
 def _join(a: list[Clamped] | None, b: list[Clamped] | None) -> list[Clamped] | None:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from adventure import __version__
 from adventure.cli._args import ArgumentParser
 
-COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n")
+COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n", "lsp", "about", "completion")
 """Command names, each a module of this package with ``register(commands)``, in help order."""
 
 
@@ -34,7 +34,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Million Miles: play, check and replay text adventures written in YAML.",
         epilog="Run without a command to start playing. 'million-miles COMMAND --help' for details.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"adventure.cli.{name}").register(commands)
@@ -48,7 +48,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "--version"}):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "-V", "--version"}):
         args_list = ["play", *args_list]
     parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     args = parser.parse_args(args_list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from adventure.safetext import escape_controls
@@ -86,3 +87,15 @@ def seed_number(value: str) -> int:
 
 def _short(value: str, limit: int = 24) -> str:
     return value if len(value) <= limit else f"{value[:limit - 3]}..."
+
+
+JSON_FORMAT = 1
+"""The shape version every ``--json`` document carries as ``"format"``: raised when a key changes meaning
+or goes away (keys are only ever added within a version)."""
+
+
+def json_document(data: Mapping[str, object]) -> str:
+    """One ``--json`` document: ``{"format": JSON_FORMAT, ...data}`` on one line, with a newline."""
+    from adventure.safetext import dumps_json
+
+    return dumps_json({"format": JSON_FORMAT, **data}) + "\n"

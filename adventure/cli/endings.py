@@ -54,13 +54,13 @@ def run(args: argparse.Namespace) -> int:
     book = EndingsBook(args.save_dir or default_save_dir())
     found = book.found(story)
     if args.json:
-        from adventure.safetext import dumps_json
+        from adventure.cli._args import json_document
 
-        sys.stdout.write(dumps_json(as_json(story, book, found)) + "\n")
+        sys.stdout.write(json_document(as_json(story, book, found)))
         return 0
     from adventure.ui.console import make_console
 
-    print_endings(make_console(plain=args.plain), story, book, found)
+    print_endings(make_console(plain=args.plain), story, book, found, plain=args.plain)
     return 0
 
 
@@ -80,8 +80,13 @@ def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[s
     }
 
 
-def print_endings(console: Console, story: Story, book: EndingsBook, found: list[FoundEnding]) -> None:
-    """One line per ending: found ones with when and how, the others as a hint without their title."""
+def print_endings(console: Console, story: Story, book: EndingsBook, found: list[FoundEnding], *,
+                  plain: bool = False) -> None:
+    """One line per ending: found ones with when and how, the others as a hint without their title.
+
+    ``plain`` says in words what the marks say (a screen reader reads ``???`` as nothing,
+    or as "question question question").
+    """
     from rich.text import Text
 
     from adventure.saves.endings import ending_hint, reached_at
@@ -97,12 +102,16 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
         if entry is None:
-            line = Text("???  ", style="dim")
+            line = Text("- " + _("An ending not yet found: ") if plain else "???  ", style="dim")
             line.append(ending_hint(story, ending_id))
-            _hanging(console, Text("  ?  ", style="dim"), line)
+            if plain:
+                console.print(line)
+            else:
+                _hanging(console, Text("  ?  ", style="dim"), line)
             continue
         when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
-        line = Text(ending.title, style="bold")
+        line = Text("- " + (_("The true ending: ") if ending.true_ending else _("Found: "))) if plain else Text()
+        line.append(ending.title, style="bold")
         line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")
         label = _shown_label(story, entry)
         if label:
@@ -110,7 +119,10 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
         if entry.times > 1:
             line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
                         style="dim")
-        _hanging(console, Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
+        if plain:
+            console.print(line)
+        else:
+            _hanging(console, Text(f"  {true_mark if ending.true_ending else found_mark}  "), line)
 
 
 def _hanging(console: Console, mark: Text, line: Text) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.analysis.explore import LIST_LIMIT, Exploration, Found, PathStep, explore
 from adventure.analysis.findings import Finding, effect_source, explore_findings
+from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
 from adventure.story.expr import to_source
 from adventure.story.model import Story
@@ -99,7 +100,7 @@ def _found_json(story: Story, found: Found) -> dict[str, Any]:
     where = story.scenes[found.scene].location
     return {
         "scene": found.scene,
-        "stats": dict(zip(story.stat_names, found.values, strict=True)),
+        "stats": dict(zip(story.stat_names, found.values[:len(story.stats)], strict=True)),
         "path": path_json(found.path),
         "random_draws": sum(1 for s in found.path if s.outcome is not None),
         "file": where.file if where else None, "line": where.line if where else 0,
@@ -136,10 +137,12 @@ def explore_json(story: Story, outcome: ExploreOutcome) -> dict[str, Any]:
         "transitions": exploration.transitions if exploration else 0,
         "seconds": round(outcome.seconds, 4),
         "max_states": exploration.max_states if exploration else None,
+        "budget_used": round(exploration.states / exploration.max_states, 4) if exploration else None,
         "endings": endings,
     }
     if exploration is not None:
         data.update(_exploration_json(story, exploration))
+        data["inert_choices"] = inert_json(inert_choices(story))
     data["random"] = random_json(report, outcome.random_seconds) if report is not None else None
     data["random_fallback"] = outcome.fallback
     data["problems"] = [f.message for f in outcome.findings if f.severity == "error"]
@@ -175,6 +178,14 @@ def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
         "clamped_stats": clamped,
         "list_limit": LIST_LIMIT,
     }
+
+
+def inert_json(report: InertReport) -> dict[str, Any]:
+    """``explore.inert_choices``: how many choices are inert, of how many, the share in %, and which."""
+    return {"count": report.count, "choices": report.total, "share": round(report.share, 1),
+            "list": [{"scene": c.scene, "choice": c.choice, "same_as": c.same_as,
+                      "file": c.location.file if c.location else None, "line": c.location.line if c.location else 0}
+                     for c in report.choices]}
 
 
 def random_json(report: RandomReport, seconds: float = 0.0) -> dict[str, Any]:
@@ -227,6 +238,9 @@ def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) 
         head = Text("Exploration  ", style="bold")
         head.append("complete" if data["complete"] else "incomplete", style="green" if data["complete"] else "yellow")
         head.append(f" · {data['states']:,} states · {data['transitions']:,} transitions · {data['seconds']:.2f} s")
+        if data.get("max_states"):
+            head.append(f" · {data['budget_used']:.0%} of the budget of {data['max_states']:,} states"
+                        + ("" if data["complete"] else " (raise it with --max-states)"), style="dim")
         console.print(head)
     table = Table(title=Text("Endings", style="bold"), title_justify="left", expand=False, show_lines=False)
     table.add_column("ending")
@@ -251,6 +265,11 @@ def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) 
             f"({random['scene_coverage']:.0%}) · choices {random['choices_taken']}/{random['choices']} "
             f"({random['choice_coverage']:.0%}) · endings "
             + ", ".join(f"{e} {n}" for e, n in random["endings"].items())))
+    inert = data.get("inert_choices")
+    if inert is not None:
+        console.print(Text.assemble(("Inert choices  ", "bold"),
+                                    f"{inert['count']} of {inert['choices']} ({inert['share']:.1f}%): no effect, "
+                                    "no remember, no chose(), and a sibling leads to the same place"))
     for kind, items in (("soft-lock", data.get("soft_locks") or []), ("trap", data.get("traps") or [])):
         for item in items[:5]:
             line = Text(f"  {kind} ", style="red")

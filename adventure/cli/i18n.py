@@ -68,8 +68,8 @@ def run_extract(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    _write(args.output, data)
-    print(f"wrote {len(entries)} strings to {args.output}", file=sys.stderr)
+    _write_output(args.output, data)
+    _note(f"wrote {len(entries)} strings to {args.output}")
     return 0
 
 
@@ -92,6 +92,7 @@ def run_update(args: argparse.Namespace) -> int:
     story = _story(args.scenes)
     entries = story_strings(story)
     path = catalog_path(story.root, args.language)
+    _inside_story(path, story)
     existing = None
     if path.exists():
         try:
@@ -101,13 +102,63 @@ def run_update(args: argparse.Namespace) -> int:
 
             raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
+    if existing is not None:
+        from adventure.i18n.catalog import rekey
+        from adventure.i18n.strings import follow_renames
+
+        rekey(existing, follow_renames([e.key for e in entries], by_key(existing), story))
     catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
     _write(path, write_catalog(catalog))
     messages = by_key(catalog)
     states = [status(e, messages.get(e.key)) for e in entries]
-    print(f"{path}: {len(entries)} strings, {states.count('translated')} translated, "
-          f"{states.count('missing')} missing, {states.count('stale')} stale", file=sys.stderr)
+    _note(f"{path}: {len(entries)} strings, {states.count('translated')} translated, "
+          f"{states.count('missing')} missing, {states.count('stale')} stale")
     return 0
+
+
+def _note(text: str) -> None:
+    """A line for stderr; it names paths from the command line, so control characters are written out."""
+    from adventure.safetext import escape_controls
+
+    print(escape_controls(text), file=sys.stderr)
+
+
+def _inside_story(path: Path, story: Story) -> None:
+    """Refuse (MM214) a catalogue that resolves outside the story folder (a ``locale/`` link out of it)."""
+    from adventure.errors import Diagnostic
+    from adventure.i18n.files import inside_story
+
+    if not inside_story(path, story.root):
+        raise StoryLoadError([Diagnostic("MM214", f"the catalogue '{path}' is outside the story folder "
+                                         "(a symbolic link leads out of it)", str(path),
+                                         hint="make locale/ a real folder inside the story folder")])
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    """Write ``-o`` as ``graph -o`` does: through a FIFO or device, never renamed over one.
+
+    A regular file (or a new name) is written atomically; a pipe or character device
+    (``/dev/stdout``, ``>(cmd)``) is written through, so its reader gets the text; a
+    folder, socket or block device is refused.
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise SaveError(f"cannot write the template: {exc.strerror or exc}", str(path)) from None
+    if mode is None or stat.S_ISREG(mode):
+        _write(path, data)
+        return
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        raise UsageError(f"'{path}' is not a file (a folder, socket or device); give a file name for -o")
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise SaveError(f"cannot write the template: {exc.strerror or exc}", str(path)) from None
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -15,7 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     from adventure.i18n.language import load_in
 
     _early_language(args.lang)
+    if args.watch:
+        require_watchfiles()
     if (args.seed is not None and args.load is not None) or (args.seed is not None and args.continue_):
         raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
     sandbox = args.start is not None or bool(args.set_)
@@ -108,10 +113,61 @@ def run(args: argparse.Namespace) -> int:
         game.language = current_language()
     else:
         game = Game(session, console, _reader(interactive, args.plain), **options)
+    restore, received = _leave_on_hangup()
     try:
-        return game.run(fresh=fresh)
+        code = game.run(fresh=fresh)
+        return 128 + received[0] if received else code  # the game left as on Ctrl-D; the status says why
+    except Hangup as exc:  # raised outside a read (mid-autosave, mid-screen): keep what can be kept
+        _ignore_hangups()
+        if not game.session.saved and not game.session.blank:
+            game.session.autosave()
+        return 128 + exc.signum
     finally:
+        restore()
         game.session.close()
+
+
+class Hangup(EOFError):
+    """SIGTERM or SIGHUP (a closed terminal window): the game leaves as on Ctrl-D.
+
+    An :class:`EOFError`, so a game waiting for a line leaves the way end of input
+    does (saved, lock released, nothing left behind); raised anywhere else, it unwinds
+    through the same clean-ups (a half-written temporary file is removed).
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
+_HANGUPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _leave_on_hangup() -> tuple[Callable[[], None], list[int]]:
+    """Turn SIGTERM and SIGHUP into :class:`Hangup` while the game runs; returns the undo and the signals met."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        return (lambda: None), received
+
+    def raise_hangup(signum: int, frame: object) -> None:
+        received.append(signum)
+        _ignore_hangups()  # one is enough: a second must not interrupt the clean-up
+        raise Hangup(signum)
+
+    previous = {number: signal.signal(number, raise_hangup) for number in _HANGUPS}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore, received
+
+
+def _ignore_hangups() -> None:
+    """A second signal must not interrupt the last save."""
+    if threading.current_thread() is threading.main_thread():
+        for number in _HANGUPS:
+            signal.signal(number, signal.SIG_IGN)
 
 
 def _early_language(requested: str | None) -> None:
@@ -168,7 +224,10 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
     if found.record is None:
-        return Continuation(None, None, _("There is no saved run to continue yet; starting a new one."))
+        fresh = _("There is no saved run to continue yet; starting a new one.")
+        if found.notice:  # a damaged run with no usable backup: say what was moved where, then start anew
+            fresh = found.notice + " " + _("No other saved run is left; starting a new one.")
+        return Continuation(None, None, fresh)
     return found
 
 
@@ -214,7 +273,7 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     session = Session.new(story, seed, store, scenes=scenes)
     if found is not None and found.notice:
-        session.messages.insert(0, Message(found.notice))
+        session.messages.insert(0, Message(found.notice, warning="damaged" in found.notice))
     return session, True
 
 
@@ -295,3 +354,13 @@ def _stdin_is_terminal() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def require_watchfiles() -> None:
+    """``--watch`` is an author's tool: its file watcher comes with the ``author`` extra."""
+    import importlib.util
+
+    from adventure.errors import MissingExtra
+
+    if importlib.util.find_spec("watchfiles") is None:
+        raise MissingExtra("play --watch", "watchfiles", "author")

@@ -4,6 +4,11 @@
 one given with ``--scenes``, else the folder a shipped run names in its ``scenes:``
 field (relative to the run file), else the shipped story.
 
+``--export FILE`` (or ``-o FILE``) writes the transcript in the format its name or
+``--format`` asks for: ``txt``, ``md``, ``html`` (documents with the same content),
+``cast`` (an asciicast v2 recording of the replay) or ``svg`` (its last screen, or step
+``--to N``); ``-`` is standard output. Nothing else is printed.
+
 Exit codes: 0 done (or stopped with ``q``), 1 the run diverges from the story or cannot
 be read, 2 usage error, 130 interrupted. ``--verify --json`` prints one JSON object:
 ``ok, run, steps, applied, ending, divergence`` (``divergence`` is ``null`` or
@@ -14,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.cli._args import positive_int
+from adventure.cli._args import json_document, positive_int
 from adventure.errors import SaveError, UsageError
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import ngettext
-from adventure.safetext import dumps_json, escape_controls
 from adventure.wording import count
 
 if TYPE_CHECKING:
@@ -31,8 +35,10 @@ if TYPE_CHECKING:
     from adventure.saves.transcript import Transcript
     from adventure.saves.verify import Verification
     from adventure.story.model import Story
+    from adventure.ui.exports import Recording
 
-EXPORT_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+RECORDING_WIDTH = 100
+RECORDING_HEIGHT = 40
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +54,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR", help="where slot names are looked up")
     p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
     p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
-    p.add_argument("--export", type=Path, default=None, metavar="FILE", help="write the transcript to FILE (.txt, .md or .html)")
+    p.add_argument("--export", type=Path, default=None, metavar="FILE",
+                   help="write the transcript to FILE (.txt, .md, .html, .cast or .svg; - for standard output)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="the same as --export FILE")
+    p.add_argument("--format", choices=("txt", "md", "html", "cast", "svg"), default=None,
+                   help="export format (default: from the file name; without a file, to standard output)")
+    p.add_argument("--width", type=positive_int, default=RECORDING_WIDTH, metavar="N",
+                   help=f"columns of a .cast or .svg export (default {RECORDING_WIDTH})")
+    p.add_argument("--height", type=positive_int, default=RECORDING_HEIGHT, metavar="N",
+                   help=f"rows of a .cast export (default {RECORDING_HEIGHT})")
     p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)")
     p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
     p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
@@ -61,24 +75,20 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch to verify, export or playback; returns the exit code."""
     if args.json and not args.verify:
         raise UsageError("--json goes with --verify")
-    if args.export is not None and args.export.suffix.lower() not in EXPORT_FORMATS:
-        raise UsageError(f"cannot export to '{args.export}': use a .txt, .md or .html file name")
+    target = export_target(args)
     if args.verify:
-        return _run_verify(args)
+        return _run_verify(args, target)
     record = load_record(args.run, args.save_dir)
     story = story_for(record, args.scenes, args.lang)
     from adventure.saves.transcript import build_transcript
 
     transcript = build_transcript(story, record)
+    if target is not None:
+        export(transcript, target, story, _recording(args))
+        return 0
     from adventure.ui.console import make_console, stdout_is_terminal
 
     console = make_console(plain=args.plain)
-    if args.export is not None:
-        written = export(transcript, args.export, story)
-        steps = len(record.steps)
-        console.print(ngettext("Wrote the transcript of {count} step to {path}", "Wrote the transcript of {count} steps to {path}",
-                               steps).format(count=steps, path=written), markup=False, highlight=False)
-        return 0
     from adventure.ui.playback import play_back
 
     animate = stdout_is_terminal() and not args.plain
@@ -125,25 +135,57 @@ def story_for(record: RunRecord, scenes: Path | None, language: str | None = Non
     return settle(load_in(folder, language))
 
 
-def export(transcript: Transcript, target: Path, story: Story | None = None) -> Path:
-    """Write a transcript in the format the file name asks for (HTML: a readable page, with stat changes)."""
-    from adventure.saves import transcript as tr
-    from adventure.ui.transcript import to_html
+@dataclass(frozen=True)
+class ExportTarget:
+    """Where an export goes (``None``: standard output) and in which format."""
 
-    kind = EXPORT_FORMATS[target.suffix.lower()]
-    if kind == "html":
-        text = to_html(transcript, story)
-    else:
-        text = {"text": tr.to_text, "markdown": tr.to_markdown}[kind](transcript)
-    text = escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
+    path: Path | None
+    format: str
+
+
+def export_target(args: argparse.Namespace) -> ExportTarget | None:
+    """The export asked for by ``--export``/``-o``/``--format``, or ``None``; a :class:`UsageError` if unclear."""
+    from adventure.ui.exports import SUFFIXES
+
+    if args.export is not None and args.output is not None:
+        raise UsageError("give --export FILE or -o FILE, not both")
+    path: Path | None = args.export if args.export is not None else args.output
+    if path is None and args.format is None:
+        return None
+    if path is None or str(path) == "-":
+        if args.format is None:
+            raise UsageError("--export - writes to standard output: say which format with --format txt|md|html|cast|svg")
+        return ExportTarget(None, args.format)
+    if path.is_dir():
+        raise UsageError(f"'{path}' is a folder; give a file name to export to")
+    fmt = args.format or SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"cannot export to '{path}': use a .txt, .md, .html, .cast or .svg file name, or --format")
+    return ExportTarget(path, fmt)
+
+
+def _recording(args: argparse.Namespace) -> Recording:
+    from adventure.ui.exports import Recording
+
+    return Recording(width=args.width, height=args.height, speed=args.speed, stop_after=args.to)
+
+
+def export(transcript: Transcript, target: ExportTarget, story: Story, recording: Recording | None = None) -> None:
+    """Write a transcript in the target's format, to its file or to standard output."""
+    from adventure.ui.exports import Recording, export_text
+
+    text = export_text(transcript, story, target.format, recording or Recording())
+    if target.path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     try:
-        target.write_text(text, encoding="utf-8")
+        target.path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise SaveError(f"could not write the transcript: {exc.strerror or exc}", str(target)) from None
-    return target
+        raise SaveError(f"could not write the transcript: {exc.strerror or exc}", str(target.path)) from None
 
 
-def _run_verify(args: argparse.Namespace) -> int:
+def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
     from adventure.errors import StoryLoadError
 
     try:
@@ -157,14 +199,14 @@ def _run_verify(args: argparse.Namespace) -> int:
             raise
         error = {"ok": False, "run": args.run, "steps": None, "applied": None, "ending": None, "divergence": None,
                  "error": str(exc), "hint": getattr(exc, "hint", None), "code": getattr(exc, "code", None)}
-        sys.stdout.write(dumps_json(error) + "\n")
+        sys.stdout.write(json_document(error))
         return 1
-    if args.export is not None:
+    if target is not None:
         from adventure.saves.transcript import build_transcript
 
-        export(build_transcript(story, record), args.export, story)
+        export(build_transcript(story, record), target, story, _recording(args))
     if args.json:
-        sys.stdout.write(dumps_json(report.to_dict()) + "\n")
+        sys.stdout.write(json_document({**report.to_dict(), "error": None, "hint": None, "code": None}))
     else:
         from adventure.ui.console import make_console
 

@@ -42,6 +42,7 @@ def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Pat
     store = SaveStore(folder)
     written: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
+    used: set[str] = set()
     for ending, path in paths.items():
         seed = seed_for(story, path, budget)
         if seed is None:
@@ -52,11 +53,31 @@ def write_runs(story: Story, paths: dict[str, tuple[PathStep, ...]], folder: Pat
         if result.failure is not None or result.state.ending != ending:  # pragma: no cover - seed_for checked
             skipped.append({"ending": ending, "reason": "the path does not replay"})
             continue
-        slot = check_slot_name(f"{prefix}{ending}"[:64])
+        slot = check_slot_name(slot_name(prefix, ending, used))
+        used.add(slot.lower())
         record = dataclasses.replace(record_for(story, result.state, slot), scenes=scenes_field(story, folder))
         file = store.write(record)
         written.append({"ending": ending, "file": str(file), "seed": seed, "steps": len(path)})
     return written, skipped
+
+
+def slot_name(prefix: str, ending: str, used: set[str]) -> str:
+    """``<prefix><ending>``, made unique among ``used`` (lower-cased) and cut to a slot's 64 characters.
+
+    A long story id would otherwise cut every name to the same 64 characters, and the
+    second run written would replace the first. A name that must be cut keeps a digest
+    of the whole ending id; one still taken gets ``-2``, ``-3``….
+    """
+    import hashlib
+
+    name = f"{prefix}{ending}"
+    if len(name) > 64:
+        name = name[:55] + "-" + hashlib.sha256(ending.encode()).hexdigest()[:8]
+    base, n = name, 1
+    while name.lower() in used:  # case-insensitive: two names must not share a file on macOS or Windows
+        n += 1
+        name = f"{base[: 64 - len(str(n)) - 1]}-{n}"
+    return name
 
 
 def scenes_field(story: Story, folder: Path) -> str | None:

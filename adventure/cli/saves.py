@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.cli._args import json_document
 from adventure.i18n.language import add_argument as add_language_argument
 from adventure.messages import _, ngettext, pgettext
-from adventure.safetext import dumps_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,6 +37,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
                    help="story folder used for chapter titles and stat columns (default: the shipped story)")
+    p.add_argument("--demos", action="store_true",
+                   help="list the demo runs that come with the game instead (replay one by name: "
+                        "million-miles replay true-path)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plain", action="store_true", help="no colour and no boxes")
     add_language_argument(p)
@@ -47,13 +50,22 @@ def run(args: argparse.Namespace) -> int:
     """List the slots; returns 0 (1 when the folder itself cannot be read)."""
     from adventure.saves.store import SaveStore, default_save_dir
 
-    folder = args.save_dir or default_save_dir()
+    if args.demos and args.save_dir is not None:
+        from adventure.errors import UsageError
+
+        raise UsageError("--demos lists the runs that come with the game; it takes no --save-dir")
+    if args.demos:
+        from adventure.paths import demo_runs_dir
+
+        folder = demo_runs_dir()
+    else:
+        folder = args.save_dir or default_save_dir()
     store = SaveStore(folder)
     slots = store.slots()
     aside = store.set_aside_files()
     if args.json:
         data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
-        sys.stdout.write(dumps_json(data) + "\n")
+        sys.stdout.write(json_document(data))
         return 0
     from rich.text import Text
 
@@ -64,23 +76,27 @@ def run(args: argparse.Namespace) -> int:
     use_language(choose(args.lang, args.scenes))  # the table's words even when no story loads
     console = make_console(plain=args.plain)
     recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
-    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None)
+    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None, plain=args.plain)
+    if args.demos and slots:
+        console.print(Text(_("Watch one with 'million-miles replay NAME', or play on from it with "
+                             "'million-miles play --load NAME'."), style="dim"))
     if aside:
         console.print(Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
             names=", ".join(p.name for p in aside)), style="dim"))
     return 0
 
 
-def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None) -> None:
-    """The table of slots (titles from ``story`` when the slot belongs to it)."""
+def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None, *,
+                plain: bool = False) -> None:
+    """The table of slots (titles from ``story`` when the slot belongs to it); ``plain``: no box, a block per slot."""
     from rich.table import Table
     from rich.text import Text
 
     if not slots:
         console.print(Text(_("No saved games in {folder} yet.").format(folder=folder), style="dim"))
         return
-    if console.width < NARROW:
-        print_slots_narrow(console, folder, slots, story)
+    if plain or console.width < NARROW:
+        print_slots_narrow(console, folder, slots, story, plain=plain)
         return
     columns = _columns(story)
     table = Table(title=Text(_("Saved games in {folder}").format(folder=folder), style="bold"), title_justify="left")
@@ -129,11 +145,12 @@ NARROW = 72
 """Below this width the table's seven columns no longer fit: one short block per slot instead."""
 
 
-def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None) -> None:
-    """The listing for a narrow terminal: the slot's name on its own line, its details under it."""
+def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None, *,
+                       plain: bool = False) -> None:
+    """The listing for a narrow terminal or ``--plain``: the slot's name on its own line, its details under it."""
     from rich.text import Text
 
-    from adventure.ui.render import Packed
+    from adventure.ui.render import PLAIN_SEPARATOR, Packed
 
     console.print(Text(_("Saved games in {folder}").format(folder=folder), style="bold"))
     kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
@@ -159,7 +176,8 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
             steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
             parts = [p for p in (chapter, *values, _("ending: {ending}").format(ending=ending) if ending else "",
                                  steps, played) if p]
-            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2))  # items never split
+            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2,  # items never split
+                                 sep=PLAIN_SEPARATOR if plain else " · "))
             continue
         console.print(detail)
     console.print(Text(_("Resume one with 'million-miles play --load SLOT'."), style="dim"))

@@ -13,6 +13,7 @@ matching (by similar English, across keys) is off: a key is the identity of a st
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,6 +35,14 @@ if TYPE_CHECKING:
 _FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 """Babel guesses these from ``%`` and ``{}``; story templates are neither, and
 ``msgfmt --check`` would check them as if they were."""
+
+
+MAX_BYTES = 8 * 1024 * 1024
+"""Refuse larger catalogues: the shipped story's is 0.3 MB, and Babel takes a second per megabyte."""
+MAX_PLURALS = 10
+"""The most plural forms a ``Plural-Forms`` header may declare (gettext's languages use at most 6)."""
+MAX_PLURAL_EXPR = 200
+"""The longest ``plural=`` expression accepted (the longest real one is under 100 characters)."""
 
 
 class CatalogError(Exception):
@@ -91,6 +100,16 @@ def update_catalog(existing: Catalog | None, template: Catalog, language: str) -
         message.user_comments = list(old.user_comments)
         del catalog.obsolete[key]
     return catalog
+
+
+def rekey(catalog: Catalog, moves: dict[str, str]) -> None:
+    """Move messages to new keys (old ``msgctxt`` -> new), keeping translation, flags and comments."""
+    for message in list(catalog):
+        if message.id and message.context in moves:
+            catalog.delete(message.id, context=message.context)
+            catalog.add(message.id, message.string, locations=message.locations, flags=message.flags,
+                        user_comments=message.user_comments, previous_id=message.previous_id,
+                        context=moves[message.context])
 
 
 def _locale(language: str) -> Locale | None:
@@ -158,22 +177,75 @@ def _take_previous(catalog: Catalog) -> Catalog:
 
 def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
-    from babel.messages.pofile import PoFileError, read_po
+    from babel.messages.pofile import PoFileError
+
+    from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
 
     display = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero is refused, never waited on
+    except (NotRegularFile, FileTooLarge) as exc:
+        raise CatalogError(f"cannot read the catalogue: it {exc.strerror}", display, 0) from None
     except OSError as exc:
         raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", display, 0) from None
     try:
-        return _take_previous(read_po(io.BytesIO(data), locale=_locale(language) if language else None,
-                                      abort_invalid=True))
+        return _take_previous(_parse_po(data, language))
+    except _PluralFormsError as exc:
+        return _raise(exc.args[0], display, _header_line(data))
+    except MemoryError:
+        return _raise("the catalogue is too large to read", display, 0)
     except PoFileError as exc:
         return _raise(str(exc).rsplit(" on ", 1)[0], display, exc.lineno + 1)
     except (UnicodeDecodeError, LookupError) as exc:
         return _raise(f"the catalogue is not valid text in its charset ({exc})", display, 0)
     except (ValueError, IndexError, TypeError) as exc:  # Babel's parser on broken quoting
         return _raise(f"the catalogue could not be parsed ({exc})", display, 0)
+
+
+class _PluralFormsError(ValueError):
+    """A ``Plural-Forms`` header that would make the parser allocate without bound."""
+
+
+def _parse_po(data: bytes, language: str | None) -> Catalog:
+    """Babel's ``read_po``, with the ``Plural-Forms`` header checked the moment it is read.
+
+    Babel makes a list of ``nplurals`` strings for every plural entry: a stranger's
+    ``nplurals=99999999999999999999999`` would allocate until memory runs out.
+    """
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileParser
+
+    class _Checked(Catalog):
+        def _set_mime_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+            super()._set_mime_headers(headers)
+            _check_plurals(self._num_plurals, self._plural_expr)
+
+    catalog = _Checked(locale=_locale(language) if language else None)
+    PoFileParser(catalog, False, abort_invalid=True).parse(io.BytesIO(data))
+    return catalog
+
+
+def _check_plurals(count: int | None, expression: str | None) -> None:
+    if count is not None and not 1 <= count <= MAX_PLURALS:
+        raise _PluralFormsError(f"the Plural-Forms header's nplurals is {_short_number(count)}; a language has 1 to "
+                                f"{MAX_PLURALS} plural forms")
+    if expression is not None and (len(expression) > MAX_PLURAL_EXPR or not _PLURAL_EXPR.fullmatch(expression)):
+        raise _PluralFormsError(f"the Plural-Forms header's plural= expression is not a gettext expression of at "
+                                f"most {MAX_PLURAL_EXPR} characters (n, numbers, ?:, comparisons, && || and ( ))")
+
+
+_PLURAL_EXPR = re.compile(r"[\sn0-9?:%()<>=!&|+\-*/]*")
+"""The characters of gettext's C-like plural expressions; nothing else is ever read as one."""
+
+
+def _short_number(count: int) -> str:
+    return str(count) if abs(count) < 10**12 else f"a number of {len(str(abs(count)))} digits"
+
+
+def _header_line(data: bytes) -> int:
+    """The 1-based line of the ``Plural-Forms`` header in the raw file (0 when not found)."""
+    at = data.find(b"Plural-Forms")
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else 0
 
 
 def _raise(message: str, path: str, line: int) -> Catalog:

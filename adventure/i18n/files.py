@@ -24,3 +24,11 @@ def languages(root: str | Path) -> list[str]:
         return sorted(p.stem for p in folder.glob("*.po") if p.is_file())
     except OSError:
         return []
+
+
+def inside_story(path: str | Path, root: str | Path) -> bool:
+    """Whether ``path`` resolves inside the story folder ``root`` (a ``locale/`` link out of it does not)."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return False

@@ -52,6 +52,7 @@ EXCLUDED: Mapping[type, Mapping[str, str]] = {
     m.Presentation: {"saves_columns": "stat names", "summary_stats": "stat names",
                      "run_header": "a comment in run files, which read the same in every language"},
     m.Ending: {"id": "an id", "chapter": "an id"},
+    m.Memo: {"key": "an expression", "scene": "an id", "choice": "an id"},
     m.Chapter: {"id": "an id", "file": "a path", "scenes": "ids"},
     m.Story: {"id": "an id", "start": "an id", "fingerprint": "a digest", "root": "a path",
               "renamed": "old ids to new ids"},
@@ -276,3 +277,42 @@ def text_fields(cls: type) -> Iterator[str]:
         annotation = re.sub(r"(Mapping|dict)\[str, ", "Mapping[", str(f.type))  # ids as keys are not text
         if re.search(r"\b(str|Template)\b", annotation):
             yield f.name
+
+
+def renamed_prefixes(story: m.Story) -> list[tuple[str, str]]:
+    """(current key prefix, old key prefix) for every ``renamed_from`` of a scene or choice.
+
+    Keys are made of ids, so renaming a scene or a choice would orphan its translations;
+    with ``renamed_from`` the old keys still name the same strings (``choice:ward:dose``
+    was ``choice:ward:camphor``), newest rename first.
+    """
+    pairs: list[tuple[str, str]] = []
+    for scene in story.scenes.values():
+        scene_ids = (scene.id, *scene.renamed_from)
+        for old_scene in scene.renamed_from:
+            pairs.append((f"scene:{scene.id}", f"scene:{old_scene}"))
+        for choice in scene.choices:
+            for s in scene_ids:
+                for c in (choice.id, *choice.renamed_from):
+                    if (s, c) != (scene.id, choice.id):
+                        pairs.append((f"choice:{scene.id}:{choice.id}", f"choice:{s}:{c}"))
+    return pairs
+
+
+def follow_renames(keys: list[str], found: Mapping[str, Any], story: m.Story) -> dict[str, str]:
+    """Old key -> current key, for each current key without a translation whose old key has one."""
+    pairs = renamed_prefixes(story)
+    if not pairs:
+        return {}
+    current = set(keys)
+    moves: dict[str, str] = {}
+    for key in keys:
+        if key in found:
+            continue
+        for new, old in pairs:
+            if key.startswith(new + ":"):
+                candidate = old + key[len(new):]
+                if candidate in found and candidate not in current and candidate not in moves:
+                    moves[candidate] = key
+                    break
+    return moves

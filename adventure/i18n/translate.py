@@ -10,7 +10,8 @@ A missing, fuzzy or stale string falls back to the English, for that string only
 
 Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
 that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
-shows a value the English does not, MM705 missing, MM706 stale (fuzzy or English
+shows a value the English does not (``plural()`` with its own words and ``ordinal()`` of a shown
+value are allowed), MM705 missing, MM706 stale (fuzzy or English
 changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
 come from a stranger, like a story), MM709 a stat's ``shown_as`` words without ``{value}`` once.
 """
@@ -23,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
-from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, story_strings, walk
+from adventure.i18n.files import inside_story
+from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, follow_renames, story_strings, walk
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
+from adventure.story.fields import MAX_ERRORS_PER_FILE
 from adventure.story.model import Story, shown_as_problem
 from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
@@ -51,8 +54,9 @@ class TranslationReport:
 def translate_story(story: Story, language: str) -> Story:
     """The story in ``language`` (itself for English or when no catalogue exists).
 
-    Raises :class:`StoryLoadError` when the catalogue is unreadable or a translated
-    template is wrong; missing and stale strings are English, silently.
+    Raises :class:`StoryLoadError` when the catalogue cannot be read at all. A string
+    whose translation is wrong (``check`` reports it) is English, as missing and stale
+    strings are: one bad string never takes the whole language away.
     """
     if _is_english(language):
         return story
@@ -60,7 +64,7 @@ def translate_story(story: Story, language: str) -> Story:
     if not path.is_file():
         return story
     report = check_translation(story, language)
-    if report.errors or report.story is None:
+    if report.story is None:
         raise StoryLoadError(report.errors, report.warnings)
     return report.story
 
@@ -88,6 +92,11 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     path = catalog_path(story.root, language)
     entries = story_strings(story)
     display = str(path)
+    if not inside_story(path, story.root):  # chapter files outside the folder are refused (MM214): the same rule
+        report = TranslationReport(language, display, Counts(len(entries), 0, len(entries), 0))
+        report.errors.append(Diagnostic("MM214", "the catalogue is outside the story folder (a symbolic link leads "
+                                        "out of it)", display, 0, hint="make locale/ a real folder inside the story"))
+        return report
     try:
         catalog = read_catalog(path, language)
     except CatalogError as err:
@@ -96,6 +105,8 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
+    for old, new in follow_renames([e.key for e in entries], messages, story).items():
+        messages[new] = messages.pop(old)  # a renamed scene or choice keeps its translation
     checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
     translated: dict[str, str] = {}
     states = [checker.entry(entry, messages.get(entry.key), translated) for entry in entries]
@@ -107,8 +118,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                    severity="warning"))
     counts = Counts(len(entries), states.count("translated"), states.count("missing"), states.count("stale"))
     report = TranslationReport(language, display, counts, checker.errors, checker.warnings)
-    if not checker.errors:
-        report.story = apply(story, translated, checker.templates)
+    report.story = apply(story, translated, checker.templates)  # a string with an error stays English
     return report
 
 
@@ -141,13 +151,21 @@ class _Checker:
     def __init__(self, story: Story, path: str, lines: list[str], gap: Severity):
         self.story, self.path, self.lines, self.gap = story, path, lines, gap
         self.types = {s.name: s.type for s in story.stats}
+        self.memos = {m.key for m in story.memos}
         self.english = _english_templates(story)
         self.templates: dict[str, Template] = {}
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
 
     def add(self, diag: Diagnostic) -> None:
-        (self.errors if diag.severity == "error" else self.warnings).append(diag)
+        """Keep a diagnostic; at most ``MAX_ERRORS_PER_FILE`` of each severity, as for a story file.
+
+        A stranger's catalogue of 40,000 unknown keys would otherwise print 40,000
+        warnings (the counts in the report stay whole).
+        """
+        kept = self.errors if diag.severity == "error" else self.warnings
+        if len(kept) < MAX_ERRORS_PER_FILE:
+            kept.append(diag)
 
     def entry(self, entry: Entry, message: Message | None, translated: dict[str, str]) -> str:
         """Classify one string (``translated``, ``missing``, ``stale``), keeping a usable translation."""
@@ -202,7 +220,13 @@ class _Checker:
                     self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
                                message, _offset_of(node, name), "use only the stats listed in the entry's comment")
                     return False
-            if not condition and node not in shown:
+            for recall in ex.recalls(node):
+                if recall.key not in self.memos:
+                    self.error("MM703", f"the translation of '{entry.key}' reads {recall.key}, which the story "
+                               "itself never reads", message, recall.offset,
+                               "a translation may read the seen()/chose() that the English story reads")
+                    return False
+            if not condition and node not in shown and not _shows_nothing_new(node, shown):
                 self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
                            "which the English does not show", message, _node_offset(node),
                            "show the same {…} values as the English; conditions may differ")
@@ -213,7 +237,23 @@ class _Checker:
     def error(self, code: str, text: str, message: Message, offset: int, hint: str | None) -> None:
         line, column = _locate(self.lines, message, offset)
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
-        self.errors.append(Diagnostic(code, text, self.path, line, column, hint, "error", source))
+        self.add(Diagnostic(code, text, self.path, line, column, hint, "error", source))
+
+
+def _shows_nothing_new(node: ex.Node, shown: set[ex.Node]) -> bool:
+    """A value the English does not show that tells the player nothing the English hides.
+
+    ``plural(count, "hijo", "hijos")`` with words of the translator's own (Spanish needs a
+    noun where the English needs none; the count is a condition, and conditions may
+    differ); ``ordinal(x)`` of a value the English shows; and ``x`` where the English
+    shows ``ordinal(x)`` (a translator writing ``{n}.ª`` for a feminine ordinal).
+    """
+    if isinstance(node, ex.Call):
+        if node.name == "plural" and all(isinstance(a, ex.Const) for a in node.args[1:]):
+            return True
+        if node.name == "ordinal" and node.args[0] in shown:
+            return True
+    return ex.Call("ordinal", (node,)) in shown
 
 
 def _english_templates(story: Story) -> dict[str, Template]:
@@ -253,12 +293,17 @@ def _children(node: ex.Node) -> tuple[ex.Node, ...]:
         return (node.operand,)
     if isinstance(node, ex.Binary):
         return (node.left, node.right)
+    if isinstance(node, ex.Call):
+        return node.args
     return ()
 
 
 def _po_lines(path: Path) -> list[str]:
+    from adventure.i18n.catalog import MAX_BYTES
+    from adventure.regularfile import read_regular
+
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return read_regular(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
 

@@ -15,6 +15,7 @@ Typical use::
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import time
@@ -61,6 +62,33 @@ def remove_stale_temps(target: Path, older_than: float = 60.0) -> None:
                 _unlink_quietly(stale)
         except OSError:
             pass
+
+
+_OUR_TEMP = re.compile(r"\.[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:yaml|json)\.[0-9a-f]{8}\.tmp")
+"""The names :func:`temp_name` makes for run files and ``endings.json`` (``.NAME.RANDOM.tmp``)."""
+
+
+def sweep_stale_temps(folder: Path, older_than: float = 60.0) -> int:
+    """Delete every temporary file of our own naming in ``folder`` older than ``older_than`` seconds.
+
+    A game killed mid-write (SIGKILL, a power cut) leaves ``.run-….yaml.RANDOM.tmp``;
+    :func:`remove_stale_temps` only clears those of the slot being written, so a folder
+    is swept as a whole when a game opens it. Young files may be another game's write
+    in progress and stay. Returns how many were removed.
+    """
+    limit, removed = time.time() - older_than, 0
+    try:
+        found = [p for p in folder.iterdir() if _OUR_TEMP.fullmatch(p.name)]
+    except OSError:
+        return 0
+    for stale in found:
+        try:
+            if stale.lstat().st_mtime <= limit:
+                stale.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

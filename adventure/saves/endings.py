@@ -26,6 +26,7 @@ from adventure import engine
 from adventure.engine import RunState
 from adventure.errors import SaveError
 from adventure.messages import _
+from adventure.regularfile import FileTooLarge, read_regular
 from adventure.saves.atomic import atomic_write
 from adventure.story.model import Story
 from adventure.story.template import render
@@ -33,6 +34,8 @@ from adventure.story.template import render
 FILE_NAME = "endings.json"
 FORMAT = 1
 MAX_BYTES = 1024 * 1024
+FIELD_LIMIT = 500
+"""The longest text field an entry holds; longer ones (a 600-character label) are cut when written."""
 LOCK_WAIT = 5.0
 """Seconds to wait for another game that is recording an ending at the same moment."""
 
@@ -51,8 +54,15 @@ class FoundEnding:
     label: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as written: every text within :data:`FIELD_LIMIT`, so the reader takes it back."""
         return {"first_reached": self.first_reached, "last_reached": self.last_reached, "times": self.times,
-                "run": self.run, "scene": self.scene, "choice": self.choice, "label": self.label}
+                "run": fit(self.run), "scene": fit(self.scene), "choice": fit(self.choice), "label": fit(self.label)}
+
+
+def fit(text: str) -> str:
+    """``text`` as the endings file can hold it: valid Unicode, at most :data:`FIELD_LIMIT` characters."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate becomes '?'
+    return text if len(text) <= FIELD_LIMIT else text[: FIELD_LIMIT - 1] + "…"
 
 
 class EndingsBook:
@@ -95,7 +105,7 @@ class EndingsBook:
             raise SaveError("another game is recording an ending; this one was not counted", str(self.path),
                             code="MM510") from None
         except OSError as exc:
-            raise SaveError(f"could not write the endings file: {exc.strerror or exc}", str(self.path),
+            raise SaveError(f"could not use the endings file: {exc.strerror or exc}", str(self.path),
                             code="MM509") from None
         return old is None
 
@@ -104,12 +114,15 @@ class EndingsBook:
     def _read(self, move_damaged: bool = False) -> dict[str, dict[str, FoundEnding]]:
         self.problem = None
         try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
+            raw = read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
             return {}
+        except FileTooLarge:
+            raw = b"\0" * (MAX_BYTES + 1)  # damage like any other: moved aside below
         except OSError as exc:
             self.problem = f"could not read it: {exc.strerror or exc}"
+            if move_damaged:  # writing now would replace what we could not read
+                raise
             return {}
         try:
             return _parse(raw)
@@ -129,8 +142,11 @@ class EndingsBook:
     def _write(self, data: dict[str, dict[str, FoundEnding]]) -> None:
         document = {"format": FORMAT,
                     "stories": {story: {e: f.to_dict() for e, f in entries.items()} for story, entries in data.items()}}
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        atomic_write(self.path, text.encode("utf-8"), backup=self.path.with_name("endings.bak.json"))
+        raw = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        if len(raw) > MAX_BYTES:  # never write what _read would call damaged
+            raise SaveError(f"the endings file would grow past {MAX_BYTES} bytes; this ending was not counted",
+                            str(self.path), "move endings.json aside to start a new one", code="MM509")
+        atomic_write(self.path, raw, backup=self.path.with_name("endings.bak.json"))
 
 
 def _parse(raw: bytes) -> dict[str, dict[str, FoundEnding]]:
@@ -150,7 +166,7 @@ def _parse(raw: bytes) -> dict[str, dict[str, FoundEnding]]:
                 raise ValueError(f"ending {ending_id!r} is not a mapping")
             texts = {k: entry.get(k) for k in ("first_reached", "last_reached", "run", "scene", "choice", "label")}
             times = entry.get("times")
-            if not all(isinstance(v, str) and len(v) <= 500 for v in texts.values()):
+            if not all(isinstance(v, str) and len(v) <= FIELD_LIMIT for v in texts.values()):
                 raise ValueError(f"ending {ending_id!r} has a missing or bad field")
             if not isinstance(times, int) or isinstance(times, bool) or not 0 < times < 10**12:
                 raise ValueError(f"ending {ending_id!r} has a bad 'times'")

@@ -17,6 +17,7 @@ Typical use::
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ _KEYS = ("format", "story", "fingerprint", "engine", "seed", "created", "updated
 _OPTIONAL = ("scenes", "start")
 _SNAPSHOT_KEYS = ("scene", "chapter", "ending", "turn", "seed", "rng", "stats")
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_RECALL = re.compile(r"(seen|chose)\([A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)?\)")
+"""A sandbox start may name a ``seen()``/``chose()`` the story reads (``chose(keys): true``)."""
 SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 """Safe slot names: letters, digits, '_' and '-' (not first), 1-64 characters."""
 
@@ -104,7 +107,7 @@ class RunRecord:
             "slot": self.slot,
         }
         if self.scenes is not None:
-            data["scenes"] = self.scenes
+            data["scenes"] = _lossless_path(self.scenes)
         if self.start is not None:
             data["start"] = self.start.to_dict()
         data["steps"] = [{"scene": s.scene, "choice": s.choice} for s in self.steps]
@@ -132,8 +135,42 @@ def dump_record(record: RunRecord) -> str:
     return head + _dump(before) + "steps:\n" + "".join(_step_lines(record.steps)) + (_dump(after) if after else "")
 
 
+def encode_record(record: RunRecord) -> bytes:
+    """The bytes of a run file, refused (MM509) unless :func:`parse_record` would read them back.
+
+    What the game writes it must be able to read: text that is not UTF-8 (a lone
+    surrogate from an undecodable name) or a file over :data:`MAX_BYTES` is never
+    written, so "saved" is never followed by "damaged".
+    """
+    text = dump_record(record)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SaveError(f"the run holds text that is not valid Unicode ({text[exc.start]!a})", None,
+                        "a value given on the command line was not text in your terminal's encoding",
+                        code="MM509") from None
+    if len(data) > MAX_BYTES:
+        raise SaveError(f"the run would be too large to read back ({len(data)} bytes; a run file holds at most "
+                        f"{MAX_BYTES})", None, "the story grows a value without bound; tell its author",
+                        code="MM509")
+    return data
+
+
 def _dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    """Readable YAML (letters as written), unless that would not read back the same.
+
+    PyYAML writes some characters raw that its reader then folds (U+0085 and U+2028 read
+    as line breaks); such a value is written with escapes instead, so a text stat holds
+    exactly what it held. These parts are small (the steps are written apart).
+    """
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    try:
+        same = plain_data(text) == data
+    except yaml.YAMLError:
+        same = False
+    if same:
+        return text
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
@@ -244,7 +281,7 @@ def _record_from(data: object, where: str | None, path: Path | None, hint: str, 
         check.fail(f"'slot' is not a valid slot name: {_short(slot, 70)!r}")
     scenes = None
     if "scenes" in m:
-        scenes = check.string(m, "scenes", "the run file")
+        scenes = check.path(m, "scenes", "the run file")
     raw_steps = m.get("steps")
     if "steps" not in m:
         check.fail("missing field 'steps'")
@@ -300,6 +337,13 @@ class _Checker:
         if not isinstance(value, str) or not value:
             self.fail(f"'{key}' must be non-empty text, found {_kind(value)}")
         return str(value)
+
+    def path(self, m: Mapping[str, Any], key: str, what: str) -> str:
+        """A folder path: text, or the bytes of a name that is not UTF-8 (``!!binary``)."""
+        value = self.field(m, key, what)
+        if isinstance(value, bytes) and value and b"\0" not in value:
+            return os.fsdecode(value)
+        return self.string(m, key, what)
 
     def ident(self, m: Mapping[str, Any], key: str, what: str) -> str:
         value = self.string(m, key, what)
@@ -358,7 +402,7 @@ class _Checker:
         scene = self.ident(m, "scene", "'start'")
         stats = self.mapping(m.get("stats") or {}, "'start.stats'")
         for name, item in stats.items():
-            if not _ID.fullmatch(name) or not isinstance(item, (int, str)):  # bool is an int
+            if not (_ID.fullmatch(name) or _RECALL.fullmatch(name)) or not isinstance(item, (int, str)):  # bool is an int
                 self.fail(f"start stat {name!r} must be a number, true/false or text, found {_kind(item)}")
         return Start(scene, tuple(stats.items()))
 
@@ -399,6 +443,19 @@ def _reject_shared(data: object, where: str | None, hint: str) -> None:
                                 where, hint, code="MM502")
             seen.add(id(item))
             stack.extend(item.values() if isinstance(item, dict) else item)
+
+
+def _lossless_path(path: str) -> str | bytes:
+    """A path as text when it is UTF-8, else as its bytes (written ``!!binary``).
+
+    Paths are bytes on POSIX: a folder named in Latin-1 decodes with lone surrogates,
+    which YAML cannot hold as text. Its bytes round-trip exactly (``os.fsdecode``).
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
 
 
 def _iso(moment: datetime) -> str:

@@ -34,13 +34,14 @@ from typing import Any
 from adventure import __version__, engine
 from adventure.engine import Outcome, RunState
 from adventure.errors import DAMAGED_CODES, ChoiceLocked, EngineError, RunFinished, SaveError, StateError, UnknownChoice
-from adventure.saves.atomic import atomic_write, remove_stale_temps
+from adventure.regularfile import FileTooLarge, read_regular
+from adventure.saves.atomic import atomic_write, remove_stale_temps, sweep_stale_temps
 from adventure.saves.runfile import (
     FORMAT,
     MAX_BYTES,
     SLOT_NAME,
     RunRecord,
-    dump_record,
+    encode_record,
     parse_record,
     recovery_hint,
 )
@@ -237,7 +238,10 @@ class SaveStore:
         moved aside, so neither it nor the intact backup is ever written over.
         """
         target = self.path_for(record.slot)
-        data = dump_record(record).encode("utf-8")
+        try:
+            data = encode_record(record)
+        except SaveError as exc:
+            raise SaveError(exc.message, str(target), exc.hint, code=exc.code) from None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._guard(target)
@@ -347,6 +351,7 @@ class SaveStore:
         from filelock import FileLock, Timeout
 
         path = self.directory / f".{check_slot_name(slot)}.lock"
+        sweep_stale_temps(self.directory, self.stale_after)  # a game opens the folder: clear what killed ones left
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             lock = FileLock(str(path), timeout=0)
@@ -356,9 +361,10 @@ class SaveStore:
                             "finish or leave that game first; 'million-miles saves' lists the others",
                             code="MM510") from None
         except OSError as exc:
-            raise SaveError(f"could not use the save folder: {exc.strerror or exc}", str(self.directory),
-                            f"check that {self.directory} is writable, or choose another with --save-dir",
-                            code="MM509") from None
+            raise SaveError(f"could not lock the run '{slot}' ({exc.strerror or exc}), so it is not saved: two games "
+                            "could otherwise write it at once", str(path),
+                            f"check that {self.directory} is writable and {path.name} is a plain file you may "
+                            "write, or keep playing elsewhere with --save-dir DIR", code="MM509") from None
         return SlotLock(slot, path, lock)
 
     def read(self, slot_or_path: str | Path) -> RunRecord:
@@ -387,6 +393,11 @@ class SaveStore:
             if candidate.is_file():
                 return candidate
             if not Path(text).is_file():
+                from adventure.paths import demo_run
+
+                demo = demo_run(text)
+                if demo is not None:  # a bare demo name, when no slot or file has that name
+                    return demo
                 known = [s.name for s in self.slots()]
                 listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
                 raise SaveError(f"no save named '{text}' in {self.directory}", None,
@@ -524,8 +535,10 @@ def read_run(path: Path | str) -> RunRecord:
     """Read and validate one run file; every failure is a :class:`SaveError` naming it."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero in the save folder never hangs a listing
+    except FileTooLarge as exc:
+        raise SaveError(f"the file is too large to be a run ({exc.size} bytes)", str(path), recovery_hint(path),
+                        code="MM502") from None
     except FileNotFoundError:
         raise SaveError("no such run file", str(path), "give a slot name or the path of a .yaml run file",
                         code="MM507") from None

@@ -117,8 +117,25 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
 # -- exports ---------------------------------------------------------------------------
 
 
-def to_text(transcript: Transcript) -> str:
-    """Plain text transcript."""
+@dataclass(frozen=True)
+class ExportNotes:
+    """What the game showed around the pages, as plain lines, so every export carries the same content.
+
+    The front end words them (``ui/``: the same words as on screen); the exporters here
+    only lay them out.
+    """
+
+    changes: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Per step: what the choice taken changed (``Hope 2 to 3``), one line per cause."""
+    summary: tuple[str, ...] = ()
+    """The ending's summary: choices made, stats from start to finish, the choices that
+    mattered, how the run differed from the true path and a fork to try next time
+    (a line starting ``- `` is a list item; an empty line separates blocks)."""
+
+
+def to_text(transcript: Transcript, notes: ExportNotes | None = None) -> str:
+    """Plain text transcript (with ``notes``: each step's changes and the ending's summary too)."""
+    notes = notes or ExportNotes()
     lines = [transcript.story_title, "=" * len(transcript.story_title), _seed_line(transcript), ""]
     for page in transcript.pages:
         if page.chapter:
@@ -128,13 +145,15 @@ def to_text(transcript: Transcript) -> str:
             mark = ">" if choice.id == page.taken else " "
             lock = _("  (locked: {reason})").format(reason=choice.reason or _("not available")) if not choice.enabled else ""
             lines.append(f"  {mark} {choice.label}{lock}")
+        lines += [f"    {line}" for line in notes.changes.get(page.step, ())]
         lines.append("")
-    lines += _ending_lines(transcript, heading=lambda t: [t, "-" * len(t)], bullet="  * ")
+    lines += _ending_lines(transcript, heading=lambda t: [t, "-" * len(t)], bullet="  * ", summary=notes.summary)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_markdown(transcript: Transcript) -> str:
+def to_markdown(transcript: Transcript, notes: ExportNotes | None = None) -> str:
     """Markdown transcript; story text is escaped so it cannot become markup."""
+    notes = notes or ExportNotes()
     lines = [f"# {_md(transcript.story_title)}", "", f"*{_seed_line(transcript)}.*", ""]
     for page in transcript.pages:
         if page.chapter:
@@ -150,24 +169,45 @@ def to_markdown(transcript: Transcript) -> str:
                     reason=_md(choice.reason or _("not available"))) + "*")
             else:
                 lines.append(f"- {label}")
+        changed = notes.changes.get(page.step, ())
+        if changed:
+            lines += ["", "  \n".join(f"*{_md(line)}*" for line in changed)]
         lines.append("")
     if transcript.ending:
         ending = transcript.ending
         lines += ["## " + _("The End: {title}").format(title=_md(ending.title)), ""]
         lines += [_md(p) + "\n" for p in ending.text.split("\n\n")]
-        if ending.remembered:
+        if notes.summary:
+            lines += _md_summary(notes.summary)
+        elif ending.remembered:
             lines += ["**" + _("Choices that mattered:") + "**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
     if transcript.stopped:
         lines += ["> " + _("The replay stops here: {reason}").format(reason=_md(transcript.stopped)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], bullet: str) -> list[str]:
+def _md_summary(summary: tuple[str, ...]) -> list[str]:
+    """The ending's summary in Markdown: list items stay a list, the other lines are paragraphs."""
+    lines: list[str] = []
+    for line in summary:
+        if line.startswith("- "):
+            lines.append("- " + _md(line[2:]))
+        elif line:
+            if lines and lines[-1].startswith("- "):
+                lines.append("")
+            lines += [_md(line), ""]
+    return [*lines, ""]
+
+
+def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], bullet: str,
+                  summary: tuple[str, ...] = ()) -> list[str]:
     lines: list[str] = []
     if transcript.ending:
         ending = transcript.ending
         lines += heading(_("The End: {title}").format(title=ending.title)) + [ending.text, ""]
-        if ending.remembered:
+        if summary:
+            lines += [*summary, ""]
+        elif ending.remembered:
             lines += [_("Choices that mattered:")] + [bullet + r for r in ending.remembered] + [""]
     if transcript.stopped:
         lines += [_("The replay stops here: {reason}").format(reason=transcript.stopped), ""]

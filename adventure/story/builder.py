@@ -35,6 +35,7 @@ from adventure.story.model import (
     Ending,
     Goto,
     Location,
+    Memo,
     Milestone,
     Need,
     Presentation,
@@ -84,12 +85,19 @@ class StoryBuilder(FieldReader):
         self.renames: list[tuple[str, str, Location]] = []  # (old scene id, current id, where written)
         self.rename_locs: dict[tuple[int, str], Location] = {}  # (id(choice), old id) -> where written
         self.pending_compute: list[tuple[Stat, YValue]] = []
+        self.pending_show: list[tuple[int, YScalar]] = []
         self.derived: list[Stat] = []
         self.recipes: dict[int, tuple[object, tuple[str, object]]] = {}
         """How each compiled callable was made, by ``id()``: for the story cache."""
+        self.stat_count = 0
+        self.memos: dict[str, Memo] = {}
+        """The ``seen()``/``chose()`` slots, allocated as expressions first read them (after the stats)."""
+        self.recall_uses: list[tuple[ex.Recall, Location]] = []
+        """Every ``seen()``/``chose()`` with where it is written, checked once every scene is known."""
     # -- expressions and templates ---------------------------------------------------
 
-    def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None) -> tuple[ex.Node, Compiled] | None:
+    def expression(self, scalar: YScalar, source: str, expect: ex.StatType | None,
+                   recall: bool = True) -> tuple[ex.Node, Compiled] | None:
         key = (source, expect)
         cached = self._expr_cache.get(key)
         if cached is not None:
@@ -102,11 +110,30 @@ class StoryBuilder(FieldReader):
                 self.out.error(err.code, f"in expression '{short(source)}': {err.message}",
                                offset_location(scalar, err.offset, self.out.lines), err.hint)
             return None
+        if not recall and (found := ex.recalls(node)):
+            self.out.error("MM206", f"in expression '{short(source)}': a computed stat cannot read `{found[0].key}`",
+                           offset_location(scalar, found[0].offset, self.out.lines),
+                           "a formula follows other stats only; test seen()/chose() in the condition instead")
+            return None
+        self.allocate(node, scalar)
         compiled = ex.compile_expr(node, self.slots)
         self.recipes[id(compiled)] = (compiled, ("expr", node))
         self._expr_cache[key] = (node, compiled)
         self.stat_reads.update(ex.names(node))
         return node, compiled
+
+    def allocate(self, node: ex.Node, scalar: YScalar) -> None:
+        """Give each ``seen()``/``chose()`` of ``node`` its hidden slot, and note where it is written."""
+        for recall in ex.recalls(node):
+            if recall.key not in self.memos:
+                slot = self.stat_count + len(self.memos)
+                scene, dot, choice = recall.target.partition(".")
+                memo = (Memo(recall.key, slot, scene=recall.target) if recall.fn == "seen" else
+                        Memo(recall.key, slot, scene=scene, choice=choice) if dot else
+                        Memo(recall.key, slot, choice=recall.target))
+                self.memos[recall.key] = memo
+                self.slots[recall.key] = slot
+            self.recall_uses.append((recall, offset_location(scalar, recall.offset, self.out.lines)))
 
     def condition(self, m: YMap, key: str, what: str) -> tuple[ex.Node, object] | tuple[None, None]:
         value = m.items.get(key)
@@ -121,7 +148,28 @@ class StoryBuilder(FieldReader):
             self.out.error("MM204", f"'{key}' of {what} must be an expression in quotes", loc_of(value, m.loc))
             return None, None
         result = self.expression(value, source, ex.StatType.BOOL)
-        return result if result is not None else (None, None)
+        if result is None:
+            return None, None
+        self.impossible(value, result[0], key, what)
+        return result
+
+    def int_ranges(self) -> dict[str, tuple[int, int]]:
+        """Each int stat's declared range, for what the ranges alone can prove."""
+        return {name: (s.minimum, s.maximum) for name, s in self.ranges.items()
+                if s.type is ex.StatType.INT and s.minimum is not None and s.maximum is not None}
+
+    def impossible(self, value: YScalar, node: ex.Node, key: str, what: str) -> None:
+        """Warn (MM266) when the declared ranges alone make a condition impossible."""
+        from adventure.story.ranges import never_true
+
+        ranges = self.int_ranges()
+        culprit = never_true(node, ranges)
+        if culprit is None:
+            return
+        limits = "; ".join(f"{n} is {ranges[n][0]}..{ranges[n][1]}" for n in sorted(ex.names(culprit)) if n in ranges)
+        self.out.warn("MM266", f"the '{key}' of {what} can never hold: `{ex.to_source(culprit)}` is false for every "
+                      f"value in range ({limits})", value.loc,
+                      "fix the number or the stat's range; as written the story can never take this path")
 
     def template(self, m: YMap, key: str, what: str) -> tp.Template | None:
         text = self.string(m, key, what)
@@ -142,6 +190,9 @@ class StoryBuilder(FieldReader):
             return None
         self._template_cache[text] = (template, None)
         self.stat_reads.update(tp.template_names(template))
+        assert isinstance(scalar, YScalar)  # a string was read from it
+        for node, _condition in tp.expressions(template):
+            self.allocate(node, scalar)
         return template
 
     # -- story file ------------------------------------------------------------------
@@ -171,7 +222,8 @@ class StoryBuilder(FieldReader):
                 self.ranges[name] = stat
             else:
                 self.known_by_name(name, declared)
-        return self.computed_stats(result)
+        self.stat_count = len(result)
+        return self.show_conditions(self.computed_stats(result))
 
     def known_by_name(self, name: str, spec_value: YValue) -> None:
         """Keep a stat whose declaration has an error known by name, so one mistake is one error.
@@ -200,7 +252,7 @@ class StoryBuilder(FieldReader):
                 self.out.error("MM204", f"'compute' of stat '{stat.name}' must be an expression in quotes", scalar.loc)
                 continue
             source = scalar.value
-            compiled = self.expression(scalar, source, stat.type)
+            compiled = self.expression(scalar, source, stat.type, recall=False)
             if compiled is None:
                 continue
             loops = sorted(ex.names(compiled[0]) & {s.name for s, _ in self.pending_compute})
@@ -208,6 +260,8 @@ class StoryBuilder(FieldReader):
                 self.out.error("MM206", f"computed stat '{stat.name}' reads computed stat '{loops[0]}'", scalar.loc,
                                "write the formula in terms of ordinary stats")
                 continue
+            if ex.names(compiled[0]) & self.broken:
+                continue  # it reads a stat whose declaration has an error (already reported): no value to start from
             compute = compiled[1]
             value = stat.clamp(compute(initial))
             stats[slot] = replace(stat, initial=value, formula=source, compute=compute,
@@ -215,6 +269,26 @@ class StoryBuilder(FieldReader):
             initial[slot] = value
         self.derived = [s for s in stats if s.computed]
         return stats
+
+    def show_conditions(self, stats: list[Stat]) -> list[Stat]:
+        """Compile ``show: "condition"`` once every stat is declared (it may read any of them)."""
+        for slot, scalar in self.pending_show:
+            compiled = self.expression(scalar, str(scalar.value), ex.StatType.BOOL)
+            if compiled is not None:
+                stats[slot] = replace(stats[slot], show_if=compiled[0], show_test=compiled[1])
+        return stats
+
+    def show(self, m: YMap, what: str, slot: int) -> bool:
+        """``show: true``/``false``, or a condition in quotes (kept to compile when all stats are known)."""
+        value = m.items.get("show")
+        if isinstance(value, YScalar) and isinstance(value.value, str):
+            self.pending_show.append((slot, value))
+            return True
+        if value is not None and not (isinstance(value, YScalar) and isinstance(value.value, bool)):
+            self.out.error("MM204", f"'show' of {what} must be true, false or a condition in quotes, found {kind(value)}",
+                           value.loc, 'for example: show: "married"')
+            return False
+        return self.boolean(m, "show", what)
 
     def stat(self, name: str, value: YValue, loc: Location, slot: int) -> Stat | None:
         what = f"stat '{name}'"
@@ -260,7 +334,7 @@ class StoryBuilder(FieldReader):
         stat = Stat(
             name=name, type=stat_type, initial=initial, slot=slot,
             label=self.string(m, "label", what) or name,
-            minimum=low, maximum=high, show=self.boolean(m, "show", what),
+            minimum=low, maximum=high, show=self.show(m, what, slot),
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "", suffix_one=self.string(m, "suffix_one", what),
             zero=self.string(m, "zero", what), shown_as=self.shown_as(m, what),
@@ -424,6 +498,7 @@ class StoryBuilder(FieldReader):
             self.out.warn("MM264", f"the text of {what} can run to {words} words, more than one screenful "
                           f"({MAX_SCENE_WORDS} words)", m.items["text"].loc,
                           "split the scene in two, or move a passage into an {if} branch")
+        assumes, assumes_test = self.condition(m, "assumes", what)
         on_enter = self.effects(m, "on_enter", what)
         choices: list[Choice] = []
         seen: dict[str, Location] = {}
@@ -449,7 +524,15 @@ class StoryBuilder(FieldReader):
             return None
         return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
                      on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
-                     renamed_from=tuple(old for old, _ in renamed))
+                     renamed_from=tuple(old for old, _ in renamed), assumes=assumes,
+                     assumes_test=assumes_test, assumes_location=m.key_locs.get("assumes"),  # type: ignore[arg-type]
+                     passage_locations=self.passages(m, text))
+
+    def passages(self, m: YMap, text: tp.Template) -> tuple[Location, ...]:
+        """Where each ``{assume}`` passage of a scene's text is written (its ``{``), in reading order."""
+        scalar = m.items["text"]
+        assert isinstance(scalar, YScalar)
+        return tuple(offset_location(scalar, a.offset, self.out.lines) for a in tp.assumptions(text))
 
     def old_ids(self, m: YMap, what: str) -> list[tuple[str, Location]]:
         """``renamed_from: [old_id, ...]``: the ids a scene or choice had before, with where each is written."""
@@ -709,6 +792,8 @@ class StoryBuilder(FieldReader):
         try:
             template = tp.parse_template(text)
             tp.check_template(template, self.types)
+            for node, _condition in tp.expressions(template):
+                self.allocate(node, scalar)
             show = tp.compile_text_value(template, self.slots)
         except tp.TemplateError as err:
             if err.subject not in self.broken:

@@ -41,9 +41,13 @@ import dataclasses
 import enum
 import gc
 import hashlib
+import hmac
 import importlib
 import json
 import os
+import re
+import stat
+import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,6 +58,7 @@ from typing import Any, NamedTuple
 
 from adventure import __version__
 from adventure.errors import Diagnostic
+from adventure.regularfile import read_regular
 from adventure.story import expr as ex
 from adventure.story import template as tp
 from adventure.story.model import Scene, Story
@@ -64,6 +69,9 @@ ENV_DIR = "MILLION_MILES_CACHE_DIR"
 ENV_OFF = "MILLION_MILES_NO_CACHE"
 MAX_BYTES = 512 * 1024 * 1024
 """A cache file larger than this is not read (a cache, not a way to exhaust memory)."""
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""The loader's limit on one story file (``yamlsrc.MAX_FILE_BYTES``, kept equal by a test): importing
+``yamlsrc`` here would load PyYAML on every warm start, which the cache exists to spare."""
 
 Recipe = tuple[str, Any]
 """How a compiled callable was made: ``("expr", node)``, ``("const", value)`` or ``("text", template)``."""
@@ -163,7 +171,7 @@ def fingerprint(root: Path, files: Sequence[str]) -> str | None:
         try:
             if not path.resolve().is_relative_to(resolved_root):
                 return None
-            data = path.read_bytes()
+            data = read_regular(path, MAX_FILE_BYTES)  # a FIFO or a grown file: a miss, and the loader says why
         except OSError:
             return None
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -181,10 +189,7 @@ def lookup(folder: str | Path) -> Cached | None:
     if not enabled():
         return None
     try:
-        path = entry_path(folder)
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        raw = path.read_bytes()
+        raw = read_regular(entry_path(folder), MAX_BYTES)  # a FIFO or /dev/zero entry: a miss, never a hang
     except OSError:
         return None
     return decode(raw, Path(folder))
@@ -197,7 +202,8 @@ def decode(raw: bytes, root: Path) -> Cached | None:
     cut short, edited) is a miss before anything in it is believed.
     """
     check, sep, rest = raw.partition(b"\n")
-    if not sep or hashlib.sha256(rest).hexdigest().encode() != check:
+    key = secret_key(create=False)
+    if not sep or key is None or not hmac.compare_digest(_seal(key, rest), check):
         return None
     head, sep, body = rest.partition(b"\n")
     try:
@@ -545,12 +551,80 @@ def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Se
     skeleton = _dumps({"t": [encoder.value(story), encoder.value(warnings), encoder.value(commons)]})
     header = {
         "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
-        "slots": {s.name: s.slot for s in story.stats}, "classes": encoder.class_names,
+        "slots": story.slots, "classes": encoder.class_names,
         "plans": encoder.plans, "strings": list(encoder.strings), "skeleton": len(skeleton),
     }
     rest = (json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n["
             + b",".join([skeleton, *parts]) + b"]")
-    return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
+    key = secret_key(create=True)
+    if key is None:
+        raise Uncacheable("no usable cache key")
+    return _seal(key, rest) + b"\n" + rest
+
+
+KEY_NAME = ".key"
+"""The cache folder's secret: 32 random bytes, readable by its owner only (mode 0600)."""
+
+
+def _seal(key: bytes, rest: bytes) -> bytes:
+    """The integrity line: an HMAC-SHA-256 under this user's key, so an entry cannot be forged.
+
+    A plain checksum catches accidents but anyone who may write the folder (a cache
+    restored from an untrusted branch in CI) could recompute it for an edited entry,
+    and ``check`` would then pass files with errors. Without the key, nothing they
+    write is believed: ``check``'s verdict always comes from the files.
+    """
+    return hmac.new(key, rest, hashlib.sha256).hexdigest().encode()
+
+
+def secret_key(create: bool) -> bytes | None:
+    """This cache folder's key (made with the folder when ``create``); ``None``: the cache is not used.
+
+    A key that others may read or write, or that is not ours, is no secret: then
+    nothing is read from or written to the cache.
+    """
+    path = cache_dir() / KEY_NAME
+    try:
+        key = _read_key(path)
+        if key is None and create:
+            _make_key(path)
+            key = _read_key(path)
+    except OSError:
+        return None
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    try:
+        info = os.fstat(fd)
+        private = not hasattr(os, "getuid") or (info.st_uid == os.getuid() and not info.st_mode & 0o077)
+        if not stat.S_ISREG(info.st_mode) or not private or info.st_size != 32:
+            raise OSError("the cache key is not a private 32-byte file")
+        key = os.read(fd, 33)
+    finally:
+        os.close(fd)
+    return key if len(key) == 32 else None
+
+
+def _make_key(path: Path) -> None:
+    """Write a fresh key beside, then link it into place: two games making one at once agree on one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".key.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, os.urandom(32))
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def _dumps(value: Any) -> bytes:
@@ -742,9 +816,14 @@ def _init_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return found
 
 
+STALE_AFTER = 60.0
+"""Seconds after which a temporary file of our own naming counts as left by a killed writer."""
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, then rename over it: a reader sees the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_temps(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         with open(tmp, "xb") as handle:
@@ -756,6 +835,30 @@ def _write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def sweep_stale_temps(folder: Path, older_than: float = STALE_AFTER) -> int:
+    """Remove our own temporary files (``.<entry>.json.<pid>.<hex>.tmp``) that a killed writer left.
+
+    Only names this module makes, and only when older than a minute, so a write in
+    progress in another process is never touched. Returns how many were removed.
+    """
+    removed, now = 0, time.time()
+    try:
+        found = [p for p in folder.glob(".*.tmp") if _TEMP_NAME.fullmatch(p.name)]
+    except OSError:
+        return 0
+    for path in found:
+        try:
+            if now - path.lstat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+_TEMP_NAME = re.compile(r"\.(?:[0-9a-f]{32}\.json|key)\.[0-9]+\.[0-9a-f]{8}\.tmp")
 
 
 def clear() -> int:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
     "SHOWN",
+    "RECALLS",
     "Binary",
     "Call",
     "Compiled",
@@ -44,6 +46,7 @@ __all__ = [
     "ExprTypeError",
     "Name",
     "Node",
+    "Recall",
     "StatType",
     "Unary",
     "Value",
@@ -53,6 +56,7 @@ __all__ = [
     "evaluate",
     "names",
     "parse",
+    "recalls",
     "to_source",
     "unmet",
 ]
@@ -162,7 +166,30 @@ class Call:
     offset: int = field(default=0, compare=False)
 
 
-Node = Const | Name | Unary | Binary | Call
+@dataclass(frozen=True, slots=True)
+class Recall:
+    """``seen(scene_id)`` or ``chose(choice_id)``: whether the run has passed that way.
+
+    True once the run has taken a choice in the scene (``seen``), or taken the choice
+    (``chose``; ``chose(scene.choice)`` names one scene's choice, ``chose(choice)`` any
+    choice with that id). The loader gives each recalled scene or choice a hidden
+    true/false slot after the stats, so only what some expression reads adds state.
+    """
+
+    fn: str
+    target: str
+    offset: int = field(default=0, compare=False)
+
+    @property
+    def key(self) -> str:
+        """How the slot is named in an environment or slot mapping: never a stat name."""
+        return f"{self.fn}({self.target})"
+
+
+Node = Const | Name | Unary | Binary | Call | Recall
+
+RECALLS: dict[str, str] = {"seen": "seen(scene_id)", "chose": "chose(choice_id)"}
+"""The functions that read the run's past rather than its stats, with their usage."""
 
 
 def _plural(count: Value, one: Value, many: Value) -> Value:
@@ -170,14 +197,26 @@ def _plural(count: Value, one: Value, many: Value) -> Value:
     return one if count in (1, -1) else many
 
 
+def _ordinal(number: Value) -> Value:
+    """``1st``, ``22nd``, ``111th`` in the program's language (``1.º`` in Spanish): see :func:`adventure.messages.ordinal`."""
+    from adventure.messages import ordinal
+
+    return ordinal(int(number))
+
+
 @dataclass(frozen=True, slots=True)
 class Function:
-    """A function the language offers: its parameter types, result type and meaning."""
+    """A function the language offers: its parameter types, result type and meaning.
+
+    ``localized`` functions answer in the player's language, which is chosen after a
+    story is loaded, so their calls are never folded into constants.
+    """
 
     params: tuple[StatType, ...]
     result: StatType
     apply: Callable[..., Value]
     usage: str
+    localized: bool = False
 
 
 def _shown(value: Value) -> Value:
@@ -193,6 +232,7 @@ FUNCTIONS: dict[str, Function] = {
     "plural": Function((StatType.INT, StatType.TEXT, StatType.TEXT), StatType.TEXT, _plural,
                        'plural(count, "cask", "casks")'),
     SHOWN: Function((StatType.INT,), StatType.TEXT, _shown, "shown(savings)"),
+    "ordinal": Function((StatType.INT,), StatType.TEXT, _ordinal, "ordinal(n)", localized=True),
 }
 """The only calls an expression can make: pure, total, type-checked at load."""
 
@@ -225,6 +265,7 @@ _KEYWORDS = frozenset({"and", "or", "not"}) | frozenset(_BOOLEANS)
 _OPS2 = frozenset({"==", "!=", "<=", ">="})
 _OPS1 = frozenset("+-*/%<>")
 _ESCAPES = frozenset("\\\"'")
+_ID_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)?")
 _ESCAPE_HINT = "only \\\\, \\\" and \\' are escapes; write other characters as they are"
 
 _BAD_PAIRS: dict[str, tuple[str, str]] = {
@@ -308,6 +349,32 @@ class _Lexer:
         if char in "\"'":
             return self._string(i)
         return self._symbol(i)
+
+    def ident(self) -> tuple[str | None, int]:
+        """An id right after ``seen(``: ``scene-id``, ``scene.choice`` or a quoted one.
+
+        Ids may hold ``-``, which elsewhere is an operator, so they are read here as
+        raw text rather than as tokens. Returns the id (``None`` if there is none) and
+        the offset where it was looked for.
+        """
+        src, n, i = self.source, len(self.source), self.pos
+        while i < n and src[i] in _SPACE:
+            i += 1
+        at = self.base + i
+        quote = src[i] if i < n and src[i] in "\"'" else ""
+        j = i + 1 if quote else i
+        start = j
+        while j < n and (src[j] in _IDENT or src[j] in "-."):
+            j += 1
+        text = src[start:j]
+        if quote:
+            if j >= n or src[j] != quote:
+                return None, at
+            j += 1
+        if not _ID_TEXT.fullmatch(text):
+            return None, at
+        self.pos = j
+        return text, at
 
     def _emit(self, kind: str, start: int, end: int, value: Value = 0) -> _Token:
         self.pos = end
@@ -483,7 +550,7 @@ class _Parser:
         if tok.kind == "name":
             self.advance()
             if self.tok.kind == "(":
-                return self.call(tok)
+                return self.recall(tok) if tok.text in RECALLS else self.call(tok)
             return Name(tok.text, tok.offset)
         if tok.kind == "(":
             return self.group()
@@ -494,9 +561,9 @@ class _Parser:
         if name.text not in FUNCTIONS:
             from difflib import get_close_matches  # only for a mistake: spare every start-up its import
 
-            close = get_close_matches(name.text, list(FUNCTIONS), n=1)
+            close = get_close_matches(name.text, [*FUNCTIONS, *RECALLS], n=1)
             hint = (f"did you mean `{close[0]}`?" if close else
-                    "the only function is " + ", ".join(f.usage for f in FUNCTIONS.values()))
+                    "the functions are " + ", ".join([*(f.usage for f in FUNCTIONS.values()), *RECALLS.values()]))
             raise self.error(f"there is no function `{name.text}`", name, hint)
         opening = self.advance()
         self.enter(opening)
@@ -513,6 +580,22 @@ class _Parser:
         self.advance()
         self.depth -= 1
         return Call(name.text, tuple(args), name.offset)
+
+    def recall(self, name: _Token) -> Node:
+        """``seen(scene_id)``, ``chose(choice_id)``: an id (or ``scene.choice``), bare or quoted."""
+        usage = RECALLS[name.text]
+        target, at = self.lexer.ident()
+        if target is None:
+            raise ExprSyntaxError(f"`{name.text}` takes one id", at, f"write {usage}")
+        if "." in target and name.text == "seen":
+            raise ExprSyntaxError("a scene id has no `.`", at, f"write {usage}")
+        self.tok = self.lexer.next()
+        if self.tok.kind != ")":
+            if self.tok.kind == "end":
+                raise self.error("missing `)`", self.tok, f"close the call: {usage}")
+            raise self.error(f"`{name.text}` takes one id", self.tok, f"write {usage}")
+        self.advance()
+        return Recall(name.text, target, name.offset)
 
     def group(self) -> Node:
         opening = self.advance()
@@ -656,6 +739,8 @@ def _infer(node: Node, types: Mapping[str, StatType]) -> StatType:
         return need
     if isinstance(node, Call):
         return _infer_call(node, types)
+    if isinstance(node, Recall):
+        return StatType.BOOL
     return _infer_binary(node, types)
 
 
@@ -745,6 +830,11 @@ def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
         return not value if node.op == "not" else -value  # type: ignore[operator]
     if isinstance(node, Call):
         return FUNCTIONS[node.name].apply(*(evaluate(a, env) for a in node.args))
+    if isinstance(node, Recall):
+        try:
+            return env[node.key]
+        except KeyError:
+            raise _unknown_recall(node) from None
     if node.op == "and":
         return True if evaluate(node.left, env) and evaluate(node.right, env) else False
     if node.op == "or":
@@ -799,7 +889,17 @@ def compile_expr(node: Node, slots: Mapping[str, int]) -> Compiled:
         if name not in slots:
             bad = next(n for n in _walk(node) if isinstance(n, Name) and n.name == name)
             raise _unknown_name(bad, list(slots))
+    for recall in _recall_nodes(node):
+        if recall.key not in slots:
+            raise _unknown_recall(recall)
     return _compile(_fold(node), slots)
+
+
+def _unknown_recall(node: Recall) -> ExprTypeError:
+    """A ``seen()``/``chose()`` with no slot: only the loader allocates them, for what the story reads."""
+    return ExprTypeError(f"`{node.key}` is not known here", node.offset,
+                         "seen() and chose() read only the scenes and choices the story's own expressions read",
+                         UNKNOWN_NAME, node.key)
 
 
 def _fold(node: Node) -> Node:
@@ -816,7 +916,7 @@ def _fold(node: Node) -> Node:
             return Const(evaluate(node, {}), node.offset)
     elif isinstance(node, Call):
         node = Call(node.name, tuple(_fold(a) for a in node.args), node.offset)
-        if all(isinstance(a, Const) for a in node.args):
+        if all(isinstance(a, Const) for a in node.args) and not FUNCTIONS[node.name].localized:
             return Const(evaluate(node, {}), node.offset)
     return node
 
@@ -830,6 +930,8 @@ def _compile(node: Node, slots: Mapping[str, int]) -> Compiled:
         return _constant(node.value)
     if isinstance(node, Name):
         return operator.itemgetter(slots[node.name])
+    if isinstance(node, Recall):
+        return operator.itemgetter(slots[node.key])
     if isinstance(node, Unary):
         return _compile_unary(node, slots)
     if isinstance(node, Call):
@@ -880,6 +982,15 @@ def names(node: Node) -> frozenset[str]:
     return frozenset(n.name for n in _walk(node) if isinstance(n, Name))
 
 
+def _recall_nodes(node: Node) -> list[Recall]:
+    return [n for n in _walk(node) if isinstance(n, Recall)]
+
+
+def recalls(node: Node) -> tuple[Recall, ...]:
+    """The ``seen()``/``chose()`` calls of an expression, in reading order (each with its offset)."""
+    return tuple(sorted(_recall_nodes(node), key=lambda r: r.offset))
+
+
 _PRECEDENCE = {"or": 1, "and": 2, **{op: 4 for op in COMPARISON},
                "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 _NOT_LEVEL, _COMPARE_LEVEL, _NEG_LEVEL, _ATOM_LEVEL = 3, 4, 7, 8
@@ -919,6 +1030,8 @@ def _render(node: Node, leaf: Callable[[Node], str], symbol: Callable[[str], str
 def _source_leaf(node: Node) -> str:
     if isinstance(node, Name):
         return node.name
+    if isinstance(node, Recall):
+        return node.key
     assert isinstance(node, Const)
     value = node.value
     if isinstance(value, bool):
@@ -959,6 +1072,8 @@ def describe(node: Node, labels: Mapping[str, str]) -> str:
     def leaf(n: Node) -> str:
         if isinstance(n, Name):
             return labels.get(n.name, n.name)
+        if isinstance(n, Recall):
+            return labels.get(n.key, n.key)
         return _source_leaf(n)
 
     return _render(_humanise(node), leaf, _pretty)

@@ -28,7 +28,7 @@ MAX_ERRORS_PER_FILE = 50
 MAX_ERRORS = 200
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end"})
+RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "if", "elif", "else", "end", "assume"})
 
 
 DEFAULT_HINTS = {
@@ -62,6 +62,8 @@ DEFAULT_HINTS = {
     "MM263": "add the condition under 'if', or remove 'locked'",
     "MM264": "split the scene in two",
     "MM265": "mark one choice per scene as canon: the one the true path takes",
+    "MM266": "fix the number or the stat's range",
+    "MM267": "scale the formula so that it reaches 100 at the true ending",
     "MM301": "see the expression syntax in docs/authoring.md",
     "MM302": "compare values of the same type; conditions must be true or false",
     "MM303": "declare the stat under 'stats' in story.yaml, or fix the spelling",
@@ -69,6 +71,7 @@ DEFAULT_HINTS = {
     "MM401": "declare the stat under 'stats' in story.yaml, or fix the spelling",
     "MM402": "declare the scene in a chapter file, or fix the spelling",
     "MM403": "declare the ending, or fix the spelling",
+    "MM404": "seen() takes a scene id, chose() a choice id (or scene.choice)",
 }
 """A hint for every code, used when the place that found the problem has no better one."""
 

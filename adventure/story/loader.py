@@ -17,6 +17,7 @@ import errno
 import gc
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,8 +69,18 @@ class LoadReport:
         return self.story is not None and not self.errors
 
 
-def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
+ParseMemo = dict[tuple[str, str], "tuple[YValue | None, list[Diagnostic]]"]
+"""(file, text) -> its located YAML and problems: an editor's unchanged files are not parsed again."""
+
+
+def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str, str] | None = None,
+                memo: ParseMemo | None = None) -> LoadReport:
     """Load and validate a story folder, returning every problem found; never raises.
+
+    ``overlay`` maps file names in the folder (``story.yaml``, ``02-ward.yaml``) to text
+    that replaces what is on disk: an editor's unsaved buffers, checked by the very same
+    loader (such a load never reads or writes the story cache). ``memo`` keeps each
+    file's parse between such loads, keyed by its text, for the files that did not change.
 
     A story that loaded cleanly before, unchanged, comes from the story cache
     (:mod:`adventure.story.cache`; ``cache=False`` or ``MILLION_MILES_NO_CACHE=1``
@@ -82,6 +93,8 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if overlay is not None:
+            return _check_story(root, overlay, memo)
         if cache:
             from adventure.story import cache as story_cache
 
@@ -97,11 +110,11 @@ def check_story(folder: str | Path, *, cache: bool = True) -> LoadReport:
             gc.enable()
 
 
-def _check_story(root: Path) -> LoadReport:
+def _check_story(root: Path, overlay: Mapping[str, str] | None = None, memo: ParseMemo | None = None) -> LoadReport:
     _import_reader()
     out = Collector()
     story_path = root / STORY_FILE
-    problem = _not_a_file(story_path)
+    problem = None if overlay and STORY_FILE in overlay else _not_a_file(story_path)
     if problem is not None:
         folder_problem = _not_a_folder(root)
         if folder_problem is not None:
@@ -113,7 +126,7 @@ def _check_story(root: Path) -> LoadReport:
         else:
             out.add(Diagnostic("MM103", f"{STORY_FILE} {problem}", str(story_path), hint=_UNREADABLE_HINT))
         return LoadReport(None, out.errors, out.warnings)
-    files = _Files(root, out)
+    files = _Files(root, out, overlay, memo)
     top = files.read(STORY_FILE)
     if top is None and not out.errors:
         out.add(Diagnostic("MM103", "the story file is empty", str(story_path),
@@ -138,7 +151,8 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
     renamed = _renamed(builder.renames, scene_map, out)
     if not any(d.code.startswith("MM1") for d in out.errors):
         # a file that did not parse would make every reference into it look wrong
-        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed)
+        _check_references(builder, scene_map, ending_map, header.start, m, out, renamed, files)
+        _check_recalls(builder, scene_map, out, renamed)
     if not out.errors:
         _warn_unused(builder, header.stats, scene_map, ending_map, header.start, out, story_path)
     if out.errors or header.id is None or header.title is None or header.start is None:
@@ -149,7 +163,7 @@ def _check_files(builder: StoryBuilder, m: YMap, files: _Files, header: _Header,
         chapters=tuple(chapters), scenes=MappingProxyType(scene_map), endings=MappingProxyType(ending_map),
         fingerprint=files.digest.hexdigest()[:16], root=str(root), progress=progress,
         progress_value=progress_value, subtitle=header.subtitle, presentation=header.presentation,
-        renamed=MappingProxyType(renamed),
+        renamed=MappingProxyType(renamed), memos=tuple(builder.memos.values()),
     )
     return LoadReport(story, out.errors, out.warnings, files.names, compiled=builder.recipes)
 
@@ -179,6 +193,8 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
     node = m.items.get("progress")
     if isinstance(node, YScalar) and isinstance(node.value, str):
         progress = builder.expression(node, node.value, ex.StatType.INT) or (None, None)
+        if progress[0] is not None:
+            _check_progress(builder, node, progress[0])
     elif node is not None:
         builder.out.error("MM204", "'progress' must be an expression in quotes", node.loc)
     return _Header(
@@ -191,6 +207,20 @@ def _header(builder: StoryBuilder, m: YMap) -> _Header:
         endings=[e for e in (builder.ending(v, None, m.loc) for v in builder.sequence(m, "endings", what)) if e],
         presentation=builder.presentation(m.items.get("presentation"), m.loc),
     )
+
+
+def _check_progress(builder: StoryBuilder, scalar: YScalar, node: ex.Node) -> None:
+    """Warn (MM267) when the declared ranges let the progress formula pass 100 (the bar stops there)."""
+    from adventure.story.ranges import bounds
+
+    ranges = builder.int_ranges()
+    span = bounds(node, ranges)
+    if span is None or span[1] <= 100:
+        return
+    limits = ", ".join(f"{n} up to {ranges[n][1]}" for n in sorted(ex.names(node)) if n in ranges)
+    builder.out.warn("MM267", f"'progress' can reach {span[1]} ({limits}), but the bar stops at 100: it would "
+                     "sit full before the true ending", scalar.loc,
+                     "scale the formula so that it reaches 100 at the true ending")
 
 
 def _chapters(builder: StoryBuilder, m: YMap, files: _Files,
@@ -229,8 +259,11 @@ def load_story(folder: str | Path, *, cache: bool = True) -> Story:
 class _Files:
     """Reads the story's files in order, fingerprinting their bytes as it goes."""
 
-    def __init__(self, root: Path, out: Collector):
+    def __init__(self, root: Path, out: Collector, overlay: Mapping[str, str] | None = None,
+                 memo: ParseMemo | None = None):
         self.root, self.out = root, out
+        self.overlay = overlay or {}
+        self.memo = memo
         self.digest = hashlib.sha256()
         self.names: list[str] = []
 
@@ -239,6 +272,8 @@ class _Files:
         self.names.append(name)
         path = self.root / name
         display = str(path)
+        if name in self.overlay:
+            return self._parse(self.overlay[name].encode("utf-8", "surrogatepass"), name, display)
         problem = _not_a_file(path)
         if problem not in (None, _MISSING) and ref is not None:
             self.out.error("MM103", f"chapter file '{name}' {problem}", ref, _UNREADABLE_HINT)
@@ -247,18 +282,32 @@ class _Files:
             self.out.error("MM214", f"chapter file '{name}' is outside the story folder", ref or Location(display, 0, 0))
             return None
         if problem == _MISSING and ref is not None:
-            self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name))
+            self.out.error("MM103", f"chapter file '{name}' not found", ref, _file_hint(self.root, name, self.names))
             return None
         data = _read_bytes(path)
         if data is None:  # let read_yaml name the problem (missing, too large, unreadable)
             value, problems = read_yaml(path, display)
-        else:
-            self.digest.update(name.encode() + b"\0" + data + b"\0")
-            text, problems = decode(data, display)
-            value = None
-            if text is not None:
-                self.out.lines[display] = text.splitlines()
-                value, problems = parse_text(text, display, self.out.lines[display])
+            for diag in problems:
+                self.out.add(diag)
+            return value
+        return self._parse(data, name, display)
+
+    def _parse(self, data: bytes, name: str, display: str) -> YValue | None:
+        """Fingerprint, decode and parse one file's bytes, reporting its problems."""
+        if len(data) > MAX_FILE_BYTES:
+            self.out.add(Diagnostic("MM108", f"file is larger than {MAX_FILE_BYTES} bytes", display))
+            return None
+        self.digest.update(name.encode() + b"\0" + data + b"\0")
+        text, problems = decode(data, display)
+        value = None
+        if text is not None:
+            self.out.lines[display] = text.splitlines()
+            known = self.memo.get((display, text)) if self.memo is not None else None
+            if known is None:
+                known = parse_text(text, display, self.out.lines[display])
+                if self.memo is not None:
+                    self.memo[(display, text)] = known
+            value, problems = known
         for diag in problems:
             self.out.add(diag)
         return value
@@ -322,20 +371,38 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    from adventure.regularfile import read_regular
+
     try:
-        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-            return path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES)
     except OSError:
-        pass
-    return None
+        return None
 
 
-def _file_hint(root: Path, name: str) -> str:
-    try:
-        present = sorted(p.name for p in root.glob("*.yaml") if p.name != "story.yaml")  # never a chapter
-    except OSError:
-        present = []
+def _file_hint(root: Path, name: str, listed: list[str]) -> str:
+    """A file of the folder the name may have meant: one not listed already (that one is found)."""
+    present = [p for p in _yaml_files(root) if p not in listed]
     return suggest(name, present) or "paths are relative to the folder holding story.yaml"
+
+
+def _yaml_files(root: Path) -> list[str]:
+    """The folder's ``.yaml`` files other than story.yaml (never a chapter)."""
+    try:
+        return sorted(p.name for p in root.glob("*.yaml") if p.name != STORY_FILE)
+    except OSError:
+        return []
+
+
+def _unlisted(root: Path, listed: list[str], kind: str, name: str) -> str | None:
+    """The hint for an id defined in a chapter file that story.yaml does not list."""
+    pattern = re.compile(rf"^\s*-?\s*id:\s*['\"]?{re.escape(name)}['\"]?\s*(#.*)?$", re.MULTILINE)
+    for file in _yaml_files(root):
+        if file in listed:
+            continue
+        data = _read_bytes(root / file)
+        if data is not None and pattern.search(data.decode("utf-8", "replace")):
+            return f"'{name}' is a {kind} in {file}, which story.yaml does not list: add '- {file}' under 'chapters'"
+    return None
 
 
 def _chapter_file(item: YValue, out: Collector) -> str | None:
@@ -378,8 +445,12 @@ def _renamed(renames: list[tuple[str, str, Location]], scenes: Mapping[str, Scen
 
 def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: dict[str, Ending], start: str | None,
                       m: YMap, out: Collector,
-                      renamed: dict[str, str] | None = None) -> None:
+                      renamed: dict[str, str] | None = None, files: _Files | None = None) -> None:
     renamed = renamed or {}
+
+    def unlisted(kind: str, name: str) -> str | None:
+        return _unlisted(files.root, files.names, kind, name) if files is not None else None
+
     if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
         out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
                   _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
@@ -388,11 +459,46 @@ def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: 
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      _was_renamed(target.scene, renamed) or suggest(target.scene, scenes)
-                      or _other_kind(target.scene, endings, "ending"))
+                      _was_renamed(target.scene, renamed) or unlisted("scene", target.scene)
+                      or suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
-                      suggest(target.ending, endings) or _other_kind(target.ending, scenes, "scene"))
+                      unlisted("ending", target.ending) or suggest(target.ending, endings)
+                      or _other_kind(target.ending, scenes, "scene"))
+
+
+def _check_recalls(builder: StoryBuilder, scenes: dict[str, Scene], out: Collector, renamed: dict[str, str]) -> None:
+    """MM404: every ``seen()`` names a scene and every ``chose()`` a choice, with a "did you mean"."""
+    every_choice = sorted({c.id for scene in scenes.values() for c in scene.choices})
+    reported: set[tuple[str, Location]] = set()
+    for recall, loc in builder.recall_uses:
+        problem = _recall_problem(recall, scenes, every_choice, renamed)
+        if problem is not None and (recall.key, loc) not in reported:
+            reported.add((recall.key, loc))
+            out.error("MM404", f"`{recall.key}`: {problem[0]}", loc, problem[1])
+
+
+def _recall_problem(recall: ex.Recall, scenes: dict[str, Scene], every_choice: list[str],
+                    renamed: dict[str, str]) -> tuple[str, str] | None:
+    """What is wrong with a ``seen()``/``chose()`` target (message, hint), or ``None``."""
+    scene_id, dot, choice_id = recall.target.partition(".")
+    if recall.fn == "seen" or dot:
+        if scene_id not in scenes:
+            return (f"no scene called '{scene_id}'",
+                    _was_renamed(scene_id, renamed) or suggest(scene_id, scenes) or "name a scene id from a chapter file")
+        if recall.fn == "seen":
+            return None
+        ids = [c.id for c in scenes[scene_id].choices]
+        if choice_id in ids:
+            return None
+        return (f"scene '{scene_id}' has no choice '{choice_id}'",
+                suggest(choice_id, ids) or "its choices are: " + ", ".join(ids))
+    if recall.target in every_choice:
+        return None
+    hint = suggest(recall.target, every_choice)
+    if recall.target in scenes:
+        hint = f"'{recall.target}' is a scene: write seen({recall.target})"
+    return f"no choice called '{recall.target}' in any scene", hint or "name a choice id (or scene.choice)"
 
 
 def _was_renamed(name: str, renamed: dict[str, str]) -> str | None:

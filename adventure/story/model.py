@@ -9,7 +9,7 @@ play never meets an unknown name and never re-parses anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -21,6 +21,10 @@ Compiled = Callable[[Sequence[Value]], Value]
 Renderer = Callable[[Sequence[Value]], str]
 EffectOp = Literal["set", "add", "subtract"]
 GotoKind = Literal["direct", "first", "random"]
+
+
+MAX_TEXT = 1000
+"""No text stat holds more characters: a value that would grow past it is cut, so a run file stays small."""
 
 
 class Location(NamedTuple):
@@ -67,6 +71,13 @@ class Stat:
     """The stats a computed stat's formula reads (why it moved)."""
     compute: Compiled | None = field(default=None, compare=False, repr=False)
     location: Location | None = field(default=None, compare=False)
+    show_if: Node | None = None
+    """``show: "condition"``: shown only while the condition holds (before it means something, not at all)."""
+    show_test: Compiled | None = field(default=None, compare=False, repr=False)
+
+    def shown(self, values: Sequence[Value]) -> bool:
+        """Whether the status panel, the changes line and the run summary show the stat with these values."""
+        return self.show and (self.show_test is None or bool(self.show_test(values)))
 
     @property
     def computed(self) -> bool:
@@ -74,13 +85,15 @@ class Stat:
         return self.formula is not None
 
     def clamp(self, value: Value) -> Value:
-        """Keep an int inside its declared range; other types pass through."""
+        """Keep an int inside its declared range, text within ``MAX_TEXT`` characters."""
         if self.type is StatType.INT:
             assert isinstance(value, int)
             if self.minimum is not None and value < self.minimum:
                 return self.minimum
             if self.maximum is not None and value > self.maximum:
                 return self.maximum
+        if self.type is StatType.TEXT and isinstance(value, str) and len(value) > MAX_TEXT:
+            return value[:MAX_TEXT]
         return value
 
     def display(self, value: Value) -> str:
@@ -192,6 +205,12 @@ class Scene:
     location: Location | None = field(default=None, compare=False)
     renamed_from: tuple[str, ...] = ()
     """Old ids of this scene: saves and runs logged before a rename still find it."""
+    assumes: Node | None = None
+    """What the scene's text takes for granted (``assumes:``): proved by ``check --explore``, never tested in play."""
+    assumes_test: Compiled | None = field(default=None, compare=False, repr=False)
+    assumes_location: Location | None = field(default=None, compare=False)
+    passage_locations: tuple[Location, ...] = field(default=(), compare=False)
+    """Where each ``{assume}`` passage of the text is written, in reading order (for ``check --explore``)."""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id (or an old id it was renamed from), or ``None``.
@@ -259,6 +278,27 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Memo:
+    """A hidden true/false slot for one ``seen()`` or ``chose()`` that the story reads.
+
+    It turns true when a choice matching it is taken: any choice in ``scene`` (for
+    ``seen``), the choice ``choice`` in any scene, or ``choice`` in ``scene`` only (for
+    ``chose(scene.choice)``). Only recalled scenes and choices get one, so a story that
+    reads none has exactly the state space it had without them.
+    """
+
+    key: str
+    """``seen(id)`` or ``chose(id)``: its name in expressions' slot mappings and environments."""
+    slot: int
+    scene: str | None = None
+    choice: str | None = None
+
+    def matches(self, scene: str, choice: str) -> bool:
+        """Whether taking ``choice`` in ``scene`` marks this memo."""
+        return (self.scene is None or self.scene == scene) and (self.choice is None or self.choice == choice)
+
+
+@dataclass(frozen=True, slots=True)
 class Presentation:
     """The story's own words for the engine's screens and files (``presentation:`` in story.yaml).
 
@@ -308,6 +348,19 @@ class Story:
     presentation: Presentation = Presentation()
     renamed: Mapping[str, str] = field(default_factory=dict)
     """Old scene id -> current id, from the scenes' ``renamed_from``."""
+    memos: tuple[Memo, ...] = ()
+    """The hidden slots of ``seen()``/``chose()``, after the stats' slots, in slot order."""
+
+    def marks(self, scene_id: str, choice_id: str) -> tuple[int, ...]:
+        """The memo slots that taking ``choice_id`` in ``scene_id`` sets (current ids)."""
+        return tuple(m.slot for m in self.memos if m.matches(scene_id, choice_id))
+
+    @property
+    def slots(self) -> dict[str, int]:
+        """Every name an expression can read, with its slot: stats, then ``seen()``/``chose()`` keys."""
+        found = {s.name: s.slot for s in self.stats}
+        found.update((m.key, m.slot) for m in self.memos)
+        return found
 
     def scene_id(self, scene_id: str) -> str:
         """The current id of a scene known by ``scene_id``, which may be an old one."""
@@ -327,8 +380,8 @@ class Story:
 
     @property
     def initial_values(self) -> tuple[Value, ...]:
-        """The values a new run starts with."""
-        return tuple(s.initial for s in self.stats)
+        """The values a new run starts with: the stats', then every memo false."""
+        return tuple(s.initial for s in self.stats) + (False,) * len(self.memos)
 
     @property
     def summary_stats(self) -> tuple[Stat, ...]:
@@ -341,7 +394,22 @@ class Story:
     @property
     def labels(self) -> dict[str, str]:
         """Display labels by stat name, used to explain locked choices."""
-        return {s.name: s.label for s in self.stats}
+        labels = {s.name: s.label for s in self.stats}
+        labels.update((m.key, self._memo_label(m)) for m in self.memos)
+        return labels
+
+    def _memo_label(self, memo: Memo) -> str:
+        """``seen()``/``chose()`` as a player reads it in a lock reason: the scene's title, the choice's label."""
+        if memo.choice is None:
+            scene = self.scenes.get(memo.scene or "")
+            return _("seen “{title}”").format(title=scene.title) if scene else memo.key
+        scenes: Iterable[Scene] = self.scenes.values() if memo.scene is None else (
+            [self.scenes[memo.scene]] if memo.scene in self.scenes else [])
+        for scene in scenes:
+            choice = scene.choice(memo.choice)
+            if choice is not None:
+                return _("chose “{label}”").format(label=" ".join(choice.label.source.split()) or choice.id)
+        return memo.key
 
     def chapter_of(self, scene_id: str) -> Chapter:
         """The chapter a scene belongs to."""

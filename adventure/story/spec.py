@@ -86,7 +86,9 @@ STAT = Part("stat", "A declared stat: a value every run carries, changed by effe
     Key("min", False, "int", "Inclusive lower bound (int stats): every change is clamped into the range."),
     Key("max", False, "int", "Inclusive upper bound (int stats): every change is clamped into the range."),
     Key("label", False, "text", "Display name (defaults to the stat name)."),
-    Key("show", False, "bool", "true to show it in the status panel (default false)."),
+    Key("show", False, "condition",
+        "true to show it in the status panel and run summary (default false); or a condition in quotes: "
+        "shown only while it holds, e.g. 'married' for a stat that means nothing before."),
     Key("group", False, "text", "Status-panel group, e.g. skills, family."),
     Key("prefix", False, "text", "Text before the value when displayed ($)."),
     Key("suffix", False, "text", "Text after the value when displayed (k)."),
@@ -186,6 +188,9 @@ SCENE = Part("scene", "A scene: text to show and the choices that leave it.", (
     Key("renamed_from", False, "ids", "Old ids of this scene, so saves and runs made before a rename still replay."),
     Key("title", True, "text", "Scene heading."),
     Key("text", True, "template", "A template; keep it to one screenful."),
+    Key("assumes", False, "condition",
+        "What the scene's text takes for granted, e.g. chose(keep_keys): check --explore reports (MM606) "
+        "every reachable way in where it is false; play never tests it."),
     Key("on_enter", False, "effects", "Effects applied whenever the run enters the scene."),
     Key("choices", True, "list:choice", "At least one choice."),
     Key("countdown", False, "int",

@@ -1,9 +1,11 @@
 """Text templates: scene text, choice labels and epilogues with values and conditions.
 
-A template is literal text with ``{expr}`` interpolations and
-``{if expr}…{elif expr}…{else}…{end}`` passages (which nest); ``{{`` and ``}}`` write
-literal braces. Templates are parsed and type-checked when the story loads and compiled
-to closures, like expressions, so play only joins strings. Expressions inside braces
+A template is literal text with ``{expr}`` interpolations,
+``{if expr}…{elif expr}…{else}…{end}`` passages (which nest) and ``{assume expr}…{end}``
+passages (always shown: the condition is what the passage takes for granted, proved by
+``check --explore`` and never tested in play); ``{{`` and ``}}`` write literal braces.
+Templates are parsed and type-checked when the story loads and compiled to closures,
+like expressions, so play only joins strings. Expressions inside braces
 are parsed with their offset in the whole text, so every error points at the right
 character of the template.
 
@@ -15,8 +17,8 @@ Typical use::
     show = compile_template(t, {"year": 0, "married": 1})
     show((1972, True))                                   # 'You are 10. Ana waits.'
 
-The words ``if``, ``elif``, ``else`` and ``end`` open tags, so a stat named like them
-cannot be interpolated.
+The words ``if``, ``elif``, ``else``, ``end`` and ``assume`` open tags, so a stat named
+like them cannot be interpolated.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from adventure.story.expr import (
 )
 
 __all__ = [
+    "Assume",
     "Cond",
     "Interp",
     "Literal",
@@ -51,6 +54,7 @@ __all__ = [
     "Shown",
     "Template",
     "TemplateError",
+    "assumptions",
     "check_template",
     "compile_template",
     "compile_text_value",
@@ -114,7 +118,16 @@ class Cond:
     offset: int = field(default=0, compare=False)
 
 
-Part = Literal | Interp | Cond
+@dataclass(frozen=True, slots=True)
+class Assume:
+    """An ``{assume expr}…{end}`` passage: always shown; ``condition`` is what its words take for granted."""
+
+    condition: Node
+    body: Template
+    offset: int = field(default=0, compare=False)
+
+
+Part = Literal | Interp | Cond | Assume
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +145,7 @@ class Template:
 # -------------------------------------------------------------------------- parsing
 
 _BRACE = re.compile(r"[{}]")
-_KEYWORD = re.compile(r"\s*(if|elif|else|end)(?![A-Za-z0-9_])(.*)\Z", re.DOTALL)
+_KEYWORD = re.compile(r"\s*(if|elif|else|end|assume)(?![A-Za-z0-9_])(.*)\Z", re.DOTALL)
 _CLOSE_WORDS = frozenset({"endif", "end if", "/if", "fi", "done"})
 
 
@@ -143,15 +156,16 @@ class _Frame:
     every start-up (a warm one never parses) about 0.25 ms to define.
     """
 
-    __slots__ = ("branches", "condition", "offset", "parts", "seen_else")
+    __slots__ = ("assume", "branches", "condition", "offset", "parts", "seen_else")
 
     def __init__(self, offset: int, branches: list[tuple[Node | None, Template]], condition: Node | None,
-                 parts: list[Part], seen_else: bool = False) -> None:
+                 parts: list[Part], seen_else: bool = False, assume: bool = False) -> None:
         self.offset = offset
         self.branches = branches
         self.condition = condition
         self.parts = parts
         self.seen_else = seen_else
+        self.assume = assume
 
     def close_branch(self) -> None:
         self.branches.append((self.condition, Template(tuple(self.parts))))
@@ -226,7 +240,7 @@ class _Builder:
             return
         word, rest = match.group(1), match.group(2)
         rest_offset = start + match.start(2)
-        if word in ("if", "elif"):
+        if word in ("if", "elif", "assume"):
             self._condition(word, rest, rest_offset, opening)
         elif rest.strip():
             hint = "write {elif …}" if word == "else" and rest.split()[0] == "if" else None
@@ -251,11 +265,11 @@ class _Builder:
             raise TemplateError(f"`{{{word}}}` needs a condition", opening,
                                 f"e.g. {{{word} savings >= 3}}")
         node = _expr(source, offset)
-        if word == "if":
+        if word in ("if", "assume"):
             if len(self.stack) >= MAX_DEPTH:
                 raise TemplateError(f"passages nested too deeply (more than {MAX_DEPTH})",
                                     opening, "flatten them with and/or")
-            self.stack.append(_Frame(opening, [], node, []))
+            self.stack.append(_Frame(opening, [], node, [], assume=word == "assume"))
             return
         frame = self._open_frame("elif", opening)
         frame.close_branch()
@@ -273,6 +287,11 @@ class _Builder:
                                 "remove it or open a passage")
         frame = self.stack.pop()
         frame.close_branch()
+        if frame.assume:
+            ((condition, body),) = frame.branches
+            assert condition is not None
+            self.parts.append(Assume(condition, body, frame.offset))
+            return
         self.parts.append(Cond(tuple(frame.branches), frame.offset))
 
     def _open_frame(self, word: str, opening: int) -> _Frame:
@@ -280,6 +299,9 @@ class _Builder:
             raise TemplateError(f"`{{{word}}}` without an `{{if …}}`", opening,
                                 "start the passage with {if …}")
         frame = self.stack[-1]
+        if frame.assume:
+            raise TemplateError(f"`{{{word}}}` inside an `{{assume …}}` passage", opening,
+                                "an assumed passage is always shown: close it with {end}, then write {if …}")
         if frame.seen_else:
             raise TemplateError(f"`{{{word}}}` after `{{else}}`", opening, "{else} must come last")
         return frame
@@ -287,7 +309,8 @@ class _Builder:
     def finish(self, source: str = "") -> Template:
         self.flush()
         if self.stack:
-            raise TemplateError("`{if …}` is never closed", self.stack[-1].offset,
+            word = "assume" if self.stack[-1].assume else "if"
+            raise TemplateError(f"`{{{word} …}}` is never closed", self.stack[-1].offset,
                                 "close the passage with {end}")
         return Template(_tuck_lines(tuple(self.root)), source)
 
@@ -306,6 +329,9 @@ def _tuck_lines(parts: tuple[Part, ...]) -> tuple[Part, ...]:
     """
     out: list[Part] = []
     for index, part in enumerate(parts):
+        if isinstance(part, Assume):
+            out.append(Assume(part.condition, Template(_tuck_lines(part.body.parts)), part.offset))
+            continue
         if not isinstance(part, Cond):
             out.append(part)
             continue
@@ -367,6 +393,20 @@ def expressions(t: Template) -> Iterator[tuple[Node, bool]]:
                 if condition is not None:
                     yield condition, True
                 yield from expressions(body)
+        elif isinstance(part, Assume):
+            yield part.condition, True
+            yield from expressions(part.body)
+
+
+def assumptions(t: Template) -> Iterator[Assume]:
+    """Every ``{assume}`` passage, in reading order (inside ``{if}`` branches too)."""
+    for part in t.parts:
+        if isinstance(part, Assume):
+            yield part
+            yield from assumptions(part.body)
+        elif isinstance(part, Cond):
+            for _condition, body in part.branches:
+                yield from assumptions(body)
 
 
 def check_template(t: Template, types: Mapping[str, StatType]) -> None:
@@ -402,6 +442,8 @@ def longest_words(t: Template) -> int:
             total += len(part.text.split())
         elif isinstance(part, Interp):
             total += 1
+        elif isinstance(part, Assume):
+            total += longest_words(part.body)
         else:
             total += max(longest_words(branch) for _, branch in part.branches)
     return total
@@ -418,7 +460,30 @@ def _format(value: Value) -> str:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, int):
+        return int_text(value)
     return str(value)
+
+
+_HUGE = 10**100
+
+
+def int_text(value: int) -> str:
+    """An int as digits; one past 100 digits as ``1.2345e4410``, so no size ever fails ``str()``.
+
+    Stats are clamped to 18 digits, but an expression may multiply them (``{a*a*a}``),
+    and Python refuses to print an int of over 4,300 digits.
+    """
+    if -_HUGE < value < _HUGE:
+        return str(value)
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    exponent = int(magnitude.bit_length() * 0.30102999566398) - 1
+    while magnitude >= 10 ** (exponent + 1):
+        exponent += 1
+    while magnitude < 10**exponent:
+        exponent -= 1
+    lead = magnitude // 10 ** (exponent - 4)
+    return f"{sign}{lead // 10000}.{lead % 10000:04d}e{exponent}"
 
 
 Shown = Callable[[str, Value], str]
@@ -444,6 +509,8 @@ def _render_part(part: Part, env: Mapping[str, Value], shown: Shown | None) -> s
         if stat is not None and shown is not None:
             return shown(stat, env[stat])
         return _format(evaluate(part.node, env))
+    if isinstance(part, Assume):  # play never tests an assumption
+        return "".join(_render_part(p, env, shown) for p in part.body.parts)
     for condition, body in part.branches:
         if condition is None or evaluate(condition, env):
             return "".join(_render_part(p, env, shown) for p in body.parts)
@@ -492,6 +559,8 @@ def _compile_part(part: Part, slots: Mapping[str, int]) -> Renderer:
     if isinstance(part, Interp):
         value = compile_expr(part.node, slots)
         return lambda v: _format(value(v))
+    if isinstance(part, Assume):
+        return _compile(part.body, slots)
     branches = tuple(
         (None if condition is None else compile_expr(condition, slots), _compile(body, slots))
         for condition, body in part.branches

@@ -24,6 +24,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from adventure.errors import Diagnostic
+from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
 from adventure.safetext import describe, find_control
 from adventure.story.model import Location
 
@@ -371,10 +372,13 @@ def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YV
 def read_yaml(path: Path, name: str) -> tuple[YValue | None, list[Diagnostic]]:
     """Read a story file from disk: size cap, strict UTF-8, then :func:`parse_text`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Diagnostic("MM108", f"file is larger than {MAX_FILE_BYTES} bytes", name)]
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except FileTooLarge:
+        return None, [Diagnostic("MM108", f"file is larger than {MAX_FILE_BYTES} bytes", name)]
+    except NotRegularFile as exc:
+        if exc.kind == "a folder":
+            return None, [Diagnostic("MM103", "expected a file, found a folder", name)]
+        return None, [Diagnostic("MM103", f"{exc.strerror}", name)]
     except FileNotFoundError:
         return None, [Diagnostic("MM103", "file not found", name, hint="check the file name in story.yaml")]
     except IsADirectoryError:

@@ -8,6 +8,8 @@ the terminal (:class:`SafeConsole`).
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import IO
@@ -39,6 +41,24 @@ class SafeConsole(Console):
             yield segment
 
 
+PLAIN_WIDTH = 10_000
+"""Plain mode lays text out this wide: one line per paragraph, wrapped by the terminal, pager or reader."""
+
+
+class PlainConsole(SafeConsole):
+    """The ``--plain`` console: no hard wrap, and no trailing spaces at the end of a line.
+
+    A braille line or a screen reader given half a phrase (``(not`` / ``met)``), or a
+    command split across two lines, reads worse than a long line the reader wraps itself.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return _TRAILING.sub("\n", super()._render_buffer(buffer))
+
+
+_TRAILING = re.compile(r"[ \t]+\n")
+
+
 def escaped_text(text: Text) -> Text:
     """A copy of ``text`` with its control characters written out, styles kept on the same characters."""
     plain = text.plain
@@ -59,18 +79,25 @@ def escaped_text(text: Text) -> Text:
 def make_console(
     *, stderr: bool = False, plain: bool = False, width: int | None = None, file: IO[str] | None = None
 ) -> Console:
-    """A console for output (or errors), configured for the user's terminal."""
-    return SafeConsole(
+    """A console for output (or errors), configured for the user's terminal.
+
+    Standard output piped to a file or pager is not hard-wrapped either: a line of text
+    stays one line, with no trailing spaces (boxes still need a width, and keep it).
+    ``$COLUMNS`` set by the user still sets the width.
+    """
+    piped = (file is None and not stderr and width is None and not os.environ.get("COLUMNS")
+             and not stdout_is_terminal())
+    return (PlainConsole if piped else SafeConsole)(
         file=file,
         stderr=stderr and file is None,
         width=width,
         no_color=plain or None,  # None lets Rich read NO_COLOR itself
         highlight=False,
         emoji=False,
-        soft_wrap=False,
+        soft_wrap=piped,
         legacy_windows=False,
-    ) if not plain else SafeConsole(
-        file=file, stderr=stderr and file is None, width=width, no_color=True, highlight=False,
+    ) if not plain else PlainConsole(
+        file=file, stderr=stderr and file is None, width=width or PLAIN_WIDTH, no_color=True, highlight=False,
         emoji=False, color_system=None, force_terminal=False, force_interactive=False,
     )
 

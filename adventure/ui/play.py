@@ -469,7 +469,7 @@ class Game:
         plain, story, state = self.plain, self.story, self.session.state
         above: list[RenderableType] = []  # what this step shows above the scene, kept on screen with it
         if changes:
-            line = render.changes_line(story, events, plain=plain)
+            line = render.changes_line(story, events, plain=plain, values=state.values)
             if line is not None:
                 above.append(line)
         for event in events:
@@ -623,11 +623,12 @@ class Game:
         or leave. The game never drops to the shell with a menu the player has not seen.
         Returns an exit code, or ``None`` to play on.
         """
-        line = render.changes_line(self.story, events, plain=self.plain)
+        state = self.session.state
+        line = render.changes_line(self.story, events, plain=self.plain, values=state.values)
         if line is not None:
             self.show(line)
         state = self.session.state
-        self.show(render.ending_screen(self.story, state, plain=self.plain))
+        self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         self.flush()
         ending = self.story.endings.get(state.ending or "")
         if ending is not None and ending.true_ending and self.session.saved:

@@ -43,12 +43,12 @@ QUIT_KEYS = {"q", "Q", "\x1b"}
 
 def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, step_mode: bool = False,
               stop_after: int | None = None, animate: bool = True, pause: Pause | None = None,
-              ask: Ask | None = None, story: Story | None = None, plain: bool = False) -> int:
+              ask: Ask | None = None, story: Story | None = None, plain: bool = False, hint: bool = True) -> int:
     """Show the run's pages with a progress bar; returns 0 (finished or stopped with ``q``).
 
     Given the ``story``, pages are drawn with the game's own screens
     (:mod:`adventure.ui.render`) so the replay looks as the player saw it; without it,
-    with the transcript's simpler panels.
+    with the transcript's simpler panels. ``hint=False`` leaves out the keys line (a recording).
     """
     screens = _Screens(story, plain) if story is not None else None
     pause = pause or terminal_pause
@@ -57,7 +57,7 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     pages = transcript.pages
     if stop_after is not None:
         pages = tuple(p for p in pages if p.step <= stop_after)
-    if animate and not step_mode and speed > 0:
+    if hint and animate and not step_mode and speed > 0:
         console.print(Text(ngettext("Replaying {count} step · any key: next page · q: stop",
                                     "Replaying {count} steps · any key: next page · q: stop", total).format(count=total),
                            style="dim"))
@@ -71,7 +71,7 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
             break
         if step_mode:
             try:
-                answer = ask(_("Enter: next step · q: quit "))
+                answer = ask(_("Enter: next step; q: quit ") if plain else _("Enter: next step · q: quit "))
             except EOFError:  # input closed: nobody is left to press Enter
                 answer = "q"
             if fold(answer) in {"q", "quit", fold(pgettext("command", "quit"))}:
@@ -91,6 +91,18 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
         console.print(Text(_("Stopped after step {step} of {total} (--to).").format(step=stop_after, total=total),
                            style="dim"))
     return 0
+
+
+def screen_for(transcript: Transcript, story: Story, stop_after: int | None = None) -> RenderableType:
+    """The screen a replay ends on: the ending (a finished run), else the page of step ``stop_after`` or the last."""
+    screens = _Screens(story, plain=False)
+    total = transcript.steps
+    if (stop_after is None or stop_after >= total) and transcript.ending is not None:
+        return screens.ending(transcript)
+    pages = [p for p in transcript.pages if stop_after is None or p.step <= stop_after]
+    if not pages:
+        return render_stopped(transcript.stopped or "")
+    return screens.page(pages[-1], total)
 
 
 def page_delay(page: Page, speed: float) -> float:
@@ -151,7 +163,11 @@ class _Screens:
         parts.append(render.choice_list(engine.offers(story, page.state), plain=plain, enter_hint=False))
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
-            line = Text("▸ " + _("step {step}/{total}").format(step=page.step, total=total) + ": ", style="bold green")
+            if plain:  # spoken: "step 28 of 83", no arrow
+                line = Text(_("step {step} of {total}").format(step=page.step, total=total) + ": ", style="bold")
+            else:
+                line = Text("▸ " + _("step {step}/{total}").format(step=page.step, total=total) + ": ",
+                            style="bold green")
             line.append(taken.label, style="bold")
             parts.append(line)
         else:

@@ -29,12 +29,13 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
-from adventure.divergence import divergences, has_canon, next_fork
+from adventure.divergence import closed, divergences, has_canon, next_fork
 from adventure.engine import Event, Offer, RunState, StatChanged
+from adventure.errors import EngineError
 from adventure.messages import N_, _, ngettext
 from adventure.milestone import MilestoneView, next_milestone
 from adventure.safetext import has_controls
-from adventure.story.expr import StatType
+from adventure.story.expr import StatType, Value
 from adventure.story.model import Presentation, Stat, Story
 from adventure.ui.console import escaped_text
 
@@ -329,8 +330,12 @@ class Changes:
         return Measurement(max(m.minimum for m in sizes), max(m.maximum for m in sizes))
 
 
-def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) -> Changes | None:
-    """``Apples 0 → 1 · Trust 2 → 1``: what a step changed in the shown stats, by cause."""
+def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
+                 values: Sequence[Value] | None = None) -> Changes | None:
+    """``Apples 0 → 1 · Trust 2 → 1``: what a step changed in the shown stats, by cause.
+
+    ``values`` (the state after the step) hides a stat whose ``show:`` condition is false there.
+    """
     style = "" if plain else "dim"
     chosen: list[Text] = []
     scenes: dict[str, list[Text]] = {}
@@ -339,9 +344,9 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
         if not isinstance(event, StatChanged):
             continue
         stat = story.stat(event.stat)
-        if not stat.show:
+        if not stat.show or (values is not None and not stat.shown(values)):
             continue
-        item = Text(f"{stat.label} {stat.display(event.old)} → {stat.display(event.new)}")
+        item = Text(moved(stat.label, stat.display(event.old), stat.display(event.new), plain=plain))
         if event.cause == "computed":
             inputs = ", ".join(story.stat(name).label for name in stat.inputs)
             if inputs:
@@ -352,26 +357,41 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False) 
         else:
             chosen.append(item)
     blocks = []
+    sep = PLAIN_SEPARATOR if plain else " · "
     if chosen:
-        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style))
+        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style, sep=sep))
     for scene_id, items in scenes.items():
         title = story.scenes[scene_id].title
         prefix = Text(_("Changed at {scene}: ").format(scene=title) if plain else f"{title}: ",
                       style="" if plain else "italic")
-        blocks.append(Packed(items, prefix=prefix, style=style))
+        blocks.append(Packed(items, prefix=prefix, style=style, sep=sep))
     if computed:
-        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style))
+        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style, sep=sep))
     return Changes(blocks) if blocks else None
+
+
+PLAIN_SEPARATOR = "; "
+"""Between items in plain mode: a screen reader pauses at a semicolon, and reads nothing for ``·``."""
+
+
+def moved(label: str, old: str, new: str, *, plain: bool = False) -> str:
+    """``Hope 2 → 3`` on screen; ``Hope 2 to 3`` in plain mode, where an arrow is read out as "right arrow"."""
+    if plain:
+        return _("{stat} {old} to {new}").format(stat=label, old=old, new=new)
+    return f"{label} {old} → {new}"
 
 
 # -- status and progress ---------------------------------------------------------------------
 
 
-def shown_groups(story: Story) -> list[tuple[str | None, list[Stat]]]:
-    """The shown stats by group: ungrouped first, then groups in order of appearance."""
+def shown_groups(story: Story, values: Sequence[Value] | None = None) -> list[tuple[str | None, list[Stat]]]:
+    """The shown stats by group: ungrouped first, then groups in order of appearance.
+
+    With ``values``, a stat whose ``show:`` condition is false there is left out.
+    """
     groups: dict[str | None, list[Stat]] = {None: []}
     for stat in story.stats:
-        if stat.show:
+        if stat.show if values is None else stat.shown(values):
             groups.setdefault(stat.group, []).append(stat)
     return [(name, stats) for name, stats in groups.items() if stats]
 
@@ -392,16 +412,16 @@ class StatusPanel:
     plain mode each group is one line.
     """
 
-    def __init__(self, story: Story, values: Sequence[object], *, plain: bool = False,
+    def __init__(self, story: Story, values: Sequence[Value], *, plain: bool = False,
                  milestone: MilestoneView | None = None):
         self.story, self.values, self.plain, self.milestone = story, tuple(values), plain, milestone
 
     def _value(self, stat: Stat) -> str:
-        return stat.display(self.values[stat.slot])  # type: ignore[arg-type]
+        return stat.display(self.values[stat.slot])
 
     def _plain(self) -> Text:
         text = Text(_("Status:"))
-        for name, stats in shown_groups(self.story):
+        for name, stats in shown_groups(self.story, self.values):
             text.append("\n" + (f"{_group_title(name)}: " if name else ""))
             text.append(", ".join(f"{s.label} {self._value(s)}" for s in stats))
         if self.milestone is not None:
@@ -465,7 +485,7 @@ class StatusPanel:
         return best
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        groups = shown_groups(self.story)
+        groups = shown_groups(self.story, self.values)
         if self.plain:
             yield self._plain()
             return
@@ -568,10 +588,10 @@ class StatusLine:
 
     HINT = N_("  ('status' for all)")
 
-    def __init__(self, story: Story, values: Sequence[object], milestone: MilestoneView | None = None):
-        groups = shown_groups(story)
+    def __init__(self, story: Story, values: Sequence[Value], milestone: MilestoneView | None = None):
+        groups = shown_groups(story, values)
         stats = groups[0][1] if groups else []
-        self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]  # type: ignore[arg-type]
+        self.parts = [f"{s.label} {s.display(values[s.slot])}" for s in stats]
         self.milestone = milestone
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -676,12 +696,17 @@ def progress_line(story: Story, state: RunState, *, plain: bool = False) -> Prog
 # -- the ending ----------------------------------------------------------------------------------
 
 
-def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
-    """The epilogue and a summary of the run: turns, how the stats moved, what mattered."""
+def ending_screen(story: Story, state: RunState, *, plain: bool = False,
+                  start: engine.Start | None = None) -> RenderableType:
+    """The epilogue and a summary of the run: turns, how the stats moved, what mattered.
+
+    ``start`` is a sandbox run's start (``play --start/--set``): the summary then counts
+    from there and says so.
+    """
     ending = story.endings[state.ending] if state.ending else None
     title = _("The End: {title}").format(title=ending.title) if ending else _("The End")
     epilogue = Text(engine.ending_text(story, state))
-    summary = run_summary(story, state, plain=plain)
+    summary = run_summary(story, state, plain=plain, start=start)
     if plain:
         return Group(Text(""), Text(title, style="bold"), epilogue, Text(""), summary)
     return Constrain(Group(
@@ -692,26 +717,44 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False) -> Rend
     ), MAX_WIDTH)
 
 
-def run_summary(story: Story, state: RunState, *, plain: bool = False) -> RenderableType:
+def run_summary(story: Story, state: RunState, *, plain: bool = False,
+                start: engine.Start | None = None) -> RenderableType:
     """Choices made, the shown stats from start to finish, and the choices that mattered."""
     turns = state.turn
     lines: list[RenderableType] = [Text(_("Choices made: {count}").format(count=turns))]
     if plain:
         lines[0] = Text(ngettext("Your run: {count} choice made.", "Your run: {count} choices made.",
                                  turns).format(count=turns))
+    initial = story.initial_values
+    if start is not None:
+        lines.append(Text(_("A sandbox run: it started mid-story, at “{scene}”; the changes below count from "
+                            "there.").format(scene=story.scenes[start.scene].title if start.scene in story.scenes
+                                             else start.scene)))
+        initial = _sandbox_values(story, state, start)
     lines.append(progress_line(story, state, plain=plain))  # 100% exactly at a true ending
     for stat in story.summary_stats:
-        start, end = stat.display(stat.initial), stat.display(state.values[stat.slot])
+        if stat.show_test is not None and not stat.show_test(state.values):
+            continue  # it never came to mean anything in this run
+        first, end = stat.display(initial[stat.slot]), stat.display(state.values[stat.slot])
         line = Text(f"{stat.label}: ")
-        line.append(f"{start} → {end}" if start != end else end)
+        line.append((_("from {old} to {new}").format(old=first, new=end) if plain else f"{first} → {end}")
+                    if first != end else end)
         lines.append(line)
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="" if plain else "bold"))
     lines.extend(bullet(Text(item), plain=plain) for item in mattered)
-    lines.extend(true_path_summary(story, state, plain=plain))
+    lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
+
+
+def _sandbox_values(story: Story, state: RunState, start: engine.Start) -> tuple[int | bool | str, ...]:
+    """The values a sandbox run started with (its --set values, computed stats, the scene's on-enter)."""
+    try:
+        return engine.start_at(story, state.seed, start).state.values
+    except EngineError:
+        return story.initial_values
 
 
 def shown(text: Text) -> Text:
@@ -732,26 +775,34 @@ def bullet(text: Text, *, plain: bool = False) -> RenderableType:
     return grid
 
 
-def true_path_summary(story: Story, state: RunState, *, plain: bool = False) -> list[RenderableType]:
+def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
+                      start: engine.Start | None = None) -> list[RenderableType]:
     """How the run differed from the true path (``canon:`` choices), and a fork to try next time.
 
     Nothing when the story marks no true path.
     """
     if not has_canon(story):
         return []
-    found = divergences(story, state)
-    heading = _("How this run differed from the true path:") if found else \
-        _("You took the true path at every key decision.")
-    lines: list[RenderableType] = [Text(""), Text(heading, style="" if plain else "bold")]
+    found, shut = divergences(story, state, start), closed(story, state, start)
+    lines: list[RenderableType] = [Text("")]
+    if found or not shut:
+        heading = _("How this run differed from the true path:") if found else \
+            _("You took the true path at every key decision.") if start is None else \
+            _("Since the sandbox start, you took the true path at every key decision.")
+        lines.append(Text(heading, style="" if plain else "bold"))
     for d in found:
         line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
         line.append(_("you chose “{taken}”, the true path “{canon}”").format(taken=d.taken, canon=d.canon), style="")
-        if not d.canon_open:
-            line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
-                        else _(" (locked then)"),
-                        style="" if plain else "dim")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state)
+    if shut:
+        lines.append(Text(_("Where the true path was closed to you:"), style="" if plain else "bold"))
+    for d in shut:
+        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line.append(f"“{d.canon}”", style="")
+        line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
+                    else _(" (locked then)"), style="" if plain else "dim")
+        lines.append(bullet(line, plain=plain))
+    fork = next_fork(story, state, start, known=found, shut=shut)
     if fork is not None:
         line = Text(_("Next time, try: "), style="" if plain else "bold")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")

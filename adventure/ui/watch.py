@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
-from adventure.engine import Step
+from adventure.engine import RunState, Step
 from adventure.ui import render
 from adventure.ui.diagnostics import render_diagnostic
 from adventure.ui.play import Game
@@ -239,12 +239,18 @@ class LiveGame(Game):
         self.broken = False
         if self.session.state.log != self.placed:  # the player moved since the last reload
             self.wanted = self.session.state.log
+        before = self.session.state
         carried = self.session.rebase(story, self.wanted)
         self.placed = self.session.state.log
-        self.redraw(carried, changed)
+        self.redraw(carried, changed, before)
 
-    def redraw(self, carried: Carried, changed: list[str]) -> None:
-        """The current scene again, in place of the old screen, and what the reload did."""
+    def redraw(self, carried: Carried, changed: list[str], before: RunState | None = None) -> None:
+        """The current scene again, in place of the old screen, and what the reload did.
+
+        Every choice may still apply and the run still land elsewhere: the last choice's
+        random draw (or conditional target) now goes another way. ``before`` is the state
+        the reload started from, to say so, as ``replay --verify`` does.
+        """
         self.start_screen("the story was reloaded")
         state = self.session.state
         files = ", ".join(changed) if changed else "the story"
@@ -257,7 +263,12 @@ class LiveGame(Game):
         else:
             steps = {0: "you are at the start", 1: "your one choice still applies"}.get(
                 carried.total, f"all {carried.total} choices still apply")
-            self.say(f"Reloaded ({files} changed): {steps}.")
+            moved = _moved(before, state)
+            if moved is None:
+                self.say(f"Reloaded ({files} changed): {steps}.")
+            else:
+                self.warn(f"Reloaded ({files} changed): {steps}, but the last one now {moved} "
+                          "(its random draw or conditional target goes another way).")
         if state.finished:
             self.warn("The run now ends here: 'undo' steps back, or edit the story to carry on.")
 
@@ -284,6 +295,15 @@ class LiveGame(Game):
             self.show(Text(""), Text(f"--- {why} ---"))
         state = self.session.state
         if state.finished:
-            self.show(render.ending_screen(self.story, state, plain=self.plain))
+            self.show(render.ending_screen(self.story, state, plain=self.plain, start=self.session.start))
         else:
             self.present((), changes=False)
+
+
+def _moved(before: RunState | None, after: RunState) -> str | None:
+    """``leads to scene 'x' instead of 'y'`` when the same log now ends elsewhere, else ``None``."""
+    if before is None or before.log != after.log or (before.scene, before.ending) == (after.scene, after.ending):
+        return None
+    now = f"ending '{after.ending}'" if after.ending else f"scene '{after.scene}'"
+    was = f"ending '{before.ending}'" if before.ending else f"scene '{before.scene}'"
+    return f"leads to {now} instead of {was}"

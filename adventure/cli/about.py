@@ -1,0 +1,62 @@
+"""``million-miles about``: the author's note (what is true, and what the story changed), and the version.
+
+The note ships inside the package, so an installed copy can show what the last screen
+points to. It is chosen by language like the story (``--lang``, else the environment):
+``author-note.LANG.md`` when that translation exists, else the English ``author-note.md``.
+In a terminal it is drawn as Markdown; piped or ``--plain``, it is printed as written.
+
+Exit codes: 0 shown, 1 the note is missing from this installation, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from adventure.i18n.language import add_argument as add_language_argument
+
+MAX_NOTE = 1 << 20
+"""The note is a page of prose; a file past this size is not the note."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``about`` sub-command."""
+    p = commands.add_parser(
+        "about",
+        help="the author's note: what is true, and what the story changed",
+        description="Print the author's note that comes with the game (in your language when it is "
+        "translated). Exit 0 when shown, 1 when this installation lacks it, 2 on usage errors.",
+    )
+    p.add_argument("--plain", action="store_true", help="print the note as written (also when piped)")
+    add_language_argument(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Show the note; returns the exit code."""
+    from adventure.errors import MillionMilesError
+    from adventure.i18n.language import choose
+    from adventure.paths import author_note, default_scenes_dir
+    from adventure.safetext import escape_controls
+
+    language = choose(args.lang, default_scenes_dir())
+    path = author_note(language)
+    if path is None:
+        raise MillionMilesError("the author's note is not part of this installation (docs/author-note.md)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTE + 1)
+    except OSError as exc:
+        raise MillionMilesError(f"cannot read the author's note {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_NOTE:
+        raise MillionMilesError(f"the author's note {path} is larger than {MAX_NOTE} bytes")
+    text = escape_controls(data.decode("utf-8", "replace"))
+    from adventure.ui.console import make_console, stdout_is_terminal
+
+    if args.plain or not stdout_is_terminal():
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    from rich.markdown import Markdown
+
+    make_console().print(Markdown(text))
+    return 0

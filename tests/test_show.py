@@ -116,17 +116,17 @@ def test_the_status_line_follows_the_condition(story):
 def test_the_changes_line_leaves_out_a_stat_that_is_not_shown_yet(story):
     outcome = play(story, "write")  # sets the restaurant before any marriage: it means nothing yet
     line = rendered(render.changes_line(story, outcome.events, plain=True, values=outcome.state.values))
-    assert "Letters 0 → 1" in line and "Restaurant" not in line
+    assert "Letters 0 to 1" in line and "Restaurant" not in line
     outcome = engine.take(story, play(story, "marry").state, "open")
     line = rendered(render.changes_line(story, outcome.events, plain=True, values=outcome.state.values))
-    assert "Restaurant no → yes" in line
+    assert "Restaurant no to yes" in line
 
 
 def test_the_run_summary_lists_a_stat_only_if_it_came_to_mean_something(story):
     unmarried = play(story, "stop").state
     assert "Restaurant" not in rendered(render.run_summary(story, unmarried, plain=True))
     married = play(story, "marry", "open", "stop").state
-    assert "Restaurant: no → yes" in rendered(render.run_summary(story, married, plain=True))
+    assert "Restaurant: from no to yes" in rendered(render.run_summary(story, married, plain=True))
 
 
 def test_play_shows_the_stat_once_it_means_something(folder, command):

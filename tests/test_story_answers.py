@@ -100,7 +100,7 @@ def test_the_restaurant_ending_does_not_say_there_is_no_restaurant(monkeypatch, 
 
     out = play_path(monkeypatch, capsys, PATHS[route])
     summary = out[out.index("Your run:"):]
-    assert "Adela's Kitchen" in out and re.search(r"Adela's restaurant: (no → )?yes", summary), summary
+    assert "Adela's Kitchen" in out and re.search(r"Adela's restaurant: (from no to )?yes", summary), summary
 
 
 def test_the_status_keeps_adela_and_hidden_letters_off_the_screen_at_ten(monkeypatch, capsys):
@@ -135,15 +135,15 @@ def test_nasa_saying_yes_takes_no_savings(monkeypatch, capsys):
     """PLAYTEST M3: "Savings $4k → $2k" at The Call, and "Hope 8 → 5"; now the call only gives."""
     out = play(monkeypatch, capsys, "person_wait", [*READY, "savings=4", "hope=8"], "#answer\n#papa\n#go\n")
     at_call = _changed_at(out, "The Call")
-    assert "Savings" not in at_call and "Hope 8 → 10" in at_call
+    assert "Savings" not in at_call and "Hope 8 to 10" in at_call
     # the move to Houston spends the bank book, and the screen says so in the same breath
-    assert "Savings $4k → $0k" in _changed_at(out, "Ascan") and "The move eats the bank book" in out
-    assert "Hope 10 → 5" in _changed_at(out, "Ascan") and "The hope of the phone call lasts" in out
+    assert "Savings $4k to $0" in _changed_at(out, "Ascan") and "The move eats the bank book" in out
+    assert "Hope 10 to 5" in _changed_at(out, "Ascan") and "The hope of the phone call lasts" in out
 
 
 def test_return_to_flight_brings_hope_back_rather_than_cutting_it(monkeypatch, capsys):
     out = play(monkeypatch, capsys, "col_doubt", ["hope=6", "trust=6"], "#stay\n")
-    assert "Hope 6 → 10" in _changed_at(out, "Return to Flight") and "hoping again" in out
+    assert "Hope 6 to 10" in _changed_at(out, "Return to Flight") and "hoping again" in out
 
 
 # -- roads promised and closed --------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_one_more_year_keeps_the_officers_promise(monkeypatch, capsys):
     sets = ["engineering=2", "piloting=2", "diving=2", "fitness=2", "russian=0", "trust=6", "year=2000"]
     out = play(monkeypatch, capsys, "person_not_yet", sets, "#read\n#russian\n#home\n#send\n#drive\n#call\n#hand\n#answer\n")
     assert "Come back with that" in out and "One year can hold more than you think" in out
-    assert "Russian 0 → 2" in out and "Congratulations" in out
+    assert "Russian 0 to 2" in out and "Congratulations" in out
 
 
 def test_one_more_year_can_hold_two_things(monkeypatch, capsys):
@@ -207,7 +207,7 @@ def test_the_return_to_flight_teams_open_the_crew_road(monkeypatch, capsys):
     """PLAYTEST M4: entering chapter 7 with Teamwork 0, the return-to-flight work gave no Teamwork
     and Ground Crew was the only way on."""
     out = play(monkeypatch, capsys, "col_return", ["teamwork=0"], "#inspect\n#support\n")
-    assert "Teamwork 0 → 1" in out and "The Crew List" in out
+    assert "Teamwork 0 to 1" in out and "The Crew List" in out
     assert "Mission Specialist Two" in out
 
 

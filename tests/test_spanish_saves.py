@@ -231,3 +231,15 @@ def test_a_locked_run_is_refused_in_spanish(mini_story, store):
         assert "está abierta en otra ventana del juego" in words and english_left(words) == []
     finally:
         first.close()
+
+
+def test_replay_verify_words_the_stop_in_spanish_but_keeps_json_english(monkeypatch, capsys, mini_story,
+                                                                        story_copy, store):
+    path = store.write(record_for(mini_story, play(mini_story, SKY), "trip"))
+    two = story_copy / "two.yaml"
+    two.write_text(two.read_text().replace("      - id: fly", "      - id: soar"))
+    args = ["replay", str(path), "--scenes", str(story_copy), "--verify", "--lang", "es"]
+    code, out, _err = run_cli(monkeypatch, capsys, [*args, "--plain"])
+    assert code == 1 and "la escena 'city' ya no ofrece 'fly'" in out
+    code, out, _err = run_cli(monkeypatch, capsys, [*args, "--json"])
+    assert code == 1 and '"reason": "scene \'city\' no longer offers \'fly\'"' in out  # for tools, as before

@@ -206,9 +206,12 @@ def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
 
         export(build_transcript(story, record), target, story, _recording(args))
     if args.json:
+        from adventure.messages import english
         from adventure.notices import stop_reason
 
-        sys.stdout.write(json_document({**report.to_dict(stop_reason), "error": None, "hint": None, "code": None}))
+        with english():  # like "error", the reason in JSON is English whatever --lang says
+            data = report.to_dict(stop_reason)
+        sys.stdout.write(json_document({**data, "error": None, "hint": None, "code": None}))
     else:
         from adventure.ui.console import make_console
 

@@ -243,3 +243,15 @@ def test_replay_verify_words_the_stop_in_spanish_but_keeps_json_english(monkeypa
     assert code == 1 and "la escena 'city' ya no ofrece 'fly'" in out
     code, out, _err = run_cli(monkeypatch, capsys, [*args, "--json"])
     assert code == 1 and '"reason": "scene \'city\' no longer offers \'fly\'"' in out  # for tools, as before
+
+
+def test_continue_after_a_damaged_run_says_what_it_did_in_spanish(monkeypatch, capsys, mini_dir, tmp_path):
+    args = ["play", "--plain", "--lang", "es", "--scenes", str(mini_dir), "--save-dir", str(tmp_path)]
+    assert run_cli(monkeypatch, capsys, [*args, "--seed", "3"], "1\n1\n")[0] == 0
+    (slot,) = SaveStore(tmp_path).run_names()
+    (tmp_path / f"{slot}.yaml").write_bytes(b"\xff\xfe")
+    code, out, err = run_cli(monkeypatch, capsys, [*args, "--continue"], "salir\n")
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if "dañada" in line)
+    assert f"La partida '{slot}' estaba dañada" in line and "Se continúa desde su respaldo" in line
+    assert "(con 1 decisión)" in line and english_left(line) == [], line

@@ -194,14 +194,14 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
     session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
-    where = f"Sandbox run from {describe(start)}"
+    where = describe(start)
     if scratch is None:
-        session.tell(f"{where}; it is not saved.", first=True)
+        session.tell(_("Sandbox run from {start}; it is not saved.").format(start=where), first=True)
     elif session.save_error is None:
-        session.tell(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, never in your own saves.",
-                     first=True)
-    else:
-        session.tell(f"{where}.", warning=True, first=True)  # the session says why it is not saved
+        session.tell(_("Sandbox run from {start}: it is kept apart in {path}, never in your own saves.").format(
+            start=where, path=scratch.path_for(session.slot)), first=True)
+    else:  # the session says why it is not saved
+        session.tell(_("Sandbox run from {start}.").format(start=where), warning=True, first=True)
     return session, True
 
 

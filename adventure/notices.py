@@ -39,8 +39,8 @@ def say(value: object) -> str:
         return problem(value)
     if isinstance(value, Stopped):
         return stop_reason(value)
-    if isinstance(value, Mapping):
-        return changes(value)
+    if isinstance(value, Mapping) and value and all(isinstance(v, Mapping) and "snapshot" in v for v in value.values()):
+        return changes(value)  # snapshot differences (rebase's ``changed``)
     return str(value)
 
 
@@ -54,7 +54,7 @@ class _Field:
         return format(say(self.value), spec)
 
     def __repr__(self) -> str:
-        return repr(self.value) if isinstance(self.value, (str, int)) else say(self.value)
+        return say(self.value) if isinstance(self.value, (Phrase, SaveError, Stopped)) else repr(self.value)
 
 
 def problem(exc: SaveError) -> str:

@@ -101,6 +101,7 @@ class Session:
 
     @property
     def created(self) -> datetime | None:
+        """When the run began (kept in its file across loads)."""
         return self.kept.created
 
     @property

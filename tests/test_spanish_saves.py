@@ -255,3 +255,19 @@ def test_continue_after_a_damaged_run_says_what_it_did_in_spanish(monkeypatch, c
     line = next(line for line in out.splitlines() if "dañada" in line)
     assert f"La partida '{slot}' estaba dañada" in line and "Se continúa desde su respaldo" in line
     assert "(con 1 decisión)" in line and english_left(line) == [], line
+
+
+@pytest.mark.parametrize("step", ["{scene: [1, 2], choice: {a: 1}}", "[{scene: 1}, x]", "{scene: null, choice: 3}"])
+def test_hostile_values_in_a_damaged_step_are_quoted_not_worded(mini_story, store, step):
+    store.write(record_for(mini_story, play(mini_story, SKY[:1]), "raro"))
+    path = store.path_for("raro")
+    text = path.read_text()
+    start = text.index("steps:\n")
+    end = text.index("snapshot:")
+    path.write_text(text[:start] + f"steps:\n- {step}\n" + text[end:])
+    session = Session.new(mini_story, 3, store)
+    with pytest.raises(SaveError) as info:
+        session.load("raro")
+    assert info.value.code == "MM503"
+    words = spanish(info.value)
+    assert "archivo de partida no válido: la decisión 1" in words, words

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from adventure.errors import Phrase, SaveError, fill
-from adventure.messages import _, ngettext
+from adventure.messages import N_, _, ngettext
 from adventure.rebase import Rebased, Stopped
 
 if TYPE_CHECKING:
@@ -74,27 +74,22 @@ def problem_and_advice(exc: SaveError) -> str:
     return problem(exc) + (f" ({hint})" if hint else "")
 
 
+_STOP_REASONS: dict[str, str] = {
+    "hidden": N_("'{choice}' in scene '{scene}' is now hidden"),
+    "not_offered": N_("scene '{scene}' no longer offers '{choice}'"),
+    "locked": N_("'{choice}' in scene '{scene}' is now locked ({detail})"),
+    "ended": N_("the run now ends before it (ending '{detail}')"),
+    "scene_gone": N_("scene '{scene}' no longer exists (the run is in '{detail}')"),
+    "elsewhere": N_("the run now reaches scene '{detail}' instead of '{scene}'"),
+    "start_lost": N_("the sandbox start no longer applies: {detail}"),
+    "snapshot": N_("every step applies, but the run now ends in a different state than its snapshot"),
+}
+"""The words for each :data:`adventure.rebase.StopReason`."""
+
+
 def stop_reason(stopped: Stopped) -> str:
     """Why the step no longer applies (``scene 'gate' no longer offers 'pick'``)."""
-    fields = {"scene": stopped.scene, "choice": stopped.choice, "detail": stopped.detail}
-    reason = stopped.reason
-    if reason == "hidden":
-        text = _("'{choice}' in scene '{scene}' is now hidden")
-    elif reason == "not_offered":
-        text = _("scene '{scene}' no longer offers '{choice}'")
-    elif reason == "locked":
-        text = _("'{choice}' in scene '{scene}' is now locked ({detail})")
-    elif reason == "ended":
-        text = _("the run now ends before it (ending '{detail}')")
-    elif reason == "scene_gone":
-        text = _("scene '{scene}' no longer exists (the run is in '{detail}')")
-    elif reason == "elsewhere":
-        text = _("the run now reaches scene '{detail}' instead of '{scene}'")
-    elif reason == "start_lost":
-        text = _("the sandbox start no longer applies: {detail}")
-    else:
-        text = _("every step applies, but the run now ends in a different state than its snapshot")
-    return text.format(**fields)
+    return _(_STOP_REASONS[stopped.reason]).format(scene=stopped.scene, choice=stopped.choice, detail=stopped.detail)
 
 
 def stopped_step(stopped: Stopped) -> str:

@@ -105,3 +105,13 @@ def test_run_records_are_built_by_keyword():
     record = RunRecord(format=1, story_id="x", fingerprint="f", engine_version="0", seed=1, created=moment,
                        updated=moment, slot="s", steps=(), snapshot=snapshot)
     assert dataclasses.replace(record, slot="t").slot == "t"
+
+
+def test_every_stop_reason_has_words():
+    from typing import get_args
+
+    from adventure.notices import stop_reason
+    from adventure.rebase import Stopped, StopReason
+
+    for reason in get_args(StopReason):
+        assert stop_reason(Stopped(1, "s", "c", reason, "d"))

@@ -36,7 +36,7 @@ ENGLISH = re.compile(
 
 def english_left(text: str) -> list[str]:
     """English words in ``text``, once names, paths, flags, codes and ids are taken out."""
-    text = re.sub(r"'[^']*'", " ", text)  # quoted names and ids: the player's or the story's
+    text = re.sub(r"'[^']*'|«[^»]*»", " ", text)  # quoted names and ids, and a library's own words, quoted
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths
     text = re.sub(r"--[\w-]+|million-miles \w+|MM5\d\d|\S+\.(yaml|lock)\b", " ", text)
     return ENGLISH.findall(text)
@@ -204,7 +204,8 @@ def test_the_saves_listing_words_a_damaged_file_in_spanish(monkeypatch, capsys, 
     _code, out, _err = run_cli(monkeypatch, capsys, ["saves", "--plain", "--lang", "es", "--save-dir", str(saves),
                                                     "--scenes", str(mini_dir)])
     line = next(line for line in out.splitlines() if "MM502" in line)
-    assert "el archivo está dañado: no es YAML válido" in line, line
+    assert "el archivo está dañado: no es YAML válido en la línea 3, columna 1 (el lector de YAML dice: «" in line
+    assert english_left(line.split("MM502", 1)[1]) == [], line
 
 
 def test_command_line_save_errors_are_spanish_and_keep_their_codes(monkeypatch, capsys, mini_dir, tmp_path):

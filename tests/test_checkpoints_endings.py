@@ -234,7 +234,7 @@ def test_endings_without_saving_are_not_remembered(monkeypatch, capsys, mini_dir
 def test_a_damaged_endings_file_is_moved_aside(damage, mini_story, tmp_path):
     (tmp_path / "endings.json").write_text(damage)
     book = EndingsBook(tmp_path)
-    assert book.found(mini_story) == [] and "damaged" in (book.problem or "")
+    assert book.found(mini_story) == [] and "damaged" in str(book.problem or "")
     session = Session.new(mini_story, 3, SaveStore(tmp_path))
     session.choose("leave")
     messages = [m.text for m in session.pop_messages()]

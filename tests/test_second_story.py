@@ -181,8 +181,8 @@ def test_run_header_words_cannot_break_the_run_file():
 
     moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
     snapshot = {"scene": "a", "chapter": None, "ending": None, "turn": 0, "seed": 1, "rng": 1, "stats": {}}
-    record = RunRecord(1, "x", "f", "0", 1, moment, moment, "s", (), snapshot,
-                       header="Two\nlines\u2028and \x1b]0;escapes\x07 \x85here")
+    record = RunRecord(format=1, story_id="x", fingerprint="f", engine_version="0", seed=1, created=moment,
+                       updated=moment, slot="s", steps=(), snapshot=snapshot, header="Two\nlines\u2028and \x1b]0;escapes\x07 \x85here")
     text = dump_record(record)
     assert text.splitlines()[0] == "# Two lines and ]0;escapes here. The steps are the truth; the snapshot is checked against them."
     assert parse_record(text).story_id == "x"

@@ -75,7 +75,7 @@ def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[s
         "total": len(story.endings),
         "story": story.id,
         "file": str(book.path),
-        "problem": book.problem,
+        "problem": str(book.problem) if book.problem else None,
         "unfound": [{"hint": ending_hint(story, e)} for e in story.endings if e not in seen],
     }
 
@@ -89,11 +89,12 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     """
     from rich.text import Text
 
+    from adventure.notices import say
     from adventure.saves.endings import ending_hint, reached_at
 
     if book.problem:
         console.print(Text(_("The endings file {path} could not be used: {problem}.").format(
-            path=book.path, problem=book.problem), style="yellow"))
+            path=book.path, problem=say(book.problem)), style="yellow"))
     console.print(Text(_("Endings found: {found} of {total}").format(found=len(found), total=len(story.endings)),
                        style="bold"))
     unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")

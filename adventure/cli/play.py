@@ -189,19 +189,19 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
     from adventure.sandbox import SANDBOX_SLOT, describe
-    from adventure.session import Message, Session
+    from adventure.session import Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
     session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
-    where = f"Sandbox run from {describe(start)}"
+    where = describe(start)
     if scratch is None:
-        session.messages.insert(0, Message(f"{where}; it is not saved."))
+        session.tell(_("Sandbox run from {start}; it is not saved.").format(start=where), first=True)
     elif session.save_error is None:
-        session.messages.insert(0, Message(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, "
-                                           "never in your own saves."))
-    else:
-        session.messages.insert(0, Message(f"{where}.", warning=True))  # the session says why it is not saved
+        session.tell(_("Sandbox run from {start}: it is kept apart in {path}, never in your own saves.").format(
+            start=where, path=scratch.path_for(session.slot)), first=True)
+    else:  # the session says why it is not saved
+        session.tell(_("Sandbox run from {start}.").format(start=where), warning=True, first=True)
     return session, True
 
 
@@ -223,11 +223,6 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
     if args.load is not None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
-    if found.record is None:
-        fresh = _("There is no saved run to continue yet; starting a new one.")
-        if found.notice:  # a damaged run with no usable backup: say what was moved where, then start anew
-            fresh = found.notice + " " + _("No other saved run is left; starting a new one.")
-        return Continuation(None, None, fresh)
     return found
 
 
@@ -256,7 +251,8 @@ def _scenes_field(folder: Path) -> str | None:
 def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,
            scenes: str | None) -> tuple[Session, bool]:
     """The session to play: resumed from a save, or new (the session reports any saving trouble)."""
-    from adventure.session import Message, Session
+    from adventure.notices import damaged_run
+    from adventure.session import Session
 
     if found is not None and found.record is not None:
         record, slot = found.record, found.slot
@@ -265,15 +261,18 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
             if slot is None and record.path is not None and record.path == store.path_for(record.slot):
                 slot = record.slot
         session, resumed_notice = Session.from_record(story, record, store, scenes=scenes, slot=slot)
-        if found.notice:
-            session.messages.insert(0, Message(found.notice, warning=True))
+        if found.damaged is not None:
+            session.tell(damaged_run(found.damaged), warning=True, first=True)
         if resumed_notice:
             session.tell(resumed_notice, warning=True)
         return session, False
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     session = Session.new(story, seed, store, scenes=scenes)
-    if found is not None and found.notice:
-        session.messages.insert(0, Message(found.notice, warning="damaged" in found.notice))
+    if found is not None:  # --continue found nothing to continue
+        fresh = _("There is no saved run to continue yet; starting a new one.")
+        if found.damaged is not None:  # a damaged run with no usable backup: say what was moved where, then start anew
+            fresh = damaged_run(found.damaged) + " " + _("No other saved run is left; starting a new one.")
+        session.tell(fresh, warning=found.damaged is not None, first=True)
     return session, True
 
 

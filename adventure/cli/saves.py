@@ -132,7 +132,7 @@ def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story:
     for slot in broken:
         line = Text(f"{slot.name}: ", style="red")
         line.append(f"{slot.code} " if slot.code else "")
-        line.append(slot.error or "")
+        line.append(_unreadable(slot))
         line.append(_("  (a backup exists: {name})").format(name=slot.name + ".bak.yaml") if slot.backup
                     else _("  (no backup)"), style="dim")
         console.print(line)
@@ -162,7 +162,7 @@ def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary],
         if slot.error:
             detail = Text("  " + _("unreadable: "), style="red")
             detail.append(f"{slot.code} " if slot.code else "")
-            detail.append(slot.error)
+            detail.append(_unreadable(slot))
             detail.append(_("  (a backup exists)") if slot.backup else _("  (no backup)"), style="dim")
         else:
             chapter, ending = slot.chapter or "", slot.ending or ""
@@ -226,3 +226,10 @@ def _story(scenes: Path | None, language: str | None = None) -> Story | None:
         return load_in(scenes or default_scenes_dir(), language)
     except (MillionMilesError, OSError):
         return None
+
+
+def _unreadable(slot: SlotSummary) -> str:
+    """Why a slot does not read, in the player's language (``error`` is the English, for ``--json``)."""
+    from adventure.notices import problem
+
+    return problem(slot.problem) if slot.problem is not None else slot.error or ""

@@ -82,7 +82,10 @@ def export_notes(transcript: Transcript, story: Story) -> ExportNotes:
         from adventure.ui import render
 
         summary = plain_lines(render.run_summary(story, transcript.final, plain=True))
-    return ExportNotes(changes, summary)
+    from adventure.notices import stopped_step
+
+    stopped = stopped_step(transcript.stopped) if transcript.stopped is not None else None
+    return ExportNotes(changes, summary, stopped)
 
 
 def page_changes(page: Page, story: Story) -> tuple[str, ...]:

@@ -127,7 +127,10 @@ def _ending(transcript: Transcript, notes: ExportNotes) -> list[str]:
         out += _summary(summary)
         out.append("</section>")
     if transcript.stopped is not None:
-        out.append(f'<p class="stopped">{escape(_("The replay stops here: {reason}").format(reason=transcript.stopped))}</p>')
+        from adventure.notices import stopped_step
+
+        reason = stopped_step(transcript.stopped)
+        out.append(f'<p class="stopped">{escape(_("The replay stops here: {reason}").format(reason=reason))}</p>')
     return out
 
 

@@ -27,6 +27,7 @@ from adventure import engine
 from adventure.engine import Event, Offer, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
 from adventure.messages import N_, _, ngettext, pgettext
+from adventure.notices import problem, problem_and_advice, say
 from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import matching, render
@@ -346,7 +347,7 @@ class Game:
         found = book.found(self.story)
         if book.problem:
             self.warn(_("The endings file {path} could not be used: {problem}.").format(path=book.path,
-                                                                                        problem=book.problem))
+                                                                                        problem=say(book.problem)))
         self.say(_("Endings found: {found} of {total}").format(found=len(found), total=len(self.story.endings)))
 
     resumed_notice: str | None = None
@@ -391,8 +392,8 @@ class Game:
             self.resumed_notice = self.session.load(run.slot)
         except SaveError as exc:
             self.session.messages[:0] = warnings
-            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=exc)
-            self.warn(message + (f" ({exc.hint})" if exc.hint else "") + " " + _("A new game starts instead."))
+            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=problem_and_advice(exc))
+            self.warn(message + " " + _("A new game starts instead."))
             return False
         self.session.messages[:0] = warnings
         return True
@@ -462,7 +463,7 @@ class Game:
 
     def report_save_error(self, exc: SaveError) -> None:
         """Say why a save the player asked for failed (the autosave's status is the session's)."""
-        self.warn(_("Could not save: {problem}").format(problem=exc) + (f" ({exc.hint})" if exc.hint else ""))
+        self.warn(_("Could not save: {problem}").format(problem=problem_and_advice(exc)))
 
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
@@ -570,10 +571,7 @@ class Game:
         try:
             notice = self.session.load(name)
         except SaveError as exc:
-            message = _("Could not load: {problem}").format(problem=exc)
-            if exc.hint:
-                message += f" ({exc.hint})"
-            self.warn(message)
+            self.warn(_("Could not load: {problem}").format(problem=problem_and_advice(exc)))
             return None
         turn = self.session.state.turn
         self.say(ngettext("Loaded '{name}' ({count} choice in).", "Loaded '{name}' ({count} choices in).",
@@ -595,7 +593,7 @@ class Game:
         try:
             slots = store.slots()
         except SaveError as exc:
-            self.warn(_("Could not list the saves: {problem}").format(problem=exc))
+            self.warn(_("Could not list the saves: {problem}").format(problem=problem(exc)))
             return
         checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
         runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != self.session.slot]
@@ -768,7 +766,7 @@ class Game:
             self.say(_("Goodbye. No choice was made yet, so there was no run to keep."))
         elif session.save_error is not None and not session.ever_saved:
             self.warn(_("Goodbye. This run could not be saved ({problem}), so it is not kept.").format(
-                problem=session.save_error.message))
+                problem=say(session.save_error.what)))
         elif not session.saved:
             self.warn(_("Goodbye. The last autosave failed, so '{slot}' holds an earlier moment "
                         "of this run, not the latest choices.").format(slot=session.slot))

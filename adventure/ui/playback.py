@@ -101,7 +101,7 @@ def screen_for(transcript: Transcript, story: Story, stop_after: int | None = No
         return screens.ending(transcript)
     pages = [p for p in transcript.pages if stop_after is None or p.step <= stop_after]
     if not pages:
-        return render_stopped(transcript.stopped or "")
+        return render_stopped(transcript.stopped)
     return screens.page(pages[-1], total)
 
 

@@ -23,6 +23,7 @@ from adventure.messages import _
 from adventure.saves.transcript import EndingPage, Page, Transcript
 
 if TYPE_CHECKING:
+    from adventure.rebase import Stopped
     from adventure.story.model import Story
 
 
@@ -64,10 +65,12 @@ def render_ending(ending: EndingPage) -> RenderableType:
                  border_style="yellow", padding=(1, 2))
 
 
-def render_stopped(message: str) -> RenderableType:
+def render_stopped(stopped: Stopped | None) -> RenderableType:
     """Why the replay could not go on."""
+    from adventure.notices import stopped_step
+
     text = Text(_("The replay stops here: {reason}").format(reason=""), style="bold red")
-    text.append(message)
+    text.append(stopped_step(stopped) if stopped is not None else "")
     return text
 
 

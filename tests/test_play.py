@@ -440,6 +440,30 @@ def _keyed_game(story, keys):
     return g, output(c), pending
 
 
+def test_the_terminal_reader_in_process():
+    """The real prompt_toolkit reader, driven through a pipe: a line, Ctrl-C, Ctrl-D."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from adventure.ui.prompt import LineCancelled, TerminalReader
+
+    with create_pipe_input() as pipe:
+        read = TerminalReader(input=pipe, output=DummyOutput())
+        pipe.send_text("go home\r")
+        assert read("> ", ["go home"]) == "go home"
+        pipe.send_text("\x03")
+        with pytest.raises(KeyboardInterrupt):
+            read("> ", [])
+        pipe.send_text("abc\x03")  # typed, then Ctrl-C: only that line is cancelled
+        with pytest.raises(LineCancelled):
+            read("> ", [])
+        pipe.send_text("\x04")
+        with pytest.raises(EOFError):
+            read("> ", [])
+        pipe.send_text("after\r")  # and the reader still reads after all that
+        assert read("> ", []) == "after"
+
+
 @pytest.mark.parametrize("typed", ["def", "x\x7f"], ids=["typed", "typed-and-erased"])
 def test_typing_after_ctrl_c_starts_the_count_again(mini_story, typed):
     """Ctrl-C, then typing, then Ctrl-C cancels that line only: it takes one more Ctrl-C to leave."""

@@ -98,8 +98,8 @@ def test_the_ending_screen_offers_undo_chapter_new_game_and_leave(mini_story, tm
     game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", "what", "1", "home", "quit"]))
     assert game.run() == 0
     text = output(c)
-    for option in ("1. Take back the last choice", "2. Go back to the start of the story", "3. Start a new game",
-                   "4. Leave"):
+    for option in ("1. undo     Take back the last choice", "2. chapter  Go back to the start of the story", "3. new      Start a new game",
+                   "4. quit     Leave"):
         assert option in text
     assert "Pick what to do next" in text  # a line that is none of them
     assert "Undone: you took back your last choice." in text
@@ -126,7 +126,7 @@ def test_back_to_the_start_of_the_chapter(mini_story, tmp_path):
     game = Game(Session.new(mini_story, 3, store), c, lines_reader([*path, "2", "q"]))
     game.run()
     text = output(c)
-    assert "2. Go back to the start of this chapter (The Road)" in text
+    assert "2. chapter  Go back to the start of this chapter (The Road)" in text
     assert "Back at the start of 'The Road' (6 choices in)" in text
     state = game.session.state
     assert state.turn == 6 and state.scene == "house" and not state.finished
@@ -182,7 +182,7 @@ def test_the_true_ending_says_what_next_like_any_other(mini_story, tmp_path):
     assert game.run() == 0
     text = output(c)
     assert text.count("The End: The Sky") == 2 and text.count("What now?") == 2
-    assert "Play again with: million-miles play --scenes X" in text and "1. Take back the last choice" in text
+    assert "Play again with: million-miles play --scenes X" in text and "1. undo     Take back the last choice" in text
     assert "Undone: you took back your last choice." in text and "Goodbye. Your run is saved" in text
     assert game.session.state.ending == "sky"
 

@@ -428,7 +428,7 @@ VIEW = MILESTONE.MilestoneView("Spring 1980: the University of the Pacific", (
 MILESTONE_LINES = {
     40: """\
 Next: Spring 1980: the University of the
-Pacific
+      Pacific
   ✗ Math 0 of 2
   ✗ Still following the harvest
 """,

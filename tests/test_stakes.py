@@ -47,11 +47,9 @@ Skill 0 → 1
 The Kitchen: Year 2000 → 2001
 Age 10 → 11 (follows Year)
 ╭─ Status ─────────────────────────────╮
-│ Year    2001 █░░░░░░░░░              │
-│ Age       11                         │
-│ Skills                               │
-│ Skill      1 █░░                     │
-│ Settled   no                         │
+│ Year 2001 ░░░░░   Skills             │
+│ Age    11         Skill     1 █░░    │
+│                   Settled  no        │
 │                                      │
 │ Next: The exam of 2003               │
 │  ✗ Skill 1 of 2  ✗ No settled home   │

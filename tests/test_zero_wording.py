@@ -76,7 +76,8 @@ def test_the_shipped_savings_say_zero_without_the_k(shipped_story):
     assert "$0k" not in status and shipped_story.stat("savings").display(0) == "$0"
     assert shipped_story.stat("savings").display(3) == "$3k"
     spanish = translate_story(load_story(default_scenes_dir()), "es")
-    assert spanish.stat("savings").display(0) == "$0"
+    assert spanish.stat("savings").display(0) == "US$0"  # a Mexican reads a bare "$" as pesos
+    assert spanish.stat("savings").display(3) == "US$3 mil"
 
 
 @pytest.mark.parametrize("width", [40, 80, 120])

@@ -95,11 +95,12 @@ def command_words() -> dict[str, str]:
 
     English names always work (scripts and muscle memory); the words of the program's
     current language work too (``ayuda``, ``salir`` in Spanish), from its catalogue.
+    Keys are folded (:func:`adventure.ui.matching.fold`): look a typed word up by its fold.
     """
     words = {word: "quit" for word in QUIT_WORDS} | {word: "help" for word in HELP_WORDS}
     words |= {name: name for name in ("look", "undo", "status", "save", "load")}
     for word, name in translated_commands().items():
-        words.setdefault(word, name)
+        words.setdefault(matching.fold(word), name)
     return words
 
 
@@ -125,10 +126,10 @@ def _switch(argument: str | None) -> str | None:
     """``on``/``off`` of ``status``, in English or the current language; ``?`` when neither."""
     if argument is None:
         return None
-    lowered = argument.lower()
+    folded = matching.fold(argument)
     switches = {"on": pgettext("status switch", "on"), "off": pgettext("status switch", "off")}
     for english, word in switches.items():
-        if lowered in (english, word.lower()):
+        if folded in (english, matching.fold(word)):
             return english
     return "?"
 
@@ -140,7 +141,7 @@ def _numbers(count: int) -> str:
 
 def _command(text: str) -> Command | None:
     word, _space, rest = text.partition(" ")
-    name = command_words().get(word.lower())
+    name = command_words().get(matching.fold(word))
     argument = rest.strip() or None
     if name in {"quit", "help", "look", "undo"} and not argument:
         return Command(name)
@@ -366,14 +367,14 @@ class Game:
             except (KeyboardInterrupt, EOFError):
                 return "quit"
             self.lines_read += 1
-            text = " ".join(line.split()).casefold()
+            text = matching.fold(line)
             if not text or text == "1":
                 return "continue"
             if text == "2":
                 return "new"
-            picked = TITLE_WORDS.get(text) or {pgettext("title menu", "continue").casefold(): "continue",
-                                               _menu_word("new").casefold(): "new",
-                                               _menu_word("quit").casefold(): "quit"}.get(text)
+            picked = TITLE_WORDS.get(text) or {matching.fold(pgettext("title menu", "continue")): "continue",
+                                               matching.fold(_menu_word("new")): "new",
+                                               matching.fold(_menu_word("quit")): "quit"}.get(text)
             if picked is not None:
                 return picked
             self.reject(_("Type 1 (or press Enter) to continue '{slot}', or 2 to start a new game.").format(
@@ -654,8 +655,8 @@ class Game:
         words.update({"q": "quit", "exit": "quit", "leave": "quit", "back": "undo", "restart": "chapter",
                       "new game": "new"})
         words.update({word: name for word, name in command_words().items() if name in ("undo", "quit")})
-        words.setdefault(pgettext("ending menu", "chapter").lower(), "chapter")
-        words.setdefault(pgettext("ending menu", "new").lower(), "new")
+        words.setdefault(matching.fold(pgettext("ending menu", "chapter")), "chapter")
+        words.setdefault(matching.fold(pgettext("ending menu", "new")), "new")
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _word, label in options])
@@ -664,7 +665,7 @@ class Game:
             except (KeyboardInterrupt, EOFError):
                 return self.leave()
             self.lines_read += 1
-            text = " ".join(line.split()).lower()
+            text = matching.fold(line)
             if not text:
                 continue
             command = _command(" ".join(line.split()))
@@ -695,13 +696,14 @@ class Game:
             lines.extend(Text(f"  {number}. {label}  ({_menu_word(command)})")
                          for number, (command, label) in enumerate(options, 1))
             return Group(*lines)
+        # the word to type in a column of its own, before the label: after a label that ends in
+        # parentheses ("… (El ingeniero)") a "(capítulo)" read as a second aside once the line wrapped
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, style="cyan")
         grid.add_column(ratio=1)
         for number, (command, label) in enumerate(options, 1):
-            line = Text(label)
-            line.append(f"  ({_menu_word(command)})", style="dim")
-            grid.add_row(Text(f"  {number}."), line)
+            grid.add_row(Text(f"  {number}."), Text(f"{_menu_word(command)} "), render.shown(Text(label)))
         lines.append(grid)
         return Group(*lines)
 

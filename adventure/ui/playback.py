@@ -28,6 +28,7 @@ from adventure import engine
 from adventure.messages import _, ngettext, pgettext
 from adventure.saves.transcript import Page, Transcript
 from adventure.story.model import Story
+from adventure.ui.matching import fold
 from adventure.ui.transcript import render_ending, render_page, render_stopped
 
 Pause = Callable[[float], "str | None"]
@@ -73,7 +74,7 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
                 answer = ask(_("Enter: next step; q: quit ") if plain else _("Enter: next step · q: quit "))
             except EOFError:  # input closed: nobody is left to press Enter
                 answer = "q"
-            if answer.strip().lower() in {"q", "quit", pgettext("command", "quit").lower()}:
+            if fold(answer) in {"q", "quit", fold(pgettext("command", "quit"))}:
                 console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
                 return 0
         elif animate and speed > 0:

@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
 from rich.padding import Padding
@@ -58,6 +59,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 METER_MAX_SPAN = 12
 """Int stats whose range spans at most this many steps get a small meter."""
+METER_SIZES: tuple[int, ...] = (METER_MAX_SPAN, 5, 3)
+"""The widest a status meter may be, tried in turn: a meter gives up cells before the panel gives
+up a column or a label wraps (Spanish labels run a third longer). Meters go only when even the
+smallest leaves a label wrapped."""
 WIDE = 100
 """From this width on, the status groups sit side by side."""
 NARROW = 60
@@ -224,7 +229,8 @@ class Packed:
     """Items laid out on lines, never broken inside an item: ``Applications sent 0 → 1`` stays whole.
 
     Items are joined with ``sep``; when the next item does not fit, it starts a new line
-    (indented under the prefix). Only an item wider than the whole screen is folded.
+    (indented under the prefix). Only an item wider than a whole line is broken, between
+    words, its later lines hanging two columns further in (under its words, not its mark).
     """
 
     def __init__(self, items: Sequence[Text], *, prefix: Text | None = None, sep: str = " · ",
@@ -248,7 +254,12 @@ class Packed:
                 lines.append(line)
                 line, fresh, joint = Text(" " * self.indent), True, ""
             line.append(joint)
-            line.append_text(item)
+            first, *rest = _word_lines(item, width - line.cell_len, width - self.indent - 2)
+            line.append_text(first)
+            for piece in rest:
+                lines.append(line)
+                line = Text(" " * (self.indent + 2))
+                line.append_text(piece)
             fresh = False
         lines.append(line)
         for text in lines:
@@ -270,6 +281,28 @@ class Packed:
         widest = max((i.cell_len for i in self.items), default=0)
         total = prefix + sum(i.cell_len for i in self.items) + len(self.sep) * max(0, len(self.items) - 1)
         return Measurement(min(prefix + widest, total), total)
+
+
+def _word_lines(item: Text, first: int, rest: int) -> list[Text]:
+    """``item`` cut between words into a first line of ``first`` cells and lines of ``rest`` cells.
+
+    Whole when it fits; a single word longer than a line stays whole (the console folds it).
+    """
+    if item.cell_len <= first:
+        return [item]
+    plain = item.plain
+    pieces: list[Text] = []
+    start, room = 0, max(1, first)
+    while cell_len(plain[start:]) > room:
+        cut = plain.rfind(" ", start, start + room + 1)
+        while cut > start and cell_len(plain[start:cut]) > room:
+            cut = plain.rfind(" ", start, cut)
+        if cut <= start:
+            break
+        pieces.append(item[start:cut])
+        start, room = cut + 1, max(1, rest)
+    pieces.append(item[start:])
+    return pieces
 
 
 class Changes:
@@ -396,21 +429,24 @@ class StatusPanel:
             text.append_text(milestone_plain(self.milestone))
         return text
 
-    def _table(self, groups: list[tuple[str | None, list[Stat]]], meters: bool) -> Table:
+    def _table(self, groups: list[tuple[str | None, list[Stat]]], meter: int | None) -> Table:
+        """The groups as one table; ``meter`` caps each meter's cells (``None``: no meters)."""
         table = Table.grid(padding=(0, 1))
         table.add_column()
-        # as wide as the widest value any shown stat can take, so the panel keeps its width
+        # as wide as the widest value any of its stats can take, so the panel keeps its width
         reserve = max((value_width(s) for _, stats in groups for s in stats), default=0)
         table.add_column(justify="right", no_wrap=True, style="bold", min_width=reserve)
-        if meters:
+        if meter is not None:
             table.add_column(no_wrap=True)
         for name, stats in groups:
             if name is not None:
                 table.add_row(Text(_group_title(name), style="bold underline"))
             for stat in stats:
                 cells: list[RenderableType] = [Text(stat.label), Text(self._value(stat))]
-                if meters and _has_meter(stat):
-                    cells.append(Meter(self.values[stat.slot], stat.minimum, stat.maximum))  # type: ignore[arg-type]
+                if meter is not None and _has_meter(stat):
+                    span = stat.maximum - stat.minimum  # type: ignore[operator]
+                    cells.append(Meter(self.values[stat.slot], stat.minimum, stat.maximum,  # type: ignore[arg-type]
+                                       cells=min(span, meter)))
                 table.add_row(*cells)
         return table
 
@@ -418,13 +454,24 @@ class StatusPanel:
                  groups: list[tuple[str | None, list[Stat]]], meters: bool) -> RenderableType:
         """Groups in as many side-by-side columns as the width allows (fewer lines on screen).
 
-        Tries every split of the groups, in order, into 1..n columns, and keeps the
-        shortest layout whose measured width fits inside the panel.
+        Tries every split of the groups, in order, into 1..n columns, with meters of each
+        size in :data:`METER_SIZES`, and keeps the shortest layout whose measured width fits
+        inside the panel with no label wrapped; of equally short ones, the one with the
+        longest meters. Without meters only when no size fits; labels wrap only when nothing does.
         """
         room = options.max_width - 4  # panel borders and padding
         best: tuple[int, RenderableType] | None = None
+        for meter in METER_SIZES if meters else ():
+            best = self._best(console, options, groups, meter, room, best)
+        if best is None:
+            best = self._best(console, options, groups, None, room, best)
+        return best[1] if best is not None else self._table(groups, None)
+
+    def _best(self, console: Console, options: ConsoleOptions, groups: list[tuple[str | None, list[Stat]]],
+              meter: int | None, room: int, best: tuple[int, RenderableType] | None) -> tuple[int, RenderableType] | None:
+        """The shortest split of the groups with meters of ``meter`` cells, if shorter than ``best``."""
         for split in _splits(len(groups)):
-            columns = [self._table(groups[a:b], meters) for a, b in split]
+            columns = [self._table(groups[a:b], meter) for a, b in split]
             widths = [console.measure(c, options=options).maximum for c in columns]
             if sum(widths) + 3 * (len(columns) - 1) > room:
                 continue
@@ -435,7 +482,7 @@ class StatusPanel:
                     grid.add_column(vertical="top")
                 grid.add_row(*columns)
                 best = (height, grid)
-        return best[1] if best is not None else self._table(groups, meters)
+        return best
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         groups = shown_groups(self.story, self.values)
@@ -445,9 +492,9 @@ class StatusPanel:
         if not groups:
             yield Text("No stats to show.", style="dim")
             return
-        width = options.max_width
+        width = min(options.max_width, MAX_WIDTH)  # laid out for the width the panel gets, not the screen's
         meters = width >= 36
-        body = self._columns(console, options, groups, meters)
+        body = self._columns(console, options.update_width(width), groups, meters)
         if self.milestone is not None:
             body = Group(body, MilestoneBlock(self.milestone))
         # as wide as the scene panel above it (the screen, up to MAX_WIDTH): the right edges line up,
@@ -484,7 +531,7 @@ class MilestoneBlock:
         title, needs = self._parts(options.ascii_only)
         if self.blank_line:
             yield Text("")
-        yield title
+        yield _hanging(title, len(_("Next: ")), options.max_width)
         yield needs
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
@@ -495,6 +542,20 @@ class MilestoneBlock:
         # than widening the panel, so the panel keeps its width as the labels change
         width = max(needs.__rich_measure__(console, options).minimum, min(title.cell_len, 20))
         return Measurement(width, width)
+
+
+def _hanging(line: Text, under: int, width: int) -> RenderableType:
+    """``line`` as is when it fits, else its first ``under`` cells beside the rest, which wraps under itself.
+
+    ``Siguiente: Lo que ellos tenían, para`` / ``la duodécima solicitud`` under the title, not
+    under ``Siguiente:``; on a screen too narrow for that (under half left), as it comes.
+    """
+    if line.cell_len <= width or width - under < width // 2:
+        return line
+    first, *rest = _word_lines(line[under:], width - under, width - under)
+    lines = [Text.assemble(line[:under], first)]
+    lines.extend(Text.assemble(" " * under, piece) for piece in rest)
+    return Group(*lines)
 
 
 def _need(label: str, met: bool, ascii_only: bool = False) -> Text:
@@ -570,7 +631,7 @@ class MilestoneLine:
             line.append_text(together)
             yield line
             return
-        yield line
+        yield _hanging(line, len(_("Next: ")), options.max_width)
         yield Packed(needs, prefix=Text("  "), sep="  ", indent=2)
 
 
@@ -599,6 +660,9 @@ class ProgressLine:
     ``presentation:`` block.
     """
 
+    MIN_CELLS = 20
+    """Fewer cells than this beside the label and the label goes on its own line above the bar."""
+
     def __init__(self, percent: int, *, plain: bool = False, label: str = "Progress", sentence: str | None = None):
         self.percent, self.plain = max(0, min(100, percent)), plain
         self.label, self.sentence = label, sentence or label
@@ -608,7 +672,10 @@ class ProgressLine:
             yield Text(f"{self.sentence}: {self.percent}%")
             return
         label, figure = f"{self.label} ", f" {self.percent:>3}%"
-        cells = max(4, min(50, options.max_width - len(label) - len(figure)))
+        cells = max(4, min(50, options.max_width - cell_len(label) - len(figure)))
+        if cells < self.MIN_CELLS:  # a long label ("Plataforma de lanzamiento") goes above the bar
+            yield Text(self.label, style="dim")
+            label, cells = "", max(4, min(50, options.max_width - len(figure)))
         text = Text(label, style="dim")
         yield Text.assemble(text, *_bar_segments(self.percent, cells, options.ascii_only), (figure, "bold"))
 

@@ -19,7 +19,8 @@ from adventure.i18n.translate import translate_story
 from adventure.messages import use_language
 from adventure.session import Session
 from adventure.ui import matching
-from adventure.ui.play import Command, Game, Take, interpret
+from adventure.ui.commands import Command, Take, interpret
+from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader, make_completer
 from adventure.ui.prompt import matching as completions
 

@@ -107,6 +107,19 @@ def test_the_ending_screen_offers_undo_chapter_new_game_and_leave(mini_story, tm
     assert game.session.state.ending == "home"
 
 
+@pytest.mark.parametrize(("typed", "undone"), [("#undo", True), ("Take back the last choice", True),
+                                                ("back", True), ("start", False), ("5", False), ("#nope", False)])
+def test_the_ending_menu_reads_a_line_as_the_choices_do(mini_story, tmp_path, typed, undone):
+    """The ending menu asks the same interpreter as the choices: ``#id``, a whole label and the menu's words
+    pick; a fragment in two labels ("start": the story's start, a new game) or a number off the menu is refused."""
+    c = console()
+    game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", typed, "quit"]))
+    assert game.run() == 0
+    text = output(c)
+    assert ("Undone: you took back your last choice." in text) is undone
+    assert ("Pick what to do next" in text) is not undone
+
+
 def test_the_ending_menu_wraps_under_its_labels_at_40_columns(mini_story, tmp_path):
     """A long option wraps under its own label, not back at the left edge under the numbers."""
     c = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)

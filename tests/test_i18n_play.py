@@ -168,7 +168,7 @@ def test_spanish_scene_golden(spanish, width, plain):
 ])
 def test_spanish_command_words(mini_story, line, expected):
     from adventure.messages import use_language
-    from adventure.ui.play import Command, interpret
+    from adventure.ui.commands import Command, interpret
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
     use_language("es")
@@ -176,7 +176,7 @@ def test_spanish_command_words(mini_story, line, expected):
 
 
 def test_spanish_words_are_commands_only_in_spanish(mini_story):
-    from adventure.ui.play import Command, Hint, interpret
+    from adventure.ui.commands import Command, Hint, interpret
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
     assert isinstance(interpret("salir", offers), Hint)  # in English, 'salir' is not a command

@@ -15,7 +15,8 @@ from adventure.errors import SaveError
 from adventure.saves.store import SaveStore
 from adventure.session import Session
 from adventure.ui import play as play_module
-from adventure.ui.play import Command, Game, Hint, Take, interpret
+from adventure.ui.commands import Command, Hint, Take, interpret
+from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader, make_completer, matching, stream_reader
 
 SKY_PATH = ["2", "1", "1", "open", "1", "1", "1", "run", "fly"]

@@ -30,11 +30,12 @@ from adventure.messages import N_, _, ngettext, pgettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
 from adventure.ui import commands, matching, render
-from adventure.ui.commands import Command, Hint, Take, interpret, menu_word
+from adventure.ui.commands import Action, Command, Hint, Take, interpret, menu_word
 from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
+    from adventure.saves.store import SlotSummary
     from adventure.story.model import Story
 
 PROMPT = "> "
@@ -72,6 +73,22 @@ class Resumable:
 TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
                "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
 """Words the title menu takes besides its numbers (and Enter alone, which continues)."""
+
+
+def saves_notice(slots: Sequence[SlotSummary], current: str | None) -> tuple[str, str | None]:
+    """What ``load`` alone says about the save folder: the runs to load, and the unreadable ones (if any)."""
+    checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
+    runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != current]
+    parts = []
+    if checkpoints:
+        parts.append(_("Checkpoints: {names}.").format(names=", ".join(checkpoints)))
+    if runs:
+        parts.append(_("Earlier runs: {names}.").format(names=", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "")))
+    said = " ".join(parts) + " " + _("Type 'load NAME'.") if parts else _("No other saved runs yet.")
+    broken = [s.name for s in slots if s.error is not None]
+    if not broken:
+        return said, None
+    return said, _("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8]))
 
 
 # -- the loop -------------------------------------------------------------------------------------
@@ -256,23 +273,26 @@ class Game:
             interrupted = False
             self.lines_read += 1
             action = interpret(line, offers)
-            result: int | None = None
-            if action is None:
-                continue
-            if isinstance(action, Hint):
-                self.reject(action.message)
-            elif isinstance(action, Take):
-                outcome = self.take(action.choice)
-                if outcome is not None and self.session.state.finished:
-                    result = self.finish(outcome.events)
-                elif outcome is not None:
-                    self.present(outcome.events)
-            elif action.name == "quit":
-                return self.leave()
-            else:
-                result = self.command(action)
+            result = self.act(action) if action is not None else None
             if result is not None:
                 return result
+
+    def act(self, action: Action) -> int | None:
+        """Do what a line asked for; an exit code ends the game, ``None`` plays on."""
+        if isinstance(action, Hint):
+            self.reject(action.message)
+            return None
+        if isinstance(action, Take):
+            outcome = self.take(action.choice)
+            if outcome is None:
+                return None
+            if self.session.state.finished:
+                return self.finish(outcome.events)
+            self.present(outcome.events)
+            return None
+        if action.name == "quit":
+            return self.leave()
+        return self.command(action)
 
     def take(self, choice_id: str) -> Outcome | None:
         """Take a choice through the session (which autosaves and reports any trouble)."""
@@ -436,21 +456,10 @@ class Game:
         except SaveError as exc:
             self.warn(_("Could not list the saves: {problem}").format(problem=exc))
             return
-        checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
-        runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != self.session.slot]
-        if checkpoints or runs:
-            parts = []
-            if checkpoints:
-                parts.append(_("Checkpoints: {names}.").format(names=", ".join(checkpoints)))
-            if runs:
-                parts.append(_("Earlier runs: {names}.").format(
-                    names=", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "")))
-            self.say(" ".join(parts) + " " + _("Type 'load NAME'."))
-        else:
-            self.say(_("No other saved runs yet."))
-        broken = [s.name for s in slots if s.error is not None]
-        if broken:
-            self.warn(_("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8])))
+        said, broken = saves_notice(slots, self.session.slot)
+        self.say(said)
+        if broken is not None:
+            self.warn(broken)
 
     # endings
 

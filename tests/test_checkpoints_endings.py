@@ -17,6 +17,7 @@ from adventure.cli import main
 from adventure.saves.endings import EndingsBook
 from adventure.saves.store import SaveStore
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader
 
@@ -24,7 +25,7 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def console() -> Console:
-    return Console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
+    return make_console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
 
 
 def output(c: Console) -> str:
@@ -122,7 +123,7 @@ def test_the_ending_menu_reads_a_line_as_the_choices_do(mini_story, tmp_path, ty
 
 def test_the_ending_menu_wraps_under_its_labels_at_40_columns(mini_story, tmp_path):
     """A long option wraps under its own label, not back at the left edge under the numbers."""
-    c = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
+    c = make_console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
     game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", "quit"]))
     assert game.run() == 0
     menu = output(c).split("What now?")[1].splitlines()
@@ -336,7 +337,7 @@ def test_the_endings_list_wraps_under_its_words(mini_story, tmp_path, width):
     session.choose("leave")
     session.close()
     book = EndingsBook(tmp_path)
-    c = Console(file=io.StringIO(), width=width, color_system=None)
+    c = make_console(file=io.StringIO(), width=width, color_system=None)
     print_endings(c, mini_story, book, book.found(mini_story))
     lines = c.file.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if "Home Again" in line)

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rich.console import Console, Group
+from rich.console import Group
 
 from adventure import engine
 from adventure.errors import UsageError
@@ -17,6 +17,7 @@ from adventure.i18n.language import choose, detect
 from adventure.i18n.translate import translate_story
 from adventure.story.loader import load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 ORCHARD = Path(__file__).resolve().parent / "fixtures" / "orchard"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "i18n"
@@ -123,7 +124,7 @@ def spanish():
 
 
 def rendered(renderable, width: int) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    console = make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
 

@@ -14,6 +14,7 @@ from adventure.cli import main
 from adventure.saves.store import SaveStore, record_for
 from adventure.saves.transcript import build_transcript, to_markdown, to_text
 from adventure.story.loader import load_story
+from adventure.ui.console import make_console
 from adventure.ui.playback import play_back
 from adventure.ui.transcript import to_html
 
@@ -28,7 +29,7 @@ def _record(story, choices=SKY, seed=3):
 
 
 def _console() -> Console:
-    return Console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
+    return make_console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
 
 
 class Waits:

@@ -20,6 +20,7 @@ from adventure import engine
 from adventure.carry import carry_over
 from adventure.engine import Start, Step
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.prompt import WakeableStreamReader, Woken
 from adventure.ui.watch import LiveGame, StoryWatcher
 
@@ -109,7 +110,7 @@ def live(story_dir: Path, script, *, start: Start | None = None, store=None):
             return item
         raise EOFError
 
-    out = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
     session = Session.new(load_story(story_dir), 3, store=store, start=start)
     game = LiveGame(session, out, read, folder=story_dir, watcher=watcher)
     return game, out, watcher

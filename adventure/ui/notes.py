@@ -14,11 +14,12 @@ from __future__ import annotations
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 
 from adventure import engine
 from adventure.errors import EngineError
 from adventure.saves.transcript import ExportNotes
+from adventure.ui.console import make_console
 
 if TYPE_CHECKING:
     from adventure.saves.transcript import Page, Transcript
@@ -56,8 +57,7 @@ def page_changes(page: Page, story: Story) -> tuple[str, ...]:
 
 def plain_lines(renderable: RenderableType) -> tuple[str, ...]:
     """A renderable as unwrapped plain lines (no colour, no trailing spaces, no blank lines at the ends)."""
-    console = Console(file=StringIO(), width=10_000, color_system=None, force_terminal=False, highlight=False,
-                      emoji=False, record=True, _environ={})
+    console = make_console(file=StringIO(), plain=True, width=10_000, record=True, _environ={})
     console.print(renderable)
     lines = [line.rstrip() for line in console.export_text().split("\n")]
     while lines and not lines[-1]:

@@ -134,10 +134,10 @@ class Game:
             self.console.print(renderable)
 
     def say(self, message: str) -> None:
-        self.show(render.notice(message, plain=self.plain))
+        self.show(render.notice(message))
 
     def warn(self, message: str) -> None:
-        self.show(render.hint(message, plain=self.plain))
+        self.show(render.hint(message))
 
     def flush(self) -> None:
         """Show what the session has to say about saving (failures, damaged files, new runs)."""
@@ -266,7 +266,7 @@ class Game:
                 if interrupted and not isinstance(exc, LineCancelled):  # typing in between starts again
                     return self.leave()
                 interrupted = True
-                self.show(Text(""), render.hint(_(LEAVE_HINT), plain=self.plain))
+                self.show(Text(""), render.hint(_(LEAVE_HINT)))
                 continue
             except EOFError:
                 return self.leave()
@@ -523,7 +523,7 @@ class Game:
 
     def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
         """The numbered options; on a screen a long one wraps under its own label, as choices do."""
-        lines: list[RenderableType] = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
+        lines: list[RenderableType] = [Text(""), Text(_("What now?"), style="heading")]
         if self.plain:
             lines.extend(Text(f"  {number}. {label}  ({menu_word(command)})")
                          for number, (command, label) in enumerate(options, 1))
@@ -532,7 +532,7 @@ class Game:
         # parentheses ("… (El ingeniero)") a "(capítulo)" read as a second aside once the line wrapped
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(no_wrap=True, style="menu.word")
         grid.add_column(ratio=1)
         for number, (command, label) in enumerate(options, 1):
             grid.add_row(Text(f"  {number}."), Text(f"{menu_word(command)} "), render.shown(Text(label)))
@@ -606,5 +606,5 @@ class Game:
                         "of this run, not the latest choices.").format(slot=session.slot))
         else:
             self.say(_("Goodbye. Your run is saved as '{slot}'. Continue it with:").format(slot=session.slot))
-            self.show(Text(f"  {self.continue_command}", style="" if self.plain else "bold"))
+            self.show(Text(f"  {self.continue_command}", style="emphasis"))
         return 0

@@ -63,13 +63,13 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
     if hint and isinstance(pacer, _TimedPacer):
         console.print(Text(ngettext("Replaying {count} step · any key: next page · q: stop",
                                     "Replaying {count} steps · any key: next page · q: stop", total).format(count=total),
-                           style="dim"))
+                           style="hint"))
     for page in pages:
         _show(console, page, total, screens, progress=animate)
         if page is pages[-1] and (page.taken is None or stop_after is not None):
             break
         if pacer.wait(page):
-            console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
+            console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="muted"))
             return 0
     for part in _closing(transcript, screens, stop_after):
         console.print(part)
@@ -137,7 +137,7 @@ def _closing(transcript: Transcript, screens: _Screens | None, stop_after: int |
     total = transcript.steps
     if stop_after is not None and stop_after < total:
         return [Text(_("Stopped after step {step} of {total} (--to).").format(step=stop_after, total=total),
-                     style="dim")]
+                     style="muted")]
     shown: list[RenderableType] = []
     if transcript.ending is not None:
         shown.append(screens.ending(transcript) if screens else render_ending(transcript.ending))
@@ -217,14 +217,14 @@ class _Screens:
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
             if plain:  # spoken: "step 28 of 83", no arrow
-                line = Text(_("step {step} of {total}").format(step=page.step, total=total) + ": ", style="bold")
+                line = Text(_("step {step} of {total}").format(step=page.step, total=total) + ": ", style="heading")
             else:
                 line = Text("▸ " + _("step {step}/{total}").format(step=page.step, total=total) + ": ",
-                            style="bold green")
-            line.append(taken.label, style="bold")
+                            style="choice.taken")
+            line.append(taken.label, style="heading")
             parts.append(line)
         else:
-            parts.append(Text("(" + _("where the run stands") + ")", style="dim"))
+            parts.append(Text("(" + _("where the run stands") + ")", style="muted"))
         parts.append(Text(""))
         return Group(*parts)
 
@@ -238,5 +238,5 @@ def _progress_line(done: int, total: int, width: int) -> Table:
     grid.add_column(width=max(10, min(60, width - 24)))
     grid.add_column()
     grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=max(10, min(60, width - 24))),
-                 Text(_("step {step}/{total}").format(step=done, total=total), style="dim"))
+                 Text(_("step {step}/{total}").format(step=done, total=total), style="muted"))
     return grid

@@ -112,3 +112,14 @@ def stdout_is_terminal() -> bool:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def fits(console: Console, options: ConsoleOptions, renderable: RenderableType) -> bool:
+    """Whether ``renderable`` fits ``options.max_width`` without cutting a word (a table's narrowest layout).
+
+    Rich clamps a measurement to the width it is given, so measure against an unbounded
+    width and compare: a report picks a table where it fits, lines where it does not.
+    """
+    from rich.measure import Measurement
+
+    return Measurement.get(console, options.update_width(PLAIN_WIDTH), renderable).minimum <= options.max_width

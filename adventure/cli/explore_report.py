@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from adventure.analysis.explore import LIST_LIMIT, Exploration, Found, PathStep, explore
+from adventure.analysis.explore import LIST_LIMIT, Clamp, Exploration, Found, PathStep, explore
 from adventure.analysis.findings import Finding, effect_source, explore_findings
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
@@ -187,13 +187,7 @@ def explore_json(story: Story, outcome: ExploreOutcome, inert: InertReport | Non
 
 def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
     proven = x.complete  # unreachability and constancy are only proven by a complete search
-    clamped = []
-    for c in x.clamped_stats:
-        where = c.effect.location if c.effect is not None else None
-        clamped.append({"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path),
-                        "expected": story.stat(c.stat).saturates,
-                        "effect": effect_source(c.effect) if c.effect is not None else None,
-                        "file": where.file if where else None, "line": where.line if where else 0})
+    clamped = [_clamped_json(story, c) for c in x.clamped_stats]
     return {
         "ending_states": sum(x.ending_states.values()),
         "unreachable_scenes": x.unreachable_scenes if proven else None,
@@ -212,6 +206,13 @@ def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
         "clamped_stats": clamped,
         "list_limit": LIST_LIMIT,
     }
+
+
+def _clamped_json(story: Story, c: Clamp) -> dict[str, Any]:
+    where = c.effect.location if c.effect is not None else None
+    return {"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path),
+            "expected": story.stat(c.stat).saturates, "effect": effect_source(c.effect) if c.effect is not None else None,
+            "file": where.file if where else None, "line": where.line if where else 0}
 
 
 def inert_json(report: InertReport) -> dict[str, Any]:
@@ -287,22 +288,36 @@ class ExploreReport:
                                 f"{self.inert.count} of {self.inert.total} ({round(self.inert.share, 1):.1f}%): "
                                 "no effect, no remember, no chose(), and a sibling leads to the same place")
         if exploration is not None:
-            for kind, items in (("soft-lock", exploration.soft_locks), ("trap", exploration.traps)):
-                for item in items[:5]:
-                    line = Text(f"  {kind} ", style="bad")
-                    line.append(f"in '{item.scene}'  ")
-                    line.append(format_path(item.path), style="muted")
-                    yield line
+            yield from _stuck(exploration)
         yield from (render_finding(finding) for finding in outcome.findings)
+        yield from self._runs()
+        if not any(f.severity == "error" for f in outcome.findings):
+            complete = exploration is not None and exploration.complete
+            yield Text("✓ every explored state can still reach an ending" if complete
+                       else "✓ no problems found (the search was not complete)", style="good")
+
+
+    def _runs(self) -> RenderResult:
+        """What ``--write-runs`` wrote, after the endings it could not write a run for."""
+        from rich.text import Text
+
         for skipped in self.skipped or ():
             yield Text.assemble(("! ", "warning"), f"no run written for ending '{skipped['ending']}': "
                                                    f"{skipped['reason']}")
         for run in self.written or ():
             yield Text(f"wrote {run['file']} (ending {run['ending']}, seed {run['seed']}, {run['steps']} steps)")
-        if not any(f.severity == "error" for f in outcome.findings):
-            complete = exploration is not None and exploration.complete
-            yield Text("✓ every explored state can still reach an ending" if complete
-                       else "✓ no problems found (the search was not complete)", style="good")
+
+
+def _stuck(exploration: Exploration) -> RenderResult:
+    """The first five soft-locked and trap states, each with the path that reaches it."""
+    from rich.text import Text
+
+    for kind, items in (("soft-lock", exploration.soft_locks), ("trap", exploration.traps)):
+        for item in items[:5]:
+            line = Text(f"  {kind} ", style="bad")
+            line.append(f"in '{item.scene}'  ")
+            line.append(format_path(item.path), style="muted")
+            yield line
 
 
 def _search_line(exploration: Exploration, seconds: float) -> Text:

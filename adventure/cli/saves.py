@@ -188,12 +188,7 @@ def _row(slot: SlotSummary, story: Story | None, columns: list[Stat]) -> list[Te
         blanks = [Text("") for _column in range(len(columns) + 2)]
         return [Text(slot.name), Text(_("unreadable"), style="slot.unreadable"), *blanks, played]
     own = story is not None and story.id == slot.story_id
-    chapter, ending = slot.chapter or "", slot.ending or ""
-    if own and story is not None:
-        chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-        reached = story.endings.get(slot.ending or "")
-        if reached is not None:
-            ending = ("★ " if reached.true_ending else "") + reached.title
+    chapter, ending = _titles(slot, story, star="★ ")
     values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
     return [Text(slot.name), Text(chapter), *values, Text(ending, style="slot.ending"), Text(str(slot.steps)), played]
 
@@ -201,16 +196,26 @@ def _row(slot: SlotSummary, story: Story | None, columns: list[Stat]) -> list[Te
 def _details(slot: SlotSummary, story: Story | None) -> list[str]:
     """A readable slot's details in a block: chapter, the story's stats, ending, steps, when last played."""
     played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
-    chapter, ending = slot.chapter or "", slot.ending or ""
+    chapter, ending = _titles(slot, story)
     values: list[str] = []
     if story is not None and story.id == slot.story_id:
-        chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-        reached = story.endings.get(ending)
-        ending = reached.title if reached is not None else ending
         values = [f"{stat.label} {cell}" for stat in _columns(story) if (cell := _cell(stat, slot.stats))]
     steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
     ended = _("ending: {ending}").format(ending=ending) if ending else ""
     return [p for p in (chapter, *values, ended, steps, played) if p]
+
+
+def _titles(slot: SlotSummary, story: Story | None, *, star: str = "") -> tuple[str, str]:
+    """The slot's chapter and ending by their titles when it belongs to ``story`` (``star`` before the true
+    ending's), else by their ids."""
+    chapter, ending = slot.chapter or "", slot.ending or ""
+    if story is None or story.id != slot.story_id:
+        return chapter, ending
+    chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+    reached = story.endings.get(ending)
+    if reached is not None:
+        ending = (star if reached.true_ending else "") + reached.title
+    return chapter, ending
 
 
 def _broken_line(slot: SlotSummary) -> Text:

@@ -15,7 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -339,20 +339,11 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
     chosen: list[Text] = []
     scenes: dict[str, list[Text]] = {}
     computed: list[Text] = []
-    for event in events:
-        if not isinstance(event, StatChanged):
-            continue
-        stat = story.stat(event.stat)
-        if not stat.show or (values is not None and not stat.shown(values)):
-            continue
-        item = Text(moved(stat.label, stat.display(event.old), stat.display(event.new), plain=plain))
-        if event.cause == "computed":
-            inputs = ", ".join(story.stat(name).label for name in stat.inputs)
-            if inputs:
-                item.append(_(" (follows {stats})").format(stats=inputs), style="change.cause")
+    for cause, scene_id, item in _changed_items(story, events, plain=plain, values=values):
+        if cause == "computed":
             computed.append(item)
-        elif event.cause == "scene" and event.source is not None and event.source in story.scenes:
-            scenes.setdefault(event.source, []).append(item)
+        elif scene_id is not None:
+            scenes.setdefault(scene_id, []).append(item)
         else:
             chosen.append(item)
     blocks = []
@@ -366,6 +357,28 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
     if computed:
         blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style="change", sep=sep))
     return Changes(blocks) if blocks else None
+
+
+def _changed_items(story: Story, events: Iterable[Event], *, plain: bool,
+                   values: Sequence[Value] | None) -> Iterator[tuple[str, str | None, Text]]:
+    """Each shown stat's change as ``(cause, scene id, item)``: ``computed``, ``scene`` (with the id of the
+    scene whose on-enter made it) or ``choice``; a recomputed stat's item says what it follows."""
+    for event in events:
+        if not isinstance(event, StatChanged):
+            continue
+        stat = story.stat(event.stat)
+        if not stat.show or (values is not None and not stat.shown(values)):
+            continue
+        item = Text(moved(stat.label, stat.display(event.old), stat.display(event.new), plain=plain))
+        if event.cause == "computed":
+            inputs = ", ".join(story.stat(name).label for name in stat.inputs)
+            if inputs:
+                item.append(_(" (follows {stats})").format(stats=inputs), style="change.cause")
+            yield "computed", None, item
+        elif event.cause == "scene" and event.source is not None and event.source in story.scenes:
+            yield "scene", event.source, item
+        else:
+            yield "choice", None, item
 
 
 PLAIN_SEPARATOR = "; "

@@ -4,8 +4,10 @@ A looping fixture story (a ring of scenes with effects, a conditional and a rand
 choice, and an ending that is never taken) is played for 1,000, 4,000, 10,000, 32,000
 and 100,000 steps, and each run is then verified the way ``replay --verify`` does it:
 the record is written as a run file, read back, and :func:`adventure.saves.verify.verify`
-replays it and compares the snapshot. Each length runs in a fresh process, so its peak
-resident memory (``ru_maxrss``) is its own; the verify call's own peak is measured with
+replays it and compares the snapshot. Each length runs in a fresh process, and its peak
+resident memory is read inside it as ``VmHWM`` (its own address space: ``ru_maxrss``
+would start at the size of the process that spawned it, which is how an earlier
+RESULTS.md reported "133 MiB" at every length); the verify call's own peak is measured with
 :mod:`tracemalloc` in a second pass (tracing slows it, so timings come from the first).
 
 Targets (ratios measured in the same run): verifying 32k steps costs at most 12× the
@@ -34,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SIZES = (1_000, 4_000, 10_000, 32_000, 100_000)
 RATIO_TARGET = 12.0
@@ -100,8 +103,9 @@ def _best(fn: Callable[[], object], repeat: int = 3) -> float:
 
 def _measure_one(steps: int) -> dict[str, float]:
     """In this process: play ``steps`` steps, write the run, read it back and verify it."""
-    import resource
     import tracemalloc
+
+    from measure import own_peak_mib
 
     from adventure import engine
     from adventure.saves.runfile import dump_record, parse_record
@@ -133,9 +137,9 @@ def _measure_one(steps: int) -> dict[str, float]:
         assert verify(story, record).ok
         verify_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        rss_mib = own_peak_mib()  # this process's own peak, not the high-water mark inherited from run.py
         return {"steps": steps, "play": play, "seconds": seconds, "verify": verify_seconds,
-                "verify_peak_mib": verify_peak / 2**20, "rss_mib": rss / 1024,
+                "verify_peak_mib": verify_peak / 2**20, "rss_mib": rss_mib,
                 "file_mib": run.stat().st_size / 2**20}
 
 

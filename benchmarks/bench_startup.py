@@ -4,9 +4,11 @@ Every figure is a ratio to a baseline measured in the same run, interleaved, as 
 median of many repeats:
 
 * Interactive start-up: ``million-miles`` (no arguments, not ``--plain``) in a
-  pseudo-terminal, from spawning to the first output of the first choice on screen,
-  against ``python -c "import rich.console, rich.panel, prompt_toolkit, yaml"`` in a
-  pseudo-terminal, from spawning to its exit. Target ≤ 1.3×.
+  pseudo-terminal, from spawning to its **live prompt** (the first choices on screen,
+  then prompt_toolkit reading keys), against the floor app (``floor_app.py``: Rich
+  draws a panel and two choices, then a ``PromptSession`` prompt) timed the same way.
+  Target ≤ 1.25× (issue 19). First paint and the earlier imports baseline are reported
+  beside it, labelled as what they are.
 * ``check --json`` of a small story (the fixture ``mini``), warm story cache and cold
   (``MILLION_MILES_NO_CACHE=1``), against ``python -c "import yaml"``. Target ≤ 2×.
   Beside it, the floor: the standard-library modules a checker of this design imports
@@ -39,8 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from measure import LIVE_PROMPT, pty_until, ratio
+
 REPEAT = 21
-TARGET_START = 1.3
+TARGET_PROMPT = 1.25  # issue 19: the live prompt within 1.25× the floor app
 TARGET_CHECK = 2.0
 TARGET_MEMORY = 1.25
 CHOICES = 200
@@ -65,35 +69,16 @@ def _env(work: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def first_label() -> str:
-    """The first choice's label on the shipped story's first screen (what the player waits for)."""
+def first_labels() -> tuple[str, str]:
+    """The first two choices' labels on the shipped story's first screen (what the player waits for)."""
     from adventure import engine
     from adventure.paths import default_scenes_dir
     from adventure.story.loader import load_story
 
     story = load_story(default_scenes_dir(), cache=False)
     state = engine.new_run(story, 1).state
-    label = engine.offers(story, state)[0].label
-    return label[:24]
-
-
-def _pty_seconds(args: list[str], env: dict[str, str], until: str | None) -> float:
-    """Seconds from spawning ``args`` in a pseudo-terminal to ``until`` appearing (or to its exit)."""
-    import pexpect
-
-    start = time.perf_counter()
-    child = pexpect.spawn(args[0], args[1:], env=env, dimensions=(50, 120), timeout=60)
-    if until is None:
-        child.expect(pexpect.EOF)
-        elapsed = time.perf_counter() - start
-        child.close()
-        if child.exitstatus != 0:
-            raise RuntimeError(f"{args} exited {child.exitstatus}")
-    else:
-        child.expect_exact(until.encode("utf-8"))
-        elapsed = time.perf_counter() - start
-        child.terminate(force=True)
-    return elapsed
+    offers = engine.offers(story, state)
+    return offers[0].label, offers[1].label
 
 
 def _pipe_seconds(args: list[str], env: dict[str, str]) -> float:
@@ -105,20 +90,37 @@ def _pipe_seconds(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def measure_interactive(repeat: int = REPEAT) -> dict[str, float]:
-    """Median seconds to the first screen of choices, and for the baseline imports, both in a pty."""
-    label = first_label()
+#: The interactive cases, timed in one loop, round by round. ``until`` is what must be on
+#: the screen (in order) for the case to count as done; ``()`` means the process's exit.
+def _interactive_cases(first: str, second: str) -> dict[str, tuple[list[str], tuple[bytes, ...]]]:
+    label = first[:24].encode("utf-8")
+    floor = [sys.executable, str(ROOT / "benchmarks" / "floor_app.py"), first, second]
+    return {
+        "game_prompt": (game_command(), (label, LIVE_PROMPT)),
+        "floor_prompt": ([*floor, "prompt"], (label, LIVE_PROMPT)),
+        "game_paint": (game_command(), (label,)),
+        "floor_paint": (floor, (label,)),
+        "imports": ([sys.executable, "-c", BASELINE_INTERACTIVE], ()),
+    }
+
+
+def measure_interactive(repeat: int = REPEAT) -> dict[str, list[float]]:
+    """Seconds of each interactive case, round by round (``repeat`` rounds after a warm-up).
+
+    Every case runs in a fresh pseudo-terminal of 120×50 with a fresh save folder; the
+    story cache is warm (round 0 fills it and is not counted).
+    """
+    cases = _interactive_cases(*first_labels())
+    seconds: dict[str, list[float]] = {name: [] for name in cases}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        games, bases = [], []
         for i in range(repeat + 1):
-            env = _env(work, MILLION_MILES_SAVE_DIR=str(work / f"saves{i}"))
-            game = _pty_seconds(game_command(), env, label)
-            base = _pty_seconds([sys.executable, "-c", BASELINE_INTERACTIVE], env, None)
-            if i:  # the first round warms the file cache and the story cache
-                games.append(game)
-                bases.append(base)
-    return {"game": statistics.median(games), "baseline": statistics.median(bases)}
+            for name, (args, until) in cases.items():
+                env = _env(work, MILLION_MILES_SAVE_DIR=str(work / f"saves-{name}-{i}"))
+                elapsed = pty_until(args, env, until)
+                if i:
+                    seconds[name].append(elapsed)
+    return seconds
 
 
 def measure_check(repeat: int = REPEAT) -> dict[str, float]:
@@ -215,10 +217,11 @@ def main() -> str:
     """The Markdown section for RESULTS.md."""
     compileall.compile_dir(str(ROOT / "adventure"), quiet=1)
     start = measure_interactive()
+    prompt, prompt_lo, prompt_hi = ratio(start["game_prompt"], start["floor_prompt"])
+    ms = {name: statistics.median(times) * 1000 for name, times in start.items()}
     check = measure_check()
-    memory = measure_memory()
+    memory = measure_memory()  # the wrapper below reads the game's own peak (a fresh, small parent)
     defining, classes = measure_dataclasses()
-    ratio = start["game"] / start["baseline"]
     warm, cold = check["warm"] / check["baseline"], check["cold"] / check["baseline"]
     grows = memory["long"] / memory["short"]
 
@@ -230,11 +233,31 @@ def main() -> str:
         "",
         f"Medians of {REPEAT} interleaved runs; the package byte-compiled first, as an install does.",
         "",
+        "Interactive start-up, in a pseudo-terminal of 120×50 (story cache warm), every case in one loop, "
+        f"{REPEAT} rounds after a warm-up; each ratio is the median of the per-round ratios (min–max). "
+        "**The headline is the live prompt**: the moment prompt_toolkit reads keys (`ESC[?2004h` after the "
+        "choices), against the floor app `benchmarks/floor_app.py` (Rich draws a panel and the same two "
+        "choices, then a `PromptSession` prompt) timed the same way. Until 2026-12 this table's headline was "
+        "the first paint against an imports baseline; the game paints before it imports prompt_toolkit, so "
+        "that figure measured an easier moment than the one a player waits for (it stays below, labelled).",
+        "",
+        "| case | median ms | vs floor app's live prompt | target |",
+        "| --- | ---: | --- | --- |",
+        f"| **game, live prompt** | {ms['game_prompt']:.0f} | **{prompt:.2f}×** ({prompt_lo:.2f}–{prompt_hi:.2f}) "
+        f"| ≤ {TARGET_PROMPT}× {mark(prompt, TARGET_PROMPT)} |",
+        f"| floor app, live prompt | {ms['floor_prompt']:.0f} | 1.00× | (baseline) |",
+        f"| game, first choice painted | {ms['game_paint']:.0f} "
+        f"| {ratio(start['game_paint'], start['floor_prompt'])[0]:.2f}× | (first paint, not a live prompt) |",
+        f"| floor app, first choice painted (Rich only) | {ms['floor_paint']:.0f} "
+        f"| {ratio(start['floor_paint'], start['floor_prompt'])[0]:.2f}× | (reference) |",
+        f"| `{BASELINE_INTERACTIVE}`, to exit | {ms['imports']:.0f} "
+        f"| {ratio(start['imports'], start['floor_prompt'])[0]:.2f}× | (the earlier baseline) |",
+        "",
+        f"Against the earlier imports baseline: live prompt {ratio(start['game_prompt'], start['imports'])[0]:.2f}×, "
+        f"first paint {ratio(start['game_paint'], start['imports'])[0]:.2f}× (what this table used to report).",
+        "",
         "| measure | time | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",
-        f"| interactive `million-miles` to its first choices, in a pty "
-        f"(baseline `{BASELINE_INTERACTIVE}`, in a pty, to exit) | {start['game'] * 1000:.0f} ms "
-        f"| {start['baseline'] * 1000:.0f} ms | {ratio:.2f}× | ≤ {TARGET_START}× {mark(ratio, TARGET_START)} |",
         f"| `check --json` of a small story, story cache warm (baseline `import yaml`) | {check['warm'] * 1000:.0f} ms "
         f"| {check['baseline'] * 1000:.0f} ms | {warm:.2f}× | ≤ {TARGET_CHECK}× {mark(warm, TARGET_CHECK)} |",
         f"| `check --json` of a small story, no cache | {check['cold'] * 1000:.0f} ms "

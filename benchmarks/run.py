@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-ORDER = ("bench_load", "bench_startup", "bench_cache", "bench_verify", "bench_runs", "bench_explore", "bench_lsp")
+ORDER = ("bench_load", "bench_startup", "bench_cache", "bench_random", "bench_verify", "bench_runs", "bench_explore",
+         "bench_lsp")
 
 
 def main() -> int:

@@ -112,9 +112,10 @@ def test_spanish_status_keeps_the_english_columns(stories, width):
 def test_no_status_label_wraps(stories, language, width):
     use_language(language)
     story = stories[language]
-    text = drawn(screen(story, "status"), width)
+    state = at(story, "had_list", trust=6)
+    text = drawn(render.status_panel(story, state), width)
     for stat in story.stats:
-        if stat.show:
+        if stat.shown(state.values):
             assert any(stat.label in line for line in text.splitlines()), (stat.label, text)
 
 

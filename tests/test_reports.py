@@ -1,7 +1,7 @@
 """The three reports as renderables (``saves``, ``check``, ``check --explore``): golden text at 40, 80 and 120
 columns, each laid out by the width it is printed at, and their JSON as the commands print it.
 
-Set ``MM_UPDATE_GOLDEN=1`` to rewrite the files under ``tests/golden/reports`` after a deliberate change.
+Set ``UPDATE_GOLDEN=1`` to rewrite the files under ``tests/golden/reports`` after a deliberate change.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _without_checked_line(result: CheckResult, width: int) -> str:
 
 def _golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("MM_UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")

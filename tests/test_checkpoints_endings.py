@@ -393,6 +393,20 @@ def test_the_title_can_start_the_new_game_instead(mini_story, tmp_path):
     assert store.read(game.session.slot).snapshot["turn"] == 1
 
 
+@pytest.mark.parametrize(("typed", "new_run"), [("start a new game", True), ("#new", True), ("n", True),
+                                                ("continue", False), ("#continue", False), ("1", False)])
+def test_the_title_reads_a_line_as_the_choices_do(mini_story, tmp_path, typed, new_run):
+    """The title menu asks the same interpreter as the choices: a whole label, ``#id``, a number or a word."""
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    game, c = _title_game(mini_story, store, [typed, "quit"], _resumable(mini_story, store, None))
+    assert game.run() == 0
+    assert "Type 1 (or press Enter) to continue" not in output(c)
+    assert (game.session.slot != slot) is new_run
+
+
 def test_the_title_continues_a_finished_run_to_its_ending_screen(mini_story, tmp_path):
     from adventure.cli.play import _resumable
 

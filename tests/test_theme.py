@@ -52,3 +52,15 @@ def test_the_factory_gives_every_console_the_theme(plain):
     out = console.file.getvalue()
     assert ("\x1b[34m" in out and "\x1b[2m" in out) is not plain  # blue border, dim text; plain: no codes at all
     assert "\x1b[" not in out or not plain
+
+
+LITERAL = re.compile(r'"(?:dim|bold|italic|underline|reverse|red|green|yellow|blue|magenta|cyan|white|black|'
+                     r'bright_[a-z]+)(?: [a-z_ ]+)?"')
+
+
+def test_no_screen_spells_out_a_colour():
+    """``"bold red"`` in ui/ or cli/ is a look chosen outside the theme (and one ``--plain`` cannot turn off)."""
+    found = [f"{path.name}:{text.count(chr(10), 0, m.start()) + 1} {m.group(0)}"
+             for folder in ("ui", "cli") for path in sorted((PACKAGE / folder).glob("*.py")) if path.name != "theme.py"
+             for text in [path.read_text(encoding="utf-8")] for m in LITERAL.finditer(text)]
+    assert found == []

@@ -153,12 +153,13 @@ def pick(text: str, menu: Sequence[Entry], words: dict[str, str] | None = None) 
     """Which entry of ``menu`` the (non-blank) line ``text`` names, or a hint saying why none.
 
     ``words`` maps folded extra words (``q``, ``back``, the words of the program's
-    language) to an entry's id; then come, as for choices, ``#id``, a number, a unique
-    (or exactly matching) part of a label, and a bare id.
+    language) to an entry's id, or to what the menu does besides its entries (``quit``);
+    then come, as for choices, ``#id``, a number, a unique (or exactly matching) part of a
+    label, and a bare id.
     """
     if words:
         named = words.get(matching.fold(text))
-        if named is not None and any(e.id == named for e in menu):
+        if named is not None:
             return Take(named)
     return _choice(" ".join(text.split()), menu)
 
@@ -232,6 +233,20 @@ def ending_words() -> dict[str, str]:
     words = {name: name for name in ("undo", "chapter", "new", "quit")} | ENDING_WORDS
     words.update({word: name for word, name in command_words().items() if name in ("undo", "quit")})
     for name in ("chapter", "new"):
+        words.setdefault(matching.fold(menu_word(name)), name)
+    return words
+
+
+TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
+               "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
+"""Words the title menu takes besides its numbers and labels (and Enter alone, which continues)."""
+
+
+def title_words() -> dict[str, str]:
+    """Every extra word of the title menu, folded: English, and the program's language."""
+    words = dict(TITLE_WORDS)
+    words.setdefault(matching.fold(pgettext("title menu", "continue")), "continue")
+    for name in ("new", "quit"):
         words.setdefault(matching.fold(menu_word(name)), name)
     return words
 

@@ -26,10 +26,10 @@ from rich.text import Text
 from adventure import engine
 from adventure.engine import Event, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
-from adventure.messages import N_, _, ngettext, pgettext
+from adventure.messages import N_, _, ngettext
 from adventure.safetext import escape_controls
 from adventure.session import Session
-from adventure.ui import commands, matching, render
+from adventure.ui import commands, render
 from adventure.ui.commands import Action, Command, Hint, Take, interpret, menu_word
 from adventure.ui.prompt import LineCancelled, Reader, Woken
 
@@ -70,9 +70,6 @@ class Resumable:
         return _("Continue '{slot}' ({where})").format(slot=self.slot, where=where)
 
 
-TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
-               "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
-"""Words the title menu takes besides its numbers (and Enter alone, which continues)."""
 
 
 def saves_notice(slots: Sequence[SlotSummary], current: str | None) -> tuple[str, str | None]:
@@ -215,6 +212,8 @@ class Game:
         """
         options = [("continue", run.describe()), ("new", _("Start a new game"))]
         self.show(render.title_menu(options, plain=self.plain))
+        menu = tuple(commands.Entry(label, name) for name, label in options)
+        words = commands.title_words()
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _word, label in options])
@@ -223,16 +222,9 @@ class Game:
             except (KeyboardInterrupt, EOFError):
                 return "quit"
             self.lines_read += 1
-            text = matching.fold(line)
-            if not text or text == "1":
-                return "continue"
-            if text == "2":
-                return "new"
-            picked = TITLE_WORDS.get(text) or {matching.fold(pgettext("title menu", "continue")): "continue",
-                                               matching.fold(menu_word("new")): "new",
-                                               matching.fold(menu_word("quit")): "quit"}.get(text)
-            if picked is not None:
-                return picked
+            picked = commands.pick(line, menu, words) if line.strip() else Take("continue")
+            if isinstance(picked, Take):
+                return picked.choice
             self.reject(_("Type 1 (or press Enter) to continue '{slot}', or 2 to start a new game.").format(
                 slot=run.slot))
 

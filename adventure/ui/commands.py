@@ -1,7 +1,7 @@
 """What a typed line asks for: one interpreter for the choices on screen, commands and menus.
 
 Every place that reads a line from the player (the scene's choices and commands, the
-ending menu) asks here, and every comparison of typed text with a label goes through
+title and ending menus) asks here, and every comparison of typed text with a label goes through
 :mod:`adventure.ui.matching`, so numbers, ids, words and fragments mean the same thing
 on every screen. It is pure: no console, no reader, no session.
 
@@ -29,7 +29,7 @@ HELP_WORDS = {"help", "?", "h"}
 
 @dataclass(frozen=True)
 class Take:
-    """Take this choice."""
+    """Take this choice (at a menu: this entry, by its id)."""
 
     choice: str
 

@@ -15,7 +15,8 @@ from adventure.notices import stopped_step
 from adventure.saves.store import SaveStore, record_for
 from adventure.saves.transcript import build_transcript, to_markdown, to_text
 from adventure.story.loader import load_story
-from adventure.ui.exports import export_notes
+from adventure.ui.console import make_console
+from adventure.ui.notes import export_notes
 from adventure.ui.playback import play_back
 from adventure.ui.transcript import to_html
 
@@ -30,7 +31,7 @@ def _record(story, choices=SKY, seed=3):
 
 
 def _console() -> Console:
-    return Console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
+    return make_console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
 
 
 class Waits:

@@ -21,6 +21,7 @@ from adventure.engine import Start, Step
 from adventure.notices import stopped_at
 from adventure.rebase import rebase
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.prompt import WakeableStreamReader, Woken
 from adventure.ui.watch import LiveGame, StoryWatcher
 
@@ -112,7 +113,7 @@ def live(story_dir: Path, script, *, start: Start | None = None, store=None):
             return item
         raise EOFError
 
-    out = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
     session = Session.new(load_story(story_dir), 3, store=store, start=start)
     game = LiveGame(session, out, read, folder=story_dir, watcher=watcher)
     return game, out, watcher

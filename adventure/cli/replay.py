@@ -226,9 +226,9 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
 
     if report.ok:
         ending = f", ending '{report.ending}'" if report.ending else ", unfinished"
-        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="bold green")
+        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="success")
         if report.story_changed:
-            line.append("  (the story files changed since it was saved; the path still holds)", style="dim")
+            line.append("  (the story files changed since it was saved; the path still holds)", style="muted")
         console.print(line, soft_wrap=True)
         return
     from adventure.notices import stop_reason
@@ -236,9 +236,9 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
     d = report.stopped
     assert d is not None
     console.print(Text(f"✗ {report.run}: diverges at step {d.step} of {report.steps} "
-                       f"({report.applied} applied)", style="bold red"), soft_wrap=True)
+                       f"({report.applied} applied)", style="error"), soft_wrap=True)
     details = Table.grid(padding=(0, 2))
-    details.add_column(style="dim")
+    details.add_column(style="muted")
     details.add_column()
     details.add_row("scene", Text(d.scene))
     details.add_row("choice taken", Text(d.choice))
@@ -247,7 +247,7 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
         details.add_row("available now", Text(", ".join(d.available)))
     console.print(details)
     if report.changed:
-        table = Table(title=Text("snapshot vs replay", style="bold"), title_justify="left")
+        table = Table(title=Text("snapshot vs replay", style="heading"), title_justify="left")
         table.add_column("field")
         table.add_column("snapshot")
         table.add_column("replayed")

@@ -33,7 +33,7 @@ def transcript_html(transcript: Transcript, story: Story | None = None) -> str:
 
     notes = ExportNotes()
     if story is not None:
-        from adventure.ui.exports import export_notes
+        from adventure.ui.notes import export_notes
 
         notes = export_notes(transcript, story)
     title = transcript.story_title

@@ -141,7 +141,7 @@ def test_play_to_the_true_ending(command, mini_args, tmp_path):
     player.wait_text("Your run")
     player.wait_prompt()  # the true ending says what next, as every ending does: no drop to the shell
     screen = player.display()
-    assert "What now?" in screen and "1. Take back the last choice" in screen and "4. Leave" in screen
+    assert "What now?" in screen and "1. undo     Take back the last choice" in screen and "4. quit     Leave" in screen
     assert "Play again with:" in player.recent()
     player.send("4")
     assert player.finish() == 0
@@ -260,7 +260,7 @@ def test_an_ending_is_undoable(command, mini_args, tmp_path):
     player.wait_text("The End: Home Again")
     player.wait_prompt()
     screen = player.display()
-    assert "1. Take back the last choice" in screen and "3. Start a new game" in screen and "4. Leave" in screen
+    assert "1. undo     Take back the last choice" in screen and "3. new      Start a new game" in screen and "4. quit     Leave" in screen
     player.type("undo")
     assert "Undone: you took back your last choice." in player.recent()
     assert "The Gate" in player.display() and "Apples" in player.recent()

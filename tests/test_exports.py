@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from adventure.cli import main
 from adventure.cli.replay import load_record, story_for
 from adventure.saves.transcript import build_transcript
+from adventure.ui.console import make_console
 from adventure.ui.exports import export_notes, plain_lines
 from adventure.ui.playback import screen_for
 
@@ -84,16 +85,15 @@ def test_the_cast_ends_on_the_screen_replay_shows(capsys):
 def test_a_cast_to_step_n_stops_there(capsys):
     header, events = _cast(capsys, "--to", "6", "--speed", "0")
     shown = _visible(_screen(header, events))
-    assert shown[-1] == "Stopped after step 6 of 83 (--to)."
+    assert shown[-1] == "Stopped after step 6 of 84 (--to)."
     assert all(t == 0 for t, _k, _text in events)  # --speed 0: no pauses
 
 
 def plain_lines_at(renderable, width: int) -> list[str]:
     from io import StringIO
 
-    from rich.console import Console
 
-    console = Console(file=StringIO(), width=width, color_system=None, force_terminal=False, record=True, _environ={})
+    console = make_console(file=StringIO(), width=width, color_system=None, force_terminal=False, record=True, _environ={})
     console.print(renderable)
     return _visible([line.rstrip() for line in console.export_text().split("\n")])
 
@@ -117,7 +117,7 @@ def test_the_svg_of_step_n_shows_that_step(capsys):
     story = story_for(record, None)
     page = build_transcript(story, record).pages[28]
     text = _svg_text(_export(capsys, TRUE_PATH, "--format", "svg", "--to", "29"))
-    assert page.title in text and "step 29/83" in text and "The End" not in text
+    assert page.title in text and "step 29/84" in text and "The End" not in text
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium to render the SVG")

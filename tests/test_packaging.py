@@ -70,7 +70,7 @@ def test_a_bare_demo_name_replays_the_packaged_run(monkeypatch, capsys, tmp_path
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MILLION_MILES_SAVE_DIR", str(tmp_path / "saves"))
     assert main(["replay", "true-path", "--verify"]) == 0
-    assert "true-path: 83 steps replay to the saved state" in capsys.readouterr().out
+    assert "true-path: 84 steps replay to the saved state" in capsys.readouterr().out
 
 
 def test_a_players_own_slot_comes_before_a_demo(monkeypatch, capsys, tmp_path, mini_dir):
@@ -208,7 +208,7 @@ def test_the_wheel_in_a_clean_venv_elsewhere_replays_a_demo_and_prints_the_note(
         return subprocess.run([command, *args], capture_output=True, text=True, timeout=300, cwd=elsewhere, env=env)
 
     verified = run("replay", "true-path", "--verify")
-    assert verified.returncode == 0 and "true-path: 83 steps replay" in verified.stdout, verified.stderr
+    assert verified.returncode == 0 and "true-path: 84 steps replay" in verified.stdout, verified.stderr
     about = run("about")
     assert about.returncode == 0 and about.stdout.startswith("# Author's note"), about.stderr
     assert "site-packages/adventure" in run("saves", "--demos", "--json").stdout

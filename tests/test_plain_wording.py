@@ -56,7 +56,7 @@ def test_no_symbol_a_reader_reads_by_name_or_not_at_all(transcript):
 
 def test_the_words_that_replace_them(transcript):
     assert "Changed: Hope 1 to 2" in transcript
-    assert "step 28 of 83: " in transcript and "step 28/83" not in transcript
+    assert "step 28 of 84: " in transcript and "step 28/84" not in transcript
     assert "An ending not yet found: " in transcript and "The true ending: A Million Miles" in transcript
     assert "; " in transcript  # the spoken separator between changes
     assert "valid: " in transcript and "(the true ending)" in transcript  # check --plain

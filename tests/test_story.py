@@ -44,12 +44,12 @@ PATHS = {
     "too_old": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
-        "marathon send box sit box flying send box back box scuba send box mail again home send mail again close"
+        "marathon send box sit send box flying send box back box scuba send box mail again home send mail again close"
     ),
     "walked_away": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
-        "marathon send box sit box flying send box back box scuba send box drive call hand answer papa go "
+        "marathon send box sit send box flying send box back box scuba send box drive call hand answer papa go "
         "begin extra ask view write help anyone drill dinner team printer home family resign"
     ),
     "grounded": (
@@ -62,7 +62,7 @@ PATHS = {
     "launch": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
-        "marathon send box sit box flying send box back box scuba send box drive call hand answer papa go "
+        "marathon send box sit send box flying send box back box scuba send box drive call hand answer papa go "
         "begin extra ask view write help anyone drill dinner team printer home family stay inspect ask_adela "
         "call call letter young promise call strap kalpana window look"
     ),
@@ -72,7 +72,7 @@ LAUNCH_ROUTES = {
     "film": (
         "count answer ask study tell repeat mama papa silent study college lab mama memo read keep stay name "
         "form aloud keep moon keep hide hide truth list begin russian send box go send box home home send box "
-        "marathon send box sit box flying send box back box scuba send box drive call hand answer papa go "
+        "marathon send box sit send box flying send box back box scuba send box drive call hand answer papa go "
         "begin extra ask view write help anyone drill dinner team printer home family stay inspect ask_adela "
         "call call letter young promise call strap kalpana window look"
     ),

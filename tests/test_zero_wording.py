@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from rich.console import Console
 from storybuilder import CHAPTER, STORY, write_story
 
 from adventure import engine
 from adventure.story.loader import check_story, load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 SAVINGS = "  savings: {type: int, initial: 2, min: 0, max: 6, label: Savings, show: true, prefix: $, suffix: k, zero: no savings}\n"
 SPEND = CHAPTER.replace("""      - id: train
@@ -30,7 +30,7 @@ def shown_story(tmp_path, chapter=SPEND):
 
 
 def text_of(renderable, width=100) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console = make_console(file=io.StringIO(), width=width, color_system=None)
     console.print(renderable)
     return console.file.getvalue()
 
@@ -76,7 +76,8 @@ def test_the_shipped_savings_say_zero_without_the_k(shipped_story):
     assert "$0k" not in status and shipped_story.stat("savings").display(0) == "$0"
     assert shipped_story.stat("savings").display(3) == "$3k"
     spanish = translate_story(load_story(default_scenes_dir()), "es")
-    assert spanish.stat("savings").display(0) == "$0"
+    assert spanish.stat("savings").display(0) == "US$0"  # a Mexican reads a bare "$" as pesos
+    assert spanish.stat("savings").display(3) == "US$3 mil"
 
 
 @pytest.mark.parametrize("width", [40, 80, 120])

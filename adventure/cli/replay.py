@@ -206,7 +206,12 @@ def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
 
         export(build_transcript(story, record), target, story, _recording(args))
     if args.json:
-        sys.stdout.write(json_document({**report.to_dict(), "error": None, "hint": None, "code": None}))
+        from adventure.messages import english
+        from adventure.notices import stop_reason
+
+        with english():  # like "error", the reason in JSON is English whatever --lang says
+            data = report.to_dict(stop_reason)
+        sys.stdout.write(json_document({**data, "error": None, "hint": None, "code": None}))
     else:
         from adventure.ui.console import make_console
 
@@ -221,30 +226,32 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
 
     if report.ok:
         ending = f", ending '{report.ending}'" if report.ending else ", unfinished"
-        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="bold green")
+        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="success")
         if report.story_changed:
-            line.append("  (the story files changed since it was saved; the path still holds)", style="dim")
+            line.append("  (the story files changed since it was saved; the path still holds)", style="muted")
         console.print(line, soft_wrap=True)
         return
-    d = report.divergence
+    from adventure.notices import stop_reason
+
+    d = report.stopped
     assert d is not None
     console.print(Text(f"✗ {report.run}: diverges at step {d.step} of {report.steps} "
-                       f"({report.applied} applied)", style="bold red"), soft_wrap=True)
+                       f"({report.applied} applied)", style="error"), soft_wrap=True)
     details = Table.grid(padding=(0, 2))
-    details.add_column(style="dim")
+    details.add_column(style="muted")
     details.add_column()
     details.add_row("scene", Text(d.scene))
     details.add_row("choice taken", Text(d.choice))
-    details.add_row("why", Text(d.reason))
+    details.add_row("why", Text(stop_reason(d)))
     if d.available:
         details.add_row("available now", Text(", ".join(d.available)))
     console.print(details)
-    if d.changed:
-        table = Table(title=Text("snapshot vs replay", style="bold"), title_justify="left")
+    if report.changed:
+        table = Table(title=Text("snapshot vs replay", style="heading"), title_justify="left")
         table.add_column("field")
         table.add_column("snapshot")
         table.add_column("replayed")
-        for key, values in d.changed.items():
+        for key, values in report.changed.items():
             table.add_row(Text(key), Text(repr(values["snapshot"])), Text(repr(values["replayed"])))
         console.print(table)
 

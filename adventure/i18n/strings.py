@@ -29,7 +29,7 @@ from adventure.story.template import Template, template_names
 
 TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
     m.Story: ("title", "subtitle"),
-    m.Stat: ("label", "description", "prefix", "suffix", "suffix_one", "zero"),
+    m.Stat: ("label", "description", "prefix", "suffix", "suffix_one", "zero", "shown_as"),
     m.Chapter: ("title", "subtitle"),
     m.Scene: ("title", "text"),
     m.Choice: ("label", "locked", "remember"),
@@ -64,6 +64,7 @@ FIELD_NOTES: Mapping[str, str] = {
     "description": "its description", "prefix": "written before its value (as in $3k)",
     "suffix": "written after its value (as in $3k)", "suffix_one": "written after its value when it is 1",
     "zero": "shown instead of its value when it is 0",
+    "shown_as": "how its value is worded: keep {value} where the number goes (as in ${value}k)",
     "locked": "why it is locked",
     "remember": "a line of the end-of-run summary", "progress_label": "the progress bar's label",
     "progress_sentence": "the progress line in plain mode, before the percentage",

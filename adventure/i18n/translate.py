@@ -13,7 +13,7 @@ that does not parse or type-check, MM703 it reads a stat the English does not, M
 shows a value the English does not (``plural()`` with its own words and ``ordinal()`` of a shown
 value are allowed), MM705 missing, MM706 stale (fuzzy or English
 changed), MM707 a key the story does not have, MM708 a control character (a catalogue may
-come from a stranger, like a story).
+come from a stranger, like a story), MM709 a stat's ``shown_as`` words without ``{value}`` once.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.fields import MAX_ERRORS_PER_FILE
-from adventure.story.model import Story
+from adventure.story.model import Story, shown_as_problem
 from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
 if TYPE_CHECKING:
@@ -195,6 +195,12 @@ class _Checker:
             self.error("MM708", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
                        message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
             return False
+        if entry.key.endswith(":shown_as"):
+            problem = shown_as_problem(text)
+            if problem is not None:
+                self.error("MM709", f"the translation of '{entry.key}' {problem}", message, 0,
+                           "keep {value} where the number goes: '{value} mil dólares'")
+                return False
         if not entry.is_template:
             return True
         english = self.english.get(entry.key)

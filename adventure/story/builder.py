@@ -42,6 +42,7 @@ from adventure.story.model import (
     Scene,
     Stat,
     Target,
+    shown_as_problem,
 )
 from adventure.story.yamlsrc import YAML11_BOOLEANS, YMap, YScalar, YSeq, YValue
 
@@ -330,13 +331,30 @@ class StoryBuilder(FieldReader):
             minimum=low, maximum=high, show=self.show(m, what, slot),
             group=self.string(m, "group", what), prefix=self.string(m, "prefix", what) or "",
             suffix=self.string(m, "suffix", what) or "", suffix_one=self.string(m, "suffix_one", what),
-            zero=self.string(m, "zero", what),
+            zero=self.string(m, "zero", what), shown_as=self.shown_as(m, what),
             description=self.string(m, "description", what), location=loc,
             saturates=self.boolean(m, "saturates", what),
         )
         if "compute" in m.items:
             self.pending_compute.append((stat, m.items["compute"]))
         return stat
+
+    def shown_as(self, m: YMap, what: str) -> str | None:
+        """A stat's ``shown_as`` words, when they hold ``{value}`` once and stand alone (MM220 otherwise)."""
+        words = self.string(m, "shown_as", what)
+        if words is None:
+            return None
+        where = m.items["shown_as"].loc
+        problem = shown_as_problem(words)
+        if problem is not None:
+            self.out.error("MM220", f"'shown_as' of {what} {problem}", where)
+            return None
+        both = [key for key in ("prefix", "suffix", "suffix_one") if key in m.items]
+        if both:
+            self.out.error("MM220", f"{what} has both 'shown_as' and '{both[0]}'", where,
+                           "write the words around {value} in 'shown_as' alone: '${value}k'")
+            return None
+        return words
 
     def initial(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
         value = m.items.get("initial")

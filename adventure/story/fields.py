@@ -57,6 +57,7 @@ DEFAULT_HINTS = {
     "MM214": "keep chapter files inside the story folder",
     "MM215": "use a value inside the stat's range, or widen the range",
     "MM216": "an old id may belong to one scene (or one choice of a scene) only, and not be a current id",
+    "MM220": "write the number's place as {value}, once: shown_as: '${value}k'",
     "MM262": "use set for the bound, or a smaller amount",
     "MM263": "add the condition under 'if', or remove 'locked'",
     "MM264": "split the scene in two",

@@ -67,6 +67,9 @@ class Stat:
     """The suffix when the value is exactly 1 (`` cask`` beside `` casks``); ``suffix`` when unset."""
     zero: str | None = None
     """How the value 0 is worded where it is shown (``no savings`` rather than ``$0k``); ``None``: as any value."""
+    shown_as: str | None = None
+    """The value's words around its number, ``{value}`` marking the number (``${value}k``; in a translation
+    ``{value} mil dólares``); ``None``: ``prefix``, number, ``suffix``. Checked to hold ``{value}`` once."""
     description: str | None = None
     saturates: bool = False
     formula: str | None = None
@@ -103,9 +106,25 @@ class Stat:
             text = _("yes") if value else _("no")
         else:
             text = str(value)
+        if self.shown_as is not None and not isinstance(value, bool):
+            before, _marker, after = self.shown_as.partition(VALUE_MARK)  # never str.format: story text
+            return f"{before}{text}{after}"
         suffix = self.suffix_one if value == 1 and self.suffix_one is not None and not isinstance(value, bool) \
             else self.suffix
         return f"{self.prefix}{text}{suffix}"
+
+
+VALUE_MARK = "{value}"
+"""Where a stat's ``shown_as`` words put the number."""
+
+
+def shown_as_problem(words: str) -> str | None:
+    """Why ``words`` cannot be a stat's ``shown_as`` (``None`` when it can): ``{value}`` once, no other brace."""
+    if words.count(VALUE_MARK) != 1:
+        return "must hold {value} exactly once, where the number goes"
+    if "{" in words.replace(VALUE_MARK, "") or "}" in words.replace(VALUE_MARK, ""):
+        return "may hold no brace but those of {value}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

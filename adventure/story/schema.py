@@ -36,6 +36,7 @@ def _shape(kind: str) -> dict[str, Any]:
     shapes: dict[str, dict[str, Any]] = {
         "text": _TEXT,
         "template": _TEXT,
+        "shown_as": {"type": "string", "pattern": r"^[^{}]*\{value\}[^{}]*$"},  # {value} once, no other brace
         "id": _ID,
         "name": _NAME,
         "int": {"type": "integer"},

@@ -30,7 +30,7 @@ class Key:
     expression, or true/false), ``ids`` (a list of ids), ``names`` (a list of stat
     names), ``files`` (a list of file names), or ``ref:PART`` / ``list:PART`` for
     another part of the table, or a special shape the schema module knows
-    (``stats``, ``effects``, ``goto``, ``type``, ``value``).
+    (``stats``, ``effects``, ``goto``, ``type``, ``value``, ``shown_as``: text holding ``{value}``).
     """
 
     name: str
@@ -94,6 +94,9 @@ STAT = Part("stat", "A declared stat: a value every run carries, changed by effe
     Key("suffix", False, "text", "Text after the value when displayed (k)."),
     Key("suffix_one", False, "text",
         "The suffix when the value is exactly 1, for words with a plural (suffix ' casks', suffix_one ' cask')."),
+    Key("shown_as", False, "shown_as",
+        "How the value is worded, {value} marking the number: '${value}k' shows $4k; a translation may reorder "
+        "it ('{value} mil dólares'). Instead of prefix and suffix; zero still words 0."),
     Key("zero", False, "text",
         "How the value 0 is worded wherever it is shown: status, changes, summary, and {shown(stat)} in text "
         "(zero 'no savings' rather than $0k)."),
@@ -204,5 +207,5 @@ PARTS: tuple[Part, ...] = (STORY, PRESENTATION, STAT, ENDING, CHAPTER_FILE, CHAP
                            TARGET, RANDOM, OUTCOME, EFFECT)
 """Every part of the format, the story file first."""
 
-TEXT_KEYS = frozenset(k.name for p in PARTS for k in p.keys if k.kind in ("text", "template"))
+TEXT_KEYS = frozenset(k.name for p in PARTS for k in p.keys if k.kind in ("text", "template", "shown_as"))
 """Keys whose value is text, where a number written bare (``title: 1969``) is read as its text."""

@@ -7,9 +7,12 @@ Typical use::
 
     contains("Call the hotel", "HOTEL")      # True
     committable("the", "Call the hotel")     # False: too short to take a choice by itself
+    contains("Universidad del Pacífico", "pacifico")   # True: accents are not needed
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 MIN_PARTIAL = 4
 """A typed fragment shorter than this (in letters) never takes a choice by itself: "the"
@@ -17,8 +20,16 @@ is in too many labels to mean one. It still completes (Tab) and still lists what
 
 
 def fold(text: str) -> str:
-    """The form in which typed text and labels are compared: case-free, spaces collapsed."""
-    return " ".join(text.split()).casefold()
+    """The form in which typed text and labels are compared: case-free, accent-free, spaces collapsed.
+
+    Many players type on keyboards without accents (a US keyboard in a Spanish-speaking
+    home): ``electronica`` must find "electrónica", ``estado si`` mean ``estado sí``.
+    Both sides are decomposed (NFKD) and their combining marks dropped, so "é", "é"
+    (e + U+0301) and "e" compare equal; ``ñ`` folds to ``n`` the same way.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.split()).casefold()
 
 
 def contains(label: str, typed: str) -> bool:

@@ -22,6 +22,7 @@ from adventure.i18n.translate import translate_story
 from adventure.messages import use_language
 from adventure.milestone import next_milestone
 from adventure.session import Session
+from adventure.story.compiled import compiled
 from adventure.ui import render
 from adventure.ui.console import make_console
 from adventure.ui.play import Game
@@ -115,7 +116,7 @@ def test_no_status_label_wraps(stories, language, width):
     state = at(story, "had_list", trust=6)
     text = drawn(render.status_panel(story, state), width)
     for stat in story.stats:
-        if stat.shown(state.values):
+        if compiled(story).shown(stat, state.values):
             assert any(stat.label in line for line in text.splitlines()), (stat.label, text)
 
 

@@ -293,7 +293,8 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
                 return index
         raise AssertionError("weights cover the roll")  # pragma: no cover
 
-    _outcome, ending, dest, chosen, final, _clamps = cs.step(c, state.values, draw)
+    _outcome, ending, dest, chosen, after, _clamps = cs.step(c, state.values, draw, split=True)
+    final = tuple(after)
     log = state.log.append(Step(scene.id, choice.id))
     events.extend(_changes(story, state.values, chosen, "choice", choice.id))
     if ending >= 0:

@@ -198,32 +198,35 @@ class CompiledStory:
         clamps = apply(self.enter_effects(scene), values)
         return scene, tuple(values), clamps or []
 
-    def step(self, c: CChoice, values: Sequence[Value], pick: Pick) -> Stepped:
+    def step(self, c: CChoice, values: Sequence[Value], pick: Pick, split: bool = False) -> Stepped:
         """Take ``c`` (assumed enabled) with ``values``; ``pick`` chooses a random goto's outcome.
 
-        Returns ``(outcome, ending, scene, chosen, after, clamps)``: ``chosen`` the values
-        after the choice's effects and its outcome's own, ``after`` also after the target
-        scene's on-enter effects (the engine tells the two groups of changes apart).
+        Returns ``(outcome, ending, scene, chosen, after, clamps)``: ``after`` the values
+        (a new list) after the choice's effects, its outcome's own and the target scene's
+        on-enter effects; ``chosen``, only when ``split``, a tuple of them before the
+        scene's (the engine tells the two groups of changes apart), else ``None``.
         """
         work = list(values)
         clamps = apply(c.effects, work) if c.effects else None
-        if c.kind == RANDOM:
+        kind = c.kind
+        if kind == RANDOM:
             oi = pick(c)
             _t, ending, dest, _n = c.targets[oi]
             if c.outcome_effects:
                 clamps = _join(clamps, apply(c.outcome_effects[oi], work))
+        elif kind == DIRECT:
+            oi, (_t, ending, dest, _n) = NO_OUTCOME, c.targets[0]
         else:
             oi, (_t, ending, dest, _n) = outcomes(c, work)[0]
-        chosen = tuple(work)
+        chosen = tuple(work) if split else None
         if ending >= 0:
-            return oi, ending, -1, chosen, chosen, clamps
+            return oi, ending, -1, chosen, work, clamps
         enter = self.on_enter[dest]
         if enter is None:
             enter = self.enter_effects(dest)
         if enter:
             clamps = _join(clamps, apply(enter, work))
-            return oi, -1, dest, chosen, tuple(work), clamps
-        return oi, -1, dest, chosen, chosen, clamps
+        return oi, -1, dest, chosen, work, clamps
 
     def expand(self, c: CChoice, values: Sequence[Value]) -> list[Successor]:
         """Every successor of :meth:`step`: one per random outcome, else the one; for the explorer's search.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _, ngettext
+from adventure.messages import _, moment_in_words, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -109,7 +109,7 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
             else:
                 _hanging(console, Text("  ?  ", style="dim"), line)
             continue
-        when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = moment_in_words(reached_at(entry).astimezone())
         line = Text("- " + (_("The true ending: ") if ending.true_ending else _("Found: "))) if plain else Text()
         line.append(ending.title, style="bold")
         line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")

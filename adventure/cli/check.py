@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import json_document, positive_int, seed_number
 from adventure.errors import Diagnostic, SaveError, UsageError
+from adventure.messages import _
 from adventure.wording import count
 
 if TYPE_CHECKING:
@@ -30,28 +31,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``check`` sub-command."""
     p = commands.add_parser(
         "check",
-        help="validate a story folder (and, with --explore, prove it can be finished)",
-        description="Load and validate a story: every key, id, reference and expression. "
-        "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
+        help=_("validate a story folder (and, with --explore, prove it can be finished)"),
+        description=_("Load and validate a story: every key, id, reference and expression. "
+        "Exit 0 when valid, 1 when the story has errors, 2 on usage errors."),
     )
     p.add_argument("scenes", nargs="?", metavar="SCENES_DIR",
-                   help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
-                   "else the shipped story)")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
-    p.add_argument("--plain", action="store_true", help="no colour, no boxes, no symbols: lines a screen reader reads well")
-    p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
+                   help=_("folder holding story.yaml (default: the current folder when it holds a story.yaml, "
+                   "else the shipped story)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object instead of the Rich report"))
+    p.add_argument("--plain", action="store_true", help=_("no colour, no boxes, no symbols: lines a screen reader reads well"))
+    p.add_argument("--explore", action="store_true", help=_("explore every reachable state: endings, soft-locks, traps"))
     p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
-                   help="state budget for --explore before falling back to random play "
-                        "(default: 200000, or more when this machine's memory allows)")
-    p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
-    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
+                   help=_("state budget for --explore before falling back to random play "
+                        "(default: 200000, or more when this machine's memory allows)"))
+    p.add_argument("--random", type=positive_int, default=None, metavar="N", help=_("play N random runs and report coverage"))
+    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help=_("seed for --random (default 0)"))
     p.add_argument("--strict-translations", action="store_true",
-                   help="missing and stale translations are errors (exit 1), not warnings")
+                   help=_("missing and stale translations are errors (exit 1), not warnings"))
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
-                   help="with --explore: write the shortest run to each ending into DIR")
+                   help=_("with --explore: write the shortest run to each ending into DIR"))
     p.add_argument("--run-prefix", default=None, metavar="PREFIX",
-                   help="with --write-runs: each run is named PREFIX + the ending's id "
-                        "(default: the story's id and a hyphen; '' for the ending's id alone)")
+                   help=_("with --write-runs: each run is named PREFIX + the ending's id "
+                        "(default: the story's id and a hyphen; '' for the ending's id alone)"))
     p.set_defaults(handler=run)
 
 

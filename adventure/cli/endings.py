@@ -26,15 +26,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``endings`` sub-command."""
     p = commands.add_parser(
         "endings",
-        help="list the endings found so far",
-        description="List the endings you have reached in any run (when first, in which run, by which choice), "
-        "and a hint for each one still to find. They are remembered in the save folder.",
+        help=_("list the endings found so far"),
+        description=_("List the endings you have reached in any run (when first, in which run, by which choice), "
+        "and a hint for each one still to find. They are remembered in the save folder."),
     )
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help=_("story folder (default: the shipped story)"))
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
-                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plain", action="store_true", help="no colour")
+                   help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    p.add_argument("--plain", action="store_true", help=_("no colour"))
     add_language_argument(p)
     p.set_defaults(handler=run)
 

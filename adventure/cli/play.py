@@ -41,29 +41,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``play`` sub-command."""
     p = commands.add_parser(
         "play",
-        help="play the story (the default when no command is given)",
-        description="Play the story in the terminal. Type a choice's number or part of its label; "
+        help=_("play the story (the default when no command is given)"),
+        description=_("Play the story in the terminal. Type a choice's number or part of its label; "
         "'help' lists the commands. Every choice is saved automatically. "
-        "With standard input from a pipe, each line is one input.",
+        "With standard input from a pipe, each line is one input."),
     )
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
-    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help="seed for the run's random events (default: random)")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help=_("story folder (default: the shipped story)"))
+    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help=_("seed for the run's random events (default: random)"))
     p.add_argument("--plain", action="store_true",
-                   help="linear text for screen readers and logs: no colour, boxes, animation or redraws")
+                   help=_("linear text for screen readers and logs: no colour, boxes, animation or redraws"))
     resume = p.add_mutually_exclusive_group()
-    resume.add_argument("--load", default=None, metavar="RUN", help="resume a saved run: a slot name or the path of a run file")
-    resume.add_argument("--continue", dest="continue_", action="store_true", help="resume the most recent saved run")
+    resume.add_argument("--load", default=None, metavar="RUN", help=_("resume a saved run: a slot name or the path of a run file"))
+    resume.add_argument("--continue", dest="continue_", action="store_true", help=_("resume the most recent saved run"))
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
-                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--no-save", action="store_true", help="do not save this run")
+                   help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
+    p.add_argument("--no-save", action="store_true", help=_("do not save this run"))
     add_language_argument(p)
     writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
     writing.add_argument("--watch", action="store_true",
-                         help="reload the story whenever one of its files is saved, keeping your place")
+                         help=_("reload the story whenever one of its files is saved, keeping your place"))
     writing.add_argument("--start", default=None, metavar="SCENE",
-                         help="start a sandbox run at SCENE (kept apart from your saves)")
+                         help=_("start a sandbox run at SCENE (kept apart from your saves)"))
     writing.add_argument("--set", dest="set_", action="append", default=[], metavar="STAT=VALUE",
-                         help="sandbox run: start with this stat value (repeatable)")
+                         help=_("sandbox run: start with this stat value (repeatable)"))
     p.set_defaults(handler=run)
 
 

@@ -457,7 +457,8 @@ class Game:
         self.warn(message)
         self.bad_lines += 1
         if self.errors is not None:
-            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
+            self.errors.write(_("million-miles: input line {number}: {message}").format(
+                number=self.lines_read, message=escape_controls(message, one_line=True)) + "\n")
             self.errors.flush()
 
     def report_save_error(self, exc: SaveError) -> None:

@@ -104,10 +104,17 @@ def run_update(args: argparse.Namespace) -> int:
             raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
     if existing is not None:
-        from adventure.i18n.catalog import rekey
+        from adventure.i18n.catalog import regroup_paragraphs, rekey
         from adventure.i18n.strings import follow_renames
 
         rekey(existing, follow_renames([e.key for e in entries], by_key(existing), story))
+        regroup_paragraphs(existing, entries)  # whole texts become paragraphs, with their translations
+        from adventure.i18n.strings import kept_whole
+
+        known = {e.key for e in entries}
+        whole = kept_whole(k for k in by_key(existing) if k not in known)
+        if whole:
+            entries = story_strings(story, whole)
     catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
     _write(path, write_catalog(catalog))
     messages = by_key(catalog)

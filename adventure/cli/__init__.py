@@ -35,7 +35,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description=_("Million Miles: play, check and replay text adventures written in YAML."),
         epilog=_("Run without a command to start playing. 'million-miles COMMAND --help' for details."),
     )
-    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}",
+                        help=_("show program's version number and exit"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"adventure.cli.{name}").register(commands)

@@ -57,7 +57,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
     p.add_argument("--no-save", action="store_true", help=_("do not save this run"))
     add_language_argument(p)
-    writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
+    writing = p.add_argument_group(_("writing"), _("for authors: follow edits, jump to the scene being written"))
     writing.add_argument("--watch", action="store_true",
                          help=_("reload the story whenever one of its files is saved, keeping your place"))
     writing.add_argument("--start", default=None, metavar="SCENE",
@@ -188,18 +188,19 @@ def _early_language(requested: str | None) -> None:
 def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
-    from adventure.sandbox import SANDBOX_SLOT, describe
+    from adventure.sandbox import SANDBOX_SLOT, shown_values
     from adventure.session import Message, Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
     session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
-    where = f"Sandbox run from {describe(start)}"
+    where = (_("Sandbox run from scene '{scene}' with {values}").format(scene=start.scene, values=shown_values(start))
+             if start.values else _("Sandbox run from scene '{scene}'").format(scene=start.scene))
     if scratch is None:
-        session.messages.insert(0, Message(f"{where}; it is not saved."))
+        session.messages.insert(0, Message(_("{where}; it is not saved.").format(where=where)))
     elif session.save_error is None:
-        session.messages.insert(0, Message(f"{where}: it is kept apart in {scratch.path_for(session.slot)}, "
-                                           "never in your own saves."))
+        session.messages.insert(0, Message(_("{where}: it is kept apart in {path}, never in your own saves.").format(
+            where=where, path=scratch.path_for(session.slot))))
     else:
         session.messages.insert(0, Message(f"{where}.", warning=True))  # the session says why it is not saved
     return session, True

@@ -103,7 +103,8 @@ def english_lines(spanish: list[str], english: list[str]) -> list[str]:
         rest = _residue(line)
         words = re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü']+", rest)
         english_words = {w.lower() for w in words} & ENGLISH_ONLY
-        if len(english_words) >= 2 or (len(words) >= 2 and rest in said_in_english):
+        names_only = all(w[0].isupper() for w in words)  # "Kalpana Chawla, Laurel Clark": the same in both
+        if len(english_words) >= 2 or (len(words) >= 2 and not names_only and rest in said_in_english):
             found.append(line)
     return found
 

@@ -24,7 +24,7 @@ from adventure.story.model import Choice, Story
 
 
 @dataclass(frozen=True, slots=True)
-class Divergence:
+class OffTruePath:
     """A key decision where the run left the true path."""
 
     step: int
@@ -52,7 +52,7 @@ class Fork:
     label: str
 
 
-def divergences(story: Story, state: RunState, start: Start | None = None) -> tuple[Divergence, ...]:
+def divergences(story: Story, state: RunState, start: Start | None = None) -> tuple[OffTruePath, ...]:
     """Every key decision of the run where the canon choice was open and the player took another.
 
     A decision where the canon choice was locked is no deviation: the player could not
@@ -62,7 +62,7 @@ def divergences(story: Story, state: RunState, start: Start | None = None) -> tu
     return tuple(d for d in _all_divergences(story, state, start) if d.canon_open)
 
 
-def closed(story: Story, state: RunState, start: Start | None = None) -> tuple[Divergence, ...]:
+def closed(story: Story, state: RunState, start: Start | None = None) -> tuple[OffTruePath, ...]:
     """Scenes where the true path's choice was locked every time the run passed, once each.
 
     The last such visit of each scene, in the order the scenes were first met; a scene
@@ -71,21 +71,21 @@ def closed(story: Story, state: RunState, start: Start | None = None) -> tuple[D
     all_found = _all_divergences(story, state, start)
     taken = {before.scene for before, _offers, offer in _decisions(story, state, start) if offer.choice.canon}
     opened = {d.scene for d in all_found if d.canon_open} | taken
-    last: dict[str, Divergence] = {}
+    last: dict[str, OffTruePath] = {}
     for d in all_found:
         if not d.canon_open and d.scene not in opened:
             last[d.scene] = d
     return tuple(last.values())
 
 
-def _all_divergences(story: Story, state: RunState, start: Start | None = None) -> list[Divergence]:
+def _all_divergences(story: Story, state: RunState, start: Start | None = None) -> list[OffTruePath]:
     found = []
     for step, (before, offers, taken) in enumerate(_decisions(story, state, start), 1):
         canon = next((o for o in offers if o.choice.canon), None)
         if canon is None or taken.choice.canon:
             continue
         scene = story.scenes[before.scene]
-        found.append(Divergence(step, scene.id, scene.title, taken.label, canon.label, canon.enabled,
+        found.append(OffTruePath(step, scene.id, scene.title, taken.label, canon.label, canon.enabled,
                                 canon.reason, _differs(canon.choice, taken.choice)))
     return found
 
@@ -96,7 +96,7 @@ def has_canon(story: Story) -> bool:
 
 
 def next_fork(story: Story, state: RunState, start: Start | None = None, *,
-              known: tuple[Divergence, ...] | None = None, shut: tuple[Divergence, ...] | None = None) -> Fork | None:
+              known: tuple[OffTruePath, ...] | None = None, shut: tuple[OffTruePath, ...] | None = None) -> Fork | None:
     """One unexplored fork to suggest for the next play.
 
     Off the true path: the earliest divergence whose canon choice was open and leads

@@ -11,7 +11,8 @@ findings of ``check --explore``, ``MM7xx`` translation catalogues.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from adventure.safetext import escape_controls
@@ -142,18 +143,59 @@ class SaveError(MillionMilesError):
     ``code`` is stable (``MM5xx``, see :data:`SAVE_CODES`): tools match on it, and the
     session decides from it whether a file is *damaged* (moved aside before anything
     is written to its slot) or merely not for us (a newer format, another story).
+
+    The error is data: :attr:`what` and :attr:`advice` are :class:`Phrase` s (an English
+    catalogue id with named ``{placeholders}`` filled from ``fields``), so the edge words
+    it in the player's language (:func:`adventure.notices.say`); ``str()``,
+    :attr:`message` and :attr:`hint` are the English, for logs and JSON.
     """
 
-    def __init__(self, message: str, path: str | None = None, hint: str | None = None, *,
-                 code: str = "MM500"):
-        self.path, self.hint, self.code, self.message = path, hint, code, message
+    def __init__(self, message: str | Phrase, path: str | None = None, hint: str | Phrase | None = None, *,
+                 code: str = "MM500", fields: Mapping[str, object] | None = None):
+        self.path, self.code = path, code
+        self.what = message if isinstance(message, Phrase) else Phrase(message, dict(fields or {}))
+        """The problem, without the path."""
+        self.advice = hint if isinstance(hint, Phrase) or hint is None else Phrase(hint, dict(fields or {}))
+        """What to do about it."""
         where = f"{path}: " if path else ""
-        super().__init__(f"{where}{message}")
+        super().__init__(f"{where}{self.message}")
+
+    @property
+    def message(self) -> str:
+        """The problem in English, without the path."""
+        return str(self.what)
+
+    @property
+    def hint(self) -> str | None:
+        """What to do about it, in English."""
+        return str(self.advice) if self.advice is not None else None
 
     @property
     def damaged(self) -> bool:
         """The file is broken (unreadable YAML, bad fields, cut short), not just foreign."""
         return self.code in DAMAGED_CODES
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words to be said in the reader's language: an English catalogue id (marked ``N_``) and the
+    values of its named ``{placeholders}``, which may be phrases themselves.
+
+    Errors and reports below the UI carry phrases, not sentences; the edge translates them
+    (:func:`adventure.notices.say`). ``str()`` is the English, for logs and JSON.
+    """
+
+    template: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return fill(self.template, self.fields)
+
+
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    """``template`` with its named placeholders filled; a template without fields is taken as it is
+    (it may hold braces, and no placeholder)."""
+    return template.format_map(fields) if fields else template
 
 
 SAVE_CODES: dict[str, str] = {

@@ -19,9 +19,10 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,17 @@ def use_language(language: str) -> None:
     global _current, _language
     _current = translations(language)
     _language = language
+
+
+@contextlib.contextmanager
+def english() -> Iterator[None]:
+    """The program's words in English for a while (JSON values meant for tools stay English)."""
+    global _current
+    saved, _current = _current, gettext.NullTranslations()
+    try:
+        yield
+    finally:
+        _current = saved
 
 
 def current_language() -> str:

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING
 from adventure import engine
 from adventure.engine import Outcome, RunState, Start, Step
 from adventure.errors import SaveError
-from adventure.messages import _, ngettext
+from adventure.messages import N_, _, ngettext
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
-    from adventure.carry import Carried
+    from adventure.rebase import Rebased
     from adventure.saves.store import RunRecord, SaveStore, SlotLock
 
 AUTOSAVE_SLOT = "autosave"
@@ -57,30 +57,62 @@ class Message:
 
 
 @dataclass
+class RunSlot:
+    """Where a run is kept: its slot, the lock on it, when it began, and what of it is on disk.
+
+    One object, so a session that loads another run takes all of it over at once (and a
+    failed load leaves the old one whole).
+    """
+
+    name: str = AUTOSAVE_SLOT
+    created: datetime | None = None
+    lock: SlotLock | None = field(default=None, repr=False)
+    unlocked: SaveError | None = field(default=None, repr=False)
+    """Why the slot could not be locked: then it is never written (see :meth:`Session.autosave`)."""
+    saved_state: RunState | None = field(default=None, repr=False)
+    """The state last written to the slot (``None``: nothing of this run is on disk)."""
+    error: SaveError | None = None
+    """Why the last autosave failed; ``None`` once a write works again."""
+
+
+@dataclass
 class Session:
     """A run in progress. Mutable on purpose: it is the shell, not the core."""
 
     story: Story
     state: RunState
     store: SaveStore | None = None
-    slot: str = AUTOSAVE_SLOT
-    created: datetime | None = None
+    kept: RunSlot = field(default_factory=RunSlot)
+    """The run's slot, lock, creation time and save status (:class:`RunSlot`)."""
     clock: Callable[[], datetime] = utc_now
     last_outcome: Outcome | None = None
     scenes: str | None = None
     """The story folder recorded in the run (absolute), or ``None`` for the shipped story."""
-    save_error: SaveError | None = None
-    """Why the last autosave failed; ``None`` once a write works again."""
-    saved_state: RunState | None = field(default=None, repr=False)
-    """The state last written to the run's slot (``None``: nothing of this run is on disk)."""
     messages: list[Message] = field(default_factory=list, repr=False)
     remember_endings: bool = True
     """Count endings reached in the endings file (off for sandbox runs, which jump ahead)."""
     start: Start | None = None
     """A sandbox run's start (``play --start/--set``); ``None`` for a run from the story's start."""
-    _lock: SlotLock | None = field(default=None, repr=False)
-    _unlocked: SaveError | None = field(default=None, repr=False)
-    """Why the run's slot could not be locked: then it is never written (see :meth:`autosave`)."""
+
+    @property
+    def slot(self) -> str:
+        """The slot the run autosaves to."""
+        return self.kept.name
+
+    @property
+    def created(self) -> datetime | None:
+        """When the run began (kept in its file across loads)."""
+        return self.kept.created
+
+    @property
+    def save_error(self) -> SaveError | None:
+        """Why the last autosave failed; ``None`` once a write works again."""
+        return self.kept.error
+
+    @property
+    def saved_state(self) -> RunState | None:
+        """The state last written to the run's slot (``None``: nothing of this run is on disk)."""
+        return self.kept.saved_state
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -101,19 +133,17 @@ class Session:
         """
         outcome = engine.new_run(story, seed) if start is None else engine.start_at(story, seed, start)
         created = clock()
-        session = cls(story, outcome.state, store, slot or AUTOSAVE_SLOT, created, clock, outcome, scenes,
-                      start=start, remember_endings=start is None)
+        session = cls(story, outcome.state, store, RunSlot(slot or AUTOSAVE_SLOT, created), clock=clock,
+                      last_outcome=outcome, scenes=scenes, start=start, remember_endings=start is None)
         if store is not None:
             earlier = _count_quietly(store)
             try:
                 if slot is None:
-                    session._lock = store.new_run(created)
-                    session.slot = session._lock.slot
+                    session._take_new_slot(created)
                 else:
                     session._claim(slot)
             except SaveError as exc:
-                session._unlocked = exc
-                session._failed(exc)
+                session._cannot_lock(exc)
                 return session
             if earlier:
                 session.tell(ngettext(
@@ -135,38 +165,38 @@ class Session:
         from elsewhere goes on in a new run slot, so the file loaded is never written.
         :class:`SaveError` (MM510) when another game is playing that run.
         """
+        from adventure.notices import story_changed
         from adventure.saves.store import resume
 
         resumed = resume(story, record)
-        session = cls(story, resumed.state, store, AUTOSAVE_SLOT, record.created, clock, resumed.outcome, scenes,
-                      start=record.start, remember_endings=record.start is None)
+        notice = story_changed(resumed.rebased) if resumed.story_changed else None
+        session = cls(story, resumed.state, store, RunSlot(AUTOSAVE_SLOT, record.created), clock=clock,
+                      last_outcome=resumed.outcome, scenes=scenes, start=record.start,
+                      remember_endings=record.start is None)
         if store is None:
-            session.slot = record.slot  # only named, never written
-            return session, resumed.notice
+            session.kept.name = record.slot  # only named, never written
+            return session, notice
         own = slot or _own_slot(store, record)
         if own is not None:
-            session.slot = own
+            session.kept.name = own
             try:
                 session._claim(own)
             except SaveError as exc:
                 if exc.code == "MM510":  # two games must not write one run
                     raise
-                session._unlocked = exc  # a read-only folder or a broken lock file: play on, never write unlocked
-                session._failed(exc)
-                return session, resumed.notice
+                session._cannot_lock(exc)  # a read-only folder or a broken lock file: play on, never write unlocked
+                return session, notice
             if slot is None:
-                session.saved_state = session.state  # the file already holds this state
+                session.kept.saved_state = session.state  # the file already holds this state
                 store.trust(own)
             else:
                 session.autosave()
-            return session, resumed.notice
+            return session, notice
         try:
-            session._lock = store.new_run(clock())
-            session.slot = session._lock.slot
+            session._take_new_slot(clock())
         except SaveError as exc:
-            session._unlocked = exc
-            session._failed(exc)
-            return session, resumed.notice
+            session._cannot_lock(exc)
+            return session, notice
         if session.autosave():
             message = _("Playing on as '{slot}'; the file you loaded stays as it was.")
             if record.path is not None and record.path.parent == store.directory:
@@ -174,7 +204,7 @@ class Session:
                            if record.path.name.endswith(".bak.yaml")
                            else _("Playing on as '{slot}'; the checkpoint you loaded stays as it was."))
             session.tell(message.format(slot=session.slot))
-        return session, resumed.notice
+        return session, notice
 
     # -- playing -----------------------------------------------------------------------------
 
@@ -253,8 +283,8 @@ class Session:
         """Write the run to its own slot; False (and a message) when it could not be written."""
         if self.store is None:
             return False
-        if self._unlocked is not None:  # writing without the lock would let two games share one run
-            self._failed(self._unlocked)
+        if self.kept.unlocked is not None:  # writing without the lock would let two games share one run
+            self._failed(self.kept.unlocked)
             return False
         try:
             self.store.write(self.record())
@@ -265,8 +295,8 @@ class Session:
             self._report_set_aside()
         if self.save_error is not None:
             self.tell(_("Saving works again: the run is saved as '{slot}'.").format(slot=self.slot))
-        self.save_error = None
-        self.saved_state = self.state
+        self.kept.error = None
+        self.kept.saved_state = self.state
         return True
 
     def save(self, name: str | None = None) -> Path:
@@ -276,7 +306,7 @@ class Session:
         on autosaving to its own slot. :class:`SaveError` for a bad name or a failed write.
         """
         if self.store is None:
-            raise SaveError("saving is switched off for this game", hint="start without --no-save to keep runs",
+            raise SaveError(N_("saving is switched off for this game"), hint=N_("start without --no-save to keep runs"),
                             code="MM511")
         from adventure.saves.store import check_slot_name, is_run_slot, record_for
 
@@ -287,8 +317,8 @@ class Session:
             return self.store.path_for(self.slot)
         check_slot_name(name)
         if is_run_slot(name):
-            raise SaveError(f"'{name}' is a name for autosaves", hint="choose a checkpoint name such as 'before-exam'",
-                            code="MM508")
+            raise SaveError(N_("'{name}' is a name for autosaves"),
+                            hint=N_("choose a checkpoint name such as 'before-exam'"), code="MM508", fields={"name": name})
         record = record_for(self.story, self.state, name, created=self.created, now=self.clock(), scenes=self.scenes,
                             start=self.start)
         try:
@@ -299,53 +329,62 @@ class Session:
     def load(self, name: str) -> str | None:
         """Replace the current run with a saved one; returns a notice if the story changed."""
         if self.store is None:
-            raise SaveError("saving is switched off for this game", hint="start without --no-save to load runs",
+            raise SaveError(N_("saving is switched off for this game"), hint=N_("start without --no-save to load runs"),
                             code="MM511")
         record = self.store.read(name)
         if record.path is not None and record.path == self.store.path_for(self.slot):
-            raise SaveError(f"'{name}' is the run you are playing", hint="'undo' steps back in it", code="MM510")
-        lock, self._lock = self._lock, None
+            raise SaveError(N_("'{name}' is the run you are playing"), hint=N_("'undo' steps back in it"),
+                            code="MM510", fields={"name": name})
+        lock, self.kept.lock = self.kept.lock, None  # the loaded run may be this very slot's file (a backup)
         try:
             other, notice = Session.from_record(self.story, record, self.store, self.clock, self.scenes)
         except BaseException:
-            self._lock = lock
+            self.kept.lock = lock
             raise
         if lock is not None:
             lock.release(forget=self.blank)  # a run never written leaves no lock file behind either
-        self.state, self.slot, self.created, self.last_outcome = other.state, other.slot, other.created, other.last_outcome
-        self.save_error, self.saved_state, self._lock = other.save_error, other.saved_state, other._lock
-        self._unlocked = other._unlocked
+        self.state, self.last_outcome, self.kept = other.state, other.last_outcome, other.kept
         self.start, self.remember_endings = other.start, other.remember_endings
         self.messages.extend(other.pop_messages())
         return notice
 
-    def rebase(self, story: Story, steps: Sequence[Step]) -> Carried:
+    def try_rebase(self, story: Story, steps: Sequence[Step]) -> Rebased:
         """Carry the run over to an edited story: replay ``steps`` from the seed as far as they apply.
 
         Nothing is saved: the next choice autosaves as usual, so an edit that breaks the
-        path never shortens a save by itself (see :mod:`adventure.carry`).
+        path never shortens a save by itself. If anything fails on the way, the session
+        is left exactly as it was (story, state, last outcome, start) and the error raised.
         """
-        from adventure.carry import carry_over
+        from adventure.rebase import rebase
 
-        carried = carry_over(story, self.state.seed, steps, self.start)
-        self.story, self.state, self.last_outcome = story, carried.state, carried.outcome
-        if carried.start_lost:
-            self.start = None
-        return carried
+        before = (self.story, self.state, self.last_outcome, self.start)
+        try:
+            rebased = rebase(story, self.state.seed, steps, self.start)
+            self.story, self.state, self.last_outcome = story, rebased.state, rebased.outcome
+            if rebased.start_lost:
+                self.start = None
+        except BaseException:
+            self.story, self.state, self.last_outcome, self.start = before
+            raise
+        return rebased
 
     def close(self) -> None:
         """Let another game use this run's slot (the lock also ends with the process).
 
         A blank run leaves nothing behind, not even its lock file.
         """
-        if self._lock is not None:
-            self._lock.release(forget=self.blank)
-            self._lock = None
+        if self.kept.lock is not None:
+            self.kept.lock.release(forget=self.blank)
+            self.kept.lock = None
 
     # -- messages ----------------------------------------------------------------------------
 
-    def tell(self, text: str, warning: bool = False) -> None:
-        self.messages.append(Message(text, warning))
+    def tell(self, text: str, warning: bool = False, *, first: bool = False) -> None:
+        """Queue ``text`` for the player (``first``: before anything already queued)."""
+        if first:
+            self.messages.insert(0, Message(text, warning))
+        else:
+            self.messages.append(Message(text, warning))
 
     def pop_messages(self) -> list[Message]:
         """The messages queued since the last call, oldest first."""
@@ -353,21 +392,34 @@ class Session:
         return messages
 
     def _failed(self, exc: SaveError) -> None:
+        from adventure.notices import problem_and_advice
+
         if self.save_error is None or self.save_error.code != exc.code:  # say it once, not after every choice
-            self.tell(_("Could not save: {problem}").format(problem=exc) + (f" ({exc.hint})" if exc.hint else ""),
-                      warning=True)
-        self.save_error = exc
+            self.tell(_("Could not save: {problem}").format(problem=problem_and_advice(exc)), warning=True)
+        self.kept.error = exc
+
+    def _cannot_lock(self, exc: SaveError) -> None:
+        """The slot could not be locked: never write it, and say why."""
+        self.kept.unlocked = exc
+        self._failed(exc)
+
+    def _take_new_slot(self, started: datetime) -> None:
+        assert self.store is not None
+        self.kept.lock = self.store.new_run(started)
+        self.kept.name = self.kept.lock.slot
 
     def _claim(self, slot: str) -> None:
         assert self.store is not None
         lock = self.store.lock(slot)
-        if self._lock is not None:
-            self._lock.release()
-        self._lock = lock
+        if self.kept.lock is not None:
+            self.kept.lock.release()
+        self.kept.lock = lock
 
     def _report_set_aside(self) -> None:
         if self.store is None:
             return
+        from adventure.notices import say
+
         for original, aside, why in self.store.set_aside:
             backup = original.with_name(original.name[: -len(".yaml")] + ".bak.yaml")
             if backup.is_file():
@@ -375,7 +427,7 @@ class Session:
                          "its backup {backup} is untouched and loadable.")
             else:
                 text = _("The save {save} was damaged ({why}); it was moved aside to {aside}.")
-            self.tell(text.format(save=original, why=why, aside=aside, backup=backup), warning=True)
+            self.tell(text.format(save=original, why=say(why.what), aside=aside, backup=backup), warning=True)
         self.store.set_aside.clear()
 
     def _note_ending(self, state: RunState) -> None:
@@ -388,10 +440,14 @@ class Session:
         try:
             first = book.record(self.story, state, self.slot, self.clock())
         except SaveError as exc:
-            self.tell(_("Could not remember this ending: {problem}").format(problem=exc), warning=True)
+            from adventure.notices import problem
+
+            self.tell(_("Could not remember this ending: {problem}").format(problem=problem(exc)), warning=True)
             first = False
+        from adventure.notices import say
+
         for message in book.notices:
-            self.tell(message, warning=True)
+            self.tell(say(message), warning=True)
         if first:
             count = len(book.found(self.story))
             self.tell(_("A new ending found. Endings found: {found} of {total} "

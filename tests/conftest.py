@@ -27,7 +27,11 @@ os.environ.pop("MILLION_MILES_NO_CACHE", None)
 
 @pytest.fixture(autouse=True)
 def _own_story_cache(tmp_path_factory, monkeypatch):
+    """Each test its own cache folder, and the cache on: ``main(["--no-cache", ...])`` in process sets
+    ``MILLION_MILES_NO_CACHE`` for the rest of the process (as it must for the command's own
+    subprocesses), which switched the cache off for every later test."""
     monkeypatch.setenv("MILLION_MILES_CACHE_DIR", str(tmp_path_factory.mktemp("story-cache")))
+    monkeypatch.delenv("MILLION_MILES_NO_CACHE", raising=False)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -12,14 +12,15 @@ import io
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
 
 from adventure import engine
 from adventure.i18n.translate import translate_story
 from adventure.messages import use_language
 from adventure.session import Session
 from adventure.ui import matching
-from adventure.ui.play import Command, Game, Take, interpret
+from adventure.ui.commands import Command, Take, interpret
+from adventure.ui.console import make_console
+from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader, make_completer
 from adventure.ui.prompt import matching as completions
 
@@ -84,7 +85,7 @@ def test_tab_completes_a_label_typed_without_its_accent(spanish_story):
 
 def _spanish_game(story, lines):
     use_language("es")
-    out = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
     return Game(Session.new(story, 3), out, lines_reader(lines), plain=True), out
 
 

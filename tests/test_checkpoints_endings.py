@@ -17,6 +17,7 @@ from adventure.cli import main
 from adventure.saves.endings import EndingsBook
 from adventure.saves.store import SaveStore
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader
 
@@ -24,7 +25,7 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def console() -> Console:
-    return Console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
+    return make_console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
 
 
 def output(c: Console) -> str:
@@ -107,9 +108,22 @@ def test_the_ending_screen_offers_undo_chapter_new_game_and_leave(mini_story, tm
     assert game.session.state.ending == "home"
 
 
+@pytest.mark.parametrize(("typed", "undone"), [("#undo", True), ("Take back the last choice", True),
+                                                ("back", True), ("start", False), ("5", False), ("#nope", False)])
+def test_the_ending_menu_reads_a_line_as_the_choices_do(mini_story, tmp_path, typed, undone):
+    """The ending menu asks the same interpreter as the choices: ``#id``, a whole label and the menu's words
+    pick; a fragment in two labels ("start": the story's start, a new game) or a number off the menu is refused."""
+    c = console()
+    game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", typed, "quit"]))
+    assert game.run() == 0
+    text = output(c)
+    assert ("Undone: you took back your last choice." in text) is undone
+    assert ("Pick what to do next" in text) is not undone
+
+
 def test_the_ending_menu_wraps_under_its_labels_at_40_columns(mini_story, tmp_path):
     """A long option wraps under its own label, not back at the left edge under the numbers."""
-    c = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
+    c = make_console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
     game = Game(Session.new(mini_story, 3, SaveStore(tmp_path)), c, lines_reader(["home", "quit"]))
     assert game.run() == 0
     menu = output(c).split("What now?")[1].splitlines()
@@ -234,7 +248,7 @@ def test_endings_without_saving_are_not_remembered(monkeypatch, capsys, mini_dir
 def test_a_damaged_endings_file_is_moved_aside(damage, mini_story, tmp_path):
     (tmp_path / "endings.json").write_text(damage)
     book = EndingsBook(tmp_path)
-    assert book.found(mini_story) == [] and "damaged" in (book.problem or "")
+    assert book.found(mini_story) == [] and "damaged" in str(book.problem or "")
     session = Session.new(mini_story, 3, SaveStore(tmp_path))
     session.choose("leave")
     messages = [m.text for m in session.pop_messages()]
@@ -323,7 +337,7 @@ def test_the_endings_list_wraps_under_its_words(mini_story, tmp_path, width):
     session.choose("leave")
     session.close()
     book = EndingsBook(tmp_path)
-    c = Console(file=io.StringIO(), width=width, color_system=None)
+    c = make_console(file=io.StringIO(), width=width, color_system=None)
     print_endings(c, mini_story, book, book.found(mini_story))
     lines = c.file.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if "Home Again" in line)
@@ -377,6 +391,20 @@ def test_the_title_can_start_the_new_game_instead(mini_story, tmp_path):
     assert "Type 1 (or press Enter) to continue" in output(c)
     assert game.session.slot != slot and store.read(slot).snapshot["turn"] == 1  # the old run untouched
     assert store.read(game.session.slot).snapshot["turn"] == 1
+
+
+@pytest.mark.parametrize(("typed", "new_run"), [("start a new game", True), ("#new", True), ("n", True),
+                                                ("continue", False), ("#continue", False), ("1", False)])
+def test_the_title_reads_a_line_as_the_choices_do(mini_story, tmp_path, typed, new_run):
+    """The title menu asks the same interpreter as the choices: a whole label, ``#id``, a number or a word."""
+    from adventure.cli.play import _resumable
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    game, c = _title_game(mini_story, store, [typed, "quit"], _resumable(mini_story, store, None))
+    assert game.run() == 0
+    assert "Type 1 (or press Enter) to continue" not in output(c)
+    assert (game.session.slot != slot) is new_run
 
 
 def test_the_title_continues_a_finished_run_to_its_ending_screen(mini_story, tmp_path):

@@ -445,9 +445,9 @@ def test_rich_report_golden_lines(mini_story):
 
     out = StringIO()  # wide: the located lines must not wrap
     args = Namespace(explore=True, max_states=200_000, random=None, seed=0, write_runs=None)
-    _data, code = check_explore(mini_story, args, make_console(plain=True, width=200, file=out))
+    report = check_explore(mini_story, args, make_console(plain=True, width=200, file=out))
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    assert code == 0
+    assert report.outcome.exit_code == 0
     assert re.sub(r"\d+\.\d\d s ·", "T s ·", lines[0]) == ("Exploration  complete · 30 states · 62 transitions · T s · "
                                                           "0% of the budget of 200,000 states")
     assert "│ home   │ ✓ │     1 │ gate:leave" in "\n".join(lines)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from adventure.cli import main
 from adventure.cli.replay import load_record, story_for
 from adventure.saves.transcript import build_transcript
+from adventure.ui.console import make_console
 from adventure.ui.exports import export_notes, plain_lines
 from adventure.ui.playback import screen_for
 
@@ -91,9 +92,8 @@ def test_a_cast_to_step_n_stops_there(capsys):
 def plain_lines_at(renderable, width: int) -> list[str]:
     from io import StringIO
 
-    from rich.console import Console
 
-    console = Console(file=StringIO(), width=width, color_system=None, force_terminal=False, record=True, _environ={})
+    console = make_console(file=StringIO(), width=width, color_system=None, force_terminal=False, record=True, _environ={})
     console.print(renderable)
     return _visible([line.rstrip() for line in console.export_text().split("\n")])
 

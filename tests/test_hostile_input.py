@@ -16,7 +16,7 @@ import pytest
 
 from adventure.cli._edge import run_command
 from adventure.story.loader import check_story
-from adventure.ui.play import Hint, interpret
+from adventure.ui.commands import Hint, interpret
 
 BIG = "9" * 5000
 

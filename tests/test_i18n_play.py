@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rich.console import Console, Group
+from rich.console import Group
 
 from adventure import engine
 from adventure.errors import UsageError
@@ -17,6 +17,7 @@ from adventure.i18n.language import choose, detect
 from adventure.i18n.translate import translate_story
 from adventure.story.loader import load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 ORCHARD = Path(__file__).resolve().parent / "fixtures" / "orchard"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "i18n"
@@ -123,7 +124,7 @@ def spanish():
 
 
 def rendered(renderable, width: int) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    console = make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
 
@@ -168,7 +169,7 @@ def test_spanish_scene_golden(spanish, width, plain):
 ])
 def test_spanish_command_words(mini_story, line, expected):
     from adventure.messages import use_language
-    from adventure.ui.play import Command, interpret
+    from adventure.ui.commands import Command, interpret
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
     use_language("es")
@@ -176,7 +177,7 @@ def test_spanish_command_words(mini_story, line, expected):
 
 
 def test_spanish_words_are_commands_only_in_spanish(mini_story):
-    from adventure.ui.play import Command, Hint, interpret
+    from adventure.ui.commands import Command, Hint, interpret
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)
     assert isinstance(interpret("salir", offers), Hint)  # in English, 'salir' is not a command

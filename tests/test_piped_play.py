@@ -9,9 +9,8 @@ from __future__ import annotations
 import io
 import subprocess
 
-from rich.console import Console
-
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader
 
@@ -45,14 +44,14 @@ def test_a_bad_line_before_an_ending_still_exits_1(command, mini_dir, tmp_path):
 
 
 def test_interactive_play_keeps_hints_on_screen_only(mini_story):
-    out = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
     game = Game(Session.new(mini_story, 3), out, lines_reader(["xyzzy", "9", "home"]))
     assert game.run() == 0 and game.bad_lines == 2
     assert "'xyzzy' is not a choice here" in out.file.getvalue()  # type: ignore[attr-defined]
 
 
 def test_errors_stream_gets_one_line_per_bad_line(mini_story):
-    out = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
     errors = io.StringIO()
     game = Game(Session.new(mini_story, 3), out, lines_reader(["", "xyzzy", "2", "2"]), errors=errors)
     assert game.run() == 1
@@ -62,7 +61,7 @@ def test_errors_stream_gets_one_line_per_bad_line(mini_story):
 
 
 def test_a_bad_line_is_escaped_on_stderr(mini_story):
-    out = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
     errors = io.StringIO()
     game = Game(Session.new(mini_story, 3), out, lines_reader(["\x1b]0;pwned\x07"]), errors=errors)
     assert game.run() == 1

@@ -15,7 +15,9 @@ from adventure.errors import SaveError
 from adventure.saves.store import SaveStore
 from adventure.session import Session
 from adventure.ui import play as play_module
-from adventure.ui.play import Command, Game, Hint, Take, interpret
+from adventure.ui.commands import Command, Hint, Take, interpret
+from adventure.ui.console import make_console
+from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader, make_completer, matching, stream_reader
 
 SKY_PATH = ["2", "1", "1", "open", "1", "1", "1", "run", "fly"]
@@ -23,7 +25,7 @@ SKY_PATH = ["2", "1", "1", "open", "1", "1", "1", "run", "fly"]
 
 
 def console(width: int = 80) -> Console:
-    return Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    return make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
 
 
 def output(c: Console) -> str:
@@ -360,10 +362,9 @@ def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shippe
     """At 80x24 the real story's full status panel would push the scene off screen."""
     import io
 
-    from rich.console import Console
 
     def first_screen(width, height):
-        c = Console(file=io.StringIO(), width=width, height=height, force_terminal=True, color_system=None)
+        c = make_console(file=io.StringIO(), width=width, height=height, force_terminal=True, color_system=None)
         session = Session.new(shipped_story, 1)
         Game(session, c, lines_reader([]), show_status=True).run()
         return c.file.getvalue()
@@ -387,7 +388,7 @@ def test_one_choice_scenes_take_enter_and_never_say_pick_1_1(mini_story):
     from adventure.ui import render
 
     listing = render.choice_list(offers)
-    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console = make_console(file=io.StringIO(), width=60, color_system=None)
     console.print(listing)
     assert "1. Stay  (or press Enter)" in console.file.getvalue()
 
@@ -438,6 +439,30 @@ def _keyed_game(story, keys):
         g.read_line = read
         assert g.run() == 0
     return g, output(c), pending
+
+
+def test_the_terminal_reader_in_process():
+    """The real prompt_toolkit reader, driven through a pipe: a line, Ctrl-C, Ctrl-D."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from adventure.ui.prompt import LineCancelled, TerminalReader
+
+    with create_pipe_input() as pipe:
+        read = TerminalReader(input=pipe, output=DummyOutput())
+        pipe.send_text("go home\r")
+        assert read("> ", ["go home"]) == "go home"
+        pipe.send_text("\x03")
+        with pytest.raises(KeyboardInterrupt):
+            read("> ", [])
+        pipe.send_text("abc\x03")  # typed, then Ctrl-C: only that line is cancelled
+        with pytest.raises(LineCancelled):
+            read("> ", [])
+        pipe.send_text("\x04")
+        with pytest.raises(EOFError):
+            read("> ", [])
+        pipe.send_text("after\r")  # and the reader still reads after all that
+        assert read("> ", []) == "after"
 
 
 @pytest.mark.parametrize("typed", ["def", "x\x7f"], ids=["typed", "typed-and-erased"])
@@ -497,7 +522,7 @@ def test_a_chapter_opening_keeps_the_change_just_made_on_a_40_row_screen(shipped
     from adventure.sandbox import parse_start
 
     session = Session.new(shipped_story, 1, start=parse_start(shipped_story, scene_id, []))
-    c = Console(file=io.StringIO(), width=100, height=40, force_terminal=True, color_system=None)
+    c = make_console(file=io.StringIO(), width=100, height=40, force_terminal=True, color_system=None)
     g = Game(session, c, lines_reader([]), show_status=True)
     outcome = session.choose(choice)
     assert shipped_story.scenes[session.state.scene].chapter != shipped_story.scenes[scene_id].chapter

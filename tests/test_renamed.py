@@ -49,7 +49,7 @@ def test_a_run_saved_before_a_rename_verifies_and_resumes_after_it(tmp_path):
     for slot in ("squall", "past"):
         record = store.read(slot)
         report = verify(new, record)
-        assert report.ok, report.divergence
+        assert report.ok, report.stopped
         resumed = resume(new, record)
         assert resumed.applied == len(record.steps)
     assert resume(new, store.read("squall")).state.scene == "gale"

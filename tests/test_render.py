@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console, Group
+from rich.console import Group
 from rich.text import Text
 
 from adventure import engine
@@ -24,7 +24,7 @@ SKY_PATH = ("key", "pick", "pick", "open", "wait", "wait", "wait", "run", "fly")
 
 
 def rendered(renderable, width: int = 80, **console_options) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, **console_options)
+    console = make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, **console_options)
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
 
@@ -298,7 +298,7 @@ def test_plain_mode_has_no_box_characters(mini_story, states):
 
 def test_ascii_only_terminal_gets_ascii_meters(mini_story, states):
     """A terminal that cannot encode block characters gets `#` and `-` meters instead."""
-    console = Console(file=io.StringIO(), width=60, color_system=None, force_terminal=False)
+    console = make_console(file=io.StringIO(), width=60, color_system=None, force_terminal=False)
     options = console.options.copy()
     options.encoding = "ascii"
     for renderable in (render.progress_line(mini_story, states["gate"]), render.status_panel(mini_story, states["gate"])):
@@ -389,7 +389,7 @@ def test_no_color_console_emits_no_colour_on_a_terminal(monkeypatch, mini_story,
 def test_plain_console_is_not_a_terminal():
     console = make_console(plain=True, file=io.StringIO())
     assert console.color_system is None and not console.is_terminal
-    assert isinstance(render.hint("x", plain=True), Text)
+    assert isinstance(render.hint("x"), Text)
 
 
 def test_status_line_keeps_to_one_line(mini_story, states):
@@ -400,13 +400,13 @@ def test_status_line_keeps_to_one_line(mini_story, states):
 
 def test_help_at_40_columns_puts_each_meaning_under_its_command():
     """A 40-column help is not a 12-character column of words: each meaning gets the width."""
-    console = Console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
+    console = make_console(file=io.StringIO(), width=40, color_system=None, force_terminal=True)
     console.print(render.help_screen())
     out = console.file.getvalue()
     assert all(len(line) <= 40 for line in out.splitlines())
     assert "take back the last choice (also" in out, out
     assert len(out.splitlines()) <= 40, out
-    wide = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=True)
+    wide = make_console(file=io.StringIO(), width=100, color_system=None, force_terminal=True)
     wide.print(render.help_screen())
     assert any(line.startswith("│ undo ") and "take back the last choice" in line
                for line in wide.file.getvalue().splitlines())  # side by side when there is room

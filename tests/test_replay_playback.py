@@ -11,9 +11,12 @@ from rich.console import Console
 
 from adventure import engine
 from adventure.cli import main
+from adventure.notices import stopped_step
 from adventure.saves.store import SaveStore, record_for
 from adventure.saves.transcript import build_transcript, to_markdown, to_text
 from adventure.story.loader import load_story
+from adventure.ui.console import make_console
+from adventure.ui.notes import export_notes
 from adventure.ui.playback import play_back
 from adventure.ui.transcript import to_html
 
@@ -28,7 +31,7 @@ def _record(story, choices=SKY, seed=3):
 
 
 def _console() -> Console:
-    return Console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
+    return make_console(file=StringIO(), width=72, color_system=None, force_terminal=False, highlight=False)
 
 
 class Waits:
@@ -176,9 +179,10 @@ def test_replay_after_a_story_edit_says_where_it_stops(tmp_path, mini_dir, mini_
     folder = Path(shutil.copytree(mini_dir, tmp_path / "story"))
     two = folder / "two.yaml"
     two.write_text(two.read_text().replace("      - id: fly", "      - id: soar"))
-    transcript = build_transcript(load_story(folder), _record(mini_story))
-    assert transcript.stopped == "step 9: scene 'city' no longer offers 'fly'"
-    assert "The replay stops here: step 9" in to_text(transcript)
+    edited = load_story(folder)
+    transcript = build_transcript(edited, _record(mini_story))
+    assert transcript.stopped is not None and stopped_step(transcript.stopped) == "step 9: scene 'city' no longer offers 'fly'"
+    assert "The replay stops here: step 9" in to_text(transcript, export_notes(transcript, edited))
 
 
 def test_step_mode_with_closed_input_stops(mini_story):

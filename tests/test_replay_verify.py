@@ -15,6 +15,7 @@ import pytest
 
 from adventure import engine
 from adventure.cli import main
+from adventure.notices import stop_reason
 from adventure.saves.store import SaveStore, read_run, record_for
 from adventure.saves.verify import verify
 from adventure.story.loader import load_story
@@ -77,13 +78,14 @@ def test_divergence_names_step_scene_choice_reason_available_and_changes(tmp_pat
     two.write_text(two.read_text().replace('if: "letters >= 3 and trust >= 1"', 'if: "letters >= 3 and trust >= 2"'))
     report = verify(load_story(story_dir), runs.read("sky"), name="sky")
     assert not report.ok
-    d = report.divergence
-    assert (d.step, d.scene, d.choice) == (8, "road", "run")
-    assert d.reason == "'run' in scene 'road' is now locked (needs Trust ≥ 2)"
+    d = report.stopped
+    assert d is not None and (d.step, d.scene, d.choice) == (8, "road", "run")
+    assert (d.reason, d.detail) == ("locked", "needs Trust ≥ 2")
+    assert stop_reason(d) == "'run' in scene 'road' is now locked (needs Trust ≥ 2)"
     assert d.available == ("wait",)
-    assert d.changed["ending"] == {"snapshot": "sky", "replayed": None}
-    assert d.changed["scene"] == {"snapshot": "city", "replayed": "road"}
-    data = report.to_dict()
+    assert report.changed["ending"] == {"snapshot": "sky", "replayed": None}
+    assert report.changed["scene"] == {"snapshot": "city", "replayed": "road"}
+    data = report.to_dict(stop_reason)
     assert set(data) == {"ok", "run", "steps", "applied", "ending", "divergence"}
     assert set(data["divergence"]) == {"step", "scene", "choice", "reason", "available", "changed"}
 

@@ -192,8 +192,7 @@ def test_hostile_story_plays_without_a_raw_escape(hostile_story, plain):
     from adventure.ui.prompt import lines_reader
 
     out = StringIO()
-    console = SafeConsole(file=out, width=100, force_terminal=not plain, color_system=None if plain else "standard",
-                          highlight=False)
+    console = make_console(file=out, width=100, force_terminal=not plain, color_system=None if plain else "standard")
     game = Game(Session.new(hostile_story, 1), console, lines_reader(["1", "status", "2", "\x1b[2J", "3"]),
                 plain=plain, show_status=True)
     assert game.run(fresh=True) == 0

@@ -12,6 +12,7 @@ from adventure import engine
 from adventure.cli import main
 from adventure.engine import Start, Step
 from adventure.errors import SaveError, StateError, UsageError
+from adventure.notices import stop_reason
 from adventure.sandbox import SANDBOX_SLOT, describe, parse_start, scratch_dir
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import SaveStore, record_for, resume
@@ -133,8 +134,8 @@ def test_verify_reports_a_start_that_no_longer_fits(mini_story):
                         start=Start("road"))
     gone = parse_record(dump_record(record).replace("  scene: road\n  stats: {}", "  scene: nowhere\n  stats: {}"))
     report = verify(mini_story, gone)
-    assert not report.ok and report.divergence is not None and report.divergence.step == 0
-    assert "start scene 'nowhere' does not exist" in report.divergence.reason
+    assert not report.ok and report.stopped is not None and report.stopped.step == 0
+    assert "start scene 'nowhere' does not exist" in stop_reason(report.stopped)
     with pytest.raises(SaveError, match="sandbox run's start no longer fits"):
         resume(mini_story, gone)
 

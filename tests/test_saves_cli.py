@@ -6,12 +6,11 @@ import json
 from datetime import datetime, timezone
 from io import StringIO
 
-from rich.console import Console
-
 from adventure import engine
 from adventure.cli import main
 from adventure.cli.saves import print_slots
 from adventure.saves.store import SaveStore, record_for
+from adventure.ui.console import make_console
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -40,7 +39,7 @@ def test_saves_json(tmp_path, mini_story, capsys):
 def test_saves_table_uses_story_titles(tmp_path, mini_story):
     store = SaveStore(tmp_path)
     _fill(store, mini_story)
-    console = Console(file=StringIO(), width=100, color_system=None)
+    console = make_console(file=StringIO(), width=100, color_system=None)
     print_slots(console, tmp_path, store.slots(), mini_story)
     out = console.file.getvalue()
     assert "The Orchard" in out and "★ The Sky" in out and "unreadable" in out
@@ -85,7 +84,7 @@ def _lighthouse_slots(tmp_path):
 def test_saves_at_40_columns_shows_the_storys_columns_and_keeps_each_detail_whole(tmp_path):
     """Issue 10: readable at 40 columns ('2026-03-01 12:00' never split); issue 9: the story's own columns."""
     story, store = _lighthouse_slots(tmp_path)
-    console = Console(file=StringIO(), width=40, color_system=None)
+    console = make_console(file=StringIO(), width=40, color_system=None)
     print_slots(console, tmp_path, store.slots(), story)
     out = console.file.getvalue()
     assert all(len(line) <= 40 for line in out.splitlines()), out
@@ -96,7 +95,7 @@ def test_saves_at_40_columns_shows_the_storys_columns_and_keeps_each_detail_whol
 
 def test_saves_table_at_80_columns_keeps_the_date_whole(tmp_path):
     story, store = _lighthouse_slots(tmp_path)
-    console = Console(file=StringIO(), width=80, color_system=None)
+    console = make_console(file=StringIO(), width=80, color_system=None)
     print_slots(console, tmp_path, store.slots(), story)
     out = console.file.getvalue()
     when = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")

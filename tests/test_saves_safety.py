@@ -65,7 +65,7 @@ def test_a_damaged_slot_is_moved_aside_before_a_write_and_its_backup_survives(mi
     aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     assert len(aside) == 1 and aside[0].name.startswith("run-a.damaged-") and aside[0].suffix == ".yaml"
     (original, moved, why), = other.set_aside
-    assert original == store.path_for("run-a") and moved == aside[0] and "cut short" in why
+    assert original == store.path_for("run-a") and moved == aside[0] and "cut short" in why.message
     assert store.read("run-a.bak").steps == play(mini_story, ["pick"]).log  # still loadable
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from adventure import __version__, engine
 from adventure.errors import SaveError
+from adventure.notices import advice, problem, story_changed
 from adventure.saves.runfile import FORMAT, dump_record, parse_record
 from adventure.saves.store import (
     SaveStore,
@@ -229,7 +230,7 @@ def test_truncation_at_every_length_never_escapes_as_a_traceback(mini_story, tmp
 def test_resume_same_story_is_silent(mini_story):
     record = record_for(mini_story, play(mini_story, SKY[:6]), "r")
     resumed = resume(mini_story, record)
-    assert resumed.notice is None and resumed.state == play(mini_story, SKY[:6])
+    assert not resumed.story_changed and resumed.state == play(mini_story, SKY[:6])
     assert resumed.outcome.state == resumed.state
 
 
@@ -241,7 +242,8 @@ def test_resume_after_a_text_edit_continues_with_a_notice(mini_story, story_copy
     assert edited.fingerprint != mini_story.fingerprint
     resumed = resume(edited, record)
     assert resumed.state.log == record.steps
-    assert "story has changed" in resumed.notice and "all 6 steps still apply" in resumed.notice
+    notice = story_changed(resumed.rebased)
+    assert resumed.story_changed and "story has changed" in notice and "all 6 steps still apply" in notice
 
 
 def test_resume_after_a_removed_choice_stops_at_the_last_step_that_applies(mini_story, story_copy):
@@ -254,7 +256,7 @@ def test_resume_after_a_removed_choice_stops_at_the_last_step_that_applies(mini_
     edited = load_story(story_copy)
     resumed = resume(edited, record)
     assert resumed.state.log == record.steps[:2] and resumed.applied == 2
-    assert "step 3: scene 'gate' no longer offers 'key'" in resumed.notice
+    assert "step 3: scene 'gate' no longer offers 'key'" in story_changed(resumed.rebased)
     assert resumed.outcome.state == resumed.state
 
 
@@ -263,7 +265,7 @@ def test_resume_after_a_new_lock_names_the_reason(mini_story, story_copy):
     two = story_copy / "two.yaml"
     two.write_text(two.read_text().replace('if: "letters >= 3 and trust >= 1"', 'if: "letters >= 3 and trust >= 3"'))
     resumed = resume(load_story(story_copy), record)
-    assert "step 8: 'run' in scene 'road' is now locked (needs Trust ≥ 3)" in resumed.notice
+    assert "step 8: 'run' in scene 'road' is now locked (needs Trust ≥ 3)" in story_changed(resumed.rebased)
 
 
 def test_resume_refuses_another_story(mini_story, story_copy):
@@ -281,8 +283,9 @@ def test_resume_refuses_a_snapshot_that_disagrees_with_its_log(mini_story, store
     before = path.read_bytes()
     with pytest.raises(SaveError) as info:
         resume(mini_story, store.read("tampered"))
-    assert "snapshot disagrees" in str(info.value) and "stats.letters: 1 → 3" in str(info.value)
-    assert str(path) in str(info.value) and "backup" in info.value.hint
+    words = problem(info.value)
+    assert "snapshot disagrees" in words and "stats.letters: 1 → 3" in words
+    assert str(path) in words and "backup" in (advice(info.value) or "")
     assert path.read_bytes() == before
 
 
@@ -290,8 +293,9 @@ def test_resume_refuses_a_log_that_does_not_replay_on_the_same_story(mini_story,
     store.write(record_for(mini_story, play(mini_story, SKY), "edited"))
     path = store.path_for("edited")
     path.write_text(path.read_text().replace("choice: run", "choice: swim"))
-    with pytest.raises(SaveError, match="does not replay: step 8: scene 'road' no longer offers 'swim'"):
+    with pytest.raises(SaveError) as info:
         resume(mini_story, store.read("edited"))
+    assert "does not replay: step 8: scene 'road' no longer offers 'swim'" in problem(info.value)
 
 
 # -- sessions: autosave and undo -----------------------------------------------------------

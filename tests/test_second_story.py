@@ -17,6 +17,7 @@ import pytest
 
 from adventure import engine
 from adventure.story.loader import load_story
+from adventure.ui.console import make_console
 
 LIGHTHOUSE = Path(__file__).resolve().parent / "fixtures" / "lighthouse"
 DAWN = ["#store", "#take_oil", "#up", "#trim", "#log", "#watch", "#next_night", "#watch", "#next_night",
@@ -155,8 +156,6 @@ def test_a_drawn_outcome_is_remembered_in_the_summary():
 def test_the_shipped_story_declares_its_own_words(shipped_story, tmp_path):
     from io import StringIO
 
-    from rich.console import Console
-
     from adventure.cli.saves import print_slots
     from adventure.saves.store import SaveStore, record_for
 
@@ -167,7 +166,7 @@ def test_the_shipped_story_declares_its_own_words(shipped_story, tmp_path):
     store.write(record_for(shipped_story, engine.new_run(shipped_story, 1).state, "mine"))
     assert (tmp_path / "mine.yaml").read_text(encoding="utf-8").startswith("# A Million Miles Away: a saved run.")
     out = StringIO()
-    print_slots(Console(file=out, width=120), tmp_path, store.slots(), shipped_story)
+    print_slots(make_console(file=out, width=120), tmp_path, store.slots(), shipped_story)
     header = next(line for line in out.getvalue().splitlines() if "slot" in line)
     assert re.search(r"slot\W+chapter\W+Year\W+ending", header)
     assert re.search(r"\b1972\b", out.getvalue())
@@ -181,8 +180,8 @@ def test_run_header_words_cannot_break_the_run_file():
 
     moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
     snapshot = {"scene": "a", "chapter": None, "ending": None, "turn": 0, "seed": 1, "rng": 1, "stats": {}}
-    record = RunRecord(1, "x", "f", "0", 1, moment, moment, "s", (), snapshot,
-                       header="Two\nlines\u2028and \x1b]0;escapes\x07 \x85here")
+    record = RunRecord(format=1, story_id="x", fingerprint="f", engine_version="0", seed=1, created=moment,
+                       updated=moment, slot="s", steps=(), snapshot=snapshot, header="Two\nlines\u2028and \x1b]0;escapes\x07 \x85here")
     text = dump_record(record)
     assert text.splitlines()[0] == "# Two lines and ]0;escapes here. The steps are the truth; the snapshot is checked against them."
     assert parse_record(text).story_id == "x"
@@ -191,8 +190,6 @@ def test_run_header_words_cannot_break_the_run_file():
 def test_saves_column_labels_are_not_markup(tmp_path):
     """A stat label such as '[bold]Oil[/]' is story text: shown as written, never read as markup."""
     from io import StringIO
-
-    from rich.console import Console
 
     from adventure.cli.saves import print_slots
     from adventure.saves.store import SaveStore, record_for
@@ -205,5 +202,5 @@ def test_saves_column_labels_are_not_markup(tmp_path):
     store = SaveStore(tmp_path / "saves")
     store.write(record_for(story, engine.new_run(story, 1).state, "one"))
     out = StringIO()
-    print_slots(Console(file=out, width=160), tmp_path / "saves", store.slots(), story)
+    print_slots(make_console(file=out, width=160), tmp_path / "saves", store.slots(), story)
     assert "[bold]Oil[/]" in out.getvalue()

@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from adventure import engine
 from adventure.cli import main
 from adventure.errors import StoryLoadError
 from adventure.story.loader import load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 from tests.storybuilder import write_story
 
 STORY = """\
@@ -70,7 +70,7 @@ scenes:
 
 
 def rendered(renderable, width: int = 100) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    console = make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
     console.print(renderable)
     return console.file.getvalue()
 

@@ -16,7 +16,6 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
 from storybuilder import CHAPTER, STORY, write_story
 
 from adventure import engine
@@ -25,6 +24,7 @@ from adventure.i18n.translate import translate_story
 from adventure.story.loader import check_story, load_story
 from adventure.story.model import shown_as_problem
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 SECTION = DOC.read_text(encoding="utf-8").split("#### Numbers in each language", 1)[1].split("\n## ", 1)[0]
@@ -64,7 +64,7 @@ def story_dir(tmp_path: Path, po: str | None = None, **stat: object) -> Path:
 
 
 def text_of(renderable, width: int = 100) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console = make_console(file=io.StringIO(), width=width, color_system=None)
     console.print(renderable)
     return console.file.getvalue()  # type: ignore[attr-defined]
 

@@ -12,19 +12,20 @@ import re
 from pathlib import Path
 
 import pytest
-from rich.console import Console, Group
+from rich.console import Group
 
 from adventure import engine
 from adventure.saves.store import SaveStore
 from adventure.story.loader import load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 CANON = Path(__file__).resolve().parent / "fixtures" / "canon"
 SAVES = Path(__file__).resolve().parent.parent / "saves"
 
 
 def rendered(renderable, width: int = 80, **options) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, **options)
+    console = make_console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, **options)
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
 
@@ -106,7 +107,7 @@ def test_changes_by_cause_and_the_milestone_in_the_status_panel(canon_story, wid
 def test_milestone_marks_turn_to_ticks_and_fall_back_to_ascii(canon_story):
     ready = play(canon_story, "study", "settle").state
     assert "✓ Skill 2 of 2  ✓ A settled home" in rendered(render.status_panel(canon_story, ready), 60)
-    console = Console(file=io.StringIO(), width=60, color_system=None, force_terminal=False)
+    console = make_console(file=io.StringIO(), width=60, color_system=None, force_terminal=False)
     options = console.options.copy()
     options.encoding = "ascii"
     text = "\n".join("".join(s.text for s in line)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -99,7 +98,7 @@ def test_the_terminal_mode_is_restored_when_the_game_ends(command: str, tmp_path
     child = pexpect.spawn("/bin/sh", ["-c", script], env=_env(tmp_path), dimensions=(40, 100), encoding="utf-8",
                           timeout=TIMEOUT)
     child.expect("Pick an apple")
-    time.sleep(0.2)
+    child.expect_exact("\x1b[?2004h")  # prompt_toolkit is reading the line: the terminal is in its mode
     child.send("go home\r")
     child.expect("quit")  # the menu after an ending
     child.send("quit\r")

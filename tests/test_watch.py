@@ -17,9 +17,11 @@ import pytest
 from rich.console import Console
 
 from adventure import engine
-from adventure.carry import carry_over
 from adventure.engine import Start, Step
+from adventure.notices import stopped_at
+from adventure.rebase import rebase
 from adventure.session import Session
+from adventure.ui.console import make_console
 from adventure.ui.prompt import WakeableStreamReader, Woken
 from adventure.ui.watch import LiveGame, StoryWatcher
 
@@ -40,7 +42,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# -- carrying a run over ------------------------------------------------------------------------------
+# -- carrying a run over (rebasing its log) ------------------------------------------------------------------------------
 
 
 def test_carry_over_keeps_every_step_that_applies(mini_story, story_dir):
@@ -48,7 +50,7 @@ def test_carry_over_keeps_every_step_that_applies(mini_story, story_dir):
 
     steps = engine.replay(mini_story, 3, [Step("gate", "key"), Step("gate", "pick")]).state.log
     edit(story_dir / "one.yaml", "A gate, and", "A green gate, and")
-    carried = carry_over(load_story(story_dir), 3, steps)
+    carried = rebase(load_story(story_dir), 3, steps)
     assert carried.complete and carried.applied == carried.total == 2 and carried.state.log == steps
 
 
@@ -57,9 +59,10 @@ def test_carry_over_stops_at_the_divergence_and_says_why(mini_story, story_dir):
 
     steps = [Step("gate", "key"), Step("gate", "pick"), Step("gate", "pick")]
     edit(story_dir / "one.yaml", "- id: pick", "- id: pluck")
-    carried = carry_over(load_story(story_dir), 3, steps)
+    carried = rebase(load_story(story_dir), 3, steps)
     assert not carried.complete and carried.applied == 1 and carried.state.log == (Step("gate", "key"),)
-    assert str(carried.divergence) == "step 2 (scene 'gate', choice 'pick'): scene 'gate' no longer offers 'pick'"
+    assert carried.stopped is not None
+    assert stopped_at(carried.stopped) == "step 2 (scene 'gate', choice 'pick'): scene 'gate' no longer offers 'pick'"
 
 
 def test_carry_over_a_sandbox_whose_start_is_gone(story_dir):
@@ -71,8 +74,9 @@ def test_carry_over_a_sandbox_whose_start_is_gone(story_dir):
     edit(story_dir / "two.yaml", "letters >= 3", "post >= 3")
     edit(story_dir / "two.yaml", "{letters} letters", "{post} letters")
     edit(story_dir / "story.yaml", "letters * 5", "post * 5")
-    carried = carry_over(load_story(story_dir), 3, [Step("road", "wait")], Start("road", (("letters", 2),)))
-    assert carried.start_lost == "there is no stat called 'letters'" and carried.state.scene == "gate"
+    carried = rebase(load_story(story_dir), 3, [Step("road", "wait")], Start("road", (("letters", 2),)))
+    assert carried.start_lost and carried.stopped is not None and carried.state.scene == "gate"
+    assert (carried.stopped.step, carried.stopped.detail) == (0, "there is no stat called 'letters'")
 
 
 # -- the live game --------------------------------------------------------------------------------------
@@ -109,7 +113,7 @@ def live(story_dir: Path, script, *, start: Start | None = None, store=None):
             return item
         raise EOFError
 
-    out = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+    out = make_console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
     session = Session.new(load_story(story_dir), 3, store=store, start=start)
     game = LiveGame(session, out, read, folder=story_dir, watcher=watcher)
     return game, out, watcher

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from rich.console import Console
 from storybuilder import CHAPTER, STORY, write_story
 
 from adventure import engine
 from adventure.story.loader import check_story, load_story
 from adventure.ui import render
+from adventure.ui.console import make_console
 
 SAVINGS = "  savings: {type: int, initial: 2, min: 0, max: 6, label: Savings, show: true, prefix: $, suffix: k, zero: no savings}\n"
 SPEND = CHAPTER.replace("""      - id: train
@@ -30,7 +30,7 @@ def shown_story(tmp_path, chapter=SPEND):
 
 
 def text_of(renderable, width=100) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console = make_console(file=io.StringIO(), width=width, color_system=None)
     console.print(renderable)
     return console.file.getvalue()
 

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from adventure.errors import MillionMilesError, StoryLoadError
+from adventure.errors import MillionMilesError, SaveError, StoryLoadError
 from adventure.messages import _, ngettext
 from adventure.safetext import escape_controls
 
@@ -45,6 +45,11 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         except OSError:  # stderr is full or gone: the exit code still says it
             pass
         return 1
+    except SaveError as exc:  # data below the UI: worded here, in the player's language
+        from adventure.notices import advice, problem
+
+        _error(problem(exc), advice(exc), exc.code)
+        return exc.exit_code
     except MillionMilesError as exc:
         _error(str(exc), getattr(exc, "hint", None), getattr(exc, "code", None))
         return exc.exit_code

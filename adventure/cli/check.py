@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,9 +20,10 @@ from adventure.messages import _
 from adventure.wording import count
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
     from rich.text import Text
 
+    from adventure.cli.explore_report import ExploreReport
     from adventure.i18n.translate import TranslationReport
     from adventure.story.loader import LoadReport
     from adventure.story.model import Story
@@ -72,51 +74,86 @@ def run(args: argparse.Namespace) -> int:
     report = check_story(folder)
     if report.story is not None:
         settle(report.story)
+    result = CheckResult(folder, report, tuple(check_translations(report, args.strict_translations)),
+                         plain=args.plain)
     console = None
-    translations = check_translations(report, args.strict_translations)
-    if not args.json:  # Rich only for the table: --json stays as fast as reading the YAML
+    if not args.json:  # Rich only for the report: --json stays as fast as reading the YAML
         from adventure.ui.console import make_console
 
         console = make_console(plain=args.plain)
-        console.print(checked_line(folder, report))
-        print_report(console, folder, report, translations, plain=args.plain)
-    explore_data, explore_exit = None, 0
+        console.print(result)  # before exploring, which may take a while
     if report.story is not None and report.ok and (args.explore or args.random):
-        explore_data, explore_exit = check_explore(report.story, args, console)
+        result = replace(result, explored=check_explore(report.story, args, console))
     if args.json:
-        data = summary(report)
-        data["story"] = {"title": report.title, "folder": str(folder.resolve())}
-        data["translations"] = {}  # the same keys whether or not the story loaded
-        if translations:
-            data["errors"] = [*data["errors"], *(d.to_dict() for t in translations for d in t.errors)]  # type: ignore[misc]
-            data["warnings"] = [*data["warnings"], *(d.to_dict() for t in translations for d in t.warnings)]  # type: ignore[misc]
-            data["translations"] = {t.language: t.counts.to_dict() for t in translations}
-            data["ok"] = report.ok and not any(t.errors for t in translations)
-        if explore_data is not None:
-            data["explore"] = explore_data
-        sys.stdout.write(json_document(data))
-    if not report.ok or any(t.errors for t in translations):
-        return 1
-    return explore_exit
+        sys.stdout.write(json_document(result.to_json()))
+    return result.exit_code
 
 
-def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> tuple[dict[str, object], int]:
-    """Explore and/or play randomly, maybe write runs, render; the ``explore`` JSON object and exit code."""
+def check_explore(story: Story, args: argparse.Namespace, console: Console | None) -> ExploreReport:
+    """Explore and/or play randomly, maybe write runs, print the report on ``console`` (if any)."""
     from adventure.analysis.explore import default_budget
-    from adventure.cli.explore_report import best_paths, explore_json, render, run_explore
+    from adventure.cli.explore_report import ExploreReport, best_paths, run_explore
 
     outcome = run_explore(story, args.explore, args.max_states or default_budget(), args.random, args.seed)
-    data = explore_json(story, outcome)
+    explored = ExploreReport.of(story, outcome)
     if args.write_runs is not None:
         from adventure.cli.runwriter import write_runs
 
-        data["written_runs"], skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs),
-                                                   prefix=args.run_prefix)
-        data["skipped_runs"] = skipped
-        data["warnings"].extend(f"no run written for ending '{s['ending']}': {s['reason']}" for s in skipped)
+        written, skipped = write_runs(story, best_paths(story, outcome), Path(args.write_runs), prefix=args.run_prefix)
+        explored = replace(explored, written=tuple(written), skipped=tuple(skipped))
     if console is not None:
-        render(console, data, outcome.findings)
-    return data, outcome.exit_code
+        console.print(explored)
+    return explored
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check`` found: the story's load report, each translation's, and what exploring found.
+
+    :meth:`to_json` is the ``check --json`` document; as a renderable it is the human report,
+    whose summary is a table where the width allows it and sentences where it does not
+    (or with ``plain``). The exploration, when there is one, renders after the verdict.
+    """
+
+    folder: Path
+    report: LoadReport
+    translations: tuple[TranslationReport, ...] = ()
+    explored: ExploreReport | None = None
+    plain: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """The story and its translations are valid (exploring aside)."""
+        return self.report.ok and not any(t.errors for t in self.translations)
+
+    @property
+    def exit_code(self) -> int:
+        """1 for errors (a finding of exploring included), else 0."""
+        if not self.ok:
+            return 1
+        return self.explored.outcome.exit_code if self.explored is not None else 0
+
+    def to_json(self) -> dict[str, object]:
+        """The ``check --json`` object (with ``explore`` only when the story was explored)."""
+        report, translations = self.report, self.translations
+        data = summary(report)
+        data["story"] = {"title": report.title, "folder": str(self.folder.resolve())}
+        data["translations"] = {}  # the same keys whether or not the story loaded
+        if translations:
+            data["errors"] = [*(d.to_dict() for d in report.errors), *(d.to_dict() for t in translations for d in t.errors)]
+            data["warnings"] = [*(d.to_dict() for d in report.warnings),
+                                *(d.to_dict() for t in translations for d in t.warnings)]
+            data["translations"] = {t.language: t.counts.to_dict() for t in translations}
+            data["ok"] = self.ok
+        if self.explored is not None:
+            data["explore"] = self.explored.to_json()
+        return data
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield checked_line(self.folder, self.report)
+        yield from _report(console, options, self)
+        if self.explored is not None:
+            yield self.explored
 
 
 def _check_run_prefix(args: argparse.Namespace) -> None:
@@ -144,8 +181,8 @@ def checked_line(folder: Path, report: LoadReport) -> Text:
     """``Checking "Title" in /path``: which story this report is about, always."""
     from rich.text import Text
 
-    line = Text("Checking ", style="bold")
-    line.append(f"“{report.title}”" if report.title else "the story", style="bold")
+    line = Text("Checking ", style="heading")
+    line.append(f"“{report.title}”" if report.title else "the story", style="heading")
     line.append(f" in {folder.resolve()}")
     return line
 
@@ -168,23 +205,22 @@ MISSING_SHOWN = 10
 """The human report lists this many missing strings per language, then counts the rest."""
 
 
-def print_translations(console: Console, translations: list[TranslationReport], *, plain: bool = False) -> None:
+def _translations(translations: Sequence[TranslationReport], *, plain: bool) -> RenderResult:
     """Each language's problems (missing ones capped), then its counts on one line."""
     from rich.text import Text
 
     for t in translations:
         missing = [d for d in [*t.errors, *t.warnings] if d.code == "MM705"]
-        print_diagnostics(console, [d for d in [*t.errors, *t.warnings] if d.code != "MM705"])
-        print_diagnostics(console, missing[:MISSING_SHOWN])
+        yield from (render_diagnostic(d) for d in [*t.errors, *t.warnings] if d.code != "MM705")
+        yield from (render_diagnostic(d) for d in missing[:MISSING_SHOWN])
         if len(missing) > MISSING_SHOWN:
-            console.print(Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="dim"))
+            yield Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="muted")
         c = t.counts
-        style = "bold red" if t.errors else ("bold green" if c.translated == c.total else "yellow")
+        style = "error" if t.errors else ("success" if c.translated == c.total else "warning")
         mark = ("not valid:" if t.errors else "complete:" if c.translated == c.total else "incomplete:") if plain else \
             ("✗" if t.errors else "✓" if c.translated == c.total else "~")
-        console.print(Text(f"{mark} translation "
-                           f"{t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
-                           f"{c.missing} missing, {c.stale} stale", style=style))
+        yield Text(f"{mark} translation {t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
+                   f"{c.missing} missing, {c.stale} stale", style=style)
 
 
 def summary(report: LoadReport) -> dict[str, object]:
@@ -211,8 +247,7 @@ def summary(report: LoadReport) -> dict[str, object]:
     return data
 
 
-def print_report(console: Console, folder: Path, report: LoadReport,
-                 translations: Sequence[TranslationReport] = (), *, plain: bool = False) -> None:
+def _report(console: Console, options: ConsoleOptions, result: CheckResult) -> RenderResult:
     """The human report: the problems, a summary, each translation, then the verdict last.
 
     The verdict comes after everything it sums up, so "valid" never stands above an error
@@ -220,62 +255,69 @@ def print_report(console: Console, folder: Path, report: LoadReport,
     """
     from rich.text import Text
 
-    print_diagnostics(console, [*report.errors, *report.warnings])
+    folder, report, plain = result.folder, result.report, result.plain
+    yield from (render_diagnostic(d) for d in [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        console.print(Text(f"{'not valid: ' if plain else '✗ '}{folder}: {count(len(report.errors), 'error')}, "
-                           f"{count(len(report.warnings), 'warning')}", style="bold red"))
+        yield Text(f"{'not valid: ' if plain else '✗ '}{folder}: {count(len(report.errors), 'error')}, "
+                   f"{count(len(report.warnings), 'warning')}", style="error")
         return
-    (_print_plain_summary if plain else _print_summary_table)(console, story)
-    print_translations(console, list(translations), plain=plain)
-    wrong = sum(len(t.errors) for t in translations)
+    yield from _summary(console, options, story, plain=plain)
+    yield from _translations(result.translations, plain=plain)
+    wrong = sum(len(t.errors) for t in result.translations)
     if wrong:
-        console.print(Text(f"{'not valid: ' if plain else '✗ '}{folder}: the story is valid, but its translations "
-                           f"have {count(wrong, 'error')} (those strings show in English)", style="bold red"))
+        yield Text(f"{'not valid: ' if plain else '✗ '}{folder}: the story is valid, but its translations "
+                   f"have {count(wrong, 'error')} (those strings show in English)", style="error")
         return
-    console.print(Text(f"{'valid: ' if plain else '✓ '}{folder}{': ' if plain else ': valid — '}"
-                       f"{count(len(story.chapters), 'chapter')}, "
-                       f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
-                       f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}",
-                       style="" if plain else "bold green"))
+    yield Text(f"{'valid: ' if plain else '✓ '}{folder}{': ' if plain else ': valid — '}"
+               f"{count(len(story.chapters), 'chapter')}, "
+               f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
+               f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}", style="success")
 
 
-def _print_summary_table(console: Console, story: Story) -> None:
-    """The chapters as a table, then the stats, endings and what the story remembers."""
+def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: bool) -> RenderResult:
+    """The chapters as a table, then the stats, endings and what the story remembers; as sentences
+    with ``plain`` or where the table would have to cut a word to fit the width."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(f"{story.title}  ({story.id})", style="bold"), title_justify="left", expand=False)
-    table.add_column("#", justify="right", style="dim")
+    from adventure.ui.console import fits
+
+    table = Table(title=Text(f"{story.title}  ({story.id})", style="heading"), title_justify="left", expand=False)
+    table.add_column("#", justify="right", style="muted")
     table.add_column("chapter")
-    table.add_column("file", style="dim", overflow="fold")
+    table.add_column("file", style="muted", overflow="fold")
     table.add_column("scenes", justify="right")
     table.add_column("choices", justify="right")
     for chapter in story.chapters:
         choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
         table.add_row(str(chapter.index + 1), Text(chapter.title), Text(chapter.file), str(len(chapter.scenes)), str(choices))
-    console.print(table)
+    if plain or not fits(console, options, table):
+        yield from _sentences(story, plain=plain)
+        return
+    yield table
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
-    console.print(Text.assemble(("stats    ", "dim"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names))))
-    console.print(Text.assemble(("endings  ", "dim"), Text(f"{len(story.endings)}: {endings}")))
+    yield Text.assemble(("stats    ", "muted"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names)))
+    yield Text.assemble(("endings  ", "muted"), Text(f"{len(story.endings)}: {endings}"))
     if story.memos:
-        console.print(Text.assemble(("remembers", "dim"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos))))
+        yield Text.assemble(("remembers", "muted"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
 
 
-def _print_plain_summary(console: Console, story: Story) -> None:
-    """The summary as sentences: no table, no ✓ or ★ (a screen reader reads them as symbol names, or not at all)."""
+def _sentences(story: Story, *, plain: bool) -> RenderResult:
+    """The summary as sentences: no table; ``plain``: no ★ (a screen reader reads it as a symbol's name, or not at all)."""
     from rich.text import Text
 
-    console.print(Text(f"{story.title} ({story.id})"))
+    yield Text(f"{story.title} ({story.id})")
     for chapter in story.chapters:
         choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
-        console.print(Text(f"Chapter {chapter.index + 1}: {chapter.title} ({chapter.file}): "
-                           f"{count(len(chapter.scenes), 'scene')}, {count(choices, 'choice')}"))
-    endings = ", ".join(e.id + (" (the true ending)" if e.true_ending else "") for e in story.endings.values())
-    console.print(Text(f"Stats, {len(story.stats)}: " + ", ".join(story.stat_names)))
-    console.print(Text(f"Endings, {len(story.endings)}: {endings}"))
+        yield Text(f"Chapter {chapter.index + 1}: {chapter.title} ({chapter.file}): "
+                   f"{count(len(chapter.scenes), 'scene')}, {count(choices, 'choice')}")
+    true_mark = " (the true ending)" if plain else " ★"
+    endings = ", ".join(e.id + (true_mark if e.true_ending else "") for e in story.endings.values())
+    yield Text(f"Stats, {len(story.stats)}: " + ", ".join(story.stat_names))
+    yield Text(f"Endings, {len(story.endings)}: {endings}")
     if story.memos:
-        console.print(Text(f"Remembers, {len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
+        yield Text(f"Remembers, {len(story.memos)}: " + ", ".join(m.key for m in story.memos))
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

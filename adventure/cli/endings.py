@@ -75,7 +75,7 @@ def as_json(story: Story, book: EndingsBook, found: list[FoundEnding]) -> dict[s
         "total": len(story.endings),
         "story": story.id,
         "file": str(book.path),
-        "problem": book.problem,
+        "problem": str(book.problem) if book.problem else None,
         "unfound": [{"hint": ending_hint(story, e)} for e in story.endings if e not in seen],
     }
 
@@ -89,36 +89,37 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     """
     from rich.text import Text
 
+    from adventure.notices import say
     from adventure.saves.endings import ending_hint, reached_at
 
     if book.problem:
         console.print(Text(_("The endings file {path} could not be used: {problem}.").format(
-            path=book.path, problem=book.problem), style="yellow"))
+            path=book.path, problem=say(book.problem)), style="warning"))
     console.print(Text(_("Endings found: {found} of {total}").format(found=len(found), total=len(story.endings)),
-                       style="bold"))
+                       style="heading"))
     unicode = (console.encoding or "").lower().replace("-", "").startswith("utf")
     true_mark, found_mark = ("★", "✓") if unicode else ("*", "+")  # plain characters where UTF-8 is not spoken
     by_id = {f.id: f for f in found}
     for ending_id, ending in story.endings.items():
         entry = by_id.get(ending_id)
         if entry is None:
-            line = Text("- " + _("An ending not yet found: ") if plain else "???  ", style="dim")
+            line = Text("- " + _("An ending not yet found: ") if plain else "???  ", style="muted")
             line.append(ending_hint(story, ending_id))
             if plain:
                 console.print(line)
             else:
-                _hanging(console, Text("  ?  ", style="dim"), line)
+                _hanging(console, Text("  ?  ", style="muted"), line)
             continue
         when = moment_in_words(reached_at(entry).astimezone())
         line = Text("- " + (_("The true ending: ") if ending.true_ending else _("Found: "))) if plain else Text()
-        line.append(ending.title, style="bold")
-        line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="dim")
+        line.append(ending.title, style="heading")
+        line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="muted")
         label = _shown_label(story, entry)
         if label:
-            line.append(_(", choosing \"{label}\"").format(label=label), style="dim")
+            line.append(_(", choosing \"{label}\"").format(label=label), style="muted")
         if entry.times > 1:
             line.append(ngettext(" ({times} time)", " ({times} times)", entry.times).format(times=entry.times),
-                        style="dim")
+                        style="muted")
         if plain:
             console.print(line)
         else:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from adventure.analysis.explore import LIST_LIMIT, Exploration, Found, PathStep, explore
+from adventure.analysis.explore import LIST_LIMIT, Clamp, Exploration, Found, PathStep, explore
 from adventure.analysis.findings import Finding, effect_source, explore_findings
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
@@ -30,7 +30,7 @@ from adventure.story.model import Story
 from adventure.wording import count
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
     from rich.text import Text
 
 FALLBACK_RUNS = 2000
@@ -107,42 +107,76 @@ def _found_json(story: Story, found: Found) -> dict[str, Any]:
     }
 
 
-def explore_json(story: Story, outcome: ExploreOutcome) -> dict[str, Any]:
-    """The ``explore`` object of ``check --json``; ``problems`` non-empty means exit 1."""
+@dataclass(frozen=True)
+class EndingReach:
+    """Whether an ending can be reached, and the path that shows it (the search's shortest, else random play's)."""
+
+    id: str
+    true_ending: bool
+    reachable: bool | None
+    """``True`` a path reaches it; ``False`` a complete search proved none does; ``None`` not known."""
+    path: tuple[PathStep, ...] | None
+    found_by: str | None
+    """``explore`` or ``random`` (``None`` with no path)."""
+    states: int | None
+    """Ending states the search counted (``None`` without a search)."""
+    random_runs: int | None
+    """Random runs that ended here (``None`` without random play)."""
+
+    @property
+    def random_draws(self) -> int:
+        return sum(1 for s in self.path if s.outcome is not None) if self.path is not None else 0
+
+    def to_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "reachable": self.reachable, "path": path_json(self.path),
+            "steps": len(self.path) if self.path is not None else None, "random_draws": self.random_draws,
+            "found_by": self.found_by, "true_ending": self.true_ending,
+        }
+        if self.states is not None:
+            entry["states"] = self.states
+        if self.random_runs is not None:
+            entry["random_runs"] = self.random_runs
+        return entry
+
+
+def ending_reach(story: Story, outcome: ExploreOutcome) -> list[EndingReach]:
+    """Each ending of the story, in story order, as the search and random play found it."""
     exploration, report = outcome.exploration, outcome.report
     complete = exploration is not None and exploration.complete
-    endings: dict[str, Any] = {}
+    reach = []
     for ending_id, ending in story.endings.items():
         path = exploration.ending_paths.get(ending_id) if exploration else None
         found_by = "explore" if path is not None else None
         seen = report.endings.get(ending_id, 0) if report else 0
         if path is None and seen and report is not None:
             path, found_by = report.ending_paths.get(ending_id), "random"
-        reachable: bool | None = True if path is not None else (False if complete else None)
-        entry: dict[str, Any] = {
-            "reachable": reachable, "path": path_json(path),
-            "steps": len(path) if path is not None else None,
-            "random_draws": sum(1 for s in path if s.outcome is not None) if path is not None else 0,
-            "found_by": found_by, "true_ending": ending.true_ending,
-        }
-        if exploration is not None:
-            entry["states"] = exploration.ending_states.get(ending_id, 0)
-        if report is not None:
-            entry["random_runs"] = seen
-        endings[ending_id] = entry
+        reach.append(EndingReach(
+            ending_id, ending.true_ending, True if path is not None else (False if complete else None), path,
+            found_by, exploration.ending_states.get(ending_id, 0) if exploration is not None else None,
+            seen if report is not None else None))
+    return reach
+
+
+def explore_json(story: Story, outcome: ExploreOutcome, inert: InertReport | None = None) -> dict[str, Any]:
+    """The ``explore`` object of ``check --json``; ``problems`` non-empty means exit 1.
+
+    ``inert`` (computed when not given) is reported only after a search.
+    """
+    exploration, report = outcome.exploration, outcome.report
     data: dict[str, Any] = {
         "explored": exploration is not None,
-        "complete": complete,
+        "complete": exploration is not None and exploration.complete,
         "states": exploration.states if exploration else 0,
         "transitions": exploration.transitions if exploration else 0,
         "seconds": round(outcome.seconds, 4),
         "max_states": exploration.max_states if exploration else None,
         "budget_used": round(exploration.states / exploration.max_states, 4) if exploration else None,
-        "endings": endings,
+        "endings": {reach.id: reach.to_json() for reach in ending_reach(story, outcome)},
     }
     if exploration is not None:
         data.update(_exploration_json(story, exploration))
-        data["inert_choices"] = inert_json(inert_choices(story))
+        data["inert_choices"] = inert_json(inert if inert is not None else inert_choices(story))
     data["random"] = random_json(report, outcome.random_seconds) if report is not None else None
     data["random_fallback"] = outcome.fallback
     data["problems"] = [f.message for f in outcome.findings if f.severity == "error"]
@@ -153,13 +187,7 @@ def explore_json(story: Story, outcome: ExploreOutcome) -> dict[str, Any]:
 
 def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
     proven = x.complete  # unreachability and constancy are only proven by a complete search
-    clamped = []
-    for c in x.clamped_stats:
-        where = c.effect.location if c.effect is not None else None
-        clamped.append({"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path),
-                        "expected": story.stat(c.stat).saturates,
-                        "effect": effect_source(c.effect) if c.effect is not None else None,
-                        "file": where.file if where else None, "line": where.line if where else 0})
+    clamped = [_clamped_json(story, c) for c in x.clamped_stats]
     return {
         "ending_states": sum(x.ending_states.values()),
         "unreachable_scenes": x.unreachable_scenes if proven else None,
@@ -178,6 +206,13 @@ def _exploration_json(story: Story, x: Exploration) -> dict[str, Any]:
         "clamped_stats": clamped,
         "list_limit": LIST_LIMIT,
     }
+
+
+def _clamped_json(story: Story, c: Clamp) -> dict[str, Any]:
+    where = c.effect.location if c.effect is not None else None
+    return {"stat": c.stat, "bound": c.bound, "value": c.value, "path": path_json(c.path),
+            "expected": story.stat(c.stat).saturates, "effect": effect_source(c.effect) if c.effect is not None else None,
+            "file": where.file if where else None, "line": where.line if where else 0}
 
 
 def inert_json(report: InertReport) -> dict[str, Any]:
@@ -209,83 +244,165 @@ def _condition(story: Story, scene: str, choice_id: str) -> str | None:
     return to_source(choice.condition) if choice is not None and choice.condition is not None else None
 
 
-# -- Rich ---------------------------------------------------------------------------------------
+# -- the report ------------------------------------------------------------------------------------
 
 
-def format_path(path: Sequence[dict[str, str]] | None, limit: int = 40) -> str:
-    """``gate:pick → road:wait (→ road) → …`` for the terminal."""
+@dataclass(frozen=True)
+class ExploreReport:
+    """What ``check --explore``/``--random`` found, for people (a renderable) and for ``check --json``.
+
+    Built from the typed outcome, not from its JSON. ``written``/``skipped`` are the runs
+    ``--write-runs`` wrote or could not write (``None`` when it was not asked for).
+    """
+
+    story: Story
+    outcome: ExploreOutcome
+    inert: InertReport | None = None
+    written: tuple[dict[str, Any], ...] | None = None
+    skipped: tuple[dict[str, str], ...] | None = None
+
+    @classmethod
+    def of(cls, story: Story, outcome: ExploreOutcome) -> ExploreReport:
+        """The report of ``outcome``, with the inert choices worked out once (only a search reports them)."""
+        return cls(story, outcome, inert_choices(story) if outcome.exploration is not None else None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``explore`` object of ``check --json``."""
+        data = explore_json(self.story, self.outcome, self.inert)
+        if self.written is not None and self.skipped is not None:
+            data["written_runs"], data["skipped_runs"] = list(self.written), list(self.skipped)
+            data["warnings"].extend(f"no run written for ending '{s['ending']}': {s['reason']}" for s in self.skipped)
+        return data
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        outcome, exploration = self.outcome, self.outcome.exploration
+        if exploration is not None:
+            yield _search_line(exploration, outcome.seconds)
+        yield from _endings(console, options, ending_reach(self.story, outcome), explored=exploration is not None)
+        if outcome.report is not None:
+            yield _random_line(outcome.report, fallback=outcome.fallback)
+        if self.inert is not None:
+            yield Text.assemble(("Inert choices  ", "heading"),
+                                f"{self.inert.count} of {self.inert.total} ({round(self.inert.share, 1):.1f}%): "
+                                "no effect, no remember, no chose(), and a sibling leads to the same place")
+        if exploration is not None:
+            yield from _stuck(exploration)
+        yield from (render_finding(finding) for finding in outcome.findings)
+        yield from self._runs()
+        if not any(f.severity == "error" for f in outcome.findings):
+            complete = exploration is not None and exploration.complete
+            yield Text("✓ every explored state can still reach an ending" if complete
+                       else "✓ no problems found (the search was not complete)", style="good")
+
+
+    def _runs(self) -> RenderResult:
+        """What ``--write-runs`` wrote, after the endings it could not write a run for."""
+        from rich.text import Text
+
+        for skipped in self.skipped or ():
+            yield Text.assemble(("! ", "warning"), f"no run written for ending '{skipped['ending']}': "
+                                                   f"{skipped['reason']}")
+        for run in self.written or ():
+            yield Text(f"wrote {run['file']} (ending {run['ending']}, seed {run['seed']}, {run['steps']} steps)")
+
+
+def _stuck(exploration: Exploration) -> RenderResult:
+    """The first five soft-locked and trap states, each with the path that reaches it."""
+    from rich.text import Text
+
+    for kind, items in (("soft-lock", exploration.soft_locks), ("trap", exploration.traps)):
+        for item in items[:5]:
+            line = Text(f"  {kind} ", style="bad")
+            line.append(f"in '{item.scene}'  ")
+            line.append(format_path(item.path), style="muted")
+            yield line
+
+
+def _search_line(exploration: Exploration, seconds: float) -> Text:
+    """``Exploration  complete · 30 states · 62 transitions · 0.01 s · 0% of the budget of …``."""
+    from rich.text import Text
+
+    complete = exploration.complete
+    head = Text("Exploration  ", style="heading")
+    head.append("complete" if complete else "incomplete", style="good" if complete else "warning")
+    head.append(f" · {exploration.states:,} states · {exploration.transitions:,} transitions · {round(seconds, 4):.2f} s")
+    if exploration.max_states:
+        used = round(exploration.states / exploration.max_states, 4)
+        head.append(f" · {used:.0%} of the budget of {exploration.max_states:,} states"
+                    + ("" if complete else " (raise it with --max-states)"), style="muted")
+    return head
+
+
+def _endings(console: Console, options: ConsoleOptions, reach: Sequence[EndingReach], *,
+             explored: bool) -> RenderResult:
+    """The endings as a table (ending, found?, steps, path), or a block per ending where the table
+    would have to cut a word (an ending's id, a step of a path) to fit the width."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from adventure.ui.console import fits
+
+    mark = {True: Text("✓", style="good"), False: Text("✗", style="error"), None: Text("?", style="warning")}
+    table = Table(title=Text("Endings", style="heading"), title_justify="left", expand=False, show_lines=False)
+    table.add_column("ending")
+    table.add_column("", justify="center")
+    table.add_column("steps", justify="right")
+    table.add_column("shortest path" if explored else "a path", overflow="fold")
+    for r in reach:
+        path = Text(format_path(r.path))
+        if r.random_draws:
+            path.append(f"  [{count(r.random_draws, 'random draw')}: replaying needs a seed, see --write-runs]",
+                        style="muted")
+        table.add_row(Text(r.id + (" ★" if r.true_ending else "")), mark[r.reachable],
+                      "" if r.path is None else str(len(r.path)), path)
+    if fits(console, options, table):
+        yield table
+        return
+    yield Text("Endings", style="heading")
+    for r in reach:
+        head = Text.assemble(mark[r.reachable], " ", r.id + (" ★" if r.true_ending else ""))
+        if r.path is not None:
+            head.append(f"  {count(len(r.path), 'step')}", style="muted")
+        yield head
+        under = Text(format_path(r.path)) if r.path is not None else Text("no path found", style="muted")
+        if r.random_draws:
+            under.append(f"\n{count(r.random_draws, 'random draw')}: replaying needs a seed, see --write-runs",
+                         style="muted")
+        yield Padding(under, (0, 0, 0, 4))  # a long path wraps under itself
+
+
+def _random_line(report: RandomReport, *, fallback: bool) -> Text:
+    """``Random play  200 runs (seed 0) · scenes 4/4 (100%) · choices 8/8 (100%) · endings home 150, sky 50``."""
+    from rich.text import Text
+
+    scenes = round(len(report.scenes_visited) / max(1, report.all_scenes), 4)
+    choices = round(len(report.choices_taken) / max(1, report.all_choices), 4)
+    return Text.assemble(
+        ("Random play  ", "heading"),
+        ("(fallback: the search was not complete) " if fallback else ""),
+        f"{report.runs} runs (seed {report.seed}) · scenes {len(report.scenes_visited)}/{report.all_scenes} "
+        f"({scenes:.0%}) · choices {len(report.choices_taken)}/{report.all_choices} "
+        f"({choices:.0%}) · endings " + ", ".join(f"{e} {n}" for e, n in report.endings.items()))
+
+
+def format_path(path: Sequence[PathStep] | None, limit: int = 40) -> str:
+    """``gate:pick → road:wait (draw road) → …`` for the terminal."""
     if path is None:
         return "—"
     if not path:
         return "(at the start)"
     parts = []
     for step in path:
-        text = f"{step['scene']}:{step['choice']}"
-        if "outcome" in step:
-            text += f" (draw {step['outcome']})"
+        text = f"{step.scene}:{step.choice}"
+        if step.outcome is not None:
+            text += f" (draw {step.outcome})"
         parts.append(text)
     if len(parts) > limit:
         parts = parts[: limit // 2] + [f"… {len(parts) - limit} more …"] + parts[-limit // 2:]
     return " → ".join(parts)
-
-
-def render(console: Console, data: dict[str, Any], findings: Sequence[Finding]) -> None:
-    """The human report of :func:`explore_json`: endings table, random play, located findings."""
-    from rich.table import Table
-    from rich.text import Text
-
-    if data["explored"]:
-        head = Text("Exploration  ", style="bold")
-        head.append("complete" if data["complete"] else "incomplete", style="green" if data["complete"] else "yellow")
-        head.append(f" · {data['states']:,} states · {data['transitions']:,} transitions · {data['seconds']:.2f} s")
-        if data.get("max_states"):
-            head.append(f" · {data['budget_used']:.0%} of the budget of {data['max_states']:,} states"
-                        + ("" if data["complete"] else " (raise it with --max-states)"), style="dim")
-        console.print(head)
-    table = Table(title=Text("Endings", style="bold"), title_justify="left", expand=False, show_lines=False)
-    table.add_column("ending")
-    table.add_column("", justify="center")
-    table.add_column("steps", justify="right")
-    table.add_column("shortest path" if data["explored"] else "a path", overflow="fold")
-    mark = {True: Text("✓", style="green"), False: Text("✗", style="bold red"), None: Text("?", style="yellow")}
-    for ending_id, entry in data["endings"].items():
-        name = Text(ending_id + (" ★" if entry["true_ending"] else ""))
-        path = Text(format_path(entry["path"]))
-        if entry["random_draws"]:
-            path.append(f"  [{count(entry['random_draws'], 'random draw')}: replaying needs a seed, see --write-runs]",
-                        style="dim")
-        table.add_row(name, mark[entry["reachable"]], "" if entry["steps"] is None else str(entry["steps"]), path)
-    console.print(table)
-    random = data.get("random")
-    if random:
-        console.print(Text.assemble(
-            ("Random play  ", "bold"),
-            ("(fallback: the search was not complete) " if data.get("random_fallback") else ""),
-            f"{random['runs']} runs (seed {random['seed']}) · scenes {random['scenes_visited']}/{random['scenes']} "
-            f"({random['scene_coverage']:.0%}) · choices {random['choices_taken']}/{random['choices']} "
-            f"({random['choice_coverage']:.0%}) · endings "
-            + ", ".join(f"{e} {n}" for e, n in random["endings"].items())))
-    inert = data.get("inert_choices")
-    if inert is not None:
-        console.print(Text.assemble(("Inert choices  ", "bold"),
-                                    f"{inert['count']} of {inert['choices']} ({inert['share']:.1f}%): no effect, "
-                                    "no remember, no chose(), and a sibling leads to the same place"))
-    for kind, items in (("soft-lock", data.get("soft_locks") or []), ("trap", data.get("traps") or [])):
-        for item in items[:5]:
-            line = Text(f"  {kind} ", style="red")
-            line.append(f"in '{item['scene']}'  ")
-            line.append(format_path(item["path"]), style="dim")
-            console.print(line)
-    for finding in findings:
-        console.print(render_finding(finding))
-    for skipped in data.get("skipped_runs") or []:
-        console.print(Text.assemble(("! ", "yellow"), f"no run written for ending '{skipped['ending']}': "
-                                                      f"{skipped['reason']}"))
-    for run in data.get("written_runs") or []:
-        console.print(Text(f"wrote {run['file']} (ending {run['ending']}, seed {run['seed']}, {run['steps']} steps)"))
-    if not data["problems"]:
-        console.print(Text("✓ every explored state can still reach an ending", style="green")
-                      if data["complete"] else Text("✓ no problems found (the search was not complete)", style="green"))
 
 
 def render_finding(finding: Finding) -> Text:
@@ -293,7 +410,7 @@ def render_finding(finding: Finding) -> Text:
     from rich.text import Text
 
     error = finding.severity == "error"
-    text = Text.assemble(("✗ " if error else "! ", "bold red" if error else "yellow"), finding.message)
+    text = Text.assemble(("✗ " if error else "! ", "error" if error else "warning"), finding.message)
     if finding.where:
-        text.append(f"\n    at {finding.where}", style="dim")
+        text.append(f"\n    at {finding.where}", style="muted")
     return text

@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adventure.cli._args import seed_number
 from adventure.errors import UsageError
@@ -28,12 +28,14 @@ from adventure.i18n.language import add_argument as add_language_argument
 from adventure.messages import _
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from adventure.engine import Start
     from adventure.saves.runfile import RunRecord
     from adventure.saves.store import Continuation, SaveStore
     from adventure.session import Session
     from adventure.story.model import Story
-    from adventure.ui.play import Resumable
+    from adventure.ui.play import Game, Resumable
     from adventure.ui.prompt import Reader
 
 
@@ -73,13 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.i18n.language import load_in
 
     _early_language(args.lang)
-    if args.watch:
-        require_watchfiles()
-    if (args.seed is not None and args.load is not None) or (args.seed is not None and args.continue_):
-        raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
-    sandbox = args.start is not None or bool(args.set_)
-    if sandbox and (args.load is not None or args.continue_):
-        raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
+    sandbox = _check_options(args)
     found = _find_run(args)
     folder = _story_folder(args, found.record if found else None)
     story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
@@ -102,17 +98,39 @@ def run(args: argparse.Namespace) -> int:
                    errors=None if interactive else sys.stderr)
     if interactive and fresh and not sandbox and found is None and args.seed is None and store is not None:
         options["resumable"] = _resumable(story, store, _scenes_field(folder))
+    return _play(_game(args, session, console, folder, interactive, options), fresh)
+
+
+def _check_options(args: argparse.Namespace) -> bool:
+    """Refuse options that cannot go together (exit 2); whether the run is a sandbox (``--start``/``--set``)."""
+    if args.watch:
+        require_watchfiles()
+    resuming = args.load is not None or args.continue_
+    if args.seed is not None and resuming:
+        raise UsageError("--seed starts a new run; it cannot be combined with --load or --continue")
+    sandbox = args.start is not None or bool(args.set_)
+    if sandbox and resuming:
+        raise UsageError("--start and --set begin a new sandbox run; they cannot be combined with --load or --continue")
+    return sandbox
+
+
+def _game(args: argparse.Namespace, session: Session, console: Console, folder: Path, interactive: bool,
+          options: dict[str, Any]) -> Game:
+    """The play loop for these options: one that follows the story's files with ``--watch``."""
     from adventure.ui.play import Game
 
-    game: Game
-    if args.watch:
-        from adventure.messages import current_language
-        from adventure.ui.watch import LiveGame, watch_reader
+    if not args.watch:
+        return Game(session, console, _reader(interactive, args.plain), **options)
+    from adventure.messages import current_language
+    from adventure.ui.watch import LiveGame, watch_reader
 
-        game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
-        game.language = current_language()
-    else:
-        game = Game(session, console, _reader(interactive, args.plain), **options)
+    game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
+    game.language = current_language()
+    return game
+
+
+def _play(game: Game, fresh: bool) -> int:
+    """Run the game to its end; a hang-up (SIGTERM, SIGHUP) leaves as Ctrl-D does, with the signal's status."""
     restore, received = _leave_on_hangup()
     try:
         code = game.run(fresh=fresh)
@@ -189,7 +207,7 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
     from adventure.sandbox import SANDBOX_SLOT, shown_values
-    from adventure.session import Message, Session
+    from adventure.session import Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
@@ -197,12 +215,12 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
     where = (_("Sandbox run from scene '{scene}' with {values}").format(scene=start.scene, values=shown_values(start))
              if start.values else _("Sandbox run from scene '{scene}'").format(scene=start.scene))
     if scratch is None:
-        session.messages.insert(0, Message(_("{where}; it is not saved.").format(where=where)))
+        session.tell(_("{where}; it is not saved.").format(where=where), first=True)
     elif session.save_error is None:
-        session.messages.insert(0, Message(_("{where}: it is kept apart in {path}, never in your own saves.").format(
-            where=where, path=scratch.path_for(session.slot))))
-    else:
-        session.messages.insert(0, Message(f"{where}.", warning=True))  # the session says why it is not saved
+        session.tell(_("{where}: it is kept apart in {path}, never in your own saves.").format(
+            where=where, path=scratch.path_for(session.slot)), first=True)
+    else:  # the session says why it is not saved
+        session.tell(f"{where}.", warning=True, first=True)
     return session, True
 
 
@@ -224,11 +242,6 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
     if args.load is not None:
         return Continuation(reading.read(args.load))
     found = continuation(reading)
-    if found.record is None:
-        fresh = _("There is no saved run to continue yet; starting a new one.")
-        if found.notice:  # a damaged run with no usable backup: say what was moved where, then start anew
-            fresh = found.notice + " " + _("No other saved run is left; starting a new one.")
-        return Continuation(None, None, fresh)
     return found
 
 
@@ -257,7 +270,8 @@ def _scenes_field(folder: Path) -> str | None:
 def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,
            scenes: str | None) -> tuple[Session, bool]:
     """The session to play: resumed from a save, or new (the session reports any saving trouble)."""
-    from adventure.session import Message, Session
+    from adventure.notices import damaged_run
+    from adventure.session import Session
 
     if found is not None and found.record is not None:
         record, slot = found.record, found.slot
@@ -266,15 +280,18 @@ def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, foun
             if slot is None and record.path is not None and record.path == store.path_for(record.slot):
                 slot = record.slot
         session, resumed_notice = Session.from_record(story, record, store, scenes=scenes, slot=slot)
-        if found.notice:
-            session.messages.insert(0, Message(found.notice, warning=True))
+        if found.damaged is not None:
+            session.tell(damaged_run(found.damaged), warning=True, first=True)
         if resumed_notice:
             session.tell(resumed_notice, warning=True)
         return session, False
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     session = Session.new(story, seed, store, scenes=scenes)
-    if found is not None and found.notice:
-        session.messages.insert(0, Message(found.notice, warning="damaged" in found.notice))
+    if found is not None:  # --continue found nothing to continue
+        fresh = _("There is no saved run to continue yet; starting a new one.")
+        if found.damaged is not None:  # a damaged run with no usable backup: say what was moved where, then start anew
+            fresh = damaged_run(found.damaged) + " " + _("No other saved run is left; starting a new one.")
+        session.tell(fresh, warning=found.damaged is not None, first=True)
     return session, True
 
 
@@ -285,6 +302,7 @@ def _resumable(story: Story, store: SaveStore, scenes: str | None) -> Resumable 
     a piped script never meets the question. A damaged last run is left to ``--continue``,
     which says what it does about it.
     """
+
     from adventure.errors import SaveError
     from adventure.ui.play import Resumable
 

@@ -207,7 +207,12 @@ def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
 
         export(build_transcript(story, record), target, story, _recording(args))
     if args.json:
-        sys.stdout.write(json_document({**report.to_dict(), "error": None, "hint": None, "code": None}))
+        from adventure.messages import english
+        from adventure.notices import stop_reason
+
+        with english():  # like "error", the reason in JSON is English whatever --lang says
+            data = report.to_dict(stop_reason)
+        sys.stdout.write(json_document({**data, "error": None, "hint": None, "code": None}))
     else:
         from adventure.ui.console import make_console
 
@@ -225,30 +230,32 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
                   else _(", unfinished"))
         line = Text(ngettext("✓ {run}: {count} step replays to the saved state{ending}",
                              "✓ {run}: {count} steps replay to the saved state{ending}", report.steps).format(
-            run=report.run, count=report.steps, ending=ending), style="bold green")
+            run=report.run, count=report.steps, ending=ending), style="success")
         if report.story_changed:
-            line.append(_("  (the story files changed since it was saved; the path still holds)"), style="dim")
+            line.append(_("  (the story files changed since it was saved; the path still holds)"), style="muted")
         console.print(line, soft_wrap=True)
         return
-    d = report.divergence
+    from adventure.notices import stop_reason
+
+    d = report.stopped
     assert d is not None
     console.print(Text(_("✗ {run}: diverges at step {step} of {steps} ({applied} applied)").format(
-        run=report.run, step=d.step, steps=report.steps, applied=report.applied), style="bold red"), soft_wrap=True)
+        run=report.run, step=d.step, steps=report.steps, applied=report.applied), style="error"), soft_wrap=True)
     details = Table.grid(padding=(0, 2))
-    details.add_column(style="dim")
+    details.add_column(style="muted")
     details.add_column()
     details.add_row(_("scene"), Text(d.scene))
     details.add_row(_("choice taken"), Text(d.choice))
-    details.add_row(_("why"), Text(d.reason))
+    details.add_row(_("why"), Text(stop_reason(d)))
     if d.available:
         details.add_row(_("available now"), Text(", ".join(d.available)))
     console.print(details)
-    if d.changed:
-        table = Table(title=Text(_("snapshot vs replay"), style="bold"), title_justify="left")
+    if report.changed:
+        table = Table(title=Text(_("snapshot vs replay"), style="heading"), title_justify="left")
         table.add_column(_("field"))
         table.add_column(_("snapshot"))
         table.add_column(_("replayed"))
-        for key, values in d.changed.items():
+        for key, values in report.changed.items():
             table.add_row(Text(key), Text(repr(values["snapshot"])), Text(repr(values["replayed"])))
         console.print(table)
 

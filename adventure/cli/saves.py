@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +18,9 @@ from adventure.i18n.language import add_argument as add_language_argument
 from adventure.messages import _, ngettext, pgettext
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
     from rich.table import Table
+    from rich.text import Text
 
     from adventure.saves.store import SlotSummary
     from adventure.story.model import Stat, Story
@@ -61,135 +63,180 @@ def run(args: argparse.Namespace) -> int:
     else:
         folder = args.save_dir or default_save_dir()
     store = SaveStore(folder)
-    slots = store.slots()
-    aside = store.set_aside_files()
+    slots = tuple(store.slots())
+    aside = tuple(store.set_aside_files())
     if args.json:
-        data = {"save_dir": str(folder), "slots": [s.to_dict() for s in slots], "set_aside": [str(p) for p in aside]}
-        sys.stdout.write(json_document(data))
+        sys.stdout.write(json_document(SlotsListing(folder, slots, aside).to_json()))
         return 0
-    from rich.text import Text
-
     from adventure.i18n.language import choose
     from adventure.messages import use_language
     from adventure.ui.console import make_console
 
     use_language(choose(args.lang, args.scenes))  # the table's words even when no story loads
-    console = make_console(plain=args.plain)
     recorded = next((s.folder for s in slots if s.folder is not None), None)  # the story the newest run played
-    print_slots(console, folder, slots, _story(args.scenes or recorded, args.lang) if slots else None, plain=args.plain)
-    if args.demos and slots:
-        console.print(Text(_("Watch one with 'million-miles replay NAME', or play on from it with "
-                             "'million-miles play --load NAME'."), style="dim"))
-    if aside:
-        console.print(Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
-            names=", ".join(p.name for p in aside)), style="dim"))
+    story = _story(args.scenes or recorded, args.lang) if slots else None
+    make_console(plain=args.plain).print(SlotsListing(folder, slots, aside, story, plain=args.plain, demos=args.demos))
     return 0
-
-
-def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None, *,
-                plain: bool = False) -> None:
-    """The table of slots (titles from ``story`` when the slot belongs to it); ``plain``: no box, a block per slot."""
-    from rich.table import Table
-    from rich.text import Text
-
-    if not slots:
-        console.print(Text(_("No saved games in {folder} yet.").format(folder=folder), style="dim"))
-        return
-    if plain or console.width < NARROW:
-        print_slots_narrow(console, folder, slots, story, plain=plain)
-        return
-    columns = _columns(story)
-    table = Table(title=Text(_("Saved games in {folder}").format(folder=folder), style="bold"), title_justify="left")
-    table.add_column(_("slot"), style="bold", no_wrap=True, min_width=min(22, max(len(s.name) for s in slots)))
-    table.add_column(_("chapter"), min_width=_longest_word(_("chapter"), *(
-        c.title for c in (story.chapters if story is not None else ()))))
-    for stat in columns:
-        table.add_column(Text(stat.label), justify="right", no_wrap=True)  # story text: never markup
-    table.add_column(_("ending"), min_width=len(_("ending")))
-    table.add_column(_("steps"), justify="right", no_wrap=True)
-    table.add_column(_("last played"), no_wrap=True)  # the other columns wrap first: a date is never cut
-    broken = []
-    for slot in slots:
-        played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="dim")
-        if slot.error:
-            broken.append(slot)
-            table.add_row(Text(slot.name), Text(_("unreadable"), style="red"), *[""] * len(columns), "", "", played)
-            continue
-        own = story is not None and story.id == slot.story_id
-        chapter = slot.chapter or ""
-        ending = slot.ending or ""
-        if own and story is not None:
-            chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-            reached = story.endings.get(slot.ending or "")
-            if reached is not None:
-                ending = ("★ " if reached.true_ending else "") + reached.title
-        values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
-        table.add_row(Text(slot.name), Text(chapter), *values, Text(ending, style="yellow"), str(slot.steps), played)
-    if _needed_width(console, table) > console.width:  # the story's own columns can make it too wide
-        print_slots_narrow(console, folder, slots, story)  # would cut values: one block per slot instead
-        return
-    console.print(table)
-    for slot in broken:
-        line = Text(f"{slot.name}: ", style="red")
-        line.append(f"{slot.code} " if slot.code else "")
-        line.append(slot.error or "")
-        line.append(_("  (a backup exists: {name})").format(name=slot.name + ".bak.yaml") if slot.backup
-                    else _("  (no backup)"), style="dim")
-        console.print(line)
-    console.print(Text(_("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one with "
-                         "'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it is); "
-                         "watch it with 'million-miles replay SLOT'."), style="dim"))
 
 
 NARROW = 72
 """Below this width the table's seven columns no longer fit: one short block per slot instead."""
 
 
-def print_slots_narrow(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None, *,
-                       plain: bool = False) -> None:
-    """The listing for a narrow terminal or ``--plain``: the slot's name on its own line, its details under it."""
+@dataclass(frozen=True)
+class SlotsListing:
+    """The save folder as ``saves`` reports it: a table, or a block per slot where a table will not fit.
+
+    A renderable: the console it is printed on decides the layout (``options.max_width``),
+    so the same listing is a table at 120 columns and blocks at 40. ``plain`` (``--plain``)
+    always gives the blocks, with separators a screen reader pauses at; ``story`` gives
+    chapter titles, endings and the story's own stat columns to the slots that belong to it.
+    """
+
+    folder: Path
+    slots: tuple[SlotSummary, ...]
+    set_aside: tuple[Path, ...] = ()
+    story: Story | None = None
+    plain: bool = False
+    demos: bool = False
+    """The listing is of the demo runs (``--demos``): say how to watch one."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``saves --json`` document."""
+        return {"save_dir": str(self.folder), "slots": [s.to_dict() for s in self.slots],
+                "set_aside": [str(p) for p in self.set_aside]}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        if not self.slots:
+            yield Text(_("No saved games in {folder} yet.").format(folder=self.folder), style="muted")
+        elif self.plain or options.max_width < NARROW:
+            yield from self._blocks(plain=self.plain)
+        else:
+            table = self._table()
+            if _needed_width(console, options, table) > options.max_width:  # the story's columns made it too wide
+                yield from self._blocks(plain=False)  # a table would cut values: one block per slot instead
+            else:
+                yield table
+                yield from (_broken_line(slot) for slot in self.slots if slot.error)
+                yield Text(_("Runs (run-...) autosave as you play; other names are checkpoints you saved. Resume one "
+                             "with 'million-miles play --load SLOT' (a checkpoint goes on in a new run and stays as it "
+                             "is); watch it with 'million-miles replay SLOT'."), style="muted")
+        if self.demos and self.slots:
+            yield Text(_("Watch one with 'million-miles replay NAME', or play on from it with "
+                         "'million-miles play --load NAME'."), style="muted")
+        if self.set_aside:
+            yield Text(_("Damaged files set aside (kept for you to inspect or delete): {names}").format(
+                names=", ".join(p.name for p in self.set_aside)), style="muted")
+
+    def _table(self) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
+        story, columns = self.story, _columns(self.story)
+        table = Table(title=Text(_("Saved games in {folder}").format(folder=self.folder), style="heading"),
+                      title_justify="left")
+        table.add_column(_("slot"), style="slot.name", no_wrap=True, min_width=min(22, max(len(s.name) for s in self.slots)))
+        table.add_column(_("chapter"), min_width=_longest_word(_("chapter"), *(
+            c.title for c in (story.chapters if story is not None else ()))))
+        for stat in columns:
+            table.add_column(Text(stat.label), justify="right", no_wrap=True)  # story text: never markup
+        table.add_column(_("ending"), min_width=len(_("ending")))
+        table.add_column(_("steps"), justify="right", no_wrap=True)
+        table.add_column(_("last played"), no_wrap=True)  # the other columns wrap first: a date is never cut
+        for slot in self.slots:
+            table.add_row(*_row(slot, story, columns))
+        return table
+
+    def _blocks(self, *, plain: bool) -> RenderResult:
+        """The slot's name on its own line, its details under it (a narrow terminal, or ``--plain``)."""
+        from rich.text import Text
+
+        from adventure.ui.render import PLAIN_SEPARATOR, Packed
+
+        yield Text(_("Saved games in {folder}").format(folder=self.folder), style="heading")
+        kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
+        for slot in self.slots:
+            head = Text(slot.name, style="slot.name")
+            head.append(f"  {kinds.get(slot.kind, slot.kind)}", style="muted")
+            yield head
+            if slot.error:
+                detail = Text("  " + _("unreadable: "), style="slot.unreadable")
+                detail.append(f"{slot.code} " if slot.code else "")
+                detail.append(_unreadable(slot))
+                detail.append(_("  (a backup exists)") if slot.backup else _("  (no backup)"), style="muted")
+                yield detail
+            else:
+                yield Packed([Text(part) for part in _details(slot, self.story)], prefix=Text("  "), indent=2,
+                             sep=PLAIN_SEPARATOR if plain else " · ")  # items never split
+        yield Text(_("Resume one with 'million-miles play --load SLOT'."), style="muted")
+
+
+def print_slots(console: Console, folder: Path, slots: list[SlotSummary], story: Story | None = None, *,
+                plain: bool = False) -> None:
+    """Print the listing of ``slots`` (see :class:`SlotsListing`)."""
+    console.print(SlotsListing(folder, tuple(slots), story=story, plain=plain))
+
+
+def _row(slot: SlotSummary, story: Story | None, columns: list[Stat]) -> list[Text]:
+    """One slot's cells in the table: name, chapter, the story's stats, ending, steps, when last played."""
     from rich.text import Text
 
-    from adventure.ui.render import PLAIN_SEPARATOR, Packed
-
-    console.print(Text(_("Saved games in {folder}").format(folder=folder), style="bold"))
-    kinds = {"run": pgettext("slot kind", "run"), "checkpoint": pgettext("slot kind", "checkpoint")}
-    for slot in slots:
-        played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
-        head = Text(slot.name, style="bold")
-        head.append(f"  {kinds.get(slot.kind, slot.kind)}", style="dim")
-        console.print(head)
-        if slot.error:
-            detail = Text("  " + _("unreadable: "), style="red")
-            detail.append(f"{slot.code} " if slot.code else "")
-            detail.append(slot.error)
-            detail.append(_("  (a backup exists)") if slot.backup else _("  (no backup)"), style="dim")
-        else:
-            chapter, ending = slot.chapter or "", slot.ending or ""
-            own = story is not None and story.id == slot.story_id
-            values: list[str] = []
-            if own and story is not None:
-                chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
-                reached = story.endings.get(ending)
-                ending = reached.title if reached is not None else ending
-                values = [f"{stat.label} {cell}" for stat in _columns(story) if (cell := _cell(stat, slot.stats))]
-            steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
-            parts = [p for p in (chapter, *values, _("ending: {ending}").format(ending=ending) if ending else "",
-                                 steps, played) if p]
-            console.print(Packed([Text(part) for part in parts], prefix=Text("  "), indent=2,  # items never split
-                                 sep=PLAIN_SEPARATOR if plain else " · "))
-            continue
-        console.print(detail)
-    console.print(Text(_("Resume one with 'million-miles play --load SLOT'."), style="dim"))
+    played = Text(slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?", style="muted")
+    if slot.error:
+        blanks = [Text("") for _column in range(len(columns) + 2)]
+        return [Text(slot.name), Text(_("unreadable"), style="slot.unreadable"), *blanks, played]
+    own = story is not None and story.id == slot.story_id
+    chapter, ending = _titles(slot, story, star="★ ")
+    values = [Text(_cell(stat, slot.stats) if own else "") for stat in columns]
+    return [Text(slot.name), Text(chapter), *values, Text(ending, style="slot.ending"), Text(str(slot.steps)), played]
 
 
-def _needed_width(console: Console, table: Table) -> int:
+def _details(slot: SlotSummary, story: Story | None) -> list[str]:
+    """A readable slot's details in a block: chapter, the story's stats, ending, steps, when last played."""
+    played = slot.updated.astimezone().strftime("%Y-%m-%d %H:%M") if slot.updated else "?"
+    chapter, ending = _titles(slot, story)
+    values: list[str] = []
+    if story is not None and story.id == slot.story_id:
+        values = [f"{stat.label} {cell}" for stat in _columns(story) if (cell := _cell(stat, slot.stats))]
+    steps = ngettext("{count} step", "{count} steps", slot.steps).format(count=slot.steps)
+    ended = _("ending: {ending}").format(ending=ending) if ending else ""
+    return [p for p in (chapter, *values, ended, steps, played) if p]
+
+
+def _titles(slot: SlotSummary, story: Story | None, *, star: str = "") -> tuple[str, str]:
+    """The slot's chapter and ending by their titles when it belongs to ``story`` (``star`` before the true
+    ending's), else by their ids."""
+    chapter, ending = slot.chapter or "", slot.ending or ""
+    if story is None or story.id != slot.story_id:
+        return chapter, ending
+    chapter = next((c.title for c in story.chapters if c.id == slot.chapter), chapter)
+    reached = story.endings.get(ending)
+    if reached is not None:
+        ending = (star if reached.true_ending else "") + reached.title
+    return chapter, ending
+
+
+def _broken_line(slot: SlotSummary) -> Text:
+    """Under the table: what is wrong with an unreadable slot, and whether a backup can stand in."""
+    from rich.text import Text
+
+    line = Text(f"{slot.name}: ", style="slot.unreadable")
+    line.append(f"{slot.code} " if slot.code else "")
+    line.append(_unreadable(slot))
+    line.append(_("  (a backup exists: {name})").format(name=slot.name + ".bak.yaml") if slot.backup
+                else _("  (no backup)"), style="muted")
+    return line
+
+
+def _needed_width(console: Console, options: ConsoleOptions, table: Table) -> int:
     """The width the table needs without cutting a value: a no-wrap column's widest cell, a wrapping
     column's ``min_width``, plus borders and padding (Rich would crop or ellipsize to fit)."""
     total = 1
     for column in table.columns:
         if column.no_wrap:
-            widest = max(console.measure(cell).maximum for cell in [column.header, *column.cells])
+            widest = max(console.measure(cell, options=options).maximum for cell in [column.header, *column.cells])
         else:
             widest = 0
         total += max(widest, column.min_width or 0) + 3
@@ -226,3 +273,10 @@ def _story(scenes: Path | None, language: str | None = None) -> Story | None:
         return load_in(scenes or default_scenes_dir(), language)
     except (MillionMilesError, OSError):
         return None
+
+
+def _unreadable(slot: SlotSummary) -> str:
+    """Why a slot does not read, in the player's language (``error`` is the English, for ``--json``)."""
+    from adventure.notices import problem
+
+    return problem(slot.problem) if slot.problem is not None else slot.error or ""

@@ -24,8 +24,8 @@ from typing import Any
 
 from adventure import engine
 from adventure.engine import RunState
-from adventure.errors import SaveError
-from adventure.messages import _
+from adventure.errors import Phrase, SaveError
+from adventure.messages import N_, _
 from adventure.regularfile import FileTooLarge, read_regular
 from adventure.saves.atomic import atomic_write
 from adventure.story.model import Story
@@ -71,9 +71,9 @@ class EndingsBook:
     def __init__(self, directory: Path | str):
         self.directory = Path(directory).expanduser()
         self.path = self.directory / FILE_NAME
-        self.notices: list[str] = []
+        self.notices: list[Phrase] = []
         """What the player should hear (a damaged file moved aside)."""
-        self.problem: str | None = None
+        self.problem: Phrase | None = None
         """Why the file could not be used when last read (it then reads as empty)."""
 
     def found(self, story: Story) -> list[FoundEnding]:
@@ -102,11 +102,11 @@ class EndingsBook:
                                                         old.scene, old.choice, old.label)
                 self._write(data)
         except Timeout:
-            raise SaveError("another game is recording an ending; this one was not counted", str(self.path),
+            raise SaveError(N_("another game is recording an ending; this one was not counted"), str(self.path),
                             code="MM510") from None
         except OSError as exc:
-            raise SaveError(f"could not use the endings file: {exc.strerror or exc}", str(self.path),
-                            code="MM509") from None
+            raise SaveError(N_("could not use the endings file: {problem}"), str(self.path), code="MM509",
+                            fields={"problem": exc.strerror or exc}) from None
         return old is None
 
     # -- the file ----------------------------------------------------------------------------
@@ -120,7 +120,7 @@ class EndingsBook:
         except FileTooLarge:
             raw = b"\0" * (MAX_BYTES + 1)  # damage like any other: moved aside below
         except OSError as exc:
-            self.problem = f"could not read it: {exc.strerror or exc}"
+            self.problem = Phrase(N_("could not read it: {problem}"), {"problem": exc.strerror or exc})
             if move_damaged:  # writing now would replace what we could not read
                 raise
             return {}
@@ -130,13 +130,14 @@ class EndingsBook:
             why = _short(str(exc))
         except RecursionError:
             why = "nested too deeply"
-        self.problem = f"it is damaged ({why})"
+        self.problem = Phrase(N_("it is damaged ({why})"), {"why": why})
         if move_damaged:
             from adventure.saves.store import SaveStore
 
             aside = SaveStore(self.directory).move_aside(self.path)
-            self.notices.append(f"The endings file {self.path} was damaged ({why}); "
-                                f"it was moved aside to {aside} and a new one started.")
+            self.notices.append(Phrase(N_("The endings file {path} was damaged ({why}); "
+                                          "it was moved aside to {aside} and a new one started."),
+                                       {"path": self.path, "why": why, "aside": aside}))
         return {}
 
     def _write(self, data: dict[str, dict[str, FoundEnding]]) -> None:
@@ -144,8 +145,9 @@ class EndingsBook:
                     "stories": {story: {e: f.to_dict() for e, f in entries.items()} for story, entries in data.items()}}
         raw = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         if len(raw) > MAX_BYTES:  # never write what _read would call damaged
-            raise SaveError(f"the endings file would grow past {MAX_BYTES} bytes; this ending was not counted",
-                            str(self.path), "move endings.json aside to start a new one", code="MM509")
+            raise SaveError(N_("the endings file would grow past {limit} bytes; this ending was not counted"),
+                            str(self.path), N_("move endings.json aside to start a new one"), code="MM509",
+                            fields={"limit": MAX_BYTES})
         atomic_write(self.path, raw, backup=self.path.with_name("endings.bak.json"))
 
 

@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 
 from adventure.engine import Start, Step
-from adventure.errors import SaveError
+from adventure.errors import Phrase, SaveError
+from adventure.messages import N_
 from adventure.saves.yamlevents import AliasRefused, plain_data
 from adventure.story.yamlsrc import nests_deeper_than
 
@@ -51,9 +52,9 @@ SLOT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 """Safe slot names: letters, digits, '_' and '-' (not first), 1-64 characters."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunRecord:
-    """A saved run: who wrote it, against which story, the log and the state it reached."""
+    """A saved run: who wrote it, against which story, the log and the state it reached (built by keyword)."""
 
     format: int
     story_id: str
@@ -146,13 +147,13 @@ def encode_record(record: RunRecord) -> bytes:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise SaveError(f"the run holds text that is not valid Unicode ({text[exc.start]!a})", None,
-                        "a value given on the command line was not text in your terminal's encoding",
-                        code="MM509") from None
+        raise SaveError(N_("the run holds text that is not valid Unicode ({character})"), None,
+                        N_("a value given on the command line was not text in your terminal's encoding"),
+                        code="MM509", fields={"character": ascii(text[exc.start])}) from None
     if len(data) > MAX_BYTES:
-        raise SaveError(f"the run would be too large to read back ({len(data)} bytes; a run file holds at most "
-                        f"{MAX_BYTES})", None, "the story grows a value without bound; tell its author",
-                        code="MM509")
+        raise SaveError(N_("the run would be too large to read back ({size} bytes; a run file holds at most "
+                           "{limit})"), None, N_("the story grows a value without bound; tell its author"),
+                        code="MM509", fields={"size": len(data), "limit": MAX_BYTES})
     return data
 
 
@@ -197,37 +198,53 @@ def _dump_steps(steps: list[dict[str, str]]) -> str:
 def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:
     """Parse and validate a run file's text; raises :class:`SaveError` naming ``path``."""
     where = str(path) if path is not None else None
-    hint = recovery_hint(Path(path) if path is not None else None)
+    file = Path(path) if path is not None else None
     if len(text) > MAX_BYTES:
-        raise SaveError(f"the file is too large to be a run ({len(text)} bytes)", where, hint, code="MM502")
+        raise damaged(N_("the file is too large to be a run ({size} bytes)"), where, file, size=len(text))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SaveError(f"the file is not UTF-8 text (byte {exc.start}); it is damaged", where, hint,
-                            code="MM502") from None
+            raise damaged(N_("the file is not UTF-8 text (byte {byte}); it is damaged"), where, file,
+                          byte=exc.start) from None
     if not text.strip():
-        raise SaveError("the file is empty", where, hint, code="MM502")
+        raise damaged(N_("the file is empty"), where, file)
     if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
-        raise SaveError(f"the file nests deeper than a run file ever does (over {MAX_DEPTH} levels)", where, hint,
-                        code="MM502")
+        raise damaged(N_("the file nests deeper than a run file ever does (over {depth} levels)"), where, file,
+                      depth=MAX_DEPTH)
     try:
         data = plain_data(text)  # no node tree: a long run costs its data, not 250 MB of nodes
     except AliasRefused:
-        raise SaveError("the file uses YAML aliases (&anchor / *alias), which run files never do", where, hint) from None
+        raise damaged(_ALIASES, where, file, code="MM500") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise SaveError(f"the file is damaged: {problem}{at}", where, hint, code="MM502") from None
+        problem = getattr(exc, "problem", None) or "not valid YAML"  # PyYAML's words, kept in English
+        if mark is None:
+            raise damaged(N_("the file is damaged: {problem}"), where, file, problem=problem) from None
+        raise damaged(N_("the file is damaged: {problem} at line {line}, column {column}"), where, file,
+                      problem=problem, line=mark.line + 1, column=mark.column + 1) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts (int_max_str_digits)
-        raise SaveError(f"the file holds a value no run file has: {_short(str(exc))}", where, hint,
-                        code="MM503") from None
-    _reject_shared(data, where, hint)
+        raise damaged(N_("the file holds a value no run file has: {problem}"), where, file, code="MM503",
+                      problem=_short(str(exc))) from None
+    hint = recovery_hint(file)
+    _reject_shared(data, where, file)
     try:
-        return _record_from(data, where, Path(path) if path is not None else None, hint, _cut_short(text))
+        return _record_from(data, where, file, hint, _cut_short(text))
     except (ValueError, OverflowError, RecursionError) as exc:  # defence in depth: a field we failed to foresee
-        raise SaveError(f"invalid run file: {_short(str(exc))}", where, hint, code="MM503") from None
+        raise damaged(N_("invalid run file: {problem}"), where, file, code="MM503",
+                      problem=_short(str(exc))) from None
+
+
+_RUN = Phrase(N_("the run file"))
+_STEP = "{scene: ID, choice: ID}"
+_WRITE_A_DATE = N_("write it as 2026-01-31T12:00:00+00:00")
+_ALIASES = N_("the file uses YAML aliases (&anchor / *alias), which run files never do")
+
+
+def damaged(message: str, where: str | None, path: Path | None, *, code: str = "MM502",
+            **fields: object) -> SaveError:
+    """The error for a run file that does not read: ``message`` with ``fields``, and what the player can do."""
+    return SaveError(message, where, recovery_hint(path), code=code, fields=fields)
 
 
 MAX_DEPTH = 32
@@ -246,171 +263,186 @@ def _cut_short(text: str) -> bool:
     return not text.endswith("\n") or "\nsnapshot:" not in text
 
 
-def recovery_hint(path: Path | None) -> str:
+def recovery_hint(path: Path | None) -> Phrase:
     """What the player can do about a bad file: its backup if there is one, or a new game."""
     if path is not None and not path.name.endswith(".bak.yaml"):
         backup = path.with_name(path.name[: -len(path.suffix)] + ".bak.yaml") if path.suffix else None
         if backup is not None and backup.is_file():
-            return f"the file was left untouched; load its backup ({backup}) or start a new game"
-        return "the file was left untouched; it has no backup: start a new game"
-    return "the file was left untouched; load the slot's backup (SLOT.bak.yaml) if it has one, or start a new game"
+            return Phrase(N_("the file was left untouched; load its backup ({backup}) or start a new game"),
+                          {"backup": backup})
+        return Phrase(N_("the file was left untouched; it has no backup: start a new game"))
+    return Phrase(N_("the file was left untouched; load the slot's backup (SLOT.bak.yaml) if it has one, "
+                     "or start a new game"))
 
 
-def _record_from(data: object, where: str | None, path: Path | None, hint: str, cut_short: bool = False) -> RunRecord:
+def _record_from(data: object, where: str | None, path: Path | None, hint: Phrase, cut_short: bool = False) -> RunRecord:
     check = _Checker(where, hint, cut_short)
-    m = check.mapping(data, "the run file")
+    m = check.mapping(data, _RUN)
     unknown = [k for k in m if k not in _KEYS and k not in _OPTIONAL]
     if unknown:
-        check.fail(f"unknown field '{unknown[0]}'", f"a run file has: {', '.join(_KEYS)}")
-    version = check.integer(m, "format", "the run file")
+        check.fail(N_("unknown field '{field}'"), N_("a run file has: {fields}"), field=unknown[0], fields=", ".join(_KEYS))
+    version = check.integer(m, "format", _RUN)
     if version > FORMAT or version < 1:
-        newer = " (written by a newer version of Million Miles)" if version > FORMAT else ""
-        shown = str(version) if abs(version) < 10**12 else f"(a number of {len(str(abs(version)))} digits)"
-        raise SaveError(f"unknown run-file format {shown}{newer}; this version reads format {FORMAT}",
-                        where, "update Million Miles; " + hint, code="MM504")
-    story_id = check.ident(m, "story", "the run file")
-    fingerprint = check.string(m, "fingerprint", "the run file")
-    engine = check.string(m, "engine", "the run file")
-    seed = check.integer(m, "seed", "the run file")
+        shown: object = version if abs(version) < 10**12 else _digits(version)
+        message = (N_("unknown run-file format {format} (written by a newer version of Million Miles); "
+                      "this version reads format {ours}") if version > FORMAT
+                   else N_("unknown run-file format {format}; this version reads format {ours}"))
+        raise SaveError(message, where, Phrase(N_("update Million Miles; {recovery}"), {"recovery": hint}),
+                        code="MM504", fields={"format": shown, "ours": FORMAT})
+    story_id = check.ident(m, "story", _RUN)
+    fingerprint = check.string(m, "fingerprint", _RUN)
+    engine = check.string(m, "engine", _RUN)
+    seed = check.integer(m, "seed", _RUN)
     if not -SEED_LIMIT < seed < SEED_LIMIT:
-        check.fail("'seed' is out of range (a seed has at most 20 digits)")
+        check.fail(N_("'seed' is out of range (a seed has at most 20 digits)"))
     created = check.moment(m, "created")
     updated = check.moment(m, "updated")
-    slot = check.string(m, "slot", "the run file")
+    slot = check.string(m, "slot", _RUN)
     if not SLOT_NAME.fullmatch(slot):
-        check.fail(f"'slot' is not a valid slot name: {_short(slot, 70)!r}")
+        check.fail(N_("'slot' is not a valid slot name: {slot!r}"), slot=_short(slot, 70))
     scenes = None
     if "scenes" in m:
-        scenes = check.path(m, "scenes", "the run file")
+        scenes = check.path(m, "scenes", _RUN)
     raw_steps = m.get("steps")
     if "steps" not in m:
-        check.fail("missing field 'steps'")
+        check.fail(N_("missing field 'steps'"))
     if raw_steps is None:
         raw_steps = []
     if not isinstance(raw_steps, list):
-        check.fail(f"'steps' must be a list, found {_kind(raw_steps)}")
+        check.fail(N_("'steps' must be a list, found {kind}"), kind=_kind(raw_steps))
     steps = tuple(check.step(item, n) for n, item in enumerate(raw_steps, 1))
-    snap = check.mapping(m.get("snapshot") if "snapshot" in m else check.fail("missing field 'snapshot'"), "'snapshot'")
+    snap = check.mapping(m.get("snapshot") if "snapshot" in m else check.fail(N_("missing field 'snapshot'")),
+                         Phrase("'snapshot'"))
     snapshot = check.snapshot(snap)
     if snapshot["seed"] != seed:
-        check.fail(f"the snapshot's seed {snapshot['seed']} differs from the run's seed {seed}")
+        check.fail(N_("the snapshot's seed {theirs} differs from the run's seed {seed}"), theirs=snapshot["seed"],
+                   seed=seed)
     if snapshot["turn"] != len(steps):
-        check.fail(f"the snapshot is at turn {snapshot['turn']} but the log has {len(steps)} steps")
+        check.fail(N_("the snapshot is at turn {turn} but the log has {steps} steps"), turn=snapshot["turn"],
+                   steps=len(steps))
     start = check.start(m["start"]) if "start" in m else None
-    return RunRecord(version, story_id, fingerprint, engine, seed, created, updated, slot, steps, snapshot, scenes, path,
-                     start)
+    return RunRecord(format=version, story_id=story_id, fingerprint=fingerprint, engine_version=engine, seed=seed,
+                     created=created, updated=updated, slot=slot, steps=steps, snapshot=snapshot, scenes=scenes,
+                     path=path, start=start)
 
 
 class _Checker:
     """Type checks that fail with one message naming the file and the field."""
 
-    def __init__(self, where: str | None, recovery: str, cut_short: bool = False):
+    def __init__(self, where: str | None, recovery: Phrase, cut_short: bool = False):
         self.where, self.recovery, self.cut_short = where, recovery, cut_short
 
-    def fail(self, message: str, hint: str | None = None) -> Any:
-        recovery = self.recovery
-        if self.cut_short:
-            message += " (the file seems cut short)"
-        raise SaveError(f"invalid run file: {message}", self.where,
-                        f"{hint}; {recovery}" if hint else recovery, code="MM503")
+    def fail(self, message: str, hint: str | None = None, **fields: object) -> Any:
+        """Raise MM503 for ``message`` (a catalogue id) with ``fields``; ``hint`` comes before the recovery."""
+        frame = (N_("invalid run file: {detail} (the file seems cut short)") if self.cut_short
+                 else N_("invalid run file: {detail}"))
+        advice = Phrase(N_("{hint}; {recovery}"), {"hint": Phrase(hint, fields), "recovery": self.recovery}) \
+            if hint else self.recovery
+        raise SaveError(Phrase(frame, {"detail": Phrase(message, fields)}), self.where, advice, code="MM503")
 
-    def mapping(self, value: object, what: str) -> Mapping[str, Any]:
+    def mapping(self, value: object, what: Phrase) -> Mapping[str, Any]:
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            self.fail(f"{what} must be a mapping of names, found {_kind(value)}")
+            self.fail(N_("{what} must be a mapping of names, found {kind}"), what=what, kind=_kind(value))
         return value  # type: ignore[return-value]
 
-    def field(self, m: Mapping[str, Any], key: str, what: str) -> Any:
+    def field(self, m: Mapping[str, Any], key: str, what: Phrase) -> Any:
         if key not in m:
-            self.fail(f"{what} has no '{key}'")
+            self.fail(N_("{what} has no '{key}'"), what=what, key=key)
         return m[key]
 
-    def integer(self, m: Mapping[str, Any], key: str, what: str) -> int:
+    def integer(self, m: Mapping[str, Any], key: str, what: Phrase) -> int:
         value = self.field(m, key, what)
         if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(f"'{key}' must be a whole number, found {_kind(value)}")
+            self.fail(N_("'{key}' must be a whole number, found {kind}"), key=key, kind=_kind(value))
         if not -SEED_LIMIT < value < SEED_LIMIT:
-            self.fail(f"'{key}' is out of range (a number of {len(str(abs(value)))} digits)")
+            self.fail(N_("'{key}' is out of range (a number of {digits} digits)"), key=key, digits=len(str(abs(value))))
         return int(value)
 
-    def string(self, m: Mapping[str, Any], key: str, what: str) -> str:
+    def string(self, m: Mapping[str, Any], key: str, what: Phrase) -> str:
         value = self.field(m, key, what)
         if not isinstance(value, str) or not value:
-            self.fail(f"'{key}' must be non-empty text, found {_kind(value)}")
+            self.fail(N_("'{key}' must be non-empty text, found {kind}"), key=key, kind=_kind(value))
         return str(value)
 
-    def path(self, m: Mapping[str, Any], key: str, what: str) -> str:
+    def path(self, m: Mapping[str, Any], key: str, what: Phrase) -> str:
         """A folder path: text, or the bytes of a name that is not UTF-8 (``!!binary``)."""
         value = self.field(m, key, what)
         if isinstance(value, bytes) and value and b"\0" not in value:
             return os.fsdecode(value)
         return self.string(m, key, what)
 
-    def ident(self, m: Mapping[str, Any], key: str, what: str) -> str:
+    def ident(self, m: Mapping[str, Any], key: str, what: Phrase) -> str:
         value = self.string(m, key, what)
         if not _ID.fullmatch(value):
-            self.fail(f"'{key}' is not an id: {value!r}")
+            self.fail(N_("'{key}' is not an id: {value!r}"), key=key, value=value)
         return value
 
-    def optional_ident(self, m: Mapping[str, Any], key: str, what: str) -> str | None:
+    def optional_ident(self, m: Mapping[str, Any], key: str, what: Phrase) -> str | None:
         if m.get(key) is None:
             return None
         return self.ident(m, key, what)
 
     def moment(self, m: Mapping[str, Any], key: str) -> datetime:
-        value = self.field(m, key, "the run file")
+        value = self.field(m, key, _RUN)
         if isinstance(value, datetime):  # an unquoted timestamp edited by hand
             moment = value
         elif isinstance(value, str):
             try:
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                self.fail(f"'{key}' is not a date and time: {value!r}", "write it as 2026-01-31T12:00:00+00:00")
+                self.fail(N_("'{key}' is not a date and time: {value!r}"), _WRITE_A_DATE, key=key, value=value)
         else:
-            self.fail(f"'{key}' must be a date and time, found {_kind(value)}")
+            self.fail(N_("'{key}' must be a date and time, found {kind}"), key=key, kind=_kind(value))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
         try:
             moment = moment.astimezone(timezone.utc)
         except (OverflowError, ValueError):  # '9999-12-31T23:59:59-23:59' is past the last representable day
-            self.fail(f"'{key}' is out of range: {str(value)[:40]!r}", "write it as 2026-01-31T12:00:00+00:00")
+            self.fail(N_("'{key}' is out of range: {value!r}"), _WRITE_A_DATE, key=key, value=str(value)[:40])
         if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-            self.fail(f"'{key}' is not a plausible date ({moment.year}); run files are dated "
-                      f"{EARLIEST_YEAR}-{LATEST_YEAR}", "write it as 2026-01-31T12:00:00+00:00")
+            self.fail(N_("'{key}' is not a plausible date ({year}); run files are dated {first}-{last}"),
+                      _WRITE_A_DATE, key=key, year=moment.year, first=EARLIEST_YEAR, last=LATEST_YEAR)
         return moment
 
     def step(self, item: object, number: int) -> Step:
         if isinstance(item, dict) and set(item) != {"scene", "choice"}:
             missing = sorted({"scene", "choice"} - set(item))
             extra = sorted(str(k) for k in set(item) - {"scene", "choice"})
-            what = f"has no '{missing[0]}'" if missing else f"has an unknown field '{extra[0]}'"
-            self.fail(f"step {number} {what} (each step is {{scene: ID, choice: ID}})")
+            if missing:
+                self.fail(N_("step {number} has no '{key}' (each step is {shape})"), number=number, key=missing[0],
+                          shape=_STEP)
+            self.fail(N_("step {number} has an unknown field '{key}' (each step is {shape})"), number=number,
+                      key=extra[0], shape=_STEP)
         if isinstance(item, dict):
             scene, choice = item["scene"], item["choice"]
         elif isinstance(item, list) and len(item) == 2:
             scene, choice = item
         else:
-            self.fail(f"step {number} must be {{scene: ID, choice: ID}}, found {_kind(item)}")
+            self.fail(N_("step {number} must be {shape}, found {kind}"), number=number, shape=_STEP, kind=_kind(item))
         if not (isinstance(scene, str) and _ID.fullmatch(scene) and isinstance(choice, str) and _ID.fullmatch(choice)):
-            self.fail(f"step {number} must name a scene id and a choice id, found {scene!r} / {choice!r}")
+            self.fail(N_("step {number} must name a scene id and a choice id, found {scene!r} / {choice!r}"),
+                      number=number, scene=scene, choice=choice)
         return Step(scene, choice)
 
     def start(self, value: object) -> Start:
-        m = self.mapping(value, "'start'")
+        m = self.mapping(value, Phrase("'start'"))
         unknown = [k for k in m if k not in ("scene", "stats")]
         if unknown:
-            self.fail(f"unknown field 'start.{unknown[0]}'", "a sandbox start is {scene: ID, stats: {NAME: VALUE}}")
-        scene = self.ident(m, "scene", "'start'")
-        stats = self.mapping(m.get("stats") or {}, "'start.stats'")
+            self.fail(N_("unknown field 'start.{key}'"), N_("a sandbox start is {shape}"), key=unknown[0],
+                      shape="{scene: ID, stats: {NAME: VALUE}}")
+        scene = self.ident(m, "scene", Phrase("'start'"))
+        stats = self.mapping(m.get("stats") or {}, Phrase("'start.stats'"))
         for name, item in stats.items():
             if not (_ID.fullmatch(name) or _RECALL.fullmatch(name)) or not isinstance(item, (int, str)):  # bool is an int
-                self.fail(f"start stat {name!r} must be a number, true/false or text, found {_kind(item)}")
+                self.fail(N_("start stat {name!r} must be a number, true/false or text, found {kind}"), name=name,
+                          kind=_kind(item))
         return Start(scene, tuple(stats.items()))
 
     def snapshot(self, m: Mapping[str, Any]) -> dict[str, Any]:
         unknown = [k for k in m if k not in _SNAPSHOT_KEYS]
         if unknown:
-            self.fail(f"unknown snapshot field '{unknown[0]}'")
-        what = "the snapshot"
+            self.fail(N_("unknown snapshot field '{key}'"), key=unknown[0])
+        what = Phrase(N_("the snapshot"))
         result: dict[str, Any] = {
             "scene": self.ident(m, "scene", what),
             "chapter": self.optional_ident(m, "chapter", what),
@@ -420,18 +452,19 @@ class _Checker:
             "rng": self.integer(m, "rng", what),
         }
         if result["turn"] < 0 or result["rng"] < 0:
-            self.fail("the snapshot's turn and rng must not be negative")
+            self.fail(N_("the snapshot's turn and rng must not be negative"))
         if result["rng"] >= SEED_LIMIT or not -SEED_LIMIT < result["seed"] < SEED_LIMIT:
-            self.fail("the snapshot's seed or rng is out of range (at most 20 digits)")
-        stats = self.mapping(self.field(m, "stats", what), "the snapshot's 'stats'")
+            self.fail(N_("the snapshot's seed or rng is out of range (at most 20 digits)"))
+        stats = self.mapping(self.field(m, "stats", what), Phrase(N_("the snapshot's 'stats'")))
         for name, value in stats.items():
             if not _ID.fullmatch(name) or not isinstance(value, (int, str)):  # bool is an int
-                self.fail(f"snapshot stat {name!r} must be a number, true/false or text, found {_kind(value)}")
+                self.fail(N_("snapshot stat {name!r} must be a number, true/false or text, found {kind}"), name=name,
+                          kind=_kind(value))
         result["stats"] = dict(stats)
         return result
 
 
-def _reject_shared(data: object, where: str | None, hint: str) -> None:
+def _reject_shared(data: object, where: str | None, path: Path | None) -> None:
     """Refuse YAML aliases: a container met twice is a shared reference (an alias)."""
     seen: set[int] = set()
     stack = [data]
@@ -439,8 +472,7 @@ def _reject_shared(data: object, where: str | None, hint: str) -> None:
         item = stack.pop()
         if isinstance(item, (dict, list)):
             if id(item) in seen:
-                raise SaveError("the file uses YAML aliases (&anchor / *alias), which run files never do",
-                                where, hint, code="MM502")
+                raise damaged(_ALIASES, where, path)
             seen.add(id(item))
             stack.extend(item.values() if isinstance(item, dict) else item)
 
@@ -464,18 +496,24 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _kind(value: object) -> str:
+def _digits(number: int) -> Phrase:
+    return Phrase(N_("(a number of {digits} digits)"), {"digits": len(str(abs(number)))})
+
+
+def _kind(value: object) -> Phrase:
+    """What a value is, in words (for "must be a whole number, found …")."""
     if value is None:
-        return "nothing"
+        return Phrase(N_("nothing"))
     if isinstance(value, bool):
-        return f"true/false ({value})"
+        return Phrase(N_("true/false ({value})"), {"value": value})
     if isinstance(value, (int, float)):
-        shown = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else f"{len(str(abs(value)))} digits"
-        return f"a number ({shown})"
+        if isinstance(value, int) and abs(value) >= 10**20:
+            return Phrase(N_("a number ({value})"), {"value": Phrase(N_("{digits} digits"), {"digits": len(str(abs(value)))})})
+        return Phrase(N_("a number ({value})"), {"value": repr(value)})
     if isinstance(value, str):
-        return f"text ({value[:30]!r})"
+        return Phrase(N_("text ({value!r})"), {"value": value[:30]})
     if isinstance(value, list):
-        return "a list"
+        return Phrase(N_("a list"))
     if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+        return Phrase(N_("a mapping"))
+    return Phrase(type(value).__name__)

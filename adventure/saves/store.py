@@ -8,8 +8,8 @@ earlier one; any other name is a checkpoint the player saved, which only the pla
 writes over. A slot that is written is locked (an advisory lock) so a second game
 cannot write the same run, and a damaged file is moved aside
 (``<slot>.damaged-<time>.yaml``), never written over. Loading a run into the current story goes through
-:func:`resume`, which replays the log and says plainly when the story has changed
-under the save.
+:func:`resume`, which rebases the log (:mod:`adventure.rebase`) and reports, as data,
+when the story has changed under the save.
 
 Typical use::
 
@@ -17,7 +17,7 @@ Typical use::
     store.write(record_for(story, state, "autosave"))
     record = store.read("autosave")            # or a path to any run file
     resumed = resume(story, record)
-    if resumed.notice: print(resumed.notice)
+    if resumed.story_changed: ...   # the front end words resumed.rebased
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +33,9 @@ from typing import Any
 
 from adventure import __version__, engine
 from adventure.engine import Outcome, RunState
-from adventure.errors import DAMAGED_CODES, ChoiceLocked, EngineError, RunFinished, SaveError, StateError, UnknownChoice
+from adventure.errors import DAMAGED_CODES, SaveError
+from adventure.messages import N_
+from adventure.rebase import Rebased, rebase, snapshot_of
 from adventure.regularfile import FileTooLarge, read_regular
 from adventure.saves.atomic import atomic_write, remove_stale_temps, sweep_stale_temps
 from adventure.saves.runfile import (
@@ -41,15 +43,16 @@ from adventure.saves.runfile import (
     MAX_BYTES,
     SLOT_NAME,
     RunRecord,
+    damaged,
     encode_record,
     parse_record,
-    recovery_hint,
 )
 from adventure.story.model import Story
 
 __all__ = [
     "ENV_SAVE_DIR",
     "Continuation",
+    "DamagedRun",
     "Resumed",
     "RunRecord",
     "SaveStore",
@@ -58,7 +61,6 @@ __all__ = [
     "check_story_matches",
     "continuation",
     "default_save_dir",
-    "describe_failure",
     "is_run_slot",
     "read_run",
     "record_for",
@@ -73,6 +75,8 @@ SUFFIX = ".yaml"
 BACKUP_SUFFIX = ".bak.yaml"
 RUN_PREFIX = "run-"
 LEGACY_AUTOSAVE = "autosave"
+_WRITABLE = N_("check that {folder} is writable, or choose another with --save-dir")
+_GIVE_A_RUN = N_("give a slot name (see 'million-miles saves') or the path of a .yaml run file")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -92,41 +96,26 @@ def is_run_slot(name: str) -> bool:
 
 
 def check_slot_name(name: str) -> str:
-    """Return ``name`` if it is a safe slot name; raise :class:`SaveError` with a hint if not."""
-    hint = "use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'"
+    """Return ``name`` if it is a safe slot name; raise :class:`SaveError` (MM508) saying why if not."""
+    hint = N_("use 1-64 letters, digits, '_' or '-' (not first), e.g. 'second-try'")
     if not isinstance(name, str) or not name:
-        raise SaveError("a slot name cannot be empty", hint=hint, code="MM508")
+        raise SaveError(N_("a slot name cannot be empty"), hint=hint, code="MM508")
     if not SLOT_NAME.fullmatch(name):
         shown = name if len(name) <= 70 else name[:67] + "..."
         if any(sep in name for sep in ("/", "\\", "\0")) or ".." in name:
-            why = "it may not contain path separators, '..' or NUL"
+            why = N_("invalid slot name {name!r}: it may not contain path separators, '..' or NUL")
         elif len(name) > 64:
-            why = "it is longer than 64 characters"
+            why = N_("invalid slot name {name!r}: it is longer than 64 characters")
         elif name[0] in "-.":
-            why = f"it may not start with '{name[0]}'"
+            why = N_("invalid slot name {name!r}: it may not start with '{first}'")
         else:
-            bad = next((c for c in name if not re.match(r"[A-Za-z0-9_-]", c)), "?")
-            why = f"{bad!r} is not allowed"
-        raise SaveError(f"invalid slot name {shown!r}: {why}", hint=hint, code="MM508")
+            why = N_("invalid slot name {name!r}: {bad!r} is not allowed")
+        bad = next((c for c in name if not re.match(r"[A-Za-z0-9_-]", c)), "?")
+        raise SaveError(why, hint=hint, code="MM508", fields={"name": shown, "first": name[0], "bad": bad})
     if name.lower() in _RESERVED:
-        raise SaveError(f"invalid slot name {name!r}: it is a reserved device name on Windows", hint=hint,
-                        code="MM508")
+        raise SaveError(N_("invalid slot name {name!r}: it is a reserved device name on Windows"), hint=hint,
+                        code="MM508", fields={"name": name})
     return name
-
-
-def snapshot_of(story: Story, state: RunState) -> dict[str, Any]:
-    """The snapshot saved with a run: the state without its log, plus the chapter id."""
-    data = state.to_dict(story)
-    del data["log"]
-    return {
-        "scene": data["scene"],
-        "chapter": story.chapter_of(state.scene).id,
-        "ending": data["ending"],
-        "turn": data["turn"],
-        "seed": data["seed"],
-        "rng": data["rng"],
-        "stats": data["stats"],
-    }
 
 
 def record_for(story: Story, state: RunState, slot: str, created: datetime | None = None,
@@ -166,6 +155,8 @@ class SlotSummary:
     """The error's ``MM5xx`` code (``None`` when the file reads)."""
     folder: Path | None = None
     """The story folder the run records (``None``: the shipped story, or it is gone)."""
+    problem: SaveError | None = field(default=None, compare=False, repr=False)
+    """The error itself (``error`` is its English, for ``saves --json``), for the edge to word."""
 
     @property
     def kind(self) -> str:
@@ -220,7 +211,8 @@ class SaveStore:
     def __init__(self, directory: Path | str):
         self.directory = Path(directory).expanduser()
         self._written: dict[Path, tuple[int, int, int]] = {}
-        self.set_aside: list[tuple[Path, Path, str]] = []
+        self.set_aside: list[tuple[Path, Path, SaveError]] = []
+        """Damaged files moved aside by writes: (the file, where it went, what was wrong), for the session to tell."""
         """Damaged files this store moved aside, as (original, new path, what was wrong); callers report them."""
 
     def path_for(self, slot: str) -> Path:
@@ -241,7 +233,7 @@ class SaveStore:
         try:
             data = encode_record(record)
         except SaveError as exc:
-            raise SaveError(exc.message, str(target), exc.hint, code=exc.code) from None
+            raise SaveError(exc.what, str(target), exc.advice, code=exc.code) from None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._guard(target)
@@ -251,9 +243,8 @@ class SaveStore:
             self._remember(written)
             return written
         except OSError as exc:
-            raise SaveError(f"could not write the save: {exc.strerror or exc}", str(target),
-                            f"check that {self.directory} is writable, or choose another with --save-dir",
-                            code="MM509") from None
+            raise SaveError(N_("could not write the save: {problem}"), str(target), _WRITABLE, code="MM509",
+                            fields={"problem": exc.strerror or exc, "folder": self.directory}) from None
 
     def trust(self, slot: str) -> None:
         """Note that the slot's file as it is now was just read and validated (spares a re-read)."""
@@ -278,7 +269,7 @@ class SaveStore:
             read_run(target)
         except SaveError as exc:
             if exc.damaged:
-                self.set_aside.append((target, self.move_aside(target), exc.message))
+                self.set_aside.append((target, self.move_aside(target), exc))
 
     def move_aside(self, path: Path) -> Path:
         """Rename a damaged file to ``<slot>.damaged-<UTC time>.yaml`` beside it (never over another file)."""
@@ -303,9 +294,8 @@ class SaveStore:
         try:
             return self._new_run(started)
         except OSError as exc:  # a folder we may not look into
-            raise SaveError(f"could not use the save folder: {exc.strerror or exc}", str(self.directory),
-                            f"check that {self.directory} is writable, or choose another with --save-dir",
-                            code="MM509") from None
+            raise SaveError(N_("could not use the save folder: {problem}"), str(self.directory), _WRITABLE,
+                            code="MM509", fields={"problem": exc.strerror or exc, "folder": self.directory}) from None
 
     def _new_run(self, started: datetime) -> SlotLock:
         base = RUN_PREFIX + _utc(started).strftime("%Y%m%d-%H%M%S")
@@ -322,7 +312,7 @@ class SaveStore:
             if not self._taken(name):
                 return claimed
             claimed.release()
-        raise SaveError("could not find a free slot name", str(self.directory), code="MM509")
+        raise SaveError(N_("could not find a free slot name"), str(self.directory), code="MM509")
 
     def _taken(self, name: str) -> bool:
         return (self.directory / (name + SUFFIX)).exists() or (self.directory / (name + BACKUP_SUFFIX)).exists()
@@ -342,8 +332,8 @@ class SaveStore:
             names = [p.name[: -len(SUFFIX)] for p in self.directory.iterdir()
                      if p.name.endswith(SUFFIX) and not p.name.endswith(BACKUP_SUFFIX)]
         except OSError as exc:
-            raise SaveError(f"cannot read the save folder: {exc.strerror or exc}", str(self.directory),
-                            code="MM501") from None
+            raise SaveError(N_("cannot read the save folder: {problem}"), str(self.directory), code="MM501",
+                            fields={"problem": exc.strerror or exc}) from None
         return sorted(n for n in names if SLOT_NAME.fullmatch(n) and is_run_slot(n))
 
     def lock(self, slot: str) -> SlotLock:
@@ -357,14 +347,16 @@ class SaveStore:
             lock = FileLock(str(path), timeout=0)
             lock.acquire()
         except Timeout:
-            raise SaveError(f"the run '{slot}' is in use by another game", str(self.directory),
-                            "finish or leave that game first; 'million-miles saves' lists the others",
-                            code="MM510") from None
+            raise SaveError(N_("the run '{slot}' is in use by another game"), str(self.directory),
+                            N_("finish or leave that game first; 'million-miles saves' lists the others"),
+                            code="MM510", fields={"slot": slot}) from None
         except OSError as exc:
-            raise SaveError(f"could not lock the run '{slot}' ({exc.strerror or exc}), so it is not saved: two games "
-                            "could otherwise write it at once", str(path),
-                            f"check that {self.directory} is writable and {path.name} is a plain file you may "
-                            "write, or keep playing elsewhere with --save-dir DIR", code="MM509") from None
+            raise SaveError(N_("could not lock the run '{slot}' ({problem}), so it is not saved: two games "
+                               "could otherwise write it at once"), str(path),
+                            N_("check that {folder} is writable and {lock} is a plain file you may "
+                               "write, or keep playing elsewhere with --save-dir DIR"), code="MM509",
+                            fields={"slot": slot, "problem": exc.strerror or exc, "folder": self.directory,
+                                    "lock": path.name}) from None
         return SlotLock(slot, path, lock)
 
     def read(self, slot_or_path: str | Path) -> RunRecord:
@@ -379,9 +371,8 @@ class SaveStore:
             return self._locate(slot_or_path, text)
         except OSError as exc:  # a name too long for the file system, an unreadable folder
             shown = text if len(text) <= 70 else text[:67] + "..."
-            raise SaveError(f"cannot look up {shown!r}: {exc.strerror or exc}", None,
-                            "give a slot name (see 'million-miles saves') or the path of a .yaml run file",
-                            code="MM501") from None
+            raise SaveError(N_("cannot look up {name!r}: {problem}"), None, _GIVE_A_RUN, code="MM501",
+                            fields={"name": shown, "problem": exc.strerror or exc}) from None
 
     def _locate(self, slot_or_path: str | Path, text: str) -> Path:
         if isinstance(slot_or_path, str) and text.endswith(".bak") and SLOT_NAME.fullmatch(text[:-4]):
@@ -400,14 +391,14 @@ class SaveStore:
                     return demo
                 known = [s.name for s in self.slots()]
                 listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
-                raise SaveError(f"no save named '{text}' in {self.directory}", None,
-                                f"saved slots: {listed}" if known else "no saves yet: start a new game, "
-                                "or give the path of a run file", code="MM507")
+                raise SaveError(N_("no save named '{name}' in {folder}"), None,
+                                N_("saved slots: {listed}") if known
+                                else N_("no saves yet: start a new game, or give the path of a run file"),
+                                code="MM507", fields={"name": text, "folder": self.directory, "listed": listed})
         path = Path(text).expanduser()
         if not path.is_file():
             shown = text if len(text) <= 70 else text[:67] + "..."
-            raise SaveError("no such run file" if not path.exists() else "not a file", shown,
-                            "give a slot name (see 'million-miles saves') or the path of a .yaml run file",
+            raise SaveError(N_("no such run file") if not path.exists() else N_("not a file"), shown, _GIVE_A_RUN,
                             code="MM507")
         return path
 
@@ -436,8 +427,9 @@ class SaveStore:
                 return []
             entries = list(self.directory.iterdir())
         except OSError as exc:
-            raise SaveError(f"cannot read the save folder: {exc.strerror or exc}", str(self.directory),
-                            "check its permissions, or choose another with --save-dir", code="MM501") from None
+            raise SaveError(N_("cannot read the save folder: {problem}"), str(self.directory),
+                            N_("check its permissions, or choose another with --save-dir"), code="MM501",
+                            fields={"problem": exc.strerror or exc}) from None
         result = []
         for path in entries:
             summary = self._summary(path)
@@ -460,24 +452,42 @@ class SaveStore:
         try:
             record = read_run(path)
         except SaveError as exc:
-            return SlotSummary(slot, path, _mtime_utc(path), backup=backup, error=str(exc), code=exc.code)
+            return SlotSummary(name=slot, path=path, updated=_mtime_utc(path), backup=backup, error=str(exc),
+                               code=exc.code, problem=exc)
         try:
             folder = recorded_folder(record)
         except SaveError:
             folder = None
         return SlotSummary(
-            slot, path, record.updated, record.story_id, record.chapter, record.scene, record.stats,
-            record.ending, len(record.steps), backup, folder=folder,
+            name=slot, path=path, updated=record.updated, story_id=record.story_id, chapter=record.chapter,
+            scene=record.scene, stats=record.stats, ending=record.ending, steps=len(record.steps), backup=backup,
+            folder=folder,
         )
 
 
 @dataclass(frozen=True)
+class DamagedRun:
+    """The run played last no longer reads: what was done about it (worded by the front end)."""
+
+    name: str
+    problem: SaveError
+    aside: Path | None
+    """Where the file was moved (``None``: it could not be moved and was left as it is)."""
+    backup: Path | None = None
+    """The backup play continues from (``None``: it has no usable backup)."""
+    steps: int = 0
+    """The choices in that backup."""
+    instead: str | None = None
+    """Without a usable backup: the slot continued instead, if any."""
+
+
+@dataclass(frozen=True)
 class Continuation:
-    """What ``play --continue`` resumes: a record, the slot to go on in, and what to tell the player."""
+    """What ``play --continue`` resumes: a record, the slot to go on in, and any damage met on the way."""
 
     record: RunRecord | None
     slot: str | None = None
-    notice: str | None = None
+    damaged: DamagedRun | None = None
 
 
 def continuation(store: SaveStore) -> Continuation:
@@ -485,30 +495,27 @@ def continuation(store: SaveStore) -> Continuation:
 
     Falls back to the newest checkpoint when there is no run at all.
     """
-    from adventure.wording import count
-
     newest = store.newest_run()
     if newest is None:
         return Continuation(store.latest())
     if newest.error is None:
         return Continuation(read_run(newest.path))
+    problem = newest.problem or SaveError(newest.error, code=newest.code or "MM500")
     backup = store.backup_for(newest.name)
     try:
         aside: Path | None = store.move_aside(newest.path)
     except OSError:
         aside = None
-    where = f"it was moved aside to {aside}" if aside else "it could not be moved aside and was left as it is"
     try:
         record: RunRecord | None = read_run(backup)
     except SaveError:
         record = None
     if record is not None:
         return Continuation(record, newest.name if aside else None,
-                            f"The run '{newest.name}' was damaged ({newest.error}); {where}. "
-                            f"Continuing from its backup {backup} ({count(len(record.steps), 'choice')} in).")
+                            DamagedRun(newest.name, problem, aside, backup, len(record.steps)))
     fallback = store.latest()
-    return Continuation(fallback, None, f"The run '{newest.name}' was damaged ({newest.error}) and has no usable "
-                        f"backup; {where}." + (f" Continuing '{fallback.slot}' instead." if fallback else ""))
+    return Continuation(fallback, None,
+                        DamagedRun(newest.name, problem, aside, instead=fallback.slot if fallback else None))
 
 
 def recorded_folder(record: RunRecord) -> Path | None:
@@ -526,9 +533,9 @@ def recorded_folder(record: RunRecord) -> Path | None:
     except OSError:
         pass
     shown = record.scenes if len(record.scenes) <= 200 else record.scenes[:197] + "..."
-    raise SaveError(f"this run was played from the story folder {shown!r}, which is no longer there",
+    raise SaveError(N_("this run was played from the story folder {folder!r}, which is no longer there"),
                     str(record.path) if record.path else None,
-                    "give the story's folder with --scenes DIR", code="MM512")
+                    N_("give the story's folder with --scenes DIR"), code="MM512", fields={"folder": shown})
 
 
 def read_run(path: Path | str) -> RunRecord:
@@ -537,133 +544,81 @@ def read_run(path: Path | str) -> RunRecord:
     try:
         data = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero in the save folder never hangs a listing
     except FileTooLarge as exc:
-        raise SaveError(f"the file is too large to be a run ({exc.size} bytes)", str(path), recovery_hint(path),
-                        code="MM502") from None
+        raise damaged(N_("the file is too large to be a run ({size} bytes)"), str(path), path,
+                      size=exc.size) from None
     except FileNotFoundError:
-        raise SaveError("no such run file", str(path), "give a slot name or the path of a .yaml run file",
+        raise SaveError(N_("no such run file"), str(path), N_("give a slot name or the path of a .yaml run file"),
                         code="MM507") from None
     except OSError as exc:
-        raise SaveError(f"could not read the file: {exc.strerror or exc}", str(path), code="MM501") from None
+        raise SaveError(N_("could not read the file: {problem}"), str(path), code="MM501",
+                        fields={"problem": exc.strerror or exc}) from None
     return parse_record(data, path)
 
 
 @dataclass(frozen=True)
 class Resumed:
-    """A saved run brought back into the current story."""
+    """A saved run brought back into the current story (``rebased``: how its log replayed)."""
 
     state: RunState
     outcome: Outcome
-    notice: str | None = None
-    applied: int = 0
+    rebased: Rebased
+    story_changed: bool = False
+    """The story files changed since the run was saved: the front end tells the player how it went."""
+
+    @property
+    def applied(self) -> int:
+        return self.rebased.applied
 
 
 def resume(story: Story, record: RunRecord) -> Resumed:
     """Replay a record's log against the current story, as far as it still applies.
 
-    Same story files and a consistent log: continue silently. Edited story files: continue
-    with a notice, stopping at the first step that no longer applies (the notice names
-    it). Another story, or a log that contradicts its own snapshot while the story is
-    unchanged (a damaged or hand-edited file): :class:`SaveError`.
+    Same story files and a consistent log: continue silently. Edited story files: continue,
+    stopping at the first step that no longer applies (:attr:`Resumed.story_changed`; the
+    front end words it). Another story, a sandbox start that no longer fits, or a log that
+    contradicts its own snapshot while the story is unchanged (a damaged or hand-edited
+    file): :class:`SaveError`.
     """
-    where = str(record.path) if record.path else None
     check_story_matches(story, record)
-    result = replay_record(story, record)
-    outcome = result.last
+    rebased = replay_record(story, record, snapshot=True)
+    stopped = rebased.stopped
     same_story = record.fingerprint == story.fingerprint
-    if same_story:
-        if result.failure is not None:
-            raise SaveError(f"the saved log does not replay: {describe_failure(story, record, result)}", where,
-                            recovery_hint(record.path), code="MM506")
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
-        if changed:
-            raise SaveError("the snapshot disagrees with its replayed log (" + format_changes(changed) + ")",
-                            where, recovery_hint(record.path), code="MM506")
-        return Resumed(result.state, outcome, None, result.applied)
-    total = len(record.steps)
-    if result.failure is None:
-        notice = f"The story has changed since this run was saved; {'the step still applies' if total == 1 else f'all {total} steps still apply'}."
-        changed = snapshot_changes(record.snapshot, snapshot_of(story, result.state), story.renamed)
-        if changed:
-            notice += " Now: " + format_changes(changed) + "."
-    else:
-        notice = (f"The story has changed since this run was saved; resumed after step {result.applied} "
-                  f"of {total}: {describe_failure(story, record, result)}.")
-    return Resumed(result.state, outcome, notice, result.applied)
+    if same_story and stopped is not None:
+        where = str(record.path) if record.path else None
+        if stopped.reason == "snapshot":
+            raise damaged(N_("the snapshot disagrees with its replayed log ({changes})"), where, record.path,
+                          code="MM506", changes=rebased.changed)
+        raise damaged(N_("the saved log does not replay: step {step}: {why}"), where, record.path, code="MM506",
+                      step=stopped.step, why=stopped)
+    return Resumed(rebased.state, rebased.outcome, rebased, not same_story)
 
 
-def replay_record(story: Story, record: RunRecord,
-                  visit: Callable[[Outcome], None] | None = None) -> engine.ReplayResult:
-    """Replay a record's log from its seed (and its sandbox start, if any); ``visit`` sees each outcome.
+def replay_record(story: Story, record: RunRecord, visit: Callable[[Outcome], None] | None = None,
+                  snapshot: bool = False) -> Rebased:
+    """Rebase a record's log from its seed (and its sandbox start, if any); ``visit`` sees each outcome.
 
-    A sandbox start that no longer fits the story (scene gone, stat renamed) is a
+    With ``snapshot``, the replay is compared with the record's snapshot too. A sandbox
+    start that no longer fits the story (scene gone, stat renamed) is a
     :class:`SaveError`: the run has no first state to stand on.
     """
-    try:
-        return engine.replay(story, record.seed, record.steps, record.start, visit)
-    except StateError as exc:
-        raise SaveError(f"this sandbox run's start no longer fits the story: {exc}",
+    rebased = rebase(story, record.seed, record.steps, record.start, snapshot=record.snapshot if snapshot else None,
+                     visit=visit)
+    if rebased.start_lost:
+        assert rebased.stopped is not None
+        raise SaveError(N_("this sandbox run's start no longer fits the story: {problem}"),
                         str(record.path) if record.path else None,
-                        "start a new sandbox run with play --start SCENE", code="MM506") from None
+                        N_("start a new sandbox run with play --start SCENE"), code="MM506",
+                        fields={"problem": rebased.stopped.detail})
+    return rebased
 
 
 def check_story_matches(story: Story, record: RunRecord, name: str | None = None) -> None:
     """Raise :class:`SaveError` when a run was made with another story."""
     if record.story_id != story.id:
-        raise SaveError(f"this run belongs to the story '{record.story_id}', not '{story.id}'",
+        raise SaveError(N_("this run belongs to the story '{theirs}', not '{ours}'"),
                         name or (str(record.path) if record.path else None),
-                        "use the story it was made for (--scenes DIR), or start a new game", code="MM505")
-
-
-def describe_failure(story: Story, record: RunRecord, result: engine.ReplayResult) -> str:
-    """``step 7: scene 'had_hub' no longer offers 'siberia'`` and the like."""
-    number = result.applied + 1
-    step = record.steps[result.applied]
-    failure = result.failure
-    return f"step {number}: {failure_reason(story, step, result.state, failure)}"
-
-
-def failure_reason(story: Story, step: engine.Step, state: RunState, failure: EngineError | None) -> str:
-    """Why one logged step no longer applies, in the player's terms."""
-    if isinstance(failure, UnknownChoice):
-        if step.choice in (c.id for c in story.scenes[failure.scene].choices):
-            return f"'{step.choice}' in scene '{failure.scene}' is now hidden"
-        return f"scene '{failure.scene}' no longer offers '{failure.choice}'"
-    if isinstance(failure, ChoiceLocked):
-        return f"'{failure.choice}' in scene '{failure.scene}' is now locked ({failure.reason})"
-    if isinstance(failure, RunFinished):
-        return f"the run now ends before it (ending '{failure.ending}')"
-    if step.scene not in story.scenes:
-        return f"scene '{step.scene}' no longer exists (the run is in '{state.scene}')"
-    return f"the run now reaches scene '{state.scene}' instead of '{step.scene}'"
-
-
-def snapshot_changes(saved: dict[str, Any], replayed: dict[str, Any],
-                     renamed: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
-    """Fields (and stats) whose saved value differs from the replayed one.
-
-    ``renamed`` maps old scene ids to current ones, so a scene renamed since the save
-    (``renamed_from:``) is not a difference.
-    """
-    changes: dict[str, dict[str, Any]] = {}
-    if renamed and saved.get("scene") in renamed:
-        saved = {**saved, "scene": renamed[saved["scene"]]}
-    for key in ("scene", "chapter", "ending", "turn", "rng"):
-        if saved.get(key) != replayed.get(key):
-            changes[key] = {"snapshot": saved.get(key), "replayed": replayed.get(key)}
-    old, new = saved.get("stats") or {}, replayed.get("stats") or {}
-    for name in [*old, *(n for n in new if n not in old)]:
-        a, b = old.get(name), new.get(name)
-        if a != b or type(a) is not type(b):
-            changes[f"stats.{name}"] = {"snapshot": a, "replayed": b}
-    return changes
-
-
-def format_changes(changes: dict[str, dict[str, Any]], limit: int = 6) -> str:
-    """``ending: 'sky' → 'home', stats.apples: 4 → 2`` (the first few)."""
-    parts = [f"{k}: {v['snapshot']!r} → {v['replayed']!r}" for k, v in list(changes.items())[:limit]]
-    if len(changes) > limit:
-        parts.append(f"and {len(changes) - limit} more")
-    return ", ".join(parts)
+                        N_("use the story it was made for (--scenes DIR), or start a new game"), code="MM505",
+                        fields={"theirs": record.story_id, "ours": story.id})
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 from adventure import engine
 from adventure.engine import RunState
 from adventure.messages import _, ngettext
+from adventure.rebase import Stopped
 from adventure.saves.runfile import RunRecord
-from adventure.saves.store import check_story_matches, describe_failure, replay_record
+from adventure.saves.store import check_story_matches, replay_record
 from adventure.story.model import Story
 
 
@@ -72,8 +73,8 @@ class Transcript:
     steps: int
     pages: tuple[Page, ...]
     ending: EndingPage | None
-    stopped: str | None
-    """Why the replay stopped early (the story changed), or ``None``."""
+    stopped: Stopped | None
+    """Where and why the replay stopped early (the story changed), or ``None``."""
     final: RunState | None = field(default=None, compare=False, repr=False)
     """The state the replay reached."""
 
@@ -102,7 +103,7 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
         open_page = taken is not None
 
     result = replay_record(story, record, visit)
-    if result.failure is not None and pages and pages[-1].taken is not None:
+    if result.stopped is not None and pages and pages[-1].taken is not None:
         pages[-1] = replace(pages[-1], taken=None)  # the step that no longer applies was not taken
     final = result.state
     ending = None
@@ -110,8 +111,7 @@ def build_transcript(story: Story, record: RunRecord) -> Transcript:
         declared = story.endings[final.ending]
         ending = EndingPage(declared.id, declared.title, engine.ending_text(story, final), declared.true_ending,
                             tuple(engine.remembered(story, final)))
-    stopped = describe_failure(story, record, result) if result.failure is not None else None
-    return Transcript(story.title, record.seed, len(record.steps), tuple(pages), ending, stopped, final)
+    return Transcript(story.title, record.seed, len(record.steps), tuple(pages), ending, result.stopped, final)
 
 
 # -- exports ---------------------------------------------------------------------------
@@ -131,6 +131,8 @@ class ExportNotes:
     """The ending's summary: choices made, stats from start to finish, the choices that
     mattered, how the run differed from the true path and a fork to try next time
     (a line starting ``- `` is a list item; an empty line separates blocks)."""
+    stopped: str | None = None
+    """Why the replay stops early (``step 9: scene 'city' no longer offers 'fly'``), worded by the front end."""
 
 
 def to_text(transcript: Transcript, notes: ExportNotes | None = None) -> str:
@@ -147,7 +149,8 @@ def to_text(transcript: Transcript, notes: ExportNotes | None = None) -> str:
             lines.append(f"  {mark} {choice.label}{lock}")
         lines += [f"    {line}" for line in notes.changes.get(page.step, ())]
         lines.append("")
-    lines += _ending_lines(transcript, heading=lambda t: [t, "-" * len(t)], bullet="  * ", summary=notes.summary)
+    lines += _ending_lines(transcript, heading=lambda t: [t, "-" * len(t)], bullet="  * ", summary=notes.summary,
+                           stopped=notes.stopped)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -181,8 +184,8 @@ def to_markdown(transcript: Transcript, notes: ExportNotes | None = None) -> str
             lines += _md_summary(notes.summary)
         elif ending.remembered:
             lines += ["**" + _("Choices that mattered:") + "**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
-    if transcript.stopped:
-        lines += ["> " + _("The replay stops here: {reason}").format(reason=_md(transcript.stopped)), ""]
+    if notes.stopped:
+        lines += ["> " + _("The replay stops here: {reason}").format(reason=_md(notes.stopped)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -200,7 +203,7 @@ def _md_summary(summary: tuple[str, ...]) -> list[str]:
 
 
 def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], bullet: str,
-                  summary: tuple[str, ...] = ()) -> list[str]:
+                  summary: tuple[str, ...] = (), stopped: str | None = None) -> list[str]:
     lines: list[str] = []
     if transcript.ending:
         ending = transcript.ending
@@ -209,8 +212,8 @@ def _ending_lines(transcript: Transcript, heading: Callable[[str], list[str]], b
             lines += [*summary, ""]
         elif ending.remembered:
             lines += [_("Choices that mattered:")] + [bullet + r for r in ending.remembered] + [""]
-    if transcript.stopped:
-        lines += [_("The replay stops here: {reason}").format(reason=transcript.stopped), ""]
+    if stopped:
+        lines += [_("The replay stops here: {reason}").format(reason=stopped), ""]
     return lines
 
 

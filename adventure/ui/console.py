@@ -12,13 +12,14 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Span, Text
 
 from adventure.safetext import escape_controls, has_controls
+from adventure.ui.theme import PLAIN_THEME, THEME
 
 
 class SafeConsole(Console):
@@ -77,29 +78,32 @@ def escaped_text(text: Text) -> Text:
 
 
 def make_console(
-    *, stderr: bool = False, plain: bool = False, width: int | None = None, file: IO[str] | None = None
+    *, stderr: bool = False, plain: bool = False, width: int | None = None, file: IO[str] | None = None,
+    **options: Any,
 ) -> Console:
-    """A console for output (or errors), configured for the user's terminal.
+    """A console for output (or errors), configured for the user's terminal, with the program's theme.
 
     Standard output piped to a file or pager is not hard-wrapped either: a line of text
     stays one line, with no trailing spaces (boxes still need a width, and keep it).
-    ``$COLUMNS`` set by the user still sets the width.
+    ``$COLUMNS`` set by the user still sets the width. ``plain`` gives the ``--plain``
+    console: no colour, the :data:`~adventure.ui.theme.PLAIN_THEME`, lines as wide as a
+    paragraph. Any other keyword is passed to Rich's :class:`~rich.console.Console` as is
+    (tests fix ``height``, ``force_terminal``, ``color_system``, ``record``).
     """
+    if plain:
+        settings: dict[str, Any] = dict(
+            file=file, stderr=stderr and file is None, width=width or PLAIN_WIDTH, no_color=True, highlight=False,
+            emoji=False, color_system=None, force_terminal=False, force_interactive=False, theme=PLAIN_THEME,
+        )
+        return PlainConsole(**(settings | options))
     piped = (file is None and not stderr and width is None and not os.environ.get("COLUMNS")
              and not stdout_is_terminal())
-    return (PlainConsole if piped else SafeConsole)(
-        file=file,
-        stderr=stderr and file is None,
-        width=width,
-        no_color=plain or None,  # None lets Rich read NO_COLOR itself
-        highlight=False,
-        emoji=False,
-        soft_wrap=piped,
-        legacy_windows=False,
-    ) if not plain else PlainConsole(
-        file=file, stderr=stderr and file is None, width=width or PLAIN_WIDTH, no_color=True, highlight=False,
-        emoji=False, color_system=None, force_terminal=False, force_interactive=False,
+    settings = dict(
+        file=file, stderr=stderr and file is None, width=width,
+        no_color=None,  # None lets Rich read NO_COLOR itself
+        highlight=False, emoji=False, soft_wrap=piped, legacy_windows=False, theme=THEME,
     )
+    return (PlainConsole if piped else SafeConsole)(**(settings | options))
 
 
 def stdout_is_terminal() -> bool:
@@ -108,3 +112,14 @@ def stdout_is_terminal() -> bool:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def fits(console: Console, options: ConsoleOptions, renderable: RenderableType) -> bool:
+    """Whether ``renderable`` fits ``options.max_width`` without cutting a word (a table's narrowest layout).
+
+    Rich clamps a measurement to the width it is given, so measure against an unbounded
+    width and compare: a report picks a table where it fits, lines where it does not.
+    """
+    from rich.measure import Measurement
+
+    return Measurement.get(console, options.update_width(PLAIN_WIDTH), renderable).minimum <= options.max_width

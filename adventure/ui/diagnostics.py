@@ -13,20 +13,20 @@ from adventure.errors import Diagnostic
 
 def render_diagnostic(diag: Diagnostic) -> Text:
     """``error MM402 file:line:col``, the message, the source line with a caret, a hint."""
-    colour = "red" if diag.severity == "error" else "yellow"
+    kind = "error" if diag.severity == "error" else "warning"
     text = Text()
-    text.append(f"{diag.severity} {diag.code}", style=f"bold {colour}")
-    text.append(f"  {diag.where}\n", style="bold")
+    text.append(f"{diag.severity} {diag.code}", style=f"diagnostic.{kind}")
+    text.append(f"  {diag.where}\n", style="heading")
     text.append(f"  {diag.message}\n")
     excerpt = diag.excerpt()
     if excerpt is not None:
         source, caret = excerpt
         gutter = str(diag.line)
-        text.append(f"  {gutter} │ ", style="dim")
+        text.append(f"  {gutter} │ ", style="muted")
         text.append(source + "\n")
-        text.append(f"  {' ' * len(gutter)} │ ", style="dim")
-        text.append(" " * caret + "^\n", style=colour)
+        text.append(f"  {' ' * len(gutter)} │ ", style="muted")
+        text.append(" " * caret + "^\n", style=f"diagnostic.caret.{kind}")
     if diag.hint:
-        text.append("  hint: ", style="cyan")
+        text.append("  hint: ", style="diagnostic.hint")
         text.append(diag.hint + "\n")
     return text

@@ -16,18 +16,13 @@ Typical use::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import StringIO
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
-
-from adventure import engine
-from adventure.errors import EngineError
 from adventure.safetext import escape_controls
-from adventure.saves.transcript import ExportNotes
+from adventure.ui.notes import export_notes, page_changes, plain_lines
 
 if TYPE_CHECKING:
-    from adventure.saves.transcript import Page, Transcript
+    from adventure.saves.transcript import Transcript
     from adventure.story.model import Story
 
 FORMATS = ("txt", "md", "html", "cast", "svg")
@@ -70,43 +65,4 @@ def export_text(transcript: Transcript, story: Story, fmt: str, recording: Recor
     return escape_controls(text)  # a transcript is read with cat and less: no story escape sequence survives
 
 
-def export_notes(transcript: Transcript, story: Story) -> ExportNotes:
-    """Each step's changes and the ending's summary, in the game's plain words."""
-    changes: dict[int, tuple[str, ...]] = {}
-    for page in transcript.pages:
-        lines = page_changes(page, story)
-        if lines:
-            changes[page.step] = lines
-    summary: tuple[str, ...] = ()
-    if transcript.ending is not None and transcript.final is not None:
-        from adventure.ui import render
-
-        summary = plain_lines(render.run_summary(story, transcript.final, plain=True))
-    return ExportNotes(changes, summary)
-
-
-def page_changes(page: Page, story: Story) -> tuple[str, ...]:
-    """What the choice taken on ``page`` changed, one line per cause (nothing on the last page)."""
-    if page.state is None or page.taken is None:
-        return ()
-    from adventure.ui import render
-
-    try:
-        outcome = engine.take(story, page.state, page.taken)
-    except EngineError:
-        return ()
-    changed = render.changes_line(story, outcome.events, plain=True, values=outcome.state.values)
-    return tuple(str(changed).split("\n")) if changed is not None else ()
-
-
-def plain_lines(renderable: RenderableType) -> tuple[str, ...]:
-    """A renderable as unwrapped plain lines (no colour, no trailing spaces, no blank lines at the ends)."""
-    console = Console(file=StringIO(), width=10_000, color_system=None, force_terminal=False, highlight=False,
-                      emoji=False, record=True, _environ={})
-    console.print(renderable)
-    lines = [line.rstrip() for line in console.export_text().split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return tuple(lines)
+__all__ = ["FORMATS", "SUFFIXES", "Recording", "export_notes", "export_text", "page_changes", "plain_lines"]

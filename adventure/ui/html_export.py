@@ -33,7 +33,7 @@ def transcript_html(transcript: Transcript, story: Story | None = None) -> str:
 
     notes = ExportNotes()
     if story is not None:
-        from adventure.ui.exports import export_notes
+        from adventure.ui.notes import export_notes
 
         notes = export_notes(transcript, story)
     title = transcript.story_title
@@ -127,7 +127,10 @@ def _ending(transcript: Transcript, notes: ExportNotes) -> list[str]:
         out += _summary(summary)
         out.append("</section>")
     if transcript.stopped is not None:
-        out.append(f'<p class="stopped">{escape(_("The replay stops here: {reason}").format(reason=transcript.stopped))}</p>')
+        from adventure.notices import stopped_step
+
+        reason = stopped_step(transcript.stopped)
+        out.append(f'<p class="stopped">{escape(_("The replay stops here: {reason}").format(reason=reason))}</p>')
     return out
 
 

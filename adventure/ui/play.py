@@ -24,184 +24,25 @@ from rich.table import Table
 from rich.text import Text
 
 from adventure import engine
-from adventure.engine import Event, Offer, SceneEntered
+from adventure.engine import Event, SceneEntered
 from adventure.errors import ChoiceLocked, EngineError, SaveError
-from adventure.messages import N_, _, ngettext, pgettext
+from adventure.messages import N_, _, ngettext
+from adventure.notices import problem, problem_and_advice, say
 from adventure.safetext import escape_controls
 from adventure.session import Session
-from adventure.ui import matching, render
+from adventure.ui import commands, render
+from adventure.ui.commands import Action, Command, Hint, Take, interpret, menu_word
 from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
     from adventure.engine import Outcome
+    from adventure.saves.store import SlotSummary
     from adventure.story.model import Story
 
 PROMPT = "> "
 LEAVE_HINT = N_("(press Ctrl-C again or Ctrl-D to leave)")
 COUNTDOWN_DELAY = 0.4
 """Seconds between countdown frames in a real terminal."""
-MAX_NUMBER_DIGITS = 6
-"""A typed number longer than this cannot be a choice's number."""
-QUIT_WORDS = {"quit", "q", "exit"}
-HELP_WORDS = {"help", "?", "h"}
-
-
-# -- understanding a line -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Take:
-    """Take this choice."""
-
-    choice: str
-
-
-@dataclass(frozen=True)
-class Command:
-    """Run a command (``name`` is canonical: help, status, look, undo, save, load, quit)."""
-
-    name: str
-    argument: str | None = None
-
-
-@dataclass(frozen=True)
-class Hint:
-    """The line could not be used; tell the player why, briefly."""
-
-    message: str
-
-
-Action = Take | Command | Hint
-
-
-def interpret(line: str, offers: Sequence[Offer]) -> Action | None:
-    """What a line of input asks for, given the choices on screen (``None`` for a blank line).
-
-    Commands are whole words; ``#id`` names a choice by its stable id; a number picks
-    by position; anything else must match exactly one label as a case-insensitive
-    substring, or else be a choice's id. A fragment of fewer than four letters ("the")
-    that is in one label only is asked about, not taken: the whole label, or the
-    choice's id, still takes it (see :mod:`adventure.ui.matching`).
-    """
-    text = " ".join(line.split())
-    if not text:  # Enter alone goes on when there is only one way on
-        only = offers[0] if len(offers) == 1 and offers[0].enabled else None
-        return Take(only.choice.id) if only is not None else None
-    return _command(text) or _choice(text, offers)
-
-
-def command_words() -> dict[str, str]:
-    """Every word that names a command, mapped to the command's English name.
-
-    English names always work (scripts and muscle memory); the words of the program's
-    current language work too (``ayuda``, ``salir`` in Spanish), from its catalogue.
-    Keys are folded (:func:`adventure.ui.matching.fold`): look a typed word up by its fold.
-    """
-    words = {word: "quit" for word in QUIT_WORDS} | {word: "help" for word in HELP_WORDS}
-    words |= {name: name for name in ("look", "undo", "status", "save", "load")}
-    for word, name in translated_commands().items():
-        words.setdefault(matching.fold(word), name)
-    return words
-
-
-def translated_commands() -> dict[str, str]:
-    """The command words of the program's language (none in English), lower-cased."""
-    translated = {
-        "help": pgettext("command", "help"), "status": pgettext("command", "status"),
-        "look": pgettext("command", "look"), "undo": pgettext("command", "undo"),
-        "save": pgettext("command", "save"), "load": pgettext("command", "load"),
-        "quit": pgettext("command", "quit"),
-    }
-    return {word.lower(): name for name, word in translated.items() if word != name}
-
-
-def _menu_word(command: str) -> str:
-    """The word that picks an ending-menu entry, in the program's language (English works too)."""
-    words = {"undo": pgettext("command", "undo"), "quit": pgettext("command", "quit"),
-             "chapter": pgettext("ending menu", "chapter"), "new": pgettext("ending menu", "new")}
-    return words.get(command, command)
-
-
-def _switch(argument: str | None) -> str | None:
-    """``on``/``off`` of ``status``, in English or the current language; ``?`` when neither."""
-    if argument is None:
-        return None
-    folded = matching.fold(argument)
-    switches = {"on": pgettext("status switch", "on"), "off": pgettext("status switch", "off")}
-    for english, word in switches.items():
-        if folded in (english, matching.fold(word)):
-            return english
-    return "?"
-
-
-def _numbers(count: int) -> str:
-    """How to pick by number: ``pick 1-4`` for several, ``type 1 (or just press Enter)`` for one, never ``1-1``."""
-    return _("type 1 (or just press Enter)") if count == 1 else _("pick 1-{count}").format(count=count)
-
-
-def _command(text: str) -> Command | None:
-    word, _space, rest = text.partition(" ")
-    name = command_words().get(matching.fold(word))
-    argument = rest.strip() or None
-    if name in {"quit", "help", "look", "undo"} and not argument:
-        return Command(name)
-    if name == "status" and _switch(argument) != "?":
-        return Command("status", _switch(argument))
-    if name in {"save", "load"}:
-        return Command(name, argument)
-    return None
-
-
-def _choice(text: str, offers: Sequence[Offer]) -> Action:
-    count = len(offers)
-    if text.startswith("#") and len(text) > 1:  # "#id": by stable id, unambiguous for scripts
-        picked = _by_id(text[1:], offers)
-        ids = ", ".join("#" + o.choice.id for o in offers)
-        return picked or Hint(_("No choice here has the id '{id}' (here: {ids}).").format(id=_short(text[1:]), ids=ids))
-    if text.isascii() and text.isdigit():
-        # int() of thousands of digits raises (Python's str-digits limit): no choice is that long
-        number = int(text) if len(text.lstrip("0")) <= MAX_NUMBER_DIGITS else 0
-        if not 1 <= number <= count:
-            return Hint(_("There is no choice {number}; {how}, or type 'help'.").format(
-                number=_short(text), how=_numbers(count)) if count else _("There is nothing to choose here."))
-        return _pick(offers[number - 1], number)
-    found = [(i, o) for i, o in enumerate(offers, 1) if matching.contains(o.label, text)]
-    if len(found) > 1:
-        exact = [(i, o) for i, o in found if matching.same(o.label, text)]
-        if len(exact) == 1:
-            found = exact
-    if len(found) == 1:
-        number, offer = found[0]
-        if matching.committable(text, offer.label) or offer.choice.id == text or not offer.enabled:
-            return _pick(offer, number)  # (a locked one says why at once: nothing would be taken)
-        return Hint(_("'{text}' is part of choice {number}: {label}. Type its number, or more of the label.").format(
-            text=text, number=number, label=offer.label))
-    if found:
-        listed = "; ".join(f"{i}. {o.label}" for i, o in found)
-        return Hint(_("'{text}' matches several choices: {choices}. Type more of the label, or its number.").format(
-            text=text, choices=listed))
-    # no label matches: a bare id still works, so scripts survive reworded labels
-    return _by_id(text, offers) or Hint(
-        (_("'{text}' is not a choice here. Type 1 (or just press Enter), part of a label, or 'help'.") if count == 1
-         else _("'{text}' is not a choice here. Type a number (1-{count}), part of a label, or 'help'.")
-         ).format(text=_short(text), count=count))
-
-
-def _by_id(choice_id: str, offers: Sequence[Offer]) -> Action | None:
-    for number, offer in enumerate(offers, 1):
-        if offer.choice.id == choice_id:
-            return _pick(offer, number)
-    return None
-
-
-def _pick(offer: Offer, number: int) -> Action:
-    if not offer.enabled:
-        return Hint(_("Choice {number} is locked: {reason}").format(number=number, reason=offer.reason))
-    return Take(offer.choice.id)
-
-
-def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # -- the title screen's offer to continue ----------------------------------------------------------
@@ -230,9 +71,22 @@ class Resumable:
         return _("Continue '{slot}' ({where})").format(slot=self.slot, where=where)
 
 
-TITLE_WORDS = {"continue": "continue", "c": "continue", "resume": "continue", "new": "new", "new game": "new",
-               "n": "new", "quit": "quit", "q": "quit", "exit": "quit"}
-"""Words the title menu takes besides its numbers (and Enter alone, which continues)."""
+
+
+def saves_notice(slots: Sequence[SlotSummary], current: str | None) -> tuple[str, str | None]:
+    """What ``load`` alone says about the save folder: the runs to load, and the unreadable ones (if any)."""
+    checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
+    runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != current]
+    parts = []
+    if checkpoints:
+        parts.append(_("Checkpoints: {names}.").format(names=", ".join(checkpoints)))
+    if runs:
+        parts.append(_("Earlier runs: {names}.").format(names=", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "")))
+    said = " ".join(parts) + " " + _("Type 'load NAME'.") if parts else _("No other saved runs yet.")
+    broken = [s.name for s in slots if s.error is not None]
+    if not broken:
+        return said, None
+    return said, _("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8]))
 
 
 # -- the loop -------------------------------------------------------------------------------------
@@ -278,10 +132,10 @@ class Game:
             self.console.print(renderable)
 
     def say(self, message: str) -> None:
-        self.show(render.notice(message, plain=self.plain))
+        self.show(render.notice(message))
 
     def warn(self, message: str) -> None:
-        self.show(render.hint(message, plain=self.plain))
+        self.show(render.hint(message))
 
     def flush(self) -> None:
         """Show what the session has to say about saving (failures, damaged files, new runs)."""
@@ -346,7 +200,7 @@ class Game:
         found = book.found(self.story)
         if book.problem:
             self.warn(_("The endings file {path} could not be used: {problem}.").format(path=book.path,
-                                                                                        problem=book.problem))
+                                                                                        problem=say(book.problem)))
         self.say(_("Endings found: {found} of {total}").format(found=len(found), total=len(self.story.endings)))
 
     resumed_notice: str | None = None
@@ -359,6 +213,8 @@ class Game:
         """
         options = [("continue", run.describe()), ("new", _("Start a new game"))]
         self.show(render.title_menu(options, plain=self.plain))
+        menu = tuple(commands.Entry(label, name) for name, label in options)
+        words = commands.title_words()
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _word, label in options])
@@ -367,16 +223,9 @@ class Game:
             except (KeyboardInterrupt, EOFError):
                 return "quit"
             self.lines_read += 1
-            text = matching.fold(line)
-            if not text or text == "1":
-                return "continue"
-            if text == "2":
-                return "new"
-            picked = TITLE_WORDS.get(text) or {matching.fold(pgettext("title menu", "continue")): "continue",
-                                               matching.fold(_menu_word("new")): "new",
-                                               matching.fold(_menu_word("quit")): "quit"}.get(text)
-            if picked is not None:
-                return picked
+            picked = commands.pick(line, menu, words) if line.strip() else Take("continue")
+            if isinstance(picked, Take):
+                return picked.choice
             self.reject(_("Type 1 (or press Enter) to continue '{slot}', or 2 to start a new game.").format(
                 slot=run.slot))
 
@@ -391,8 +240,8 @@ class Game:
             self.resumed_notice = self.session.load(run.slot)
         except SaveError as exc:
             self.session.messages[:0] = warnings
-            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=exc)
-            self.warn(message + (f" ({exc.hint})" if exc.hint else "") + " " + _("A new game starts instead."))
+            message = _("Could not continue '{slot}': {problem}").format(slot=run.slot, problem=problem_and_advice(exc))
+            self.warn(message + " " + _("A new game starts instead."))
             return False
         self.session.messages[:0] = warnings
         return True
@@ -410,30 +259,33 @@ class Game:
                 if interrupted and not isinstance(exc, LineCancelled):  # typing in between starts again
                     return self.leave()
                 interrupted = True
-                self.show(Text(""), render.hint(_(LEAVE_HINT), plain=self.plain))
+                self.show(Text(""), render.hint(_(LEAVE_HINT)))
                 continue
             except EOFError:
                 return self.leave()
             interrupted = False
             self.lines_read += 1
             action = interpret(line, offers)
-            result: int | None = None
-            if action is None:
-                continue
-            if isinstance(action, Hint):
-                self.reject(action.message)
-            elif isinstance(action, Take):
-                outcome = self.take(action.choice)
-                if outcome is not None and self.session.state.finished:
-                    result = self.finish(outcome.events)
-                elif outcome is not None:
-                    self.present(outcome.events)
-            elif action.name == "quit":
-                return self.leave()
-            else:
-                result = self.command(action)
+            result = self.act(action) if action is not None else None
             if result is not None:
                 return result
+
+    def act(self, action: Action) -> int | None:
+        """Do what a line asked for; an exit code ends the game, ``None`` plays on."""
+        if isinstance(action, Hint):
+            self.reject(action.message)
+            return None
+        if isinstance(action, Take):
+            outcome = self.take(action.choice)
+            if outcome is None:
+                return None
+            if self.session.state.finished:
+                return self.finish(outcome.events)
+            self.present(outcome.events)
+            return None
+        if action.name == "quit":
+            return self.leave()
+        return self.command(action)
 
     def take(self, choice_id: str) -> Outcome | None:
         """Take a choice through the session (which autosaves and reports any trouble)."""
@@ -463,7 +315,7 @@ class Game:
 
     def report_save_error(self, exc: SaveError) -> None:
         """Say why a save the player asked for failed (the autosave's status is the session's)."""
-        self.warn(_("Could not save: {problem}").format(problem=exc) + (f" ({exc.hint})" if exc.hint else ""))
+        self.warn(_("Could not save: {problem}").format(problem=problem_and_advice(exc)))
 
     def present(self, events: Sequence[Event], *, changes: bool = True) -> None:
         """Show what happened and where the run is now: card, changes, scene, status, choices."""
@@ -571,10 +423,7 @@ class Game:
         try:
             notice = self.session.load(name)
         except SaveError as exc:
-            message = _("Could not load: {problem}").format(problem=exc)
-            if exc.hint:
-                message += f" ({exc.hint})"
-            self.warn(message)
+            self.warn(_("Could not load: {problem}").format(problem=problem_and_advice(exc)))
             return None
         turn = self.session.state.turn
         self.say(ngettext("Loaded '{name}' ({count} choice in).", "Loaded '{name}' ({count} choices in).",
@@ -596,23 +445,12 @@ class Game:
         try:
             slots = store.slots()
         except SaveError as exc:
-            self.warn(_("Could not list the saves: {problem}").format(problem=exc))
+            self.warn(_("Could not list the saves: {problem}").format(problem=problem(exc)))
             return
-        checkpoints = [s.name for s in slots if s.error is None and s.kind == "checkpoint"]
-        runs = [s.name for s in slots if s.error is None and s.kind == "run" and s.name != self.session.slot]
-        if checkpoints or runs:
-            parts = []
-            if checkpoints:
-                parts.append(_("Checkpoints: {names}.").format(names=", ".join(checkpoints)))
-            if runs:
-                parts.append(_("Earlier runs: {names}.").format(
-                    names=", ".join(runs[:8]) + (" ..." if len(runs) > 8 else "")))
-            self.say(" ".join(parts) + " " + _("Type 'load NAME'."))
-        else:
-            self.say(_("No other saved runs yet."))
-        broken = [s.name for s in slots if s.error is not None]
-        if broken:
-            self.warn(_("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8])))
+        said, broken = saves_notice(slots, self.session.slot)
+        self.say(said)
+        if broken is not None:
+            self.warn(broken)
 
     # endings
 
@@ -652,12 +490,8 @@ class Game:
         """Ask what next, until the player picks something; ``None`` means play goes on."""
         options = self.ending_options()
         self.show(self._ending_choices(options))
-        words = {command: command for command, _label in options}
-        words.update({"q": "quit", "exit": "quit", "leave": "quit", "back": "undo", "restart": "chapter",
-                      "new game": "new"})
-        words.update({word: name for word, name in command_words().items() if name in ("undo", "quit")})
-        words.setdefault(matching.fold(pgettext("ending menu", "chapter")), "chapter")
-        words.setdefault(matching.fold(pgettext("ending menu", "new")), "new")
+        menu = tuple(commands.Entry(label, name) for name, label in options)
+        words = commands.ending_words()
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _word, label in options])
@@ -666,45 +500,33 @@ class Game:
             except (KeyboardInterrupt, EOFError):
                 return self.leave()
             self.lines_read += 1
-            text = matching.fold(line)
-            if not text:
-                continue
-            command = _command(" ".join(line.split()))
-            if command is not None and command.name in {"help", "save", "load"}:
-                result = self.command(command)
+            action = commands.interpret_menu(line, menu, words)
+            if isinstance(action, Command):
+                result = self.command(action)
                 if result is not None or not self.session.state.finished:
                     return result  # a loaded run plays on
-                continue
-            picked = None
-            if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= len(options):
-                picked = options[int(text) - 1][0]
-            elif text in words:
-                picked = words[text]
-            else:
-                matches = [(c, label) for c, label in options if matching.contains(label, text)]
-                picked = matches[0][0] if len(matches) == 1 and matching.committable(text, matches[0][1]) else None
-            if picked is None:
-                listed = ", ".join(_("{number} or '{word}'").format(number=i, word=_menu_word(c))
+            elif isinstance(action, Hint):
+                listed = ", ".join(_("{number} or '{word}'").format(number=i, word=menu_word(c))
                                    for i, (c, _label) in enumerate(options, 1))
                 self.reject(_("Pick what to do next: {options}.").format(options=listed))
-                continue
-            return self.after_ending(picked)
+            elif isinstance(action, Take):
+                return self.after_ending(action.choice)
 
     def _ending_choices(self, options: list[tuple[str, str]]) -> RenderableType:
         """The numbered options; on a screen a long one wraps under its own label, as choices do."""
-        lines: list[RenderableType] = [Text(""), Text(_("What now?"), style="" if self.plain else "bold")]
+        lines: list[RenderableType] = [Text(""), Text(_("What now?"), style="heading")]
         if self.plain:
-            lines.extend(Text(f"  {number}. {label}  ({_menu_word(command)})")
+            lines.extend(Text(f"  {number}. {label}  ({menu_word(command)})")
                          for number, (command, label) in enumerate(options, 1))
             return Group(*lines)
         # the word to type in a column of its own, before the label: after a label that ends in
         # parentheses ("… (El ingeniero)") a "(capítulo)" read as a second aside once the line wrapped
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(no_wrap=True, style="menu.word")
         grid.add_column(ratio=1)
         for number, (command, label) in enumerate(options, 1):
-            grid.add_row(Text(f"  {number}."), Text(f"{_menu_word(command)} "), render.shown(Text(label)))
+            grid.add_row(Text(f"  {number}."), Text(f"{menu_word(command)} "), render.shown(Text(label)))
         lines.append(grid)
         return Group(*lines)
 
@@ -769,11 +591,11 @@ class Game:
             self.say(_("Goodbye. No choice was made yet, so there was no run to keep."))
         elif session.save_error is not None and not session.ever_saved:
             self.warn(_("Goodbye. This run could not be saved ({problem}), so it is not kept.").format(
-                problem=session.save_error.message))
+                problem=say(session.save_error.what)))
         elif not session.saved:
             self.warn(_("Goodbye. The last autosave failed, so '{slot}' holds an earlier moment "
                         "of this run, not the latest choices.").format(slot=session.slot))
         else:
             self.say(_("Goodbye. Your run is saved as '{slot}'. Continue it with:").format(slot=session.slot))
-            self.show(Text(f"  {self.continue_command}", style="" if self.plain else "bold"))
+            self.show(Text(f"  {self.continue_command}", style="emphasis"))
         return 0

@@ -18,6 +18,8 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from rich.console import Console, Group, RenderableType
 from rich.progress_bar import ProgressBar
@@ -48,49 +50,100 @@ def play_back(transcript: Transcript, console: Console, *, speed: float = 1.0, s
 
     Given the ``story``, pages are drawn with the game's own screens
     (:mod:`adventure.ui.render`) so the replay looks as the player saw it; without it,
-    with the transcript's simpler panels. ``hint=False`` leaves out the keys line (a recording).
+    with the transcript's simpler panels. ``step_mode`` waits for Enter after each page
+    (``ask``, default :func:`input`); else with ``animate`` and a ``speed`` above 0 each
+    page stays up for :func:`page_delay` (``pause``, default :func:`terminal_pause`); else
+    the pages follow at once. ``animate=False`` also leaves out the progress bar,
+    ``stop_after`` ends after that step, ``hint=False`` leaves out the keys line (a recording).
     """
     screens = _Screens(story, plain) if story is not None else None
-    pause = pause or terminal_pause
-    ask = ask or input
+    pacer = _pacer(speed=speed, step_mode=step_mode, animate=animate, pause=pause, ask=ask, plain=plain)
     total = transcript.steps
-    pages = transcript.pages
-    if stop_after is not None:
-        pages = tuple(p for p in pages if p.step <= stop_after)
-    if hint and animate and not step_mode and speed > 0:
+    pages = tuple(p for p in transcript.pages if stop_after is None or p.step <= stop_after)
+    if hint and isinstance(pacer, _TimedPacer):
         console.print(Text(ngettext("Replaying {count} step · any key: next page · q: stop",
                                     "Replaying {count} steps · any key: next page · q: stop", total).format(count=total),
-                           style="dim"))
+                           style="hint"))
     for page in pages:
-        console.print(screens.page(page, total) if screens else render_page(page, total))
-        done = page.step if page.taken else page.step - 1
-        if animate:
-            console.print(_progress_line(done, total, console.width))
-        last = page is pages[-1] and (page.taken is None or stop_after is not None)
-        if last:
+        _show(console, page, total, screens, progress=animate)
+        if page is pages[-1] and (page.taken is None or stop_after is not None):
             break
-        if step_mode:
-            try:
-                answer = ask(_("Enter: next step; q: quit ") if plain else _("Enter: next step · q: quit "))
-            except EOFError:  # input closed: nobody is left to press Enter
-                answer = "q"
-            if fold(answer) in {"q", "quit", fold(pgettext("command", "quit"))}:
-                console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
-                return 0
-        elif animate and speed > 0:
-            key = pause(page_delay(page, speed))
-            if key in QUIT_KEYS:
-                console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="dim"))
-                return 0
-    reached_end = stop_after is None or stop_after >= total
-    if reached_end and transcript.ending is not None:
-        console.print(screens.ending(transcript) if screens else render_ending(transcript.ending))
-    if reached_end and transcript.stopped is not None:
-        console.print(render_stopped(transcript.stopped))
-    if stop_after is not None and stop_after < total:
-        console.print(Text(_("Stopped after step {step} of {total} (--to).").format(step=stop_after, total=total),
-                           style="dim"))
+        if pacer.wait(page):
+            console.print(Text(_("Stopped at step {step} of {total}.").format(step=page.step, total=total), style="muted"))
+            return 0
+    for part in _closing(transcript, screens, stop_after):
+        console.print(part)
     return 0
+
+
+def _show(console: Console, page: Page, total: int, screens: _Screens | None, *, progress: bool) -> None:
+    """One page as the player saw it (with ``screens``) or as a transcript panel, then the progress bar."""
+    console.print(screens.page(page, total) if screens else render_page(page, total))
+    if progress:
+        console.print(_progress_line(page.step if page.taken else page.step - 1, total, console.width))
+
+
+class _Pacer(Protocol):
+    def wait(self, page: Page) -> bool:
+        """Wait after ``page`` as the viewer asked; ``True`` when they asked to stop."""
+
+
+@dataclass(frozen=True)
+class _NoPacer:
+    """Pages follow one another at once (``--speed 0``, or no animation)."""
+
+    def wait(self, page: Page) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class _TimedPacer:
+    """Each page stays up for a reading pace; a key moves on, ``q`` (or Esc) stops."""
+
+    pause: Pause
+    speed: float
+
+    def wait(self, page: Page) -> bool:
+        return self.pause(page_delay(page, self.speed)) in QUIT_KEYS
+
+
+@dataclass(frozen=True)
+class _StepPacer:
+    """Enter moves on, ``q`` (or ``quit`` in either language) stops; closed input stops too."""
+
+    ask: Ask
+    plain: bool
+
+    def wait(self, page: Page) -> bool:
+        try:
+            answer = self.ask(_("Enter: next step; q: quit ") if self.plain else _("Enter: next step · q: quit "))
+        except EOFError:  # input closed: nobody is left to press Enter
+            return True
+        return fold(answer) in {"q", "quit", fold(pgettext("command", "quit"))}
+
+
+def _pacer(*, speed: float, step_mode: bool, animate: bool, pause: Pause | None, ask: Ask | None,
+           plain: bool) -> _Pacer:
+    """The one pacer that ``play_back``'s options ask for (step mode wins over timing)."""
+    if step_mode:
+        return _StepPacer(ask or input, plain)
+    if animate and speed > 0:
+        return _TimedPacer(pause or terminal_pause, speed)
+    return _NoPacer()
+
+
+def _closing(transcript: Transcript, screens: _Screens | None, stop_after: int | None) -> list[RenderableType]:
+    """What follows the last page: the ending (or why the run stopped), or where ``--to`` cut it short."""
+    total = transcript.steps
+    if stop_after is not None and stop_after < total:
+        return [Text(_("Stopped after step {step} of {total} (--to).").format(step=stop_after, total=total),
+                     style="muted")]
+    shown: list[RenderableType] = []
+    if transcript.ending is not None:
+        shown.append(screens.ending(transcript) if screens else render_ending(transcript.ending))
+    if transcript.stopped is not None:
+        shown.append(render_stopped(transcript.stopped))
+    return shown
 
 
 def screen_for(transcript: Transcript, story: Story, stop_after: int | None = None) -> RenderableType:
@@ -101,7 +154,7 @@ def screen_for(transcript: Transcript, story: Story, stop_after: int | None = No
         return screens.ending(transcript)
     pages = [p for p in transcript.pages if stop_after is None or p.step <= stop_after]
     if not pages:
-        return render_stopped(transcript.stopped or "")
+        return render_stopped(transcript.stopped)
     return screens.page(pages[-1], total)
 
 
@@ -164,14 +217,14 @@ class _Screens:
         taken = next((c for c in page.choices if c.id == page.taken), None)
         if taken is not None:
             if plain:  # spoken: "step 28 of 83", no arrow
-                line = Text(_("step {step} of {total}").format(step=page.step, total=total) + ": ", style="bold")
+                line = Text(_("step {step} of {total}").format(step=page.step, total=total) + ": ", style="heading")
             else:
                 line = Text("▸ " + _("step {step}/{total}").format(step=page.step, total=total) + ": ",
-                            style="bold green")
-            line.append(taken.label, style="bold")
+                            style="choice.taken")
+            line.append(taken.label, style="heading")
             parts.append(line)
         else:
-            parts.append(Text("(" + _("where the run stands") + ")", style="dim"))
+            parts.append(Text("(" + _("where the run stands") + ")", style="muted"))
         parts.append(Text(""))
         return Group(*parts)
 
@@ -185,5 +238,5 @@ def _progress_line(done: int, total: int, width: int) -> Table:
     grid.add_column(width=max(10, min(60, width - 24)))
     grid.add_column()
     grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=max(10, min(60, width - 24))),
-                 Text(_("step {step}/{total}").format(step=done, total=total), style="dim"))
+                 Text(_("step {step}/{total}").format(step=done, total=total), style="muted"))
     return grid

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from adventure.safetext import escape_controls
+from adventure.ui.commands import translated_commands
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -170,8 +171,6 @@ def matching(text: str, words: Iterable[str]) -> list[str]:
 
 def _translated_commands() -> list[str]:
     """The command words of the program's language (``ayuda``, ``salir``), for completion."""
-    from adventure.ui.play import translated_commands  # play imports this module: read when asked
-
     return list(translated_commands())
 
 

@@ -18,10 +18,10 @@ import json
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 
 from adventure.safetext import escape_controls
-from adventure.ui.console import SafeConsole
+from adventure.ui.console import make_console
 
 if TYPE_CHECKING:
     from adventure.saves.transcript import Transcript
@@ -58,10 +58,9 @@ class _EventWriter(StringIO):
         return True
 
 
-def _console(file: StringIO, width: int, height: int | None = None, *, record: bool = False) -> SafeConsole:
-    return SafeConsole(file=file, width=width, height=height, force_terminal=True, force_interactive=False,
-                       color_system="256", highlight=False, emoji=False, legacy_windows=False, record=record,
-                       _environ={})
+def _console(file: StringIO, width: int, height: int | None = None, *, record: bool = False) -> Console:
+    return make_console(file=file, width=width, height=height, force_terminal=True, force_interactive=False,
+                        color_system="256", record=record, _environ={})
 
 
 def record_cast(transcript: Transcript, story: Story, *, width: int, height: int, speed: float,

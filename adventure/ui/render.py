@@ -15,7 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -79,7 +79,7 @@ class Meter:
     """
 
     def __init__(self, value: int, minimum: int, maximum: int, cells: int | None = None,
-                 style: str = "green", empty_style: str = "dim"):
+                 style: str = "stat.up", empty_style: str = "stat.empty"):
         self.value, self.minimum, self.maximum = value, minimum, maximum
         self.cells = cells
         self.style, self.empty_style = style, empty_style
@@ -109,8 +109,8 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
     """The first screen of a new game: the story's title and how to play."""
     chapters = len(story.chapters)
     lines = [
-        Text(story.title, style="bold"),
-        *([Text(story.subtitle, style="italic")] if story.subtitle else []),
+        Text(story.title, style="heading"),
+        *([Text(story.subtitle, style="subtitle")] if story.subtitle else []),
         Text(""),
         Text(ngettext("A text adventure in {count} chapter.", "A text adventure in {count} chapters.",
                       chapters).format(count=chapters)),
@@ -120,8 +120,8 @@ def title_screen(story: Story, *, plain: bool = False) -> RenderableType:
         return Group(*lines, Text(""))
     for line in lines:
         line.justify = "center"
-    return _Roomy(Panel(Group(*lines), box=box.DOUBLE, padding=(1, 2), border_style="bright_blue"),
-                  Panel(Group(*lines), box=box.DOUBLE, padding=(0, 1), border_style="bright_blue"))
+    return _Roomy(Panel(Group(*lines), box=box.DOUBLE, padding=(1, 2), border_style="border.title"),
+                  Panel(Group(*lines), box=box.DOUBLE, padding=(0, 1), border_style="border.title"))
 
 
 TITLE_MENU_HINT = N_("Enter alone continues.")
@@ -140,8 +140,8 @@ def title_menu(options: Sequence[tuple[str, str]], *, plain: bool = False) -> Re
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1)
     for number, (_word, label) in enumerate(options, 1):
-        grid.add_row(Text(f"{number}.", style="bold cyan"), shown(Text(label)))
-    return Group(grid, Text(_(TITLE_MENU_HINT), style="dim italic"))
+        grid.add_row(Text(f"{number}.", style="choice.number"), shown(Text(label)))
+    return Group(grid, Text(_(TITLE_MENU_HINT), style="hint"))
 
 
 class _Roomy:
@@ -167,11 +167,11 @@ def chapter_card(story: Story, chapter_id: str, *, plain: bool = False) -> Rende
         if chapter.subtitle:
             heading.append(f" ({chapter.subtitle})")
         return Group(Text(""), heading, Text(""))
-    lines = [Text(number.upper(), style="dim", justify="center"),
-             Text(chapter.title, style="bold", justify="center")]
+    lines = [Text(number.upper(), style="muted", justify="center"),
+             Text(chapter.title, style="heading", justify="center")]
     if chapter.subtitle:
-        lines.append(Text(chapter.subtitle, style="italic", justify="center"))
-    return Padding(Constrain(Panel(Group(*lines), box=box.HEAVY, border_style="yellow", padding=(0, 1)), MAX_WIDTH),
+        lines.append(Text(chapter.subtitle, style="subtitle", justify="center"))
+    return Padding(Constrain(Panel(Group(*lines), box=box.HEAVY, border_style="border.chapter", padding=(0, 1)), MAX_WIDTH),
                    (1, 0, 0, 0))
 
 
@@ -183,9 +183,9 @@ def scene_panel(story: Story, state: RunState, *, plain: bool = False) -> Render
     scene = story.scenes[state.scene]
     body = Text(engine.scene_text(story, state))
     if plain:
-        return Group(Text(scene.title, style="bold"), body, Text(""))
-    return Constrain(Panel(body, title=Text(scene.title, style="bold"), title_align="left",
-                           box=box.ROUNDED, padding=(0, 1), border_style="blue"), MAX_WIDTH)
+        return Group(Text(scene.title, style="heading"), body, Text(""))
+    return Constrain(Panel(body, title=Text(scene.title, style="heading"), title_align="left",
+                           box=box.ROUNDED, padding=(0, 1), border_style="border.scene"), MAX_WIDTH)
 
 
 ENTER_HINT = N_("(or press Enter)")
@@ -216,12 +216,12 @@ def choice_list(offers: Sequence[Offer], *, plain: bool = False, enter_hint: boo
         if offer.enabled:
             label = Text(offer.label)
             if lone:
-                label.append(f"  {_(ENTER_HINT)}", style="dim italic")
-            grid.add_row(Text(f"{number}.", style="bold cyan"), label)
+                label.append(f"  {_(ENTER_HINT)}", style="hint")
+            grid.add_row(Text(f"{number}.", style="choice.number"), label)
         else:
-            label = Text(offer.label, style="dim")
-            label.append("\n" + _("locked: {reason}").format(reason=offer.reason), style="dim italic")
-            grid.add_row(Text(f"{number}.", style="dim"), label)
+            label = Text(offer.label, style="choice.locked")
+            label.append("\n" + _("locked: {reason}").format(reason=offer.reason), style="choice.reason")
+            grid.add_row(Text(f"{number}.", style="choice.locked"), label)
     return grid
 
 
@@ -336,10 +336,33 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
 
     ``values`` (the state after the step) hides a stat whose ``show:`` condition is false there.
     """
-    style = "" if plain else "dim"
     chosen: list[Text] = []
     scenes: dict[str, list[Text]] = {}
     computed: list[Text] = []
+    for cause, scene_id, item in _changed_items(story, events, plain=plain, values=values):
+        if cause == "computed":
+            computed.append(item)
+        elif scene_id is not None:
+            scenes.setdefault(scene_id, []).append(item)
+        else:
+            chosen.append(item)
+    blocks = []
+    sep = PLAIN_SEPARATOR if plain else " · "
+    if chosen:
+        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style="change", sep=sep))
+    for scene_id, items in scenes.items():
+        title = story.scenes[scene_id].title
+        prefix = Text(_("Changed at {scene}: ").format(scene=title) if plain else f"{title}: ", style="change.cause")
+        blocks.append(Packed(items, prefix=prefix, style="change", sep=sep))
+    if computed:
+        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style="change", sep=sep))
+    return Changes(blocks) if blocks else None
+
+
+def _changed_items(story: Story, events: Iterable[Event], *, plain: bool,
+                   values: Sequence[Value] | None) -> Iterator[tuple[str, str | None, Text]]:
+    """Each shown stat's change as ``(cause, scene id, item)``: ``computed``, ``scene`` (with the id of the
+    scene whose on-enter made it) or ``choice``; a recomputed stat's item says what it follows."""
     for event in events:
         if not isinstance(event, StatChanged):
             continue
@@ -350,24 +373,12 @@ def changes_line(story: Story, events: Iterable[Event], *, plain: bool = False,
         if event.cause == "computed":
             inputs = ", ".join(story.stat(name).label for name in stat.inputs)
             if inputs:
-                item.append(_(" (follows {stats})").format(stats=inputs), style="" if plain else "italic")
-            computed.append(item)
+                item.append(_(" (follows {stats})").format(stats=inputs), style="change.cause")
+            yield "computed", None, item
         elif event.cause == "scene" and event.source is not None and event.source in story.scenes:
-            scenes.setdefault(event.source, []).append(item)
+            yield "scene", event.source, item
         else:
-            chosen.append(item)
-    blocks = []
-    sep = PLAIN_SEPARATOR if plain else " · "
-    if chosen:
-        blocks.append(Packed(chosen, prefix=Text(_("Changed: ")) if plain else None, style=style, sep=sep))
-    for scene_id, items in scenes.items():
-        title = story.scenes[scene_id].title
-        prefix = Text(_("Changed at {scene}: ").format(scene=title) if plain else f"{title}: ",
-                      style="" if plain else "italic")
-        blocks.append(Packed(items, prefix=prefix, style=style, sep=sep))
-    if computed:
-        blocks.append(Packed(computed, prefix=Text(_("Recomputed: ")) if plain else None, style=style, sep=sep))
-    return Changes(blocks) if blocks else None
+            yield "choice", None, item
 
 
 PLAIN_SEPARATOR = "; "
@@ -435,12 +446,12 @@ class StatusPanel:
         table.add_column()
         # as wide as the widest value any of its stats can take, so the panel keeps its width
         reserve = max((value_width(s) for _, stats in groups for s in stats), default=0)
-        table.add_column(justify="right", no_wrap=True, style="bold", min_width=reserve)
+        table.add_column(justify="right", no_wrap=True, style="stat.label", min_width=reserve)
         if meter is not None:
             table.add_column(no_wrap=True)
         for name, stats in groups:
             if name is not None:
-                table.add_row(Text(_group_title(name), style="bold underline"))
+                table.add_row(Text(_group_title(name), style="heading.group"))
             for stat in stats:
                 cells: list[RenderableType] = [Text(stat.label), Text(self._value(stat))]
                 if meter is not None and _has_meter(stat):
@@ -490,7 +501,7 @@ class StatusPanel:
             yield self._plain()
             return
         if not groups:
-            yield Text("No stats to show.", style="dim")
+            yield Text("No stats to show.", style="muted")
             return
         width = min(options.max_width, MAX_WIDTH)  # laid out for the width the panel gets, not the screen's
         meters = width >= 36
@@ -499,8 +510,8 @@ class StatusPanel:
             body = Group(body, MilestoneBlock(self.milestone))
         # as wide as the scene panel above it (the screen, up to MAX_WIDTH): the right edges line up,
         # and a longer need or value never moves the border
-        yield Constrain(Panel(body, title=Text(_("Status"), style="bold"), title_align="left", box=box.ROUNDED,
-                              padding=(0, 1), border_style="magenta", expand=True), MAX_WIDTH)
+        yield Constrain(Panel(body, title=Text(_("Status"), style="heading"), title_align="left", box=box.ROUNDED,
+                              padding=(0, 1), border_style="border.status", expand=True), MAX_WIDTH)
 
 
 def value_width(stat: Stat) -> int:
@@ -522,8 +533,8 @@ class MilestoneBlock:
         self.view, self.blank_line = view, blank_line
 
     def _parts(self, ascii_only: bool) -> tuple[Text, Packed]:
-        title = Text(_("Next: "), style="bold")
-        title.append(self.view.title, style="bold")
+        title = Text(_("Next: "), style="heading")
+        title.append(self.view.title, style="heading")
         needs = [_need(need.label, need.met, ascii_only) for need in self.view.needs]
         return title, Packed(needs, prefix=Text(" "), sep="  ", indent=1)
 
@@ -560,7 +571,7 @@ def _hanging(line: Text, under: int, width: int) -> RenderableType:
 
 def _need(label: str, met: bool, ascii_only: bool = False) -> Text:
     mark = ("+" if met else "-") if ascii_only else ("✓" if met else "✗")
-    text = Text(mark, style="bold green" if met else "bold red")
+    text = Text(mark, style="need.met" if met else "need.unmet")
     text.append(" ")
     text.append(label)
     return text
@@ -602,8 +613,8 @@ class StatusLine:
             if len(" · ".join([*shown, part])) > room:
                 break
             shown.append(part)
-        text = Text(" · ".join(shown) or _("Status"), style="dim")
-        text.append(hint, style="dim italic")
+        text = Text(" · ".join(shown) or _("Status"), style="muted")
+        text.append(hint, style="hint")
         text.truncate(options.max_width)
         yield text
         if self.milestone is not None:  # the gate ahead, on a second line
@@ -623,7 +634,7 @@ class MilestoneLine:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         needs = [_need(n.label, n.met, options.ascii_only) for n in self.view.needs]
-        line = Text(_("Next: "), style="bold")
+        line = Text(_("Next: "), style="heading")
         line.append(shown(Text(self.view.title)))
         together = Text("  ").join(needs)
         if line.cell_len + 2 + together.cell_len <= options.max_width:
@@ -674,16 +685,16 @@ class ProgressLine:
         label, figure = f"{self.label} ", f" {self.percent:>3}%"
         cells = max(4, min(50, options.max_width - cell_len(label) - len(figure)))
         if cells < self.MIN_CELLS:  # a long label ("Plataforma de lanzamiento") goes above the bar
-            yield Text(self.label, style="dim")
+            yield Text(self.label, style="muted")
             label, cells = "", max(4, min(50, options.max_width - len(figure)))
-        text = Text(label, style="dim")
-        yield Text.assemble(text, *_bar_segments(self.percent, cells, options.ascii_only), (figure, "bold"))
+        text = Text(label, style="muted")
+        yield Text.assemble(text, *_bar_segments(self.percent, cells, options.ascii_only), (figure, "emphasis"))
 
 
 def _bar_segments(percent: int, cells: int, ascii_only: bool) -> list[tuple[str, str]]:
     filled = round(cells * percent / 100)
     full, empty = ("#", "-") if ascii_only else ("█", "░")
-    return [(full * filled, "green"), (empty * (cells - filled), "dim")]
+    return [(full * filled, "stat.up"), (empty * (cells - filled), "stat.empty")]
 
 
 def progress_line(story: Story, state: RunState, *, plain: bool = False) -> ProgressLine:
@@ -708,12 +719,12 @@ def ending_screen(story: Story, state: RunState, *, plain: bool = False,
     epilogue = Text(engine.ending_text(story, state))
     summary = run_summary(story, state, plain=plain, start=start)
     if plain:
-        return Group(Text(""), Text(title, style="bold"), epilogue, Text(""), summary)
+        return Group(Text(""), Text(title, style="heading"), epilogue, Text(""), summary)
     return Constrain(Group(
-        Panel(epilogue, title=Text(title, style="bold"), title_align="left", box=box.DOUBLE,
-              padding=(1, 2), border_style="yellow" if ending and ending.true_ending else "white"),
-        Panel(summary, title=Text(_("Your run"), style="bold"), title_align="left", box=box.ROUNDED,
-              padding=(0, 1), border_style="dim"),
+        Panel(epilogue, title=Text(title, style="heading"), title_align="left", box=box.DOUBLE,
+              padding=(1, 2), border_style="border.ending.true" if ending and ending.true_ending else "border.ending"),
+        Panel(summary, title=Text(_("Your run"), style="heading"), title_align="left", box=box.ROUNDED,
+              padding=(0, 1), border_style="border.summary"),
     ), MAX_WIDTH)
 
 
@@ -743,7 +754,7 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False,
     mattered = engine.remembered(story, state)
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
-                      style="" if plain else "bold"))
+                      style="heading"))
     lines.extend(bullet(Text(item), plain=plain) for item in mattered)
     lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
@@ -789,23 +800,23 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
         heading = _("How this run differed from the true path:") if found else \
             _("You took the true path at every key decision.") if start is None else \
             _("Since the sandbox start, you took the true path at every key decision.")
-        lines.append(Text(heading, style="" if plain else "bold"))
+        lines.append(Text(heading, style="heading"))
     for d in found:
-        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line = Text(f"{d.scene_title}: ", style="heading")
         line.append(_("you chose “{taken}”, the true path “{canon}”").format(taken=d.taken, canon=d.canon), style="")
         lines.append(bullet(line, plain=plain))
     if shut:
-        lines.append(Text(_("Where the true path was closed to you:"), style="" if plain else "bold"))
+        lines.append(Text(_("Where the true path was closed to you:"), style="heading"))
     for d in shut:
-        line = Text(f"{d.scene_title}: ", style="" if plain else "bold")
+        line = Text(f"{d.scene_title}: ", style="heading")
         line.append(f"“{d.canon}”", style="")
         line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
-                    else _(" (locked then)"), style="" if plain else "dim")
+                    else _(" (locked then)"), style="muted")
         lines.append(bullet(line, plain=plain))
     fork = next_fork(story, state, start, known=found, shut=shut)
     if fork is not None:
-        line = Text(_("Next time, try: "), style="" if plain else "bold")
-        line.append(f"“{fork.label}” ({fork.scene_title})", style="" if plain else "cyan")
+        line = Text(_("Next time, try: "), style="heading")
+        line.append(f"“{fork.label}” ({fork.scene_title})", style="fork")
         lines.append(Text(""))
         lines.append(line)
     return lines
@@ -821,14 +832,14 @@ def countdown_numbers(start: int) -> tuple[int, ...]:
 
 def countdown_frame(number: int | None, words: Presentation = Presentation()) -> RenderableType:
     """One frame of a scene's countdown (``None`` for its closing words)."""
-    text = Text(words.countdown_end if number is None else words.tick(number), style="bold yellow", justify="center")
-    return Constrain(Panel(text, box=box.HEAVY, border_style="red" if number else "yellow", padding=(1, 2)), 40)
+    text = Text(words.countdown_end if number is None else words.tick(number), style="countdown", justify="center")
+    return Constrain(Panel(text, box=box.HEAVY, border_style="border.countdown" if number else "border.countdown.end", padding=(1, 2)), 40)
 
 
 def countdown_static(start: int = 10, words: Presentation = Presentation()) -> Text:
     """The whole countdown on one line, for plain mode and non-terminals."""
     return Text(" ".join(str(n) for n in countdown_numbers(start)) + " ... " + words.countdown_end,
-                style="bold")
+                style="countdown.line")
 
 
 # -- help and messages --------------------------------------------------------------------------
@@ -840,7 +851,7 @@ def help_screen(*, plain: bool = False) -> RenderableType:
         lines = [Text(_("Commands:"))]
         lines.extend(Text(f"  {_(name)}: {_(meaning)}") for name, meaning in COMMANDS)
         return Group(*lines)
-    return Constrain(Panel(CommandList(), title=Text(_("Commands"), style="bold"), title_align="left",
+    return Constrain(Panel(CommandList(), title=Text(_("Commands"), style="heading"), title_align="left",
                            box=box.ROUNDED, padding=(0, 1)), MAX_WIDTH)
 
 
@@ -856,7 +867,7 @@ class CommandList:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if options.max_width >= self.NARROW:
             grid = Table.grid(padding=(0, 2))
-            grid.add_column(style="bold cyan", no_wrap=True)
+            grid.add_column(style="choice.number", no_wrap=True)
             grid.add_column(ratio=1)
             for name, meaning in COMMANDS:
                 grid.add_row(_(name), _(meaning))
@@ -865,15 +876,15 @@ class CommandList:
         from rich.padding import Padding
 
         for name, meaning in COMMANDS:
-            yield Text(_(name), style="bold cyan", overflow="fold")
+            yield Text(_(name), style="choice.number", overflow="fold")
             yield Padding(Text(_(meaning)), (0, 0, 0, 2))
 
 
-def hint(message: str, *, plain: bool = False) -> Text:
+def hint(message: str) -> Text:
     """A short, friendly correction after input the game could not use."""
-    return Text(message, style="" if plain else "yellow")
+    return Text(message, style="warning")
 
 
-def notice(message: str, *, plain: bool = False) -> Text:
+def notice(message: str) -> Text:
     """A neutral message (saved, loaded, undone)."""
-    return Text(message, style="" if plain else "cyan")
+    return Text(message, style="notice")

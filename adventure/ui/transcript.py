@@ -23,6 +23,7 @@ from adventure.messages import _
 from adventure.saves.transcript import EndingPage, Page, Transcript
 
 if TYPE_CHECKING:
+    from adventure.rebase import Stopped
     from adventure.story.model import Story
 
 
@@ -30,24 +31,24 @@ def render_page(page: Page, total: int | None = None) -> RenderableType:
     """A scene panel with its choices, the taken one marked."""
     parts: list[RenderableType] = []
     if page.chapter:
-        parts.append(Text(f"— {page.chapter} —", style="bold magenta", justify="center"))
+        parts.append(Text(f"— {page.chapter} —", style="chapter.title", justify="center"))
     body = Text(page.text)
     body.append("\n")
     for number, choice in enumerate(page.choices, 1):
         body.append("\n")
         taken = choice.id == page.taken
         marker = "▸ " if taken else "  "
-        style = "bold green" if taken else ("dim" if not choice.enabled else "")
+        style = "choice.taken" if taken else ("choice.locked" if not choice.enabled else "")
         body.append(f"{marker}{number}. ", style=style)
         body.append(choice.label, style=style)
         if not choice.enabled:
-            body.append(_("  (locked: {reason})").format(reason=choice.reason or _("not available")), style="dim italic")
+            body.append(_("  (locked: {reason})").format(reason=choice.reason or _("not available")), style="choice.reason")
     if page.taken is None:
         counter = _("where the run stands")
     else:
         counter = (_("step {step}/{total}") if total else _("step {step}")).format(step=page.step, total=total)
-    parts.append(Panel(body, title=Text(page.title, style="bold"), title_align="left",
-                       subtitle=Text(counter, style="dim"), subtitle_align="right", padding=(1, 2)))
+    parts.append(Panel(body, title=Text(page.title, style="heading"), title_align="left",
+                       subtitle=Text(counter, style="muted"), subtitle_align="right", padding=(1, 2)))
     return Group(*parts)
 
 
@@ -55,19 +56,21 @@ def render_ending(ending: EndingPage) -> RenderableType:
     """The ending panel: title, epilogue, the choices that mattered."""
     body = Text(ending.text)
     if ending.remembered:
-        body.append("\n\n" + _("Choices that mattered:"), style="bold")
+        body.append("\n\n" + _("Choices that mattered:"), style="heading")
         for line in ending.remembered:
             body.append("\n  • ")
             body.append(line)
     star = "★ " if ending.true_ending else ""
-    return Panel(body, title=Text(star + _("The End: {title}").format(title=ending.title), style="bold yellow"), title_align="left",
-                 border_style="yellow", padding=(1, 2))
+    return Panel(body, title=Text(star + _("The End: {title}").format(title=ending.title), style="ending.title"), title_align="left",
+                 border_style="border.transcript.ending", padding=(1, 2))
 
 
-def render_stopped(message: str) -> RenderableType:
+def render_stopped(stopped: Stopped | None) -> RenderableType:
     """Why the replay could not go on."""
-    text = Text(_("The replay stops here: {reason}").format(reason=""), style="bold red")
-    text.append(message)
+    from adventure.notices import stopped_step
+
+    text = Text(_("The replay stops here: {reason}").format(reason=""), style="error")
+    text.append(stopped_step(stopped) if stopped is not None else "")
     return text
 
 
@@ -83,7 +86,7 @@ def to_html(transcript: Transcript, story: Story | None = None) -> str:
 
 def renderables(transcript: Transcript) -> list[RenderableType]:
     """Every panel of the transcript, in order."""
-    items: list[RenderableType] = [Text(transcript.story_title, style="bold underline")]
+    items: list[RenderableType] = [Text(transcript.story_title, style="heading.group")]
     items += [render_page(p, transcript.steps) for p in transcript.pages]
     if transcript.ending:
         items.append(render_ending(transcript.ending))

@@ -8,7 +8,7 @@ Three parts, each small:
 - :class:`LiveGame` is the ordinary :class:`~adventure.ui.play.Game` plus one hook:
   before each read it reloads the story if a change is pending. A valid story takes
   over and the run is carried onto it by replaying its log from the seed
-  (:mod:`adventure.carry`); the screen is redrawn at the same place, or, when the log no
+  (:mod:`adventure.rebase`); the screen is redrawn at the same place, or, when the log no
   longer applies, at the step before the divergence, with the reason. A story with
   errors shows them located, as ``check`` does, and the last good story keeps playing.
 - :func:`watch_reader` picks a reader that can be woken: prompt_toolkit in a terminal,
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Protocol
 from rich.text import Text
 
 from adventure.engine import RunState, Step
+from adventure.notices import stopped_at
 from adventure.ui import render
 from adventure.ui.diagnostics import render_diagnostic
 from adventure.ui.play import Game
@@ -44,7 +45,7 @@ from adventure.ui.prompt import Reader
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from adventure.carry import Carried
+    from adventure.rebase import Rebased
     from adventure.session import Session
     from adventure.story.loader import LoadReport
 
@@ -214,12 +215,9 @@ class LiveGame(Game):
         if failure:
             self.warn(f"{failure}. The game goes on; restart 'play --watch' to follow edits again.")
             return
-        session = self.session
-        before = (session.story, session.state, session.last_outcome, session.start)
         try:
-            self.reload(changed)
+            self.reload(changed)  # the session rolls itself back if carrying the run over fails
         except Exception as exc:
-            session.story, session.state, session.last_outcome, session.start = before
             self.warn(f"Could not reload the story ({type(exc).__name__}: {exc}); the last good version "
                       "keeps playing.")
 
@@ -240,11 +238,11 @@ class LiveGame(Game):
         if self.session.state.log != self.placed:  # the player moved since the last reload
             self.wanted = self.session.state.log
         before = self.session.state
-        carried = self.session.rebase(story, self.wanted)
+        carried = self.session.try_rebase(story, self.wanted)
         self.placed = self.session.state.log
         self.redraw(carried, changed, before)
 
-    def redraw(self, carried: Carried, changed: list[str], before: RunState | None = None) -> None:
+    def redraw(self, carried: Rebased, changed: list[str], before: RunState | None = None) -> None:
         """The current scene again, in place of the old screen, and what the reload did.
 
         Every choice may still apply and the run still land elsewhere: the last choice's
@@ -254,11 +252,12 @@ class LiveGame(Game):
         self.start_screen("the story was reloaded")
         state = self.session.state
         files = ", ".join(changed) if changed else "the story"
-        if carried.start_lost:
-            self.warn(f"Reloaded ({files} changed). The sandbox start no longer applies ({carried.start_lost}); "
+        stopped = carried.stopped
+        if stopped is not None and stopped.reason == "start_lost":
+            self.warn(f"Reloaded ({files} changed). The sandbox start no longer applies ({stopped.detail}); "
                       "the run starts again at the story's start.")
-        elif carried.divergence is not None:
-            self.warn(f"Reloaded ({files} changed). The run no longer applies at {carried.divergence}. "
+        elif stopped is not None:
+            self.warn(f"Reloaded ({files} changed). The run no longer applies at {stopped_at(stopped)}. "
                       f"Stopped after step {carried.applied} of {carried.total}, in scene '{state.scene}'.")
         else:
             steps = {0: "you are at the start", 1: "your one choice still applies"}.get(

@@ -48,6 +48,8 @@ WALKS: dict[str, tuple[list[str], str]] = {
     "verify": (["replay", str(ROOT / "saves" / "true-path.yaml"), "--verify", "--plain"], ""),
     "replay": (["replay", str(ROOT / "saves" / "fields.yaml"), "--plain", "--speed", "0"], ""),
     "about": (["about", "--plain"], ""),
+    "check": (["check", "--plain", str(ROOT / "scenes")], ""),
+    "check table": (["check", str(ROOT / "scenes")], ""),
     "bad flag": (["play", "--bogus"], ""),
     "bad seed": (["play", "--seed", "abc"], ""),
     "bad language": (["saves", "--lang", "xx"], ""),

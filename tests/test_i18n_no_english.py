@@ -26,7 +26,8 @@ ENGLISH_ONLY = frozenset({"the", "and", "you", "your", "is", "are", "with", "thi
 """Words of English that are not Spanish words: two in a line mean the line is English."""
 
 STABLE = [r"\[[^\]]*\]", r"\{[^}]*\}", r"\b[A-Z][A-Z0-9_]+\b(?:=\S*)?", r"(?<!\w)-\w\b", r"MM\d{3}",
-          r"--[\w-]+", r"(?<![\w«])/[^\s»),;]+", r"million-miles(?: [a-z0-9]+)?", r"run-\d{8}-\d{6}(?:-\d+)?",
+          r"--[\w-]+", r"\b\w+:\w+(?:\.\w+)?\b", r"\b[a-z]+(?:_[a-z]+)+\b",
+          r"(?<![\w«])/[^\s»),;]+", r"million-miles(?: [a-z0-9]+)?", r"run-\d{8}-\d{6}(?:-\d+)?",
           r"#\w+", r"\b[\w-]+\.(?:yaml|json|md|po|html|txt|cast|svg)\b", r"\bCOMMAND\b", r"\bLANG\b"]
 """Stable things that stay English in every language: codes, flags, paths, command and slot names."""
 
@@ -50,6 +51,7 @@ WALKS: dict[str, tuple[list[str], str]] = {
     "about": (["about", "--plain"], ""),
     "check": (["check", "--plain", str(ROOT / "scenes")], ""),
     "check table": (["check", str(ROOT / "scenes")], ""),
+    "check --explore": (["check", "--explore", "--plain", str(ROOT / "scenes")], ""),
     "bad flag": (["play", "--bogus"], ""),
     "bad seed": (["play", "--seed", "abc"], ""),
     "bad language": (["saves", "--lang", "xx"], ""),

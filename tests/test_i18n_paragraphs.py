@@ -122,3 +122,13 @@ def test_renamed_from_keeps_translations_through_update_neither_fuzzy_nor_obsole
     assert "#~" not in (road / "locale" / "es.po").read_text(encoding="utf-8")
     report = check_translation(story, "es", strict=True)
     assert report.errors == [] and report.counts.missing == 0
+
+
+def test_the_shipped_and_a_migrated_catalogue_pass_msgfmt_check(road):
+    import subprocess
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    assert main(["i18n", "update", str(road), "es"]) == 0
+    for catalogue in (road / "locale" / "es.po", ORCHARD.parent.parent.parent / "scenes" / "locale" / "es.po"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalogue)], check=True)

@@ -308,11 +308,15 @@ def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: 
     yield table
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
     labels = [_("stats"), _("endings"), _("remembers")]
-    width = max(len(label) for label in labels) + 1
-    yield Text.assemble((labels[0].ljust(width), "muted"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names)))
-    yield Text.assemble((labels[1].ljust(width), "muted"), Text(f"{len(story.endings)}: {endings}"))
+    width = max(len(label) for label in labels)
+
+    def head(label: str) -> str:  # the longest label meets its count with one space
+        return label.ljust(width) + (" " if len(label) >= width else "")
+
+    yield Text.assemble((head(labels[0]), "muted"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names)))
+    yield Text.assemble((head(labels[1]), "muted"), Text(f"{len(story.endings)}: {endings}"))
     if story.memos:
-        yield Text.assemble((labels[2].ljust(width), "muted"),
+        yield Text.assemble((head(labels[2]), "muted"),
                             Text(f"{len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
 
 

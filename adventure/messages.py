@@ -24,6 +24,10 @@ import gettext
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 DOMAIN = "million-miles"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -149,3 +153,29 @@ def _ordinal_rule(language: str) -> Callable[[int], str]:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """A count's word in the current language (``1 choice`` / ``2 choices``)."""
     return _current.ngettext(singular, plural, n)
+
+
+def moment_in_words(when: datetime) -> str:
+    """A moment inside a sentence, as a reader of the current language writes it.
+
+    ``on December 6, 2026 at 10:51 PM`` / ``el 6 de diciembre de 2026 a las 22:51``: the
+    date and the time come from Babel's CLDR patterns for the language, never ISO in prose.
+    Tables keep ISO dates, which line up and sort.
+    """
+    from babel.dates import format_date, format_time
+
+    locale = _babel_locale(_language)
+    # TRANSLATORS: a moment in a sentence ("first reached {when}"); {date} is written like
+    # "6 de diciembre de 2026" and {time} like "22:51" by your language's CLDR rules.
+    return pgettext("a moment in a sentence", "on {date} at {time}").format(
+        date=format_date(when, "long", locale=locale), time=format_time(when, "short", locale=locale))
+
+
+def _babel_locale(language: str) -> str:
+    """The Babel locale for ``language`` (English when Babel does not know it)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(language.replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "en"

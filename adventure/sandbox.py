@@ -93,8 +93,12 @@ def describe(start: Start) -> str:
     """``scene 'road' with letters=3, has_key=true`` for the screen."""
     if not start.values:
         return f"scene '{start.scene}'"
-    shown = ", ".join(f"{name}={_show(value)}" for name, value in start.values)
-    return f"scene '{start.scene}' with {shown}"
+    return f"scene '{start.scene}' with {shown_values(start)}"
+
+
+def shown_values(start: Start) -> str:
+    """``letters=3, has_key=true``: the values a sandbox run starts with, as ``--set`` takes them."""
+    return ", ".join(f"{name}={_show(value)}" for name, value in start.values)
 
 
 def _flag(name: str, raw: str, text: str) -> bool:

@@ -51,8 +51,11 @@ def test_every_marked_string_has_a_current_spanish_translation():
             ids = [message] if isinstance(message, str) else list(message)
             strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
             wanted = set(PLACEHOLDER.findall(" ".join(ids)))
-            for text in strings:
-                if set(PLACEHOLDER.findall(text)) != wanted:
+            for index, text in enumerate(strings):
+                found = set(PLACEHOLDER.findall(text))
+                # a language's singular may write the one without its number ("Tu partida anterior")
+                singular = len(strings) > 1 and index == 0 and found < wanted and len(wanted - found) == 1
+                if found != wanted and not singular:
                     problems.append(f"placeholders differ: {msgid!r} -> {text!r}")
     assert problems == [], "run the pybabel commands in README.md (Development) and translate"
 

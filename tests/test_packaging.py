@@ -100,6 +100,20 @@ def test_about_prints_the_authors_note(capsys):
     assert out.startswith("# Author's note") and "../shared" not in out
 
 
+def test_about_in_spanish(capsys, monkeypatch):
+    """`about --lang es` (and LANG=es_MX) shows the Spanish note the true ending points to."""
+    capsys.readouterr()
+    assert main(["about", "--plain", "--lang", "es"]) == 0
+    assert capsys.readouterr().out.startswith("# Nota del autor")
+    monkeypatch.setenv("LANG", "es_MX.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("MILLION_MILES_LANG", raising=False)
+    assert main(["about", "--plain"]) == 0
+    assert capsys.readouterr().out.startswith("# Nota del autor")
+
+
 def test_the_note_is_chosen_by_language(monkeypatch, tmp_path):
     docs = tmp_path / "pkg" / "docs"
     docs.mkdir(parents=True)
@@ -211,6 +225,7 @@ def test_the_wheel_in_a_clean_venv_elsewhere_replays_a_demo_and_prints_the_note(
     assert verified.returncode == 0 and "true-path: 84 steps replay" in verified.stdout, verified.stderr
     about = run("about")
     assert about.returncode == 0 and about.stdout.startswith("# Author's note"), about.stderr
+    assert run("about", "--lang", "es").stdout.startswith("# Nota del autor")
     assert "site-packages/adventure" in run("saves", "--demos", "--json").stdout
     assert run("completion", "bash").returncode == 0
     assert (venv / "share" / "man" / "man1" / "million-miles.1").is_file()

@@ -81,7 +81,7 @@ def test_a_run_saved_against_an_older_story_says_where_it_stops_in_spanish(mini_
     use_language("es")
     session, notice = Session.from_record(load_story(story_copy), store.read("trip"), store)
     assert notice == ("La historia cambió desde que se guardó esta partida; se retomó después de la decisión 8 "
-                      "de 9: decisión 9: la escena 'city' ya no ofrece 'fly'.")
+                      "de 9: decisión 9: la escena «city» ya no ofrece «fly».")
     assert english_left(notice) == []
     assert session.state.scene == "city"
 
@@ -149,7 +149,7 @@ def test_loading_a_save_that_does_not_exist_in_spanish(mini_story, store):
         session.load("noexiste")
     assert info.value.code == "MM507"
     words = spanish(info.value)
-    assert "no hay ninguna partida guardada llamada 'noexiste'" in words and "partidas guardadas: antes" in words
+    assert "no hay ninguna partida guardada llamada «noexiste»" in words and "partidas guardadas: antes" in words
     assert english_left(words) == []
 
 
@@ -215,7 +215,7 @@ def test_command_line_save_errors_are_spanish_and_keep_their_codes(monkeypatch, 
     code, _out, err = run_cli(monkeypatch, capsys, ["play", "--plain", "--lang", "es", "--load", "roto",
                                                     "--scenes", str(mini_dir), "--save-dir", str(saves)])
     assert code == 1 and "error MM502:" in err
-    message, hint = err.split("\n  hint: ")
+    message, hint = err.split("\n  sugerencia: ")
     assert "no es texto UTF-8" in message and "no tiene respaldo" in hint
     assert english_left(message.split("MM502:", 1)[1]) == [] and english_left(hint) == []
 
@@ -241,7 +241,7 @@ def test_replay_verify_words_the_stop_in_spanish_but_keeps_json_english(monkeypa
     two.write_text(two.read_text().replace("      - id: fly", "      - id: soar"))
     args = ["replay", str(path), "--scenes", str(story_copy), "--verify", "--lang", "es"]
     code, out, _err = run_cli(monkeypatch, capsys, [*args, "--plain"])
-    assert code == 1 and "la escena 'city' ya no ofrece 'fly'" in out
+    assert code == 1 and "la escena «city» ya no ofrece «fly»" in out
     code, out, _err = run_cli(monkeypatch, capsys, [*args, "--json"])
     assert code == 1 and '"reason": "scene \'city\' no longer offers \'fly\'"' in out  # for tools, as before
 
@@ -254,7 +254,7 @@ def test_continue_after_a_damaged_run_says_what_it_did_in_spanish(monkeypatch, c
     code, out, err = run_cli(monkeypatch, capsys, [*args, "--continue"], "salir\n")
     assert code == 0, err
     line = next(line for line in out.splitlines() if "dañada" in line)
-    assert f"La partida '{slot}' estaba dañada" in line and "Se continúa desde su respaldo" in line
+    assert f"La partida «{slot}» estaba dañada" in line and "Se continúa desde su respaldo" in line
     assert "(con 1 decisión)" in line and english_left(line) == [], line
 
 

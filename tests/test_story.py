@@ -433,7 +433,20 @@ def test_the_author_note_names_the_films_liberties(shipped_story):
     note = (ROOT / "docs" / "author-note.md").read_text(encoding="utf-8")
     for liberty in ("2004", "Columbia", "in person", "Ms. Young", "Kalpana"):
         assert liberty in note
-    assert "docs/author-note.md" in " ".join(str(p.text) for p in _literals(shipped_story.endings["launch"].text))
+    ending = " ".join(" ".join(str(p.text) for p in _literals(shipped_story.endings["launch"].text)).split())
+    assert "million-miles about" in ending and "docs/" not in ending  # the command, not a repository path
+
+
+def test_the_author_note_is_translated_with_the_same_facts():
+    """The Spanish note (issue 22 §3) keeps every date, number and name of the English one."""
+    english = (ROOT / "docs" / "author-note.md").read_text(encoding="utf-8")
+    spanish = (ROOT / "docs" / "author-note.es.md").read_text(encoding="utf-8")
+    # miles become kilometres; "the 1970s" is "los setenta", "1992–93" is "1992 y 1993"
+    numbers = set(re.findall(r"\d+", english)) - {"239", "000", "1970", "1990", "93"}
+    assert numbers <= set(re.findall(r"\d+", spanish)), numbers - set(re.findall(r"\d+", spanish))
+    for name in ("Chang-Díaz", "Kalpana Chawla", "Rick Sturckow", "STS-128", "Ilan Ramon", "Livermore", "Adela"):
+        assert name in english and name in spanish
+    assert spanish.startswith("# Nota del autor")
 
 
 def test_the_canon_marks_trace_the_films_road_to_the_launch(shipped_story):

@@ -21,7 +21,8 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
-from adventure.cli._args import ArgumentParser
+from adventure.cli._args import ArgumentParser, speak_the_language
+from adventure.messages import _
 
 COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n", "lsp", "about", "completion")
 """Command names, each a module of this package with ``register(commands)``, in help order."""
@@ -31,17 +32,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: one sub-parser per command module (or just ``only``'s)."""
     parser = ArgumentParser(
         prog="million-miles",
-        description="Million Miles: play, check and replay text adventures written in YAML.",
-        epilog="Run without a command to start playing. 'million-miles COMMAND --help' for details.",
+        description=_("Million Miles: play, check and replay text adventures written in YAML."),
+        epilog=_("Run without a command to start playing. 'million-miles COMMAND --help' for details."),
     )
-    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}",
+                        help=_("show program's version number and exit"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"adventure.cli.{name}").register(commands)
     for sub in commands.choices.values():
         sub.add_argument("--no-cache", action="store_true",
-                         help="load the story from its files, not from the story cache "
-                              "(also: MILLION_MILES_NO_CACHE=1)")
+                         help=_("load the story from its files, not from the story cache "
+                              "(also: MILLION_MILES_NO_CACHE=1)"))
     return parser
 
 
@@ -50,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "-V", "--version"}):
         args_list = ["play", *args_list]
+    speak_the_language(args_list)
     parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     args = parser.parse_args(args_list)
     if getattr(args, "no_cache", False):

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from adventure.messages import _
 from adventure.safetext import escape_controls
 
 
@@ -52,6 +53,48 @@ def terminal_width() -> int:
     return columns if columns > 0 else 80
 
 
+def speak_the_language(argv: list[str]) -> None:
+    """Word the command line (``--help``, argparse's errors, ours) in the player's language.
+
+    The language is the one ``--lang`` names, else the environment's, among the program's
+    catalogues; an unknown ``--lang`` is left to the command, which reports it. argparse
+    words its usage lines and errors through :mod:`gettext`'s global functions (the
+    ``messages`` domain, which nothing installs); they are pointed at our catalogue, which
+    carries argparse's own strings (``adventure/cli/_argparse_words.py`` marks them).
+    """
+    from adventure.i18n.language import detect
+    from adventure.messages import program_languages, use_language
+
+    known = set(program_languages())
+    requested = _requested_language(argv)
+    language = detect(os.environ, known)
+    if requested is not None:
+        code = requested.strip().replace("-", "_")
+        language = next((c for c in (code, code.split("_")[0]) if c in known), "en" if code.startswith("en") else language)
+    use_language(language)
+    localise_argparse()
+
+
+def localise_argparse() -> None:
+    """Point argparse's ``_`` and ``ngettext`` at the program's catalogue (see :func:`speak_the_language`)."""
+    from adventure import messages
+
+    argparse._ = messages._  # type: ignore[attr-defined]
+    argparse.ngettext = messages.ngettext  # type: ignore[attr-defined]
+
+
+def _requested_language(argv: list[str]) -> str | None:
+    """The value of ``--lang`` in the arguments (``--lang es`` or ``--lang=es``), if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def positive_int(value: str) -> int:
     """A whole number of at least 1 (argparse turns the error into exit code 2)."""
     try:
@@ -59,9 +102,9 @@ def positive_int(value: str) -> int:
     except ValueError:
         number = None
     if number is None:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {_short(value)!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number, got {value}").format(value=repr(_short(value)))) from None
     if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(_("must be at least 1"))
     return number
 
 
@@ -78,10 +121,10 @@ def seed_number(value: str) -> int:
     text = value.strip()
     digits = text.lstrip("+-").lstrip("0")
     if len(digits) > 20 or not text.lstrip("+-").isdigit() or not text.isascii():
-        raise argparse.ArgumentTypeError(f"expected a whole number below 2**64, got {_short(value)!r}")
+        raise argparse.ArgumentTypeError(_("expected a whole number below 2**64, got {value}").format(value=repr(_short(value))))
     number = int(text)
     if not -SEED_LIMIT <= number < SEED_LIMIT:
-        raise argparse.ArgumentTypeError(f"expected a whole number below 2**64, got {_short(value)!r}")
+        raise argparse.ArgumentTypeError(_("expected a whole number below 2**64, got {value}").format(value=repr(_short(value))))
     return number
 
 

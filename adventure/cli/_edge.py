@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from adventure.errors import MillionMilesError, SaveError, StoryLoadError
+from adventure.messages import _, ngettext
 from adventure.safetext import escape_controls
 
 EXIT_INTERRUPTED = 130
@@ -36,10 +37,11 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         console = make_console(stderr=True)
         try:
             print_diagnostics(console, exc.diagnostics)
-            from adventure.wording import count
-
-            console.print(f"The story failed to load ({count(len(exc.diagnostics), 'error')}); "
-                          "run 'million-miles check' on it for the full report.", markup=False, highlight=False)
+            console.print(ngettext("The story failed to load ({count} error); run 'million-miles check' on it "
+                                   "for the full report.",
+                                   "The story failed to load ({count} errors); run 'million-miles check' on it "
+                                   "for the full report.", len(exc.diagnostics)).format(count=len(exc.diagnostics)),
+                          markup=False, highlight=False)
         except OSError:  # stderr is full or gone: the exit code still says it
             pass
         return 1
@@ -52,7 +54,7 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         _error(str(exc), getattr(exc, "hint", None), getattr(exc, "code", None))
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
+        sys.stderr.write("\n" + _("Interrupted.") + "\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
@@ -63,9 +65,9 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         if os.environ.get("MILLION_MILES_DEBUG"):
             raise
         _error(
-            f"internal error: {type(exc).__name__}: {exc}",
-            "this is a bug in million-miles, not in your files; nothing was overwritten "
-            "(saves are written atomically). Set MILLION_MILES_DEBUG=1 to see the traceback.",
+            _("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc),
+            _("this is a bug in million-miles, not in your files; nothing was overwritten "
+              "(saves are written atomically). Set MILLION_MILES_DEBUG=1 to see the traceback."),
         )
         return EXIT_INTERNAL
 
@@ -93,20 +95,23 @@ def _os_error(exc: OSError) -> int:
     """
     reason = exc.strerror or str(exc)
     if exc.filename is not None:
-        _error(f"{exc.filename}: {reason}", "check that the path exists and that you may read (or write) it")
+        _error(f"{exc.filename}: {reason}", _("check that the path exists and that you may read (or write) it"))
     elif exc.errno in _WRITE_ERRORS:
         _silence_stdout()
-        _error(f"could not write the output: {reason}", "free some space or write the output elsewhere")
+        _error(_("could not write the output: {reason}").format(reason=reason),
+               _("free some space or write the output elsewhere"))
     else:
-        _error(f"the operating system refused: {reason}")
+        _error(_("the operating system refused: {reason}").format(reason=reason))
     return 1
 
 
 def _error(message: str, hint: str | None = None, code: str | None = None) -> None:
     """Write the one-paragraph message; its text may quote hostile files, so it is escaped."""
-    text = f"million-miles: error{' ' + code if code else ''}: {message}"
+    # TRANSLATORS: the first line of an error on stderr; {code} is like " MM502" (or empty)
+    text = _("million-miles: error{code}: {message}").format(code=" " + code if code else "", message=message)
     if hint:
-        text += f"\n  hint: {hint}"
+        # TRANSLATORS: the second line of an error on stderr, what to do about it
+        text += "\n" + _("  hint: {hint}").format(hint=hint)
     try:
         sys.stderr.write(escape_controls(text) + "\n")
         sys.stderr.flush()

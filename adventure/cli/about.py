@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from adventure.i18n.language import add_argument as add_language_argument
+from adventure.messages import _
 
 MAX_NOTE = 1 << 20
 """The note is a page of prose; a file past this size is not the note."""
@@ -23,11 +24,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``about`` sub-command."""
     p = commands.add_parser(
         "about",
-        help="the author's note: what is true, and what the story changed",
-        description="Print the author's note that comes with the game (in your language when it is "
-        "translated). Exit 0 when shown, 1 when this installation lacks it, 2 on usage errors.",
+        help=_("the author's note: what is true, and what the story changed"),
+        description=_("Print the author's note that comes with the game (in your language when it is "
+        "translated). Exit 0 when shown, 1 when this installation lacks it, 2 on usage errors."),
     )
-    p.add_argument("--plain", action="store_true", help="print the note as written (also when piped)")
+    p.add_argument("--plain", action="store_true", help=_("print the note as written (also when piped)"))
     add_language_argument(p)
     p.set_defaults(handler=run)
 
@@ -42,14 +43,15 @@ def run(args: argparse.Namespace) -> int:
     language = choose(args.lang, default_scenes_dir())
     path = author_note(language)
     if path is None:
-        raise MillionMilesError("the author's note is not part of this installation (docs/author-note.md)")
+        raise MillionMilesError(_("the author's note is not part of this installation (docs/author-note.md)"))
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_NOTE + 1)
     except OSError as exc:
-        raise MillionMilesError(f"cannot read the author's note {path}: {exc.strerror or exc}") from None
+        raise MillionMilesError(_("cannot read the author's note {path}: {error}").format(
+            path=path, error=exc.strerror or exc)) from None
     if len(data) > MAX_NOTE:
-        raise MillionMilesError(f"the author's note {path} is larger than {MAX_NOTE} bytes")
+        raise MillionMilesError(_("the author's note {path} is larger than {limit} bytes").format(path=path, limit=MAX_NOTE))
     text = escape_controls(data.decode("utf-8", "replace"))
     from adventure.ui.console import make_console, stdout_is_terminal
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from adventure.cli._args import json_document, positive_int, seed_number
 from adventure.errors import Diagnostic, SaveError, UsageError
-from adventure.wording import count
+from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -32,28 +32,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``check`` sub-command."""
     p = commands.add_parser(
         "check",
-        help="validate a story folder (and, with --explore, prove it can be finished)",
-        description="Load and validate a story: every key, id, reference and expression. "
-        "Exit 0 when valid, 1 when the story has errors, 2 on usage errors.",
+        help=_("validate a story folder (and, with --explore, prove it can be finished)"),
+        description=_("Load and validate a story: every key, id, reference and expression. "
+        "Exit 0 when valid, 1 when the story has errors, 2 on usage errors."),
     )
     p.add_argument("scenes", nargs="?", metavar="SCENES_DIR",
-                   help="folder holding story.yaml (default: the current folder when it holds a story.yaml, "
-                   "else the shipped story)")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of the Rich report")
-    p.add_argument("--plain", action="store_true", help="no colour, no boxes, no symbols: lines a screen reader reads well")
-    p.add_argument("--explore", action="store_true", help="explore every reachable state: endings, soft-locks, traps")
+                   help=_("folder holding story.yaml (default: the current folder when it holds a story.yaml, "
+                   "else the shipped story)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object instead of the Rich report"))
+    p.add_argument("--plain", action="store_true", help=_("no colour, no boxes, no symbols: lines a screen reader reads well"))
+    p.add_argument("--explore", action="store_true", help=_("explore every reachable state: endings, soft-locks, traps"))
     p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
-                   help="state budget for --explore before falling back to random play "
-                        "(default: 200000, or more when this machine's memory allows)")
-    p.add_argument("--random", type=positive_int, default=None, metavar="N", help="play N random runs and report coverage")
-    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help="seed for --random (default 0)")
+                   help=_("state budget for --explore before falling back to random play "
+                        "(default: 200000, or more when this machine's memory allows)"))
+    p.add_argument("--random", type=positive_int, default=None, metavar="N", help=_("play N random runs and report coverage"))
+    p.add_argument("--seed", type=seed_number, default=0, metavar="S", help=_("seed for --random (default 0)"))
     p.add_argument("--strict-translations", action="store_true",
-                   help="missing and stale translations are errors (exit 1), not warnings")
+                   help=_("missing and stale translations are errors (exit 1), not warnings"))
     p.add_argument("--write-runs", type=Path, default=None, metavar="DIR",
-                   help="with --explore: write the shortest run to each ending into DIR")
+                   help=_("with --explore: write the shortest run to each ending into DIR"))
     p.add_argument("--run-prefix", default=None, metavar="PREFIX",
-                   help="with --write-runs: each run is named PREFIX + the ending's id "
-                        "(default: the story's id and a hyphen; '' for the ending's id alone)")
+                   help=_("with --write-runs: each run is named PREFIX + the ending's id "
+                        "(default: the story's id and a hyphen; '' for the ending's id alone)"))
     p.set_defaults(handler=run)
 
 
@@ -180,9 +180,11 @@ def checked_line(folder: Path, report: LoadReport) -> Text:
     """``Checking "Title" in /path``: which story this report is about, always."""
     from rich.text import Text
 
-    line = Text("Checking ", style="heading")
-    line.append(f"“{report.title}”" if report.title else "the story", style="heading")
-    line.append(f" in {folder.resolve()}")
+    title = _("“{title}”").format(title=report.title) if report.title else _("the story")
+    before, _title, after = _("Checking {story} in {folder}").partition("{story}")
+    line = Text(before, style="heading")
+    line.append(title, style="heading")  # story text: appended, never markup
+    line.append(after.format(folder=folder.resolve()))
     return line
 
 
@@ -213,13 +215,17 @@ def _translations(translations: Sequence[TranslationReport], *, plain: bool) -> 
         yield from (render_diagnostic(d) for d in [*t.errors, *t.warnings] if d.code != "MM705")
         yield from (render_diagnostic(d) for d in missing[:MISSING_SHOWN])
         if len(missing) > MISSING_SHOWN:
-            yield Text(f"… and {len(missing) - MISSING_SHOWN} more strings not translated", style="muted")
+            more = len(missing) - MISSING_SHOWN
+            yield Text(ngettext("… and {count} more string not translated", "… and {count} more strings not translated",
+                                more).format(count=more), style="muted")
         c = t.counts
         style = "error" if t.errors else ("success" if c.translated == c.total else "warning")
-        mark = ("not valid:" if t.errors else "complete:" if c.translated == c.total else "incomplete:") if plain else \
-            ("✗" if t.errors else "✓" if c.translated == c.total else "~")
-        yield Text(f"{mark} translation {t.language} ({t.path}): {c.total} strings, {c.translated} translated, "
-                   f"{c.missing} missing, {c.stale} stale", style=style)
+        mark = (_("not valid:") if t.errors else _("complete:") if c.translated == c.total else _("incomplete:")) \
+            if plain else ("✗" if t.errors else "✓" if c.translated == c.total else "~")
+        yield Text(_("{mark} translation {language} ({path}): {total} strings, {translated} translated, "
+                     "{missing} missing, {stale} stale").format(
+            mark=mark, language=t.language, path=t.path, total=c.total, translated=c.translated, missing=c.missing,
+            stale=c.stale), style=style)
 
 
 def summary(report: LoadReport) -> dict[str, object]:
@@ -258,20 +264,25 @@ def _report(console: Console, options: ConsoleOptions, result: CheckResult) -> R
     yield from (render_diagnostic(d) for d in [*report.errors, *report.warnings])
     story = report.story
     if story is None or report.errors:
-        yield Text(f"{'not valid: ' if plain else '✗ '}{folder}: {count(len(report.errors), 'error')}, "
-                   f"{count(len(report.warnings), 'warning')}", style="error")
+        yield Text(_("{mark}{folder}: {errors}, {warnings}").format(
+            mark=_("not valid: ") if plain else "✗ ", folder=folder, errors=_errors(len(report.errors)),
+            warnings=_warnings(len(report.warnings))), style="error")
         return
     yield from _summary(console, options, story, plain=plain)
     yield from _translations(result.translations, plain=plain)
     wrong = sum(len(t.errors) for t in result.translations)
     if wrong:
-        yield Text(f"{'not valid: ' if plain else '✗ '}{folder}: the story is valid, but its translations "
-                   f"have {count(wrong, 'error')} (those strings show in English)", style="error")
+        yield Text(_("{mark}{folder}: the story is valid, but its translations have {errors} (those strings "
+                     "show in English)").format(mark=_("not valid: ") if plain else "✗ ", folder=folder,
+                                                errors=_errors(wrong)), style="error")
         return
-    yield Text(f"{'valid: ' if plain else '✓ '}{folder}{': ' if plain else ': valid — '}"
-               f"{count(len(story.chapters), 'chapter')}, "
-               f"{count(len(story.scenes), 'scene')}, {count(story.choice_count, 'choice')}, "
-               f"{count(len(story.endings), 'ending')}, {count(len(report.warnings), 'warning')}", style="success")
+    counted = ", ".join([
+        ngettext("{count} chapter", "{count} chapters", len(story.chapters)).format(count=len(story.chapters)),
+        _scenes(len(story.scenes)), _choices(story.choice_count),
+        ngettext("{count} ending", "{count} endings", len(story.endings)).format(count=len(story.endings)),
+        _warnings(len(report.warnings))])
+    line = _("valid: {folder}: {counts}") if plain else _("✓ {folder}: valid — {counts}")
+    yield Text(line.format(folder=folder, counts=counted), style="success")
 
 
 def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: bool) -> RenderResult:
@@ -284,10 +295,10 @@ def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: 
 
     table = Table(title=Text(f"{story.title}  ({story.id})", style="heading"), title_justify="left", expand=False)
     table.add_column("#", justify="right", style="muted")
-    table.add_column("chapter")
-    table.add_column("file", style="muted", overflow="fold")
-    table.add_column("scenes", justify="right")
-    table.add_column("choices", justify="right")
+    table.add_column(_("chapter"))
+    table.add_column(_("file"), style="muted", overflow="fold")
+    table.add_column(_("scenes"), justify="right")
+    table.add_column(_("choices"), justify="right")
     for chapter in story.chapters:
         choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
         table.add_row(str(chapter.index + 1), Text(chapter.title), Text(chapter.file), str(len(chapter.scenes)), str(choices))
@@ -296,10 +307,17 @@ def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: 
         return
     yield table
     endings = ", ".join(e.id + (" ★" if e.true_ending else "") for e in story.endings.values())
-    yield Text.assemble(("stats    ", "muted"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names)))
-    yield Text.assemble(("endings  ", "muted"), Text(f"{len(story.endings)}: {endings}"))
+    labels = [_("stats"), _("endings"), _("remembers")]
+    width = max(len(label) for label in labels)
+
+    def head(label: str) -> str:  # the longest label meets its count with one space
+        return label.ljust(width) + (" " if len(label) >= width else "")
+
+    yield Text.assemble((head(labels[0]), "muted"), Text(f"{len(story.stats)}: " + ", ".join(story.stat_names)))
+    yield Text.assemble((head(labels[1]), "muted"), Text(f"{len(story.endings)}: {endings}"))
     if story.memos:
-        yield Text.assemble(("remembers", "muted"), Text(f" {len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
+        yield Text.assemble((head(labels[2]), "muted"),
+                            Text(f"{len(story.memos)}: " + ", ".join(m.key for m in story.memos)))
 
 
 def _sentences(story: Story, *, plain: bool) -> RenderResult:
@@ -309,14 +327,32 @@ def _sentences(story: Story, *, plain: bool) -> RenderResult:
     yield Text(f"{story.title} ({story.id})")
     for chapter in story.chapters:
         choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
-        yield Text(f"Chapter {chapter.index + 1}: {chapter.title} ({chapter.file}): "
-                   f"{count(len(chapter.scenes), 'scene')}, {count(choices, 'choice')}")
-    true_mark = " (the true ending)" if plain else " ★"
+        yield Text(_("Chapter {number}: {title} ({file}): {scenes}, {choices}").format(
+            number=chapter.index + 1, title=chapter.title, file=chapter.file, scenes=_scenes(len(chapter.scenes)),
+            choices=_choices(choices)))
+    true_mark = _(" (the true ending)") if plain else " ★"
     endings = ", ".join(e.id + (true_mark if e.true_ending else "") for e in story.endings.values())
-    yield Text(f"Stats, {len(story.stats)}: " + ", ".join(story.stat_names))
-    yield Text(f"Endings, {len(story.endings)}: {endings}")
+    yield Text(_("Stats, {count}: {names}").format(count=len(story.stats), names=", ".join(story.stat_names)))
+    yield Text(_("Endings, {count}: {names}").format(count=len(story.endings), names=endings))
     if story.memos:
-        yield Text(f"Remembers, {len(story.memos)}: " + ", ".join(m.key for m in story.memos))
+        yield Text(_("Remembers, {count}: {names}").format(count=len(story.memos),
+                                                          names=", ".join(m.key for m in story.memos)))
+
+
+def _errors(n: int) -> str:
+    return ngettext("{count} error", "{count} errors", n).format(count=n)
+
+
+def _warnings(n: int) -> str:
+    return ngettext("{count} warning", "{count} warnings", n).format(count=n)
+
+
+def _scenes(n: int) -> str:
+    return ngettext("{count} scene", "{count} scenes", n).format(count=n)
+
+
+def _choices(n: int) -> str:
+    return ngettext("{count} choice", "{count} choices", n).format(count=n)
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:

@@ -21,6 +21,8 @@ import argparse
 import re
 import sys
 
+from adventure.messages import _
+
 SHELLS = ("bash", "zsh", "fish")
 PROG = "million-miles"
 
@@ -29,11 +31,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``completion`` sub-command."""
     p = commands.add_parser(
         "completion",
-        help="print a shell completion script (bash, zsh or fish)",
-        description="Print a completion script for your shell, generated from million-miles' own "
-        "argument parsers: commands, options, files, and scene ids for 'play --start'.",
+        help=_("print a shell completion script (bash, zsh or fish)"),
+        description=_("Print a completion script for your shell, generated from million-miles' own "
+        "argument parsers: commands, options, files, and scene ids for 'play --start'."),
     )
-    p.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    p.add_argument("shell", choices=SHELLS, help=_("the shell to complete in"))
     p.set_defaults(handler=run)
 
 

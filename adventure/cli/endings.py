@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _, ngettext
+from adventure.messages import _, moment_in_words, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,15 +26,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``endings`` sub-command."""
     p = commands.add_parser(
         "endings",
-        help="list the endings found so far",
-        description="List the endings you have reached in any run (when first, in which run, by which choice), "
-        "and a hint for each one still to find. They are remembered in the save folder.",
+        help=_("list the endings found so far"),
+        description=_("List the endings you have reached in any run (when first, in which run, by which choice), "
+        "and a hint for each one still to find. They are remembered in the save folder."),
     )
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help=_("story folder (default: the shipped story)"))
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
-                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plain", action="store_true", help="no colour")
+                   help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    p.add_argument("--plain", action="store_true", help=_("no colour"))
     add_language_argument(p)
     p.set_defaults(handler=run)
 
@@ -110,7 +110,7 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
             else:
                 _hanging(console, Text("  ?  ", style="muted"), line)
             continue
-        when = reached_at(entry).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = moment_in_words(reached_at(entry).astimezone())
         line = Text("- " + (_("The true ending: ") if ending.true_ending else _("Found: "))) if plain else Text()
         line.append(ending.title, style="heading")
         line.append(_("  first reached {when} in run '{run}'").format(when=when, run=entry.run), style="muted")

@@ -25,9 +25,9 @@ from adventure.analysis.explore import LIST_LIMIT, Clamp, Exploration, Found, Pa
 from adventure.analysis.findings import Finding, effect_source, explore_findings
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
+from adventure.messages import _, ngettext
 from adventure.story.expr import to_source
 from adventure.story.model import Story
-from adventure.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -284,17 +284,17 @@ class ExploreReport:
         if outcome.report is not None:
             yield _random_line(outcome.report, fallback=outcome.fallback)
         if self.inert is not None:
-            yield Text.assemble(("Inert choices  ", "heading"),
-                                f"{self.inert.count} of {self.inert.total} ({round(self.inert.share, 1):.1f}%): "
-                                "no effect, no remember, no chose(), and a sibling leads to the same place")
+            yield Text.assemble((_("Inert choices") + "  ", "heading"), _(
+                "{count} of {total} ({share}%): no effect, no remember, no chose(), and a sibling leads to the same "
+                "place").format(count=self.inert.count, total=self.inert.total, share=f"{round(self.inert.share, 1):.1f}"))
         if exploration is not None:
             yield from _stuck(exploration)
         yield from (render_finding(finding) for finding in outcome.findings)
         yield from self._runs()
         if not any(f.severity == "error" for f in outcome.findings):
             complete = exploration is not None and exploration.complete
-            yield Text("✓ every explored state can still reach an ending" if complete
-                       else "✓ no problems found (the search was not complete)", style="good")
+            yield Text(_("✓ every explored state can still reach an ending") if complete
+                       else _("✓ no problems found (the search was not complete)"), style="good")
 
 
     def _runs(self) -> RenderResult:
@@ -302,20 +302,21 @@ class ExploreReport:
         from rich.text import Text
 
         for skipped in self.skipped or ():
-            yield Text.assemble(("! ", "warning"), f"no run written for ending '{skipped['ending']}': "
-                                                   f"{skipped['reason']}")
+            yield Text.assemble(("! ", "warning"), _("no run written for ending '{ending}': {reason}").format(
+                ending=skipped["ending"], reason=skipped["reason"]))
         for run in self.written or ():
-            yield Text(f"wrote {run['file']} (ending {run['ending']}, seed {run['seed']}, {run['steps']} steps)")
+            yield Text(_("wrote {file} (ending {ending}, seed {seed}, {steps} steps)").format(
+                file=run["file"], ending=run["ending"], seed=run["seed"], steps=run["steps"]))
 
 
 def _stuck(exploration: Exploration) -> RenderResult:
     """The first five soft-locked and trap states, each with the path that reaches it."""
     from rich.text import Text
 
-    for kind, items in (("soft-lock", exploration.soft_locks), ("trap", exploration.traps)):
+    for kind, items in ((_("soft-lock"), exploration.soft_locks), (_("trap"), exploration.traps)):
         for item in items[:5]:
             line = Text(f"  {kind} ", style="bad")
-            line.append(f"in '{item.scene}'  ")
+            line.append(_("in '{scene}'").format(scene=item.scene) + "  ")
             line.append(format_path(item.path), style="muted")
             yield line
 
@@ -325,13 +326,15 @@ def _search_line(exploration: Exploration, seconds: float) -> Text:
     from rich.text import Text
 
     complete = exploration.complete
-    head = Text("Exploration  ", style="heading")
-    head.append("complete" if complete else "incomplete", style="good" if complete else "warning")
-    head.append(f" · {exploration.states:,} states · {exploration.transitions:,} transitions · {round(seconds, 4):.2f} s")
+    head = Text(_("Exploration") + "  ", style="heading")
+    head.append(_("complete") if complete else _("incomplete"), style="good" if complete else "warning")
+    head.append(_(" · {states} states · {transitions} transitions · {seconds} s").format(
+        states=f"{exploration.states:,}", transitions=f"{exploration.transitions:,}", seconds=f"{round(seconds, 4):.2f}"))
     if exploration.max_states:
         used = round(exploration.states / exploration.max_states, 4)
-        head.append(f" · {used:.0%} of the budget of {exploration.max_states:,} states"
-                    + ("" if complete else " (raise it with --max-states)"), style="muted")
+        head.append(_(" · {used} of the budget of {budget} states").format(
+            used=f"{used:.0%}", budget=f"{exploration.max_states:,}")
+                    + ("" if complete else _(" (raise it with --max-states)")), style="muted")
     return head
 
 
@@ -346,31 +349,30 @@ def _endings(console: Console, options: ConsoleOptions, reach: Sequence[EndingRe
     from adventure.ui.console import fits
 
     mark = {True: Text("✓", style="good"), False: Text("✗", style="error"), None: Text("?", style="warning")}
-    table = Table(title=Text("Endings", style="heading"), title_justify="left", expand=False, show_lines=False)
-    table.add_column("ending")
+    table = Table(title=Text(_("Endings"), style="heading"), title_justify="left", expand=False, show_lines=False)
+    table.add_column(_("ending"))
     table.add_column("", justify="center")
-    table.add_column("steps", justify="right")
-    table.add_column("shortest path" if explored else "a path", overflow="fold")
+    table.add_column(_("steps"), justify="right")
+    table.add_column(_("shortest path") if explored else _("a path"), overflow="fold")
     for r in reach:
         path = Text(format_path(r.path))
         if r.random_draws:
-            path.append(f"  [{count(r.random_draws, 'random draw')}: replaying needs a seed, see --write-runs]",
-                        style="muted")
+            path.append("  [" + _draws(r.random_draws) + "]", style="muted")
         table.add_row(Text(r.id + (" ★" if r.true_ending else "")), mark[r.reachable],
                       "" if r.path is None else str(len(r.path)), path)
     if fits(console, options, table):
         yield table
         return
-    yield Text("Endings", style="heading")
+    yield Text(_("Endings"), style="heading")
     for r in reach:
         head = Text.assemble(mark[r.reachable], " ", r.id + (" ★" if r.true_ending else ""))
         if r.path is not None:
-            head.append(f"  {count(len(r.path), 'step')}", style="muted")
+            head.append("  " + ngettext("{count} step", "{count} steps", len(r.path)).format(count=len(r.path)),
+                        style="muted")
         yield head
-        under = Text(format_path(r.path)) if r.path is not None else Text("no path found", style="muted")
+        under = Text(format_path(r.path)) if r.path is not None else Text(_("no path found"), style="muted")
         if r.random_draws:
-            under.append(f"\n{count(r.random_draws, 'random draw')}: replaying needs a seed, see --write-runs",
-                         style="muted")
+            under.append("\n" + _draws(r.random_draws), style="muted")
         yield Padding(under, (0, 0, 0, 4))  # a long path wraps under itself
 
 
@@ -381,11 +383,19 @@ def _random_line(report: RandomReport, *, fallback: bool) -> Text:
     scenes = round(len(report.scenes_visited) / max(1, report.all_scenes), 4)
     choices = round(len(report.choices_taken) / max(1, report.all_choices), 4)
     return Text.assemble(
-        ("Random play  ", "heading"),
-        ("(fallback: the search was not complete) " if fallback else ""),
-        f"{report.runs} runs (seed {report.seed}) · scenes {len(report.scenes_visited)}/{report.all_scenes} "
-        f"({scenes:.0%}) · choices {len(report.choices_taken)}/{report.all_choices} "
-        f"({choices:.0%}) · endings " + ", ".join(f"{e} {n}" for e, n in report.endings.items()))
+        (_("Random play") + "  ", "heading"),
+        (_("(fallback: the search was not complete) ") if fallback else ""),
+        _("{runs} runs (seed {seed}) · scenes {scenes}/{all_scenes} ({scene_share}) · choices {choices}/{all_choices} "
+          "({choice_share}) · endings {endings}").format(
+            runs=report.runs, seed=report.seed, scenes=len(report.scenes_visited), all_scenes=report.all_scenes,
+            scene_share=f"{scenes:.0%}", choices=len(report.choices_taken), all_choices=report.all_choices,
+            choice_share=f"{choices:.0%}", endings=", ".join(f"{e} {n}" for e, n in report.endings.items())))
+
+
+def _draws(n: int) -> str:
+    """``2 random draws: replaying needs a seed, see --write-runs``."""
+    return ngettext("{count} random draw: replaying needs a seed, see --write-runs",
+                    "{count} random draws: replaying needs a seed, see --write-runs", n).format(count=n)
 
 
 def format_path(path: Sequence[PathStep] | None, limit: int = 40) -> str:
@@ -393,15 +403,15 @@ def format_path(path: Sequence[PathStep] | None, limit: int = 40) -> str:
     if path is None:
         return "—"
     if not path:
-        return "(at the start)"
+        return _("(at the start)")
     parts = []
     for step in path:
         text = f"{step.scene}:{step.choice}"
         if step.outcome is not None:
-            text += f" (draw {step.outcome})"
+            text += _(" (draw {outcome})").format(outcome=step.outcome)
         parts.append(text)
     if len(parts) > limit:
-        parts = parts[: limit // 2] + [f"… {len(parts) - limit} more …"] + parts[-limit // 2:]
+        parts = parts[: limit // 2] + [_("… {count} more …").format(count=len(parts) - limit)] + parts[-limit // 2:]
     return " → ".join(parts)
 
 
@@ -412,5 +422,5 @@ def render_finding(finding: Finding) -> Text:
     error = finding.severity == "error"
     text = Text.assemble(("✗ " if error else "! ", "error" if error else "warning"), finding.message)
     if finding.where:
-        text.append(f"\n    at {finding.where}", style="muted")
+        text.append("\n    " + _("at {where}").format(where=finding.where), style="muted")
     return text

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from adventure.cli._args import positive_int
 from adventure.errors import MillionMilesError, UsageError
+from adventure.messages import _
 
 GRAPH_BUDGET = 200_000
 """States the graph command explores to mark unreachable scenes before falling back."""
@@ -29,16 +30,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``graph`` sub-command."""
     p = commands.add_parser(
         "graph",
-        help="write the scene graph (Graphviz dot or Mermaid) for authors",
-        description="Write the story's scene graph: chapters as clusters, endings highlighted, "
+        help=_("write the scene graph (Graphviz dot or Mermaid) for authors"),
+        description=_("Write the story's scene graph: chapters as clusters, endings highlighted, "
         "locked choices labelled with their condition, random outcomes with their weights, "
-        "unreachable scenes marked. Exit 0 on success, 1 when the story fails to load, 2 on usage errors.",
+        "unreachable scenes marked. Exit 0 on success, 1 when the story fails to load, 2 on usage errors."),
     )
-    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help="folder holding story.yaml (default: the shipped story)")
-    p.add_argument("--format", choices=("dot", "mermaid"), default="dot", help="output format (default: dot)")
-    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("scenes", nargs="?", metavar="SCENES_DIR", help=_("folder holding story.yaml (default: the shipped story)"))
+    p.add_argument("--format", choices=("dot", "mermaid"), default="dot", help=_("output format (default: dot)"))
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help=_("write to FILE instead of stdout"))
     p.add_argument("--max-states", type=positive_int, default=GRAPH_BUDGET, metavar="N",
-                   help=f"exploration budget for marking unreachable scenes (default {GRAPH_BUDGET})")
+                   help=_("exploration budget for marking unreachable scenes (default %(default)s)"))
     p.set_defaults(handler=run)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.errors import SaveError, StoryLoadError, UsageError
+from adventure.messages import _
 
 if TYPE_CHECKING:
     from adventure.story.model import Story
@@ -27,23 +28,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``i18n`` sub-command and its ``extract`` and ``update`` actions."""
     p = commands.add_parser(
         "i18n",
-        help="translate a story: extract its strings, update a language's catalogue",
-        description="Work with a story's translations as gettext PO catalogues (Poedit, Weblate, msgfmt). "
-        "'extract' writes the template (.pot); 'update' merges it into DIR/locale/LANG.po.",
+        help=_("translate a story: extract its strings, update a language's catalogue"),
+        description=_("Work with a story's translations as gettext PO catalogues (Poedit, Weblate, msgfmt). "
+        "'extract' writes the template (.pot); 'update' merges it into DIR/locale/LANG.po."),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    extract = actions.add_parser("extract", help="write the catalogue template (.pot) of a story",
-                                 description="Write every translatable string of the story to a PO template.")
-    extract.add_argument("scenes", metavar="SCENES_DIR", help="folder holding story.yaml")
+    extract = actions.add_parser("extract", help=_("write the catalogue template (.pot) of a story"),
+                                 description=_("Write every translatable string of the story to a PO template."))
+    extract.add_argument("scenes", metavar="SCENES_DIR", help=_("folder holding story.yaml"))
     extract.add_argument("-o", "--output", type=Path, default=None, metavar="FILE.pot",
-                         help="where to write the template (default: standard output)")
+                         help=_("where to write the template (default: standard output)"))
     extract.set_defaults(handler=run_extract)
-    update = actions.add_parser("update", help="create or update DIR/locale/LANG.po from the story",
-                                description="Merge the story's strings into DIR/locale/LANG.po: new strings are "
+    update = actions.add_parser("update", help=_("create or update DIR/locale/LANG.po from the story"),
+                                description=_("Merge the story's strings into DIR/locale/LANG.po: new strings are "
                                 "added empty, strings whose English changed are marked fuzzy (the old English kept "
-                                "as '#| msgid'), strings no longer in the story become obsolete ('#~').")
-    update.add_argument("scenes", metavar="SCENES_DIR", help="folder holding story.yaml")
-    update.add_argument("language", metavar="LANG", help="language code, e.g. es or pt_BR")
+                                "as '#| msgid'), strings no longer in the story become obsolete ('#~')."))
+    update.add_argument("scenes", metavar="SCENES_DIR", help=_("folder holding story.yaml"))
+    update.add_argument("language", metavar="LANG", help=_("language code, e.g. es or pt_BR"))
     update.set_defaults(handler=run_update)
 
 
@@ -103,10 +104,17 @@ def run_update(args: argparse.Namespace) -> int:
             raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
     if existing is not None:
-        from adventure.i18n.catalog import rekey
+        from adventure.i18n.catalog import regroup_paragraphs, rekey
         from adventure.i18n.strings import follow_renames
 
         rekey(existing, follow_renames([e.key for e in entries], by_key(existing), story))
+        regroup_paragraphs(existing, entries)  # whole texts become paragraphs, with their translations
+        from adventure.i18n.strings import kept_whole
+
+        known = {e.key for e in entries}
+        whole = kept_whole(k for k in by_key(existing) if k not in known)
+        if whole:
+            entries = story_strings(story, whole)
     catalog = update_catalog(existing, template_catalog(story.title, entries), args.language)
     _write(path, write_catalog(catalog))
     messages = by_key(catalog)

@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from adventure.cli._args import positive_int
+from adventure.messages import _
 
 INSTALL = "pip install 'million-miles[lsp]'"
 
@@ -22,16 +23,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``lsp`` sub-command."""
     p = commands.add_parser(
         "lsp",
-        help="run the language server for story files (editors start it; it talks over stdin/stdout)",
-        description="A language server for story folders: diagnostics as you type (the checks of "
+        help=_("run the language server for story files (editors start it; it talks over stdin/stdout)"),
+        description=_("A language server for story folders: diagnostics as you type (the checks of "
         "'million-miles check'), explorer findings on save, completion, go to definition, references, "
-        "hover, rename and symbols. Started by an editor; speaks LSP on standard input and output.",
+        "hover, rename and symbols. Started by an editor; speaks LSP on standard input and output."),
     )
     p.add_argument("--max-states", type=positive_int, default=None, metavar="N",
-                   help="state budget of the explorer run on each save (default: as check --explore)")
-    p.add_argument("--no-explore", action="store_true", help="do not run the explorer on save")
+                   help=_("state budget of the explorer run on each save (default: as check --explore)"))
+    p.add_argument("--no-explore", action="store_true", help=_("do not run the explorer on save"))
     p.add_argument("--debounce", type=float, default=None, metavar="SECONDS",
-                   help="the pause after typing before the story is checked again (default 0.3)")
+                   help=_("the pause after typing before the story is checked again (default 0.3)"))
     p.set_defaults(handler=run)
 
 

@@ -43,29 +43,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``play`` sub-command."""
     p = commands.add_parser(
         "play",
-        help="play the story (the default when no command is given)",
-        description="Play the story in the terminal. Type a choice's number or part of its label; "
+        help=_("play the story (the default when no command is given)"),
+        description=_("Play the story in the terminal. Type a choice's number or part of its label; "
         "'help' lists the commands. Every choice is saved automatically. "
-        "With standard input from a pipe, each line is one input.",
+        "With standard input from a pipe, each line is one input."),
     )
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the shipped story)")
-    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help="seed for the run's random events (default: random)")
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help=_("story folder (default: the shipped story)"))
+    p.add_argument("--seed", type=seed_number, default=None, metavar="N", help=_("seed for the run's random events (default: random)"))
     p.add_argument("--plain", action="store_true",
-                   help="linear text for screen readers and logs: no colour, boxes, animation or redraws")
+                   help=_("linear text for screen readers and logs: no colour, boxes, animation or redraws"))
     resume = p.add_mutually_exclusive_group()
-    resume.add_argument("--load", default=None, metavar="RUN", help="resume a saved run: a slot name or the path of a run file")
-    resume.add_argument("--continue", dest="continue_", action="store_true", help="resume the most recent saved run")
+    resume.add_argument("--load", default=None, metavar="RUN", help=_("resume a saved run: a slot name or the path of a run file"))
+    resume.add_argument("--continue", dest="continue_", action="store_true", help=_("resume the most recent saved run"))
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
-                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
-    p.add_argument("--no-save", action="store_true", help="do not save this run")
+                   help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
+    p.add_argument("--no-save", action="store_true", help=_("do not save this run"))
     add_language_argument(p)
-    writing = p.add_argument_group("writing", "for authors: follow edits, jump to the scene being written")
+    writing = p.add_argument_group(_("writing"), _("for authors: follow edits, jump to the scene being written"))
     writing.add_argument("--watch", action="store_true",
-                         help="reload the story whenever one of its files is saved, keeping your place")
+                         help=_("reload the story whenever one of its files is saved, keeping your place"))
     writing.add_argument("--start", default=None, metavar="SCENE",
-                         help="start a sandbox run at SCENE (kept apart from your saves)")
+                         help=_("start a sandbox run at SCENE (kept apart from your saves)"))
     writing.add_argument("--set", dest="set_", action="append", default=[], metavar="STAT=VALUE",
-                         help="sandbox run: start with this stat value (repeatable)")
+                         help=_("sandbox run: start with this stat value (repeatable)"))
     p.set_defaults(handler=run)
 
 
@@ -206,20 +206,21 @@ def _early_language(requested: str | None) -> None:
 def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
-    from adventure.sandbox import SANDBOX_SLOT, describe
+    from adventure.sandbox import SANDBOX_SLOT, shown_values
     from adventure.session import Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
     session = Session.new(story, seed, scratch, slot=SANDBOX_SLOT, scenes=scenes, start=start)
-    where = describe(start)
+    where = (_("Sandbox run from scene '{scene}' with {values}").format(scene=start.scene, values=shown_values(start))
+             if start.values else _("Sandbox run from scene '{scene}'").format(scene=start.scene))
     if scratch is None:
-        session.tell(_("Sandbox run from {start}; it is not saved.").format(start=where), first=True)
+        session.tell(_("{where}; it is not saved.").format(where=where), first=True)
     elif session.save_error is None:
-        session.tell(_("Sandbox run from {start}: it is kept apart in {path}, never in your own saves.").format(
-            start=where, path=scratch.path_for(session.slot)), first=True)
+        session.tell(_("{where}: it is kept apart in {path}, never in your own saves.").format(
+            where=where, path=scratch.path_for(session.slot)), first=True)
     else:  # the session says why it is not saved
-        session.tell(_("Sandbox run from {start}.").format(start=where), warning=True, first=True)
+        session.tell(f"{where}.", warning=True, first=True)
     return session, True
 
 

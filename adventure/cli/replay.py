@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from adventure.cli._args import json_document, positive_int
 from adventure.errors import SaveError, UsageError
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.wording import count
+from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,28 +45,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``replay`` sub-command."""
     p = commands.add_parser(
         "replay",
-        help="play a saved run back, verify it against the story, or export its transcript",
-        description="Replay a saved run (a slot name or a run file) as the player saw it. "
-        "--verify checks headlessly that it still reaches its saved state (exit 1 with a report if not).",
+        help=_("play a saved run back, verify it against the story, or export its transcript"),
+        description=_("Replay a saved run (a slot name or a run file) as the player saw it. "
+        "--verify checks headlessly that it still reaches its saved state (exit 1 with a report if not)."),
     )
-    p.add_argument("run", metavar="RUN", help="slot name (see 'million-miles saves') or path to a run file")
-    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help="story folder (default: the run's own, else the shipped story)")
-    p.add_argument("--save-dir", type=Path, default=None, metavar="DIR", help="where slot names are looked up")
-    p.add_argument("--verify", action="store_true", help="replay headlessly and compare with the saved snapshot")
-    p.add_argument("--json", action="store_true", help="with --verify: print one JSON object")
+    p.add_argument("run", metavar="RUN", help=_("slot name (see 'million-miles saves') or path to a run file"))
+    p.add_argument("--scenes", type=Path, default=None, metavar="DIR", help=_("story folder (default: the run's own, else the shipped story)"))
+    p.add_argument("--save-dir", type=Path, default=None, metavar="DIR", help=_("where slot names are looked up"))
+    p.add_argument("--verify", action="store_true", help=_("replay headlessly and compare with the saved snapshot"))
+    p.add_argument("--json", action="store_true", help=_("with --verify: print one JSON object"))
     p.add_argument("--export", type=Path, default=None, metavar="FILE",
-                   help="write the transcript to FILE (.txt, .md, .html, .cast or .svg; - for standard output)")
-    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="the same as --export FILE")
+                   help=_("write the transcript to FILE (.txt, .md, .html, .cast or .svg; - for standard output)"))
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help=_("the same as --export FILE"))
     p.add_argument("--format", choices=("txt", "md", "html", "cast", "svg"), default=None,
-                   help="export format (default: from the file name; without a file, to standard output)")
+                   help=_("export format (default: from the file name; without a file, to standard output)"))
     p.add_argument("--width", type=positive_int, default=RECORDING_WIDTH, metavar="N",
-                   help=f"columns of a .cast or .svg export (default {RECORDING_WIDTH})")
+                   help=_("columns of a .cast or .svg export (default %(default)s)"))
     p.add_argument("--height", type=positive_int, default=RECORDING_HEIGHT, metavar="N",
-                   help=f"rows of a .cast export (default {RECORDING_HEIGHT})")
-    p.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)")
-    p.add_argument("--step", action="store_true", help="advance with Enter (q then Enter stops)")
-    p.add_argument("--to", type=positive_int, default=None, metavar="N", help="stop after step N")
-    p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+                   help=_("rows of a .cast export (default %(default)s)"))
+    p.add_argument("--speed", type=_speed, default=1.0, metavar="X",
+                   help=_("pace: 2 plays twice as fast, 0.5 half as fast (default 1; 0 = no pauses)"))
+    p.add_argument("--step", action="store_true", help=_("advance with Enter (q then Enter stops)"))
+    p.add_argument("--to", type=positive_int, default=None, metavar="N", help=_("stop after step N"))
+    p.add_argument("--plain", action="store_true", help=_("no colour and no boxes"))
     add_language_argument(p)
     p.set_defaults(handler=run)
 
@@ -225,32 +226,35 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
     from rich.text import Text
 
     if report.ok:
-        ending = f", ending '{report.ending}'" if report.ending else ", unfinished"
-        line = Text(f"✓ {report.run}: {count(report.steps, 'step')} replay to the saved state{ending}", style="success")
+        ending = (_(", ending '{ending}'").format(ending=report.ending) if report.ending
+                  else _(", unfinished"))
+        line = Text(ngettext("✓ {run}: {count} step replays to the saved state{ending}",
+                             "✓ {run}: {count} steps replay to the saved state{ending}", report.steps).format(
+            run=report.run, count=report.steps, ending=ending), style="success")
         if report.story_changed:
-            line.append("  (the story files changed since it was saved; the path still holds)", style="muted")
+            line.append(_("  (the story files changed since it was saved; the path still holds)"), style="muted")
         console.print(line, soft_wrap=True)
         return
     from adventure.notices import stop_reason
 
     d = report.stopped
     assert d is not None
-    console.print(Text(f"✗ {report.run}: diverges at step {d.step} of {report.steps} "
-                       f"({report.applied} applied)", style="error"), soft_wrap=True)
+    console.print(Text(_("✗ {run}: diverges at step {step} of {steps} ({applied} applied)").format(
+        run=report.run, step=d.step, steps=report.steps, applied=report.applied), style="error"), soft_wrap=True)
     details = Table.grid(padding=(0, 2))
     details.add_column(style="muted")
     details.add_column()
-    details.add_row("scene", Text(d.scene))
-    details.add_row("choice taken", Text(d.choice))
-    details.add_row("why", Text(stop_reason(d)))
+    details.add_row(_("scene"), Text(d.scene))
+    details.add_row(_("choice taken"), Text(d.choice))
+    details.add_row(_("why"), Text(stop_reason(d)))
     if d.available:
-        details.add_row("available now", Text(", ".join(d.available)))
+        details.add_row(_("available now"), Text(", ".join(d.available)))
     console.print(details)
     if report.changed:
-        table = Table(title=Text("snapshot vs replay", style="heading"), title_justify="left")
-        table.add_column("field")
-        table.add_column("snapshot")
-        table.add_column("replayed")
+        table = Table(title=Text(_("snapshot vs replay"), style="heading"), title_justify="left")
+        table.add_column(_("field"))
+        table.add_column(_("snapshot"))
+        table.add_column(_("replayed"))
         for key, values in report.changed.items():
             table.add_row(Text(key), Text(repr(values["snapshot"])), Text(repr(values["replayed"])))
         console.print(table)
@@ -261,7 +265,7 @@ def _speed(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a number, got {value}").format(value=repr(value))) from None
     if not number >= 0 or number == float("inf"):
         raise argparse.ArgumentTypeError("must be 0 or more")
     return number

@@ -30,20 +30,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``saves`` sub-command."""
     p = commands.add_parser(
         "saves",
-        help="list saved games",
-        description="List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
+        help=_("list saved games"),
+        description=_("List the save slots: each run's own autosave (run-…) and the checkpoints you saved "
         "with 'save NAME', with chapter, the story's chosen stats (presentation: saves_columns), ending and "
-        "when last played. Unreadable files are listed too.",
+        "when last played. Unreadable files are listed too."),
     )
     p.add_argument("--save-dir", type=Path, default=None, metavar="DIR",
-                   help="save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)")
+                   help=_("save folder (default: $MILLION_MILES_SAVE_DIR or the user data folder)"))
     p.add_argument("--scenes", type=Path, default=None, metavar="DIR",
-                   help="story folder used for chapter titles and stat columns (default: the shipped story)")
+                   help=_("story folder used for chapter titles and stat columns (default: the shipped story)"))
     p.add_argument("--demos", action="store_true",
-                   help="list the demo runs that come with the game instead (replay one by name: "
-                        "million-miles replay true-path)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--plain", action="store_true", help="no colour and no boxes")
+                   help=_("list the demo runs that come with the game instead (replay one by name: "
+                        "million-miles replay true-path)"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    p.add_argument("--plain", action="store_true", help=_("no colour and no boxes"))
     add_language_argument(p)
     p.set_defaults(handler=run)
 

@@ -17,18 +17,19 @@ import sys
 from pathlib import Path
 
 from adventure.errors import UsageError
+from adventure.messages import _
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``schema`` sub-command."""
     p = commands.add_parser(
         "schema",
-        help="print the JSON Schema of story files (for editor completion and hover text)",
-        description="Print one JSON Schema (draft 2020-12) that accepts a story file (story.yaml) and a "
-        "chapter file, for the YAML language server and other editors. Exit 0, or 2 on usage errors.",
+        help=_("print the JSON Schema of story files (for editor completion and hover text)"),
+        description=_("Print one JSON Schema (draft 2020-12) that accepts a story file (story.yaml) and a "
+        "chapter file, for the YAML language server and other editors. Exit 0, or 2 on usage errors."),
     )
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                   help="write the schema to FILE instead of standard output")
+                   help=_("write the schema to FILE instead of standard output"))
     p.set_defaults(handler=run)
 
 

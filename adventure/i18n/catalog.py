@@ -277,3 +277,90 @@ def status(entry: Entry, message: Message | None) -> str:
     if message.id != entry.source or message.fuzzy:
         return "stale"
     return "translated"
+
+
+def regroup_paragraphs(catalog: Catalog, entries: Iterable[Entry]) -> None:
+    """Carry translations across a change in how a text is cut into paragraphs, losing none.
+
+    A text kept whole (``scene:ID:text``) is now translated paragraph by paragraph
+    (``scene:ID:text:p1``…): its translation is cut at the same blank lines. A translation
+    whose paragraphs do not answer the English ones (a passage moved across a blank line)
+    stays whole: :func:`adventure.i18n.strings.kept_whole` then keys that text whole. A text that can no longer be cut gets its paragraphs
+    joined back. A paragraph whose English moved (one inserted above it) follows its
+    English to its new number, so only a paragraph whose words changed goes stale.
+    """
+    from adventure.i18n.strings import PARAGRAPH, paragraph_key
+
+    wanted = {e.key: e for e in entries}
+    present = by_key(catalog)
+    bases = {key.rsplit(":", 1)[0] for key in wanted if re.search(r":p\d+$", key)}
+    for base in sorted(bases):
+        if base in present and base not in wanted:
+            _split(catalog, present[base], base)
+    present = by_key(catalog)
+    for key in wanted:
+        parts = [present[k] for n in range(1, 1000) if (k := paragraph_key(key, n)) in present] \
+            if key not in present and paragraph_key(key, 1) in present else []
+        if parts:
+            _join(catalog, key, parts, PARAGRAPH)
+    present = by_key(catalog)
+    for base in sorted(bases):
+        _follow_english(catalog, base, wanted, present)
+
+
+def _split(catalog: Catalog, old: Message, base: str) -> None:
+    from adventure.i18n.strings import paragraph_key as key_of
+    from adventure.i18n.strings import paragraphs
+
+    english, translation = str(old.id), str(old.string or "")
+    en_chunks = paragraphs(english) or [english]
+    tr_chunks = (paragraphs(translation) or [translation]) if translation else [""] * len(en_chunks)
+    if translation and not _pairs(en_chunks, tr_chunks):
+        return  # its passages moved across paragraphs: the catalogue keeps translating it whole
+    catalog.delete(old.id, context=old.context)
+    for number, (en, tr) in enumerate(zip(en_chunks, tr_chunks, strict=True), start=1):
+        catalog.add(en, tr, flags=set(old.flags) & {"fuzzy"}, user_comments=list(old.user_comments),
+                    context=key_of(base, number))
+
+
+def _pairs(english: list[str], translated: list[str]) -> bool:
+    """Whether a translation's paragraphs answer the English ones, one for one (same count, and each
+    reads only the stats of its own English paragraph)."""
+    from adventure.story.template import TemplateError, parse_template, template_names
+
+    if len(english) != len(translated):
+        return False
+    try:
+        return all(template_names(parse_template(t)) <= template_names(parse_template(e))
+                   for e, t in zip(english, translated, strict=True))
+    except TemplateError:
+        return False
+
+
+def _join(catalog: Catalog, key: str, parts: list[Message], separator: str) -> None:
+    fuzzy = any(p.fuzzy or not p.string for p in parts)
+    for part in parts:
+        catalog.delete(part.id, context=part.context)
+    catalog.add(separator.join(str(p.id) for p in parts), separator.join(str(p.string or "") for p in parts),
+                flags={"fuzzy"} if fuzzy else set(), context=key)
+
+
+def _follow_english(catalog: Catalog, base: str, wanted: dict[str, Entry], present: dict[str, Message]) -> None:
+    """Move a paragraph's translation to the number its unchanged English has now."""
+    olds = {k: m for k, m in present.items() if k.startswith(base + ":p") and re.fullmatch(r"p\d+", k[len(base) + 1:])}
+    news = {k: e for k, e in wanted.items() if k.startswith(base + ":p") and re.fullmatch(r"p\d+", k[len(base) + 1:])}
+    settled = {k for k, e in news.items() if k in olds and olds[k].id == e.source}
+    free = {str(m.id): k for k, m in olds.items() if k not in settled and m.string}
+    moves = {free[e.source]: k for k, e in news.items() if k not in settled and e.source in free}
+    moves = {old: new for old, new in moves.items() if old != new}
+    if not moves:
+        return
+    taken = [olds[old] for old in moves]
+    for message in taken:
+        catalog.delete(message.id, context=message.context)
+    for message in taken:
+        target = moves[str(message.context)]
+        if target in olds and target not in moves:  # the paragraph that was there is superseded
+            catalog.delete(olds[target].id, context=target)
+        catalog.add(message.id, message.string, flags=message.flags, user_comments=message.user_comments,
+                    context=target)

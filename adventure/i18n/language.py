@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adventure.errors import UsageError
+from adventure.messages import _
 
 if TYPE_CHECKING:
     import argparse
@@ -83,12 +84,13 @@ def choose(requested: str | None, story_root: str | Path | None,
         return detect(os.environ if environ is None else environ, known)
     code = requested.strip().replace("-", "_")
     if not _CODE.match(code):
-        raise UsageError(f"'{requested}' is not a language code (for example en, es, es_MX)")
+        raise UsageError(_("'{requested}' is not a language code (for example en, es, es_MX)").format(requested=requested))
     for candidate in (code, code.split("_")[0]):
         if candidate.lower() == ENGLISH or candidate in known:
             return ENGLISH if candidate.lower() == ENGLISH else candidate
     listed = ", ".join(sorted({ENGLISH, *known}))
-    raise UsageError(f"there is no '{requested}' translation (languages: {listed})")
+    raise UsageError(_("there is no '{requested}' translation (languages: {listed})").format(
+        requested=requested, listed=listed))
 
 
 def load_in(folder: str | Path, requested: str | None) -> Story:
@@ -110,5 +112,5 @@ def load_in(folder: str | Path, requested: str | None) -> Story:
 def add_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--lang`` option, the same for every command that shows the story."""
     parser.add_argument("--lang", default=None, metavar="LANG",
-                        help="language to show the story in, e.g. es (default: from LANGUAGE, LC_ALL, "
-                        "LC_MESSAGES or LANG; English when there is no translation)")
+                        help=_("language to show the story in, e.g. es (default: from LANGUAGE, LC_ALL, "
+                        "LC_MESSAGES or LANG; English when there is no translation)"))

@@ -18,14 +18,14 @@ extracts the strings (:func:`story_strings`) and applies a translation
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
 from adventure.story import model as m
-from adventure.story.template import Template, template_names
+from adventure.story.template import Template, TemplateError, parse_template, template_names
 
 TRANSLATABLE: Mapping[type, tuple[str, ...]] = {
     m.Story: ("title", "subtitle"),
@@ -193,8 +193,13 @@ def group_title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def story_strings(story: m.Story) -> list[Entry]:
-    """Every translatable string of the story in reading order, with its key and place."""
+def story_strings(story: m.Story, whole: Collection[str] = ()) -> list[Entry]:
+    """Every translatable string of the story in reading order, with its key and place.
+
+    A long text is keyed paragraph by paragraph, except the texts named in ``whole``: a
+    catalogue that translates a text whole (its passages moved across paragraphs) keeps it
+    whole, and it then goes stale whole.
+    """
     files = _SourceLines(Path(story.root))
     entries: list[Entry] = []
 
@@ -214,7 +219,16 @@ def story_strings(story: m.Story) -> list[Entry]:
                 continue  # a default is the program's word, translated with the program
             file, line = files.place(location, name, story)
             where = f"{context}: {FIELD_NOTES[name]}" if name in FIELD_NOTES else context
-            entries.append(Entry(f"{prefix}:{name}", text, isinstance(value, Template), file, line, where, stats))
+            chunks = paragraphs(text) if isinstance(value, Template) and f"{prefix}:{name}" not in whole else None
+            if chunks is None:
+                entries.append(Entry(f"{prefix}:{name}", text, isinstance(value, Template), file, line, where, stats))
+                continue
+            before = 0
+            for number, chunk in enumerate(chunks, start=1):
+                names = tuple(sorted(template_names(parse_template(chunk))))
+                entries.append(Entry(paragraph_key(f"{prefix}:{name}", number), chunk, True, file,
+                                     line + 1 + before, f"{where}, paragraph {number} of {len(chunks)}", names))
+                before += chunk.count("\n") + 2
         return node
 
     walk(story, collect)
@@ -228,6 +242,48 @@ def story_strings(story: m.Story) -> list[Entry]:
     order = {name: index for index, name in enumerate(["story.yaml", *(c.file for c in story.chapters)])}
     entries.sort(key=lambda e: (order.get(e.file, len(order)), e.file, e.line))
     return entries
+
+
+PARAGRAPH = "\n\n"
+"""What separates the paragraphs of a text: each is translated (and goes stale) on its own."""
+
+
+def paragraph_key(key: str, number: int) -> str:
+    """The key of a text's paragraph: ``scene:fields_rows:text:p2``."""
+    return f"{key}:p{number}"
+
+
+def paragraphs(source: str) -> list[str] | None:
+    """A text cut at its blank lines into pieces that are each a whole template, or ``None``.
+
+    A one-word edit of the English then makes one paragraph stale, not the scene. An
+    ``{if}`` that spans a blank line keeps its paragraphs together in one piece; a text
+    of one piece is not cut (its key stays ``scene:ID:text``). Joined with
+    :data:`PARAGRAPH`, the pieces give the source back exactly.
+    """
+    parts = source.split(PARAGRAPH)
+    if len(parts) < 2:
+        return None
+    chunks: list[str] = []
+    current: list[str] = []
+    for part in parts:
+        current.append(part)
+        text = PARAGRAPH.join(current)
+        try:
+            parse_template(text)
+        except TemplateError:
+            continue
+        chunks.append(text)
+        current = []
+    if current or len(chunks) < 2:
+        return None
+    return chunks
+
+
+def kept_whole(keys: Iterable[str]) -> set[str]:
+    """The texts a catalogue translates whole: a key present without its first paragraph's key."""
+    present = set(keys)
+    return {key for key in present if paragraph_key(key, 1) not in present}
 
 
 class _SourceLines:
@@ -297,6 +353,14 @@ def renamed_prefixes(story: m.Story) -> list[tuple[str, str]]:
                     if (s, c) != (scene.id, choice.id):
                         pairs.append((f"choice:{scene.id}:{choice.id}", f"choice:{s}:{c}"))
     return pairs
+
+
+def renamed_key(key: str, story: m.Story) -> str:
+    """A key under the scene's or choice's current id, when it names an id given in ``renamed_from``."""
+    for new, old in renamed_prefixes(story):
+        if key.startswith(old + ":"):
+            return new + key[len(old):]
+    return key
 
 
 def follow_renames(keys: list[str], found: Mapping[str, Any], story: m.Story) -> dict[str, str]:

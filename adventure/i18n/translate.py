@@ -6,7 +6,10 @@ the same ids in every language and replay in any of them. A translated template 
 parsed and type-checked like the English and may move ``{…}`` expressions and
 ``{if}`` passages, but may read only the stats the English reads and show only values
 the English shows; every problem is located in the ``.po`` file (file, line, column).
-A missing, fuzzy or stale string falls back to the English, for that string only.
+A missing string, or one that does not check, falls back to the English, for that
+string only; a fuzzy or stale one (its English changed) is shown, with MM706 in
+``check``, until a translator reviews it. Long texts are translated paragraph by
+paragraph (:func:`adventure.i18n.strings.paragraphs`), so an edit affects one paragraph.
 
 Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
 that does not parse or type-check, MM703 it reads a stat the English does not, MM704 it
@@ -25,7 +28,20 @@ from typing import TYPE_CHECKING, Any
 from adventure.errors import Diagnostic, Severity, StoryLoadError
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
 from adventure.i18n.files import inside_story
-from adventure.i18n.strings import GROUP, Entry, defaults_of, fields_of, follow_renames, story_strings, walk
+from adventure.i18n.strings import (
+    GROUP,
+    PARAGRAPH,
+    Entry,
+    defaults_of,
+    fields_of,
+    follow_renames,
+    kept_whole,
+    paragraph_key,
+    paragraphs,
+    renamed_key,
+    story_strings,
+    walk,
+)
 from adventure.messages import N_, _
 from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
@@ -92,6 +108,7 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
     path = catalog_path(story.root, language)
     entries = story_strings(story)
     display = str(path)
+    known_keys = {e.key for e in entries}
     if not inside_story(path, story.root):  # chapter files outside the folder are refused (MM214): the same rule
         report = TranslationReport(language, display, Counts(len(entries), 0, len(entries), 0))
         report.errors.append(Diagnostic("MM214", "the catalogue is outside the story folder (a symbolic link leads "
@@ -105,6 +122,9 @@ def check_translation(story: Story, language: str, strict: bool = False) -> Tran
                                         hint="a PO editor (Poedit) or 'msgfmt --check' shows what is wrong"))
         return report
     messages = by_key(catalog)
+    whole = kept_whole(renamed_key(k, story) for k in messages if k not in known_keys)
+    if whole:
+        entries = story_strings(story, whole)  # texts this catalogue translates whole
     for old, new in follow_renames([e.key for e in entries], messages, story).items():
         messages[new] = messages.pop(old)  # a renamed scene or choice keeps its translation
     checker = _Checker(story, display, _po_lines(path), "error" if strict else "warning")
@@ -133,6 +153,10 @@ def apply(story: Story, translated: dict[str, str], templates: dict[str, Templat
                 changes[name] = templates[key]
             elif key in translated and isinstance(getattr(node, name), str):
                 changes[name] = translated[key]
+            elif isinstance(value := getattr(node, name), Template):
+                joined = _joined(key, value, translated)
+                if joined is not None:
+                    changes[name] = joined
         return replace(node, **changes) if changes else node  # type: ignore[type-var]
 
     result = walk(story, swap)
@@ -143,6 +167,22 @@ def apply(story: Story, translated: dict[str, str], templates: dict[str, Templat
         stats = tuple(replace(s, group=groups[s.group]) if s.group in groups else s for s in result.stats)
         result = replace(result, stats=stats)
     return result
+
+
+def _joined(key: str, english: Template, translated: dict[str, str]) -> Template | None:
+    """A text whose paragraphs are translated one by one: each translated paragraph in place
+    of its English, the others English (``None`` when no paragraph is translated)."""
+    chunks = paragraphs(english.source)
+    if chunks is None:
+        return None
+    pieces = [translated.get(paragraph_key(key, n), chunk) for n, chunk in enumerate(chunks, start=1)]
+    if pieces == chunks:
+        return None
+    text = PARAGRAPH.join(pieces)
+    try:
+        return replace(parse_template(text), source=text)
+    except TemplateError:  # each piece parses alone; a join that does not is left English
+        return None
 
 
 class _Checker:
@@ -179,16 +219,24 @@ class _Checker:
         elif state == "stale":
             assert message is not None
             why = "marked fuzzy" if message.fuzzy and message.id == entry.source else "its English has changed"
-            self.add(Diagnostic("MM706", f"the translation of '{entry.key}' is stale ({why})", self.path,
-                                message.lineno or 0, severity=self.gap,
+            self.add(Diagnostic("MM706", f"the translation of '{entry.key}' is stale ({why}); it is shown until "
+                                "reviewed", self.path, message.lineno or 0, severity=self.gap,
                                 hint=f"review it against the English at {english}, then clear the fuzzy flag "
                                 "('million-miles i18n update' marks changes)"))
+            if self.accept(entry, message, quiet=True):  # a near translation reads better than English
+                translated[entry.key] = str(message.string)
         elif message is not None and self.accept(entry, message):
             translated[entry.key] = str(message.string)
         return state
 
-    def accept(self, entry: Entry, message: Message) -> bool:
-        """Whether the translation may be used; a template's problems are recorded."""
+    def accept(self, entry: Entry, message: Message, quiet: bool = False) -> bool:
+        """Whether the translation may be used; a template's problems are recorded (``quiet``: a stale
+        translation that no longer fits its English is simply not shown; MM706 already says why)."""
+        if quiet:
+            kept = len(self.errors)
+            accepted = self.accept(entry, message)
+            del self.errors[kept:]
+            return accepted
         text = str(message.string)
         at = find_control(text)
         if at is not None:
@@ -267,6 +315,9 @@ def _english_templates(story: Story) -> dict[str, Template]:
         return node
 
     walk(story, collect)
+    for key, template in list(found.items()):
+        for number, chunk in enumerate(paragraphs(template.source) or (), start=1):
+            found[paragraph_key(key, number)] = parse_template(chunk)
     return found
 
 

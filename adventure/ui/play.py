@@ -216,13 +216,9 @@ class Game:
         menu = tuple(commands.Entry(label, name) for name, label in options)
         words = commands.title_words()
         while True:
-            try:
-                line = self.read_line(PROMPT, [label for _word, label in options])
-            except Woken:
-                continue
-            except (KeyboardInterrupt, EOFError):
+            line = self.menu_line(options)
+            if line is None:
                 return "quit"
-            self.lines_read += 1
             picked = commands.pick(line, menu, words) if line.strip() else Take("continue")
             if isinstance(picked, Take):
                 return picked.choice
@@ -309,7 +305,8 @@ class Game:
         self.warn(message)
         self.bad_lines += 1
         if self.errors is not None:
-            self.errors.write(f"million-miles: input line {self.lines_read}: {escape_controls(message, one_line=True)}\n")
+            self.errors.write(_("million-miles: input line {number}: {message}").format(
+                number=self.lines_read, message=escape_controls(message, one_line=True)) + "\n")
             self.errors.flush()
 
     def report_save_error(self, exc: SaveError) -> None:
@@ -485,6 +482,18 @@ class Game:
         options += [("new", _("Start a new game")), ("quit", _("Leave"))]
         return options
 
+    def menu_line(self, options: list[tuple[str, str]]) -> str | None:
+        """One line typed at a menu (its labels complete with Tab); ``None``: Ctrl-C or Ctrl-D, leave."""
+        while True:
+            try:
+                line = self.read_line(PROMPT, [label for _word, label in options])
+            except Woken:
+                continue
+            except (KeyboardInterrupt, EOFError):
+                return None
+            self.lines_read += 1
+            return line
+
     def ending_menu(self) -> int | None:
         """Ask what next, until the player picks something; ``None`` means play goes on."""
         options = self.ending_options()
@@ -492,13 +501,9 @@ class Game:
         menu = tuple(commands.Entry(label, name) for name, label in options)
         words = commands.ending_words()
         while True:
-            try:
-                line = self.read_line(PROMPT, [label for _word, label in options])
-            except Woken:
-                continue
-            except (KeyboardInterrupt, EOFError):
+            line = self.menu_line(options)
+            if line is None:
                 return self.leave()
-            self.lines_read += 1
             action = commands.interpret_menu(line, menu, words)
             if isinstance(action, Command):
                 result = self.command(action)

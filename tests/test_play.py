@@ -484,7 +484,7 @@ def test_a_short_fragment_in_one_label_is_asked_about_not_taken(gate_offers):
         hint = interpret(fragment, gate_offers)
         assert isinstance(hint, Hint), fragment
     assert interpret("go", gate_offers).message == (  # type: ignore[union-attr]
-        "'go' is part of choice 4: Go home. Type its number, or more of the label.")
+        "'go' is part of choice 4, “Go home”. Type its number, or more of the label.")
     assert interpret("appl", gate_offers) == Take("pick")  # four letters: taken
     assert interpret("home", gate_offers) == Take("leave")
     assert interpret("go home", gate_offers) == Take("leave")  # the whole label

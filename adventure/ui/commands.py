@@ -194,7 +194,7 @@ def _by_label(text: str, menu: Sequence[Entry]) -> Take | Hint | None:
         number, entry = found[0]
         if matching.committable(text, entry.label) or entry.id == text or not entry.enabled:
             return _pick(entry, number)  # (a locked one says why at once: nothing would be taken)
-        return Hint(_("'{text}' is part of choice {number}: {label}. Type its number, or more of the label.").format(
+        return Hint(_("'{text}' is part of choice {number}, “{label}”. Type its number, or more of the label.").format(
             text=text, number=number, label=entry.label))
     if found:
         listed = "; ".join(f"{i}. {e.label}" for i, e in found)

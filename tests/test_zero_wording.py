@@ -91,3 +91,18 @@ def test_status_golden_with_zero(tmp_path, width):
     zero = text_of(render.status_panel(story, state), width)
     assert [len(line) for line in two.splitlines()] == [len(line) for line in zero.splitlines()]
     assert "no savings" in zero and "$2k" in two
+
+
+@pytest.mark.parametrize(("lang", "says", "never"), [("en", "The bank book says $0.", "$0k"),
+                                                      ("es", "La libreta del banco dice US$0.", "$0k")])
+def test_the_shipped_prose_words_the_bank_book_as_the_status_does(command, tmp_path, lang, says, never):
+    """PLAYTEST: "The bank book says $0k" read as a typo; the prose now asks the stat how it reads."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in {"LANG", "LC_ALL", "LANGUAGE", "LC_MESSAGES"}}
+    env.update(MILLION_MILES_SAVE_DIR=str(tmp_path / "saves"), COLUMNS="400")
+    done = subprocess.run([command, "play", "--plain", "--lang", lang, "--start", "had_hub", "--set", "savings=0",
+                           "--set", "year=1990"], input="", capture_output=True, text=True, env=env, timeout=60)
+    text = " ".join(done.stdout.split())
+    assert says in text and never not in text, text[:2000]

@@ -3,7 +3,7 @@
 The repository keeps only ``adventure/locale/LANG/LC_MESSAGES/million-miles.po``; a wheel
 ships the compiled ``.mo`` beside it so ``gettext.translation`` finds it. Editable
 installs skip this: a source checkout compiles the ``.po`` in memory at start-up
-(``adventure/messages.py``), so a translator's edit shows at the next run.
+(``adventure/base/messages.py``), so a translator's edit shows at the next run.
 """
 
 from __future__ import annotations

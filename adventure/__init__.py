@@ -3,7 +3,7 @@
 Typical use::
 
     from adventure.story.loader import load_story
-    from adventure import engine
+    from adventure.run import engine
 
     story = load_story("scenes")
     state, events = engine.new_run(story, seed=7)

@@ -68,7 +68,7 @@ def _env(work: Path, **extra: str) -> dict[str, str]:
 
 
 def _first_label(story: Path) -> bytes:
-    from adventure import engine
+    from adventure.run import engine
     from adventure.story.loader import load_story
 
     loaded = load_story(story, cache=False)

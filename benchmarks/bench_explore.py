@@ -2,7 +2,7 @@
 
 Figures are measured in one run on one machine, so compare them with each other, not
 across machines: the explorer's states and transitions per second against the raw
-engine step rate (:func:`adventure.engine.take` in a loop, which also builds events,
+engine step rate (:func:`adventure.run.engine.take` in a loop, which also builds events,
 logs and draws from the RNG), and bytes per stored state measured with tracemalloc.
 Target: the shipped story explores completely in under 2 s.
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adventure import engine
 from adventure.analysis.explore import explore
+from adventure.run import engine
 from adventure.story.compiled import compiled
 from adventure.story.loader import load_story
 

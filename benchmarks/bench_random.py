@@ -46,7 +46,7 @@ TARGET = 0.5
 #: Our fair path: a player's engine calls, every page's text rendered.
 _WITH_TEXT = """
 import random, sys
-from adventure import engine
+from adventure.run import engine
 from adventure.story.loader import load_story
 story = load_story(sys.argv[1]); runs = int(sys.argv[2]); pick = random.Random(0); chars = 0; steps = 0
 for n in range(runs):

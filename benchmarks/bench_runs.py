@@ -107,7 +107,7 @@ def _measure_one(steps: int) -> dict[str, float]:
 
     from measure import own_peak_mib
 
-    from adventure import engine
+    from adventure.run import engine
     from adventure.saves.runfile import dump_record, parse_record
     from adventure.saves.store import record_for
     from adventure.saves.verify import verify
@@ -145,7 +145,7 @@ def _measure_one(steps: int) -> dict[str, float]:
 
 def write_finished(folder: Path, steps: int) -> tuple[Path, Path]:
     """A one-chapter story with a true path, and a finished run of ``steps`` choices in ``folder/saves``."""
-    from adventure import engine
+    from adventure.run import engine
     from adventure.saves.runfile import encode_record
     from adventure.saves.store import record_for
     from adventure.story.loader import load_story
@@ -189,7 +189,7 @@ def _measure_surfaces(steps: int) -> dict[str, float]:
 
     from rich.console import Console
 
-    from adventure.divergence import divergences, next_fork
+    from adventure.run.divergence import divergences, next_fork
     from adventure.saves.store import read_run, resume
     from adventure.story.loader import load_story
     from adventure.ui.render import run_summary

@@ -71,8 +71,8 @@ def _env(work: Path, **extra: str) -> dict[str, str]:
 
 def first_labels() -> tuple[str, str]:
     """The first two choices' labels on the shipped story's first screen (what the player waits for)."""
-    from adventure import engine
-    from adventure.paths import default_scenes_dir
+    from adventure.base.resources import default_scenes_dir
+    from adventure.run import engine
     from adventure.story.loader import load_story
 
     story = load_story(default_scenes_dir(), cache=False)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adventure import engine
+from adventure.run import engine
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for
 from adventure.saves.verify import verify

@@ -105,6 +105,6 @@ def shared_dir() -> Path:
 def _english_program_words():
     """A test that plays in Spanish in-process must not leave the program's words in Spanish."""
     yield
-    from adventure.messages import use_language
+    from adventure.base.messages import use_language
 
     use_language("en")

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adventure import engine
+from adventure.base.messages import use_language
 from adventure.i18n.translate import translate_story
-from adventure.messages import use_language
-from adventure.session import Session
+from adventure.play.session import Session
+from adventure.run import engine
 from adventure.ui import matching
 from adventure.ui.commands import Command, Take, interpret
 from adventure.ui.console import make_console

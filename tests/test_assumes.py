@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.analysis.explore import PathStep, explore
+from adventure.base.errors import StoryLoadError
 from adventure.cli import main
-from adventure.errors import StoryLoadError
+from adventure.run import engine
 from adventure.story.compiled import CompiledStory
 from adventure.story.loader import load_story
 

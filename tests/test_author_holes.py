@@ -108,8 +108,8 @@ HUB = CHAPTER.replace('''        if: "skill >= 2"
 
 
 def test_a_canon_choice_counts_as_a_deviation_only_where_it_was_open(tmp_path: Path) -> None:
-    from adventure import engine
-    from adventure.divergence import closed, divergences
+    from adventure.run import engine
+    from adventure.run.divergence import closed, divergences
     from adventure.story.loader import load_story
     from adventure.ui.render import true_path_summary
 

@@ -134,7 +134,7 @@ def test_each_hole_is_reported_at_its_culprit(tmp_path, name):
 
 
 def test_a_text_value_is_a_template(tmp_path):
-    from adventure import engine
+    from adventure.run import engine
 
     text = chapter("""\
       - id: rename

@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 
 from adventure.cli import main
+from adventure.play.session import Session
 from adventure.saves.endings import EndingsBook
 from adventure.saves.store import SaveStore
-from adventure.session import Session
 from adventure.ui.console import make_console
 from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader

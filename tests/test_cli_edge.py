@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import subprocess
 
+from adventure.base.errors import SaveError
 from adventure.cli._edge import EXIT_INTERNAL, run_command
-from adventure.errors import SaveError
 
 
 def test_unexpected_exception_is_a_message_not_a_traceback(capsys, monkeypatch):

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from adventure import engine
+from adventure.run import engine
 from adventure.story.loader import check_story
 from adventure.story.schema import story_schema
 

@@ -345,7 +345,7 @@ def test_shipped_story_played_to_the_launch(command, shipped_story, tmp_path):
     """
     from test_story import PATHS
 
-    from adventure import engine
+    from adventure.run import engine
 
     state = engine.new_run(shipped_story, seed=0).state
     player = Player(command, ["play", "--seed", "0"], tmp_path, rows=50, cols=100)

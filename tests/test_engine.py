@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure import engine, rng
-from adventure.engine import (
+from adventure.base.errors import ChoiceLocked, RunFinished, StateError, UnknownChoice
+from adventure.run import engine, rng
+from adventure.run.engine import (
     ChoiceTaken,
     EndingReached,
     RandomDrawn,
@@ -16,7 +17,6 @@ from adventure.engine import (
     StatChanged,
     Step,
 )
-from adventure.errors import ChoiceLocked, RunFinished, StateError, UnknownChoice
 
 
 def play(story, state, *choices):

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure import engine, rng
 from adventure.analysis.explore import (
     PathStep,
     draws_in,
@@ -25,8 +24,9 @@ from adventure.analysis.explore import (
     reachable_scenes,
     seed_for,
 )
+from adventure.base.errors import ChoiceLocked, UnknownChoice
 from adventure.cli import main
-from adventure.errors import ChoiceLocked, UnknownChoice
+from adventure.run import engine, rng
 from adventure.story.compiled import compiled
 from adventure.story.expr import StatType
 from adventure.story.loader import load_story

@@ -87,7 +87,7 @@ def test_huge_number_typed_at_the_prompt(command, tmp_path, mini_dir):
 
 
 def test_interpret_numbers(mini_story):
-    from adventure import engine
+    from adventure.run import engine
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 1).state)
     assert interpret(BIG, offers) == Hint(f"There is no choice {BIG[:27]}...; pick 1-{len(offers)}, or type 'help'.")

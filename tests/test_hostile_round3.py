@@ -24,10 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure import engine
+from adventure.base.errors import SaveError
+from adventure.base.regularfile import FileTooLarge, NotRegularFile, read_regular
 from adventure.cli import main
-from adventure.errors import SaveError
-from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
+from adventure.run import engine
 from adventure.saves.endings import FIELD_LIMIT, EndingsBook, FoundEnding
 from adventure.saves.runfile import MAX_BYTES, encode_record, parse_record
 from adventure.saves.store import SaveStore, record_for
@@ -175,7 +175,7 @@ def test_x04_int_text_renders_any_size():
 
 
 def test_x04_a_run_with_an_int_past_its_declared_range_is_refused_at_load(mini_story):
-    from adventure.errors import StateError
+    from adventure.base.errors import StateError
 
     state = engine.new_run(mini_story, 1).state.to_dict(mini_story)
     state["stats"]["apples"] = 10**5000
@@ -377,8 +377,8 @@ def test_s03_play_load_of_a_finished_60k_step_run_reaches_its_prompt(command, tm
 
 
 def test_s03_chapter_start_walks_the_log_once(mini_story, monkeypatch):
-    from adventure.runlog import Log
-    from adventure.session import Session
+    from adventure.play.session import Session
+    from adventure.run.runlog import Log
 
     session = Session.new(mini_story, 1, None)
     for _ in range(2000):
@@ -555,7 +555,7 @@ def test_h03_piped_input_echo_writes_undecodable_bytes_out(command, saves):
                                 st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF, categories=["Cs"]))
                       ).map("".join))
 def test_h03_escaped_text_never_writes_a_control_or_an_undecodable_byte(text):
-    from adventure.safetext import escape_controls
+    from adventure.base.safetext import escape_controls
 
     shown = escape_controls(text)
     for one in (shown, escape_controls(text, one_line=True)):
@@ -689,7 +689,7 @@ def test_k01_stale_temp_files_of_our_naming_are_swept_when_a_game_opens_the_fold
 
 
 def test_h03_json_output_writes_undecodable_path_bytes_as_escapes():
-    from adventure.safetext import dumps_json
+    from adventure.base.safetext import dumps_json
 
     value = {"path": os.fsdecode(b"/tmp/caf\xe9\x9b2J")}
     text = dumps_json(value)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.cli import main
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
 from adventure.saves.transcript import build_transcript
 from adventure.story.loader import load_story

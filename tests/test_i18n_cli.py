@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from adventure import messages
+from adventure.base import messages
+from adventure.base.errors import MillionMilesError
 from adventure.cli import main
 from adventure.cli._edge import run_command
-from adventure.errors import MillionMilesError
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "MILLION_MILES_LANG")
@@ -119,7 +119,7 @@ def test_dates_in_sentences_are_written_as_a_reader_writes_them():
 def test_endings_list_says_the_date_in_spanish(tmp_path, capsys):
     from datetime import timezone
 
-    from adventure import engine
+    from adventure.run import engine
     from adventure.saves.endings import EndingsBook
     from adventure.saves.runfile import parse_record
     from adventure.story.loader import load_story

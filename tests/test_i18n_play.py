@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from rich.console import Group
 
-from adventure import engine
-from adventure.errors import UsageError
+from adventure.base.errors import UsageError
 from adventure.i18n.language import choose, detect
 from adventure.i18n.translate import translate_story
+from adventure.run import engine
 from adventure.story.loader import load_story
 from adventure.ui import render
 from adventure.ui.console import make_console
@@ -140,7 +140,7 @@ def spanish_screen(story, plain: bool):
 @pytest.mark.parametrize(("width", "plain"), [(40, False), (100, False), (200, False), (40, True), (200, True)])
 def test_spanish_scene_golden(spanish, width, plain):
     """Accents and ¿¡ wrap and align like any letter, boxed or plain. UPDATE_GOLDEN=1 rewrites."""
-    from adventure.messages import use_language
+    from adventure.base.messages import use_language
 
     use_language("es")  # the program's words too
     text = rendered(spanish_screen(spanish, plain), width)
@@ -168,7 +168,7 @@ def test_spanish_scene_golden(spanish, width, plain):
     ("help", ("help", None)), ("quit", ("quit", None)), ("undo", ("undo", None)),  # English still works
 ])
 def test_spanish_command_words(mini_story, line, expected):
-    from adventure.messages import use_language
+    from adventure.base.messages import use_language
     from adventure.ui.commands import Command, interpret
 
     offers = engine.offers(mini_story, engine.new_run(mini_story, 3).state)

@@ -14,8 +14,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from adventure import messages as program
-from adventure.messages import DOMAIN, LOCALE_DIR, compile_po, translations, use_language
+from adventure.base import messages as program
+from adventure.base.messages import DOMAIN, LOCALE_DIR, compile_po, translations, use_language
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH = LOCALE_DIR / "es" / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -182,7 +182,7 @@ def test_translated_story_keeps_ids_stats_and_fingerprint(mini_story):
 
 
 def test_translated_templates_render_with_reordered_passages():
-    from adventure import engine
+    from adventure.run import engine
 
     story = translate_story(load_story(ORCHARD), "es")
     state = engine.new_run(story, 1).state

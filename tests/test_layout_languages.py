@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from rich.console import RenderableType
 
-from adventure import engine
+from adventure.base.messages import use_language
 from adventure.i18n.translate import translate_story
-from adventure.messages import use_language
-from adventure.milestone import next_milestone
-from adventure.session import Session
+from adventure.play.session import Session
+from adventure.run import engine
+from adventure.run.milestone import next_milestone
 from adventure.story.compiled import compiled
 from adventure.ui import render
 from adventure.ui.console import make_console

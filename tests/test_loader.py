@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from storybuilder import CHAPTER, STORY, write_story
 
-from adventure.errors import StoryLoadError
+from adventure.base.errors import StoryLoadError
 from adventure.story.loader import check_story, load_story
 
 
@@ -292,7 +292,7 @@ COMPUTED = STORY.replace("  brave:", '  double: {type: int, compute: "skill * 2 
 
 
 def test_computed_stat_follows_its_formula(tmp_path):
-    from adventure import engine
+    from adventure.run import engine
 
     story = load_story(write_story(tmp_path, story=COMPUTED))
     state = engine.new_run(story, 1).state

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from storybuilder import CHAPTER, write_story
 
-from adventure import engine
-from adventure.milestone import MilestoneView, NeedView, next_milestone
+from adventure.run import engine
+from adventure.run.milestone import MilestoneView, NeedView, next_milestone
 from adventure.story.loader import check_story, load_story
 
 CANON = Path(__file__).resolve().parent / "fixtures" / "canon"
@@ -95,7 +95,7 @@ def test_shipped_chapters_declare_their_gates(shipped_story):
 
 
 def _at(story, scene_id: str):
-    from adventure.sandbox import parse_start
+    from adventure.play.sandbox import parse_start
 
     return engine.start_at(story, 1, parse_start(story, scene_id, ["trust=6"])).state
 
@@ -125,7 +125,7 @@ def test_a_milestone_tested_in_a_later_chapter_stays_all_chapter(shipped_story):
 
 def test_gate_scenes_are_the_ones_testing_the_needs(tmp_path):
     """The rule on a small story: shown before and at the gate, gone in the scene after it."""
-    from adventure.milestone import gate_scenes
+    from adventure.run.milestone import gate_scenes
 
     write_story(tmp_path, chapter="""\
 chapter:

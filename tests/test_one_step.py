@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure import engine
 from adventure.analysis.explore import explore
 from adventure.analysis.randomplay import random_play
-from adventure.errors import EngineError
+from adventure.base.errors import EngineError
+from adventure.run import engine
 from adventure.story.compiled import RANDOM, compiled
 from adventure.story.loader import load_story
 from adventure.story.model import Story

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
+from adventure.base.messages import current_language, ordinal, use_language
 from adventure.cli import main
-from adventure.messages import current_language, ordinal, use_language
+from adventure.run import engine
 from adventure.story import expr as ex
 from adventure.story.loader import load_story
 from tests.storybuilder import write_story

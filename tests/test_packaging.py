@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure import __version__, paths
+from adventure import __version__
+from adventure.base import resources as paths
 from adventure.cli import build_parser, main
 from adventure.cli.manpage import manpage
 

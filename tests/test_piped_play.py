@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import subprocess
 
-from adventure.session import Session
+from adventure.play.session import Session
 from adventure.ui.console import make_console
 from adventure.ui.play import Game
 from adventure.ui.prompt import lines_reader

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from adventure import engine
+from adventure.base.errors import SaveError
 from adventure.cli import main
-from adventure.errors import SaveError
+from adventure.play.session import Session
+from adventure.run import engine
 from adventure.saves.store import SaveStore
-from adventure.session import Session
 from adventure.ui import play as play_module
 from adventure.ui.commands import Command, Hint, Take, interpret
 from adventure.ui.console import make_console
@@ -506,7 +506,7 @@ def test_a_short_whole_label_is_taken(mini_story):
 
 def test_the_shipped_scrub_scene_asks_about_the(shipped_story):
     """The play-test's case: at the scrubbed launch, 'the' is in one label only."""
-    from adventure.sandbox import parse_start
+    from adventure.play.sandbox import parse_start
 
     state = engine.start_at(shipped_story, 1, parse_start(shipped_story, "launch_scrub", [])).state
     offers = engine.offers(shipped_story, state)
@@ -519,7 +519,7 @@ def test_the_shipped_scrub_scene_asks_about_the(shipped_story):
                                                   ("cand_review", "adela"), ("fields_young_again", "go")])
 def test_a_chapter_opening_keeps_the_change_just_made_on_a_40_row_screen(shipped_story, scene_id, choice):
     """L6 of the play-test: at 100x40 a chapter opening ran to 42 lines and the changes scrolled away."""
-    from adventure.sandbox import parse_start
+    from adventure.play.sandbox import parse_start
 
     session = Session.new(shipped_story, 1, start=parse_start(shipped_story, scene_id, []))
     c = make_console(file=io.StringIO(), width=100, height=40, force_terminal=True, color_system=None)

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adventure import engine
 from adventure.analysis.explore import explore
+from adventure.base.errors import StateError, StoryLoadError
 from adventure.cli import main
-from adventure.errors import StateError, StoryLoadError
+from adventure.run import engine
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for, resume
 from adventure.story import expr as ex
@@ -308,7 +308,7 @@ def test_check_json_lists_what_the_story_remembers_and_assumes(capsys, mini_dir)
 
 
 def test_a_sandbox_start_may_set_what_the_run_remembers(story):
-    from adventure.sandbox import parse_start
+    from adventure.play.sandbox import parse_start
 
     start = parse_start(story, "yard", ["chose( keys )=yes", "seen(porch)=false"])
     assert start.values == (("chose(keys)", True), ("seen(porch)", False))
@@ -323,16 +323,16 @@ def test_a_sandbox_start_may_set_what_the_run_remembers(story):
     (["chose(keys)=3"], "'chose(keys)' is true or false, not '3'"),
 ])
 def test_a_sandbox_start_checks_what_it_sets(story, sets, message):
-    from adventure.errors import UsageError
-    from adventure.sandbox import parse_start
+    from adventure.base.errors import UsageError
+    from adventure.play.sandbox import parse_start
 
     with pytest.raises(UsageError, match=re.escape(message)):
         parse_start(story, "yard", sets)
 
 
 def test_a_story_without_recalls_says_so(mini_story):
-    from adventure.errors import UsageError
-    from adventure.sandbox import parse_start
+    from adventure.base.errors import UsageError
+    from adventure.play.sandbox import parse_start
 
     with pytest.raises(UsageError, match=re.escape("the story never reads 'seen(gate)'; it reads none")):
         parse_start(mini_story, None, ["seen(gate)=true"])
@@ -370,7 +370,7 @@ def test_any_run_with_memory_round_trips_and_verifies(story, start, picks):
 
 @pytest.mark.parametrize("name", ["chose(a b)", "seen(a).x", "chose(a.b.c)", "seen()", "chose(-a)", "x(a)"])
 def test_a_run_file_refuses_a_start_key_that_is_neither_a_stat_nor_a_recall(story, name):
-    from adventure.errors import SaveError
+    from adventure.base.errors import SaveError
 
     record = record_for(story, engine.new_run(story, 1).state, "prop", start=engine.Start("yard", ((name, True),)))
     with pytest.raises(SaveError, match="start stat"):

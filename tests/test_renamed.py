@@ -8,7 +8,7 @@ from pathlib import Path
 
 from storybuilder import STORY, write_story
 
-from adventure import engine
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for, resume
 from adventure.saves.verify import verify
 from adventure.story.loader import check_story, load_story

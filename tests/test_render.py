@@ -13,8 +13,8 @@ import pytest
 from rich.console import Group
 from rich.text import Text
 
-from adventure import engine
-from adventure.engine import StatChanged
+from adventure.run import engine
+from adventure.run.engine import StatChanged
 from adventure.story.loader import load_story
 from adventure.ui import render
 from adventure.ui.console import make_console
@@ -422,7 +422,7 @@ def test_status_and_scene_panels_have_the_same_width(shipped_story, width):
     assert len(status[-1]) == len(scene[-1])
 
 
-MILESTONE = __import__("adventure.milestone", fromlist=["MilestoneView"])
+MILESTONE = __import__("adventure.run.milestone", fromlist=["MilestoneView"])
 VIEW = MILESTONE.MilestoneView("Spring 1980: the University of the Pacific", (
     MILESTONE.NeedView("Math 0 of 2", False), MILESTONE.NeedView("Still following the harvest", False)))
 MILESTONE_LINES = {

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from adventure import engine
 from adventure.cli import main
-from adventure.notices import stopped_step
+from adventure.play.notices import stopped_step
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
 from adventure.saves.transcript import build_transcript, to_markdown, to_text
 from adventure.story.loader import load_story
 from adventure.ui.console import make_console
 from adventure.ui.notes import export_notes
 from adventure.ui.playback import play_back
-from adventure.ui.transcript import to_html
+from adventure.ui.transcript_panels import to_html
 
 SKY = ["pick", "pick", "key", "open", "wait", "wait", "wait", "run", "fly"]
 

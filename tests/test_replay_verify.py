@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.cli import main
-from adventure.notices import stop_reason
+from adventure.play.notices import stop_reason
+from adventure.run import engine
 from adventure.saves.store import SaveStore, read_run, record_for
 from adventure.saves.verify import verify
 from adventure.story.loader import load_story

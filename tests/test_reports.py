@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.cli import main
 from adventure.cli._args import json_document
 from adventure.cli.check import CheckResult, check_translations, checked_line
 from adventure.cli.explore_report import ExploreReport, run_explore
 from adventure.cli.saves import SlotsListing
+from adventure.run import engine
 from adventure.saves.store import SaveStore, SlotSummary, record_for
 from adventure.story.loader import check_story, load_story
 from adventure.ui.console import make_console

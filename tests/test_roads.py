@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.analysis.explore import PathStep, explore
 from adventure.analysis.inert import inert_choices
 from adventure.cli import main
+from adventure.run import engine
 from adventure.story.loader import load_story
 
 ROADS = Path(__file__).resolve().parent / "fixtures" / "roads"

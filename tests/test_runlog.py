@@ -15,8 +15,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adventure import engine
-from adventure.runlog import EMPTY, Log, Step
+from adventure.run import engine
+from adventure.run.runlog import EMPTY, Log, Step
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

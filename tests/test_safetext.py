@@ -15,8 +15,8 @@ import pytest
 from rich.panel import Panel
 from rich.text import Text
 
-from adventure.errors import Diagnostic
-from adventure.safetext import describe, dumps_json, escape_controls, find_control
+from adventure.base.errors import Diagnostic
+from adventure.base.safetext import describe, dumps_json, escape_controls, find_control
 from adventure.story import yamlsrc
 from adventure.story.loader import check_story, load_story
 from adventure.ui.console import SafeConsole, escaped_text, make_console
@@ -187,7 +187,7 @@ def test_escaped_text_keeps_styles_on_the_same_characters():
 
 @pytest.mark.parametrize("plain", [True, False])
 def test_hostile_story_plays_without_a_raw_escape(hostile_story, plain):
-    from adventure.session import Session
+    from adventure.play.session import Session
     from adventure.ui.play import Game
     from adventure.ui.prompt import lines_reader
 

@@ -8,16 +8,16 @@ import sys
 import pytest
 from storybuilder import STORY, write_story
 
-from adventure import engine
+from adventure.base.errors import SaveError, StateError, UsageError
 from adventure.cli import main
-from adventure.engine import Start, Step
-from adventure.errors import SaveError, StateError, UsageError
-from adventure.notices import stop_reason
-from adventure.sandbox import SANDBOX_SLOT, describe, parse_start, scratch_dir
+from adventure.play.notices import stop_reason
+from adventure.play.sandbox import SANDBOX_SLOT, describe, parse_start, scratch_dir
+from adventure.play.session import Session
+from adventure.run import engine
+from adventure.run.engine import Start, Step
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import SaveStore, record_for, resume
 from adventure.saves.verify import verify
-from adventure.session import Session
 from adventure.story.loader import load_story
 
 COMPUTED = STORY.replace("  brave:", '  double: {type: int, compute: "skill * 2 + 1", min: 0, max: 7, label: Double}\n  brave:')

@@ -20,7 +20,7 @@ SLOTS = ("alpha", "beta", "gamma")
 
 WRITER = r"""
 import sys
-from adventure import engine
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
 from adventure.story.loader import load_story
 
@@ -113,8 +113,8 @@ def test_backup_falls_back_to_a_copy_without_hard_links(tmp_path, monkeypatch):
 
 
 def test_unwritable_folder_is_a_save_error(tmp_path, mini_story):
-    from adventure import engine
-    from adventure.errors import SaveError
+    from adventure.base.errors import SaveError
+    from adventure.run import engine
     from adventure.saves.store import record_for
 
     blocker = tmp_path / "file"

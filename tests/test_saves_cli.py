@@ -6,9 +6,9 @@ import json
 from datetime import datetime, timezone
 from io import StringIO
 
-from adventure import engine
 from adventure.cli import main
 from adventure.cli.saves import print_slots
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
 from adventure.ui.console import make_console
 

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure import engine
-from adventure.errors import SaveError
+from adventure.base.errors import SaveError
+from adventure.run import engine
 from adventure.saves.runfile import dump_record, parse_record
 from adventure.saves.store import record_for, resume
 from adventure.saves.verify import verify

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adventure import engine
+from adventure.base.errors import SaveError
 from adventure.cli import main
-from adventure.errors import SaveError
+from adventure.play.session import Session
+from adventure.run import engine
 from adventure.saves.atomic import atomic_write
 from adventure.saves.store import SaveStore, record_for
-from adventure.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -140,7 +140,7 @@ def test_replacing_a_backup_by_another_link_of_the_same_file_leaves_no_temp(tmp_
 
 WRITER = textwrap.dedent("""
     import sys
-    from adventure import engine
+    from adventure.run import engine
     from adventure.saves.store import SaveStore, record_for
     from adventure.story.loader import load_story
 
@@ -357,7 +357,7 @@ def test_a_save_folder_with_mode_000_is_a_message(command, mini_dir, mini_story)
 
 
 def test_every_save_error_code_is_documented():
-    from adventure.errors import SAVE_CODES
+    from adventure.base.errors import SAVE_CODES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in SAVE_CODES:

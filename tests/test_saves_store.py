@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adventure import __version__, engine
-from adventure.errors import SaveError
-from adventure.notices import advice, problem, story_changed
+from adventure import __version__
+from adventure.base.errors import SaveError
+from adventure.play.notices import advice, problem, story_changed
+from adventure.play.session import Session
+from adventure.run import engine
 from adventure.saves.runfile import FORMAT, dump_record, parse_record
 from adventure.saves.store import (
     SaveStore,
@@ -20,7 +22,6 @@ from adventure.saves.store import (
     record_for,
     resume,
 )
-from adventure.session import Session
 from adventure.story.loader import load_story
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

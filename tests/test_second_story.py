@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
+from adventure.run import engine
 from adventure.story.loader import load_story
 from adventure.ui.console import make_console
 

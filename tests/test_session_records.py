@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from adventure import rebase as rebase_module
-from adventure.engine import Step
-from adventure.errors import SaveError
+from adventure.base.errors import SaveError
+from adventure.play.session import RunSlot, Session
+from adventure.run import rebase as rebase_module
+from adventure.run.engine import Step
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import SaveStore
-from adventure.session import RunSlot, Session
 from adventure.story.loader import load_story
 
 
@@ -110,8 +110,8 @@ def test_run_records_are_built_by_keyword():
 def test_every_stop_reason_has_words():
     from typing import get_args
 
-    from adventure.notices import stop_reason
-    from adventure.rebase import Stopped, StopReason
+    from adventure.play.notices import stop_reason
+    from adventure.run.rebase import Stopped, StopReason
 
     for reason in get_args(StopReason):
         assert stop_reason(Stopped(1, "s", "c", reason, "d"))

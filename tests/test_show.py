@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
+from adventure.base.errors import StoryLoadError
 from adventure.cli import main
-from adventure.errors import StoryLoadError
+from adventure.run import engine
 from adventure.story.loader import load_story
 from adventure.ui import render
 from adventure.ui.console import make_console

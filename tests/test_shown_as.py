@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from storybuilder import CHAPTER, STORY, write_story
 
-from adventure import engine
 from adventure.cli import main
 from adventure.i18n.translate import translate_story
+from adventure.run import engine
 from adventure.story.loader import check_story, load_story
 from adventure.story.model import shown_as_problem
 from adventure.ui import render

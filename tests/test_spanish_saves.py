@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
+from adventure.base.errors import SaveError
+from adventure.base.messages import use_language
 from adventure.cli import main
-from adventure.errors import SaveError
-from adventure.messages import use_language
-from adventure.notices import problem_and_advice
+from adventure.play.notices import problem_and_advice
+from adventure.play.session import Session
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
-from adventure.session import Session
 from adventure.story.loader import load_story
 
 SKY = ["pick", "pick", "key", "open", "wait", "wait", "wait", "run", "fly"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rich.console import Group
 
-from adventure import engine
+from adventure.run import engine
 from adventure.saves.store import SaveStore
 from adventure.story.loader import load_story
 from adventure.ui import render

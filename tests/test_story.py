@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure import engine
 from adventure.analysis.explore import explore, random_play
+from adventure.run import engine
 from adventure.story.expr import evaluate
 from adventure.story.loader import check_story
 from adventure.story.template import Cond

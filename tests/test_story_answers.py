@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adventure import engine
 from adventure.analysis.explore import explore
 from adventure.cli import main
+from adventure.run import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"

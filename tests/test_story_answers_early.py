@@ -17,10 +17,10 @@ import sys
 
 import pytest
 
-from adventure import engine
 from adventure.cli import main
-from adventure.engine import Start
-from adventure.milestone import next_milestone
+from adventure.run import engine
+from adventure.run.engine import Start
+from adventure.run.milestone import next_milestone
 
 MY_CHAPTERS = ("fields", "engineer", "letters", "what_they_had")
 

@@ -258,7 +258,7 @@ def test_escaped_text_renders_as_written(text: str) -> None:
 def test_a_false_passage_alone_on_its_line_leaves_no_paragraph_break():
     """Regression: ``a\\n{if x}b{end}\\nc`` rendered ``a\\n\\nc`` when x was false, and the
     blank line split the paragraph in two (found in two endings of the shipped story)."""
-    from adventure.engine import render_text
+    from adventure.run.engine import render_text
 
     t = parse_template("You trained.\n{if x}You flew.{end}\nYou ran.\n\nLater.")
     assert render_text(t, {"x": False}) == "You trained. You ran.\n\nLater."
@@ -266,7 +266,7 @@ def test_a_false_passage_alone_on_its_line_leaves_no_paragraph_break():
 
 
 def test_a_passage_between_paragraphs_keeps_them_apart_either_way():
-    from adventure.engine import render_text
+    from adventure.run.engine import render_text
 
     t = parse_template("One.\n\n{if x}\nTwo.\n{end}\n\nThree.")
     assert render_text(t, {"x": True}) == "One.\n\nTwo.\n\nThree."

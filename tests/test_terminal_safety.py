@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from adventure.safetext import find_control
+from adventure.base.safetext import find_control
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"

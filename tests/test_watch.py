@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from adventure import engine
-from adventure.engine import Start, Step
-from adventure.notices import stopped_at
-from adventure.rebase import rebase
-from adventure.session import Session
+from adventure.play.notices import stopped_at
+from adventure.play.session import Session
+from adventure.run import engine
+from adventure.run.engine import Start, Step
+from adventure.run.rebase import rebase
 from adventure.ui.console import make_console
 from adventure.ui.prompt import WakeableStreamReader, Woken
 from adventure.ui.watch import LiveGame, StoryWatcher

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adventure.wording import count, plural
+from adventure.base.wording import count, plural
 
 
 def test_one_is_singular_and_everything_else_plural():
@@ -26,8 +26,8 @@ def test_check_summary_of_a_one_chapter_story_says_chapter(command, tmp_path):
 
 def test_one_step_runs_read_in_the_singular(mini_story, tmp_path, capsys):
     """Regression: "1 steps" in transcripts, verification and resumed-run messages."""
-    from adventure import engine
     from adventure.cli import main
+    from adventure.run import engine
     from adventure.saves.store import SaveStore, record_for
     from adventure.saves.transcript import build_transcript, to_markdown, to_text
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from storybuilder import CHAPTER, STORY, write_story
 
-from adventure import engine
+from adventure.run import engine
 from adventure.story.loader import check_story, load_story
 from adventure.ui import render
 from adventure.ui.console import make_console
@@ -67,8 +67,8 @@ def test_shown_takes_a_stats_name_only(tmp_path):
 
 def test_the_shipped_savings_say_zero_without_the_k(shipped_story):
     """The shipped story words no savings as "$0": short enough to keep the status columns narrow."""
+    from adventure.base.resources import default_scenes_dir
     from adventure.i18n.translate import translate_story
-    from adventure.paths import default_scenes_dir
 
     state = engine.new_run(shipped_story, 1).state
     assert engine.value(shipped_story, state, "savings") == 0

@@ -31,11 +31,11 @@ from adventure.analysis.assumptions import SCENE_WIDE
 from adventure.analysis.explore import Exploration, PathStep
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport
-from adventure.errors import Severity
+from adventure.base.errors import Severity
+from adventure.base.wording import count
 from adventure.story.expr import to_source
 from adventure.story.model import Effect, Location, Story
 from adventure.story.template import assumptions
-from adventure.wording import count
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from adventure.safetext import escape_controls
+from adventure.base.safetext import escape_controls
 from adventure.story.expr import to_source
 from adventure.story.model import Choice, Story, Target
 

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adventure import engine, rng
 from adventure.analysis.paths import Found, PathStep
+from adventure.run import engine, rng
 from adventure.story.compiled import RANDOM, CChoice, compiled
 from adventure.story.model import Story
 
@@ -134,7 +134,7 @@ def seed_for(story: Story, path: Sequence[PathStep], budget: int = 200_000) -> i
 
     The run's generator only advances at random draws, so candidate seeds are screened on
     the draws alone (a few integer operations each) and the survivor is confirmed by
-    :func:`adventure.engine.replay`, which must replay every step.
+    :func:`adventure.run.engine.replay`, which must replay every step.
     """
     draws = draws_in(story, path)
     steps = [engine.Step(p.scene, p.choice) for p in path]

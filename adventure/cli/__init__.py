@@ -21,8 +21,8 @@ import sys
 from collections.abc import Sequence
 
 from adventure import __version__
+from adventure.base.messages import _
 from adventure.cli._args import ArgumentParser, speak_the_language
-from adventure.messages import _
 
 COMMANDS = ("play", "check", "replay", "saves", "endings", "graph", "schema", "i18n", "lsp", "about", "completion")
 """Command names, each a module of this package with ``register(commands)``, in help order."""

@@ -9,7 +9,7 @@ until it is added here.
 
 from __future__ import annotations
 
-from adventure.messages import N_
+from adventure.base.messages import N_
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from adventure.messages import _
-from adventure.safetext import escape_controls
+from adventure.base.messages import _
+from adventure.base.safetext import escape_controls
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -62,8 +62,8 @@ def speak_the_language(argv: list[str]) -> None:
     ``messages`` domain, which nothing installs); they are pointed at our catalogue, which
     carries argparse's own strings (``adventure/cli/_argparse_words.py`` marks them).
     """
+    from adventure.base.messages import program_languages, use_language
     from adventure.i18n.language import detect
-    from adventure.messages import program_languages, use_language
 
     known = set(program_languages())
     requested = _requested_language(argv)
@@ -77,7 +77,7 @@ def speak_the_language(argv: list[str]) -> None:
 
 def localise_argparse() -> None:
     """Point argparse's ``_`` and ``ngettext`` at the program's catalogue (see :func:`speak_the_language`)."""
-    from adventure import messages
+    from adventure.base import messages
 
     argparse._ = messages._  # type: ignore[attr-defined]
     argparse.ngettext = messages.ngettext  # type: ignore[attr-defined]
@@ -139,6 +139,6 @@ or goes away (keys are only ever added within a version)."""
 
 def json_document(data: Mapping[str, object]) -> str:
     """One ``--json`` document: ``{"format": JSON_FORMAT, ...data}`` on one line, with a newline."""
-    from adventure.safetext import dumps_json
+    from adventure.base.safetext import dumps_json
 
     return dumps_json({"format": JSON_FORMAT, **data}) + "\n"

@@ -13,9 +13,9 @@ import os
 import sys
 from collections.abc import Callable
 
-from adventure.errors import MillionMilesError, SaveError, StoryLoadError
-from adventure.messages import _, ngettext
-from adventure.safetext import escape_controls
+from adventure.base.errors import MillionMilesError, SaveError, StoryLoadError
+from adventure.base.messages import _, ngettext
+from adventure.base.safetext import escape_controls
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE from sysexits.h
@@ -46,7 +46,7 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             pass
         return 1
     except SaveError as exc:  # data below the UI: worded here, in the player's language
-        from adventure.notices import advice, problem
+        from adventure.play.notices import advice, problem
 
         _error(problem(exc), advice(exc), exc.code)
         return exc.exit_code

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from adventure.base.messages import _
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _
 
 MAX_NOTE = 1 << 20
 """The note is a page of prose; a file past this size is not the note."""
@@ -35,10 +35,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Show the note; returns the exit code."""
-    from adventure.errors import MillionMilesError
+    from adventure.base.errors import MillionMilesError
+    from adventure.base.resources import author_note, default_scenes_dir
+    from adventure.base.safetext import escape_controls
     from adventure.i18n.language import choose
-    from adventure.paths import author_note, default_scenes_dir
-    from adventure.safetext import escape_controls
 
     language = choose(args.lang, default_scenes_dir())
     path = author_note(language)

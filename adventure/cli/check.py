@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.base.errors import Diagnostic, SaveError, UsageError
+from adventure.base.messages import _, ngettext
 from adventure.cli._args import json_document, positive_int, seed_number
-from adventure.errors import Diagnostic, SaveError, UsageError
-from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -59,8 +59,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
+    from adventure.base.resources import default_scenes_dir
     from adventure.cli._memory import settle
-    from adventure.paths import default_scenes_dir
     from adventure.story.loader import check_story
 
     folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())

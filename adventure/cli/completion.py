@@ -21,7 +21,7 @@ import argparse
 import re
 import sys
 
-from adventure.messages import _
+from adventure.base.messages import _
 
 SHELLS = ("bash", "zsh", "fish")
 PROG = "million-miles"
@@ -66,8 +66,8 @@ def script(shell: str) -> str:
 
 def _scene_ids() -> list[str]:
     """The shipped story's scene ids (nothing if it cannot be read: completion never fails for it)."""
-    from adventure.errors import MillionMilesError
-    from adventure.paths import default_scenes_dir
+    from adventure.base.errors import MillionMilesError
+    from adventure.base.resources import default_scenes_dir
     from adventure.story.loader import load_story
 
     try:

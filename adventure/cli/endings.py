@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.base.messages import _, moment_in_words, ngettext
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _, moment_in_words, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,9 +41,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """List found and unfound endings; returns 0."""
-    from adventure.errors import UsageError
+    from adventure.base.errors import UsageError
+    from adventure.base.resources import default_scenes_dir
     from adventure.i18n.language import load_in
-    from adventure.paths import default_scenes_dir
     from adventure.saves.endings import EndingsBook
     from adventure.saves.store import default_save_dir
 
@@ -89,7 +89,7 @@ def print_endings(console: Console, story: Story, book: EndingsBook, found: list
     """
     from rich.text import Text
 
-    from adventure.notices import say
+    from adventure.play.notices import say
     from adventure.saves.endings import ending_hint, reached_at
 
     if book.problem:

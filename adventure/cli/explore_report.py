@@ -25,7 +25,7 @@ from adventure.analysis.explore import LIST_LIMIT, Clamp, Exploration, Found, Pa
 from adventure.analysis.findings import Finding, effect_source, explore_findings
 from adventure.analysis.inert import InertReport, inert_choices
 from adventure.analysis.randomplay import RandomReport, random_play
-from adventure.messages import _, ngettext
+from adventure.base.messages import _, ngettext
 from adventure.story.expr import to_source
 from adventure.story.model import Story
 

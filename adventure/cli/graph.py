@@ -18,9 +18,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from adventure.base.errors import MillionMilesError, UsageError
+from adventure.base.messages import _
 from adventure.cli._args import positive_int
-from adventure.errors import MillionMilesError, UsageError
-from adventure.messages import _
 
 GRAPH_BUDGET = 200_000
 """States the graph command explores to mark unreachable scenes before falling back."""
@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     """Load the story, work out what is unreachable, write the graph; returns the exit code."""
     from adventure.analysis.explore import explore, reachable_scenes
     from adventure.analysis.graph import render_graph
+    from adventure.base.resources import default_scenes_dir
     from adventure.cli._memory import settle
-    from adventure.paths import default_scenes_dir
     from adventure.story.loader import load_story
 
     folder = Path(args.scenes) if args.scenes else default_scenes_dir()

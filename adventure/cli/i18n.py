@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.errors import SaveError, StoryLoadError, UsageError
-from adventure.messages import _
+from adventure.base.errors import SaveError, StoryLoadError, UsageError
+from adventure.base.messages import _
 
 if TYPE_CHECKING:
     from adventure.story.model import Story
@@ -99,7 +99,7 @@ def run_update(args: argparse.Namespace) -> int:
         try:
             existing = read_catalog(path, args.language)
         except CatalogError as err:
-            from adventure.errors import Diagnostic
+            from adventure.base.errors import Diagnostic
 
             raise StoryLoadError([Diagnostic("MM701", err.message, err.path, err.line,
                                              hint="fix the catalogue (msgfmt --check shows the problem) and run update again")]) from None
@@ -126,14 +126,14 @@ def run_update(args: argparse.Namespace) -> int:
 
 def _note(text: str) -> None:
     """A line for stderr; it names paths from the command line, so control characters are written out."""
-    from adventure.safetext import escape_controls
+    from adventure.base.safetext import escape_controls
 
     print(escape_controls(text), file=sys.stderr)
 
 
 def _inside_story(path: Path, story: Story) -> None:
     """Refuse (MM214) a catalogue that resolves outside the story folder (a ``locale/`` link out of it)."""
-    from adventure.errors import Diagnostic
+    from adventure.base.errors import Diagnostic
     from adventure.i18n.files import inside_story
 
     if not inside_story(path, story.root):

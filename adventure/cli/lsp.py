@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from adventure.base.messages import _
 from adventure.cli._args import positive_int
-from adventure.messages import _
 
 INSTALL = "pip install 'million-miles[lsp]'"
 

@@ -22,18 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.base.errors import UsageError
+from adventure.base.messages import _
 from adventure.cli._args import seed_number
-from adventure.errors import UsageError
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from adventure.engine import Start
+    from adventure.play.session import Session
+    from adventure.run.engine import Start
     from adventure.saves.runfile import RunRecord
     from adventure.saves.store import Continuation, SaveStore
-    from adventure.session import Session
     from adventure.story.model import Story
     from adventure.ui.play import Game, Resumable
     from adventure.ui.prompt import Reader
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     folder = _story_folder(args, found.record if found else None)
     story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
-        from adventure.sandbox import parse_start
+        from adventure.play.sandbox import parse_start
 
         start = parse_start(story, args.start, args.set_)  # UsageError (exit 2) before anything is shown
 
@@ -121,7 +121,7 @@ def _game(args: argparse.Namespace, session: Session, console: Console, folder: 
 
     if not args.watch:
         return Game(session, console, _reader(interactive, args.plain), **options)
-    from adventure.messages import current_language
+    from adventure.base.messages import current_language
     from adventure.ui.watch import LiveGame, watch_reader
 
     game = LiveGame(session, console, watch_reader(interactive, args.plain), folder=folder, **options)
@@ -194,8 +194,8 @@ def _early_language(requested: str | None) -> None:
     The story's catalogues are looked at once it is found (``load_in``); a language only
     the story is translated to is accepted then.
     """
+    from adventure.base.messages import use_language
     from adventure.i18n.language import choose
-    from adventure.messages import use_language
 
     try:
         use_language(choose(requested, None))
@@ -206,8 +206,8 @@ def _early_language(requested: str | None) -> None:
 def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, start: Start,
              scenes: str | None) -> tuple[Session, bool]:
     """A new sandbox run at ``--start`` with ``--set`` values, kept in the scratch folder only."""
-    from adventure.sandbox import SANDBOX_SLOT, shown_values
-    from adventure.session import Session
+    from adventure.play.sandbox import SANDBOX_SLOT, shown_values
+    from adventure.play.session import Session
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     scratch = _scratch(store) if store is not None else None
@@ -226,7 +226,7 @@ def _sandbox(story: Story, args: argparse.Namespace, store: SaveStore | None, st
 
 def _scratch(store: SaveStore) -> SaveStore:
     """The scratch store beside ``store``: sandbox runs live there, out of the player's slots."""
-    from adventure.sandbox import scratch_dir
+    from adventure.play.sandbox import scratch_dir
     from adventure.saves.store import SaveStore
 
     return SaveStore(scratch_dir(store.directory))
@@ -247,7 +247,7 @@ def _find_run(args: argparse.Namespace) -> Continuation | None:
 
 def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
     """``--scenes``, else the folder the run was played from, else the shipped story."""
-    from adventure.paths import default_scenes_dir
+    from adventure.base.resources import default_scenes_dir
     from adventure.saves.store import recorded_folder
 
     folder = args.scenes
@@ -262,7 +262,7 @@ def _story_folder(args: argparse.Namespace, record: RunRecord | None) -> Path:
 
 def _scenes_field(folder: Path) -> str | None:
     """What a run records as its story folder: the absolute path, unless it is the shipped story."""
-    from adventure.paths import is_shipped
+    from adventure.base.resources import is_shipped
 
     return None if is_shipped(folder) else str(folder.resolve())
 
@@ -270,8 +270,8 @@ def _scenes_field(folder: Path) -> str | None:
 def _start(story: Story, args: argparse.Namespace, store: SaveStore | None, found: Continuation | None,
            scenes: str | None) -> tuple[Session, bool]:
     """The session to play: resumed from a save, or new (the session reports any saving trouble)."""
-    from adventure.notices import damaged_run
-    from adventure.session import Session
+    from adventure.play.notices import damaged_run
+    from adventure.play.session import Session
 
     if found is not None and found.record is not None:
         record, slot = found.record, found.slot
@@ -303,7 +303,7 @@ def _resumable(story: Story, store: SaveStore, scenes: str | None) -> Resumable 
     which says what it does about it.
     """
 
-    from adventure.errors import SaveError
+    from adventure.base.errors import SaveError
     from adventure.ui.play import Resumable
 
     try:
@@ -379,7 +379,7 @@ def require_watchfiles() -> None:
     """``--watch`` is an author's tool: its file watcher comes with the ``author`` extra."""
     import importlib.util
 
-    from adventure.errors import MissingExtra
+    from adventure.base.errors import MissingExtra
 
     if importlib.util.find_spec("watchfiles") is None:
         raise MissingExtra("play --watch", "watchfiles", "author")

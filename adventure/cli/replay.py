@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adventure.base.errors import SaveError, UsageError
+from adventure.base.messages import _, ngettext
 from adventure.cli._args import json_document, positive_int
-from adventure.errors import SaveError, UsageError
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -116,7 +116,7 @@ def story_folder(record: RunRecord, scenes: Path | None) -> Path:
     recorded = recorded_folder(record)
     if recorded is not None:
         return recorded
-    from adventure.paths import default_scenes_dir
+    from adventure.base.resources import default_scenes_dir
 
     return default_scenes_dir()
 
@@ -187,7 +187,7 @@ def export(transcript: Transcript, target: ExportTarget, story: Story, recording
 
 
 def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
-    from adventure.errors import StoryLoadError
+    from adventure.base.errors import StoryLoadError
 
     try:
         record = load_record(args.run, args.save_dir)
@@ -207,8 +207,8 @@ def _run_verify(args: argparse.Namespace, target: ExportTarget | None) -> int:
 
         export(build_transcript(story, record), target, story, _recording(args))
     if args.json:
-        from adventure.messages import english
-        from adventure.notices import stop_reason
+        from adventure.base.messages import english
+        from adventure.play.notices import stop_reason
 
         with english():  # like "error", the reason in JSON is English whatever --lang says
             data = report.to_dict(stop_reason)
@@ -235,7 +235,7 @@ def print_verification(console: Console, report: Verification, story: Story) -> 
             line.append(_("  (the story files changed since it was saved; the path still holds)"), style="muted")
         console.print(line, soft_wrap=True)
         return
-    from adventure.notices import stop_reason
+    from adventure.play.notices import stop_reason
 
     d = report.stopped
     assert d is not None

@@ -2,7 +2,7 @@
 
 The explorer reports paths; a path through random draws needs a seed whose draws
 follow it (:func:`adventure.analysis.randomplay.seed_for`). Each run is rebuilt through
-:func:`adventure.engine.replay` and written by the save store, so ``replay --verify``
+:func:`adventure.run.engine.replay` and written by the save store, so ``replay --verify``
 accepts what is written. This is the command line's job: analysis finds, saves persist.
 
 Typical use::
@@ -17,9 +17,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from adventure import engine
 from adventure.analysis.paths import PathStep
 from adventure.analysis.randomplay import seed_for
+from adventure.run import engine
 from adventure.saves.store import SaveStore, record_for
 from adventure.story.model import Story
 
@@ -86,7 +86,7 @@ def scenes_field(story: Story, folder: Path) -> str | None:
     As in play, a run of the shipped story names no folder, so it can be copied
     anywhere and still replays; any other story is found relative to the run file.
     """
-    from adventure.paths import is_shipped
+    from adventure.base.resources import is_shipped
 
     if is_shipped(story.root):
         return None

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adventure.base.messages import _, ngettext, pgettext
 from adventure.cli._args import json_document
 from adventure.i18n.language import add_argument as add_language_argument
-from adventure.messages import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -53,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from adventure.saves.store import SaveStore, default_save_dir
 
     if args.demos and args.save_dir is not None:
-        from adventure.errors import UsageError
+        from adventure.base.errors import UsageError
 
         raise UsageError("--demos lists the runs that come with the game; it takes no --save-dir")
     if args.demos:
-        from adventure.paths import demo_runs_dir
+        from adventure.base.resources import demo_runs_dir
 
         folder = demo_runs_dir()
     else:
@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json_document(SlotsListing(folder, slots, aside).to_json()))
         return 0
+    from adventure.base.messages import use_language
     from adventure.i18n.language import choose
-    from adventure.messages import use_language
     from adventure.ui.console import make_console
 
     use_language(choose(args.lang, args.scenes))  # the table's words even when no story loads
@@ -265,9 +265,9 @@ def _cell(stat: Stat, values: dict[str, Any]) -> str:
 
 def _story(scenes: Path | None, language: str | None = None) -> Story | None:
     """The story for titles, in the language asked for; listing never fails because the story does not load."""
-    from adventure.errors import MillionMilesError
+    from adventure.base.errors import MillionMilesError
+    from adventure.base.resources import default_scenes_dir
     from adventure.i18n.language import load_in
-    from adventure.paths import default_scenes_dir
 
     try:
         return load_in(scenes or default_scenes_dir(), language)
@@ -277,6 +277,6 @@ def _story(scenes: Path | None, language: str | None = None) -> Story | None:
 
 def _unreadable(slot: SlotSummary) -> str:
     """Why a slot does not read, in the player's language (``error`` is the English, for ``--json``)."""
-    from adventure.notices import problem
+    from adventure.play.notices import problem
 
     return problem(slot.problem) if slot.problem is not None else slot.error or ""

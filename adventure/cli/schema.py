@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from adventure.errors import UsageError
-from adventure.messages import _
+from adventure.base.errors import UsageError
+from adventure.base.messages import _
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -179,7 +179,7 @@ def read_catalog(path: str | Path, language: str | None = None) -> Catalog:
     """Read a PO file, or raise :class:`CatalogError` pointing at the bad line."""
     from babel.messages.pofile import PoFileError
 
-    from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
+    from adventure.base.regularfile import FileTooLarge, NotRegularFile, read_regular
 
     display = str(path)
     try:

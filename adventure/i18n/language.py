@@ -20,8 +20,8 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.errors import UsageError
-from adventure.messages import _
+from adventure.base.errors import UsageError
+from adventure.base.messages import _
 
 if TYPE_CHECKING:
     import argparse
@@ -67,8 +67,8 @@ def detect(environ: Mapping[str, str], available: Collection[str]) -> str:
 
 def available(story_root: str | Path | None) -> set[str]:
     """Languages with a translation: the story's catalogues and the program's own."""
+    from adventure.base.messages import program_languages
     from adventure.i18n.catalog import languages
-    from adventure.messages import program_languages
 
     found = set(program_languages())
     if story_root is not None:
@@ -99,8 +99,8 @@ def load_in(folder: str | Path, requested: str | None) -> Story:
     Raises :class:`StoryLoadError` for a broken story or catalogue, :class:`UsageError`
     for a language nothing is translated to.
     """
+    from adventure.base.messages import use_language
     from adventure.i18n.translate import program_defaults, translate_story
-    from adventure.messages import use_language
     from adventure.story.loader import load_story
 
     story = load_story(folder)

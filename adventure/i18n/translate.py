@@ -25,7 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adventure.errors import Diagnostic, Severity, StoryLoadError
+from adventure.base.errors import Diagnostic, Severity, StoryLoadError
+from adventure.base.messages import N_, _
+from adventure.base.safetext import describe, escape_controls, find_control
 from adventure.i18n.catalog import CatalogError, Counts, by_key, catalog_path, read_catalog, status
 from adventure.i18n.files import inside_story
 from adventure.i18n.strings import (
@@ -42,8 +44,6 @@ from adventure.i18n.strings import (
     story_strings,
     walk,
 )
-from adventure.messages import N_, _
-from adventure.safetext import describe, escape_controls, find_control
 from adventure.story import expr as ex
 from adventure.story.fields import MAX_ERRORS_PER_FILE
 from adventure.story.model import Story, shown_as_problem
@@ -350,8 +350,8 @@ def _children(node: ex.Node) -> tuple[ex.Node, ...]:
 
 
 def _po_lines(path: Path) -> list[str]:
+    from adventure.base.regularfile import read_regular
     from adventure.i18n.catalog import MAX_BYTES
-    from adventure.regularfile import read_regular
 
     try:
         return read_regular(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()

@@ -16,7 +16,7 @@ from lsprotocol import types as t
 
 from adventure.analysis.findings import Finding
 from adventure.analysis.paths import PathStep
-from adventure.errors import Diagnostic
+from adventure.base.errors import Diagnostic
 from adventure.lsp import codes
 from adventure.lsp.index import STORY_FILE, Occurrence, Outline, StoryIndex
 from adventure.lsp.workspace import StoryFolder, read_text

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adventure.errors import Diagnostic
+from adventure.base.errors import Diagnostic
 from adventure.lsp.index import STORY_FILE, FileIndex, StoryIndex, index_file, stat_names
 from adventure.story.loader import LoadReport, ParseMemo, check_story
 from adventure.story.model import Story

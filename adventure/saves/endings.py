@@ -22,11 +22,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from adventure import engine
-from adventure.engine import RunState
-from adventure.errors import Phrase, SaveError
-from adventure.messages import N_, _
-from adventure.regularfile import FileTooLarge, read_regular
+from adventure.base.errors import Phrase, SaveError
+from adventure.base.messages import N_, _
+from adventure.base.regularfile import FileTooLarge, read_regular
+from adventure.run import engine
+from adventure.run.engine import RunState
 from adventure.saves.atomic import atomic_write
 from adventure.story.model import Story
 from adventure.story.template import render

@@ -27,9 +27,9 @@ from typing import Any
 
 import yaml
 
-from adventure.engine import Start, Step
-from adventure.errors import Phrase, SaveError
-from adventure.messages import N_
+from adventure.base.errors import Phrase, SaveError
+from adventure.base.messages import N_
+from adventure.run.engine import Start, Step
 from adventure.saves.yamlevents import AliasRefused, plain_data
 from adventure.story.yamlsrc import nests_deeper_than
 

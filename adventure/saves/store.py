@@ -8,7 +8,7 @@ earlier one; any other name is a checkpoint the player saved, which only the pla
 writes over. A slot that is written is locked (an advisory lock) so a second game
 cannot write the same run, and a damaged file is moved aside
 (``<slot>.damaged-<time>.yaml``), never written over. Loading a run into the current story goes through
-:func:`resume`, which rebases the log (:mod:`adventure.rebase`) and reports, as data,
+:func:`resume`, which rebases the log (:mod:`adventure.run.rebase`) and reports, as data,
 when the story has changed under the save.
 
 Typical use::
@@ -31,12 +31,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from adventure import __version__, engine
-from adventure.engine import Outcome, RunState
-from adventure.errors import DAMAGED_CODES, SaveError
-from adventure.messages import N_
-from adventure.rebase import Rebased, rebase, snapshot_of
-from adventure.regularfile import FileTooLarge, read_regular
+from adventure import __version__
+from adventure.base.errors import DAMAGED_CODES, SaveError
+from adventure.base.messages import N_
+from adventure.base.regularfile import FileTooLarge, read_regular
+from adventure.run import engine
+from adventure.run.engine import Outcome, RunState
+from adventure.run.rebase import Rebased, rebase, snapshot_of
 from adventure.saves.atomic import atomic_write, remove_stale_temps, sweep_stale_temps
 from adventure.saves.runfile import (
     FORMAT,
@@ -384,7 +385,7 @@ class SaveStore:
             if candidate.is_file():
                 return candidate
             if not Path(text).is_file():
-                from adventure.paths import demo_run
+                from adventure.base.resources import demo_run
 
                 demo = demo_run(text)
                 if demo is not None:  # a bare demo name, when no slot or file has that name

@@ -4,7 +4,7 @@ The replayer and the exporters share this one model: each page is the scene as s
 before a step (title, text, the offered choices with locks) and the choice taken; the
 last page is the ending's epilogue or the scene where the run stands. The replay is
 streamed page by page. Plain text and Markdown exports live here; the Rich panels,
-the HTML export and the terminal playback are in :mod:`adventure.ui.transcript` and
+the HTML export and the terminal playback are in :mod:`adventure.ui.transcript_panels` and
 :mod:`adventure.ui.playback` (``saves/`` is persistence only: no Rich below ``ui/``).
 
 Typical use::
@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from adventure import engine
-from adventure.engine import RunState
-from adventure.messages import _, ngettext
-from adventure.rebase import Stopped
+from adventure.base.messages import _, ngettext
+from adventure.run import engine
+from adventure.run.engine import RunState
+from adventure.run.rebase import Stopped
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import check_story_matches, replay_record
 from adventure.story.model import Story

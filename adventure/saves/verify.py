@@ -1,8 +1,8 @@
 """Replay verification: does a saved run still lead where its snapshot says?
 
 Runs are regression tests for the story: verifying replays the log headlessly from
-the seed (:func:`adventure.rebase.rebase`) and compares the state reached with the
-snapshot. When they part, :class:`~adventure.rebase.Stopped` names the step, the
+the seed (:func:`adventure.run.rebase.rebase`) and compares the state reached with the
+snapshot. When they part, :class:`~adventure.run.rebase.Stopped` names the step, the
 scene, the choice the run took, why it is no longer possible and the choices that
 are available instead, and :attr:`Verification.changed` what differs between the
 snapshot and the replay. The words are the caller's (``replay --verify``).
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from adventure.rebase import Stopped, rebase
+from adventure.run.rebase import Stopped, rebase
 from adventure.saves.runfile import RunRecord
 from adventure.saves.store import check_story_matches
 from adventure.story.model import Story

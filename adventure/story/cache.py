@@ -46,8 +46,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from adventure import __version__
-from adventure.errors import Diagnostic
-from adventure.regularfile import read_regular
+from adventure.base.errors import Diagnostic
+from adventure.base.regularfile import read_regular
 from adventure.story.codec import Decoder, Encoder, Json
 from adventure.story.model import Scene, Story
 

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from adventure.errors import Diagnostic
+from adventure.base.errors import Diagnostic
 from adventure.story import expr as ex
 from adventure.story import template as tp
 from adventure.story.model import (

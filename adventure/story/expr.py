@@ -198,8 +198,8 @@ def _plural(count: Value, one: Value, many: Value) -> Value:
 
 
 def _ordinal(number: Value) -> Value:
-    """``1st``, ``22nd``, ``111th`` in the program's language (``1.º`` in Spanish): see :func:`adventure.messages.ordinal`."""
-    from adventure.messages import ordinal
+    """``1st``, ``22nd``, ``111th`` in the program's language (``1.º`` in Spanish): see :func:`adventure.base.messages.ordinal`."""
+    from adventure.base.messages import ordinal
 
     return ordinal(int(number))
 
@@ -1078,7 +1078,7 @@ def describe(node: Node, labels: Mapping[str, str]) -> str:
 
 def _pretty(op: str) -> str:
     """An operator as players read it: symbols for comparisons, words in their language."""
-    from adventure.messages import pgettext
+    from adventure.base.messages import pgettext
 
     if op in _PRETTY:
         return _PRETTY[op]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from adventure.errors import Diagnostic
+from adventure.base.errors import Diagnostic
 from adventure.story import expr as ex
 from adventure.story.model import Location
 from adventure.story.spec import TEXT_KEYS

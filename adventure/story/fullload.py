@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple, TypeVar
 
-from adventure.errors import Diagnostic
-from adventure.regularfile import read_regular
+from adventure.base.errors import Diagnostic
+from adventure.base.regularfile import read_regular
 from adventure.story import expr as ex
 from adventure.story.builder import STORY_KEYS, StoryBuilder
 from adventure.story.fields import Collector, suggest

@@ -2,7 +2,7 @@
 
 The loader works like a compiler front end: it reads every file, checks every key,
 type, id, reference and expression, and collects all problems (up to a cap) as
-located :class:`~adventure.errors.Diagnostic` values before giving up, so an author
+located :class:`~adventure.base.errors.Diagnostic` values before giving up, so an author
 fixes a file in one pass rather than one error per run. Nothing is evaluated from the
 files beyond YAML's core scalars and our own expression language.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.errors import Diagnostic, StoryLoadError
+from adventure.base.errors import Diagnostic, StoryLoadError
 from adventure.story.model import Story
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from adventure.messages import _
+from adventure.base.messages import _
 from adventure.story.expr import Node, StatType, Value
 from adventure.story.template import Template
 

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from adventure.messages import _
+from adventure.base.messages import _
 from adventure.story.expr import (
     MAX_DEPTH,
     SHOWN,

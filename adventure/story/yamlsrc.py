@@ -4,7 +4,7 @@ PyYAML's constructed objects forget where they came from and silently accept tra
 (duplicate keys, ``no`` read as ``False``, aliases that expand a small file into a huge
 one). We compose nodes instead (with libyaml's C parser when installed) and convert
 them into a small tree of located values, reporting each trap as a
-:class:`~adventure.errors.Diagnostic`. Only the core YAML scalar types are built, with
+:class:`~adventure.base.errors.Diagnostic`. Only the core YAML scalar types are built, with
 PyYAML's safe constructor; no tag can ever name Python code.
 
 Typical use::
@@ -23,9 +23,9 @@ from yaml import SafeLoader
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from adventure.errors import Diagnostic
-from adventure.regularfile import FileTooLarge, NotRegularFile, read_regular
-from adventure.safetext import describe, find_control
+from adventure.base.errors import Diagnostic
+from adventure.base.regularfile import FileTooLarge, NotRegularFile, read_regular
+from adventure.base.safetext import describe, find_control
 from adventure.story.model import Location
 
 try:  # libyaml is several times faster; fall back to pure Python quietly.

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adventure.engine import Offer
-from adventure.messages import _, pgettext
+from adventure.base.messages import _, pgettext
+from adventure.run.engine import Offer
 from adventure.ui import matching
 
 MAX_NUMBER_DIGITS = 6

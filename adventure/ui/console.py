@@ -18,7 +18,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Span, Text
 
-from adventure.safetext import escape_controls, has_controls
+from adventure.base.safetext import escape_controls, has_controls
 from adventure.ui.theme import PLAIN_THEME, THEME
 
 

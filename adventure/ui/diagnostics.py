@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from adventure.errors import Diagnostic
+from adventure.base.errors import Diagnostic
 
 
 def render_diagnostic(diag: Diagnostic) -> Text:

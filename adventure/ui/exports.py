@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from adventure.safetext import escape_controls
+from adventure.base.safetext import escape_controls
 from adventure.ui.notes import export_notes, page_changes, plain_lines
 
 if TYPE_CHECKING:

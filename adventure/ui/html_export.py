@@ -20,7 +20,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from adventure.messages import _, current_language, ngettext
+from adventure.base.messages import _, current_language, ngettext
 
 if TYPE_CHECKING:
     from adventure.saves.transcript import ExportNotes, Page, Transcript
@@ -127,7 +127,7 @@ def _ending(transcript: Transcript, notes: ExportNotes) -> list[str]:
         out += _summary(summary)
         out.append("</section>")
     if transcript.stopped is not None:
-        from adventure.notices import stopped_step
+        from adventure.play.notices import stopped_step
 
         reason = stopped_step(transcript.stopped)
         out.append(f'<p class="stopped">{escape(_("The replay stops here: {reason}").format(reason=reason))}</p>')

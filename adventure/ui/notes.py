@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 
-from adventure import engine
-from adventure.errors import EngineError
+from adventure.base.errors import EngineError
+from adventure.run import engine
 from adventure.saves.transcript import ExportNotes
 from adventure.ui.console import make_console
 
@@ -38,7 +38,7 @@ def export_notes(transcript: Transcript, story: Story) -> ExportNotes:
         from adventure.ui import render
 
         summary = plain_lines(render.run_summary(story, transcript.final, plain=True))
-    from adventure.notices import stopped_step
+    from adventure.play.notices import stopped_step
 
     stopped = stopped_step(transcript.stopped) if transcript.stopped is not None else None
     return ExportNotes(changes, summary, stopped)

@@ -1,7 +1,7 @@
 """The play loop: show the scene, read a line, act on it, until an ending or the player leaves.
 
 The loop owns no game rules: choices, undo, saves and loads all go through a
-:class:`~adventure.session.Session`; what to draw comes from :mod:`adventure.ui.render`.
+:class:`~adventure.play.session.Session`; what to draw comes from :mod:`adventure.ui.render`.
 The console, the line reader and the sleep function are injected, so tests drive a
 whole game with a list of lines and an in-memory console.
 
@@ -23,19 +23,19 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from adventure import engine
-from adventure.engine import Event, SceneEntered
-from adventure.errors import ChoiceLocked, EngineError, SaveError
-from adventure.messages import N_, _, ngettext
-from adventure.notices import problem, problem_and_advice, say
-from adventure.safetext import escape_controls
-from adventure.session import Session
+from adventure.base.errors import ChoiceLocked, EngineError, SaveError
+from adventure.base.messages import N_, _, ngettext
+from adventure.base.safetext import escape_controls
+from adventure.play.notices import problem, problem_and_advice, say
+from adventure.play.session import Session
+from adventure.run import engine
+from adventure.run.engine import Event, SceneEntered
 from adventure.ui import commands, render
 from adventure.ui.commands import Action, Command, Hint, Take, interpret, menu_word
 from adventure.ui.prompt import LineCancelled, Reader, Woken
 
 if TYPE_CHECKING:
-    from adventure.engine import Outcome
+    from adventure.run.engine import Outcome
     from adventure.saves.store import SlotSummary
     from adventure.story.model import Story
 

@@ -26,12 +26,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from adventure import engine
-from adventure.messages import _, ngettext, pgettext
+from adventure.base.messages import _, ngettext, pgettext
+from adventure.run import engine
 from adventure.saves.transcript import Page, Transcript
 from adventure.story.model import Story
 from adventure.ui.matching import fold
-from adventure.ui.transcript import render_ending, render_page, render_stopped
+from adventure.ui.transcript_panels import render_ending, render_page, render_stopped
 
 Pause = Callable[[float], "str | None"]
 Ask = Callable[[str], str]

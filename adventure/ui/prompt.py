@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from adventure.safetext import escape_controls
+from adventure.base.safetext import escape_controls
 from adventure.ui.commands import translated_commands
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 
-from adventure.safetext import escape_controls
+from adventure.base.safetext import escape_controls
 from adventure.ui.console import make_console
 
 if TYPE_CHECKING:

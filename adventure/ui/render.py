@@ -28,13 +28,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from adventure import engine
-from adventure.divergence import closed, divergences, has_canon, next_fork
-from adventure.engine import Event, Offer, RunState, StatChanged
-from adventure.errors import EngineError
-from adventure.messages import N_, _, ngettext
-from adventure.milestone import MilestoneView, next_milestone
-from adventure.safetext import has_controls
+from adventure.base.errors import EngineError
+from adventure.base.messages import N_, _, ngettext
+from adventure.base.safetext import has_controls
+from adventure.run import engine
+from adventure.run.divergence import closed, divergences, has_canon, next_fork
+from adventure.run.engine import Event, Offer, RunState, StatChanged
+from adventure.run.milestone import MilestoneView, next_milestone
 from adventure.story.compiled import compiled
 from adventure.story.expr import StatType, Value
 from adventure.story.model import Presentation, Stat, Story

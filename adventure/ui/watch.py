@@ -8,7 +8,7 @@ Three parts, each small:
 - :class:`LiveGame` is the ordinary :class:`~adventure.ui.play.Game` plus one hook:
   before each read it reloads the story if a change is pending. A valid story takes
   over and the run is carried onto it by replaying its log from the seed
-  (:mod:`adventure.rebase`); the screen is redrawn at the same place, or, when the log no
+  (:mod:`adventure.run.rebase`); the screen is redrawn at the same place, or, when the log no
   longer applies, at the step before the divergence, with the reason. A story with
   errors shows them located, as ``check`` does, and the last good story keeps playing.
 - :func:`watch_reader` picks a reader that can be woken: prompt_toolkit in a terminal,
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
-from adventure.engine import RunState, Step
-from adventure.notices import stopped_at
+from adventure.play.notices import stopped_at
+from adventure.run.engine import RunState, Step
 from adventure.ui import render
 from adventure.ui.diagnostics import render_diagnostic
 from adventure.ui.play import Game
@@ -45,8 +45,8 @@ from adventure.ui.prompt import Reader
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from adventure.rebase import Rebased
-    from adventure.session import Session
+    from adventure.play.session import Session
+    from adventure.run.rebase import Rebased
     from adventure.story.loader import LoadReport
 
 STORY_SUFFIXES = (".yaml", ".yml")

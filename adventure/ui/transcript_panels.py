@@ -19,11 +19,11 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from adventure.messages import _
+from adventure.base.messages import _
 from adventure.saves.transcript import EndingPage, Page, Transcript
 
 if TYPE_CHECKING:
-    from adventure.rebase import Stopped
+    from adventure.run.rebase import Stopped
     from adventure.story.model import Story
 
 
@@ -67,7 +67,7 @@ def render_ending(ending: EndingPage) -> RenderableType:
 
 def render_stopped(stopped: Stopped | None) -> RenderableType:
     """Why the replay could not go on."""
-    from adventure.notices import stopped_step
+    from adventure.play.notices import stopped_step
 
     text = Text(_("The replay stops here: {reason}").format(reason=""), style="error")
     text.append(stopped_step(stopped) if stopped is not None else "")

@@ -1,7 +1,7 @@
 """Sandbox runs: start at any scene with chosen stat values, to try the scene being written.
 
 ``play --start SCENE --set STAT=VALUE`` turns its arguments into an
-:class:`~adventure.engine.Start` here (every name and value checked against the story,
+:class:`~adventure.run.engine.Start` here (every name and value checked against the story,
 with a did-you-mean for typos). A sandbox run is kept in a scratch save folder
 (``<save folder>/scratch/``) that ``saves`` and ``--continue`` never look into, so it
 can never overwrite the player's own runs. Its run file records the start, so
@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from adventure.engine import Start, Value
-from adventure.errors import UsageError
+from adventure.base.errors import UsageError
+from adventure.run.engine import Start, Value
 from adventure.story.expr import StatType
 from adventure.story.fields import suggest
 from adventure.story.model import MAX_TEXT, Stat, Story

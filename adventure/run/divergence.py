@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from adventure import engine
-from adventure.engine import Offer, RunState, Start
+from adventure.run import engine
+from adventure.run.engine import Offer, RunState, Start
 from adventure.story.model import Choice, Story
 
 

@@ -29,14 +29,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure import engine
-from adventure.engine import Outcome, RunState, Start, Step
-from adventure.errors import SaveError
-from adventure.messages import N_, _, ngettext
+from adventure.base.errors import SaveError
+from adventure.base.messages import N_, _, ngettext
+from adventure.run import engine
+from adventure.run.engine import Outcome, RunState, Start, Step
 from adventure.story.model import Story
 
 if TYPE_CHECKING:
-    from adventure.rebase import Rebased
+    from adventure.run.rebase import Rebased
     from adventure.saves.store import RunRecord, SaveStore, SlotLock
 
 AUTOSAVE_SLOT = "autosave"
@@ -165,7 +165,7 @@ class Session:
         from elsewhere goes on in a new run slot, so the file loaded is never written.
         :class:`SaveError` (MM510) when another game is playing that run.
         """
-        from adventure.notices import story_changed
+        from adventure.play.notices import story_changed
         from adventure.saves.store import resume
 
         resumed = resume(story, record)
@@ -355,7 +355,7 @@ class Session:
         path never shortens a save by itself. If anything fails on the way, the session
         is left exactly as it was (story, state, last outcome, start) and the error raised.
         """
-        from adventure.rebase import rebase
+        from adventure.run.rebase import rebase
 
         before = (self.story, self.state, self.last_outcome, self.start)
         try:
@@ -392,7 +392,7 @@ class Session:
         return messages
 
     def _failed(self, exc: SaveError) -> None:
-        from adventure.notices import problem_and_advice
+        from adventure.play.notices import problem_and_advice
 
         if self.save_error is None or self.save_error.code != exc.code:  # say it once, not after every choice
             self.tell(_("Could not save: {problem}").format(problem=problem_and_advice(exc)), warning=True)
@@ -418,7 +418,7 @@ class Session:
     def _report_set_aside(self) -> None:
         if self.store is None:
             return
-        from adventure.notices import say
+        from adventure.play.notices import say
 
         for original, aside, why in self.store.set_aside:
             backup = original.with_name(original.name[: -len(".yaml")] + ".bak.yaml")
@@ -440,11 +440,11 @@ class Session:
         try:
             first = book.record(self.story, state, self.slot, self.clock())
         except SaveError as exc:
-            from adventure.notices import problem
+            from adventure.play.notices import problem
 
             self.tell(_("Could not remember this ending: {problem}").format(problem=problem(exc)), warning=True)
             first = False
-        from adventure.notices import say
+        from adventure.play.notices import say
 
         for message in book.notices:
             self.tell(say(message), warning=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from adventure.engine import RunState, environment, wording
+from adventure.run.engine import RunState, environment, wording
 from adventure.story.compiled import compiled
 from adventure.story.expr import Node, names
 from adventure.story.model import Chapter, Milestone, Scene, Story

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from adventure import rng
-from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
-from adventure.messages import _
-from adventure.runlog import EMPTY, Log, Step
+from adventure.base.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.base.messages import _
+from adventure.run import rng
+from adventure.run.runlog import EMPTY, Log, Step
 
 __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
@@ -41,7 +41,7 @@ Cause = Literal["choice", "scene", "computed"]
 class RunState:
     """Everything that changes during play; the story itself never does.
 
-    ``log`` is a :class:`~adventure.runlog.Log`: each new state shares its predecessor's
+    ``log`` is a :class:`~adventure.run.runlog.Log`: each new state shares its predecessor's
     log and adds one node, so a step costs the same at turn 10 as at turn 100,000.
     """
 

@@ -1,6 +1,6 @@
 """A run's log: the steps taken, as a persistent list that new states share.
 
-Each :class:`~adventure.engine.RunState` carries its whole log, and every step makes a
+Each :class:`~adventure.run.engine.RunState` carries its whole log, and every step makes a
 new state. Copying the log into each state (``log + (step,)``) made a run of *n* steps
 cost O(n²) time and memory; here a log is a node pointing at the log before it, so
 taking a step adds one small node and every earlier state keeps sharing the rest.

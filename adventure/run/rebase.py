@@ -4,13 +4,13 @@ A run *is* its log (scene and choice ids from a seed), so a run survives an edit
 the story by replaying that log onto the new story as far as it applies. Three
 callers need exactly this: loading a save (:func:`adventure.saves.store.resume`),
 ``replay --verify`` (:mod:`adventure.saves.verify`) and ``play --watch``
-(:meth:`adventure.session.Session.try_rebase`). Here is the one implementation.
+(:meth:`adventure.play.session.Session.try_rebase`). Here is the one implementation.
 
 The result is data: :class:`Rebased` says how many steps applied and, in
 :class:`Stopped`, which step no longer applies, in which scene, with which choice,
 why (a :data:`StopReason` and its detail) and what the scene offers instead. No
 sentence is built here: the session, the UI and the CLI choose the words, in the
-player's language (:mod:`adventure.notices`).
+player's language (:mod:`adventure.play.notices`).
 
 Typical use::
 
@@ -25,9 +25,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from adventure import engine
-from adventure.engine import Outcome, RunState, Start, Step
-from adventure.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.base.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
+from adventure.run import engine
+from adventure.run.engine import Outcome, RunState, Start, Step
 from adventure.story.model import Story
 
 StopReason = Literal["hidden", "not_offered", "locked", "ended", "scene_gone", "elsewhere", "start_lost", "snapshot"]

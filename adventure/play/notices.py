@@ -1,10 +1,10 @@
 """The words for what saves and rebasing report as data, in the player's language.
 
-Below the front end, a save problem is a :class:`~adventure.errors.SaveError` carrying
-:class:`~adventure.errors.Phrase` s (an English catalogue id and its named fields), and
-a rebase is a :class:`~adventure.rebase.Rebased` with a :class:`~adventure.rebase.Stopped`.
+Below the front end, a save problem is a :class:`~adventure.base.errors.SaveError` carrying
+:class:`~adventure.base.errors.Phrase` s (an English catalogue id and its named fields), and
+a rebase is a :class:`~adventure.run.rebase.Rebased` with a :class:`~adventure.run.rebase.Stopped`.
 This module is where they become sentences, through the program catalogue
-(:mod:`adventure.messages`), for the session, the UI and the command line alike: one
+(:mod:`adventure.base.messages`), for the session, the UI and the command line alike: one
 place, so the game, ``play --continue``, ``replay --verify`` and ``play --watch`` say
 the same thing in the same words.
 
@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from adventure.errors import Phrase, SaveError, fill
-from adventure.messages import N_, _, ngettext
-from adventure.rebase import Rebased, Stopped
+from adventure.base.errors import Phrase, SaveError, fill
+from adventure.base.messages import N_, _, ngettext
+from adventure.run.rebase import Rebased, Stopped
 
 if TYPE_CHECKING:
     from adventure.saves.store import DamagedRun
@@ -84,7 +84,7 @@ _STOP_REASONS: dict[str, str] = {
     "start_lost": N_("the sandbox start no longer applies: {detail}"),
     "snapshot": N_("every step applies, but the run now ends in a different state than its snapshot"),
 }
-"""The words for each :data:`adventure.rebase.StopReason`."""
+"""The words for each :data:`adventure.run.rebase.StopReason`."""
 
 
 def stop_reason(stopped: Stopped) -> str:

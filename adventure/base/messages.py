@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 DOMAIN = "million-miles"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"  # adventure/locale
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from adventure.safetext import escape_controls
+from adventure.base.safetext import escape_controls
 
 Severity = Literal["error", "warning"]
 EXCERPT_WIDTH = 100
@@ -146,7 +146,7 @@ class SaveError(MillionMilesError):
 
     The error is data: :attr:`what` and :attr:`advice` are :class:`Phrase` s (an English
     catalogue id with named ``{placeholders}`` filled from ``fields``), so the edge words
-    it in the player's language (:func:`adventure.notices.say`); ``str()``,
+    it in the player's language (:func:`adventure.play.notices.say`); ``str()``,
     :attr:`message` and :attr:`hint` are the English, for logs and JSON.
     """
 
@@ -182,7 +182,7 @@ class Phrase:
     values of its named ``{placeholders}``, which may be phrases themselves.
 
     Errors and reports below the UI carry phrases, not sentences; the edge translates them
-    (:func:`adventure.notices.say`). ``str()`` is the English, for logs and JSON.
+    (:func:`adventure.play.notices.say`). ``str()`` is the English, for logs and JSON.
     """
 
     template: str

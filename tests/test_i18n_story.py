@@ -429,3 +429,24 @@ def test_a_renamed_choice_and_scene_keep_their_translations(orchard, capsys):
     moved = {m.context: m.string for m in catalog if m.context}
     assert moved["choice:gateway:harvest:label"] == "Cortar una manzana"
     assert "choice:gate:pick:label" not in moved
+
+
+def test_a_translator_may_keep_a_stale_string_in_english_until_it_is_reviewed(orchard, capsys):
+    """Issue 22 §6: showing a fuzzy translation is the default; the flag english-until-reviewed
+    on one string is the translator's choice to show its English instead, and an update keeps it."""
+    path = po_of(orchard)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgctxt "choice:gate:pick:label"',
+                                 '#, fuzzy, english-until-reviewed\nmsgctxt "choice:gate:pick:label"')
+                    .replace('msgctxt "choice:gate:key:label"', '#, fuzzy\nmsgctxt "choice:gate:key:label"'),
+                    encoding="utf-8")
+    story = translate_story(load_story(orchard), "es")
+    assert story.scenes["gate"].choices[0].label.source == "Pick an apple"  # held: English until reviewed
+    assert story.scenes["gate"].choices[1].label.source == "Tomar la llave del poste"  # fuzzy alone: shown
+    chapter = orchard / "one.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("title: The Gate", "title: The Old Gate"),
+                       encoding="utf-8")
+    assert main(["i18n", "update", str(orchard), "es"]) == 0
+    kept = path.read_text(encoding="utf-8")
+    assert "english-until-reviewed" in kept.split('msgctxt "choice:gate:pick:label"')[0].rsplit("\n\n", 1)[-1]
+    assert translate_story(load_story(orchard), "es").scenes["gate"].choices[0].label.source == "Pick an apple"

@@ -8,7 +8,8 @@ parsed and type-checked like the English and may move ``{…}`` expressions and
 the English shows; every problem is located in the ``.po`` file (file, line, column).
 A missing string, or one that does not check, falls back to the English, for that
 string only; a fuzzy or stale one (its English changed) is shown, with MM706 in
-``check``, until a translator reviews it. Long texts are translated paragraph by
+``check``, until a translator reviews it (unless the translator flagged it
+``english-until-reviewed``: then that string reads in English until then). Long texts are translated paragraph by
 paragraph (:func:`adventure.i18n.strings.paragraphs`), so an edit affects one paragraph.
 
 Codes (``docs/authoring.md``): MM701 unreadable catalogue, MM702 a translated template
@@ -53,6 +54,10 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Message
 
 ENGLISH = "en"
+
+ENGLISH_UNTIL_REVIEWED = "english-until-reviewed"
+"""A PO flag a translator puts on a string whose stale translation should not be shown:
+until it is reviewed (the ``fuzzy`` flag cleared), that one string reads in English."""
 
 
 @dataclass
@@ -223,7 +228,8 @@ class _Checker:
                                 "reviewed", self.path, message.lineno or 0, severity=self.gap,
                                 hint=f"review it against the English at {english}, then clear the fuzzy flag "
                                 "('million-miles i18n update' marks changes)"))
-            if self.accept(entry, message, quiet=True):  # a near translation reads better than English
+            held = ENGLISH_UNTIL_REVIEWED in message.flags  # the translator's choice for this string
+            if not held and self.accept(entry, message, quiet=True):  # a near translation reads better than English
                 translated[entry.key] = str(message.string)
         elif message is not None and self.accept(entry, message):
             translated[entry.key] = str(message.string)

@@ -446,3 +446,19 @@ def test_no_offer_for_another_story_or_folder_or_a_damaged_run(mini_story, tmp_p
     assert _resumable(mini_story, store, "/somewhere/else") is None  # played from another folder
     (tmp_path / f"{slot}.yaml").write_text("{broken", encoding="utf-8")
     assert _resumable(mini_story, store, None) is None
+
+
+def test_ctrl_c_after_typing_at_the_title_cancels_the_line_not_the_game(mini_story, tmp_path):
+    """Found replaying as a newcomer: 'abc' then Ctrl-C at the title left the game; at a scene it
+    cancels the line. Menus now do the same; Ctrl-C on an empty line still leaves."""
+    from adventure.cli.play import _resumable
+    from adventure.ui.prompt import LineCancelled
+
+    store = SaveStore(tmp_path)
+    slot = _played(mini_story, store, "key")
+    game, c = _title_game(mini_story, store, [LineCancelled(), "", "pick", "quit"], _resumable(mini_story, store, None))
+    assert game.run() == 0
+    assert f"Resuming '{slot}' after 1 choice." in output(c)
+    game, c = _title_game(mini_story, store, [KeyboardInterrupt()], _resumable(mini_story, store, None))
+    assert game.run() == 0 and "Resuming" not in output(c)
+    assert f"'{slot}' is kept as it was" in output(c) and "no run to keep" not in output(c)

@@ -165,7 +165,7 @@ class Game:
                     picked = self.title_menu(self.resumable)
                     if picked == "quit":  # nothing of the new run to speak of: it leaves nothing behind
                         self.session.messages[:] = [m for m in self.session.messages if m.warning]
-                        return self.leave()
+                        return self.leave_title(self.resumable)
                     if picked == "continue" and self.continue_last(self.resumable):
                         fresh, notice = False, notice or self.resumed_notice
             if notice:
@@ -483,11 +483,14 @@ class Game:
         return options
 
     def menu_line(self, options: list[tuple[str, str]]) -> str | None:
-        """One line typed at a menu (its labels complete with Tab); ``None``: Ctrl-C or Ctrl-D, leave."""
+        """One line typed at a menu (its labels complete with Tab); ``None``: Ctrl-C or Ctrl-D, leave.
+
+        Ctrl-C after typing cancels that line only, as at a scene; on an empty line it leaves.
+        """
         while True:
             try:
                 line = self.read_line(PROMPT, [label for _word, label in options])
-            except Woken:
+            except (Woken, LineCancelled):
                 continue
             except (KeyboardInterrupt, EOFError):
                 return None
@@ -583,6 +586,14 @@ class Game:
                 live.update(render.countdown_frame(number, self.story.presentation), refresh=True)
                 self.sleep(COUNTDOWN_DELAY)
             live.update(render.countdown_frame(None, self.story.presentation), refresh=True)
+
+    def leave_title(self, run: Resumable) -> int:
+        """Leave from the title screen: the offered run is untouched, and says how to come back to it."""
+        self.show(Text(""))
+        self.flush()
+        self.say(_("Goodbye. '{slot}' is kept as it was. Continue it with:").format(slot=run.slot))
+        self.show(Text(f"  {self.continue_command}", style="emphasis"))
+        return 0
 
     def leave(self) -> int:
         """Leave cleanly: say (truly) where the run is kept and how to come back."""

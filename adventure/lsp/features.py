@@ -8,7 +8,8 @@ routes requests here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -168,32 +169,84 @@ _ID_VALUE = re.compile(r"(?:^|[\s{,])(goto|scene|start|ending):\s*([A-Za-z0-9_\-
 _KEY_START = re.compile(r"^(\s*)(-\s+)?([A-Za-z_]*)$")
 
 
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    """Where completion was asked: the line up to the cursor, with what the answer is drawn from."""
+
+    index: StoryIndex
+    path: str
+    lines: list[str]
+    line: int
+    text: str
+    """The line up to the cursor."""
+    folder_files: Iterable[str]
+
+    @property
+    def story_file(self) -> bool:
+        return Path(self.path).name == STORY_FILE
+
+
 def completion(index: StoryIndex, path: str, lines: list[str], line: int, character: int,
                folder_files: Iterable[str]) -> list[t.CompletionItem]:
-    text = lines[line][:character] if line < len(lines) else ""
-    value = _ID_VALUE.search(text)
-    if value:
-        kind = "ending" if value.group(1) == "ending" else "scene"
-        return [_id_item(index, kind, n) for n in index.names(kind)]  # type: ignore[arg-type]
-    if _in_expression(text):
-        return [_stat_item(index, n) for n in index.names("stat")]
-    story_file = Path(path).name == STORY_FILE
-    if story_file and _under(lines, line, "chapters") and re.match(r"^\s*-\s*\S*$", text):
-        listed = set(index.chapter_files())
-        return [t.CompletionItem(label=f, kind=t.CompletionItemKind.File,
-                                 detail="listed" if f in listed else "not listed yet")
-                for f in sorted(folder_files) if f != STORY_FILE]
-    key = _KEY_START.match(text)
-    if key and key_path(lines, line, len(key.group(1)))[-1:] in (["set"], ["add"], ["subtract"]):
-        return [_stat_item(index, n) for n in index.names("stat")]  # a stat name under an effect
-    if key:
-        part = part_at(lines, line, story_file)
-        if part is not None:
-            present = _sibling_keys(lines, line, len(key.group(1)) + len(key.group(2) or ""))
-            return [t.CompletionItem(label=k.name, kind=t.CompletionItemKind.Property, detail=part.name,
-                                     documentation=k.description, insert_text=f"{k.name}: ")
-                    for k in part.keys if k.name not in present]
+    """What may be typed at the cursor: the first of :data:`_COMPLETERS` that knows the place answers."""
+    typed = _Typed(index, path, lines, line, lines[line][:character] if line < len(lines) else "", folder_files)
+    for complete in _COMPLETERS:
+        items = complete(typed)
+        if items is not None:
+            return items
     return []
+
+
+def _complete_id(typed: _Typed) -> list[t.CompletionItem] | None:
+    """After ``goto:``, ``scene:``, ``start:`` or ``ending:``: the scene (or ending) ids."""
+    value = _ID_VALUE.search(typed.text)
+    if value is None:
+        return None
+    kind = "ending" if value.group(1) == "ending" else "scene"
+    return [_id_item(typed.index, kind, n) for n in typed.index.names(kind)]  # type: ignore[arg-type]
+
+
+def _complete_expression(typed: _Typed) -> list[t.CompletionItem] | None:
+    """Inside a condition, a computed value or an open ``{…}``: the stat names."""
+    return _stat_items(typed.index) if _in_expression(typed.text) else None
+
+
+def _complete_chapter_file(typed: _Typed) -> list[t.CompletionItem] | None:
+    """An item of ``story.yaml``'s ``chapters:`` list: the folder's YAML files, saying which are listed."""
+    if not (typed.story_file and _under(typed.lines, typed.line, "chapters") and re.match(r"^\s*-\s*\S*$", typed.text)):
+        return None
+    listed = set(typed.index.chapter_files())
+    return [t.CompletionItem(label=f, kind=t.CompletionItemKind.File, detail="listed" if f in listed else "not listed yet")
+            for f in sorted(typed.folder_files) if f != STORY_FILE]
+
+
+def _complete_effect_stat(typed: _Typed) -> list[t.CompletionItem] | None:
+    """A key under ``set:``, ``add:`` or ``subtract:`` is a stat name."""
+    key = _KEY_START.match(typed.text)
+    if key is None or key_path(typed.lines, typed.line, len(key.group(1)))[-1:] not in (["set"], ["add"], ["subtract"]):
+        return None
+    return _stat_items(typed.index)
+
+
+def _complete_key(typed: _Typed) -> list[t.CompletionItem] | None:
+    """A key at the start of a line: the keys of the part of the format it belongs to, less those written."""
+    key = _KEY_START.match(typed.text)
+    part = part_at(typed.lines, typed.line, typed.story_file) if key else None
+    if key is None or part is None:
+        return None
+    present = _sibling_keys(typed.lines, typed.line, len(key.group(1)) + len(key.group(2) or ""))
+    return [t.CompletionItem(label=k.name, kind=t.CompletionItemKind.Property, detail=part.name,
+                             documentation=k.description, insert_text=f"{k.name}: ")
+            for k in part.keys if k.name not in present]
+
+
+_COMPLETERS: tuple[Callable[[_Typed], list[t.CompletionItem] | None], ...] = (
+    _complete_id, _complete_expression, _complete_chapter_file, _complete_effect_stat, _complete_key)
+"""Most specific place first: a value, an expression, a chapter file, an effect's stat, a key."""
+
+
+def _stat_items(index: StoryIndex) -> list[t.CompletionItem]:
+    return [_stat_item(index, n) for n in index.names("stat")]
 
 
 def _id_item(index: StoryIndex, kind: str, name: str) -> t.CompletionItem:
@@ -242,18 +295,12 @@ def key_path(lines: list[str], line: int, column: int) -> list[str]:
     """The keys enclosing a key written at ``column`` of ``line`` (``-`` for a list item)."""
     path: list[str] = []
     limit, after_item = column, False
-    for number in range(line - 1, -1, -1):
-        text = lines[number]
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
+    for text in _written_above(lines, line):
         item = re.match(r"^(\s*)-(\s|$)", text)
         if item:
             dash = len(item.group(1))
             if dash < limit:
-                inner = re.match(r"^\s*-\s+([A-Za-z_][A-Za-z0-9_]*):\s*(#.*)?$", text)
-                if inner and dash + 2 < limit:  # `- set:` with our key nested under it
-                    path.append(inner.group(1))
-                path.append("-")
+                path += _item_keys(text, dash, limit)
                 limit, after_item = dash, True
             continue
         indent = _indent(text)
@@ -264,6 +311,21 @@ def key_path(lines: list[str], line: int, column: int) -> list[str]:
         if limit == 0 and not after_item:
             break
     return list(reversed(path))
+
+
+def _written_above(lines: list[str], line: int) -> Iterator[str]:
+    """The lines above ``line``, nearest first, less blank lines and comments (they enclose nothing)."""
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if text.strip() and not text.lstrip().startswith("#"):
+            yield text
+
+
+def _item_keys(text: str, dash: int, limit: int) -> list[str]:
+    """What a list item above adds to the path, innermost first: the key it opens when ours is nested under
+    it (``- set:``), then ``-``."""
+    inner = re.match(r"^\s*-\s+([A-Za-z_][A-Za-z0-9_]*):\s*(#.*)?$", text)
+    return [inner.group(1), "-"] if inner and dash + 2 < limit else ["-"]
 
 
 _PARTS = {
@@ -325,6 +387,20 @@ class RenameError(ValueError):
 def rename(index: StoryIndex, folder: StoryFolder, path: str, line: int, character: int,
            new_name: str) -> t.WorkspaceEdit:
     """Every occurrence renamed; a scene or choice keeps its old id in ``renamed_from``."""
+    here = _renamable(index, path, line, character, new_name)
+    edits: dict[str, list[t.TextEdit]] = {}
+    for o in index.uses(here):
+        if o.role != "old":
+            edits.setdefault(uri_of(o.file), []).append(t.TextEdit(range=_occ_range(o), new_text=new_name))
+    if here.kind in ("stat", "ending"):
+        _catalogue_edits(folder, here.kind, here.name, new_name, edits)
+    if here.kind in ("scene", "choice"):
+        _renamed_from_edits(index, folder, here, edits)
+    return t.WorkspaceEdit(changes=edits)
+
+
+def _renamable(index: StoryIndex, path: str, line: int, character: int, new_name: str) -> Occurrence:
+    """The id under the cursor, when it may take ``new_name``; else a :class:`RenameError` saying why not."""
     here = index.at(path, line, character)
     if here is None or here.kind in ("file", "chapter"):
         raise RenameError("put the cursor on a scene, ending, stat or choice id")
@@ -335,20 +411,17 @@ def rename(index: StoryIndex, folder: StoryFolder, path: str, line: int, charact
         raise RenameError(f"'{new_name}' is not a valid {here.kind} id")
     if new_name != here.name and index.definitions(here.kind, new_name, here.scope):
         raise RenameError(f"there is already a {here.kind} called '{new_name}'")
-    edits: dict[str, list[t.TextEdit]] = {}
-    for o in index.uses(here):
-        if o.role == "old":
-            continue
-        edits.setdefault(uri_of(o.file), []).append(t.TextEdit(range=_occ_range(o), new_text=new_name))
-    if here.kind in ("stat", "ending"):
-        _catalogue_edits(folder, here.kind, here.name, new_name, edits)
-    if here.kind in ("scene", "choice"):
-        for d in index.definitions(here.kind, here.name, here.scope):
-            lines = (folder.text_of(Path(d.file).name) or "").splitlines()
-            edit = _renamed_from_edit(lines, d, here.name)
-            if edit is not None:
-                edits.setdefault(uri_of(d.file), []).append(edit)
-    return t.WorkspaceEdit(changes=edits)
+    return here
+
+
+def _renamed_from_edits(index: StoryIndex, folder: StoryFolder, here: Occurrence,
+                        edits: dict[str, list[t.TextEdit]]) -> None:
+    """Scenes and choices keep the old id in ``renamed_from``, so saved runs still replay."""
+    for d in index.definitions(here.kind, here.name, here.scope):
+        lines = (folder.text_of(Path(d.file).name) or "").splitlines()
+        edit = _renamed_from_edit(lines, d, here.name)
+        if edit is not None:
+            edits.setdefault(uri_of(d.file), []).append(edit)
 
 
 def _catalogue_edits(folder: StoryFolder, kind: str, old: str, new: str, edits: dict[str, list[t.TextEdit]]) -> None:

@@ -158,24 +158,42 @@ def _parse(raw: bytes) -> dict[str, dict[str, FoundEnding]]:
     document = json.loads(raw.decode("utf-8"))
     if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("stories"), dict):
         raise ValueError(f"not a format-{FORMAT} endings file")
-    result: dict[str, dict[str, FoundEnding]] = {}
-    for story_id, entries in document["stories"].items():
-        if not isinstance(entries, dict):
-            raise ValueError(f"story {story_id!r} is not a mapping")
-        result[story_id] = {}
-        for ending_id, entry in entries.items():
-            if not isinstance(entry, dict):
-                raise ValueError(f"ending {ending_id!r} is not a mapping")
-            texts = {k: entry.get(k) for k in ("first_reached", "last_reached", "run", "scene", "choice", "label")}
-            times = entry.get("times")
-            if not all(isinstance(v, str) and len(v) <= FIELD_LIMIT for v in texts.values()):
-                raise ValueError(f"ending {ending_id!r} has a missing or bad field")
-            if not isinstance(times, int) or isinstance(times, bool) or not 0 < times < 10**12:
-                raise ValueError(f"ending {ending_id!r} has a bad 'times'")
-            for key in ("first_reached", "last_reached"):
-                _moment(texts[key])  # type: ignore[arg-type]
-            result[story_id][ending_id] = FoundEnding(ending_id, times=times, **texts)  # type: ignore[arg-type]
-    return result
+    return {story_id: _story_entries(story_id, entries) for story_id, entries in document["stories"].items()}
+
+
+def _story_entries(story_id: str, entries: object) -> dict[str, FoundEnding]:
+    """One story's endings, by id."""
+    if not isinstance(entries, dict):
+        raise ValueError(f"story {story_id!r} is not a mapping")
+    return {ending_id: _entry(ending_id, entry) for ending_id, entry in entries.items()}
+
+
+_TEXTS = ("first_reached", "last_reached", "run", "scene", "choice", "label")
+"""The text fields of an entry; each must be there, within :data:`FIELD_LIMIT`."""
+
+
+def _entry(ending_id: str, entry: object) -> FoundEnding:
+    """One ending's entry, every field checked: a hand-edited or truncated file is damage, not a crash later."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"ending {ending_id!r} is not a mapping")
+    texts = _texts(ending_id, entry)
+    times = entry.get("times")
+    if not isinstance(times, int) or isinstance(times, bool) or not 0 < times < 10**12:
+        raise ValueError(f"ending {ending_id!r} has a bad 'times'")
+    for key in ("first_reached", "last_reached"):
+        _moment(texts[key])
+    return FoundEnding(ending_id, times=times, **texts)
+
+
+def _texts(ending_id: str, entry: dict[str, object]) -> dict[str, str]:
+    """An entry's text fields by name (:data:`_TEXTS`)."""
+    texts: dict[str, str] = {}
+    for key in _TEXTS:
+        value = entry.get(key)
+        if not isinstance(value, str) or len(value) > FIELD_LIMIT:
+            raise ValueError(f"ending {ending_id!r} has a missing or bad field")
+        texts[key] = value
+    return texts
 
 
 def reached_at(found: FoundEnding) -> datetime:

@@ -159,34 +159,44 @@ def to_markdown(transcript: Transcript, notes: ExportNotes | None = None) -> str
     notes = notes or ExportNotes()
     lines = [f"# {_md(transcript.story_title)}", "", f"*{_seed_line(transcript)}.*", ""]
     for page in transcript.pages:
-        if page.chapter:
-            lines += [f"## {_md(page.chapter)}", ""]
-        lines += [f"### {page.step}. {_md(page.title)}", ""]
-        lines += [_md(p) + "\n" for p in page.text.split("\n\n")]
-        for choice in page.choices:
-            label = _md(choice.label)
-            if choice.id == page.taken:
-                lines.append(f"- **→ {label}**")
-            elif not choice.enabled:
-                lines.append(f"- ~~{label}~~ *" + _("(locked: {reason})").format(
-                    reason=_md(choice.reason or _("not available"))) + "*")
-            else:
-                lines.append(f"- {label}")
-        changed = notes.changes.get(page.step, ())
-        if changed:
-            lines += ["", "  \n".join(f"*{_md(line)}*" for line in changed)]
-        lines.append("")
+        lines += _md_page(page, notes.changes.get(page.step, ()))
     if transcript.ending:
-        ending = transcript.ending
-        lines += ["## " + _("The End: {title}").format(title=_md(ending.title)), ""]
-        lines += [_md(p) + "\n" for p in ending.text.split("\n\n")]
-        if notes.summary:
-            lines += _md_summary(notes.summary)
-        elif ending.remembered:
-            lines += ["**" + _("Choices that mattered:") + "**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
+        lines += _md_ending(transcript.ending, notes.summary)
     if notes.stopped:
         lines += ["> " + _("The replay stops here: {reason}").format(reason=_md(notes.stopped)), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_page(page: Page, changed: tuple[str, ...]) -> list[str]:
+    """One page in Markdown: its headings, paragraphs, the choices as a list, then what the step changed."""
+    lines = [f"## {_md(page.chapter)}", ""] if page.chapter else []
+    lines += [f"### {page.step}. {_md(page.title)}", ""]
+    lines += [_md(p) + "\n" for p in page.text.split("\n\n")]
+    lines += [_md_choice(choice, page.taken) for choice in page.choices]
+    if changed:
+        lines += ["", "  \n".join(f"*{_md(line)}*" for line in changed)]
+    return [*lines, ""]
+
+
+def _md_choice(choice: ShownChoice, taken: str | None) -> str:
+    """A list item: the choice taken in bold with an arrow, a locked one struck through with its reason."""
+    label = _md(choice.label)
+    if choice.id == taken:
+        return f"- **→ {label}**"
+    if not choice.enabled:
+        return f"- ~~{label}~~ *" + _("(locked: {reason})").format(reason=_md(choice.reason or _("not available"))) + "*"
+    return f"- {label}"
+
+
+def _md_ending(ending: EndingPage, summary: tuple[str, ...]) -> list[str]:
+    """The epilogue, then the ending's summary (or, without one, the choices that mattered)."""
+    lines = ["## " + _("The End: {title}").format(title=_md(ending.title)), ""]
+    lines += [_md(p) + "\n" for p in ending.text.split("\n\n")]
+    if summary:
+        lines += _md_summary(summary)
+    elif ending.remembered:
+        lines += ["**" + _("Choices that mattered:") + "**", ""] + [f"- {_md(r)}" for r in ending.remembered] + [""]
+    return lines
 
 
 def _md_summary(summary: tuple[str, ...]) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from adventure.base.safetext import escape_controls
 from adventure.story.expr import to_source
-from adventure.story.model import Choice, Story, Target
+from adventure.story.model import Chapter, Choice, Story, Target
 
 __all__ = ["FORMATS", "Edge", "edges", "render_graph", "to_dot", "to_mermaid"]
 
@@ -106,26 +106,22 @@ def to_dot(story: Story, unreachable: Collection[str] = (), never_enabled: Colle
         '  "__start__" [shape=point, width=0.15, label=""];',
         f'  "__start__" -> {q("scene:" + story.start)};',
     ]
-    by_chapter = _endings_by_chapter(story)
+    inside, outside = _endings_placed(story)
     for chapter in story.chapters:
         lines.append(f"  subgraph {q('cluster_' + chapter.id)} {{")
-        title = f"{chapter.index + 1}. {chapter.title}"
-        lines.append(f"    label={q(title)};")
+        lines.append(f"    label={q(_chapter_title(chapter))};")
         lines.append('    style="rounded"; color="gray60"; fontname="Helvetica-Bold";')
         for scene_id in chapter.scenes:
-            label = f"{story.scenes[scene_id].title}\n({scene_id})"
+            label = _scene_label(story, scene_id)
             node = q("scene:" + scene_id)
             if scene_id in unreachable:
                 lines.append(f"    {node} [label={q(label + NL + 'unreachable')}, "
                              'style="rounded,dashed", color="gray60", fontcolor="gray50"];')
             else:
                 lines.append(f"    {node} [label={q(label)}];")
-        for ending_id in by_chapter.pop(chapter.id, []):
-            lines.append("    " + _dot_ending(story, ending_id))
+        lines += ["    " + _dot_ending(story, ending_id) for ending_id in inside[chapter.id]]
         lines.append("  }")
-    for ending_ids in by_chapter.values():
-        for ending_id in ending_ids:
-            lines.append("  " + _dot_ending(story, ending_id))
+    lines += ["  " + _dot_ending(story, ending_id) for ending_id in outside]
     for edge in edges(story, never_enabled):
         attrs = [f"label={q(edge.label)}"]
         if edge.conditional:
@@ -138,10 +134,8 @@ def to_dot(story: Story, unreachable: Collection[str] = (), never_enabled: Colle
 
 
 def _dot_ending(story: Story, ending_id: str) -> str:
-    ending = story.endings[ending_id]
-    fill = "gold" if ending.true_ending else "lightgray"
-    label = f"{ending.title}\n(ending {ending_id})" + ("\n★ true ending" if ending.true_ending else "")
-    return (f"{dot_quote('ending:' + ending_id)} [label={dot_quote(label)}, shape=doubleoctagon, "
+    fill = "gold" if story.endings[ending_id].true_ending else "lightgray"
+    return (f"{dot_quote('ending:' + ending_id)} [label={dot_quote(_ending_label(story, ending_id))}, shape=doubleoctagon, "
             f'style="filled", fillcolor="{fill}"];')
 
 
@@ -161,53 +155,98 @@ def mermaid_text(text: str) -> str:
 def to_mermaid(story: Story, unreachable: Collection[str] = (), never_enabled: Collection[tuple[str, str]] = (),
                note: str | None = None) -> str:
     """The graph as a Mermaid flowchart (paste into a ```` ```mermaid ```` block)."""
-    ids: dict[str, str] = {"scene:" + s: f"s{i}" for i, s in enumerate(story.scenes)}
+    ids = _mermaid_ids(story)
+    lines = _mermaid_head(story, ids, note)
+    lines += _mermaid_chapters(story, ids, unreachable)
+    lines += _mermaid_edges(story, ids, never_enabled)
+    lines += _mermaid_classes(story, ids, unreachable)
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_ids(story: Story) -> dict[str, str]:
+    """Short node names (``s3``, ``e1``) by ``scene:ID``/``ending:ID``: Mermaid ids cannot hold every story id."""
+    ids = {"scene:" + s: f"s{i}" for i, s in enumerate(story.scenes)}
     ids.update({"ending:" + e: f"e{i}" for i, e in enumerate(story.endings)})
-    m = mermaid_text
+    return ids
+
+
+def _mermaid_head(story: Story, ids: dict[str, str], note: str | None) -> list[str]:
+    """The header comments, the styles the nodes use, and the arrow from the start."""
     lines = ["flowchart TD", f"  %% {story.id}: scene graph from million-miles graph"]
     if note:  # comments may not hold braces (they would read as a directive)
         lines.append("  %% " + " ".join(note.split()).replace("{", "(").replace("}", ")"))
-    lines += [
+    return [
+        *lines,
         "  classDef ending fill:#eeeeee,stroke:#555555,stroke-width:2px",
         "  classDef trueEnding fill:#ffd700,stroke:#8a6d00,stroke-width:3px",
         "  classDef unreachable fill:#ffffff,stroke:#999999,stroke-dasharray:5 5,color:#999999",
         '  start0(("start"))',
         f"  start0 --> {ids['scene:' + story.start]}",
     ]
-    by_chapter = _endings_by_chapter(story)
+
+
+def _mermaid_chapters(story: Story, ids: dict[str, str], unreachable: Collection[str]) -> list[str]:
+    """A subgraph per chapter with its scenes and endings; the story file's endings after them."""
+    inside, outside = _endings_placed(story)
+    lines = []
     for index, chapter in enumerate(story.chapters):
-        title = f"{chapter.index + 1}. {chapter.title}"
-        lines.append(f'  subgraph c{index}["{m(title)}"]')
+        lines.append(f'  subgraph c{index}["{mermaid_text(_chapter_title(chapter))}"]')
         for scene_id in chapter.scenes:
-            label = f"{story.scenes[scene_id].title}\n({scene_id})" + ("\nunreachable" if scene_id in unreachable else "")
-            lines.append(f'    {ids["scene:" + scene_id]}["{m(label)}"]')
-        for ending_id in by_chapter.pop(chapter.id, []):
-            lines.append("    " + _mermaid_ending(story, ending_id, ids))
+            label = _scene_label(story, scene_id) + ("\nunreachable" if scene_id in unreachable else "")
+            lines.append(f'    {ids["scene:" + scene_id]}["{mermaid_text(label)}"]')
+        lines += ["    " + _mermaid_ending(story, ending_id, ids) for ending_id in inside[chapter.id]]
         lines.append("  end")
-    for ending_ids in by_chapter.values():
-        for ending_id in ending_ids:
-            lines.append("  " + _mermaid_ending(story, ending_id, ids))
-    red = []
-    for number, edge in enumerate(edges(story, never_enabled)):
+    return lines + ["  " + _mermaid_ending(story, ending_id, ids) for ending_id in outside]
+
+
+def _mermaid_edges(story: Story, ids: dict[str, str], never_enabled: Collection[tuple[str, str]]) -> list[str]:
+    """An arrow per edge (dotted when the choice can be locked); never-enabled ones coloured by link number."""
+    lines, red = [], []
+    for number, edge in enumerate(edges(story, never_enabled), start=1):  # link 0 is the start arrow
         arrow = "-.->" if edge.conditional else "-->"
-        lines.append(f'  {ids["scene:" + edge.scene]} {arrow}|"{m(edge.label)}"| {ids[edge.target]}')
+        lines.append(f'  {ids["scene:" + edge.scene]} {arrow}|"{mermaid_text(edge.label)}"| {ids[edge.target]}')
         if edge.never_enabled:
-            red.append(str(number + 1))  # link 0 is the start arrow
+            red.append(str(number))
     if red:
         lines.append(f"  linkStyle {','.join(red)} stroke:#cc0000,color:#cc0000")
+    return lines
+
+
+def _mermaid_classes(story: Story, ids: dict[str, str], unreachable: Collection[str]) -> list[str]:
+    """The styles given by class: endings, the true ending, unreachable scenes."""
     endings = [ids["ending:" + e] for e, ending in story.endings.items() if not ending.true_ending]
     true = [ids["ending:" + e] for e, ending in story.endings.items() if ending.true_ending]
     dead = [ids["scene:" + s] for s in story.scenes if s in unreachable]
-    for names, cls in ((endings, "ending"), (true, "trueEnding"), (dead, "unreachable")):
-        if names:
-            lines.append(f"  class {','.join(names)} {cls}")
-    return "\n".join(lines) + "\n"
+    return [f"  class {','.join(names)} {cls}"
+            for names, cls in ((endings, "ending"), (true, "trueEnding"), (dead, "unreachable")) if names]
 
 
 def _mermaid_ending(story: Story, ending_id: str, ids: dict[str, str]) -> str:
+    return f'{ids["ending:" + ending_id]}(["{mermaid_text(_ending_label(story, ending_id))}"])'
+
+
+# -- shared by both formats -----------------------------------------------------------------
+
+
+def _chapter_title(chapter: Chapter) -> str:
+    return f"{chapter.index + 1}. {chapter.title}"
+
+
+def _scene_label(story: Story, scene_id: str) -> str:
+    """A scene's node: its title over its id, so an author finds it in the files."""
+    return f"{story.scenes[scene_id].title}\n({scene_id})"
+
+
+def _ending_label(story: Story, ending_id: str) -> str:
     ending = story.endings[ending_id]
-    label = f"{ending.title}\n(ending {ending_id})" + ("\n★ true ending" if ending.true_ending else "")
-    return f'{ids["ending:" + ending_id]}(["{mermaid_text(label)}"])'
+    return f"{ending.title}\n(ending {ending_id})" + ("\n★ true ending" if ending.true_ending else "")
+
+
+def _endings_placed(story: Story) -> tuple[dict[str, list[str]], list[str]]:
+    """Ending ids drawn inside each chapter's cluster (by chapter id), and those drawn outside any, in order."""
+    by_chapter = _endings_by_chapter(story)
+    inside = {chapter.id: by_chapter.pop(chapter.id, []) for chapter in story.chapters}
+    return inside, [ending_id for ending_ids in by_chapter.values() for ending_id in ending_ids]
 
 
 def _endings_by_chapter(story: Story) -> dict[str | None, list[str]]:

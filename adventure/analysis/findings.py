@@ -112,36 +112,60 @@ def _ending_findings(story: Story, x: Exploration | None, report: RandomReport |
 
 
 def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None) -> list[Finding]:
-    result: list[Finding] = []
-    scenes = story.scenes
-    if x.soft_lock_count:
-        listed = ", ".join(f"{s} ({n})" for s, n in x.soft_lock_scenes.items())
-        first = next(iter(x.soft_lock_scenes))
-        result.append(located("error", "MM603", f"{count(x.soft_lock_count, 'soft-locked state')}: no enabled choice in {listed}",
-                              scenes[first].location, scene=first, count=x.soft_lock_count))
-    if x.trap_count:
-        ranked = sorted(x.trap_scenes.items(), key=lambda i: -i[1])
-        listed = ", ".join(f"{s} ({n})" for s, n in ranked[:8])
-        first = x.traps[0].scene if x.traps else ranked[0][0]
-        result.append(located("error", "MM604",
-                              f"{count(x.trap_count, 'trap state')} from which no ending can be reached, in {listed}",
-                              scenes[first].location, scene=first, count=x.trap_count))
-    if not x.complete:
-        message = (f"the state space is larger than --max-states {x.max_states}: explored "
-                   f"{x.expanded} of {x.states} states found; unreachability is not proven")
-        if fallback is not None:
-            message += f"; fell back to {fallback.runs} seeded random runs (seed {fallback.seed}) instead"
-        result.append(Finding("warning", "MM610", message, data={"max_states": x.max_states,
-                                                                  "random_fallback": fallback is not None}))
-    result += _assumption_findings(story, x)
-    result += _road_findings(story, x)
-    result += [located("warning", "MM611", f"scene '{s}' is unreachable", scenes[s].location, scene=s)
-               for s in x.unreachable_scenes]
-    result += [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
-                       _choice_location(story, s, c), scene=s, choice=c) for s, c in x.unreachable_choices]
+    """Everything a search proves or suspects, one kind after another (``explore_findings`` puts errors first)."""
+    return [*_soft_lock_findings(story, x), *_trap_findings(story, x), *_incomplete_findings(x, fallback),
+            *_assumption_findings(story, x), *_road_findings(story, x), *_unreached_findings(story, x),
+            *_never_enabled_findings(story, x), *_constant_findings(story, x), *_clamp_findings(story, x)]
+
+
+def _soft_lock_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM603: states where every choice is locked, counted per scene."""
+    if not x.soft_lock_count:
+        return []
+    listed = ", ".join(f"{s} ({n})" for s, n in x.soft_lock_scenes.items())
+    first = next(iter(x.soft_lock_scenes))
+    return [located("error", "MM603", f"{count(x.soft_lock_count, 'soft-locked state')}: no enabled choice in {listed}",
+                    story.scenes[first].location, scene=first, count=x.soft_lock_count)]
+
+
+def _trap_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM604: states from which no ending can be reached, the scenes with most of them named first."""
+    if not x.trap_count:
+        return []
+    ranked = sorted(x.trap_scenes.items(), key=lambda i: -i[1])
+    listed = ", ".join(f"{s} ({n})" for s, n in ranked[:8])
+    first = x.traps[0].scene if x.traps else ranked[0][0]
+    return [located("error", "MM604",
+                    f"{count(x.trap_count, 'trap state')} from which no ending can be reached, in {listed}",
+                    story.scenes[first].location, scene=first, count=x.trap_count)]
+
+
+def _incomplete_findings(x: Exploration, fallback: RandomReport | None) -> list[Finding]:
+    """MM610: the budget ran out, so what was not found is not proven absent (and what was done instead)."""
+    if x.complete:
+        return []
+    message = (f"the state space is larger than --max-states {x.max_states}: explored "
+               f"{x.expanded} of {x.states} states found; unreachability is not proven")
+    if fallback is not None:
+        message += f"; fell back to {fallback.runs} seeded random runs (seed {fallback.seed}) instead"
+    return [Finding("warning", "MM610", message, data={"max_states": x.max_states,
+                                                       "random_fallback": fallback is not None})]
+
+
+def _unreached_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM611 and MM612: scenes no run enters, choices no run is offered."""
+    scenes = [located("warning", "MM611", f"scene '{s}' is unreachable", story.scenes[s].location, scene=s)
+              for s in x.unreachable_scenes]
+    return scenes + [located("warning", "MM612", f"choice '{c}' in scene '{s}' is never offered",
+                             _choice_location(story, s, c), scene=s, choice=c) for s, c in x.unreachable_choices]
+
+
+def _never_enabled_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM613, or MM614 when the condition is false in every reachable state (its locked reason promises too much)."""
     hopeless = set(x.locked_never_true)
+    result = []
     for s, c in x.never_enabled_choices:
-        choice = scenes[s].choice(c)
+        choice = story.scenes[s].choice(c)
         condition = to_source(choice.condition) if choice is not None and choice.condition is not None else None
         where = choice.location if choice is not None else None
         if (s, c) in hopeless:
@@ -152,8 +176,18 @@ def _search_findings(story: Story, x: Exploration, fallback: RandomReport | None
         else:
             result.append(located("warning", "MM613", f"choice '{c}' in scene '{s}' is offered but never enabled",
                                   where, scene=s, choice=c, condition=condition))
-    result += [located("warning", "MM615", f"stat '{s}' never changes", story.stat(s).location, stat=s)
-               for s in x.constant_stats]
+    return result
+
+
+def _constant_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM615: stats no reachable effect changes."""
+    return [located("warning", "MM615", f"stat '{s}' never changes", story.stat(s).location, stat=s)
+            for s in x.constant_stats]
+
+
+def _clamp_findings(story: Story, x: Exploration) -> list[Finding]:
+    """MM616: effects that push a stat past its range (or a text past its length), at the effect when known."""
+    result = []
     for clamp in x.clamped_stats:
         if story.stat(clamp.stat).saturates and clamp.bound != "length":  # `saturates: true`: the clamp is intended
             continue

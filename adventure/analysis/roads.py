@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from adventure.analysis.paths import PathStep
 from adventure.analysis.reverse import predecessors as _predecessors
 from adventure.analysis.search import NO_PARENT, StateGraph, path_to
+from adventure.story.compiled import CompiledStory
 from adventure.story.expr import Value, to_source
-from adventure.story.model import Compiled, Milestone
+from adventure.story.model import Compiled, Milestone, Story
 
 NOT_SHOWN = -1
 
@@ -57,60 +58,88 @@ def closed_roads(g: StateGraph, predecessors: tuple[array[int], array[int]] | No
 
     ``predecessors`` (from :func:`adventure.analysis.reverse.predecessors`) saves building them again.
     """
-    st = g.stepper
-    story = st.story
-    milestones: list[tuple[str, Milestone]] = [(c.id, m) for c in story.chapters for m in c.milestones if m.needs]
+    milestones = _gated(g.stepper.story)
     if not g.complete or not milestones or not len(g.edge_src):
         return []
-    chapter_ids = {c.id: n for n, c in enumerate(story.chapters)}
-    chapter_of = [chapter_ids[story.scenes[s].chapter] for s in st.scene_ids]
-    per_chapter = [[(n, m) for n, (cid, m) in enumerate(milestones) if chapter_ids[cid] == k]
-                   for k in range(len(story.chapters))]
-    shown = _shown(g, chapter_of, per_chapter)
-    showing: list[list[int]] = [[] for _ in milestones]  # the states where each milestone is shown
-    for i, n in enumerate(shown):
-        if n != NOT_SHOWN:
-            showing[n].append(i)
-    needs: dict[str, tuple[Compiled, set[int]]] = {}  # condition -> (test, milestones listing it)
-    for n, (_cid, milestone) in enumerate(milestones):
-        for need in milestone.needs:
-            needs.setdefault(to_source(need.condition), (st.expr(need.condition), set()))[1].add(n)
+    shown = _shown(g, _scene_checks(g, milestones))
+    showing = _states_showing(shown, len(milestones))
     starts, preds = predecessors if predecessors is not None else _predecessors(g)
-    parent = g.parent
     closing: dict[tuple[int, str], list[int]] = {}  # (milestone, need) -> states where it closes, in order
-    for condition, (test, listing) in needs.items():
+    for condition, (test, listing) in _needs(g.stepper, milestones).items():
         asked = sorted(i for n in listing for i in showing[n])
         reach = _can_meet(g, [i for i in asked if test(g.values_of[i])], starts, preds)
-        closed = bytearray(g.count)
-        for i in asked:
-            if not reach[i]:
-                closed[i] = 1
-                p = parent[i]
-                if p == NO_PARENT or not closed[p]:  # parents come first: breadth-first order
-                    closing.setdefault((shown[i], condition), []).append(i)
-    first = {key: states[0] for key, states in closing.items()}
-    result = []
-    for key, i in sorted(first.items(), key=lambda item: item[1]):
-        chapter_id, milestone = milestones[key[0]]
-        places = dict.fromkeys(g.scene_of[j] for j in closing[key])
-        result.append(ClosedRoad(milestone.title.source, chapter_id, key[1], st.scene_ids[g.scene_of[i]],
-                                 g.values_of[i], path_to(g, i), len(closing[key]),
-                                 tuple(st.scene_ids[s] for s in places)))
-    return result
+        for i in _closes(g, asked, reach):
+            closing.setdefault((shown[i], condition), []).append(i)
+    first_place_first = sorted(closing.items(), key=lambda item: item[1][0])
+    return [_road(g, milestones[n], need, states) for (n, need), states in first_place_first]
 
 
-def _shown(g: StateGraph, chapter_of: Sequence[int], per_chapter: Sequence[Sequence[tuple[int, Milestone]]]) -> array[int]:
+def _gated(story: Story) -> list[tuple[str, Milestone]]:
+    """(chapter id, milestone) of every milestone that lists needs: only those can promise a closed road."""
+    return [(c.id, m) for c in story.chapters for m in c.milestones if m.needs]
+
+
+def _scene_checks(g: StateGraph, milestones: Sequence[tuple[str, Milestone]]) -> list[list[tuple[int, Compiled | None]]]:
+    """Per scene, its chapter's milestones in order, each as (index in ``milestones``, its compiled ``if``)."""
+    story, test = g.stepper.story, g.stepper.test
+    chapter_number = {c.id: k for k, c in enumerate(story.chapters)}
+    per_chapter: list[list[tuple[int, Compiled | None]]] = [[] for _ in story.chapters]
+    for n, (chapter_id, milestone) in enumerate(milestones):
+        per_chapter[chapter_number[chapter_id]].append((n, test(milestone.condition)))
+    return [per_chapter[chapter_number[story.scenes[s].chapter]] for s in g.stepper.scene_ids]
+
+
+def _shown(g: StateGraph, scene_checks: Sequence[Sequence[tuple[int, Compiled | None]]]) -> array[int]:
     """Per state, the index of the milestone its chapter shows there (the first whose ``if`` holds)."""
     shown = array("i", [NOT_SHOWN]) * g.count
-    test = g.stepper.test
-    checks = [[(n, test(milestone.condition)) for n, milestone in chapter] for chapter in per_chapter]
     for i in range(g.count):
         values = g.values_of[i]
-        for n, check in checks[chapter_of[g.scene_of[i]]]:
+        for n, check in scene_checks[g.scene_of[i]]:
             if check is None or check(values):
                 shown[i] = n
                 break
     return shown
+
+
+def _states_showing(shown: array[int], milestones: int) -> list[list[int]]:
+    """Per milestone, the states where it is shown, in breadth-first order."""
+    showing: list[list[int]] = [[] for _ in range(milestones)]
+    for i, n in enumerate(shown):
+        if n != NOT_SHOWN:
+            showing[n].append(i)
+    return showing
+
+
+def _needs(st: CompiledStory, milestones: Sequence[tuple[str, Milestone]]) -> dict[str, tuple[Compiled, set[int]]]:
+    """Each distinct need condition (as written) with its test and the milestones that list it: one walk serves all."""
+    needs: dict[str, tuple[Compiled, set[int]]] = {}
+    for n, (_chapter_id, milestone) in enumerate(milestones):
+        for need in milestone.needs:
+            needs.setdefault(to_source(need.condition), (st.expr(need.condition), set()))[1].add(n)
+    return needs
+
+
+def _closes(g: StateGraph, asked: list[int], reach: bytearray) -> list[int]:
+    """The ``asked`` states (in breadth-first order) that can no longer meet the need while their parent could."""
+    closed = bytearray(g.count)
+    parent = g.parent
+    found = []
+    for i in asked:
+        if not reach[i]:
+            closed[i] = 1
+            p = parent[i]
+            if p == NO_PARENT or not closed[p]:  # parents come first: breadth-first order
+                found.append(i)
+    return found
+
+
+def _road(g: StateGraph, gated: tuple[str, Milestone], need: str, states: list[int]) -> ClosedRoad:
+    """The finding for one (milestone, need): its first closing state's path, and every scene where it closes."""
+    chapter_id, milestone = gated
+    scene_ids, first = g.stepper.scene_ids, states[0]
+    places = dict.fromkeys(g.scene_of[j] for j in states)
+    return ClosedRoad(milestone.title.source, chapter_id, need, scene_ids[g.scene_of[first]], g.values_of[first],
+                      path_to(g, first), len(states), tuple(scene_ids[s] for s in places))
 
 
 def _can_meet(g: StateGraph, seeds: list[int], starts: array[int], preds: array[int]) -> bytearray:

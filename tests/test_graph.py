@@ -194,6 +194,13 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert code == 2 and "folder" in err
 
 
+def test_a_file_that_cannot_be_written_is_named_and_exits_1(tmp_path, capsys):
+    target = tmp_path / "no-such-folder" / "story.dot"
+    code, out, err = graph(capsys, "-o", str(target), str(MINI))
+    assert code == 1 and out == ""
+    assert f"cannot write '{target}'" in err and "Traceback" not in err
+
+
 def test_broken_story_exits_1(tmp_path, capsys):
     (tmp_path / "story.yaml").write_text("format: 1\nid: broken\n", encoding="utf-8")
     code, out, err = graph(capsys, str(tmp_path))

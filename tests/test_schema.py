@@ -48,6 +48,15 @@ def test_the_command_prints_the_schema(capsys, tmp_path):
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8")) == printed
 
 
+def test_a_file_that_cannot_be_written_is_a_usage_error(capsys, tmp_path):
+    """``schema`` documents exit codes 0 and 2 only: an unwritable ``-o`` is 2, and the file is named."""
+    target = tmp_path / "no-such-folder" / "s.json"
+    assert main(["schema", "-o", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"cannot write '{target}'" in captured.err and "Traceback" not in captured.err
+
+
 def test_the_installed_command_prints_it_too(command):
     result = subprocess.run([command, "schema"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and json.loads(result.stdout)["$defs"]["scene"]

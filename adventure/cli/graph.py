@@ -15,10 +15,9 @@ Typical use::
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from adventure.base.errors import MillionMilesError, UsageError
+from adventure.base.errors import UsageError
 from adventure.base.messages import _
 from adventure.cli._args import positive_int
 
@@ -49,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.analysis.graph import render_graph
     from adventure.base.resources import default_scenes_dir
     from adventure.cli._memory import settle
+    from adventure.cli._output import write_output
     from adventure.story.loader import load_story
 
     folder = Path(args.scenes) if args.scenes else default_scenes_dir()
@@ -70,14 +70,6 @@ def run(args: argparse.Namespace) -> int:
         never_enabled = set()
         note = (f"the state space exceeds {args.max_states} states: unreachable scenes are marked "
                 "structurally (conditions assumed satisfiable)")
-    text = render_graph(story, args.format, unreachable, never_enabled, note)
-    if args.output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MillionMilesError(f"cannot write '{args.output}': {exc.strerror or exc}") from None
+    write_output(render_graph(story, args.format, unreachable, never_enabled, note), args.output)
     return 0
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from adventure.base.errors import UsageError
@@ -35,14 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the schema; returns 0."""
+    from adventure.cli._output import write_output
     from adventure.story.schema import story_schema
 
-    text = json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n"
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    write_output(json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n", args.output, UsageError)
     return 0

@@ -169,6 +169,17 @@ _ID_VALUE = re.compile(r"(?:^|[\s{,])(goto|scene|start|ending):\s*([A-Za-z0-9_\-
 _KEY_START = re.compile(r"^(\s*)(-\s+)?([A-Za-z_]*)$")
 
 
+def completion(index: StoryIndex, path: str, lines: list[str], line: int, character: int,
+               folder_files: Iterable[str]) -> list[t.CompletionItem]:
+    """What may be typed at the cursor: the first of :data:`_COMPLETERS` that knows the place answers."""
+    typed = _Typed(index, path, lines, line, lines[line][:character] if line < len(lines) else "", folder_files)
+    for complete in _COMPLETERS:
+        items = complete(typed)
+        if items is not None:
+            return items
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class _Typed:
     """Where completion was asked: the line up to the cursor, with what the answer is drawn from."""
@@ -184,17 +195,6 @@ class _Typed:
     @property
     def story_file(self) -> bool:
         return Path(self.path).name == STORY_FILE
-
-
-def completion(index: StoryIndex, path: str, lines: list[str], line: int, character: int,
-               folder_files: Iterable[str]) -> list[t.CompletionItem]:
-    """What may be typed at the cursor: the first of :data:`_COMPLETERS` that knows the place answers."""
-    typed = _Typed(index, path, lines, line, lines[line][:character] if line < len(lines) else "", folder_files)
-    for complete in _COMPLETERS:
-        items = complete(typed)
-        if items is not None:
-            return items
-    return []
 
 
 def _complete_id(typed: _Typed) -> list[t.CompletionItem] | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from adventure.i18n.files import LOCALE_DIR, catalog_path, languages
 from adventure.i18n.strings import Entry
@@ -76,30 +76,59 @@ _HEADER_COMMENT = (
 
 def update_catalog(existing: Catalog | None, template: Catalog, language: str) -> Catalog:
     """Merge the template into a language's catalogue, as ``msgmerge`` would."""
+    catalog = existing if existing is not None else _new_catalog(template, language)
+    earlier = _unreviewed_english(catalog)
+    catalog.update(template, no_fuzzy_matching=True)
+    _restore_unreviewed_english(catalog, earlier)
+    _carry_changed_english(catalog)
+    return catalog
+
+
+def _new_catalog(template: Catalog, language: str) -> Catalog:
+    """An empty catalogue for a language translated for the first time, headed like its template."""
     from babel.messages.catalog import Catalog
 
-    catalog = existing if existing is not None else Catalog(locale=_locale(language), project=template.project,
-                                                             charset="utf-8", header_comment=template.header_comment,
-                                                             fuzzy=False, revision_date=template.creation_date)
-    earlier = {m.context: m.previous_id for m in catalog if m.context and m.fuzzy and m.previous_id}
-    catalog.update(template, no_fuzzy_matching=True)
-    for kept in catalog:  # Babel's update drops the old English of a still-fuzzy string
+    return Catalog(locale=_locale(language), project=template.project, charset="utf-8",
+                   header_comment=template.header_comment, fuzzy=False, revision_date=template.creation_date)
+
+
+def _unreviewed_english(catalog: Catalog) -> dict[str, list[str]]:
+    """The old English (``#| msgid``) of each still-fuzzy string, by key, to survive Babel's update."""
+    return {m.context: m.previous_id for m in catalog if m.context and m.fuzzy and m.previous_id}
+
+
+def _restore_unreviewed_english(catalog: Catalog, earlier: dict[str, list[str]]) -> None:
+    """Babel's update drops the old English of a still-fuzzy string: put it back."""
+    for kept in catalog:
         if kept.fuzzy and not kept.previous_id and kept.context in earlier:
             kept.previous_id = earlier[kept.context]
+
+
+def _carry_changed_english(catalog: Catalog) -> None:
+    """Keep the translation of a string whose English changed under the same key.
+
+    Babel knows a message by its English, so it files the old one as obsolete and adds
+    the new one untranslated; a key is the identity of a string here, so the new
+    message takes the old translation, marked fuzzy, and the obsolete entry goes.
+    """
     waiting = {m.context: m for m in catalog if m.id and m.context and not m.string}
     for key, old in list(catalog.obsolete.items()):
         message = waiting.get(old.context) if old.context else None
         if message is None or not old.string:
             continue
-        message.string = old.string
-        message.flags.add("fuzzy")
-        if old.fuzzy and old.previous_id:  # still unreviewed: the English it was translated from
-            message.previous_id = list(old.previous_id)
-        else:
-            message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
-        message.user_comments = list(old.user_comments)
+        _take_translation(message, old)
         del catalog.obsolete[key]
-    return catalog
+
+
+def _take_translation(message: Message, old: Message) -> None:
+    """Give ``message`` the translation and comments of ``old``, fuzzy, with the English it was translated from."""
+    message.string = old.string
+    message.flags.add("fuzzy")
+    if old.fuzzy and old.previous_id:  # still unreviewed: the English it was translated from
+        message.previous_id = list(old.previous_id)
+    else:
+        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+    message.user_comments = list(old.user_comments)
 
 
 def rekey(catalog: Catalog, moves: dict[str, str]) -> None:
@@ -347,12 +376,8 @@ def _join(catalog: Catalog, key: str, parts: list[Message], separator: str) -> N
 
 def _follow_english(catalog: Catalog, base: str, wanted: dict[str, Entry], present: dict[str, Message]) -> None:
     """Move a paragraph's translation to the number its unchanged English has now."""
-    olds = {k: m for k, m in present.items() if k.startswith(base + ":p") and re.fullmatch(r"p\d+", k[len(base) + 1:])}
-    news = {k: e for k, e in wanted.items() if k.startswith(base + ":p") and re.fullmatch(r"p\d+", k[len(base) + 1:])}
-    settled = {k for k, e in news.items() if k in olds and olds[k].id == e.source}
-    free = {str(m.id): k for k, m in olds.items() if k not in settled and m.string}
-    moves = {free[e.source]: k for k, e in news.items() if k not in settled and e.source in free}
-    moves = {old: new for old, new in moves.items() if old != new}
+    olds = _paragraphs_of(base, present)
+    moves = _moved_paragraphs(olds, _paragraphs_of(base, wanted))
     if not moves:
         return
     taken = [olds[old] for old in moves]
@@ -364,3 +389,23 @@ def _follow_english(catalog: Catalog, base: str, wanted: dict[str, Entry], prese
             catalog.delete(olds[target].id, context=target)
         catalog.add(message.id, message.string, flags=message.flags, user_comments=message.user_comments,
                     context=target)
+
+
+_Keyed = TypeVar("_Keyed")
+
+
+def _paragraphs_of(base: str, by_key: dict[str, _Keyed]) -> dict[str, _Keyed]:
+    """The entries keyed as paragraphs of the text ``base`` (``base:p1``, ``base:p2``…)."""
+    return {k: v for k, v in by_key.items() if k.startswith(base + ":p") and re.fullmatch(r"p\d+", k[len(base) + 1:])}
+
+
+def _moved_paragraphs(olds: dict[str, Message], news: dict[str, Entry]) -> dict[str, str]:
+    """Old paragraph key -> new key, for each translated paragraph whose English now has another number.
+
+    A paragraph whose English is unchanged at its own number is settled and never moves;
+    of the others, a translation follows its exact English to wherever it went.
+    """
+    settled = {k for k, e in news.items() if k in olds and olds[k].id == e.source}
+    free = {str(m.id): k for k, m in olds.items() if k not in settled and m.string}
+    moves = {free[e.source]: k for k, e in news.items() if k not in settled and e.source in free}
+    return {old: new for old, new in moves.items() if old != new}

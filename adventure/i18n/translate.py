@@ -244,49 +244,75 @@ class _Checker:
             del self.errors[kept:]
             return accepted
         text = str(message.string)
+        if not self.safe_text(entry, message, text):
+            return False
+        if not entry.is_template:
+            return True
+        english = self.english.get(entry.key)
+        template = self.parsed(entry, message, text)
+        if template is None or english is None:
+            return False
+        if not self.fits_english(entry, message, template, english):
+            return False
+        self.templates[entry.key] = replace(template, source=text)
+        return True
+
+    def safe_text(self, entry: Entry, message: Message, text: str) -> bool:
+        """No control character (MM708), and ``shown_as`` words that still hold ``{value}`` (MM709)."""
         at = find_control(text)
         if at is not None:
             self.error("MM708", f"the translation of '{entry.key}' holds the control character {describe(text[at])}",
                        message, at, "a catalogue may come from a stranger: only newlines and tabs are allowed")
             return False
-        if entry.key.endswith(":shown_as"):
-            problem = shown_as_problem(text)
-            if problem is not None:
-                self.error("MM709", f"the translation of '{entry.key}' {problem}", message, 0,
-                           "keep {value} where the number goes: '{value} mil dólares'")
-                return False
-        if not entry.is_template:
-            return True
-        english = self.english.get(entry.key)
+        problem = shown_as_problem(text) if entry.key.endswith(":shown_as") else None
+        if problem is not None:
+            self.error("MM709", f"the translation of '{entry.key}' {problem}", message, 0,
+                       "keep {value} where the number goes: '{value} mil dólares'")
+            return False
+        return True
+
+    def parsed(self, entry: Entry, message: Message, text: str) -> Template | None:
+        """The translated template, parsed and type-checked like the English, or ``None`` after MM702."""
         try:
             template = parse_template(text)
             check_template(template, self.types)
         except TemplateError as err:
             self.error("MM702", f"in the translation of '{entry.key}': {err.message} ({err.code})", message, err.offset, err.hint)
-            return False
-        if english is None:
-            return False
+            return None
+        return template
+
+    def fits_english(self, entry: Entry, message: Message, template: Template, english: Template) -> bool:
+        """Every ``{…}`` of the translation reads and shows only what the English does (the first that
+        does not is reported)."""
         allowed_names = _names(english)
         shown = {node for node, condition in expressions(english) if not condition}
         for node, condition in expressions(template):
-            for name in ex.names(node):
-                if name not in allowed_names:
-                    self.error("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
-                               message, _offset_of(node, name), "use only the stats listed in the entry's comment")
-                    return False
-            for recall in ex.recalls(node):
-                if recall.key not in self.memos:
-                    self.error("MM703", f"the translation of '{entry.key}' reads {recall.key}, which the story "
-                               "itself never reads", message, recall.offset,
-                               "a translation may read the seen()/chose() that the English story reads")
-                    return False
-            if not condition and node not in shown and not _shows_nothing_new(node, shown):
-                self.error("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
-                           "which the English does not show", message, _node_offset(node),
-                           "show the same {…} values as the English; conditions may differ")
+            problem = self.reaches_beyond(entry, node, condition, allowed_names, shown)
+            if problem is not None:
+                code, text, offset, hint = problem
+                self.error(code, text, message, offset, hint)
                 return False
-        self.templates[entry.key] = replace(template, source=text)
         return True
+
+    def reaches_beyond(self, entry: Entry, node: ex.Node, condition: bool, allowed_names: set[str],
+                       shown: set[ex.Node]) -> tuple[str, str, int, str] | None:
+        """How one ``{…}`` of a translation tells more than the English, as (code, message, offset, hint):
+        a stat the English does not read (MM703), a ``seen()``/``chose()`` the story never reads
+        (MM703), or a value the English does not show (MM704)."""
+        for name in ex.names(node):
+            if name not in allowed_names:
+                return ("MM703", f"the translation of '{entry.key}' reads stat '{name}', which the English does not",
+                        _offset_of(node, name), "use only the stats listed in the entry's comment")
+        for recall in ex.recalls(node):
+            if recall.key not in self.memos:
+                return ("MM703", f"the translation of '{entry.key}' reads {recall.key}, which the story "
+                        "itself never reads", recall.offset,
+                        "a translation may read the seen()/chose() that the English story reads")
+        if not condition and node not in shown and not _shows_nothing_new(node, shown):
+            return ("MM704", f"the translation of '{entry.key}' shows {{{ex.to_source(node)}}}, "
+                    "which the English does not show", _node_offset(node),
+                    "show the same {…} values as the English; conditions may differ")
+        return None
 
     def error(self, code: str, text: str, message: Message, offset: int, hint: str | None) -> None:
         line, column = _locate(self.lines, message, offset)

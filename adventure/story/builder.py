@@ -290,41 +290,18 @@ class StoryBuilder(FieldReader):
         if m is None:
             return None
         self.keys(m, _STAT_KEYS, what)
-        type_name = self.string(m, "type", what)
-        try:
-            stat_type = ex.StatType(type_name)
-        except ValueError:
-            if type_name is not None:
-                self.out.error("MM204", f"unknown type '{type_name}' for {what}", m.items["type"].loc,
-                               suggest(type_name, ["int", "bool", "text"]) or "use int, bool or text")
+        stat_type = self.stat_type(m, what)
+        if stat_type is None:
             return None
-        if "compute" in m.items:
-            if "initial" in m.items:
-                self.out.error("MM206", f"computed {what} cannot also have an initial value", m.key_locs["initial"],
-                               "remove 'initial': it follows from the formula")
-            initial: ex.Value | None = _ZERO[stat_type]
-        elif "initial" not in m.key_locs:
+        if "compute" not in m.items and "initial" not in m.key_locs:
             self.out.error("MM203", f"{what} is missing required key 'initial'", m.loc,
                            "or give a 'compute' formula")
             return None
-        else:
-            initial = self.initial(m, stat_type, what)
-        low, high = self.integer(m, "min", what), self.integer(m, "max", what)
-        if stat_type is ex.StatType.INT:
-            if low is None or high is None:
-                self.out.error("MM203", f"int {what} needs 'min' and 'max'", m.loc,
-                               "values are clamped into this range")
-                return None
-            if low > high:
-                self.out.error("MM206", f"{what} has min {low} greater than max {high}", m.loc)
-                return None
-            if isinstance(initial, int) and not low <= initial <= high and "compute" not in m.items:
-                self.out.error("MM206", f"initial value {initial} of {what} is outside {low}..{high}",
-                               m.items["initial"].loc)
-        elif "min" in m.items or "max" in m.items:
-            self.out.error("MM206", f"only int stats have a range ('{name}' is {stat_type.value})", m.loc)
-        if initial is None:
+        initial = self.starting_value(m, stat_type, what)
+        limits = self.stat_range(m, name, stat_type, initial, what)
+        if limits is None or initial is None:
             return None
+        low, high = limits
         stat = Stat(
             name=name, type=stat_type, initial=initial, slot=slot,
             label=self.string(m, "label", what) or name,
@@ -338,6 +315,51 @@ class StoryBuilder(FieldReader):
         if "compute" in m.items:
             self.pending_compute.append((stat, m.items["compute"]))
         return stat
+
+    def stat_type(self, m: YMap, what: str) -> ex.StatType | None:
+        """A stat's ``type:`` (int, bool or text), or ``None`` once an error has said why (a missing
+        ``type:`` is :meth:`keys`'s to report)."""
+        type_name = self.string(m, "type", what)
+        try:
+            return ex.StatType(type_name)
+        except ValueError:
+            if type_name is not None:
+                self.out.error("MM204", f"unknown type '{type_name}' for {what}", m.items["type"].loc,
+                               suggest(type_name, ["int", "bool", "text"]) or "use int, bool or text")
+            return None
+
+    def starting_value(self, m: YMap, stat_type: ex.StatType, what: str) -> ex.Value | None:
+        """The ``initial:`` value, or for a computed stat its type's zero until :meth:`computed_stats`
+        evaluates the formula (an ``initial:`` beside ``compute:`` would be ignored, so it is an error)."""
+        if "compute" not in m.items:
+            return self.initial(m, stat_type, what)
+        if "initial" in m.items:
+            self.out.error("MM206", f"computed {what} cannot also have an initial value", m.key_locs["initial"],
+                           "remove 'initial': it follows from the formula")
+        return _ZERO[stat_type]
+
+    def stat_range(self, m: YMap, name: str, stat_type: ex.StatType, initial: ex.Value | None,
+                   what: str) -> tuple[int | None, int | None] | None:
+        """``min``/``max``: required for an int stat, whose values are clamped into them, refused for others.
+
+        ``None`` when an int stat's range is missing or empty, so the stat cannot be built.
+        """
+        low, high = self.integer(m, "min", what), self.integer(m, "max", what)
+        if stat_type is not ex.StatType.INT:
+            if "min" in m.items or "max" in m.items:
+                self.out.error("MM206", f"only int stats have a range ('{name}' is {stat_type.value})", m.loc)
+            return low, high
+        if low is None or high is None:
+            self.out.error("MM203", f"int {what} needs 'min' and 'max'", m.loc,
+                           "values are clamped into this range")
+            return None
+        if low > high:
+            self.out.error("MM206", f"{what} has min {low} greater than max {high}", m.loc)
+            return None
+        if isinstance(initial, int) and not low <= initial <= high and "compute" not in m.items:
+            self.out.error("MM206", f"initial value {initial} of {what} is outside {low}..{high}",
+                           m.items["initial"].loc)
+        return low, high
 
     def shown_as(self, m: YMap, what: str) -> str | None:
         """A stat's ``shown_as`` words, when they hold ``{value}`` once and stand alone (MM220 otherwise)."""
@@ -414,25 +436,33 @@ class StoryBuilder(FieldReader):
         if m is None:
             return None, [], []
         self.keys(m, _CHAPTER_FILE_KEYS, "a chapter file")
-        header = m.items.get("chapter")
-        info = self.mapping(header, "'chapter'", m.loc) if header is not None else None
-        chapter_id = title = subtitle = None
-        milestones: list[Milestone] = []
-        if info is not None:
-            self.keys(info, _CHAPTER_KEYS, "'chapter'")
-            chapter_id = self.ident(info, "id", "the chapter")
-            title = self.string(info, "title", "the chapter")
-            subtitle = self.string(info, "subtitle", "the chapter")
-            milestones = self.milestones(info)
+        chapter_id, title, subtitle, milestones = self.chapter_header(m)
         chapter_id = chapter_id or f"chapter{index + 1}"
-        scenes = [s for s in (self.scene(v, chapter_id, m.loc) for v in self.sequence(m, "scenes", "a chapter file")) if s]
-        if "scenes" in m.items and not scenes and not self.out.errors:
-            self.out.error("MM207", "a chapter needs at least one scene", m.items["scenes"].loc)
+        scenes = self.chapter_scenes(m, chapter_id)
         endings = [e for e in (self.ending(v, chapter_id, m.loc) for v in self.sequence(m, "endings", "a chapter file")) if e]
         chapter = Chapter(id=chapter_id, title=title or chapter_id, file=file, index=index,
                           scenes=tuple(s.id for s in scenes), subtitle=subtitle, milestones=tuple(milestones),
                           location=loc)
         return chapter, scenes, endings
+
+    def chapter_header(self, m: YMap) -> tuple[str | None, str | None, str | None, list[Milestone]]:
+        """The ``chapter:`` mapping's id, title, subtitle and milestones; none of them when it is
+        missing (the chapter is then named by its place) or not a mapping."""
+        header = m.items.get("chapter")
+        info = self.mapping(header, "'chapter'", m.loc) if header is not None else None
+        if info is None:
+            return None, None, None, []
+        self.keys(info, _CHAPTER_KEYS, "'chapter'")
+        return (self.ident(info, "id", "the chapter"), self.string(info, "title", "the chapter"),
+                self.string(info, "subtitle", "the chapter"), self.milestones(info))
+
+    def chapter_scenes(self, m: YMap, chapter_id: str) -> list[Scene]:
+        """The chapter file's scenes that could be read; an empty ``scenes:`` list is MM207 (unless
+        another error already explains why none could be read)."""
+        scenes = [s for s in (self.scene(v, chapter_id, m.loc) for v in self.sequence(m, "scenes", "a chapter file")) if s]
+        if "scenes" in m.items and not scenes and not self.out.errors:
+            self.out.error("MM207", "a chapter needs at least one scene", m.items["scenes"].loc)
+        return scenes
 
     def milestones(self, info: YMap) -> list[Milestone]:
         """``milestone:``: one gate (a mapping) or several (a list; the first whose ``if`` holds is shown)."""
@@ -488,12 +518,32 @@ class StoryBuilder(FieldReader):
             self.renames.extend((old, scene_id, loc) for old, loc in renamed)
         title = self.string(m, "title", what)
         text = self.template(m, "text", what)
-        if text is not None and (words := tp.longest_words(text)) > MAX_SCENE_WORDS:
+        if text is not None:
+            self.scene_length(m, text, what)
+        assumes = self.condition(m, "assumes", what)
+        on_enter = self.effects(m, "on_enter", what)
+        choices = self.unique_choices(m, what)
+        self.choice_renames(choices, what)
+        self.way_out(m, choices, what)
+        self.canon_count(m, choices, what)
+        if scene_id is None or title is None or text is None:
+            return None
+        return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
+                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
+                     renamed_from=tuple(old for old, _ in renamed), assumes=assumes,
+                     assumes_location=m.key_locs.get("assumes"),
+                     passage_locations=self.passages(m, text))
+
+    def scene_length(self, m: YMap, text: tp.Template, what: str) -> None:
+        """Warn (MM264) when a scene's text, at its longest, runs past one screenful."""
+        words = tp.longest_words(text)
+        if words > MAX_SCENE_WORDS:
             self.out.warn("MM264", f"the text of {what} can run to {words} words, more than one screenful "
                           f"({MAX_SCENE_WORDS} words)", m.items["text"].loc,
                           "split the scene in two, or move a passage into an {if} branch")
-        assumes = self.condition(m, "assumes", what)
-        on_enter = self.effects(m, "on_enter", what)
+
+    def unique_choices(self, m: YMap, what: str) -> list[Choice]:
+        """The scene's choices that could be read, each id once: a run records choices by id (MM208)."""
         choices: list[Choice] = []
         seen: dict[str, Location] = {}
         for item in self.sequence(m, "choices", what):
@@ -506,21 +556,20 @@ class StoryBuilder(FieldReader):
                 continue
             seen[choice.id] = choice.location or m.loc
             choices.append(choice)
-        self.choice_renames(choices, what)
+        return choices
+
+    def way_out(self, m: YMap, choices: list[Choice], what: str) -> None:
+        """MM209 for ``choices: []``: a scene with no choice would strand the player."""
         if "choices" in m.items and not choices and isinstance(m.items["choices"], YSeq) and not m.items["choices"].items:
             self.out.error("MM209", f"{what} has no choices", m.items["choices"].loc,
                            "every scene needs a way out: add a choice that leads to a scene or an ending")
+
+    def canon_count(self, m: YMap, choices: list[Choice], what: str) -> None:
+        """Warn (MM265) when more than one choice is marked canon: the true path takes one per scene."""
         canon = [c for c in choices if c.canon]
         if len(canon) > 1:
             self.out.warn("MM265", f"{what} marks {len(canon)} choices as canon; the true path takes one",
                           canon[1].location or m.loc, "keep 'canon: true' on the choice the true path takes")
-        if scene_id is None or title is None or text is None:
-            return None
-        return Scene(id=scene_id, title=title, text=text, chapter=chapter, choices=tuple(choices),
-                     on_enter=tuple(on_enter), countdown=self.countdown(m, what), location=m.loc,
-                     renamed_from=tuple(old for old, _ in renamed), assumes=assumes,
-                     assumes_location=m.key_locs.get("assumes"),
-                     passage_locations=self.passages(m, text))
 
     def passages(self, m: YMap, text: tp.Template) -> tuple[Location, ...]:
         """Where each ``{assume}`` passage of a scene's text is written (its ``{``), in reading order."""
@@ -615,6 +664,10 @@ class StoryBuilder(FieldReader):
         if isinstance(value, YSeq):
             return self.first_of(value, what)
         assert isinstance(value, YMap)
+        return self.goto_mapping(value, what)
+
+    def goto_mapping(self, value: YMap, what: str) -> Goto | None:
+        """``goto:`` written as a mapping: ``{random: [...]}``, or one target with its own effects."""
         if "random" in value.items or "random" in value.key_locs:
             self.keys(value, spec.RANDOM.allowed(), f"'goto' of {what}")
             return self.random(value, what)

@@ -350,25 +350,44 @@ def _renamed(renames: list[tuple[str, str, Location]], scenes: Mapping[str, Scen
 def _check_references(builder: StoryBuilder, scenes: dict[str, Scene], endings: dict[str, Ending], start: str | None,
                       m: YMap, out: Collector,
                       renamed: dict[str, str] | None = None, files: _Files | None = None) -> None:
+    """MM402/MM403: the start scene, and every scene or ending a choice leads to, exists."""
     renamed = renamed or {}
-
-    def unlisted(kind: str, name: str) -> str | None:
-        return _unlisted(files.root, files.names, kind, name) if files is not None else None
-
-    if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
-        out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
-                  _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
+    _check_start(builder, scenes, start, m, out, renamed)
     for target, loc in builder.targets:
         if target.name in builder.declared:
             continue  # written but invalid: its own error already says why
         if target.scene is not None and target.scene not in scenes:
             out.error("MM402", f"no scene called '{target.scene}'", loc,
-                      _was_renamed(target.scene, renamed) or unlisted("scene", target.scene)
-                      or suggest(target.scene, scenes) or _other_kind(target.scene, endings, "ending"))
+                      _missing_scene_hint(target.scene, scenes, endings, renamed, files))
         if target.ending is not None and target.ending not in endings:
             out.error("MM403", f"no ending called '{target.ending}'", loc,
-                      unlisted("ending", target.ending) or suggest(target.ending, endings)
-                      or _other_kind(target.ending, scenes, "scene"))
+                      _missing_ending_hint(target.ending, scenes, endings, files))
+
+
+def _check_start(builder: StoryBuilder, scenes: dict[str, Scene], start: str | None, m: YMap, out: Collector,
+                 renamed: dict[str, str]) -> None:
+    """MM402 for a ``start:`` naming no scene (one written with an error already has its own)."""
+    if start is not None and start not in scenes and f"scene:{start}" not in builder.declared:
+        out.error("MM402", f"start scene '{start}' does not exist", m.items["start"].loc,
+                  _was_renamed(start, renamed) or suggest(start, scenes) or "name a scene id from a chapter file")
+
+
+def _missing_scene_hint(name: str, scenes: dict[str, Scene], endings: dict[str, Ending], renamed: dict[str, str],
+                        files: _Files | None) -> str:
+    """The likeliest reason a scene is missing, first found wins: it was renamed, its file is
+    not listed, it is misspelt, or it is an ending."""
+    return (_was_renamed(name, renamed) or _unlisted_in(files, "scene", name)
+            or suggest(name, scenes) or _other_kind(name, endings, "ending"))
+
+
+def _missing_ending_hint(name: str, scenes: dict[str, Scene], endings: dict[str, Ending], files: _Files | None) -> str:
+    """The likeliest reason an ending is missing: its file is not listed, it is misspelt, or it is a scene."""
+    return _unlisted_in(files, "ending", name) or suggest(name, endings) or _other_kind(name, scenes, "scene")
+
+
+def _unlisted_in(files: _Files | None, kind: str, name: str) -> str | None:
+    """:func:`_unlisted` for the files read so far (none known: no hint)."""
+    return _unlisted(files.root, files.names, kind, name) if files is not None else None
 
 
 def _check_recalls(builder: StoryBuilder, scenes: dict[str, Scene], out: Collector, renamed: dict[str, str]) -> None:

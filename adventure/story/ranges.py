@@ -14,7 +14,8 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 
 from adventure.story.expr import Binary, Const, Name, Node, Unary
 
@@ -31,37 +32,63 @@ def bounds(node: Node, ranges: Mapping[str, Interval]) -> Interval | None:
     if isinstance(node, Unary) and node.op == "-":
         inner = bounds(node.operand, ranges)
         return (-inner[1], -inner[0]) if inner else None
-    if isinstance(node, Binary) and node.op in ("+", "-", "*"):
+    if isinstance(node, Binary) and node.op in _ARITHMETIC:
         left, right = bounds(node.left, ranges), bounds(node.right, ranges)
         if left is None or right is None:
             return None
-        if node.op == "+":
-            return left[0] + right[0], left[1] + right[1]
-        if node.op == "-":
-            return left[0] - right[1], left[1] - right[0]
-        products = [a * b for a in left for b in right]
-        return min(products), max(products)
+        return _ARITHMETIC[node.op](left, right)
     return None
+
+
+def _add(a: Interval, b: Interval) -> Interval:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def _subtract(a: Interval, b: Interval) -> Interval:
+    """The least difference takes the greatest subtrahend, and the other way round."""
+    return a[0] - b[1], a[1] - b[0]
+
+
+def _multiply(a: Interval, b: Interval) -> Interval:
+    """Signs can swap which corners are extreme, so all four products are tried."""
+    products = [x * y for x in a for y in b]
+    return min(products), max(products)
+
+
+_ARITHMETIC: dict[str, Callable[[Interval, Interval], Interval]] = {"+": _add, "-": _subtract, "*": _multiply}
+"""The operators whose result interval follows from their operands' intervals."""
 
 
 def outcomes(node: Node, ranges: Mapping[str, Interval]) -> set[bool]:
     """Which truth values a condition can take (both when unknown)."""
-    both = {True, False}
     if isinstance(node, Const) and isinstance(node.value, bool):
         return {node.value}
     if isinstance(node, Unary) and node.op == "not":
         return {not v for v in outcomes(node.operand, ranges)}
-    if isinstance(node, Binary) and node.op in ("and", "or"):
-        left, right = outcomes(node.left, ranges), outcomes(node.right, ranges)
-        if node.op == "and":
-            return {a and b for a in left for b in right}
-        return {a or b for a in left for b in right}
+    if isinstance(node, Binary) and node.op in _LOGIC:
+        return _logic_outcomes(node, ranges)
     if isinstance(node, Binary) and node.op in _FLIP:
-        low, high = bounds(node.left, ranges), bounds(node.right, ranges)
-        if low is None or high is None:
-            return both
-        return _compare(node.op, low, high)
-    return both
+        return _comparison_outcomes(node, ranges)
+    return {True, False}
+
+
+_LOGIC: dict[str, Callable[[bool, bool], bool]] = {"and": operator.and_, "or": operator.or_}
+"""``and``/``or`` on two truth values (both operands are conditions, so ``&``/``|`` agree)."""
+
+
+def _logic_outcomes(node: Binary, ranges: Mapping[str, Interval]) -> set[bool]:
+    """Every truth value the two sides' possible values can combine into."""
+    left, right = outcomes(node.left, ranges), outcomes(node.right, ranges)
+    combine = _LOGIC[node.op]
+    return {combine(a, b) for a in left for b in right}
+
+
+def _comparison_outcomes(node: Binary, ranges: Mapping[str, Interval]) -> set[bool]:
+    """A comparison of two int expressions from their intervals (both values when one cannot be bounded)."""
+    low, high = bounds(node.left, ranges), bounds(node.right, ranges)
+    if low is None or high is None:
+        return {True, False}
+    return _compare(node.op, low, high)
 
 
 def _compare(op: str, a: Interval, b: Interval) -> set[bool]:

@@ -15,6 +15,7 @@ Typical use::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -348,13 +349,7 @@ def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YV
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        unclosed = "quoted scalar" in problem and "end of stream" in problem
-        mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
-        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
-        source = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
-        message, hint = plain_yaml_problem(problem, source, loc.column)
-        return None, [diagnostic("MM101", message, loc, lines, hint)]
+        return None, [_marked_diagnostic(exc, name, lines)]
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         loc = _offset_location(text, position, name)
@@ -367,6 +362,26 @@ def parse_text(text: str, name: str, lines: list[str] | None = None) -> tuple[YV
         return None, []
     reader = _Reader(name, lines, "\\" in text or "\r" in text)
     return reader.convert(node), reader.problems
+
+
+def _marked_diagnostic(exc: yaml.MarkedYAMLError, name: str, lines: list[str]) -> Diagnostic:
+    """``MM101`` for an error PyYAML located, in plain words (:func:`plain_yaml_problem`) at its place."""
+    problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+    loc = _problem_location(exc, problem, name)
+    source = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
+    message, hint = plain_yaml_problem(problem, source, loc.column)
+    return diagnostic("MM101", message, loc, lines, hint)
+
+
+def _problem_location(exc: yaml.MarkedYAMLError, problem: str, name: str) -> Location:
+    """Where to point for a located PyYAML error.
+
+    PyYAML reports an unclosed quote at the end of the file, where nothing is wrong:
+    the place that needs fixing is where the quote opened (its context mark).
+    """
+    unclosed = "quoted scalar" in problem and "end of stream" in problem
+    mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
+    return Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
 
 
 def read_yaml(path: Path, name: str) -> tuple[YValue | None, list[Diagnostic]]:
@@ -410,47 +425,86 @@ def _one_line(exc: BaseException) -> str:
 _FLOW_VALUE = re.compile(r"(?:^|:\s|-\s)\s*([\[{])")
 
 
-def plain_yaml_problem(problem: str, line: str, column: int) -> tuple[str, str]:
+_Wording = tuple[str, str]
+"""A plain-English message and its hint."""
+
+
+def plain_yaml_problem(problem: str, line: str, column: int) -> _Wording:
     """PyYAML's parser wording ("mapping values are not allowed here") in plain words, with a hint.
 
     ``line`` is the source line the problem points at and ``column`` its 1-based
-    column, so the message can name the culprit (a tab, an unquoted ``{``).
+    column, so the message can name the culprit (a tab, an unquoted ``{``). The
+    culprits seen in the line come first, since they cause whichever of PyYAML's
+    wordings follows; then :data:`_PARSER_WORDINGS`, in order.
     """
-    flow = _FLOW_VALUE.search(line.split("#", 1)[0])
+    culprit = _tab_in_indentation(problem, line, column) or _malformed_flow_value(problem, line)
+    if culprit is not None:
+        return culprit
+    for matches, message, hint in _PARSER_WORDINGS:
+        if matches(problem):
+            return message, hint
+    if "cannot start any token" in problem:
+        return _cannot_start(line, column)
+    return (f"the YAML cannot be read here ({problem})", "docs/authoring.md shows each construct")
+
+
+def _tab_in_indentation(problem: str, line: str, column: int) -> _Wording | None:
+    """A tab before the culprit's column (or in the indentation): PyYAML names it only sometimes."""
     if "\t" in line[: max(column, len(line) - len(line.lstrip()))] or "tab" in problem:
         return ("a tab character in the indentation: YAML indents with spaces only",
                 "replace the tab with spaces (set your editor to insert spaces)")
+    return None
+
+
+def _malformed_flow_value(problem: str, line: str) -> _Wording | None:
+    """A value that starts with ``[`` or ``{`` (``text: {count} rows``) is a YAML list or mapping,
+    which an author usually meant as text: say so, rather than blame the indentation."""
+    flow = _FLOW_VALUE.search(line.split("#", 1)[0])
     if flow and ("flow" in problem or "expected key" in problem or "expected <block end>" in problem):
         kind = "a mapping" if flow.group(1) == "{" else "a list"
         return (f"a value starting with '{flow.group(1)}' is read by YAML as {kind}, and this one is not well formed",
                 "quote the whole value if it is text: text: \"{count} rows\"")
-    if "mapping values are not allowed" in problem:
-        return ("YAML did not expect a 'key:' here: the value before it contains ': ', "
-                "or this line is indented more than the key above it",
-                "quote a value that contains ': ' (title: \"Note: this\"), or line the key up with the keys above")
-    if "did not find expected key" in problem or "expected <block end>" in problem:
-        return ("this line is indented differently from the keys of the mapping it belongs to",
-                "line it up with the keys above it, using spaces")
-    if "expected '-' indicator" in problem:
-        return ("a list item was expected here: this line is indented like the list's '- ' items but is not one",
-                "start it with '- ', or indent it under the item it belongs to")
-    if "could not find expected ':'" in problem:
-        return ("this line is not a 'key: value' pair: no ':' was found",
-                "add ':' after the key, or, for text over several lines, write 'text: |' and indent the lines")
-    if "quoted scalar" in problem and "end of stream" in problem:
-        return ("a quoted text opened here is never closed",
-                "close the quote; inside \"…\" write \\\" for a quote mark, inside '…' write ''")
-    if "flow sequence" in problem or "flow mapping" in problem:
-        bracket = "[...] list" if "sequence" in problem else "{...} mapping"
-        return (f"a {bracket} is not closed, or its items are not separated by commas",
-                "close the brackets, or quote the value if the brackets are text")
-    if "undefined alias" in problem:
-        return ("a value starting with '*' is read by YAML as an alias, which story files do not use",
-                "quote the value: \"*like this*\"")
-    if "single document" in problem:
-        return ("a second document ('---') starts here; a story file holds one",
-                "remove the '---' line, or put the rest in a chapter file")
-    if "cannot start any token" in problem:
-        char = line[column - 1] if 0 < column <= len(line) else "?"
-        return (f"a value cannot start with '{char}' in YAML", f"quote the whole value: \"{line[column - 1:].strip()}\"")
-    return (f"the YAML cannot be read here ({problem})", "docs/authoring.md shows each construct")
+    return None
+
+
+def _cannot_start(line: str, column: int) -> _Wording:
+    """A character YAML reserves (``@``, a backquote) opens a value: name it, and quote the value."""
+    char = line[column - 1] if 0 < column <= len(line) else "?"
+    return (f"a value cannot start with '{char}' in YAML", f"quote the whole value: \"{line[column - 1:].strip()}\"")
+
+
+def _in_flow(problem: str) -> bool:
+    return "flow sequence" in problem or "flow mapping" in problem
+
+
+_PARSER_WORDINGS: tuple[tuple[Callable[[str], bool], str, str], ...] = (
+    (lambda p: "mapping values are not allowed" in p,
+     "YAML did not expect a 'key:' here: the value before it contains ': ', "
+     "or this line is indented more than the key above it",
+     "quote a value that contains ': ' (title: \"Note: this\"), or line the key up with the keys above"),
+    (lambda p: "did not find expected key" in p or "expected <block end>" in p,
+     "this line is indented differently from the keys of the mapping it belongs to",
+     "line it up with the keys above it, using spaces"),
+    (lambda p: "expected '-' indicator" in p,
+     "a list item was expected here: this line is indented like the list's '- ' items but is not one",
+     "start it with '- ', or indent it under the item it belongs to"),
+    (lambda p: "could not find expected ':'" in p,
+     "this line is not a 'key: value' pair: no ':' was found",
+     "add ':' after the key, or, for text over several lines, write 'text: |' and indent the lines"),
+    (lambda p: "quoted scalar" in p and "end of stream" in p,
+     "a quoted text opened here is never closed",
+     "close the quote; inside \"…\" write \\\" for a quote mark, inside '…' write ''"),
+    (lambda p: _in_flow(p) and "sequence" in p,
+     "a [...] list is not closed, or its items are not separated by commas",
+     "close the brackets, or quote the value if the brackets are text"),
+    (_in_flow,
+     "a {...} mapping is not closed, or its items are not separated by commas",
+     "close the brackets, or quote the value if the brackets are text"),
+    (lambda p: "undefined alias" in p,
+     "a value starting with '*' is read by YAML as an alias, which story files do not use",
+     "quote the value: \"*like this*\""),
+    (lambda p: "single document" in p,
+     "a second document ('---') starts here; a story file holds one",
+     "remove the '---' line, or put the rest in a chapter file"),
+)
+"""PyYAML's wordings (a test on the problem text) and the plain words for each, first match wins."""

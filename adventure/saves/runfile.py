@@ -178,6 +178,16 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
 
 
+def nests_deeper_than(text: str, depth: int) -> bool:
+    """The story reader's nesting test (:func:`adventure.story.yamlsrc.nests_deeper_than`), loaded when first used.
+
+    Its module brings PyYAML, which a game needs at its first save, not at start-up.
+    """
+    from adventure.story.yamlsrc import nests_deeper_than as deeper
+
+    return deeper(text, depth)
+
+
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
     """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once."""
     scenes: dict[str, str] = {}
@@ -206,7 +216,6 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
     import yaml
 
     from adventure.saves.yamlevents import AliasRefused, plain_data
-    from adventure.story.yamlsrc import nests_deeper_than
 
     where = str(path) if path is not None else None
     file = Path(path) if path is not None else None

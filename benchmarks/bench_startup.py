@@ -30,8 +30,8 @@ Our package is byte-compiled first, as ``pip install`` does (a checkout run with
 which the installed libraries of the baseline never do).
 
 ``python benchmarks/bench_startup.py`` prints the Markdown section;
-``MM_BENCH_STARTUP_REPEAT=N`` takes N rounds instead of :data:`REPEAT` (at least 15 for
-the figures of record).
+``MM_BENCH_STARTUP_REPEAT=N`` takes N rounds instead of 21 (at least 15 for the figures
+of record; ``MM_BENCH_QUICK=1``, a smoke run, takes 2).
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from measure import LIVE_PROMPT, pty_until, ratio
 
-REPEAT = int(os.environ.get("MM_BENCH_STARTUP_REPEAT", "21"))
-IMPORT_RUNS = 5
+QUICK = os.environ.get("MM_BENCH_QUICK", "").strip() not in {"", "0", "false", "no"}  # a smoke run (run.py)
+REPEAT = int(os.environ.get("MM_BENCH_STARTUP_REPEAT", "2" if QUICK else "21"))
+IMPORT_RUNS = 2 if QUICK else 5
 CONTINUE_CHOICES = 40
 TARGET_PROMPT = 1.25  # issue 19: the live prompt within 1.25× the floor app
 TARGET_CHECK = 2.0

@@ -71,3 +71,24 @@ def test_the_generated_story_plays_the_same_in_choicescript(tmp_path: Path) -> N
                           timeout=120)
     assert done.returncode == 0 and "RANDOMTEST PASSED" in done.stdout, done.stdout[-800:] + done.stderr[-800:]
     assert "#Go on" in done.stdout and "#Train in room 0" in done.stdout
+
+
+def test_the_startup_cases_reach_their_live_prompts_and_the_import_log_is_read(tmp_path: Path) -> None:
+    """New game and ``--continue`` show the markers the start-up benchmark waits for; importtime lines parse."""
+    pytest.importorskip("pexpect")
+    import bench_startup
+
+    cases = bench_startup._interactive_cases(*bench_startup.first_labels())
+    saves, steps = bench_startup.prepare_run(tmp_path, 10)
+    assert steps > 0
+    for name in ("game_prompt", "continue_prompt", "floor_prompt"):
+        args, until, resumes = cases[name]
+        env = bench_startup._env(tmp_path, MILLION_MILES_SAVE_DIR=str(saves if resumes else tmp_path / name))
+        wall, cpu = bench_startup.pty_sample(args, env, until, timeout=60)
+        assert wall > 0 and (cpu is None or 0 < cpu <= wall * 2), (name, wall, cpu)
+    log = bench_startup._import_log(["-c", "import json; print('ready')"], bench_startup._env(tmp_path),
+                                    tmp_path / "imports.log", (b"ready",))
+    assert "json" in log and all(seconds >= 0 for seconds in log.values())
+    assert bench_startup._grouped({"adventure.story.model": 0.02, "adventure.story.expr": 0.01, "yaml.reader": 0.005,
+                                   "yaml": 0.001}) == [("adventure.story.model", 0.02), ("adventure.story.expr", 0.01),
+                                                        ("yaml", 0.006)]

@@ -155,3 +155,52 @@ def test_the_ending_menu_never_puts_two_asides_in_a_row(stories, width):
     assert "(El ingeniero)" in " ".join(text.split())
     lines = [line for line in text.splitlines() if line.strip()]
     assert any(line.startswith("  2. capítulo") for line in lines)
+
+
+def _exhaustive_layout(panel: render.StatusPanel, console, options, groups, meters: bool):
+    """The status panel's layout as first written: measure every split at every meter size, keep the best."""
+    room = options.max_width - 4
+    best = None
+    for meter in [*(render.METER_SIZES if meters else ()), None]:
+        if meter is None and best is not None:
+            break
+        for split in render._splits(len(groups)):
+            columns = [panel._table(groups[a:b], meter) for a, b in split]
+            widths = [console.measure(c, options=options).maximum for c in columns]
+            if sum(widths) + 3 * (len(columns) - 1) > room:
+                continue
+            height = max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
+            if best is None or height < best[0]:
+                best = (height, panel._grid(columns))
+    return best[1] if best is not None else panel._table(groups, None)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_status_layout_measures_shortest_first_and_picks_what_the_exhaustive_search_picks(
+        stories, language, monkeypatch):
+    """Trying layouts shortest first finds the layout of measuring them all, at every width, measuring less."""
+    use_language(language)
+    story = stories[language]
+    states = [at(story, "had_list", trust=6), at(story, "person_kitchen", **SKILLS_AT_2, trust=6),
+              engine.new_run(story, 1).state]
+    measured = []
+    original = render.StatusPanel._table
+
+    def counted(self, groups, meter):
+        measured.append((len(groups), meter))
+        return original(self, groups, meter)
+
+    for state in states:
+        for width in range(36, 131, 7):
+            fast = drawn(render.status_panel(story, state), width)
+            monkeypatch.setattr(render.StatusPanel, "_columns", _exhaustive_layout)
+            slow = drawn(render.status_panel(story, state), width)
+            monkeypatch.undo()
+            assert fast == slow, (width, fast, slow)
+    monkeypatch.setattr(render.StatusPanel, "_table", counted)
+    drawn(render.status_panel(story, states[0]), 120)
+    shortest_first = len(measured)
+    measured.clear()
+    monkeypatch.setattr(render.StatusPanel, "_columns", _exhaustive_layout)
+    drawn(render.status_panel(story, states[0]), 120)
+    assert shortest_first * 2 < len(measured)  # e.g. 6 tables (3 measured, 3 drawn) against 24

@@ -375,6 +375,34 @@ def test_status_panel_gives_way_to_a_line_when_the_scene_would_scroll_off(shippe
     assert "╭─ Status" in tall and "('status' for all)" not in tall
 
 
+def test_a_screen_is_laid_out_once_and_printed_as_laid_out(shipped_story, monkeypatch):
+    """Counting the lines that fit reuses the layout that is printed: the status panel is laid out once.
+
+    Its layout (every split of the groups, every meter size) is the costliest part of the
+    first screen; laying it out a second time only to count its lines cost start-up ~40 ms.
+    """
+    from adventure.ui import render
+
+    laid_out = []
+    original = render.StatusPanel.__rich_console__
+
+    def counted(self, console, options):
+        laid_out.append(self)
+        yield from original(self, console, options)
+
+    monkeypatch.setattr(render.StatusPanel, "__rich_console__", counted)
+    screen = make_console(file=io.StringIO(), width=120, height=60, force_terminal=True, color_system=None)
+    session = Session.new(shipped_story, 1)
+    Game(session, screen, lines_reader([]), show_status=True).run()
+    assert len(laid_out) == 1
+    direct = make_console(file=io.StringIO(), width=120, height=60, force_terminal=True, color_system=None)
+    for part in (render.scene_panel(shipped_story, session.state), render.status_panel(shipped_story, session.state),
+                 render.progress_line(shipped_story, session.state),
+                 render.choice_list(engine.offers(shipped_story, session.state))):
+        direct.print(part)
+    assert output(direct) in output(screen)  # the same characters as printing each part itself
+
+
 def test_one_choice_scenes_take_enter_and_never_say_pick_1_1(mini_story):
     """A lone choice: Enter alone takes it, and the hints name '1', not '1-1'."""
     offers = engine.offers(mini_story, _house(mini_story))

@@ -107,3 +107,49 @@ def test_the_terminal_mode_is_restored_when_the_game_ends(command: str, tmp_path
     before, after = (tmp_path / "before").read_text(), (tmp_path / "after").read_text()
     assert " echo " in f" {after} " and " icanon " in f" {after} ", after
     assert before.split() == after.split()
+
+
+_FIRST_PROMPT_PROBE = """
+import io, sys
+import adventure.ui.prompt
+from adventure.cli import main
+
+def first_read(stream, out=None, *, echo=True):
+    def read(prompt, words):  # the moment the player could type: which libraries are loaded?
+        print(' '.join(sorted(sys.modules)), file=sys.__stderr__)
+        raise EOFError
+    return read
+
+adventure.ui.prompt.stream_reader = first_read
+sys.stdin = io.StringIO('')
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _loaded_at_first_prompt(tmp_path: Path, *args: str) -> set[str]:
+    """The modules loaded when a game (``play`` with ``args``) first waits for the player, and their packages."""
+    env = {**_env(tmp_path / "saves"), "MILLION_MILES_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("MILLION_MILES_NO_CACHE", None)
+    game = [sys.executable, "-c", _FIRST_PROMPT_PROBE, "play", *args]
+    for _ in range(2):  # the first fills the story cache; the second is a player's usual start
+        done = subprocess.run(game, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+    modules = set(done.stderr.split())
+    return modules | {m.split(".")[0] for m in modules}
+
+
+def test_a_new_game_reaches_its_first_prompt_before_yaml_and_with_no_lock_library(tmp_path: Path) -> None:
+    """PyYAML is loaded at the first save, not at start (the story comes from its cache); the lock is our own."""
+    loaded = _loaded_at_first_prompt(tmp_path)
+    assert "adventure" in loaded and "rich" in loaded
+    assert not {"yaml", "filelock", "babel", "adventure.i18n.translate", "adventure.i18n.catalog"} & loaded, loaded
+
+
+def test_continuing_a_run_reads_it_with_yaml(tmp_path: Path) -> None:
+    """The counterpart: a run file is YAML, so ``--continue`` loads the parser (and nothing for locking)."""
+    saves = tmp_path / "saves"
+    first = subprocess.run([sys.executable, "-m", "adventure", "play", "--plain", "--seed", "1"], input="1\n",
+                           capture_output=True, text=True, env=_env(saves), timeout=120)
+    assert first.returncode == 0, first.stderr
+    loaded = _loaded_at_first_prompt(tmp_path, "--continue")
+    assert "yaml" in loaded and "filelock" not in loaded

@@ -68,7 +68,7 @@ def detect(environ: Mapping[str, str], available: Collection[str]) -> str:
 def available(story_root: str | Path | None) -> set[str]:
     """Languages with a translation: the story's catalogues and the program's own."""
     from adventure.base.messages import program_languages
-    from adventure.i18n.catalog import languages
+    from adventure.i18n.files import languages
 
     found = set(program_languages())
     if story_root is not None:
@@ -100,12 +100,15 @@ def load_in(folder: str | Path, requested: str | None) -> Story:
     for a language nothing is translated to.
     """
     from adventure.base.messages import use_language
-    from adventure.i18n.translate import program_defaults, translate_story
     from adventure.story.loader import load_story
 
     story = load_story(folder)
     language = choose(requested, story.root)
     use_language(language)
+    if language == ENGLISH:  # the story's own words, and the program's defaults as they are: no translator loaded
+        return story
+    from adventure.i18n.translate import program_defaults, translate_story
+
     return program_defaults(translate_story(story, language))
 
 

@@ -46,7 +46,6 @@ from adventure.i18n.strings import (
     walk,
 )
 from adventure.story import expr as ex
-from adventure.story.fields import MAX_ERRORS_PER_FILE
 from adventure.story.model import Story, shown_as_problem
 from adventure.story.template import Template, TemplateError, check_template, expressions, parse_template
 
@@ -208,6 +207,8 @@ class _Checker:
         A stranger's catalogue of 40,000 unknown keys would otherwise print 40,000
         warnings (the counts in the report stay whole).
         """
+        from adventure.story.fields import MAX_ERRORS_PER_FILE  # the loader's limits (and PyYAML): not at start-up
+
         kept = self.errors if diag.severity == "error" else self.warnings
         if len(kept) < MAX_ERRORS_PER_FILE:
             kept.append(diag)

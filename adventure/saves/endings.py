@@ -85,11 +85,13 @@ class EndingsBook:
         """Note that ``state`` reached its ending in run ``slot``; True when it is a first."""
         if state.ending is None:
             return False
-        from filelock import FileLock, Timeout
+        from adventure.saves.lock import Busy, LockFile
 
+        lock = LockFile(self.directory / ".endings.lock")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            with FileLock(str(self.directory / ".endings.lock"), timeout=LOCK_WAIT):
+            lock.acquire(wait=LOCK_WAIT)
+            try:
                 data = self._read(move_damaged=True)
                 entries = data.setdefault(story.id, {})
                 old = entries.get(state.ending)
@@ -101,7 +103,9 @@ class EndingsBook:
                     entries[state.ending] = FoundEnding(old.id, old.first_reached, moment, old.times + 1, old.run,
                                                         old.scene, old.choice, old.label)
                 self._write(data)
-        except Timeout:
+            finally:
+                lock.release()
+        except Busy:
             raise SaveError(N_("another game is recording an ending; this one was not counted"), str(self.path),
                             code="MM510") from None
         except OSError as exc:

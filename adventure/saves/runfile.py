@@ -25,13 +25,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from adventure.base.errors import Phrase, SaveError
 from adventure.base.messages import N_
 from adventure.run.engine import Start, Step
-from adventure.saves.yamlevents import AliasRefused, plain_data
-from adventure.story.yamlsrc import nests_deeper_than
+
+# PyYAML and the YAML helpers are imported by the functions that read and write the
+# text, not here: a new game needs this module's names at start-up and YAML only at
+# its first save (~25 ms of every start-up).
 
 FORMAT = 1
 """The run-file format this version writes and reads (older ones are read as well)."""
@@ -164,6 +164,10 @@ def _dump(data: dict[str, Any]) -> str:
     as line breaks); such a value is written with escapes instead, so a text stat holds
     exactly what it held. These parts are small (the steps are written apart).
     """
+    import yaml
+
+    from adventure.saves.yamlevents import plain_data
+
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     try:
         same = plain_data(text) == data
@@ -172,6 +176,16 @@ def _dump(data: dict[str, Any]) -> str:
     if same:
         return text
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
+
+
+def nests_deeper_than(text: str, depth: int) -> bool:
+    """The story reader's nesting test (:func:`adventure.story.yamlsrc.nests_deeper_than`), loaded when first used.
+
+    Its module brings PyYAML, which a game needs at its first save, not at start-up.
+    """
+    from adventure.story.yamlsrc import nests_deeper_than as deeper
+
+    return deeper(text, depth)
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
@@ -192,11 +206,17 @@ def _step_lines(steps: tuple[Step, ...]) -> list[str]:
 
 
 def _dump_steps(steps: list[dict[str, str]]) -> str:
+    import yaml
+
     return yaml.safe_dump(steps, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord:
     """Parse and validate a run file's text; raises :class:`SaveError` naming ``path``."""
+    import yaml
+
+    from adventure.saves.yamlevents import AliasRefused, plain_data
+
     where = str(path) if path is not None else None
     file = Path(path) if path is not None else None
     if len(text) > MAX_BYTES:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure import __version__
 from adventure.base.errors import DAMAGED_CODES, SaveError
@@ -49,6 +49,9 @@ from adventure.saves.runfile import (
     parse_record,
 )
 from adventure.story.model import Story
+
+if TYPE_CHECKING:
+    from adventure.saves.lock import LockFile
 
 __all__ = [
     "ENV_SAVE_DIR",
@@ -185,7 +188,7 @@ class SlotLock:
 
     slot: str
     path: Path
-    _lock: Any = field(repr=False, default=None)
+    _lock: LockFile | None = field(repr=False, default=None)
 
     def release(self, forget: bool = False) -> None:
         """Let the slot go; ``forget`` also removes the lock file (a run that was never written).
@@ -339,15 +342,15 @@ class SaveStore:
 
     def lock(self, slot: str) -> SlotLock:
         """Lock ``slot`` for this game; :class:`SaveError` (MM510) when another game holds it."""
-        from filelock import FileLock, Timeout
+        from adventure.saves.lock import Busy, LockFile
 
         path = self.directory / f".{check_slot_name(slot)}.lock"
         sweep_stale_temps(self.directory, self.stale_after)  # a game opens the folder: clear what killed ones left
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(path), timeout=0)
+            lock = LockFile(path)
             lock.acquire()
-        except Timeout:
+        except Busy:
             raise SaveError(N_("the run '{slot}' is in use by another game"), str(self.directory),
                             N_("finish or leave that game first; 'million-miles saves' lists the others"),
                             code="MM510", fields={"slot": slot}) from None

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -87,6 +88,17 @@ def saves_notice(slots: Sequence[SlotSummary], current: str | None) -> tuple[str
     if not broken:
         return said, None
     return said, _("Unreadable: {names} (see 'million-miles saves').").format(names=", ".join(broken[:8]))
+
+
+class LaidOut:
+    """A renderable already laid out into lines for one console: printed as is, counted without a second layout."""
+
+    def __init__(self, lines: list[list[Segment]]):
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for line in self.lines:
+            yield from line
 
 
 # -- the loop -------------------------------------------------------------------------------------
@@ -324,28 +336,29 @@ class Game:
         for event in events:
             if isinstance(event, SceneEntered) and event.new_chapter:
                 above.append(render.chapter_card(story, event.chapter, plain=plain))
-        self.show(*above)
+        shown = self.show_counted(*above)
         entered = [e for e in events if isinstance(e, SceneEntered)]
         if entered and story.scenes[entered[-1].scene].countdown:
             self.countdown(story.scenes[entered[-1].scene].countdown or 10)
-        self.show(render.scene_panel(story, state, plain=plain))
-        self.show_choices(above)
+        shown += self.show_counted(render.scene_panel(story, state, plain=plain))
+        self.show_choices(shown)
 
-    def show_choices(self, above: Sequence[RenderableType] = ()) -> None:
+    def show_choices(self, above: int = 0) -> None:
         """The status (or one line of it), the progress bar and the choices.
 
         The full status panel is shown only when everything this step printed fits on
         the screen with it: the line typed, what it changed, a chapter card, the scene
-        and the choices. Otherwise one line of status, so the change just made never
-        scrolls away (chapter openings on a 40-row terminal).
+        (``above`` lines, already on screen) and the choices. Otherwise one line of
+        status, so the change just made never scrolls away (chapter openings on a
+        40-row terminal). Each part is laid out once: the lines counted are the lines
+        printed (the status panel's layout is the costliest part of a screen).
         """
         plain, story, state = self.plain, self.story, self.session.state
-        progress = render.progress_line(story, state, plain=plain)
-        choices = render.choice_list(engine.offers(story, state), plain=plain)
+        progress = self.laid_out(render.progress_line(story, state, plain=plain))
+        choices = self.laid_out(render.choice_list(engine.offers(story, state), plain=plain))
         if self.show_status:
-            panel = render.status_panel(story, state, plain=plain)
-            scene = render.scene_panel(story, state, plain=plain)
-            if plain or self.fits(*above, scene, panel, progress, choices):
+            panel = self.laid_out(render.status_panel(story, state, plain=plain))
+            if self.fits(above, panel, progress, choices):
                 self.show(panel)
             else:  # the scene must stay on screen: one line of status instead of the panel
                 self.show(render.status_line(story, state))
@@ -353,16 +366,34 @@ class Game:
             milestone = render.milestone_line(story, state, plain=plain)
             if milestone is not None:
                 self.show(milestone)
-        self.show(progress)
-        self.show(choices)
+        self.show(progress, choices)
 
-    def fits(self, *renderables: RenderableType) -> bool:
-        """Whether these fit on one screen with the line typed and the prompt (always true off a terminal)."""
+    def counting(self) -> bool:
+        """Whether the screen's lines are counted: on a terminal, not in plain mode (which never redraws)."""
+        return self.console.is_terminal and not self.plain
+
+    def laid_out(self, renderable: RenderableType) -> RenderableType:
+        """``renderable`` laid out for this console once, as its lines (itself when lines are not counted)."""
+        if not self.counting():
+            return renderable
         console = self.console
-        if not console.is_terminal:
+        return LaidOut(console.render_lines(renderable, console.options, pad=False, new_lines=True))
+
+    def show_counted(self, *renderables: RenderableType) -> int:
+        """Show these and return how many lines they took (0 when lines are not counted)."""
+        laid = [self.laid_out(r) for r in renderables]
+        self.show(*laid)
+        return sum(len(r.lines) for r in laid if isinstance(r, LaidOut))
+
+    def fits(self, above: int, *parts: RenderableType) -> bool:
+        """Whether ``parts`` fit on one screen below ``above`` lines, with the line typed and the prompt.
+
+        Always true when lines are not counted (off a terminal, plain mode).
+        """
+        if not self.counting():
             return True
-        lines = sum(len(console.render_lines(r, console.options, pad=False)) for r in renderables)
-        return lines + 2 <= console.height
+        lines = above + sum(len(p.lines) for p in parts if isinstance(p, LaidOut))
+        return lines + 2 <= self.console.height
 
     def command(self, action: Command) -> int | None:
         """Run a command; returns an exit code when the game should end."""

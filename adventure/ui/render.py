@@ -466,35 +466,43 @@ class StatusPanel:
                  groups: list[tuple[str | None, list[Stat]]], meters: bool) -> RenderableType:
         """Groups in as many side-by-side columns as the width allows (fewer lines on screen).
 
-        Tries every split of the groups, in order, into 1..n columns, with meters of each
-        size in :data:`METER_SIZES`, and keeps the shortest layout whose measured width fits
+        Of every split of the groups, in order, into 1..n columns, with meters of each
+        size in :data:`METER_SIZES`, keeps the shortest layout whose measured width fits
         inside the panel with no label wrapped; of equally short ones, the one with the
-        longest meters. Without meters only when no size fits; labels wrap only when nothing does.
+        longest meters, then the first split. Without meters only when no size fits;
+        labels wrap only when nothing does.
+
+        A layout's height needs no measuring, so the candidates are tried shortest
+        first and the first that fits is the one: on a wide screen that is one layout
+        measured, not all of them (measuring is the costliest part of a game's screen).
         """
         room = options.max_width - 4  # panel borders and padding
-        best: tuple[int, RenderableType] | None = None
-        for meter in METER_SIZES if meters else ():
-            best = self._best(console, options, groups, meter, room, best)
-        if best is None:
-            best = self._best(console, options, groups, None, room, best)
-        return best[1] if best is not None else self._table(groups, None)
+        splits = _splits(len(groups))
+        heights = [max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
+                   for split in splits]
+        widths: dict[tuple[int, int, int | None], int] = {}  # a column's measured width, measured once
 
-    def _best(self, console: Console, options: ConsoleOptions, groups: list[tuple[str | None, list[Stat]]],
-              meter: int | None, room: int, best: tuple[int, RenderableType] | None) -> tuple[int, RenderableType] | None:
-        """The shortest split of the groups with meters of ``meter`` cells, if shorter than ``best``."""
-        for split in _splits(len(groups)):
-            columns = [self._table(groups[a:b], meter) for a, b in split]
-            widths = [console.measure(c, options=options).maximum for c in columns]
-            if sum(widths) + 3 * (len(columns) - 1) > room:
-                continue
-            height = max(sum(len(stats) + (name is not None) for name, stats in groups[a:b]) for a, b in split)
-            if best is None or height < best[0]:
-                grid = Table.grid(padding=(0, 3))
-                for _column in columns:
-                    grid.add_column(vertical="top")
-                grid.add_row(*columns)
-                best = (height, grid)
-        return best
+        def width(a: int, b: int, meter: int | None) -> int:
+            if (a, b, meter) not in widths:
+                widths[a, b, meter] = console.measure(self._table(groups[a:b], meter), options=options).maximum
+            return widths[a, b, meter]
+
+        tries: tuple[tuple[int | None, ...], ...] = (METER_SIZES if meters else (), (None,))
+        for sizes in tries:
+            candidates = sorted((heights[i], rank, i) for rank in range(len(sizes)) for i in range(len(splits)))
+            for _height, rank, i in candidates:
+                split = splits[i]
+                if sum(width(a, b, sizes[rank]) for a, b in split) + 3 * (len(split) - 1) <= room:
+                    return self._grid([self._table(groups[a:b], sizes[rank]) for a, b in split])
+        return self._table(groups, None)
+
+    @staticmethod
+    def _grid(columns: list[Table]) -> Table:
+        grid = Table.grid(padding=(0, 3))
+        for _column in columns:
+            grid.add_column(vertical="top")
+        grid.add_row(*columns)
+        return grid
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         groups = shown_groups(self.story, self.values)

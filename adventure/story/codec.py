@@ -123,29 +123,45 @@ class Encoder:
         if cls is tuple:
             return {"t": self.values(obj)}  # type: ignore[arg-type]
         if cls in _SHARED:
-            number = self.commons.get(id(obj))
-            if number is not None:
-                return {"g": number}
-            if self.met is not None:
-                self.met[id(obj)] = obj
-            if cls is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:  # type: ignore[attr-defined]
-                text = obj.parts[0].text  # type: ignore[attr-defined]
-                if obj.source in (text, ""):  # type: ignore[attr-defined]
-                    return {"T" if obj.source else "U": text}  # type: ignore[attr-defined]
+            shared = self.shared(obj)
+            if shared is not None:
+                return shared
         if cls in _KNOWN:
-            names, _tuples, one, many = _plan(cls)
-            values = [self.field(getattr(obj, name)) for name in names]
-            for i in one:
-                where = getattr(obj, names[i])
-                values[i] = None if where is None else self.location(where)
-            for i in many:
-                values[i] = [self.location(where) for where in getattr(obj, names[i])]
-            return {cls.__name__: values}
+            return self.instance(obj)
         if cls is ex.StatType:
             return {"e": obj.value}  # type: ignore[attr-defined]
         if isinstance(obj, Mapping):
             return {"m" if cls is dict else "p": self.values(x for pair in obj.items() for x in pair)}
         raise ValueError(f"a story holds a {cls.__name__}, which is not story data")
+
+    def shared(self, obj: Any) -> Json | None:
+        """An expression or template several scenes may hold: its number, or a plain text's short form.
+
+        ``None`` when it is written field by field like any other instance.
+        """
+        number = self.commons.get(id(obj))
+        if number is not None:
+            return {"g": number}
+        if self.met is not None:
+            self.met[id(obj)] = obj
+        if obj.__class__ is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:
+            text = obj.parts[0].text
+            if obj.source in (text, ""):
+                return {"T" if obj.source else "U": text}
+        return None
+
+    def instance(self, obj: object) -> Json:
+        """A model object: ``{"ClassName": [field, ...]}``, its locations as bare triples."""
+        cls = obj.__class__
+        names, _tuples, one, many = _plan(cls)
+        value, values_of = self.value, self.values  # one frame a level: long chains (a*a*...*a) stay in the limit
+        values = [values_of(v) if v.__class__ is tuple else value(v) for v in [getattr(obj, n) for n in names]]
+        for i in one:
+            where = getattr(obj, names[i])
+            values[i] = None if where is None else self.location(where)
+        for i in many:
+            values[i] = [self.location(where) for where in getattr(obj, names[i])]
+        return {cls.__name__: values}
 
     def location(self, where: Location) -> list[Json]:
         return [self.files.setdefault(where.file, len(self.files)), where.line, where.column]

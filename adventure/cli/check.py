@@ -60,7 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
     from adventure.base.resources import default_scenes_dir
-    from adventure.cli._memory import settle
+    from adventure.cli._memory import bulk, decoded
     from adventure.story.loader import check_story
 
     folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())
@@ -70,9 +70,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--write-runs needs --explore")
     if args.run_prefix is not None:
         _check_run_prefix(args)
-    report = check_story(folder)
-    if report.story is not None:
-        settle(report.story)
+    with bulk():
+        report = check_story(folder)
     result = CheckResult(folder, report, tuple(check_translations(report, args.strict_translations)),
                          plain=args.plain)
     console = None
@@ -82,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         console = make_console(plain=args.plain)
         console.print(result)  # before exploring, which may take a while
     if report.story is not None and report.ok and (args.explore or args.random):
+        if args.explore:  # the search walks every scene: decoded in bulk, then frozen with the rest
+            decoded(report.story)
         result = replace(result, explored=check_explore(report.story, args, console))
     if args.json:
         sys.stdout.write(json_document(result.to_json()))

@@ -101,7 +101,8 @@ def _say_cache_refusals() -> None:
     for refusal in refusals:
         line = _("note: {folder} is too large for the story cache ({size} MiB; the limit is {limit} MiB), so "
                  "it loads in full each time; this is said once for these files").format(
-            folder=escape_controls(refusal.folder), size=refusal.size // 2**20, limit=refusal.limit // 2**20)
+            folder=escape_controls(refusal.folder), size=f"{refusal.size / 2**20:.1f}",
+            limit=f"{refusal.limit / 2**20:.1f}")
         try:
             sys.stderr.write(line + "\n")
         except OSError:  # stderr full or gone: the note is a courtesy

@@ -48,7 +48,7 @@ from typing import BinaryIO, NamedTuple
 from adventure import __version__
 from adventure.base.errors import Diagnostic
 from adventure.base.regularfile import read_regular
-from adventure.story.codec import Decoder, Encoder, Json
+from adventure.story.codec import Decoder, Encoder, Json, shared_parts
 from adventure.story.model import Scene, Story
 
 SCHEMA = 4
@@ -480,7 +480,7 @@ def write_entry(out: BinaryIO, key: bytes, story: Story, warnings: tuple[Diagnos
     import tempfile
 
     encoder = Encoder()
-    commons = _shared_by(encoder, story.scenes.values())
+    commons = _shared_by(story.scenes.values())
     written = encoder.values(commons)
     encoder.commons = {id(obj): number for number, obj in enumerate(commons)}
     with tempfile.TemporaryFile(dir=_scratch_dir(out)) as scratch:
@@ -612,17 +612,16 @@ def _make_key(path: Path) -> None:
 
 
 
-def _shared_by(encoder: Encoder, scenes: Iterable[Scene]) -> list[object]:
+def _shared_by(scenes: Iterable[Scene]) -> list[object]:
     """The expressions and templates that more than one scene holds (the same object), in order met."""
     counts: dict[int, int] = {}
     first: dict[int, object] = {}
     for scene in scenes:
-        encoder.met = {}
-        encoder.value(scene)
-        for key, obj in encoder.met.items():
+        met: dict[int, object] = {}
+        shared_parts(scene, met, first)
+        for key, obj in met.items():
             counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, obj)
-    encoder.met = None
     return [obj for key, obj in first.items() if counts[key] > 1]
 
 

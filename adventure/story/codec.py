@@ -72,6 +72,7 @@ _KNOWN = frozenset(CLASSES)
 _SHARED = frozenset({ex.Unary, ex.Binary, ex.Call, tp.Template})
 _new_tuple = tuple.__new__
 _SCALARS = frozenset({str, int, bool, type(None)})
+_LEAVES = _SCALARS | {Location}
 _ONE_LOCATION = frozenset({"location", "assumes_location"})
 _LOCATIONS = "passage_locations"
 
@@ -109,8 +110,6 @@ class Encoder:
         """An object to write as a given value instead (the cache writes the scenes apart)."""
         self.commons: dict[int, int] = {}
         """Shared objects written elsewhere, by ``id()``: their number (``{"g": number}``)."""
-        self.met: dict[int, object] | None = None
-        """When a dict, every expression and template met is noted here (to find what scenes share)."""
 
     def value(self, obj: object) -> Json:
         cls = obj.__class__
@@ -142,8 +141,6 @@ class Encoder:
         number = self.commons.get(id(obj))
         if number is not None:
             return {"g": number}
-        if self.met is not None:
-            self.met[id(obj)] = obj
         if obj.__class__ is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:
             text = obj.parts[0].text
             if obj.source in (text, ""):
@@ -173,6 +170,40 @@ class Encoder:
     def values(self, items: Iterable[object]) -> list[Json]:
         value = self.value
         return [item if item.__class__ in _SCALARS else value(item) for item in items]
+
+
+def shared_parts(obj: object, met: dict[int, object], before: Mapping[int, object]) -> None:
+    """Note in ``met`` every expression and template below ``obj`` (by ``id``): the parts objects may share.
+
+    The builder makes one object for equal sources, so a generated story's scenes hold the
+    same condition objects; the story cache writes those once (:attr:`Encoder.commons`).
+    This walks the model without writing it (the cache's first pass, about a third of the
+    cost of encoding), and does not descend into a part already in ``met`` or ``before``
+    (met in an earlier scene: its own parts travel inside it).
+    """
+    cls = obj.__class__
+    if cls in _LEAVES:
+        return
+    if cls is tuple:
+        for item in obj:  # type: ignore[attr-defined]
+            if item.__class__ not in _LEAVES:
+                shared_parts(item, met, before)
+        return
+    if cls in _SHARED:
+        key = id(obj)
+        if key in met:
+            return
+        met[key] = obj
+        if key in before:
+            return
+    if cls in _KNOWN:
+        for name in _plan(cls).names:
+            value = getattr(obj, name)
+            if value.__class__ not in _LEAVES:
+                shared_parts(value, met, before)
+    elif isinstance(obj, Mapping):
+        for value in obj.values():
+            shared_parts(value, met, before)
 
 
 class Decoder:

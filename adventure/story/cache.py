@@ -15,8 +15,17 @@ first, then one JSON value per scene, whose byte lengths the story records. A wa
 load parses only the first element; ``story.scenes`` is a :class:`LazyScenes` mapping
 that decodes a scene the first time it is asked for, so a 10,000-scene story starts in
 the time it takes to hash its files, and a game that visits a few dozen scenes never
-decodes the rest. The whole file is still checked (its seal, schema, code stamp
-and file digest) before anything in it is believed.
+decodes the rest. What commands need from every scene (choice counts, the progress
+bar's final approach, the ``assumes:`` list) is computed once, on the load that writes
+the entry, and stored with the skeleton (:class:`Overview`), so a warm ``check`` or
+``play`` decodes only the scenes it shows. The whole file is still checked (its seal,
+schema, code stamp and file digest) before anything in it is believed, and is never
+copied while read: the seal, header and each scene read slices of it.
+
+The entry is streamed to disk as it is encoded (:func:`write_entry`), never held whole
+in memory; one that would pass :data:`MAX_BYTES` is abandoned, and the refusal is
+remembered beside it by the files' fingerprint, so it is said once
+(:func:`take_refusals`; the command line prints it) and not attempted again.
 
 Where: ``$MILLION_MILES_CACHE_DIR``, else the user cache folder (platformdirs).
 ``MILLION_MILES_NO_CACHE=1`` switches the cache off. A damaged, foreign or stale file

@@ -1,7 +1,7 @@
 """The story cache on warm paths: what commands need from every scene is in the entry, checked, and bounded.
 
 Warm ``check`` (its choice counts and ``assumes:`` list) and warm ``play`` (its progress
-bar's final approach) read the entry's :class:`cache.Overview` and decode no scene they do
+bar's final approach) read the entry's :class:`overview.Overview` and decode no scene they do
 not show; a forged overview is a miss like any other damage; an entry too large for the
 cache is said once and remembered by the files' fingerprint.
 """
@@ -21,7 +21,7 @@ from test_cache import FIXTURES, ROOT, _big_story, stories
 
 from adventure.cli import main
 from adventure.cli.check import _assumptions, _chapter_choices, _choice_count
-from adventure.story import cache
+from adventure.story import cache, overview
 from adventure.story.finale import final_approach
 from adventure.story.loader import check_story, load_story
 
@@ -114,21 +114,21 @@ def _rewritten(raw: bytes, change) -> bytes:
 
 
 def _set(i: int, value):
-    def change(overview):
-        overview[i] = value
-        return overview
+    def change(written):
+        written[i] = value
+        return written
     return change
 
 
 @pytest.mark.parametrize("change", [
-    _set(0, -1), _set(0, cache.MAX_CHOICES + 1), _set(0, "3"), _set(0, True), _set(0, None),
+    _set(0, -1), _set(0, overview.MAX_CHOICES + 1), _set(0, "3"), _set(0, True), _set(0, None),
     _set(1, []), _set(1, [1, 2, 3]), _set(1, [-1]), _set(1, ["1"]),
     _set(2, ["no such scene", 1]), _set(2, ["gate", 0]), _set(2, ["gate", 10**9]), _set(2, ["gate"]),
     _set(2, ["gate", 1, "gate", 1]), _set(2, [1, 1]), _set(2, {"gate": 1}), _set(2, ["gate", 1.5]),
-    _set(3, ["gate", ""]), _set(3, ["gate", "x" * (cache.MAX_ASSUMPTION + 1)]), _set(3, ["gate", 3]),
+    _set(3, ["gate", ""]), _set(3, ["gate", "x" * (overview.MAX_ASSUMPTION + 1)]), _set(3, ["gate", 3]),
     _set(3, ["elsewhere", "x"]),
-    lambda overview: overview[:3], lambda overview: [*overview, 0], lambda overview: None,
-    lambda overview: {"choices": 3},
+    lambda written: written[:3], lambda written: [*written, 0], lambda written: None,
+    lambda written: {"choices": 3},
 ], ids=lambda c: None)
 def test_a_forged_overview_with_a_valid_seal_is_a_miss(change, cache_dir: Path, tmp_path: Path) -> None:
     story = Path(shutil.copytree(FIXTURES / "mini", tmp_path / "mini"))
@@ -136,7 +136,7 @@ def test_a_forged_overview_with_a_valid_seal_is_a_miss(change, cache_dir: Path, 
     [entry] = list(cache_dir.glob("*.json"))
     raw = entry.read_bytes()
     assert cache.lookup(story) is not None
-    entry.write_bytes(_rewritten(raw, lambda overview: overview))
+    entry.write_bytes(_rewritten(raw, lambda written: written))
     assert cache.lookup(story) is not None, "the rewriting helper itself damaged the entry"
     entry.write_bytes(_rewritten(raw, change))
     assert cache.lookup(story) is None
@@ -147,13 +147,13 @@ def test_an_overview_at_its_limits_is_read(cache_dir: Path, tmp_path: Path) -> N
     load_story(story)
     [entry] = list(cache_dir.glob("*.json"))
     scenes = len(load_story(story, cache=False).scenes)
-    longest = "x" * cache.MAX_ASSUMPTION
-    entry.write_bytes(_rewritten(entry.read_bytes(), lambda o: [cache.MAX_CHOICES, [0] * len(o[1]),
+    longest = "x" * overview.MAX_ASSUMPTION
+    entry.write_bytes(_rewritten(entry.read_bytes(), lambda o: [overview.MAX_CHOICES, [0] * len(o[1]),
                                                                 ["gate", scenes], ["gate", longest]]))
     hit = cache.lookup(story)
     assert hit is not None
     stored = cache.stored_overview(hit.story)
-    assert stored is not None and stored.choices == cache.MAX_CHOICES and stored.approach == {"gate": scenes}
+    assert stored is not None and stored.choices == overview.MAX_CHOICES and stored.approach == {"gate": scenes}
     assert stored.assumptions["gate"] == longest
 
 
@@ -165,22 +165,27 @@ _IDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1,
 def test_an_overview_round_trips_and_anything_out_of_range_is_refused(ids: list[str], data: st.DataObject) -> None:
     """Hostile values at and past every limit: counts, steps and assumption lengths."""
     story = SimpleNamespace(scenes={i: None for i in ids}, chapters=tuple(range(data.draw(st.integers(0, 4)))))
-    near = st.sampled_from([-1, 0, 1, cache.MAX_CHOICES, cache.MAX_CHOICES + 1])
+    near = st.sampled_from([-1, 0, 1, overview.MAX_CHOICES, overview.MAX_CHOICES + 1])
     choices = data.draw(near)
     by_chapter = data.draw(st.lists(near, min_size=len(story.chapters), max_size=len(story.chapters)))
     approach = data.draw(st.dictionaries(st.sampled_from(ids), st.sampled_from([0, 1, len(ids), len(ids) + 1])))
-    lengths = st.sampled_from([0, 1, 40, cache.MAX_ASSUMPTION, cache.MAX_ASSUMPTION + 1])
+    lengths = st.sampled_from([0, 1, 40, overview.MAX_ASSUMPTION, overview.MAX_ASSUMPTION + 1])
     assumptions = {k: "a" * n for k, n in data.draw(st.dictionaries(st.sampled_from(ids), lengths)).items()}
-    overview = cache.Overview(choices, tuple(by_chapter), approach, assumptions)
-    fits = (all(0 <= n <= cache.MAX_CHOICES for n in [choices, *by_chapter])
+    made = overview.Overview(choices, tuple(by_chapter), approach, assumptions)
+    fits = (all(0 <= n <= overview.MAX_CHOICES for n in [choices, *by_chapter])
             and all(1 <= v <= len(ids) for v in approach.values())
-            and all(0 < len(v) <= cache.MAX_ASSUMPTION for v in assumptions.values()))
-    written = json.loads(json.dumps(overview.written(), ensure_ascii=False))
+            and all(0 < len(v) <= overview.MAX_ASSUMPTION for v in assumptions.values()))
+    written = json.loads(json.dumps(made.written(), ensure_ascii=False))
     if fits:
-        assert cache.Overview.read(written, story) == overview  # type: ignore[arg-type]
+        assert overview.Overview.read(written, story) == made  # type: ignore[arg-type]
     else:
         with pytest.raises((ValueError, TypeError)):
-            cache.Overview.read(written, story)  # type: ignore[arg-type]
+            overview.Overview.read(written, story)  # type: ignore[arg-type]
+
+
+def test_the_overview_limits_follow_the_cache_limits() -> None:
+    assert overview.MAX_CHOICES == cache.MAX_BYTES // 8
+    assert overview.MAX_ASSUMPTION == cache.MAX_FILE_BYTES
 
 
 # -- an entry too large for the cache ------------------------------------------------------------

@@ -51,7 +51,6 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
 
 from adventure import __version__
@@ -59,6 +58,7 @@ from adventure.base.errors import Diagnostic
 from adventure.base.regularfile import read_regular
 from adventure.story.codec import Decoder, Encoder, Json, shared_parts
 from adventure.story.model import Scene, Story
+from adventure.story.overview import Overview
 
 SCHEMA = 4
 """Bumped when the layout of the cache file itself changes (4: the skeleton holds an :class:`Overview`)."""
@@ -275,81 +275,10 @@ class _Reader(Decoder):
         return LazyScenes(spans, self.scene)
 
 
-class Overview(NamedTuple):
-    """What commands need from every scene, computed once when the entry is written.
-
-    ``check`` counts the story's choices (in all and by chapter) and lists the scenes' ``assumes:``, and
-    ``play`` draws its progress bar from the final approach
-    (:func:`adventure.story.finale.final_approach`); each would otherwise decode every
-    scene of a warm story. Stored in the entry as ``[choices, [choices by chapter, ...],
-    [scene id, steps, ...], [scene id, assumption, ...]]`` and checked on reading like
-    everything else: counts in range, one per chapter, steps of at least one and
-    assumptions of bounded length, to scenes the story has.
-    """
-
-    choices: int
-    by_chapter: tuple[int, ...]
-    """Choices in each chapter's scenes, in the story's chapter order."""
-    approach: Mapping[str, int]
-    assumptions: Mapping[str, str]
-    """Scene id -> its ``assumes:`` condition as written back (:func:`adventure.story.expr.to_source`)."""
-
-    @classmethod
-    def of(cls, story: Story) -> Overview:
-        """Computed from a story whose scenes are at hand (the full load that writes the entry)."""
-        from adventure.story.expr import to_source
-        from adventure.story.finale import final_approach
-
-        scenes = story.scenes
-        return cls(sum(len(s.choices) for s in scenes.values()),
-                   tuple(sum(len(scenes[s].choices) for s in chapter.scenes) for chapter in story.chapters),
-                   final_approach(story),
-                   {s.id: to_source(s.assumes) for s in scenes.values() if s.assumes is not None})
-
-    def written(self) -> list[Json]:
-        return [self.choices, list(self.by_chapter), _flat(self.approach), _flat(self.assumptions)]
-
-    @classmethod
-    def read(cls, value: Json, story: Story) -> Overview:
-        if not (isinstance(value, list) and len(value) == 4 and isinstance(value[1], list)):
-            raise TypeError("not an overview")
-        scenes = story.scenes
-        choices, by_chapter, approach, assumptions = value[0], value[1], _pairs(value[2], scenes), _pairs(value[3], scenes)
-        if not all(n.__class__ is int and 0 <= n <= MAX_CHOICES for n in [choices, *by_chapter]):
-            raise ValueError("a choice count out of range")
-        if len(by_chapter) != len(story.chapters):
-            raise ValueError("a count for each chapter, no more, no fewer")
-        if not all(v.__class__ is int and 1 <= v <= len(scenes) for v in approach.values()):
-            raise ValueError("a final approach that does not fit the story")
-        if not all(isinstance(v, str) and 0 < len(v) <= MAX_ASSUMPTION for v in assumptions.values()):
-            raise ValueError("an assumption that is no condition")
-        return cls(choices, tuple(by_chapter), MappingProxyType(approach), MappingProxyType(assumptions))
-
-
-def _flat(mapping: Mapping[str, Json]) -> list[Json]:
-    return [x for pair in mapping.items() for x in pair]
-
-
-def _pairs(flat: Json, scenes: Mapping[str, Scene]) -> dict[str, Json]:
-    """``[scene id, value, ...]`` as a dict, each id a scene of the story, none twice."""
-    if not (isinstance(flat, list) and len(flat) % 2 == 0):
-        raise TypeError("not a list of pairs")
-    found = dict(zip(flat[::2], flat[1::2], strict=True))
-    if len(found) * 2 != len(flat) or not all(key.__class__ is str and key in scenes for key in found):
-        raise ValueError("pairs that name no scene of the story")
-    return found
-
-
 def stored_overview(story: Story) -> Overview | None:
     """The :class:`Overview` a story read from the cache carries; ``None`` for a story loaded in full."""
     scenes = story.scenes
     return scenes.overview if isinstance(scenes, LazyScenes) else None
-
-
-MAX_CHOICES = MAX_BYTES // 8
-"""More choices than an entry within :data:`MAX_BYTES` could hold (each takes more than eight bytes)."""
-MAX_ASSUMPTION = 4 * 1024 * 1024
-"""An assumption written back is shorter than the story file it came from (``MAX_FILE_BYTES``)."""
 
 
 class LazyScenes(Mapping[str, Scene]):

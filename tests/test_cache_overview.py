@@ -201,13 +201,12 @@ def test_a_too_large_entry_is_refused_once_and_remembered(cache_dir: Path, tmp_p
     assert not list(cache_dir.glob("*.json")) and not list(cache_dir.glob("*.tmp")), "a partial entry was left"
     assert len(list(cache_dir.glob("*.refused"))) == 1
     wrote: list[object] = []
+    real = cache.write_entry
     monkeypatch.setattr(cache, "write_entry", lambda *a: wrote.append(a))
     assert check_story(story).ok
     assert cache.take_refusals() == [] and wrote == [], "refused again: the marker was not believed"
     (story / "one.yaml").write_text((story / "one.yaml").read_text() + "\n# changed\n")
-    monkeypatch.undo()
-    monkeypatch.setenv(cache.ENV_DIR, str(cache_dir))
-    monkeypatch.setattr(cache, "MAX_BYTES", 2000)
+    monkeypatch.setattr(cache, "write_entry", real)
     assert check_story(story).ok
     assert len(cache.take_refusals()) == 1, "other files are a new question"
     assert cache.clear() >= 1 and not list(cache_dir.glob("*.refused"))

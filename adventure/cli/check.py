@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,7 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Check the story and print the report; returns the exit code."""
     from adventure.base.resources import default_scenes_dir
-    from adventure.cli._memory import settle
+    from adventure.cli._memory import bulk, decoded
     from adventure.story.loader import check_story
 
     folder = Path(args.scenes) if args.scenes else story_folder(Path.cwd(), default_scenes_dir())
@@ -70,9 +70,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--write-runs needs --explore")
     if args.run_prefix is not None:
         _check_run_prefix(args)
-    report = check_story(folder)
-    if report.story is not None:
-        settle(report.story)
+    with bulk():
+        report = check_story(folder)
     result = CheckResult(folder, report, tuple(check_translations(report, args.strict_translations)),
                          plain=args.plain)
     console = None
@@ -82,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         console = make_console(plain=args.plain)
         console.print(result)  # before exploring, which may take a while
     if report.story is not None and report.ok and (args.explore or args.random):
+        if args.explore:  # the search walks every scene: decoded in bulk, then frozen with the rest
+            decoded(report.story)
         result = replace(result, explored=check_explore(report.story, args, console))
     if args.json:
         sys.stdout.write(json_document(result.to_json()))
@@ -228,25 +229,52 @@ def _translations(translations: Sequence[TranslationReport], *, plain: bool) -> 
             stale=c.stale), style=style)
 
 
+def _choice_count(story: Story) -> int:
+    """The story's choices; a warm story's from its cache entry, without decoding every scene."""
+    from adventure.story.cache import stored_overview
+
+    stored = stored_overview(story)
+    return story.choice_count if stored is None else stored.choices
+
+
+def _chapter_choices(story: Story) -> Sequence[int]:
+    """Choices in each chapter, in order; a warm story's from its cache entry."""
+    from adventure.story.cache import stored_overview
+
+    stored = stored_overview(story)
+    if stored is not None:
+        return stored.by_chapter
+    return [sum(len(story.scenes[s].choices) for s in chapter.scenes) for chapter in story.chapters]
+
+
+def _assumptions(story: Story) -> Mapping[str, str]:
+    """Scene id -> its ``assumes:`` as written; a warm story's from its cache entry, without decoding every scene."""
+    from adventure.story.cache import stored_overview
+    from adventure.story.expr import to_source
+
+    stored = stored_overview(story)
+    if stored is not None:
+        return stored.assumptions
+    return {s.id: to_source(s.assumes) for s in story.scenes.values() if s.assumes is not None}
+
+
 def summary(report: LoadReport) -> dict[str, object]:
     """The ``--json`` object: counts, ids, names, errors and warnings; ``remembers`` (the ``seen()``/``chose()``
     slots) and ``assumptions`` (scene id -> ``assumes:``) only for a story that has them."""
-    from adventure.story.expr import to_source
-
     story = report.story
     data: dict[str, object] = {
         "ok": report.ok,
         "chapters": len(story.chapters) if story else 0,
         "scenes": len(story.scenes) if story else 0,
-        "choices": story.choice_count if story else 0,
+        "choices": _choice_count(story) if story else 0,
         "endings": list(story.endings) if story else [],
         "stats": list(story.stat_names) if story else [],
     }
     if story is not None and story.memos:  # only stories that use them: the others' JSON is as it was
         data["remembers"] = [m.key for m in story.memos]
-    assumptions = {s.id: to_source(s.assumes) for s in story.scenes.values() if s.assumes is not None} if story else {}
+    assumptions = _assumptions(story) if story else {}
     if assumptions:
-        data["assumptions"] = assumptions
+        data["assumptions"] = dict(assumptions)
     data["errors"] = [d.to_dict() for d in report.errors]
     data["warnings"] = [d.to_dict() for d in report.warnings]
     return data
@@ -278,7 +306,7 @@ def _report(console: Console, options: ConsoleOptions, result: CheckResult) -> R
         return
     counted = ", ".join([
         ngettext("{count} chapter", "{count} chapters", len(story.chapters)).format(count=len(story.chapters)),
-        _scenes(len(story.scenes)), _choices(story.choice_count),
+        _scenes(len(story.scenes)), _choices(_choice_count(story)),
         ngettext("{count} ending", "{count} endings", len(story.endings)).format(count=len(story.endings)),
         _warnings(len(report.warnings))])
     line = _("valid: {folder}: {counts}") if plain else _("✓ {folder}: valid — {counts}")
@@ -299,8 +327,7 @@ def _summary(console: Console, options: ConsoleOptions, story: Story, *, plain: 
     table.add_column(_("file"), style="muted", overflow="fold")
     table.add_column(_("scenes"), justify="right")
     table.add_column(_("choices"), justify="right")
-    for chapter in story.chapters:
-        choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
+    for chapter, choices in zip(story.chapters, _chapter_choices(story), strict=True):
         table.add_row(str(chapter.index + 1), Text(chapter.title), Text(chapter.file), str(len(chapter.scenes)), str(choices))
     if plain or not fits(console, options, table):
         yield from _sentences(story, plain=plain)
@@ -325,8 +352,7 @@ def _sentences(story: Story, *, plain: bool) -> RenderResult:
     from rich.text import Text
 
     yield Text(f"{story.title} ({story.id})")
-    for chapter in story.chapters:
-        choices = sum(len(story.scenes[s].choices) for s in chapter.scenes)
+    for chapter, choices in zip(story.chapters, _chapter_choices(story), strict=True):
         yield Text(_("Chapter {number}: {title} ({file}): {scenes}, {choices}").format(
             number=chapter.index + 1, title=chapter.title, file=chapter.file, scenes=_scenes(len(chapter.scenes)),
             choices=_choices(choices)))

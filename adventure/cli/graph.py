@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.analysis.explore import explore, reachable_scenes
     from adventure.analysis.graph import render_graph
     from adventure.base.resources import default_scenes_dir
-    from adventure.cli._memory import settle
+    from adventure.cli._memory import bulk, decoded
     from adventure.cli._output import write_output
     from adventure.story.loader import load_story
 
@@ -56,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
     if args.output is not None and args.output.is_dir():
         raise UsageError(f"'{args.output}' is a folder; give a file name for -o")
-    story = settle(load_story(folder))  # StoryLoadError: the CLI edge prints the diagnostics, exit 1
+    with bulk():
+        story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics, exit 1
+    decoded(story)  # the graph draws every scene
     exploration = explore(story, max_states=args.max_states)
     if exploration.complete:
         unreachable = set(exploration.unreachable_scenes)

@@ -49,12 +49,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _story(folder: str) -> Story:
+    from adventure.cli._memory import bulk
     from adventure.story.loader import load_story
 
     path = Path(folder)
     if not path.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return load_story(path)
+    with bulk():
+        return load_story(path)
 
 
 def run_extract(args: argparse.Namespace) -> int:

@@ -45,13 +45,15 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"million-miles: the language server needs pygls: {INSTALL}\n")
         return 1
     from adventure.analysis.explore import default_budget
+    from adventure.cli._memory import serving
     from adventure.lsp.server import DEBOUNCE_SECONDS, build_server
 
     debounce = DEBOUNCE_SECONDS if args.debounce is None else min(max(args.debounce, 0.0), 10.0)
     server = build_server(args.max_states or default_budget(), explore_on_save=not args.no_explore,
                           debounce=debounce)
     try:
-        server.start_io()
+        with serving():  # the collector policy for the server's life (see cli/_memory.py)
+            server.start_io()
     finally:
         server.close()
         import os

@@ -71,14 +71,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Load the story, start or resume the run, and play it; returns the exit code."""
-    from adventure.cli._memory import settle
+    from adventure.cli._memory import bulk
     from adventure.i18n.language import load_in
 
     _early_language(args.lang)
     sandbox = _check_options(args)
     found = _find_run(args)
     folder = _story_folder(args, found.record if found else None)
-    story = settle(load_in(folder, args.lang))  # StoryLoadError: the CLI edge prints the diagnostics
+    with bulk():
+        story = load_in(folder, args.lang)  # StoryLoadError: the CLI edge prints the diagnostics
     if sandbox:
         from adventure.play.sandbox import parse_start
 

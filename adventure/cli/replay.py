@@ -127,13 +127,14 @@ def story_for(record: RunRecord, scenes: Path | None, language: str | None = Non
     Runs record ids only, so a run played in one language replays in any other.
     Raises StoryLoadError / UsageError on failure.
     """
-    from adventure.cli._memory import settle
+    from adventure.cli._memory import bulk
     from adventure.i18n.language import load_in
 
     folder = story_folder(record, scenes)
     if not folder.is_dir():
         raise UsageError(f"story folder '{folder}' does not exist or is not a folder")
-    return settle(load_in(folder, language))
+    with bulk():
+        return load_in(folder, language)
 
 
 @dataclass(frozen=True)

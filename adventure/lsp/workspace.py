@@ -8,7 +8,6 @@ findings still have a model while a buffer is half typed.
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 import threading
@@ -107,14 +106,8 @@ class StoryFolder:
         with self.lock:
             buffers = dict(self.buffers)
         overlay = {name: text for name, text in buffers.items() if _plain_name(name)}
-        was_enabled = gc.isenabled()
-        gc.disable()  # as check_story does: many small acyclic objects
-        try:
-            report = check_story(self.root, overlay=overlay, memo=self.memo)
-            index = self.build_index()
-        finally:
-            if was_enabled:
-                gc.enable()
+        report = check_story(self.root, overlay=overlay, memo=self.memo)  # the collector: cli/_memory.py serving()
+        index = self.build_index()
         self.prune(index)
         if translations and report.story is not None and report.ok:
             self.translated = translation_diagnostics(report.story)

@@ -15,8 +15,17 @@ first, then one JSON value per scene, whose byte lengths the story records. A wa
 load parses only the first element; ``story.scenes`` is a :class:`LazyScenes` mapping
 that decodes a scene the first time it is asked for, so a 10,000-scene story starts in
 the time it takes to hash its files, and a game that visits a few dozen scenes never
-decodes the rest. The whole file is still checked (its seal, schema, code stamp
-and file digest) before anything in it is believed.
+decodes the rest. What commands need from every scene (choice counts, the progress
+bar's final approach, the ``assumes:`` list) is computed once, on the load that writes
+the entry, and stored with the skeleton (:class:`Overview`), so a warm ``check`` or
+``play`` decodes only the scenes it shows. The whole file is still checked (its seal,
+schema, code stamp and file digest) before anything in it is believed, and is never
+copied while read: the seal, header and each scene read slices of it.
+
+The entry is streamed to disk as it is encoded (:func:`write_entry`), never held whole
+in memory; one that would pass :data:`MAX_BYTES` is abandoned, and the refusal is
+remembered beside it by the files' fingerprint, so it is said once
+(:func:`take_refusals`; the command line prints it) and not attempted again.
 
 Where: ``$MILLION_MILES_CACHE_DIR``, else the user cache folder (platformdirs).
 ``MILLION_MILES_NO_CACHE=1`` switches the cache off. A damaged, foreign or stale file
@@ -33,7 +42,6 @@ Typical use (the loader does this in :func:`~adventure.story.loader.load_story`)
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import json
@@ -43,16 +51,17 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from adventure import __version__
 from adventure.base.errors import Diagnostic
 from adventure.base.regularfile import read_regular
-from adventure.story.codec import Decoder, Encoder, Json
+from adventure.story.codec import Decoder, Encoder, Json, shared_parts
 from adventure.story.model import Scene, Story
+from adventure.story.overview import Overview
 
-SCHEMA = 3
-"""Bumped when the layout of the cache file itself changes."""
+SCHEMA = 4
+"""Bumped when the layout of the cache file itself changes (4: the skeleton holds an :class:`Overview`)."""
 ENV_DIR = "MILLION_MILES_CACHE_DIR"
 ENV_OFF = "MILLION_MILES_NO_CACHE"
 MAX_BYTES = 512 * 1024 * 1024
@@ -174,68 +183,80 @@ def decode(raw: bytes, root: Path) -> Cached | None:
 
     The first line seals the rest (an HMAC under this cache folder's key, see :func:`_seal`),
     so a file damaged or edited anywhere is a miss before anything in it is believed.
+    The rest is never copied: the seal, the header and each scene read slices of ``raw``.
     """
-    check, sep, rest = raw.partition(b"\n")
+    whole = memoryview(raw)
+    cut = raw.find(b"\n")
     key = secret_key(create=False)
-    if not sep or key is None or not hmac.compare_digest(_seal(key, rest), check):
+    if cut < 0 or key is None or not hmac.compare_digest(_seal(key, whole[cut + 1:]), raw[:cut]):
         return None
-    head, sep, body = rest.partition(b"\n")
     try:
-        header = json.loads(head)
-        if not (sep and isinstance(header, dict) and header.get("schema") == SCHEMA
-                and header.get("code") == code_stamp() and header.get("root") == str(root)):
+        header, body = _header(raw, cut + 1, root)
+        if header is None:
             return None
-        files = header["files"]
-        if not (isinstance(files, list) and files and all(isinstance(f, str) for f in files)):
-            return None
-        if fingerprint(root, files) != header["digest"]:
-            return None
-        story, warnings = _Reader(header, body).skeleton()
+        story, warnings = _Reader(header, raw, body).skeleton()
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
     if not (isinstance(story, Story) and isinstance(warnings, tuple)
             and all(isinstance(w, Diagnostic) for w in warnings)):
         return None
-    return Cached(story, warnings, tuple(files))
+    return Cached(story, warnings, tuple(header["files"]))
+
+
+def _header(raw: bytes, start: int, root: Path) -> tuple[dict[str, Json] | None, int]:
+    """The header line at ``raw[start:]`` and where the body begins, or ``None`` when not current for ``root``.
+
+    Current means: this schema, this code, this folder as given, and files whose digest is the one recorded.
+    """
+    cut = raw.find(b"\n", start)
+    if cut < 0:
+        return None, 0
+    header = json.loads(raw[start:cut])
+    if not (isinstance(header, dict) and header.get("schema") == SCHEMA
+            and header.get("code") == code_stamp() and header.get("root") == str(root)):
+        return None, 0
+    files = header["files"]
+    if not (isinstance(files, list) and files and all(isinstance(f, str) for f in files)):
+        return None, 0
+    if fingerprint(root, files) != header["digest"]:
+        return None, 0
+    return header, cut + 1
 
 
 class _Reader(Decoder):
     """The codec's decoder over a cache body: the skeleton now, each scene when first asked for."""
 
-    def __init__(self, header: Mapping[str, Json], body: bytes):
+    def __init__(self, header: Mapping[str, Json], raw: bytes, body: int):
         super().__init__(header["locations"])
+        self.raw = raw
         self.body = body
-        self.skeleton_end = 1 + header["skeleton"]
-        if not (body[:1] == b"[" and body[self.skeleton_end:self.skeleton_end + 1] in (b",", b"]")):
+        self.skeleton_end = body + 1 + header["skeleton"]
+        if not (raw[body:body + 1] == b"[" and raw[self.skeleton_end:self.skeleton_end + 1] in (b",", b"]")):
             raise ValueError("not a cache body")
+        self.overview: Overview | None = None
         self.special["z"] = self.lazy_scenes
 
     def skeleton(self) -> tuple[object, object]:
         """The body's first element: ``(story, warnings)``, the story's scenes lazy.
 
-        Its third part, the expressions and templates several scenes share, is kept for :meth:`scene`.
+        Its third part, the expressions and templates several scenes share, is kept for
+        :meth:`scene`; its fourth, what commands need from every scene, is checked and
+        handed to the lazy scenes (:class:`Overview`).
         """
-        skeleton = self.loads(self.body[1:self.skeleton_end])
-        if not (isinstance(skeleton, list) and len(skeleton) == 3 and isinstance(skeleton[1], list)
+        self.commons = []  # filled below, before the lazy scenes can be asked for a scene
+        skeleton = self.loads(self.raw[self.body + 1:self.skeleton_end])
+        if not (isinstance(skeleton, list) and len(skeleton) == 4 and isinstance(skeleton[1], list)
                 and isinstance(skeleton[2], list)):
             raise TypeError("not a cache skeleton")
-        self.commons = skeleton[2]
-        return skeleton[0], tuple(skeleton[1])
+        story, warnings, self.commons, overview = skeleton
+        if not isinstance(story, Story) or not isinstance(story.scenes, LazyScenes):
+            raise TypeError("not a cached story")
+        story.scenes.overview = Overview.read(overview, story)
+        return story, tuple(warnings)
 
     def scene(self, start: int, end: int) -> Scene:
-        """The scene written at ``body[start:end]``.
-
-        The collector is paused meanwhile, as the loader does (see ``check_story``):
-        decoding allocates many small acyclic objects, and collections they trigger
-        would walk the whole story each time.
-        """
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            scene = self.loads(self.body[start:end])
-        finally:
-            if was_enabled:
-                gc.enable()
+        """The scene written at ``raw[start:end]`` (a copy of those bytes only)."""
+        scene = self.loads(self.raw[start:end])
         if not isinstance(scene, Scene):
             raise TypeError(f"the cache holds a {type(scene).__name__} where a scene belongs")
         return scene
@@ -249,28 +270,36 @@ class _Reader(Decoder):
                 raise ValueError("bad scene index")
             spans[scene_id] = (start, start + length)
             start += length + 1
-        if start != len(self.body):
+        if start != len(self.raw) or self.raw[-1:] != b"]":
             raise ValueError("the scene index does not match the body")
         return LazyScenes(spans, self.scene)
+
+
+def stored_overview(story: Story) -> Overview | None:
+    """The :class:`Overview` a story read from the cache carries; ``None`` for a story loaded in full."""
+    scenes = story.scenes
+    return scenes.overview if isinstance(scenes, LazyScenes) else None
 
 
 class LazyScenes(Mapping[str, Scene]):
     """A story's scenes from the cache, each decoded the first time it is asked for.
 
     Read-only and ordered like the mapping the loader builds; equal to any mapping with
-    the same scenes. ``in``, ``len`` and iterating the ids decode nothing. Once every
+    the same scenes. ``in``, ``len`` and iterating the ids decode nothing, nor does
+    :attr:`overview` (what commands need from every scene). Once every
     scene is decoded, the cache file's bytes are let go. The file was checked whole
     before the story was handed out, so a scene fails to decode only if someone forged
     an entry with a valid seal, this code's stamp and these files' digest; that
     raises (``TypeError``/``ValueError``) rather than returning something else.
     """
 
-    __slots__ = ("_built", "_decode", "_spans")
+    __slots__ = ("_built", "_decode", "_spans", "overview")
 
     def __init__(self, spans: dict[str, tuple[int, int]], decode: Callable[[int, int], Scene]):
         self._spans = spans
         self._built: dict[str, Scene] = {}
         self._decode: Callable[[int, int], Scene] | None = decode
+        self.overview: Overview | None = None
 
     def __getitem__(self, scene_id: str) -> Scene:
         scene = self._built.get(scene_id)
@@ -298,68 +327,168 @@ class LazyScenes(Mapping[str, Scene]):
 # -- writing -------------------------------------------------------------------------------------
 
 
+class EntryTooLarge(Exception):
+    """The entry would pass :data:`MAX_BYTES` (raised while writing, before it is finished)."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+class Refusal(NamedTuple):
+    """A story whose entry would pass the cache's limit: said once, then remembered by its fingerprint."""
+
+    folder: str
+    size: int
+    limit: int
+
+
+_refusals: list[Refusal] = []
+
+
+def take_refusals() -> list[Refusal]:
+    """The refusals made in this process since last asked (the command line says each once)."""
+    found = _refusals[:]
+    _refusals.clear()
+    return found
+
+
 def store(folder: str | Path, story: Story, warnings: Sequence[Diagnostic], files: Sequence[str]) -> Path | None:
     """Write the cache entry for a story just loaded from ``files``; returns its path.
 
-    Best effort: a read-only or full disk is a silent miss.
+    Best effort: a read-only or full disk is a silent miss. An entry past :data:`MAX_BYTES`
+    is not written; the first time for these files it is noted (:func:`take_refusals`) and a
+    marker remembers it, so later loads of the same files neither try again nor say it again.
     """
     if not enabled():
         return None
     root = Path(folder)
     digest = fingerprint(root, files)
-    if digest is None:
+    key = secret_key(create=True)
+    if digest is None or key is None:
+        return None
+    path = entry_path(folder)
+    if _refused(path, digest):
         return None
     try:
-        data = encode(story, tuple(warnings), root, files, digest)
-    except (RecursionError, ValueError):
+        _write_atomic(path, lambda out: write_entry(out, key, story, tuple(warnings), root, files, digest))
+    except EntryTooLarge as exc:
+        _remember_refusal(path, digest)
+        _refusals.append(Refusal(str(root), exc.size, MAX_BYTES))
         return None
-    try:
-        path = entry_path(folder)
-        _write_atomic(path, data)
-    except OSError:
+    except (RecursionError, ValueError, OSError):
         return None
     return path
 
 
 def encode(story: Story, warnings: tuple[Diagnostic, ...], root: Path, files: Sequence[str], digest: str) -> bytes:
-    """The cache file's bytes: a seal line, a one-line JSON header, then the body.
+    """The cache file's bytes, in memory (for tests; :func:`store` streams them to the file)."""
+    import io
 
-    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``[story, warnings,
-    commons]`` with the story's scenes written as their ids and the byte lengths of the
-    scene values after it (tag ``z``), and ``commons`` the expressions and templates
-    more than one scene holds, which scenes refer to by number (tag ``g``): a generated
-    story repeats its conditions in every scene. The header holds the table of file
-    names that locations point into.
-    """
-    encoder = Encoder()
-    commons = _shared_by(encoder, story.scenes.values())
-    written = encoder.values(commons)
-    encoder.commons = {id(obj): number for number, obj in enumerate(commons)}
-    parts: list[bytes] = []
-    index: list[Json] = []
-    for scene_id, scene in story.scenes.items():
-        parts.append(_dumps(encoder.value(scene)))
-        index += [scene_id, len(parts[-1])]
-    encoder.commons = {}
-    encoder.replace = (story.scenes, {"z": index})
-    skeleton = _dumps([encoder.value(story), encoder.values(warnings), written])
-    header = {
-        "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
-        "locations": list(encoder.files), "skeleton": len(skeleton),
-    }
-    rest = (json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n["
-            + b",".join([skeleton, *parts]) + b"]")
     key = secret_key(create=True)
     if key is None:
         raise ValueError("no usable cache key")
-    return _seal(key, rest) + b"\n" + rest
+    out = io.BytesIO()
+    write_entry(out, key, story, warnings, root, files, digest)
+    return out.getvalue()
+
+
+SEAL_LENGTH = 64
+"""Hex digits of the seal line (HMAC-SHA-256)."""
+
+
+def write_entry(out: BinaryIO, key: bytes, story: Story, warnings: tuple[Diagnostic, ...], root: Path,
+                files: Sequence[str], digest: str) -> None:
+    """Write the cache file to ``out`` (seekable): a seal line, a one-line JSON header, then the body.
+
+    The body is ``[skeleton, scene, scene, ...]``: the skeleton is ``[story, warnings,
+    commons, overview]`` with the story's scenes written as their ids and the byte lengths of the
+    scene values after it (tag ``z``), ``commons`` the expressions and templates
+    more than one scene holds, which scenes refer to by number (tag ``g``): a generated
+    story repeats its conditions in every scene; and ``overview`` what commands need from
+    every scene (:class:`Overview`). The header holds the table of file names that
+    locations point into.
+
+    Streamed: each scene is encoded and written to a scratch file as it comes (the header
+    and skeleton need every scene's length and file name first), then the scratch file is
+    copied after them and the seal written over its placeholder, so no copy of the whole
+    entry is ever held in memory. Raises :class:`EntryTooLarge` as soon as it would pass
+    :data:`MAX_BYTES`.
+    """
+    import tempfile
+
+    encoder = Encoder()
+    commons = _shared_by(story.scenes.values())
+    written = encoder.values(commons)
+    encoder.commons = {id(obj): number for number, obj in enumerate(commons)}
+    with tempfile.TemporaryFile(dir=_scratch_dir(out)) as scratch:
+        index, size = _write_scenes(encoder, story, scratch)
+        encoder.commons = {}
+        encoder.replace = (story.scenes, {"z": index})
+        skeleton = _dumps([encoder.value(story), encoder.values(warnings), written, Overview.of(story).written()])
+        header = {
+            "schema": SCHEMA, "code": code_stamp(), "root": str(root), "files": list(files), "digest": digest,
+            "locations": list(encoder.files), "skeleton": len(skeleton),
+        }
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n[" + skeleton
+        if SEAL_LENGTH + 1 + len(head) + size + 1 > MAX_BYTES:
+            raise EntryTooLarge(SEAL_LENGTH + 1 + len(head) + size + 1)
+        seal = hmac.new(key, head, hashlib.sha256)
+        out.write(b"0" * SEAL_LENGTH + b"\n" + head)
+        scratch.seek(0)
+        while chunk := scratch.read(1 << 20):
+            seal.update(chunk)
+            out.write(chunk)
+    seal.update(b"]")
+    out.write(b"]")
+    out.seek(0)
+    out.write(seal.hexdigest().encode())
+
+
+def _write_scenes(encoder: Encoder, story: Story, scratch: BinaryIO) -> tuple[list[Json], int]:
+    """Each scene as ``,value`` to ``scratch``; the index (id, length, ...) and the bytes written."""
+    index: list[Json] = []
+    size = 0
+    for scene_id, scene in story.scenes.items():
+        part = b"," + _dumps(encoder.value(scene))
+        scratch.write(part)
+        index += [scene_id, len(part) - 1]
+        size += len(part)
+        if size > MAX_BYTES:
+            raise EntryTooLarge(size)
+    return index, size
+
+
+def _scratch_dir(out: BinaryIO) -> str | None:
+    """The folder of the file being written (the scratch file lives beside it), else the system's."""
+    name = getattr(out, "name", None)
+    return os.path.dirname(name) if isinstance(name, str) else None
+
+
+def _refusal_marker(path: Path) -> Path:
+    return path.with_suffix(".refused")
+
+
+def _refused(path: Path, digest: str) -> bool:
+    """Whether the entry for these very files (and this code) was refused as too large before."""
+    try:
+        return read_regular(_refusal_marker(path), 256) == f"{digest} {code_stamp()}\n".encode()
+    except OSError:
+        return False
+
+
+def _remember_refusal(path: Path, digest: str) -> None:
+    try:
+        _refusal_marker(path).write_text(f"{digest} {code_stamp()}\n", encoding="ascii")
+    except OSError:
+        pass
 
 
 KEY_NAME = ".key"
 """The cache folder's secret: 32 random bytes, readable by its owner only (mode 0600)."""
 
 
-def _seal(key: bytes, rest: bytes) -> bytes:
+def _seal(key: bytes, rest: bytes | memoryview) -> bytes:
     """The integrity line: an HMAC-SHA-256 under this user's key, so an entry cannot be forged.
 
     A plain checksum catches accidents but anyone who may write the folder (a cache
@@ -421,17 +550,16 @@ def _make_key(path: Path) -> None:
 
 
 
-def _shared_by(encoder: Encoder, scenes: Iterable[Scene]) -> list[object]:
+def _shared_by(scenes: Iterable[Scene]) -> list[object]:
     """The expressions and templates that more than one scene holds (the same object), in order met."""
     counts: dict[int, int] = {}
     first: dict[int, object] = {}
     for scene in scenes:
-        encoder.met = {}
-        encoder.value(scene)
-        for key, obj in encoder.met.items():
+        met: dict[int, object] = {}
+        shared_parts(scene, met, first)
+        for key, obj in met.items():
             counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, obj)
-    encoder.met = None
     return [obj for key, obj in first.items() if counts[key] > 1]
 
 
@@ -443,14 +571,14 @@ STALE_AFTER = 60.0
 """Seconds after which a temporary file of our own naming counts as left by a killed writer."""
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: a reader sees the old or the new file."""
+def _write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write beside the target with ``write``, then rename over it: a reader sees the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale_temps(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         with open(tmp, "xb") as handle:
-            handle.write(data)
+            write(handle)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -485,10 +613,10 @@ _TEMP_NAME = re.compile(r"\.(?:[0-9a-f]{32}\.json|key)\.[0-9]+\.[0-9a-f]{8}\.tmp
 
 
 def clear() -> int:
-    """Remove every cache entry; returns how many files were removed."""
+    """Remove every cache entry (and every remembered refusal); returns how many files were removed."""
     removed = 0
     try:
-        entries = list(cache_dir().glob("*.json"))
+        entries = [*cache_dir().glob("*.json"), *cache_dir().glob("*.refused")]
     except OSError:
         return 0
     for path in entries:

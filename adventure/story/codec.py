@@ -72,6 +72,7 @@ _KNOWN = frozenset(CLASSES)
 _SHARED = frozenset({ex.Unary, ex.Binary, ex.Call, tp.Template})
 _new_tuple = tuple.__new__
 _SCALARS = frozenset({str, int, bool, type(None)})
+_LEAVES = _SCALARS | {Location}
 _ONE_LOCATION = frozenset({"location", "assumes_location"})
 _LOCATIONS = "passage_locations"
 
@@ -109,8 +110,6 @@ class Encoder:
         """An object to write as a given value instead (the cache writes the scenes apart)."""
         self.commons: dict[int, int] = {}
         """Shared objects written elsewhere, by ``id()``: their number (``{"g": number}``)."""
-        self.met: dict[int, object] | None = None
-        """When a dict, every expression and template met is noted here (to find what scenes share)."""
 
     def value(self, obj: object) -> Json:
         cls = obj.__class__
@@ -123,29 +122,43 @@ class Encoder:
         if cls is tuple:
             return {"t": self.values(obj)}  # type: ignore[arg-type]
         if cls in _SHARED:
-            number = self.commons.get(id(obj))
-            if number is not None:
-                return {"g": number}
-            if self.met is not None:
-                self.met[id(obj)] = obj
-            if cls is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:  # type: ignore[attr-defined]
-                text = obj.parts[0].text  # type: ignore[attr-defined]
-                if obj.source in (text, ""):  # type: ignore[attr-defined]
-                    return {"T" if obj.source else "U": text}  # type: ignore[attr-defined]
+            shared = self.shared(obj)
+            if shared is not None:
+                return shared
         if cls in _KNOWN:
-            names, _tuples, one, many = _plan(cls)
-            values = [self.field(getattr(obj, name)) for name in names]
-            for i in one:
-                where = getattr(obj, names[i])
-                values[i] = None if where is None else self.location(where)
-            for i in many:
-                values[i] = [self.location(where) for where in getattr(obj, names[i])]
-            return {cls.__name__: values}
+            return self.instance(obj)
         if cls is ex.StatType:
             return {"e": obj.value}  # type: ignore[attr-defined]
         if isinstance(obj, Mapping):
             return {"m" if cls is dict else "p": self.values(x for pair in obj.items() for x in pair)}
         raise ValueError(f"a story holds a {cls.__name__}, which is not story data")
+
+    def shared(self, obj: Any) -> Json | None:
+        """An expression or template several scenes may hold: its number, or a plain text's short form.
+
+        ``None`` when it is written field by field like any other instance.
+        """
+        number = self.commons.get(id(obj))
+        if number is not None:
+            return {"g": number}
+        if obj.__class__ is tp.Template and len(obj.parts) == 1 and obj.parts[0].__class__ is tp.Literal:
+            text = obj.parts[0].text
+            if obj.source in (text, ""):
+                return {"T" if obj.source else "U": text}
+        return None
+
+    def instance(self, obj: object) -> Json:
+        """A model object: ``{"ClassName": [field, ...]}``, its locations as bare triples."""
+        cls = obj.__class__
+        names, _tuples, one, many = _plan(cls)
+        value, values_of = self.value, self.values  # one frame a level: long chains (a*a*...*a) stay in the limit
+        values = [values_of(v) if v.__class__ is tuple else value(v) for v in [getattr(obj, n) for n in names]]
+        for i in one:
+            where = getattr(obj, names[i])
+            values[i] = None if where is None else self.location(where)
+        for i in many:
+            values[i] = [self.location(where) for where in getattr(obj, names[i])]
+        return {cls.__name__: values}
 
     def location(self, where: Location) -> list[Json]:
         return [self.files.setdefault(where.file, len(self.files)), where.line, where.column]
@@ -157,6 +170,40 @@ class Encoder:
     def values(self, items: Iterable[object]) -> list[Json]:
         value = self.value
         return [item if item.__class__ in _SCALARS else value(item) for item in items]
+
+
+def shared_parts(obj: object, met: dict[int, object], before: Mapping[int, object]) -> None:
+    """Note in ``met`` every expression and template below ``obj`` (by ``id``): the parts objects may share.
+
+    The builder makes one object for equal sources, so a generated story's scenes hold the
+    same condition objects; the story cache writes those once (:attr:`Encoder.commons`).
+    This walks the model without writing it (the cache's first pass, about a third of the
+    cost of encoding), and does not descend into a part already in ``met`` or ``before``
+    (met in an earlier scene: its own parts travel inside it).
+    """
+    cls = obj.__class__
+    if cls in _LEAVES:
+        return
+    if cls is tuple:
+        for item in obj:  # type: ignore[attr-defined]
+            if item.__class__ not in _LEAVES:
+                shared_parts(item, met, before)
+        return
+    if cls in _SHARED:
+        key = id(obj)
+        if key in met:
+            return
+        met[key] = obj
+        if key in before:
+            return
+    if cls in _KNOWN:
+        for name in _plan(cls).names:
+            value = getattr(obj, name)
+            if value.__class__ not in _LEAVES:
+                shared_parts(value, met, before)
+    elif isinstance(obj, Mapping):
+        for value in obj.values():
+            shared_parts(value, met, before)
 
 
 class Decoder:

@@ -13,7 +13,6 @@ Typical use::
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,29 +60,23 @@ def check_story(folder: str | Path, *, cache: bool = True, overlay: Mapping[str,
     A story that loaded cleanly before, unchanged, comes from the story cache
     (:mod:`adventure.story.cache`; ``cache=False`` or ``MILLION_MILES_NO_CACHE=1``
     skips it); only valid stories are cached, so every error comes from a full load.
-    The cyclic garbage collector is paused while loading: the loader allocates many
-    small acyclic objects, and collections triggered by them made load time grow
-    faster than the story (measured in benchmarks/bench_load.py).
+    The loader leaves the cyclic garbage collector alone: pausing it while a story is
+    loaded, and freezing the story after, is the process's policy, set at its edge
+    (``adventure/cli/_memory.py``).
     """
     root = Path(folder)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        if overlay is not None:
-            return _full(root, overlay, memo)
-        if cache:
-            from adventure.story import cache as story_cache
+    if overlay is not None:
+        return _full(root, overlay, memo)
+    if cache:
+        from adventure.story import cache as story_cache
 
-            hit = story_cache.lookup(root)
-            if hit is not None:
-                return LoadReport(hit.story, [], list(hit.warnings), list(hit.files), title=hit.story.title)
-        report = _full(root)
-        if cache and report.story is not None and report.ok:
-            story_cache.store(root, report.story, report.warnings, report.files)
-        return report
-    finally:
-        if was_enabled:
-            gc.enable()
+        hit = story_cache.lookup(root)
+        if hit is not None:
+            return LoadReport(hit.story, [], list(hit.warnings), list(hit.files), title=hit.story.title)
+    report = _full(root)
+    if cache and report.story is not None and report.ok:
+        story_cache.store(root, report.story, report.warnings, report.files)
+    return report
 
 
 def _full(root: Path, overlay: Mapping[str, str] | None = None, memo: ParseMemo | None = None) -> LoadReport:

@@ -147,6 +147,7 @@ class _Reader:
         too_large = node.tag == _INT_TAG and len(node.value) > 4 * MAX_INT_DIGITS  # before int() parses it
         try:
             value = None if too_large else _constructor.construct_object(node)
+            _constructor.constructed_objects.pop(node, None)  # its memo would keep every node alive for good
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problem("MM101", f"cannot read scalar: {exc}", loc)
             return None

@@ -26,7 +26,7 @@ from adventure.analysis.explore import explore
 from adventure.analysis.randomplay import random_play
 from adventure.base.errors import EngineError
 from adventure.run import engine
-from adventure.story.compiled import RANDOM, compiled
+from adventure.story.compiled import RANDOM, apply, compiled, outcomes
 from adventure.story.loader import load_story
 from adventure.story.model import Story
 
@@ -150,6 +150,37 @@ def test_random_play_and_the_explorer_follow_the_engine_on_random_stories(chapte
                                         rng=state.rng, turn=state.turn, log=state.log, ending=move.ending)
         assert state.ending == ending
     assert report.scenes_visited <= {s for s in story.scenes if s not in result.unreachable_scenes}
+
+
+def _reference_expand(cs, c, values):
+    """The successors as :func:`apply` and :func:`outcomes` give them, phase by phase (no runner closures)."""
+    work = list(values)
+    clamps = apply(c.effects, work) or []
+    result = []
+    for oi, (_t, ending, dest, _n) in outcomes(c, work):
+        after = list(work)
+        here = clamps + ((apply(c.outcome_effects[oi], after) or []) if c.outcome_effects else [])
+        if ending < 0:
+            here += apply(cs.enter_effects(dest), after) or []
+        result.append((oi, ending, dest if ending < 0 else -1, tuple(after), here))
+    return result
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chapter=stories(), x0=st.integers(0, 3),
+       values=st.lists(st.tuples(st.integers(-2, 6), st.booleans(), st.integers(-1, 7)), min_size=1, max_size=6))
+def test_the_explorers_successor_functions_are_apply_exactly(chapter: str, x0: int,
+                                                              values: list[tuple[int, bool, int]]) -> None:
+    """Each choice's expander (effects fused with the target's on-enter ones) gives apply's values and clamps,
+    in order, from any values, in range or not."""
+    story = _load(chapter, x0)
+    cs = compiled(story).full()
+    extra = (False,) * (len(story.initial_values) - 3)
+    for x, flag, twice in values:
+        start = (x, flag, twice, *extra)
+        for c in cs.choices:
+            got = [(oi, e, d, v, cl or []) for oi, e, d, v, cl in cs.expand(c, start)]
+            assert got == _reference_expand(cs, c, start)
 
 
 # -- the story is data: it round-trips through plain JSON ----------------------------------------------

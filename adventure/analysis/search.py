@@ -65,48 +65,31 @@ class StateGraph:
 
 
 def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
-    """Store every reachable state (up to ``max_states``), breadth-first from the start."""
-    st.full()
-    g = StateGraph(st, max_states)
-    nendings = len(st.ending_ids)
-    g.offered = bytearray(len(st.choices))
-    g.enabled = bytearray(len(st.choices))
-    g.ending_first = [None] * nendings
-    g.ending_finals = [set() for _ in range(nendings)]
-    seen: list[dict[tuple[Value, ...], int]] = [{} for _ in st.scene_ids]
+    """Store every reachable state (up to ``max_states``), breadth-first from the start.
 
-    start_scene, start_values, start_clamps = st.start()
-    for slot, bound, raw, effect in start_clamps:
-        g.clamps.setdefault((slot, bound), ClampSeen(NO_PARENT, -1, NO_OUTCOME, raw, effect))
-    seen[start_scene][start_values] = 0
+    One loop over the states, kept in one function: a state's choices are tested, each
+    enabled one's successors come from its :meth:`~CompiledStory.expander`, and a new
+    successor is stored. (Split into calls per state or per successor, it ran measurably slower.)
+    """
+    g = _begin(st, max_states)
+    seen: list[dict[tuple[Value, ...], int]] = [{} for _ in st.scene_ids]
+    seen[g.scene_of[0]][g.values_of[0]] = 0
     scene_of, values_of, parent, via, outcome_of = g.scene_of, g.values_of, g.parent, g.via, g.outcome_of
     edge_src, edge_dst, reaches_end, offered, enabled = g.edge_src, g.edge_dst, g.reaches_end, g.offered, g.enabled
     ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
-    scene_of.append(start_scene)
-    values_of.append(start_values)
-    parent.append(NO_PARENT)
-    via.append(-1)
-    outcome_of.append(NO_OUTCOME)
-    reaches_end.append(0)
-
-    by_scene, expand = st.by_scene, st.expand
-    transitions = 0
-    count = 1
-    head = 0
+    by_scene = tuple(tuple((c, c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
+    count, transitions, head = 1, 0, 0
     while head < count:
         s = head
         vals = values_of[s]
-        any_enabled = False
-        for c in by_scene[scene_of[s]]:
-            test = c.test
+        any_enabled = 0
+        for _c, test, gid, hidden, expand in by_scene[scene_of[s]]:
             if test is not None and not test(vals):
-                if not c.hidden:
-                    offered[c.gid] = 1
+                if not hidden:
+                    offered[gid] = 1
                 continue
-            gid = c.gid
-            offered[gid] = enabled[gid] = 1
-            any_enabled = True
-            for oi, ending, dest, after, clamps in expand(c, vals):
+            offered[gid] = enabled[gid] = any_enabled = 1
+            for oi, ending, dest, after, clamps in expand(vals):
                 transitions += 1
                 if clamps:
                     _note_clamps(clamps_seen, clamps, s, gid, oi)
@@ -116,16 +99,12 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
                         ending_first[ending] = (s, gid, oi)
                     ending_finals[ending].add(after)
                     continue
-                table = seen[dest]
-                d = table.get(after)
-                if d is None:
+                d = seen[dest].setdefault(after, count)
+                if d == count:
                     if count >= max_states:
-                        g.complete = False
-                        g.count, g.expanded, g.transitions = count, head, transitions
-                        return g
-                    d = count
+                        del seen[dest][after]
+                        return _stopped(g, count, head, transitions)
                     count += 1
-                    table[after] = d
                     scene_of.append(dest)
                     values_of.append(after)
                     parent.append(s)
@@ -137,6 +116,34 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
         if not any_enabled:
             g.soft.append(s)
         head += 1
+    g.count, g.expanded, g.transitions = count, head, transitions
+    return g
+
+
+def _begin(st: CompiledStory, max_states: int) -> StateGraph:
+    """The graph holding only the start state (with any clamps its on-enter effects met)."""
+    st.full()
+    g = StateGraph(st, max_states)
+    nendings = len(st.ending_ids)
+    g.offered = bytearray(len(st.choices))
+    g.enabled = bytearray(len(st.choices))
+    g.ending_first = [None] * nendings
+    g.ending_finals = [set() for _ in range(nendings)]
+    start_scene, start_values, start_clamps = st.start()
+    for slot, bound, raw, effect in start_clamps:
+        g.clamps.setdefault((slot, bound), ClampSeen(NO_PARENT, -1, NO_OUTCOME, raw, effect))
+    g.scene_of.append(start_scene)
+    g.values_of.append(start_values)
+    g.parent.append(NO_PARENT)
+    g.via.append(-1)
+    g.outcome_of.append(NO_OUTCOME)
+    g.reaches_end.append(0)
+    return g
+
+
+def _stopped(g: StateGraph, count: int, head: int, transitions: int) -> StateGraph:
+    """The graph of a search that ran out of budget: incomplete, with what it counted."""
+    g.complete = False
     g.count, g.expanded, g.transitions = count, head, transitions
     return g
 

@@ -74,26 +74,28 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
     g = _begin(st, max_states)
     seen: list[dict[tuple[Value, ...], int]] = [{} for _ in st.scene_ids]
     seen[g.scene_of[0]][g.values_of[0]] = 0
-    scene_of, values_of, parent, via, outcome_of = g.scene_of, g.values_of, g.parent, g.via, g.outcome_of
-    edge_src, edge_dst, reaches_end, offered, enabled = g.edge_src, g.edge_dst, g.reaches_end, g.offered, g.enabled
+    scene_of, values_of, offered, enabled = g.scene_of, g.values_of, g.offered, g.enabled
+    add_scene, add_values, add_parent, add_via, add_outcome = (
+        scene_of.append, values_of.append, g.parent.append, g.via.append, g.outcome_of.append)
+    add_src, add_dst, add_unfinished, reaches_end = g.edge_src.append, g.edge_dst.append, g.reaches_end.append, g.reaches_end
     ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
-    by_scene = tuple(tuple((c, c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
-    count, transitions, head = 1, 0, 0
+    by_scene = tuple(tuple((c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
+    count, endings, head = 1, 0, 0
     while head < count:
         s = head
         vals = values_of[s]
         any_enabled = 0
-        for _c, test, gid, hidden, expand in by_scene[scene_of[s]]:
+        for test, gid, hidden, expand in by_scene[scene_of[s]]:
             if test is not None and not test(vals):
                 if not hidden:
                     offered[gid] = 1
                 continue
             offered[gid] = enabled[gid] = any_enabled = 1
             for oi, ending, dest, after, clamps in expand(vals):
-                transitions += 1
                 if clamps:
                     _note_clamps(clamps_seen, clamps, s, gid, oi)
                 if ending >= 0:
+                    endings += 1
                     reaches_end[s] = 1
                     if ending_first[ending] is None:
                         ending_first[ending] = (s, gid, oi)
@@ -103,20 +105,20 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
                 if d == count:
                     if count >= max_states:
                         del seen[dest][after]
-                        return _stopped(g, count, head, transitions)
+                        return _stopped(g, count, head, endings + len(g.edge_src) + 1)  # this transition counted
                     count += 1
-                    scene_of.append(dest)
-                    values_of.append(after)
-                    parent.append(s)
-                    via.append(gid)
-                    outcome_of.append(oi)
-                    reaches_end.append(0)
-                edge_src.append(s)
-                edge_dst.append(d)
+                    add_scene(dest)
+                    add_values(after)
+                    add_parent(s)
+                    add_via(gid)
+                    add_outcome(oi)
+                    add_unfinished(0)
+                add_src(s)
+                add_dst(d)
         if not any_enabled:
             g.soft.append(s)
         head += 1
-    g.count, g.expanded, g.transitions = count, head, transitions
+    g.count, g.expanded, g.transitions = count, head, endings + len(g.edge_src)
     return g
 
 

@@ -49,7 +49,7 @@ Successor = tuple[Any, ...]  # (outcome index or NO_OUTCOME, ending index or -1,
 Stepped = tuple[Any, ...]
 """(outcome index or NO_OUTCOME, ending index or -1, scene index or -1, values after the choice and its
 outcome, values after the scene's on-enter effects too, clamps or None)."""
-Expander = Callable[[Sequence[Value]], list[Successor]]
+Expander = Callable[[Sequence[Value]], Sequence[Successor]]
 """A choice's successors from some values (:meth:`CompiledStory.expander`)."""
 Run = Callable[[list[Value]], "list[Clamped] | None"]
 """Effects applied in place to a working list of values: the clamps they met, or ``None``."""
@@ -241,7 +241,7 @@ class CompiledStory:
         :meth:`step` (the choice's effects, the outcome and its own effects, the target
         scene's on-enter effects), through the choice's :meth:`expander`.
         """
-        return self.expander(c)(values)
+        return list(self.expander(c)(values))
 
     def expander(self, c: CChoice) -> Expander:
         """The function giving ``c``'s successors from some values, made once per choice.
@@ -266,26 +266,11 @@ class CompiledStory:
             return _first(runner(c.effects, self.slots), tuple(
                 (test, ending, dest, runner(self.enter_effects(dest), self.slots) if ending < 0 else None)
                 for test, ending, dest, _n in c.targets))
-        return lambda values: self._expand_random(c, values)
-
-    def _expand_random(self, c: CChoice, values: Sequence[Value]) -> list[Successor]:
-        work = list(values)
-        clamps = apply(c.effects, work) if c.effects else None
-        result = []
-        drawn = c.outcome_effects
-        on_enter = self.on_enter
-        for oi, (_t, ending, dest, _n) in enumerate(c.targets):
-            after = list(work)
-            here = _join(clamps, apply(drawn[oi], after)) if drawn else clamps  # the outcome's own effects
-            if ending >= 0:
-                result.append((oi, ending, -1, tuple(after), here))
-                continue
-            enter = on_enter[dest]
-            if enter is None:
-                enter = self.enter_effects(dest)
-            more = apply(enter, after) if enter else None
-            result.append((oi, -1, dest, tuple(after), _join(here, more)))
-        return result
+        drawn = c.outcome_effects or ((),) * len(c.targets)
+        return _random(runner(c.effects, self.slots), tuple(
+            (oi, ending, -1 if ending >= 0 else dest,
+             runner(drawn[oi] + (self.enter_effects(dest) if ending < 0 else ()), self.slots))
+            for oi, (_t, ending, dest, _n) in enumerate(c.targets)))
 
     def moves(self, scene: str, values: Sequence[Value], choice: str) -> list[Move]:
         """:meth:`expand` by ids: every outcome of taking ``choice`` in ``scene`` with ``values``."""
@@ -513,13 +498,13 @@ def _add_bounded(slot: int, compute: Compiled, subtract: bool, lo: int, hi: int,
 def _direct(ending: int, dest: int, run: Run | None) -> Expander:
     """The successor function of a direct goto: its effects (and the target's on-enter ones) in one run."""
     if run is None:
-        return lambda values: [(NO_OUTCOME, ending, dest if ending < 0 else -1, tuple(values), None)]
+        return lambda values: ((NO_OUTCOME, ending, dest if ending < 0 else -1, tuple(values), None),)
     where = dest if ending < 0 else -1
 
-    def go(values: Sequence[Value]) -> list[Successor]:
+    def go(values: Sequence[Value]) -> Sequence[Successor]:
         work = list(values)
         clamps = run(work)
-        return [(NO_OUTCOME, ending, where, tuple(work), clamps)]
+        return ((NO_OUTCOME, ending, where, tuple(work), clamps),)
 
     return go
 
@@ -528,7 +513,7 @@ def _first(run: Run | None, targets: tuple[tuple[Any, ...], ...]) -> Expander:
     """The successor function of a first-matching goto: the effects, then the first target that applies."""
     last = targets[-1]
 
-    def go(values: Sequence[Value]) -> list[Successor]:
+    def go(values: Sequence[Value]) -> Sequence[Successor]:
         work = list(values)
         clamps = run(work) if run is not None else None
         for target in targets:
@@ -538,10 +523,31 @@ def _first(run: Run | None, targets: tuple[tuple[Any, ...], ...]) -> Expander:
             target = last
         _test, ending, dest, enter = target
         if ending >= 0:
-            return [(NO_OUTCOME, ending, -1, tuple(work), clamps)]
+            return ((NO_OUTCOME, ending, -1, tuple(work), clamps),)
         if enter is not None:
             clamps = _join(clamps, enter(work))
-        return [(NO_OUTCOME, -1, dest, tuple(work), clamps)]
+        return ((NO_OUTCOME, -1, dest, tuple(work), clamps),)
+
+    return go
+
+
+def _random(run: Run | None, targets: tuple[tuple[Any, ...], ...]) -> Expander:
+    """The successor function of a random goto: the choice's effects once, then each outcome's own and its
+    target's on-enter effects on a copy."""
+
+    def go(values: Sequence[Value]) -> list[Successor]:
+        work = list(values)
+        clamps = run(work) if run is not None else None
+        result = []
+        for oi, ending, where, more in targets:
+            after = work.copy()
+            here = clamps
+            if more is not None:
+                extra = more(after)
+                if extra:
+                    here = here + extra if here else extra
+            result.append((oi, ending, where, tuple(after), here))
+        return result
 
     return go
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from adventure.analysis.paths import PathStep
 from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped, CompiledStory
@@ -79,7 +80,7 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
         scene_of.append, values_of.append, g.parent.append, g.via.append, g.outcome_of.append)
     add_src, add_dst, add_unfinished, reaches_end = g.edge_src.append, g.edge_dst.append, g.reaches_end.append, g.reaches_end
     ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
-    by_scene = tuple(tuple((c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
+    by_scene = _plan(st)
     count, endings, head = 1, 0, 0
     while head < count:
         s = head
@@ -120,6 +121,11 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
         head += 1
     g.count, g.expanded, g.transitions = count, head, endings + len(g.edge_src)
     return g
+
+
+def _plan(st: CompiledStory) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+    """Per scene, each choice as the search reads it: ``(test, gid, hidden, expander)``."""
+    return tuple(tuple((c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
 
 
 def _begin(st: CompiledStory, max_states: int) -> StateGraph:

@@ -100,6 +100,10 @@ class CompiledStory:
         self.on_enter: list[tuple[CEffect, ...] | None] = [None] * len(self.scene_ids)
         self.choices: list[CChoice] = []
         """Every compiled choice, by ``gid`` (all of them after :meth:`full`)."""
+        self._runs: dict[int, Run | None] = {}
+        """Per choice (by ``gid``), its effects as one :func:`runner` (for :meth:`step`)."""
+        self._enter_runs: dict[int, Run | None] = {}
+        """Per scene, its on-enter effects as one :func:`runner`."""
         self._expanders: list[Expander | None] = []
         """Per choice (by ``gid``), its successors' function once built (:meth:`expander`)."""
         self.progress = None if story.progress is None else self.expr(story.progress)
@@ -213,7 +217,10 @@ class CompiledStory:
         scene's (the engine tells the two groups of changes apart), else ``None``.
         """
         work = list(values)
-        clamps = apply(c.effects, work) if c.effects else None
+        if c.gid not in self._runs:
+            self._runs[c.gid] = runner(c.effects, self.slots)
+        run = self._runs[c.gid]
+        clamps = run(work) if run is not None else None
         kind = c.kind
         if kind == RANDOM:
             oi = pick(c)
@@ -227,11 +234,11 @@ class CompiledStory:
         chosen = tuple(work) if split else None
         if ending >= 0:
             return oi, ending, -1, chosen, work, clamps
-        enter = self.on_enter[dest]
-        if enter is None:
-            enter = self.enter_effects(dest)
-        if enter:
-            clamps = _join(clamps, apply(enter, work))
+        if dest not in self._enter_runs:
+            self._enter_runs[dest] = runner(self.enter_effects(dest), self.slots)
+        enter = self._enter_runs[dest]
+        if enter is not None:
+            clamps = _join(clamps, enter(work))
         return oi, -1, dest, chosen, work, clamps
 
     def expand(self, c: CChoice, values: Sequence[Value]) -> list[Successor]:

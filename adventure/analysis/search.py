@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adventure.analysis.paths import PathStep
-from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped, CompiledStory
+from adventure.story.compiled import NO_OUTCOME, RANDOM, TEXT, Clamped, CompiledStory
 from adventure.story.expr import Value
 from adventure.story.model import Effect
 
@@ -82,6 +82,7 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
     ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
     by_scene = _plan(st)
     count, endings, head = 1, 0, 0
+    unnoted = len(_bounds(st)) - len(clamps_seen)  # clamps not yet seen: none left, none to look at
     while head < count:
         s = head
         vals = values_of[s]
@@ -93,8 +94,8 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
                 continue
             offered[gid] = enabled[gid] = any_enabled = 1
             for oi, ending, dest, after, clamps in expand(vals):
-                if clamps:
-                    _note_clamps(clamps_seen, clamps, s, gid, oi)
+                if clamps and unnoted:
+                    unnoted -= _note_clamps(clamps_seen, clamps, s, gid, oi)
                 if ending >= 0:
                     endings += 1
                     reaches_end[s] = 1
@@ -174,7 +175,25 @@ def path_to(g: StateGraph, i: int) -> tuple[PathStep, ...]:
     return tuple(steps)
 
 
-def _note_clamps(seen: dict[tuple[int, str], ClampSeen], clamps: list[Clamped], s: int, gid: int, oi: int) -> None:
+def _note_clamps(seen: dict[tuple[int, str], ClampSeen], clamps: list[Clamped], s: int, gid: int, oi: int) -> int:
+    """Keep the first transition that met each (stat, bound); how many were new."""
+    new = 0
     for slot, bound, raw, effect in clamps:
         if (slot, bound) not in seen:
             seen[(slot, bound)] = ClampSeen(s, gid, oi, raw, effect)
+            new += 1
+    return new
+
+
+def _bounds(st: CompiledStory) -> set[tuple[int, str]]:
+    """Every (stat, bound) an effect of the story could be clamped at: the most clamps a search can note."""
+    found: set[tuple[int, str]] = set()
+    groups = [c.effects for c in st.choices] + [e for c in st.choices for e in c.outcome_effects]
+    groups += [st.enter_effects(i) for i in range(len(st.scene_ids))]
+    for effects in groups:
+        for _op, slot, _compute, lo, hi, _effect in effects:
+            if lo is TEXT:
+                found.add((slot, "length"))
+            else:
+                found.update((slot, bound) for bound, limit in (("min", lo), ("max", hi)) if limit is not None)
+    return found

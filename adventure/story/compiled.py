@@ -351,7 +351,8 @@ def runner(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> Run | None
         first, second = runs
 
         def both(values: list[Value]) -> list[Clamped] | None:
-            a, b = first(values), second(values)
+            a = first(values)
+            b = second(values)
             return (a + b if b else a) if a else b
 
         return both

@@ -217,8 +217,8 @@ def against_baseline(stories: dict[str, Path], rounds: int) -> list[str] | None:
                 old, new = _rate(before, folder), _rate(ROOT, folder)
                 assert old["tree"] != new["tree"], "both measures ran the same package"
                 assert (old["states"], old["transitions"]) == (new["states"], new["transitions"]), name
-                for part in ratios:
-                    ratios[part].append(old[part] / new[part])  # time before / time now = rate now / rate before
+                for part, each in ratios.items():
+                    each.append(old[part] / new[part])  # time before / time now = rate now / rate before
                 now = new
             for part, each in ratios.items():
                 median = statistics.median(each)

@@ -347,6 +347,9 @@ def runner(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> Run | None
         return None
     if len(runs) == 1:
         return runs[0]
+    shifts = [_shift(e, slots) for e in effects]
+    if len(runs) == 2 and shifts[0] is not None and shifts[1] is not None:
+        return _two_shifts(shifts[0], shifts[1])
     if len(runs) == 2:
         first, second = runs
 
@@ -400,6 +403,46 @@ def _run_one(e: CEffect, slots: Mapping[str, int]) -> Run:
     if amount is not None:
         return _add_constant(slot, amount if op == ADD else -amount, lo, hi, effect)
     return _add_bounded(slot, compute, op == SUB, lo, hi, effect)
+
+
+Shift = tuple[int, int, int, int, int, Any]
+"""``(slot, read, amount, lo, hi, effect)``: a bounded number set to the value at ``read`` plus ``amount``."""
+
+
+def _shift(e: CEffect, slots: Mapping[str, int]) -> Shift | None:
+    """An effect as a :data:`Shift` when it is one (``add: {x: 1}``, ``set: {age: "year - 1962"}``), else None."""
+    op, slot, _compute, lo, hi, effect = e
+    if lo is None or hi is None or lo is TEXT or (op == SET and _constant_of(effect) is not None):
+        return None
+    if op == SET:
+        shift = _shift_of(effect, slots)
+        return None if shift is None else (slot, shift[0], shift[1], lo, hi, effect)
+    amount = _constant_of(effect)
+    return None if amount is None else (slot, slot, amount if op == ADD else -amount, lo, hi, effect)
+
+
+def _two_shifts(one: Shift, two: Shift) -> Run:
+    """Two shifts in one closure (``subtract: {energy: 1}, add: {coins: 1}``): the commonest pair, no inner calls."""
+    slot1, read1, amount1, lo1, hi1, effect1 = one
+    slot2, read2, amount2, lo2, hi2, effect2 = two
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        result = values[read1] + amount1  # type: ignore[operator]
+        if result < lo1:
+            result, clamps = lo1, [(slot1, "min", lo1, effect1)]
+        elif result > hi1:
+            result, clamps = hi1, [(slot1, "max", hi1, effect1)]
+        values[slot1] = result
+        result = values[read2] + amount2  # type: ignore[operator]
+        if result < lo2:
+            result, clamps = lo2, (clamps or []) + [(slot2, "min", lo2, effect2)]
+        elif result > hi2:
+            result, clamps = hi2, (clamps or []) + [(slot2, "max", hi2, effect2)]
+        values[slot2] = result
+        return clamps
+
+    return run
 
 
 def _constant_of(effect: Effect | None) -> int | None:

@@ -110,7 +110,7 @@ def write_grid(root: Path, size: int = GRID) -> Path:
 
 
 def engine_rate(story, steps: int = 60_000, seed: int = 1) -> float:
-    """Raw engine steps per second: random walks through :func:`engine.take` (offers not rendered)."""
+    """Raw engine steps per second: random walks through :func:`engine.take` (offers not rendered, events not read)."""
     chooser = random.Random(seed)
     start = engine.new_run(story, seed).state
     state = start
@@ -302,11 +302,12 @@ def main() -> str:
         "",
         *[f"- {share:.0%} {name}" for name, share in top],
         "",
-        "Where the time goes and what bounds it: each transition costs the compiled condition",
-        "and effect closures (one Python call per node of each expression), one list copy,",
-        "one `tuple()` of the values and one hash lookup in the target scene's table; the",
-        "engine's `take` additionally builds events, a log tuple and a new `RunState`, and",
-        "draws from the RNG, which is why the explorer steps several times faster. The",
+        "Where the time goes and what bounds it: each transition costs the choice's successor",
+        "function (its effects and the target's on-enter effects as specialised closures), one list",
+        "copy, one `tuple()` of the values and one hash lookup in the target scene's table; the",
+        "engine's `take` additionally finds the choice by id, builds a log node and a new `RunState`",
+        "and draws from the RNG (its events are told only when read), which is why the explorer",
+        "steps several times faster. The",
         "search is linear in transitions, so its bound is the reachable state space itself:",
         "the product of the stat ranges each scene can see. Memory is dominated by the",
         "values tuple and the dict entry per state (parent pointers and edges are `array('i')`,",

@@ -13,6 +13,7 @@ is driven through the same states:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import tempfile
 from collections.abc import Mapping
@@ -26,7 +27,7 @@ from adventure.analysis.explore import explore
 from adventure.analysis.randomplay import random_play
 from adventure.base.errors import EngineError
 from adventure.run import engine
-from adventure.story.compiled import RANDOM, compiled
+from adventure.story.compiled import RANDOM, apply, compiled, outcomes
 from adventure.story.loader import load_story
 from adventure.story.model import Story
 
@@ -150,6 +151,57 @@ def test_random_play_and_the_explorer_follow_the_engine_on_random_stories(chapte
                                         rng=state.rng, turn=state.turn, log=state.log, ending=move.ending)
         assert state.ending == ending
     assert report.scenes_visited <= {s for s in story.scenes if s not in result.unreachable_scenes}
+
+
+def _reference_expand(cs, c, values):
+    """The successors as :func:`apply` and :func:`outcomes` give them, phase by phase (no runner closures)."""
+    work = list(values)
+    clamps = apply(c.effects, work) or []
+    result = []
+    for oi, (_t, ending, dest, _n) in outcomes(c, work):
+        after = list(work)
+        here = clamps + ((apply(c.outcome_effects[oi], after) or []) if c.outcome_effects else [])
+        if ending < 0:
+            here += apply(cs.enter_effects(dest), after) or []
+        result.append((oi, ending, dest if ending < 0 else -1, tuple(after), here))
+    return result
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chapter=stories(), x0=st.integers(0, 3))
+def test_the_explorers_successor_functions_are_apply_exactly(chapter: str, x0: int) -> None:
+    """Each choice's expander (effects fused with the target's on-enter ones) gives apply's values and clamps,
+    in order, from every x around its range (each bound met from both sides), flag and computed stat."""
+    story = _load(chapter, x0)
+    cs = compiled(story).full()
+    extra = (False,) * (len(story.initial_values) - 3)
+    for start in itertools.product(range(-2, 7), (False, True), (-1, 0, 4, 6)):
+        values = (*start, *extra)
+        for c in cs.choices:
+            got = [(oi, e, d, v, cl or []) for oi, e, d, v, cl in cs.expand(c, values)]
+            assert got == _reference_expand(cs, c, values)
+
+
+PAIRS = ["add: {a: 1}", "subtract: {b: 2}", 'set: {a: "b + 1"}', 'set: {b: "a - 1"}', "add: {b: 5}", "set: {a: 2}"]
+
+
+def test_pairs_of_shifts_clamp_as_apply_does(tmp_path: Path) -> None:
+    """Every ordered pair of constant moves on two bounded stats (run as one closure) matches apply, from every value."""
+    (tmp_path / "story.yaml").write_text(
+        "format: 1\nid: pairs\ntitle: Pairs\nstart: s\nchapters: [one.yaml]\nstats:\n"
+        "  a: {type: int, initial: 0, min: 0, max: 3, label: A}\n  b: {type: int, initial: 0, min: 0, max: 3, label: B}\n"
+        "endings:\n  - {id: end, title: End, text: Over.}\n", encoding="utf-8")
+    choices = [f"      - {{id: c{i}_{j}, label: Go, effects: [{{{one}}}, {{{two}}}], goto: s}}"
+               for i, one in enumerate(PAIRS) for j, two in enumerate(PAIRS)]
+    (tmp_path / "one.yaml").write_text("chapter: {id: one, title: One}\nscenes:\n  - id: s\n    title: S\n"
+                                       "    text: Here.\n    choices:\n" + "\n".join(choices) + "\n",
+                                       encoding="utf-8")
+    story = load_story(tmp_path, cache=False)
+    cs = compiled(story).full()
+    for values in itertools.product(range(-1, 6), repeat=2):
+        for c in cs.choices:
+            got = [(oi, e, d, v, cl or []) for oi, e, d, v, cl in cs.expand(c, values)]
+            assert got == _reference_expand(cs, c, values), c.choice.id
 
 
 # -- the story is data: it round-trips through plain JSON ----------------------------------------------

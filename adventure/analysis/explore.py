@@ -22,6 +22,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter, ne
 
 from adventure.analysis.assumptions import BrokenAssumption, broken_assumptions
 from adventure.analysis.paths import Found, PathStep
@@ -183,15 +185,7 @@ def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, limit: int = LIS
         return Found(ids[g.scene_of[i]], g.values_of[i], _path(g, i))
 
     reached = {ids[i] for i in set(g.scene_of)}
-    unreachable_scenes, unreachable_choices, never_enabled = [], [], []
-    if complete:
-        unreachable_scenes = [s for s in ids if s not in reached]
-        for c in st.choices:
-            pair = (ids[c.scene], c.choice.id)
-            if not g.offered[c.gid]:
-                unreachable_choices.append(pair)
-            elif not g.enabled[c.gid]:
-                never_enabled.append(pair)
+    unreachable_scenes, unreachable_choices, never_enabled = _unreached(g, reached) if complete else ([], [], [])
     return Exploration(
         story=story, complete=complete, states=g.count, transitions=g.transitions, expanded=g.expanded,
         max_states=max_states,
@@ -215,17 +209,31 @@ def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, limit: int = LIS
 # -- summaries ----------------------------------------------------------------------------------
 
 
+def _unreached(g: StateGraph, reached: set[str]) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Of a complete search: scenes never reached, choices never offered, and choices offered but never enabled."""
+    st = g.stepper
+    ids = st.scene_ids
+    unreachable_choices, never_enabled = [], []
+    for c in st.choices:
+        pair = (ids[c.scene], c.choice.id)
+        if not g.offered[c.gid]:
+            unreachable_choices.append(pair)
+        elif not g.enabled[c.gid]:
+            never_enabled.append(pair)
+    return [s for s in ids if s not in reached], unreachable_choices, never_enabled
+
+
 def _constant_stats(story: Story, g: StateGraph) -> list[str]:
-    """Number and flag stats no reachable state (or final state) ever changes from the initial value."""
+    """Number and flag stats no reachable state (or final state) ever changes from the initial value.
+
+    Each stat's column is scanned in C (``filter`` over ``map``), stopping at its first change.
+    """
     initial = story.initial_values
-    changed = [False] * len(initial)
-    for values in _all_values(g):
-        for slot, (a, b) in enumerate(zip(initial, values, strict=True)):
-            if a != b:
-                changed[slot] = True
-        if all(changed):
-            break
-    return [s.name for s in story.stats if s.type is not StatType.TEXT and not changed[s.slot]]
+    return [s.name for s in story.stats if s.type is not StatType.TEXT
+            and next(filter(partial(ne, initial[s.slot]), map(itemgetter(s.slot), _all_values(g))), _SAME) is _SAME]
+
+
+_SAME = object()
 
 
 def _all_values(g: StateGraph) -> Iterator[tuple[Value, ...]]:

@@ -16,11 +16,13 @@ Typical use::
 
 from __future__ import annotations
 
+import gc
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from adventure.analysis.paths import PathStep
-from adventure.story.compiled import NO_OUTCOME, RANDOM, Clamped, CompiledStory
+from adventure.story.compiled import NO_OUTCOME, RANDOM, TEXT, Clamped, CompiledStory
 from adventure.story.expr import Value
 from adventure.story.model import Effect
 
@@ -65,7 +67,84 @@ class StateGraph:
 
 
 def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
-    """Store every reachable state (up to ``max_states``), breadth-first from the start."""
+    """Store every reachable state (up to ``max_states``), breadth-first from the start.
+
+    The cyclic garbage collector is paused meanwhile: the search makes no cycles, only
+    hundreds of thousands of tuples and lists whose allocation would otherwise start a
+    young-generation pass every few hundred (about a tenth of the search's time).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _search(st, max_states)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _search(st: CompiledStory, max_states: int) -> StateGraph:
+    """:func:`search`'s loop, kept in one function: a state's choices are tested, each enabled one's
+    successors come from its :meth:`~CompiledStory.expander`, and a new successor is stored.
+    (Split into calls per state or per successor, it ran measurably slower.)"""
+    g = _begin(st, max_states)
+    seen: list[dict[tuple[Value, ...], int]] = [{} for _ in st.scene_ids]
+    seen[g.scene_of[0]][g.values_of[0]] = 0
+    scene_of, values_of, offered, enabled = g.scene_of, g.values_of, g.offered, g.enabled
+    add_scene, add_values, add_parent, add_via, add_outcome = (
+        scene_of.append, values_of.append, g.parent.append, g.via.append, g.outcome_of.append)
+    add_src, add_dst, add_unfinished, reaches_end = g.edge_src.append, g.edge_dst.append, g.reaches_end.append, g.reaches_end
+    ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
+    by_scene = _plan(st)
+    count, endings, head = 1, 0, 0
+    unnoted = len(_bounds(st)) - len(clamps_seen)  # clamps not yet seen: none left, none to look at
+    while head < count:
+        s = head
+        vals = values_of[s]
+        any_enabled = 0
+        for test, gid, hidden, expand in by_scene[scene_of[s]]:
+            if test is not None and not test(vals):
+                if not hidden:
+                    offered[gid] = 1
+                continue
+            offered[gid] = enabled[gid] = any_enabled = 1
+            for oi, ending, dest, after, clamps in expand(vals):
+                if clamps and unnoted:
+                    unnoted -= _note_clamps(clamps_seen, clamps, s, gid, oi)
+                if ending >= 0:
+                    endings += 1
+                    reaches_end[s] = 1
+                    if ending_first[ending] is None:
+                        ending_first[ending] = (s, gid, oi)
+                    ending_finals[ending].add(after)
+                    continue
+                d = seen[dest].setdefault(after, count)
+                if d == count:
+                    if count >= max_states:
+                        del seen[dest][after]
+                        return _stopped(g, count, head, endings + len(g.edge_src) + 1)  # this transition counted
+                    count += 1
+                    add_scene(dest)
+                    add_values(after)
+                    add_parent(s)
+                    add_via(gid)
+                    add_outcome(oi)
+                    add_unfinished(0)
+                add_src(s)
+                add_dst(d)
+        if not any_enabled:
+            g.soft.append(s)
+        head += 1
+    g.count, g.expanded, g.transitions = count, head, endings + len(g.edge_src)
+    return g
+
+
+def _plan(st: CompiledStory) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+    """Per scene, each choice as the search reads it: ``(test, gid, hidden, expander)``."""
+    return tuple(tuple((c.test, c.gid, c.hidden, st.expander(c)) for c in choices) for choices in st.by_scene)
+
+
+def _begin(st: CompiledStory, max_states: int) -> StateGraph:
+    """The graph holding only the start state (with any clamps its on-enter effects met)."""
     st.full()
     g = StateGraph(st, max_states)
     nendings = len(st.ending_ids)
@@ -73,70 +152,21 @@ def search(st: CompiledStory, max_states: int = 200_000) -> StateGraph:
     g.enabled = bytearray(len(st.choices))
     g.ending_first = [None] * nendings
     g.ending_finals = [set() for _ in range(nendings)]
-    seen: list[dict[tuple[Value, ...], int]] = [{} for _ in st.scene_ids]
-
     start_scene, start_values, start_clamps = st.start()
     for slot, bound, raw, effect in start_clamps:
         g.clamps.setdefault((slot, bound), ClampSeen(NO_PARENT, -1, NO_OUTCOME, raw, effect))
-    seen[start_scene][start_values] = 0
-    scene_of, values_of, parent, via, outcome_of = g.scene_of, g.values_of, g.parent, g.via, g.outcome_of
-    edge_src, edge_dst, reaches_end, offered, enabled = g.edge_src, g.edge_dst, g.reaches_end, g.offered, g.enabled
-    ending_first, ending_finals, clamps_seen = g.ending_first, g.ending_finals, g.clamps
-    scene_of.append(start_scene)
-    values_of.append(start_values)
-    parent.append(NO_PARENT)
-    via.append(-1)
-    outcome_of.append(NO_OUTCOME)
-    reaches_end.append(0)
+    g.scene_of.append(start_scene)
+    g.values_of.append(start_values)
+    g.parent.append(NO_PARENT)
+    g.via.append(-1)
+    g.outcome_of.append(NO_OUTCOME)
+    g.reaches_end.append(0)
+    return g
 
-    by_scene, expand = st.by_scene, st.expand
-    transitions = 0
-    count = 1
-    head = 0
-    while head < count:
-        s = head
-        vals = values_of[s]
-        any_enabled = False
-        for c in by_scene[scene_of[s]]:
-            test = c.test
-            if test is not None and not test(vals):
-                if not c.hidden:
-                    offered[c.gid] = 1
-                continue
-            gid = c.gid
-            offered[gid] = enabled[gid] = 1
-            any_enabled = True
-            for oi, ending, dest, after, clamps in expand(c, vals):
-                transitions += 1
-                if clamps:
-                    _note_clamps(clamps_seen, clamps, s, gid, oi)
-                if ending >= 0:
-                    reaches_end[s] = 1
-                    if ending_first[ending] is None:
-                        ending_first[ending] = (s, gid, oi)
-                    ending_finals[ending].add(after)
-                    continue
-                table = seen[dest]
-                d = table.get(after)
-                if d is None:
-                    if count >= max_states:
-                        g.complete = False
-                        g.count, g.expanded, g.transitions = count, head, transitions
-                        return g
-                    d = count
-                    count += 1
-                    table[after] = d
-                    scene_of.append(dest)
-                    values_of.append(after)
-                    parent.append(s)
-                    via.append(gid)
-                    outcome_of.append(oi)
-                    reaches_end.append(0)
-                edge_src.append(s)
-                edge_dst.append(d)
-        if not any_enabled:
-            g.soft.append(s)
-        head += 1
+
+def _stopped(g: StateGraph, count: int, head: int, transitions: int) -> StateGraph:
+    """The graph of a search that ran out of budget: incomplete, with what it counted."""
+    g.complete = False
     g.count, g.expanded, g.transitions = count, head, transitions
     return g
 
@@ -159,7 +189,25 @@ def path_to(g: StateGraph, i: int) -> tuple[PathStep, ...]:
     return tuple(steps)
 
 
-def _note_clamps(seen: dict[tuple[int, str], ClampSeen], clamps: list[Clamped], s: int, gid: int, oi: int) -> None:
+def _note_clamps(seen: dict[tuple[int, str], ClampSeen], clamps: list[Clamped], s: int, gid: int, oi: int) -> int:
+    """Keep the first transition that met each (stat, bound); how many were new."""
+    new = 0
     for slot, bound, raw, effect in clamps:
         if (slot, bound) not in seen:
             seen[(slot, bound)] = ClampSeen(s, gid, oi, raw, effect)
+            new += 1
+    return new
+
+
+def _bounds(st: CompiledStory) -> set[tuple[int, str]]:
+    """Every (stat, bound) an effect of the story could be clamped at: the most clamps a search can note."""
+    found: set[tuple[int, str]] = set()
+    groups = [c.effects for c in st.choices] + [e for c in st.choices for e in c.outcome_effects]
+    groups += [st.enter_effects(i) for i in range(len(st.scene_ids))]
+    for effects in groups:
+        for _op, slot, _compute, lo, hi, _effect in effects:
+            if lo is TEXT:
+                found.add((slot, "length"))
+            else:
+                found.update((slot, bound) for bound, limit in (("min", lo), ("max", hi)) if limit is not None)
+    return found

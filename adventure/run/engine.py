@@ -17,6 +17,7 @@ Typical use::
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -28,7 +29,8 @@ from adventure.run.runlog import EMPTY, Log, Step
 
 __all__ = ["Step"]  # re-exported: callers name a run's steps through the engine
 from adventure.story import expr as ex
-from adventure.story.compiled import CChoice, apply, compiled
+from adventure.story import template as tp
+from adventure.story.compiled import CChoice, CompiledStory, apply, compiled
 from adventure.story.finale import final_approach
 from adventure.story.model import Choice, Stat, Story
 from adventure.story.template import Shown, Template, int_text, render
@@ -147,12 +149,43 @@ class EndingReached:
 Event = SceneEntered | StatChanged | ChoiceTaken | RandomDrawn | EndingReached
 
 
-@dataclass(frozen=True, slots=True)
 class Outcome:
-    """The state after a step, and what happened on the way, in order."""
+    """The state after a step, and what happened on the way, in order.
 
-    state: RunState
-    events: tuple[Event, ...]
+    ``events`` may be given as a function that tells them: a step works them out
+    (comparing every stat) only when someone reads them, so replaying or random play
+    that looks only at the state does not pay for them. Read, they are kept.
+    """
+
+    __slots__ = ("_events", "_tell", "state")
+
+    def __init__(self, state: RunState, events: tuple[Event, ...] | Callable[[], tuple[Event, ...]]):
+        self.state = state
+        if callable(events):
+            self._events: tuple[Event, ...] | None = None
+            self._tell: Callable[[], tuple[Event, ...]] | None = events
+        else:
+            self._events, self._tell = events, None
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        found = self._events
+        if found is None:
+            assert self._tell is not None
+            found = self._events = self._tell()
+            self._tell = None
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Outcome):
+            return NotImplemented
+        return self.state == other.state and self.events == other.events
+
+    def __hash__(self) -> int:
+        return hash((self.state, self.events))
+
+    def __repr__(self) -> str:
+        return f"Outcome(state={self.state!r}, events={self.events!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,15 +285,17 @@ def offers(story: Story, state: RunState, include_hidden: bool = False) -> tuple
     """
     if state.ending is not None:
         return ()
-    env = environment(story, state.values)
+    view = _view(story)
+    values = state.values
     result = []
-    cs = compiled(story)
-    for c in cs.scene_choices(cs.scene_index[state.scene]):
-        choice, enabled = c.choice, _enabled(c, state.values)
-        if not enabled and choice.hidden and not include_hidden:
-            continue
-        reason = None if enabled else locked_reason(story, choice, env)
-        result.append(Offer(choice, _flatten(render(choice.label, env, wording(story))), enabled, reason))
+    for c, label in view.plan(state.scene):
+        test = c.test
+        if test is None or test(values):
+            result.append(Offer(c.choice, label if label.__class__ is str else view.line(c.choice.label, values),
+                                True, None))
+        elif include_hidden or not c.hidden:
+            result.append(Offer(c.choice, label if label.__class__ is str else view.line(c.choice.label, values),
+                                False, view.reason(c.choice, values)))
     return tuple(result)
 
 
@@ -269,44 +304,62 @@ def take(story: Story, state: RunState, choice_id: str) -> Outcome:
 
     A random goto draws from the run's seeded generator. Raises :class:`RunFinished`,
     :class:`UnknownChoice` or :class:`ChoiceLocked`; the given state is never changed.
+    The events are worked out when the outcome's ``events`` are first read.
     """
     if state.ending is not None:
         raise RunFinished(state.ending)
-    scene = story.scenes[state.scene]
-    cs = compiled(story)
-    c = _find(cs.scene_choices(cs.scene_index[scene.id]), scene.choice(choice_id), state.values, scene.id, choice_id)
-    if not _enabled(c, state.values):
-        raise ChoiceLocked(scene.id, c.choice.id, locked_reason(story, c.choice, environment(story, state.values)))
-    choice = c.choice
-    events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember)]
+    view = _view(story)
+    cs = view.cs
+    c = view.find(state, choice_id)
+    if c.test is not None and not c.test(state.values):
+        raise ChoiceLocked(state.scene, c.choice.id, view.reason(c.choice, state.values))
+    drawn: list[Event] = []
     rng_state = state.rng
 
     def draw(_c: CChoice) -> int:
         nonlocal rng_state
-        total = choice.goto.total_weight
-        roll, rng_state = rng.draw(rng_state, total)
-        upto = 0
-        for index, target in enumerate(choice.goto.targets):
-            upto += target.weight
-            if roll < upto:
-                events.append(RandomDrawn(choice.id, target.name, roll, total, target.remember))
-                return index
-        raise AssertionError("weights cover the roll")  # pragma: no cover
+        index, roll, rng_state = _draw(c.choice, rng_state)
+        target = c.choice.goto.targets[index]
+        drawn.append(RandomDrawn(c.choice.id, target.name, roll, c.choice.goto.total_weight, target.remember))
+        return index
 
     _outcome, ending, dest, chosen, after, _clamps = cs.step(c, state.values, draw, split=True)
-    final = tuple(after)
-    log = state.log.append(Step(scene.id, choice.id))
-    events.extend(_changes(story, state.values, chosen, "choice", choice.id))
+    log = state.log.append(Step(state.scene, c.choice.id))
     if ending >= 0:
         ending_id = cs.ending_ids[ending]
-        events.append(EndingReached(ending_id, story.endings[ending_id].true_ending))
-        return Outcome(RunState(scene=state.scene, values=chosen, seed=state.seed, rng=rng_state, turn=state.turn + 1,
-                                log=log, ending=ending_id), tuple(events))
-    entered = story.scenes[cs.scene_ids[dest]]
-    events.extend(_changes(story, chosen, final, "scene", entered.id))
+        done = RunState(scene=state.scene, values=chosen, seed=state.seed, rng=rng_state, turn=state.turn + 1,
+                        log=log, ending=ending_id)
+        return Outcome(done, lambda: _told(story, state, c.choice, drawn, chosen, ending_id, None))
+    moved = RunState(scene=cs.scene_ids[dest], values=tuple(after), seed=state.seed, rng=rng_state,
+                     turn=state.turn + 1, log=log)
+    return Outcome(moved, lambda: _told(story, state, c.choice, drawn, chosen, None, moved))
+
+
+def _draw(choice: Choice, rng_state: int) -> tuple[int, int, int]:
+    """A random goto's outcome from the run's generator: its index, the roll and the generator's next state."""
+    roll, rng_state = rng.draw(rng_state, choice.goto.total_weight)
+    upto = 0
+    for index, target in enumerate(choice.goto.targets):
+        upto += target.weight
+        if roll < upto:
+            return index, roll, rng_state
+    raise AssertionError("weights cover the roll")  # pragma: no cover
+
+
+def _told(story: Story, before: RunState, choice: Choice, drawn: list[Event], chosen: tuple[Value, ...],
+          ending: str | None, after: RunState | None) -> tuple[Event, ...]:
+    """The events of a step, in order: the choice, its draw, what it changed, then the ending or the new scene."""
+    scene = story.scenes[before.scene]
+    events: list[Event] = [ChoiceTaken(scene.id, choice.id, choice.remember), *drawn]
+    events.extend(_changes(story, before.values, chosen, "choice", choice.id))
+    if ending is not None:
+        events.append(EndingReached(ending, story.endings[ending].true_ending))
+        return tuple(events)
+    assert after is not None
+    entered = story.scenes[after.scene]
+    events.extend(_changes(story, chosen, after.values, "scene", entered.id))
     events.append(SceneEntered(entered.id, entered.chapter, entered.chapter != scene.chapter))
-    return Outcome(RunState(scene=entered.id, values=final, seed=state.seed, rng=rng_state, turn=state.turn + 1,
-                            log=log), tuple(events))
+    return tuple(events)
 
 
 def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None = None,
@@ -344,10 +397,7 @@ def replay(story: Story, seed: int, steps: Iterable[Step], start: Start | None =
 
 def environment(story: Story, values: Sequence[Value]) -> dict[str, Value]:
     """Stat values by name (and ``seen()``/``chose()`` by key), for templates and explanations."""
-    env = dict(zip(story.stat_names, values, strict=False))
-    for memo in story.memos:
-        env[memo.key] = values[memo.slot]
-    return env
+    return dict(zip(_view(story).keys, values, strict=False))
 
 
 def recalled(story: Story, steps: Iterable[Step]) -> tuple[bool, ...]:
@@ -376,24 +426,24 @@ def value(story: Story, state: RunState, name: str) -> Value:
 
 def scene_text(story: Story, state: RunState) -> str:
     """The current scene's text, rendered and tidied into paragraphs."""
-    return render_text(story.scenes[state.scene].text, environment(story, state.values), wording(story))
+    return _tidy(_view(story).text(story.scenes[state.scene].text, state.values))
 
 
 def ending_text(story: Story, state: RunState) -> str:
     """The epilogue of the ending the run reached (empty while still playing)."""
     if state.ending is None:
         return ""
-    return render_text(story.endings[state.ending].text, environment(story, state.values), wording(story))
+    return _tidy(_view(story).text(story.endings[state.ending].text, state.values))
 
 
 def render_text(template: Template, env: Mapping[str, Value], shown: Shown | None = None) -> str:
     """Render prose: blank lines separate paragraphs, single newlines are joined."""
-    return "\n\n".join(_flatten(p) for p in _PARAGRAPH.split(render(template, env, shown)) if p.strip())
+    return _tidy(render(template, env, shown))
 
 
 def wording(story: Story) -> Shown:
     """How ``{shown(stat)}`` words a value in this story's text: as its status does (``$3k``, ``no savings``)."""
-    return lambda name, value: story.stat(name).display(value)
+    return _view(story).wording
 
 
 def progress(story: Story, state: RunState) -> int:
@@ -433,6 +483,10 @@ def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str
     """Why a choice is locked: the author's words, or the unmet parts of its condition."""
     if choice.locked is not None:
         return _flatten(render(choice.locked, env, wording(story)))
+    return _unmet_reason(story, choice, env)
+
+
+def _unmet_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str:
     if choice.condition is None:
         return _("not available")
     parts = ex.unmet(choice.condition, env, story.labels)
@@ -442,11 +496,127 @@ def locked_reason(story: Story, choice: Choice, env: Mapping[str, Value]) -> str
 # -- internals ---------------------------------------------------------------------------
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_SPACES = re.compile(r"\s+")
 
 
 def _flatten(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Every run of whitespace one space, none at the ends (``str.split`` splits where ``\\s+`` matches)."""
+    return " ".join(text.split())
+
+
+def _tidy(text: str) -> str:
+    """Prose as paragraphs: blank lines separate them, each one's whitespace flattened; one regex pass."""
+    return "\n\n".join([" ".join(words) for p in _PARAGRAPH.split(text) if (words := p.split())])
+
+
+Renderer = Callable[[Sequence[Value]], str]
+
+
+class _View:
+    """What the engine's screens need from a story, worked out once per story.
+
+    Environments are built from one tuple of names by slot; each template is compiled
+    to a closure over the values on first use (:func:`adventure.story.template.compile_template`),
+    except one that words a stat with ``{shown(stat)}``, which renders through
+    :func:`~adventure.story.template.render` with the story's wording; a label that
+    never changes is flattened once.
+    """
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.cs: CompiledStory = compiled(story)
+        keys = list(story.stat_names) + [""] * len(story.memos)
+        for memo in story.memos:
+            keys[memo.slot] = memo.key
+        self.keys = tuple(keys)
+        stats = {s.name: s for s in story.stats}
+        self.wording: Shown = lambda name, value: stats[name].display(value)
+        # Keyed by the template's id (hashing a template walks it): each entry keeps its template alive.
+        self._texts: dict[int, tuple[Template, Renderer]] = {}
+        self._lines: dict[int, tuple[Template, str | Renderer]] = {}
+        self._plans: dict[str, tuple[tuple[CChoice, str | None], ...]] = {}
+        self._reasons: dict[tuple[int, tuple[Value, ...]], tuple[str, str]] = {}
+
+    def text(self, template: Template, values: Sequence[Value]) -> str:
+        """``template`` rendered with ``values`` (not yet tidied)."""
+        found = self._texts.get(id(template))
+        if found is None or found[0] is not template:
+            found = self._texts[id(template)] = (template, self._compile(template))
+        return found[1](values)
+
+    def line(self, template: Template, values: Sequence[Value]) -> str:
+        """``template`` rendered on one line (a label, a lock's reason)."""
+        found = self._lines.get(id(template))
+        if found is None or found[0] is not template:
+            show = self._compile(template)
+            found = self._lines[id(template)] = (template, _flatten(show(())) if tp.is_static(template) else show)
+        line = found[1]
+        return line if isinstance(line, str) else _flatten(line(values))
+
+    def reason(self, choice: Choice, values: Sequence[Value]) -> str:
+        """Why ``choice`` is locked with ``values`` (:func:`locked_reason`).
+
+        An unmet condition's words are kept by choice and values, for the program's
+        language at the time (a change of language words them afresh).
+        """
+        if choice.locked is not None:
+            return self.line(choice.locked, values)
+        language = _("needs {conditions}")
+        key = (id(choice), tuple(values))
+        found = self._reasons.get(key)
+        if found is None or found[0] != language:
+            if len(self._reasons) >= _REASONS_KEPT:
+                self._reasons.clear()
+            found = self._reasons[key] = (
+                language, _unmet_reason(self.story, choice, dict(zip(self.keys, values, strict=False))))
+        return found[1]
+
+    def plan(self, scene: str) -> tuple[tuple[CChoice, str | None], ...]:
+        """The scene's compiled choices, each with its label when the label never changes."""
+        found = self._plans.get(scene)
+        if found is None:
+            cs = self.cs
+            found = self._plans[scene] = tuple(
+                (c, self.line(c.choice.label, ()) if tp.is_static(c.choice.label) else None)
+                for c in cs.scene_choices(cs.scene_index[scene]))
+        return found
+
+    def find(self, state: RunState, asked: str) -> CChoice:
+        """The compiled choice ``asked`` names in the state's scene (:class:`UnknownChoice` when absent or hidden now)."""
+        for c, _label in self.plan(state.scene):
+            if c.choice.id == asked:
+                if c.hidden and not _enabled(c, state.values):
+                    break
+                return c
+        scene = self.story.scenes[state.scene]  # an old id, or no such choice
+        cs = self.cs
+        return _find(cs.scene_choices(cs.scene_index[scene.id]), scene.choice(asked), state.values, scene.id, asked)
+
+    def _compile(self, template: Template) -> Renderer:
+        if not any(tp.shown_stat(node) is not None for node, _condition in tp.expressions(template)):
+            try:
+                return tp.compile_template(template, self.cs.slots)
+            except tp.TemplateError:
+                pass  # render() raises it, where the text is shown
+        keys, shown = self.keys, self.wording
+        return lambda values: render(template, dict(zip(keys, values, strict=False)), shown)
+
+
+_REASONS_KEPT = 4096
+"""How many lock reasons a story's view keeps before it starts afresh."""
+
+_VIEWS: dict[int, _View] = {}
+_last: list[_View] = []  # the view used last: play asks for the same story's, step after step
+
+
+def _view(story: Story) -> _View:
+    if _last and _last[0].story is story:
+        return _last[0]
+    found = _VIEWS.get(id(story))
+    if found is None or found.story is not story:
+        found = _VIEWS[id(story)] = _View(story)
+        weakref.finalize(story, _VIEWS.pop, id(story), None)
+    _last[:] = [found]
+    return found
 
 
 def _enabled(c: CChoice, values: Sequence[Value]) -> bool:

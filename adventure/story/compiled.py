@@ -24,7 +24,7 @@ Typical use::
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,10 @@ Successor = tuple[Any, ...]  # (outcome index or NO_OUTCOME, ending index or -1,
 Stepped = tuple[Any, ...]
 """(outcome index or NO_OUTCOME, ending index or -1, scene index or -1, values after the choice and its
 outcome, values after the scene's on-enter effects too, clamps or None)."""
+Expander = Callable[[Sequence[Value]], Sequence[Successor]]
+"""A choice's successors from some values (:meth:`CompiledStory.expander`)."""
+Run = Callable[[list[Value]], "list[Clamped] | None"]
+"""Effects applied in place to a working list of values: the clamps they met, or ``None``."""
 Pick = Callable[["CChoice"], int]
 """Which outcome of a random goto is taken (an index into its targets)."""
 
@@ -96,6 +100,12 @@ class CompiledStory:
         self.on_enter: list[tuple[CEffect, ...] | None] = [None] * len(self.scene_ids)
         self.choices: list[CChoice] = []
         """Every compiled choice, by ``gid`` (all of them after :meth:`full`)."""
+        self._runs: dict[int, Run | None] = {}
+        """Per choice (by ``gid``), its effects as one :func:`runner` (for :meth:`step`)."""
+        self._enter_runs: dict[int, Run | None] = {}
+        """Per scene, its on-enter effects as one :func:`runner`."""
+        self._expanders: list[Expander | None] = []
+        """Per choice (by ``gid``), its successors' function once built (:meth:`expander`)."""
         self.progress = None if story.progress is None else self.expr(story.progress)
         self.formulas = tuple((s.slot, self.expr(s.expression)) for s in story.stats if s.expression is not None)
 
@@ -207,7 +217,10 @@ class CompiledStory:
         scene's (the engine tells the two groups of changes apart), else ``None``.
         """
         work = list(values)
-        clamps = apply(c.effects, work) if c.effects else None
+        if c.gid not in self._runs:
+            self._runs[c.gid] = runner(c.effects, self.slots)
+        run = self._runs[c.gid]
+        clamps = run(work) if run is not None else None
         kind = c.kind
         if kind == RANDOM:
             oi = pick(c)
@@ -221,36 +234,50 @@ class CompiledStory:
         chosen = tuple(work) if split else None
         if ending >= 0:
             return oi, ending, -1, chosen, work, clamps
-        enter = self.on_enter[dest]
-        if enter is None:
-            enter = self.enter_effects(dest)
-        if enter:
-            clamps = _join(clamps, apply(enter, work))
+        if dest not in self._enter_runs:
+            self._enter_runs[dest] = runner(self.enter_effects(dest), self.slots)
+        enter = self._enter_runs[dest]
+        if enter is not None:
+            clamps = _join(clamps, enter(work))
         return oi, -1, dest, chosen, work, clamps
 
     def expand(self, c: CChoice, values: Sequence[Value]) -> list[Successor]:
         """Every successor of :meth:`step`: one per random outcome, else the one; for the explorer's search.
 
-        Each is ``(outcome, ending, scene, values, clamps)``. The same phases as
-        :meth:`step`, with the choice's effects applied once for all outcomes.
+        Each is ``(outcome, ending, scene, values, clamps)``: the same phases as
+        :meth:`step` (the choice's effects, the outcome and its own effects, the target
+        scene's on-enter effects), through the choice's :meth:`expander`.
         """
-        work = list(values)
-        clamps = apply(c.effects, work) if c.effects else None
-        result = []
-        drawn = c.outcome_effects
-        on_enter = self.on_enter
-        for oi, (_t, ending, dest, _n) in outcomes(c, work):
-            after = list(work) if c.kind == RANDOM else work
-            here = _join(clamps, apply(drawn[oi], after)) if drawn else clamps  # the outcome's own effects
-            if ending >= 0:
-                result.append((oi, ending, -1, tuple(after), here))
-                continue
-            enter = on_enter[dest]
-            if enter is None:
-                enter = self.enter_effects(dest)
-            more = apply(enter, after) if enter else None
-            result.append((oi, -1, dest, tuple(after), _join(here, more)))
-        return result
+        return list(self.expander(c)(values))
+
+    def expander(self, c: CChoice) -> Expander:
+        """The function giving ``c``'s successors from some values, made once per choice.
+
+        A direct or first-matching goto gets a function that runs the choice's effects
+        and the target's on-enter effects as one run of :func:`runner` closures (the
+        same effects, in the same order, clamped the same way); a random goto applies
+        the choice's effects once for all its outcomes.
+        """
+        found = self._expanders[c.gid] if c.gid < len(self._expanders) else None
+        if found is None:
+            self._expanders.extend([None] * (len(self.choices) - len(self._expanders)))
+            found = self._expanders[c.gid] = self._expander_of(c)
+        return found
+
+    def _expander_of(self, c: CChoice) -> Expander:
+        if c.kind == DIRECT:
+            _t, ending, dest, _n = c.targets[0]
+            effects = c.effects if ending >= 0 else c.effects + self.enter_effects(dest)
+            return _direct(ending, dest, runner(effects, self.slots))
+        if c.kind == FIRST:
+            return _first(runner(c.effects, self.slots), tuple(
+                (test, ending, dest, runner(self.enter_effects(dest), self.slots) if ending < 0 else None)
+                for test, ending, dest, _n in c.targets))
+        drawn = c.outcome_effects or ((),) * len(c.targets)
+        return _random(runner(c.effects, self.slots), tuple(
+            (oi, ending, -1 if ending >= 0 else dest,
+             runner(drawn[oi] + (self.enter_effects(dest) if ending < 0 else ()), self.slots))
+            for oi, (_t, ending, dest, _n) in enumerate(c.targets)))
 
     def moves(self, scene: str, values: Sequence[Value], choice: str) -> list[Move]:
         """:meth:`expand` by ids: every outcome of taking ``choice`` in ``scene`` with ``values``."""
@@ -305,6 +332,275 @@ def apply(effects: tuple[CEffect, ...], values: list[Value]) -> list[Clamped] | 
             result = hi
         values[slot] = result
     return clamps
+
+
+def runner(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> Run | None:
+    """:func:`apply` of ``effects`` as one closure (``None`` for none), for the hot paths.
+
+    Each effect on a number becomes a closure specialised to its operation and bounds
+    (a constant amount, or a set to a constant, needs no call to compute it); text and
+    anything else goes through :func:`apply` itself. The result, clamps and their order
+    are :func:`apply`'s exactly.
+    """
+    runs = tuple(_run_one(e, slots) for e in effects)
+    if not runs:
+        return None
+    if len(runs) == 1:
+        return runs[0]
+    shifts = [_shift(e, slots) for e in effects]
+    if len(runs) == 2 and shifts[0] is not None and shifts[1] is not None:
+        return _two_shifts(shifts[0], shifts[1])
+    if len(runs) == 2:
+        first, second = runs
+
+        def both(values: list[Value]) -> list[Clamped] | None:
+            a = first(values)
+            b = second(values)
+            return (a + b if b else a) if a else b
+
+        return both
+
+    if len(runs) == 3:
+        one, two, three = runs
+
+        def all_three(values: list[Value]) -> list[Clamped] | None:
+            a, b, c = one(values), two(values), three(values)
+            if a or b or c:
+                return (a or []) + (b or []) + (c or [])
+            return None
+
+        return all_three
+
+    def every(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for run in runs:
+            more = run(values)
+            if more:
+                clamps = clamps + more if clamps else more
+        return clamps
+
+    return every
+
+
+def _run_one(e: CEffect, slots: Mapping[str, int]) -> Run:
+    op, slot, compute, lo, hi, effect = e
+    if lo is TEXT and op == SET and effect is not None and isinstance(effect.value, str):
+        return _set_constant_text(slot, effect.value, hi, effect)
+    if lo is TEXT or (lo is None) != (hi is None):
+        return lambda values: apply((e,), values)
+    if lo is None:  # a flag, or a number without bounds
+        if op == SET:
+            return _set(slot, compute)
+        return lambda values: apply((e,), values)
+    amount = _constant_of(effect)
+    if op == SET and amount is not None:
+        return _set_constant(slot, amount, lo, hi, effect)
+    if op == SET:
+        shift = _shift_of(effect, slots)
+        if shift is not None:
+            return _add_constant(slot, shift[1], lo, hi, effect, shift[0])
+        return _set_bounded(slot, compute, lo, hi, effect)
+    if amount is not None:
+        return _add_constant(slot, amount if op == ADD else -amount, lo, hi, effect)
+    return _add_bounded(slot, compute, op == SUB, lo, hi, effect)
+
+
+Shift = tuple[int, int, int, int, int, Any]
+"""``(slot, read, amount, lo, hi, effect)``: a bounded number set to the value at ``read`` plus ``amount``."""
+
+
+def _shift(e: CEffect, slots: Mapping[str, int]) -> Shift | None:
+    """An effect as a :data:`Shift` when it is one (``add: {x: 1}``, ``set: {age: "year - 1962"}``), else None."""
+    op, slot, _compute, lo, hi, effect = e
+    if lo is None or hi is None or lo is TEXT or (op == SET and _constant_of(effect) is not None):
+        return None
+    if op == SET:
+        shift = _shift_of(effect, slots)
+        return None if shift is None else (slot, shift[0], shift[1], lo, hi, effect)
+    amount = _constant_of(effect)
+    return None if amount is None else (slot, slot, amount if op == ADD else -amount, lo, hi, effect)
+
+
+def _two_shifts(one: Shift, two: Shift) -> Run:
+    """Two shifts in one closure (``subtract: {energy: 1}, add: {coins: 1}``): the commonest pair, no inner calls."""
+    slot1, read1, amount1, lo1, hi1, effect1 = one
+    slot2, read2, amount2, lo2, hi2, effect2 = two
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        result = values[read1] + amount1  # type: ignore[operator]
+        if result < lo1:
+            result, clamps = lo1, [(slot1, "min", lo1, effect1)]
+        elif result > hi1:
+            result, clamps = hi1, [(slot1, "max", hi1, effect1)]
+        values[slot1] = result
+        result = values[read2] + amount2  # type: ignore[operator]
+        if result < lo2:
+            result, clamps = lo2, (clamps or []) + [(slot2, "min", lo2, effect2)]
+        elif result > hi2:
+            result, clamps = hi2, (clamps or []) + [(slot2, "max", hi2, effect2)]
+        values[slot2] = result
+        return clamps
+
+    return run
+
+
+def _constant_of(effect: Effect | None) -> int | None:
+    """The amount of an effect on a number when it is a constant (a literal, or an expression folded to one)."""
+    value = None if effect is None else effect.value
+    if isinstance(value, ex.Const):
+        value = value.value
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _shift_of(effect: Effect | None, slots: Mapping[str, int]) -> tuple[int, int] | None:
+    """``(stat, k)`` when an effect sets a number to ``stat + k`` or ``stat - k`` (``age: year - 1962``)."""
+    node = None if effect is None else effect.value
+    if not isinstance(node, ex.Binary) or node.op not in ("+", "-"):
+        return None
+    left, right = node.left, node.right
+    if not isinstance(left, ex.Name) or not isinstance(right, ex.Const) or left.name not in slots:
+        return None
+    k = right.value
+    if not isinstance(k, int) or isinstance(k, bool):
+        return None
+    return slots[left.name], (k if node.op == "+" else -k)
+
+
+def _set(slot: int, compute: Compiled) -> Run:
+    def run(values: list[Value]) -> None:
+        values[slot] = compute(values)
+
+    return run
+
+
+def _set_constant(slot: int, amount: int, lo: int, hi: int, effect: Effect | None) -> Run:
+    bound = "min" if amount < lo else "max" if amount > hi else None
+    final = lo if bound == "min" else hi if bound == "max" else amount
+    limit = lo if bound == "min" else hi
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        values[slot] = final
+        return None if bound is None else [(slot, bound, limit, effect)]
+
+    return run
+
+
+def _set_constant_text(slot: int, text: str, most: int, effect: Effect) -> Run:
+    final = text[:most]
+    clamps = [(slot, "length", most, effect)] if len(text) > most else None
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        values[slot] = final
+        return None if clamps is None else list(clamps)
+
+    return run
+
+
+def _set_bounded(slot: int, compute: Compiled, lo: int, hi: int, effect: Effect | None) -> Run:
+    def run(values: list[Value]) -> list[Clamped] | None:
+        result = compute(values)
+        if result < lo:  # type: ignore[operator]
+            values[slot] = lo
+            return [(slot, "min", lo, effect)]
+        if result > hi:  # type: ignore[operator]
+            values[slot] = hi
+            return [(slot, "max", hi, effect)]
+        values[slot] = result
+        return None
+
+    return run
+
+
+def _add_constant(slot: int, amount: int, lo: int, hi: int, effect: Effect | None, read: int | None = None) -> Run:
+    """``stat + amount`` into ``stat``; with a ``read`` slot, that slot's value ``+ amount`` into ``stat``."""
+    read = slot if read is None else read
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        result = values[read] + amount  # type: ignore[operator]
+        if result < lo:
+            values[slot] = lo
+            return [(slot, "min", lo, effect)]
+        if result > hi:
+            values[slot] = hi
+            return [(slot, "max", hi, effect)]
+        values[slot] = result
+        return None
+
+    return run
+
+
+def _add_bounded(slot: int, compute: Compiled, subtract: bool, lo: int, hi: int, effect: Effect | None) -> Run:
+    def run(values: list[Value]) -> list[Clamped] | None:
+        amount = compute(values)
+        result = values[slot] - amount if subtract else values[slot] + amount  # type: ignore[operator]
+        if result < lo:  # type: ignore[operator]
+            values[slot] = lo
+            return [(slot, "min", lo, effect)]
+        if result > hi:  # type: ignore[operator]
+            values[slot] = hi
+            return [(slot, "max", hi, effect)]
+        values[slot] = result
+        return None
+
+    return run
+
+
+def _direct(ending: int, dest: int, run: Run | None) -> Expander:
+    """The successor function of a direct goto: its effects (and the target's on-enter ones) in one run."""
+    if run is None:
+        return lambda values: ((NO_OUTCOME, ending, dest if ending < 0 else -1, tuple(values), None),)
+    where = dest if ending < 0 else -1
+
+    def go(values: Sequence[Value]) -> Sequence[Successor]:
+        work = list(values)
+        clamps = run(work)
+        return ((NO_OUTCOME, ending, where, tuple(work), clamps),)
+
+    return go
+
+
+def _first(run: Run | None, targets: tuple[tuple[Any, ...], ...]) -> Expander:
+    """The successor function of a first-matching goto: the effects, then the first target that applies."""
+    last = targets[-1]
+
+    def go(values: Sequence[Value]) -> Sequence[Successor]:
+        work = list(values)
+        clamps = run(work) if run is not None else None
+        for target in targets:
+            if target[0] is None or target[0](work):
+                break
+        else:
+            target = last
+        _test, ending, dest, enter = target
+        if ending >= 0:
+            return ((NO_OUTCOME, ending, -1, tuple(work), clamps),)
+        if enter is not None:
+            clamps = _join(clamps, enter(work))
+        return ((NO_OUTCOME, -1, dest, tuple(work), clamps),)
+
+    return go
+
+
+def _random(run: Run | None, targets: tuple[tuple[Any, ...], ...]) -> Expander:
+    """The successor function of a random goto: the choice's effects once, then each outcome's own and its
+    target's on-enter effects on a copy."""
+
+    def go(values: Sequence[Value]) -> list[Successor]:
+        work = list(values)
+        clamps = run(work) if run is not None else None
+        result = []
+        for oi, ending, where, more in targets:
+            after = work.copy()
+            here = clamps
+            if more is not None:
+                extra = more(after)
+                if extra:
+                    here = here + extra if here else extra
+            result.append((oi, ending, where, tuple(after), here))
+        return result
+
+    return go
 
 
 def outcomes(c: CChoice, work: Sequence[Value]) -> list[tuple[int, CTarget]]:

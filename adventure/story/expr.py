@@ -817,26 +817,26 @@ def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
     """
     if isinstance(node, Const):
         return node.value
-    if isinstance(node, Name):
-        try:
-            return env[node.name]
-        except KeyError:
-            raise _unknown_name(node, list(env)) from None
+    if isinstance(node, (Name, Recall)):
+        return _look_up(node, env)
     if isinstance(node, Unary):
         value = evaluate(node.operand, env)
         return not value if node.op == "not" else -value  # type: ignore[operator]
     if isinstance(node, Call):
         return FUNCTIONS[node.name].apply(*(evaluate(a, env) for a in node.args))
-    if isinstance(node, Recall):
-        try:
-            return env[node.key]
-        except KeyError:
-            raise _unknown_recall(node) from None
     if node.op == "and":
         return True if evaluate(node.left, env) and evaluate(node.right, env) else False
     if node.op == "or":
         return True if evaluate(node.left, env) or evaluate(node.right, env) else False
     return _OPERATORS[node.op](evaluate(node.left, env), evaluate(node.right, env))
+
+
+def _look_up(node: Name | Recall, env: Mapping[str, Value]) -> Value:
+    """A stat's (or a ``seen()``/``chose()``'s) value in ``env``; MM303 when it has none."""
+    try:
+        return env[node.name if isinstance(node, Name) else node.key]
+    except KeyError:
+        raise (_unknown_name(node, list(env)) if isinstance(node, Name) else _unknown_recall(node)) from None
 
 
 # ------------------------------------------------------------------------ compiling

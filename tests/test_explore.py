@@ -483,20 +483,3 @@ def test_saturating_stats_are_clamped_without_a_warning(tmp_path, capsys):
         explore = json.loads(capsys.readouterr().out)["explore"]
         assert [(c["stat"], c["bound"], c["expected"]) for c in explore["clamped_stats"]] == [("skill", "max", saturates)]
         assert any("'skill' hits its maximum" in w for w in explore["warnings"]) is expect_warning
-
-
-def test_the_search_pauses_the_collector_and_gives_it_back(mini_story):
-    """The search runs with the cyclic collector off, and leaves it as it found it, budget hit or not."""
-    import gc
-
-    from adventure.analysis.search import search
-
-    assert gc.isenabled()
-    search(compiled(mini_story), 3)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        search(compiled(mini_story))
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

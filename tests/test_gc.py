@@ -101,6 +101,33 @@ def test_the_command_line_loads_in_bulk_and_freezes_after(argv, mini_dir, collec
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("argv", [["check", "--explore"], ["graph"]])
+def test_the_search_runs_with_the_collector_paused_and_gives_it_back(argv, mini_dir, collector_on, monkeypatch,
+                                                                      capsys):
+    """The explorer's search makes no cycles: the commands pause the collector around it, then restore it."""
+    from adventure.analysis import search as searching
+
+    during: list[bool] = []
+    real = searching._search
+    monkeypatch.setattr(searching, "_search", lambda *a: during.append(gc.isenabled()) or real(*a))
+    assert main([*argv, str(mini_dir)]) == 0
+    assert during == [False] and gc.isenabled()
+
+
+def test_paused_restores_only_what_it_found(collector_on):
+    with pytest.raises(RuntimeError), _memory.paused():
+        assert not gc.isenabled()
+        raise RuntimeError("search failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _memory.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_language_server_policy_is_undone_on_leaving(monkeypatch):
     monkeypatch.setattr(_memory.gc, "freeze", lambda: None)
     before = gc.get_threshold()

@@ -63,6 +63,21 @@ def bulk() -> Iterator[None]:
     _say_cache_refusals()
 
 
+@contextmanager
+def paused() -> Iterator[None]:
+    """Pause the collector for work that makes no cycles (the explorer's search), nothing frozen after.
+
+    Switched back on only if it was on, also when the work fails.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def decoded(story: Story) -> Story:
     """Every scene of ``story`` decoded (lazy when it came from the cache) and compiled, under :func:`bulk`.
 

@@ -61,8 +61,11 @@ def run_explore(story: Story, explore_states: bool, max_states: int, runs: int |
     exploration: Exploration | None = None
     seconds = random_seconds = 0.0
     if explore_states:
+        from adventure.cli._memory import paused
+
         start = time.perf_counter()
-        exploration = explore(story, max_states=max_states)
+        with paused():
+            exploration = explore(story, max_states=max_states)
         seconds = time.perf_counter() - start
     fallback = runs is None and exploration is not None and not exploration.complete
     if fallback:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from adventure.analysis.explore import explore, reachable_scenes
     from adventure.analysis.graph import render_graph
     from adventure.base.resources import default_scenes_dir
-    from adventure.cli._memory import bulk, decoded
+    from adventure.cli._memory import bulk, decoded, paused
     from adventure.cli._output import write_output
     from adventure.story.loader import load_story
 
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     with bulk():
         story = load_story(folder)  # StoryLoadError: the CLI edge prints the diagnostics, exit 1
     decoded(story)  # the graph draws every scene
-    exploration = explore(story, max_states=args.max_states)
+    with paused():  # the search makes no cycles
+        exploration = explore(story, max_states=args.max_states)
     if exploration.complete:
         unreachable = set(exploration.unreachable_scenes)
         never_enabled = set(exploration.never_enabled_choices)

@@ -95,19 +95,41 @@ def main() -> int:
         os.environ.setdefault("MM_BENCH_CACHE_SIZES", "1000")
     sections = header()
     timings: list[tuple[str, float]] = []
+    failed = []
     for name in names:
         print(f"running {name} …", file=sys.stderr, flush=True)
         began = time.perf_counter()
-        module = importlib.import_module(name)
-        sections.append(module.main().rstrip() + "\n")
+        section = run_one(name)
         timings.append((name, time.perf_counter() - began))
+        if section.startswith(FAILED):
+            failed.append(name)
+        sections.append(section.rstrip() + "\n")
         print(f"{name} took {format_seconds(timings[-1][1])}", file=sys.stderr, flush=True)
     sections.append(timings_section(timings))
     out = output_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(sections), encoding="utf-8")
     print(f"total {format_seconds(sum(s for _, s in timings))}; wrote {out}", file=sys.stderr)
-    return 0
+    if failed:
+        print(f"run.py: failed: {', '.join(failed)} (their sections say why)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+FAILED = "## Failed:"
+
+
+def run_one(name: str) -> str:
+    """One module's section; a module that raises gets a section saying so, and the run goes on.
+
+    A full run takes most of an hour: one broken module should not cost the others' figures.
+    """
+    try:
+        return str(importlib.import_module(name).main())
+    except Exception as error:  # any failure of a benchmark is reported, never silently dropped
+        import traceback
+
+        traceback.print_exc()
+        return f"{FAILED} `{name}`\n\n{type(error).__name__}: {str(error)[:500]}\n"
 
 
 if __name__ == "__main__":

@@ -170,3 +170,11 @@ def test_the_before_commit_is_in_the_history_or_the_clone_is_shallow() -> None:
                            capture_output=True, text=True, check=True).stdout
     names = bench_before.requirement_names(shown)
     assert "rich" in names and "pyyaml" in names  # what the old tree needs is read from its own pyproject
+
+
+def test_a_failing_module_gets_a_section_saying_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = type(sys)("bench_broken")
+    broken.main = lambda: (_ for _ in ()).throw(RuntimeError("no story"))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bench_broken", broken)
+    section = run.run_one("bench_broken")
+    assert section.startswith(run.FAILED) and "RuntimeError: no story" in section

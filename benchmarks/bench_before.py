@@ -371,7 +371,7 @@ def _rate_rows(what: str, unit: str, work: str, got: dict[str, list[tuple[Sample
     peaks = _peaks({n: [s for s, _ in v] for n, v in got.items()})
     return [
         table_row(f"{what}: {unit} per CPU s, whole process", work, whole["before"], whole["after"], "{:,.0f}", peaks),
-        table_row(f"{what}: {unit} per s of {'the search' if amount == 'transitions' else 'play'} (its own clock)",
+        table_row(f"{what}: {unit} per s of {'the search' if amount == 'transitions' else 'play'} (its own wall clock)",
                   work, inner["before"], inner["after"], "{:,.0f}"),
     ]
 

@@ -170,3 +170,22 @@ def run_keeping_output(args: Sequence[str], env: dict[str, str], timeout: float 
         if result["peak_kib"] <= result["floor_kib"]:
             raise RuntimeError(f"{list(args)} peaked below the launcher's own size: its peak cannot be told")
         return Sample(result["wall"], result["cpu"], result["peak_kib"] / 1024), out.read_bytes()
+
+
+def pty_until_with_cpu(args: Sequence[str], env: dict[str, str], markers: Sequence[bytes],
+                       size: tuple[int, int] = (50, 120), timeout: float = 600) -> tuple[float, float]:
+    """As :func:`pty_until`, and the CPU seconds (user + system) the process used.
+
+    Read from ``RUSAGE_CHILDREN`` around the call: :func:`pty_until` reaps its child
+    before it returns, and a benchmark runs one case at a time. CPU is the steadier
+    figure on a shared machine, where wall time waits for other people's jobs.
+    """
+    import resource
+
+    def spent() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    began = spent()
+    wall = pty_until(args, env, markers, size, timeout)
+    return wall, spent() - began

@@ -178,3 +178,15 @@ def test_a_failing_module_gets_a_section_saying_so(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "bench_broken", broken)
     section = run.run_one("bench_broken")
     assert section.startswith(run.FAILED) and "RuntimeError: no story" in section
+
+
+def test_a_pty_case_reports_the_cpu_its_process_used() -> None:
+    pytest.importorskip("pexpect")
+    import measure
+
+    busy = [sys.executable, "-c", "sum(i * i for i in range(3 * 10**6)); print('done')"]
+    wall, cpu = measure.pty_until_with_cpu(busy, {"PATH": "/usr/bin:/bin"}, (b"done",), timeout=60)
+    assert cpu > 0 and wall > 0
+    idle = [sys.executable, "-c", "import time; print('done'); time.sleep(30)"]
+    _, little = measure.pty_until_with_cpu(idle, {"PATH": "/usr/bin:/bin"}, (b"done",), timeout=60)
+    assert little < cpu  # killed at the marker: the sleeping process is not charged for what it never ran

@@ -7,14 +7,16 @@ run, on the same work, round by round (before, after, before, after …):
 
 * **Start-up**: the interactive game (``python -m adventure``, no arguments) in a
   pseudo-terminal of 120×50, from spawning until its first choice is on screen *and*
-  prompt_toolkit reads keys (``ESC[?2004h``), each engine with its own shipped story
-  (the story changed with the engine: the row says so);
+  prompt_toolkit reads keys (``ESC[?2004h``), wall and CPU time (CPU is the steadier on a
+  shared machine), each engine with its own shipped story (the story changed with the
+  engine: the row says so), then both with the old shipped story (``play --scenes``);
 * **Story cache**: ``check --json`` of generated stories (``storygen.py``), warm (each
   engine's own filled cache) and cold (``MILLION_MILES_NO_CACHE=1``);
 * **Explore**: ``check --explore --json`` of the 18×18 torus of ``bench_explore.py``
   (the same states and transitions on both sides, checked), as transitions per CPU
   second of the whole process and per second of the search alone (the ``seconds`` the
-  command reports); then each engine's own shipped story, a different story on each side;
+  command reports); then the old shipped story on both (the same work, checked), and
+  each engine's own shipped story, a different story on each side;
 * **Random play**: ``check --json --random N --seed 1`` of the small generated story of
   ``bench_random.py``, runs per CPU second of the process and per second of the play.
 
@@ -44,7 +46,7 @@ import tarfile
 import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +189,6 @@ class Side:
     tree: Path
     work: Path
     rounds: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-P", "-m", "adventure", *args]

@@ -131,3 +131,61 @@ def ratio(cases: Sequence[float], baselines: Sequence[float]) -> tuple[float, fl
     """Median, minimum and maximum of the per-round ratios ``case / baseline``."""
     each = [c / b for c, b in zip(cases, baselines, strict=True)]
     return statistics.median(each), min(each), max(each)
+
+
+# As _LAUNCHER, but the command's standard output goes to a file the caller reads back:
+# for commands whose output says how much work they did (states explored, runs played).
+_LAUNCHER_KEEPING_OUTPUT = r"""
+import json, os, subprocess, sys, time
+args, stdin, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+floor = next((int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")), 0)
+start = time.perf_counter()
+with open(stdin, "rb") as source, open(out, "wb") as sink:
+    child = subprocess.Popen(args, stdin=source, stdout=sink, stderr=subprocess.PIPE)
+    err = child.stderr.read().decode("utf-8", "replace")[-600:]
+    pid, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss,
+                  "floor_kib": floor, "code": os.waitstatus_to_exitcode(status), "stderr": err}))
+"""
+
+
+def run_keeping_output(args: Sequence[str], env: dict[str, str], timeout: float = 3600) -> tuple[Sample, bytes]:
+    """As :func:`run`, and also what the command wrote to its standard output.
+
+    The output goes to a scratch file, not a pipe, so a command that writes a lot is
+    never slowed by a reader that lags behind it.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stdout"
+        done = subprocess.run([sys.executable, "-c", _LAUNCHER_KEEPING_OUTPUT, json.dumps(list(args)), os.devnull,
+                               str(out)], capture_output=True, text=True, env=env, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"launcher failed: {done.stderr[-800:]}")
+        result = json.loads(done.stdout)
+        if result["code"] != 0:
+            raise RuntimeError(f"{list(args)} exited {result['code']}: {result['stderr']}")
+        if result["peak_kib"] <= result["floor_kib"]:
+            raise RuntimeError(f"{list(args)} peaked below the launcher's own size: its peak cannot be told")
+        return Sample(result["wall"], result["cpu"], result["peak_kib"] / 1024), out.read_bytes()
+
+
+def pty_until_with_cpu(args: Sequence[str], env: dict[str, str], markers: Sequence[bytes],
+                       size: tuple[int, int] = (50, 120), timeout: float = 600) -> tuple[float, float]:
+    """As :func:`pty_until`, and the CPU seconds (user + system) the process used.
+
+    Read from ``RUSAGE_CHILDREN`` around the call: :func:`pty_until` reaps its child
+    before it returns, and a benchmark runs one case at a time. CPU is the steadier
+    figure on a shared machine, where wall time waits for other people's jobs.
+    """
+    import resource
+
+    def spent() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    began = spent()
+    wall = pty_until(args, env, markers, size, timeout)
+    return wall, spent() - began

@@ -248,7 +248,7 @@ def test_step_agrees_with_engine_take_on_any_values(data, mini_story, flawed, gr
     # and every random outcome the explorer branches into is one the engine can draw
     for move in moves:
         if move.outcome is not None:
-            (draw,) = draws_in(story, [PathStep(scene, choice, move.outcome)])
+            (draw,) = draws_in(story, [PathStep(scene, choice, move.outcome, move.draw)])
             forced = engine.take(story, dataclasses.replace(state, rng=forced_rng(*draw)), choice).state
             assert (forced.values, forced.ending or None) == (move.values, move.ending)
 
@@ -295,6 +295,54 @@ def test_random_play_finds_the_soft_lock(flawed):
     assert report.stuck_example.scene == "pit"
     end = follow(flawed, report.stuck_example.path)
     assert end.scene == "pit" and not any(o.enabled for o in engine.offers(flawed, end))
+
+
+TWO_DRAWS_STORY = """\
+format: 1
+id: twice
+title: Twice
+start: s0
+chapters: [one.yaml]
+stats:
+  x: {type: int, initial: 2, min: 0, max: 5, label: X}
+endings:
+  - {id: end, title: End, text: Done.}
+"""
+
+TWO_DRAWS_CHAPTER = """\
+chapter: {id: one, title: One}
+scenes:
+  - id: s0
+    title: S0
+    text: Here.
+    choices:
+      - {id: done, label: Done, goto: {ending: end}}
+      - id: gamble
+        label: Gamble
+        if: "x >= 2"
+        goto:
+          random:
+            - {weight: 1, scene: s0, effects: [{subtract: {x: 1}}]}
+            - {weight: 1, scene: s0}
+"""
+
+
+def test_two_draws_to_one_place_are_told_apart(tmp_path):
+    """Outcomes of one random goto that lead to the same scene with different effects: a reported path
+    names the one taken by its index, so the rolls (and the seed of a run written for it) draw that one."""
+    from storybuilder import write_story
+
+    story = load_story(write_story(tmp_path / "twice", story=TWO_DRAWS_STORY, chapter=TWO_DRAWS_CHAPTER))
+    kept = PathStep("s0", "gamble", "scene:s0", 1)
+    assert draws_in(story, [kept]) == [(2, frozenset({1}))]
+    assert draws_in(story, [PathStep("s0", "gamble", "scene:s0", 0)]) == [(2, frozenset({0}))]
+    path = (kept, kept, kept, PathStep("s0", "done"))
+    seed = seed_for(story, path)
+    assert seed is not None  # had the first outcome been drawn, the next gamble would be locked
+    result = engine.replay(story, seed, [engine.Step(s.scene, s.choice) for s in path])
+    assert result.complete and result.state.ending == "end" and result.state.values == (2,)
+    moves = compiled(story).moves("s0", (2,), "gamble")
+    assert [(m.outcome, m.draw, m.values) for m in moves] == [("scene:s0", 0, (1,)), ("scene:s0", 1, (2,))]
 
 
 def test_seed_for_follows_the_draws(mini_story):

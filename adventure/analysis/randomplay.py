@@ -89,7 +89,8 @@ def random_play(story: Story, runs: int, seed: int = 0, max_steps: int = 1000) -
             taken.add(c.gid)
             total_steps += 1
             oi, ending, dest, _chosen, vals, _clamps = step(c, vals, pick)
-            trail.append(PathStep(st.scene_ids[sc], c.choice.id, c.targets[oi][3] if c.kind == RANDOM else None))
+            trail.append(PathStep(st.scene_ids[sc], c.choice.id, c.targets[oi][3], oi) if c.kind == RANDOM
+                         else PathStep(st.scene_ids[sc], c.choice.id))
             if ending >= 0:
                 endings[st.ending_ids[ending]] += 1
                 first_paths.setdefault(st.ending_ids[ending], tuple(trail))
@@ -121,8 +122,8 @@ def draws_in(story: Story, path: Sequence[PathStep]) -> list[tuple[int, frozense
             continue
         rolls: set[int] = set()
         upto = 0
-        for target in choice.goto.targets:
-            if target.name == step.outcome:
+        for index, target in enumerate(choice.goto.targets):
+            if index == step.draw if step.draw is not None else target.name == step.outcome:
                 rolls.update(range(upto, upto + target.weight))
             upto += target.weight
         draws.append((upto, frozenset(rolls)))

@@ -167,8 +167,9 @@ def _stopped(g: StateGraph, count: int, head: int, transitions: int) -> StateGra
 def step_of(g: StateGraph, gid: int, oi: int) -> PathStep:
     """The path step of taking choice ``gid`` (random outcome ``oi``)."""
     c = g.stepper.choices[gid]
-    outcome = c.targets[oi][3] if oi != NO_OUTCOME and c.kind == RANDOM else None
-    return PathStep(g.stepper.scene_ids[c.scene], c.choice.id, outcome)
+    if oi != NO_OUTCOME and c.kind == RANDOM:
+        return PathStep(g.stepper.scene_ids[c.scene], c.choice.id, c.targets[oi][3], oi)
+    return PathStep(g.stepper.scene_ids[c.scene], c.choice.id)
 
 
 def path_to(g: StateGraph, i: int) -> tuple[PathStep, ...]:

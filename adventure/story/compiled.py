@@ -81,6 +81,8 @@ class Move:
     scene: str | None
     ending: str | None
     values: tuple[Value, ...]
+    draw: int | None = None
+    """The random outcome's index among the goto's targets (two may lead to the same place)."""
 
 
 class CompiledStory:
@@ -284,7 +286,7 @@ class CompiledStory:
         c = next(c for c in self.scene_choices(self.scene_index[scene]) if c.choice.id == choice)
         return [Move(c.targets[oi][3] if c.kind == RANDOM else None,
                      self.scene_ids[dest] if dest >= 0 else None,
-                     self.ending_ids[ending] if ending >= 0 else None, after)
+                     self.ending_ids[ending] if ending >= 0 else None, after, oi if c.kind == RANDOM else None)
                 for oi, ending, dest, after, _clamps in self.expand(c, values)]
 
     def enabled(self, scene: str, values: Sequence[Value]) -> list[str]:

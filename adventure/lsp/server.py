@@ -195,141 +195,151 @@ def _empty() -> list[Any]:
     return []
 
 
+def _changed(ls: StoryServer, uri: str, immediately: bool = False) -> None:
+    """Take the editor's buffer as the file's text and schedule a check (at once on open, debounced on typing)."""
+    found = ls.folder_for(uri)
+    if found is None:
+        ls.log(f"million-miles: {uri} is not in a story folder (no story.yaml above it)")
+        return
+    folder, name = found
+    document = ls.workspace.get_text_document(uri)
+    folder.buffers[name] = document.source
+    ls.schedule(folder, 0 if immediately else ls.debounce, translations=immediately)
+
+
+def did_open(ls: StoryServer, params: t.DidOpenTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri, immediately=True)
+
+
+def did_change(ls: StoryServer, params: t.DidChangeTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+def did_save(ls: StoryServer, params: t.DidSaveTextDocumentParams) -> None:
+    found = ls.folder_for(params.text_document.uri)
+    if found is None:
+        return
+    ls.schedule(found[0], 0, translations=True)
+    if ls.explore_on_save:
+        asyncio.get_running_loop().create_task(ls.explore(found[0]))
+
+
+def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> None:
+    found = ls.folder_for(params.text_document.uri)
+    if found is not None:
+        found[0].buffers.pop(found[1], None)
+        ls.schedule(found[0], 0)
+
+
+def _located(ls: StoryServer, uri: str) -> tuple[StoryFolder, str] | None:
+    """The folder and file name of ``uri``, checked once if a request comes before any edit (None: no story)."""
+    found = ls.folder_for(uri)
+    if found is None:
+        ls.log(f"million-miles: no story folder holds {uri}")
+        return None
+    if found[0].checked is None:
+        found[0].check(translations=True)
+    return found
+
+
+def _lines_of(ls: StoryServer, uri: str, folder: StoryFolder, name: str) -> list[str]:
+    return (folder.text_of(name) or "").splitlines()
+
+
+def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList | None:
+    found = _located(ls, params.text_document.uri)
+    if found is None:
+        return None
+    folder, name = found
+    assert folder.checked is not None
+    path = str(folder.root / name)
+    try:
+        files = [p.name for p in folder.root.glob("*.yaml")]
+    except OSError:
+        files = []
+    items = features.completion(folder.checked.index, path, _lines_of(ls, params.text_document.uri, folder, name),
+                                params.position.line, params.position.character, files)
+    return t.CompletionList(is_incomplete=False, items=items)
+
+
+def definition(ls: StoryServer, params: t.DefinitionParams) -> list[t.Location]:
+    found = _located(ls, params.text_document.uri)
+    if found is None or found[0].checked is None:
+        return []
+    return features.definition(found[0].checked.index, str(found[0].root / found[1]),
+                               params.position.line, params.position.character)
+
+
+def references(ls: StoryServer, params: t.ReferenceParams) -> list[t.Location]:
+    found = _located(ls, params.text_document.uri)
+    if found is None or found[0].checked is None:
+        return []
+    return features.references(found[0].checked.index, str(found[0].root / found[1]), params.position.line,
+                               params.position.character, params.context.include_declaration)
+
+
+def hover(ls: StoryServer, params: t.HoverParams) -> t.Hover | None:
+    found = _located(ls, params.text_document.uri)
+    if found is None:
+        return None
+    folder, name = found
+    lines = _lines_of(ls, params.text_document.uri, folder, name)
+    line_text = lines[params.position.line] if params.position.line < len(lines) else ""
+    explored = ls.explored.get(folder.root)
+    return features.hover(folder, str(folder.root / name), params.position.line, params.position.character,
+                          line_text, explored.reached if explored and explored.complete else None)
+
+
+def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = _located(ls, params.text_document.uri)
+    if found is None or found[0].checked is None:
+        return None
+    try:
+        return features.rename(found[0].checked.index, found[0], str(found[0].root / found[1]),
+                               params.position.line, params.position.character, params.new_name)
+    except features.RenameError as exc:
+        ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning, message=f"million-miles: {exc}"))
+        return None
+
+
+def document_symbols(ls: StoryServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
+    found = _located(ls, params.text_document.uri)
+    if found is None or found[0].checked is None:
+        return []
+    return features.document_symbols(found[0].checked.index, str(found[0].root / found[1]))
+
+
+def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[t.WorkspaceSymbol]:
+    result: list[t.WorkspaceSymbol] = []
+    root = ls.workspace.root_path
+    if not ls.folders and root and (Path(root) / "story.yaml").is_file():
+        ls.folders[Path(root).resolve()] = StoryFolder(Path(root).resolve())
+    for folder in list(ls.folders.values()):
+        if folder.checked is None:
+            folder.check()
+        if folder.checked is not None:
+            result += features.workspace_symbols(folder.checked.index, params.query)
+    return result
+
+_FEATURES: tuple[tuple[str, Any, Callable[[], Any], Callable[..., Any]], ...] = (
+    (t.TEXT_DOCUMENT_DID_OPEN, None, _none, did_open),
+    (t.TEXT_DOCUMENT_DID_CHANGE, None, _none, did_change),
+    (t.TEXT_DOCUMENT_DID_SAVE, None, _none, did_save),
+    (t.TEXT_DOCUMENT_DID_CLOSE, None, _none, did_close),
+    (t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", " ", "{", "-"]), _none, completion),
+    (t.TEXT_DOCUMENT_DEFINITION, None, _empty, definition),
+    (t.TEXT_DOCUMENT_REFERENCES, None, _empty, references),
+    (t.TEXT_DOCUMENT_HOVER, None, _none, hover),
+    (t.TEXT_DOCUMENT_RENAME, None, _none, rename),
+    (t.TEXT_DOCUMENT_DOCUMENT_SYMBOL, None, _empty, document_symbols),
+    (t.WORKSPACE_SYMBOL, None, _empty, workspace_symbols),
+)
+"""Each LSP method the server answers: its options, what it answers when the handler fails, the handler."""
+
+
 def build_server(max_states: int, explore_on_save: bool = True, debounce: float = DEBOUNCE_SECONDS) -> StoryServer:
-    """A server with every feature registered."""
+    """A server with every feature of :data:`_FEATURES` registered, each under :func:`_safe`."""
     server = StoryServer(max_states, explore_on_save, debounce)
-
-    def changed(ls: StoryServer, uri: str, immediately: bool = False) -> None:
-        found = ls.folder_for(uri)
-        if found is None:
-            ls.log(f"million-miles: {uri} is not in a story folder (no story.yaml above it)")
-            return
-        folder, name = found
-        document = ls.workspace.get_text_document(uri)
-        folder.buffers[name] = document.source
-        ls.schedule(folder, 0 if immediately else ls.debounce, translations=immediately)
-
-    @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
-    @_safe(_none)
-    def did_open(ls: StoryServer, params: t.DidOpenTextDocumentParams) -> None:
-        changed(ls, params.text_document.uri, immediately=True)
-
-    @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
-    @_safe(_none)
-    def did_change(ls: StoryServer, params: t.DidChangeTextDocumentParams) -> None:
-        changed(ls, params.text_document.uri)
-
-    @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
-    @_safe(_none)
-    def did_save(ls: StoryServer, params: t.DidSaveTextDocumentParams) -> None:
-        found = ls.folder_for(params.text_document.uri)
-        if found is None:
-            return
-        ls.schedule(found[0], 0, translations=True)
-        if ls.explore_on_save:
-            asyncio.get_running_loop().create_task(ls.explore(found[0]))
-
-    @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
-    @_safe(_none)
-    def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> None:
-        found = ls.folder_for(params.text_document.uri)
-        if found is not None:
-            found[0].buffers.pop(found[1], None)
-            ls.schedule(found[0], 0)
-
-    def located(ls: StoryServer, uri: str) -> tuple[StoryFolder, str] | None:
-        found = ls.folder_for(uri)
-        if found is None:
-            ls.log(f"million-miles: no story folder holds {uri}")
-            return None
-        if found[0].checked is None:
-            found[0].check(translations=True)
-        return found
-
-    def lines_of(ls: StoryServer, uri: str, folder: StoryFolder, name: str) -> list[str]:
-        return (folder.text_of(name) or "").splitlines()
-
-    @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", " ", "{", "-"]))
-    @_safe(_none)
-    def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList | None:
-        found = located(ls, params.text_document.uri)
-        if found is None:
-            return None
-        folder, name = found
-        assert folder.checked is not None
-        path = str(folder.root / name)
-        try:
-            files = [p.name for p in folder.root.glob("*.yaml")]
-        except OSError:
-            files = []
-        items = features.completion(folder.checked.index, path, lines_of(ls, params.text_document.uri, folder, name),
-                                    params.position.line, params.position.character, files)
-        return t.CompletionList(is_incomplete=False, items=items)
-
-    @server.feature(t.TEXT_DOCUMENT_DEFINITION)
-    @_safe(_empty)
-    def definition(ls: StoryServer, params: t.DefinitionParams) -> list[t.Location]:
-        found = located(ls, params.text_document.uri)
-        if found is None or found[0].checked is None:
-            return []
-        return features.definition(found[0].checked.index, str(found[0].root / found[1]),
-                                   params.position.line, params.position.character)
-
-    @server.feature(t.TEXT_DOCUMENT_REFERENCES)
-    @_safe(_empty)
-    def references(ls: StoryServer, params: t.ReferenceParams) -> list[t.Location]:
-        found = located(ls, params.text_document.uri)
-        if found is None or found[0].checked is None:
-            return []
-        return features.references(found[0].checked.index, str(found[0].root / found[1]), params.position.line,
-                                   params.position.character, params.context.include_declaration)
-
-    @server.feature(t.TEXT_DOCUMENT_HOVER)
-    @_safe(_none)
-    def hover(ls: StoryServer, params: t.HoverParams) -> t.Hover | None:
-        found = located(ls, params.text_document.uri)
-        if found is None:
-            return None
-        folder, name = found
-        lines = lines_of(ls, params.text_document.uri, folder, name)
-        line_text = lines[params.position.line] if params.position.line < len(lines) else ""
-        explored = ls.explored.get(folder.root)
-        return features.hover(folder, str(folder.root / name), params.position.line, params.position.character,
-                              line_text, explored.reached if explored and explored.complete else None)
-
-    @server.feature(t.TEXT_DOCUMENT_RENAME)
-    @_safe(_none)
-    def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-        found = located(ls, params.text_document.uri)
-        if found is None or found[0].checked is None:
-            return None
-        try:
-            return features.rename(found[0].checked.index, found[0], str(found[0].root / found[1]),
-                                   params.position.line, params.position.character, params.new_name)
-        except features.RenameError as exc:
-            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning, message=f"million-miles: {exc}"))
-            return None
-
-    @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    @_safe(_empty)
-    def document_symbols(ls: StoryServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-        found = located(ls, params.text_document.uri)
-        if found is None or found[0].checked is None:
-            return []
-        return features.document_symbols(found[0].checked.index, str(found[0].root / found[1]))
-
-    @server.feature(t.WORKSPACE_SYMBOL)
-    @_safe(_empty)
-    def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[t.WorkspaceSymbol]:
-        result: list[t.WorkspaceSymbol] = []
-        root = ls.workspace.root_path
-        if not ls.folders and root and (Path(root) / "story.yaml").is_file():
-            ls.folders[Path(root).resolve()] = StoryFolder(Path(root).resolve())
-        for folder in list(ls.folders.values()):
-            if folder.checked is None:
-                folder.check()
-            if folder.checked is not None:
-                result += features.workspace_symbols(folder.checked.index, params.query)
-        return result
-
+    for method, options, fallback, handler in _FEATURES:
+        server.feature(method, options)(_safe(fallback)(handler))
     return server

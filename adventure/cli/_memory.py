@@ -46,11 +46,11 @@ SERVER_YOUNG_THRESHOLD = 10_000
 
 
 @contextmanager
-def bulk() -> Iterator[None]:
-    """Pause the collector for a bulk load or decode; then freeze everything alive out of later collections.
+def paused() -> Iterator[None]:
+    """Pause the collector for work that makes no cycles (a load, a decode, the explorer's search).
 
     The collector is switched back on only if it was on (a caller that switched it off keeps it off),
-    also when the load fails.
+    also when the work fails.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -59,23 +59,15 @@ def bulk() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-    gc.freeze()
-    _say_cache_refusals()
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """Pause the collector for work that makes no cycles (the explorer's search), nothing frozen after.
-
-    Switched back on only if it was on, also when the work fails.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+def bulk() -> Iterator[None]:
+    """:func:`paused` for a bulk load or decode; then everything alive frozen out of later collections."""
+    with paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    gc.freeze()
+    _say_cache_refusals()
 
 
 def decoded(story: Story) -> Story:

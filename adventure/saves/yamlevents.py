@@ -16,6 +16,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -61,20 +62,36 @@ class _Open:
             self.key, self.has_key = item, True
 
 
-def plain_data(text: str) -> object:
-    """The single document in ``text`` as dicts, lists and scalars (``None`` when empty).
+Item = Callable[[object], object]
+"""Turns one entry of a top-level list into what is kept of it (see :func:`plain_data`)."""
+
+
+def plain_data(text: str | bytes, item: Item | None = None, within: str = "") -> object:
+    """The single document in ``text`` (UTF-8 bytes are read as they are) as dicts, lists and scalars.
+
+    ``None`` when empty. With ``item``, each entry of the list under the top-level key
+    ``within`` is handed to ``item`` as soon as it is built and its result kept instead:
+    a run's 100,000 steps become shared small records, never 100,000 dicts at once.
 
     Raises :class:`yaml.YAMLError` for invalid YAML (with a ``problem_mark``), an unknown
     tag, more than one document, or (:class:`AliasRefused`) an alias.
     """
     loader = _Loader(text)
     try:
-        return _build(loader)
+        return _build(loader, item, within)
     finally:
         loader.dispose()
 
 
-def _build(loader: Any) -> object:
+def _entry_of(stack: list[_Open], within: str) -> bool:
+    """Whether the value being added is an entry of the top-level list under ``within``."""
+    if len(stack) != 2:
+        return False
+    top = stack[0]
+    return top.has_key and top.key == within and isinstance(stack[1].value, list)
+
+
+def _build(loader: Any, hook: Item | None = None, within: str = "") -> object:
     stack: list[_Open] = []
     result: object = None
     documents = 0
@@ -99,6 +116,8 @@ def _build(loader: Any) -> object:
             return result
         else:  # stream start, document end
             continue
+        if hook is not None and _entry_of(stack, within):
+            item = hook(item)
         if stack:
             try:
                 stack[-1].add(item)

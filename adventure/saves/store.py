@@ -376,32 +376,49 @@ class SaveStore:
                             fields={"name": shown, "problem": exc.strerror or exc}) from None
 
     def _locate(self, slot_or_path: str | Path, text: str) -> Path:
-        if isinstance(slot_or_path, str) and text.endswith(".bak") and SLOT_NAME.fullmatch(text[:-4]):
-            backup = self.directory / (text[:-4] + BACKUP_SUFFIX)
-            if backup.is_file():  # "autosave.bak": the slot's backup
-                return backup
-        if isinstance(slot_or_path, str) and SLOT_NAME.fullmatch(text) and text.lower() not in _RESERVED:
-            candidate = self.directory / (text + SUFFIX)
-            if candidate.is_file():
-                return candidate
-            if not Path(text).is_file():
-                from adventure.base.resources import demo_run
-
-                demo = demo_run(text)
-                if demo is not None:  # a bare demo name, when no slot or file has that name
-                    return demo
-                known = [s.name for s in self.slots()]
-                listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
-                raise SaveError(N_("no save named '{name}' in {folder}"), None,
-                                N_("saved slots: {listed}") if known
-                                else N_("no saves yet: start a new game, or give the path of a run file"),
-                                code="MM507", fields={"name": text, "folder": self.directory, "listed": listed})
+        if isinstance(slot_or_path, str):
+            found = self._backup_named(text) or self._slot_named(text)
+            if found is not None:
+                return found
         path = Path(text).expanduser()
         if not path.is_file():
             shown = text if len(text) <= 70 else text[:67] + "..."
             raise SaveError(N_("no such run file") if not path.exists() else N_("not a file"), shown, _GIVE_A_RUN,
                             code="MM507")
         return path
+
+    def _backup_named(self, text: str) -> Path | None:
+        """``autosave.bak``: the slot's backup, when it is there."""
+        if text.endswith(".bak") and SLOT_NAME.fullmatch(text[:-4]):
+            backup = self.directory / (text[:-4] + BACKUP_SUFFIX)
+            if backup.is_file():
+                return backup
+        return None
+
+    def _slot_named(self, text: str) -> Path | None:
+        """The file of a slot name, else a demo run of that name; ``None`` when ``text`` may be a path.
+
+        A slot name that names no slot, no file and no demo is :class:`SaveError` (MM507),
+        listing the slots there are.
+        """
+        if not SLOT_NAME.fullmatch(text) or text.lower() in _RESERVED:
+            return None
+        candidate = self.directory / (text + SUFFIX)
+        if candidate.is_file():
+            return candidate
+        if Path(text).is_file():
+            return None
+        from adventure.base.resources import demo_run
+
+        demo = demo_run(text)
+        if demo is not None:  # a bare demo name, when no slot or file has that name
+            return demo
+        known = [s.name for s in self.slots()]
+        listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
+        raise SaveError(N_("no save named '{name}' in {folder}"), None,
+                        N_("saved slots: {listed}") if known
+                        else N_("no saves yet: start a new game, or give the path of a run file"),
+                        code="MM507", fields={"name": text, "folder": self.directory, "listed": listed})
 
     def latest(self, kind: str | None = None) -> RunRecord | None:
         """The most recently updated readable slot (of ``kind``: run or checkpoint), or ``None``."""

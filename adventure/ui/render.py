@@ -756,9 +756,25 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False,
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="heading"))
-    lines.extend(bullet(Text(item), plain=plain) for item in mattered)
+    if mattered:
+        lines.append(Bullets(mattered, plain=plain))
     lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
+
+
+class Bullets:
+    """A list of :func:`bullet` items made as they are printed, not held all at once.
+
+    A long run can remember a choice at every step: its summary is then 100,000 items,
+    and holding each as a laid-out Rich object before printing cost ~400 bytes an item.
+    """
+
+    def __init__(self, items: Sequence[str], *, plain: bool = False) -> None:
+        self.items, self.plain = items, plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        for item in self.items:
+            yield bullet(Text(item), plain=self.plain)
 
 
 def _sandbox_values(story: Story, state: RunState, start: engine.Start) -> tuple[int | bool | str, ...]:

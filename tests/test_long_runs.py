@@ -153,3 +153,23 @@ def test_rebase_with_a_snapshot_still_finds_the_difference(stories):
     rebased = rebase(story, 2, tuple(state.log), snapshot=snapshot)
     assert rebased.stopped is not None and rebased.stopped.reason == "snapshot" and "rng" in rebased.changed
     assert snapshot_of(story, state)["stats"] == state.to_dict(story)["stats"]
+
+
+_scalars = st.one_of(st.text(max_size=8), st.sampled_from(["1", "true", "null", "~", "0x1F", "1e3", "2026-01-02", ".inf",
+                                                          "yes", "", "0o17", "1_000"]),
+                     st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_scalars, max_size=8), st.sampled_from([None, "'", '"']), st.integers(1, 4))
+def test_repeated_scalars_read_as_the_safe_loader_reads_them(values, style, times):
+    """Each distinct scalar is resolved once per document and reused: never across styles or tags."""
+    import yaml
+
+    from adventure.saves.yamlevents import plain_data
+
+    text = yaml.safe_dump({"steps": [list(values) for _ in range(times)], "same": [v if isinstance(v, str) else str(v) for v in values]},
+                          default_style=style, allow_unicode=True)
+    expected = yaml.safe_load(text)
+    assert plain_data(text) == expected
+    assert plain_data(text.encode("utf-8"), lambda item: item, "steps") == expected

@@ -42,10 +42,10 @@ def stories(tmp_path_factory):
     }
 
 
-def _walk(story, seed: int, steps: int, chooser: random.Random) -> engine.RunState:
+def _walk(story, seed: int, steps: int, chooser: random.Random, avoid: str = "") -> engine.RunState:
     state = engine.new_run(story, seed).state
     for _ in range(steps):
-        offers = [o.choice.id for o in engine.offers(story, state) if o.enabled]
+        offers = [o.choice.id for o in engine.offers(story, state) if o.enabled and o.choice.id != avoid]
         if not offers:
             break
         state = engine.take(story, state, chooser.choice(offers)).state
@@ -91,7 +91,7 @@ def test_verifying_a_run_takes_no_engine_step_but_the_last(stories, monkeypatch)
     from adventure.saves.verify import verify
 
     story = stories["loop"]
-    state = _walk(story, 5, 500, random.Random(5))
+    state = _walk(story, 5, 500, random.Random(5), "leave")
     record = parse_record(dump_record(record_for(story, state, "loop")))
     taken = []
     real = engine.take
@@ -130,7 +130,7 @@ def test_a_read_run_costs_a_pointer_a_step(stories):
     from adventure.saves.store import record_for
 
     story = stories["loop"]
-    state = _walk(story, 9, 20_000, random.Random(9))
+    state = _walk(story, 9, 20_000, random.Random(9), "leave")
     data = dump_record(record_for(story, state, "loop")).encode("utf-8")
     tracemalloc.start()
     try:
@@ -138,7 +138,7 @@ def test_a_read_run_costs_a_pointer_a_step(stories):
         held, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert record.steps == tuple(state.log)
+    assert record.steps == tuple(state.log) and len(record.steps) == 20_000
     assert held < 24 * 20_000, f"{held / 20_000:.0f} bytes a step held"
     assert peak < 2 * len(data) + 64 * 20_000, f"{peak / 20_000:.0f} bytes a step at peak"
     assert len({id(s) for s in record.steps}) <= 3 * len(story.scenes)  # equal steps are one object
@@ -146,7 +146,7 @@ def test_a_read_run_costs_a_pointer_a_step(stories):
 
 def test_rebase_with_a_snapshot_still_finds_the_difference(stories):
     story = stories["loop"]
-    state = _walk(story, 2, 300, random.Random(2))
+    state = _walk(story, 2, 300, random.Random(2), "leave")
     from adventure.run.rebase import snapshot_of
 
     snapshot = {**snapshot_of(story, state), "rng": 1}
@@ -173,3 +173,23 @@ def test_repeated_scalars_read_as_the_safe_loader_reads_them(values, style, time
     expected = yaml.safe_load(text)
     assert plain_data(text) == expected
     assert plain_data(text.encode("utf-8"), lambda item: item, "steps") == expected
+
+
+def test_writing_a_long_run_costs_its_text_not_a_dict_a_step(stories):
+    """Before: every autosave built a dict and a fresh line per step (~330 bytes a step at 100,000 steps)."""
+    from adventure.saves.runfile import encode_record, parse_record
+    from adventure.saves.store import record_for
+
+    story = stories["loop"]
+    state = _walk(story, 4, 20_000, random.Random(4), "leave")
+    record = record_for(story, state, "loop")
+    data = encode_record(record)
+    tracemalloc.start()
+    try:
+        encode_record(record)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(record.steps) == 20_000
+    assert peak < 3 * len(data) + 16 * 20_000, f"{peak / 20_000:.0f} bytes a step at peak ({len(data)} bytes written)"
+    assert parse_record(data).steps == record.steps

@@ -98,6 +98,10 @@ class RunRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """The document written to disk, keys in a readable order."""
+        return self._document([{"scene": s.scene, "choice": s.choice} for s in self.steps])
+
+    def _document(self, steps: object) -> dict[str, Any]:
+        """:meth:`to_dict` with ``steps`` standing for the log (:func:`dump_record` writes the log apart)."""
         data: dict[str, Any] = {
             "format": self.format,
             "story": self.story_id,
@@ -112,7 +116,7 @@ class RunRecord:
             data["scenes"] = _lossless_path(self.scenes)
         if self.start is not None:
             data["start"] = self.start.to_dict()
-        data["steps"] = [{"scene": s.scene, "choice": s.choice} for s in self.steps]
+        data["steps"] = steps
         data["snapshot"] = {k: self.snapshot.get(k) for k in _SNAPSHOT_KEYS if k in self.snapshot}
         return data
 
@@ -127,9 +131,9 @@ def dump_record(record: RunRecord) -> str:
     # story words in a YAML comment: one line of printable characters, or the file would not parse
     words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
     head = HEADER.format(words=words)
-    data = record.to_dict()
-    if not data["steps"]:
-        return head + _dump(data)
+    if not record.steps:
+        return head + _dump(record.to_dict())
+    data = record._document(None)  # not a dict per step: 100,000 of them at every autosave of a long run
     keys = list(data)
     at = keys.index("steps")
     before = {k: data[k] for k in keys[:at]}
@@ -176,19 +180,26 @@ def _dump(data: dict[str, Any]) -> str:
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
-    """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once."""
+    """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once.
+
+    Equal steps share one string, so the list costs a pointer a step until it is joined.
+    """
     scenes: dict[str, str] = {}
     choices: dict[str, str] = {}
+    written: dict[Step, str] = {}
     lines = []
     for step in steps:
-        scene = scenes.get(step.scene)
-        if scene is None:
-            scene = scenes[step.scene] = _dump_steps([{"scene": step.scene}])
-        choice = choices.get(step.choice)
-        if choice is None:
-            head = _dump_steps([{"scene": "a"}])
-            choice = choices[step.choice] = _dump_steps([{"scene": "a", "choice": step.choice}])[len(head):]
-        lines.append(scene + choice)
+        line = written.get(step)
+        if line is None:
+            scene = scenes.get(step.scene)
+            if scene is None:
+                scene = scenes[step.scene] = _dump_steps([{"scene": step.scene}])
+            choice = choices.get(step.choice)
+            if choice is None:
+                head = _dump_steps([{"scene": "a"}])
+                choice = choices[step.choice] = _dump_steps([{"scene": "a", "choice": step.choice}])[len(head):]
+            line = written[step] = scene + choice
+        lines.append(line)
     return lines
 
 

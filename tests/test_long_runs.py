@@ -193,3 +193,41 @@ def test_writing_a_long_run_costs_its_text_not_a_dict_a_step(stories):
     assert len(record.steps) == 20_000
     assert peak < 3 * len(data) + 16 * 20_000, f"{peak / 20_000:.0f} bytes a step at peak ({len(data)} bytes written)"
     assert parse_record(data).steps == record.steps
+
+
+def _two_runs(stories, folder: Path):
+    from adventure.saves.store import SaveStore, record_for
+
+    story = stories["loop"]
+    store = SaveStore(folder)
+    for n, slot in enumerate(("run-20260101-000000", "run-20260102-000000")):
+        store.write(record_for(story, _walk(story, n, 50 + n, random.Random(n), "leave"), slot))
+    return story, store
+
+
+def test_continue_reads_the_newest_run_once(stories, tmp_path, monkeypatch):
+    """Before: the listing read every run, then ``continuation`` read the newest again."""
+    from adventure.saves import store as store_module
+    from adventure.saves.store import SaveStore, continuation
+
+    _story, _ = _two_runs(stories, tmp_path)
+    read = []
+    real = store_module.parse_record
+    monkeypatch.setattr(store_module, "parse_record", lambda data, path=None: read.append(path) or real(data, path))
+    found = continuation(SaveStore(tmp_path))
+    assert found.record is not None and found.record.slot == "run-20260102-000000" and len(found.record.steps) == 51
+    assert sorted(p.name for p in read) == ["run-20260101-000000.yaml", "run-20260102-000000.yaml"]
+
+
+def test_a_run_changed_after_the_listing_is_read_again(stories, tmp_path):
+    import os
+
+    from adventure.saves.store import SaveStore, record_for
+
+    story, _ = _two_runs(stories, tmp_path)
+    store = SaveStore(tmp_path)
+    newest = max(store.slots(), key=lambda s: s.path.stat().st_mtime_ns)
+    longer = record_for(story, _walk(story, 7, 80, random.Random(7), "leave"), newest.name)
+    SaveStore(tmp_path).write(longer)  # another game wrote it since
+    os.utime(newest.path, ns=(newest.path.stat().st_atime_ns, newest.path.stat().st_mtime_ns + 10**9))
+    assert len(store.reread(newest.path).steps) == 80

@@ -212,6 +212,8 @@ class SaveStore:
     def __init__(self, directory: Path | str):
         self.directory = Path(directory).expanduser()
         self._written: dict[Path, tuple[int, int, int]] = {}
+        self._newest: tuple[tuple[int, datetime], Path, tuple[int, int, int], RunRecord] | None = None
+        """The run read last by :meth:`slots` that was the newest so far (spares reading it twice)."""
         self.set_aside: list[tuple[Path, Path, SaveError]] = []
         """Damaged files moved aside by writes: (the file, where it went, what was wrong), for the session to tell."""
         """Damaged files this store moved aside, as (original, new path, what was wrong); callers report them."""
@@ -456,6 +458,30 @@ class SaveStore:
         result.sort(key=lambda s: (s.updated or _EPOCH, s.name), reverse=True)
         return result
 
+    def _keep_if_newest(self, path: Path, record: RunRecord) -> None:
+        """Keep the newest run a listing read (one record at most), so :func:`continuation` need not read it again."""
+        if not is_run_slot(path.name[: -len(SUFFIX)]):
+            return
+        try:
+            info = path.stat()
+        except OSError:
+            return
+        key = (info.st_mtime_ns, record.updated)
+        if self._newest is None or key > self._newest[0]:
+            self._newest = (key, path, (info.st_ino, info.st_size, info.st_mtime_ns), record)
+
+    def reread(self, path: Path) -> RunRecord:
+        """:func:`read_run` of ``path``, unless a listing just read it and the file has not changed since."""
+        kept = self._newest
+        if kept is not None and kept[1] == path:
+            try:
+                info = path.stat()
+            except OSError:
+                return read_run(path)
+            if (info.st_ino, info.st_size, info.st_mtime_ns) == kept[2]:
+                return kept[3]
+        return read_run(path)
+
     def _summary(self, path: Path) -> SlotSummary | None:
         name = path.name
         if not name.endswith(SUFFIX) or name.endswith(BACKUP_SUFFIX) or name.startswith("."):
@@ -472,6 +498,7 @@ class SaveStore:
         except SaveError as exc:
             return SlotSummary(name=slot, path=path, updated=_mtime_utc(path), backup=backup, error=str(exc),
                                code=exc.code, problem=exc)
+        self._keep_if_newest(path, record)
         try:
             folder = recorded_folder(record)
         except SaveError:
@@ -517,7 +544,7 @@ def continuation(store: SaveStore) -> Continuation:
     if newest is None:
         return Continuation(store.latest())
     if newest.error is None:
-        return Continuation(read_run(newest.path))
+        return Continuation(store.reread(newest.path))  # read by the listing a moment ago
     problem = newest.problem or SaveError(newest.error, code=newest.code or "MM500")
     backup = store.backup_for(newest.name)
     try:

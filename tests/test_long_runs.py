@@ -231,3 +231,17 @@ def test_a_run_changed_after_the_listing_is_read_again(stories, tmp_path):
     SaveStore(tmp_path).write(longer)  # another game wrote it since
     os.utime(newest.path, ns=(newest.path.stat().st_atime_ns, newest.path.stat().st_mtime_ns + 10**9))
     assert len(store.reread(newest.path).steps) == 80
+
+
+@pytest.mark.parametrize("blank", ["", "\n \t\n", "\u00a0\u3000\n", "\u2028\u2029", "\ufeff\n"])
+def test_a_run_file_of_white_space_is_empty_read_as_bytes_or_text(blank):
+    from adventure.base.errors import SaveError
+    from adventure.saves.runfile import parse_record
+
+    said = []
+    for data in (blank, blank.encode("utf-8")):
+        with pytest.raises(SaveError) as caught:
+            parse_record(data, "x.yaml")
+        said.append(str(caught.value))
+    assert said[0] == said[1]  # read raw or decoded, the same words
+    assert ("the file is empty" in said[0]) == (blank != "\ufeff\n")

@@ -167,16 +167,36 @@ def _dump(data: dict[str, Any]) -> str:
 
     PyYAML writes some characters raw that its reader then folds (U+0085 and U+2028 read
     as line breaks); such a value is written with escapes instead, so a text stat holds
-    exactly what it held. These parts are small (the steps are written apart).
+    exactly what it held. Text that reads back in neither form (a lone surrogate, which
+    YAML escapes but will not read) is refused (MM509): a run is never written that its
+    own reader would call damaged. These parts are small (the steps are written apart).
     """
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    try:
-        same = plain_data(text) == data
-    except yaml.YAMLError:
-        same = False
-    if same:
-        return text
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
+    for readable in (True, False):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=readable, default_flow_style=False, width=100)
+        try:
+            if plain_data(text) == data:
+                return text
+        except (yaml.YAMLError, ValueError):
+            pass
+    raise SaveError(N_("the run holds text that is not valid Unicode ({character})"), None,
+                    N_("a value given on the command line was not text in your terminal's encoding"),
+                    code="MM509", fields={"character": ascii(_first_surrogate(data))})
+
+
+def _first_surrogate(value: object) -> str:
+    """The first lone surrogate in a record's text ("?" when the text is bad some other way)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            bad = next((c for c in item if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                return bad
+        elif isinstance(item, dict):
+            stack.extend([*item.values(), *item.keys()][::-1])
+        elif isinstance(item, list):
+            stack.extend(item[::-1])
+    return "?"
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
@@ -217,7 +237,7 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
         bad = _not_utf8(text)
         if bad is not None:
             raise damaged(N_("the file is not UTF-8 text (byte {byte}); it is damaged"), where, file, byte=bad)
-    if not text.strip():
+    if _blank(text):
         raise damaged(N_("the file is empty"), where, file)
     if _nests_deeper(text):  # libyaml's composer recurses in C: a deep enough nesting crashes it
         raise damaged(N_("the file nests deeper than a run file ever does (over {depth} levels)"), where, file,
@@ -276,6 +296,14 @@ def _cut_short(text: str | bytes) -> bool:
 
 
 _CHUNK = 1 << 16
+_VISIBLE = re.compile(rb"[!-~]")
+
+
+def _blank(text: str | bytes) -> bool:
+    """Nothing but white space (Unicode's, as ``str.strip`` sees it, also in bytes read raw)."""
+    if isinstance(text, str):
+        return not text.strip()
+    return not text.strip() or (_VISIBLE.search(text) is None and not text.decode("utf-8").strip())
 _DEEP_INDENT = re.compile(rb"^[ \t\-?:]{%d,}" % (4 * MAX_DEPTH), re.M)
 """The indentation test of :func:`nests_deeper_than` (at :data:`MAX_DEPTH` levels), on bytes."""
 

@@ -48,8 +48,14 @@ def test_a_log_reads_like_the_tuple_of_its_steps(steps):
 def test_a_log_is_shared_not_copied():
     a = EMPTY.append(Step("gate", "pick"))
     b = a.append(Step("road", "wait"))
-    assert b.parent is a and b[:-1] is a and b[:1] is a and b.last == Step("road", "wait")
+    assert b.parent == a and b[:-1] == a and b[:1] == a and b.last == Step("road", "wait")
     assert a == (Step("gate", "pick"),) and len(b) == 2
+    assert a._steps is b._steps  # the newest log grows the list it shares
+    branch = a.append(Step("road", "run"))  # a second step from an older log: a list of its own
+    assert branch._steps is not b._steps and list(branch) == [Step("gate", "pick"), Step("road", "run")]
+    assert list(b) == [Step("gate", "pick"), Step("road", "wait")] and len(a) == 1  # neither changed
+    again = a.append(Step("road", "wait"))  # the very step the shared list goes on with: shared
+    assert again._steps is b._steps and again == b
     with pytest.raises(IndexError):
         b[2]
     assert b != a and b != (Step("gate", "pick"),) and b != "not a log"
@@ -64,11 +70,36 @@ def test_a_long_log_compares_and_frees_without_recursion():
     del log, other  # freeing a long chain must not overflow the C stack
 
 
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from("ab")), max_size=30))
+def test_logs_branched_anywhere_stay_what_they_were(moves):
+    """Any order of appends from older and newer logs: each log keeps exactly its own steps."""
+    logs: list[tuple[Log, tuple[Step, ...]]] = [(EMPTY, ())]
+    for pick, choice in moves:
+        log, steps = logs[pick % len(logs)]
+        step = Step("s", choice)
+        logs.append((log.append(step), (*steps, step)))
+        for each, expected in logs:
+            assert each == expected and tuple(each) == expected and len(each) == len(expected)
+            assert [each[i] for i in range(len(each))] == list(expected)
+
+
+def test_a_long_log_costs_a_pointer_a_step():
+    """Before: one chain node and one Step record a step (~120 bytes); now a shared list entry."""
+    def grow() -> Log:
+        log = EMPTY
+        for i in range(100_000):
+            log = log.append(Step("s", str(i % 7)))
+        return log
+
+    peak = _peak(grow)
+    assert peak < 12 * 100_000, f"{peak / 100_000:.0f} bytes a step"
+
+
 def test_each_step_adds_one_node_to_the_log_it_shares(mini_story):
     first = engine.new_run(mini_story, 9).state
     second = engine.take(mini_story, first, "pick").state
     third = engine.take(mini_story, second, "pick").state
-    assert isinstance(third.log, Log) and third.log.parent is second.log
+    assert isinstance(third.log, Log) and third.log.parent == second.log and third.log._steps is second.log._steps
     assert third.log == (Step("gate", "pick"), Step("gate", "pick"))
     restored = engine.RunState.from_dict(mini_story, third.to_dict(mini_story))
     assert restored == third and hash(restored) == hash(third)

@@ -8,9 +8,10 @@ driven by ``canon:`` data only, no I/O, no Rich.
 
 Typical use::
 
-    for d in divergences(story, state):
+    report = true_path(story, state)          # one walk of the log for all three
+    for d in report.found:
         print(d.scene_title, d.taken, "vs", d.canon)
-    fork = next_fork(story, state)
+    print(report.fork)
 """
 
 from __future__ import annotations
@@ -52,6 +53,48 @@ class Fork:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class TruePath:
+    """The run against the true path, from one walk of its log (what the ending screen shows)."""
+
+    found: tuple[OffTruePath, ...]
+    """:func:`divergences`."""
+    shut: tuple[OffTruePath, ...]
+    """:func:`closed`."""
+    fork: Fork | None
+    """:func:`next_fork`."""
+
+
+def true_path(story: Story, state: RunState, start: Start | None = None) -> TruePath:
+    """:func:`divergences`, :func:`closed` and :func:`next_fork` from a single walk of the log.
+
+    Each of them retakes every step from the seed; the ending screen of a 100,000-step
+    run asked for all three, four walks of the whole run.
+    """
+    found: list[OffTruePath] = []
+    locked: dict[str, OffTruePath] = {}  # the last visit of each scene whose canon choice was locked
+    opened: set[str] = set()  # scenes where the canon choice was open (or taken) at some visit
+    fallback: Fork | None = None  # on the true path: the earliest other open choice that leads elsewhere
+    for step, (before, offers, taken) in enumerate(_decisions(story, state, start), 1):
+        if taken.choice.canon:
+            opened.add(before.scene)
+            if fallback is None:
+                fallback = _other_road(story, before, offers, taken)
+            continue
+        d = _off(story, step, before, offers, taken)
+        if d is None:
+            continue
+        if d.canon_open:
+            opened.add(d.scene)
+            found.append(d)
+        else:
+            locked[d.scene] = d
+    shut = tuple(d for scene, d in locked.items() if scene not in opened)
+    forks = [d for d in found if d.forks] or [d for d in shut if d.forks]
+    fork = Fork(forks[0].scene, forks[0].scene_title, forks[0].canon) if forks else fallback
+    return TruePath(tuple(found), shut, fork)
+
+
 def divergences(story: Story, state: RunState, start: Start | None = None) -> tuple[OffTruePath, ...]:
     """Every key decision of the run where the canon choice was open and the player took another.
 
@@ -81,13 +124,29 @@ def closed(story: Story, state: RunState, start: Start | None = None) -> tuple[O
 def _all_divergences(story: Story, state: RunState, start: Start | None = None) -> list[OffTruePath]:
     found = []
     for step, (before, offers, taken) in enumerate(_decisions(story, state, start), 1):
-        canon = next((o for o in offers if o.choice.canon), None)
-        if canon is None or taken.choice.canon:
-            continue
-        scene = story.scenes[before.scene]
-        found.append(OffTruePath(step, scene.id, scene.title, taken.label, canon.label, canon.enabled,
-                                canon.reason, _differs(canon.choice, taken.choice)))
+        d = None if taken.choice.canon else _off(story, step, before, offers, taken)
+        if d is not None:
+            found.append(d)
     return found
+
+
+def _off(story: Story, step: int, before: RunState, offers: tuple[Offer, ...], taken: Offer) -> OffTruePath | None:
+    """The decision as a step off the true path, when the scene has a canon choice (``taken`` is not it)."""
+    canon = next((o for o in offers if o.choice.canon), None)
+    if canon is None:
+        return None
+    scene = story.scenes[before.scene]
+    return OffTruePath(step, scene.id, scene.title, taken.label, canon.label, canon.enabled, canon.reason,
+                       _differs(canon.choice, taken.choice))
+
+
+def _other_road(story: Story, before: RunState, offers: tuple[Offer, ...], taken: Offer) -> Fork | None:
+    """Another open choice here that leads somewhere the canon one (``taken``) does not."""
+    for offer in offers:
+        if offer.enabled and not offer.choice.canon and _targets(offer.choice) != _targets(taken.choice):
+            scene = story.scenes[before.scene]
+            return Fork(scene.id, scene.title, offer.label)
+    return None
 
 
 def has_canon(story: Story) -> bool:
@@ -113,12 +172,10 @@ def next_fork(story: Story, state: RunState, start: Start | None = None, *,
         best = found[0]
         return Fork(best.scene, best.scene_title, best.canon)
     for before, offers, taken in _decisions(story, state, start):
-        if not taken.choice.canon:
-            continue
-        for offer in offers:
-            if offer.enabled and not offer.choice.canon and _targets(offer.choice) != _targets(taken.choice):
-                scene = story.scenes[before.scene]
-                return Fork(scene.id, scene.title, offer.label)
+        if taken.choice.canon:
+            fork = _other_road(story, before, offers, taken)
+            if fork is not None:
+                return fork
     return None
 
 

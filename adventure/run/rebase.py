@@ -21,13 +21,17 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 from typing import Any, Literal
 
 from adventure.base.errors import ChoiceLocked, EngineError, RunFinished, StateError, UnknownChoice
-from adventure.run import engine
-from adventure.run.engine import Outcome, RunState, Start, Step
+from adventure.run import engine, rng
+from adventure.run.engine import Outcome, ReplayResult, RunState, Start, Step
+from adventure.run.runlog import Log
+from adventure.story.compiled import CChoice, compiled
 from adventure.story.model import Story
 
 StopReason = Literal["hidden", "not_offered", "locked", "ended", "scene_gone", "elsewhere", "start_lost", "snapshot"]
@@ -90,7 +94,8 @@ def rebase(story: Story, seed: int, steps: Sequence[Step], start: Start | None =
     ``snapshot``. ``visit`` sees each outcome in order, the start's included.
     """
     try:
-        result = engine.replay(story, seed, steps, start, visit)
+        result = engine.replay(story, seed, steps, start, visit) if visit is not None else \
+            replay_headless(story, seed, steps, start)
     except StateError as exc:  # the sandbox start scene or a chosen stat is gone
         assert start is not None
         fresh = engine.new_run(story, seed)
@@ -103,6 +108,102 @@ def rebase(story: Story, seed: int, steps: Sequence[Step], start: Start | None =
         last = steps[-1] if steps else Step(story.start, "")
         stopped = Stopped(len(steps), last.scene, last.choice, "snapshot")
     return Rebased(result.state, result.last, result.applied, len(steps), stopped, changed)
+
+
+def replay_headless(story: Story, seed: int, steps: Sequence[Step], start: Start | None = None) -> ReplayResult:
+    """:func:`engine.replay` for a caller that needs only where the log leads, not how.
+
+    The same result (state, steps applied, failure, last outcome), but the steps run
+    the compiled step alone: no events, no state and no log per step (the log is built
+    once, at the end). The last step that applies, and whatever follows it (the first
+    step this path is not sure of: a choice it cannot find or that is not open), go
+    through the engine itself, so a failure and the last outcome's events are the engine's.
+    """
+    first = engine.new_run(story, seed) if start is None else engine.start_at(story, seed, start)
+    applied, before = _fast_forward(story, first.state, iter(steps))
+    if applied <= 1:
+        return _replay_from(story, first, steps, 0)
+    scene, values, drawn, ending = before
+    state = RunState(scene=scene, values=values, seed=seed, rng=drawn, turn=first.state.turn + applied - 1,
+                     log=Log.of(islice(steps, applied - 1)), ending=ending)
+    return _replay_from(story, Outcome(state, ()), steps, applied - 1)
+
+
+def _replay_from(story: Story, outcome: Outcome, steps: Sequence[Step], applied: int) -> ReplayResult:
+    """The engine's replay loop (:func:`engine.replay`) from ``outcome``, the first ``applied`` steps behind it."""
+    for step in islice(steps, applied, None):
+        state = outcome.state
+        if state.ending is None and state.scene != story.scene_id(step.scene):  # a renamed scene is the same scene
+            failure: EngineError = StateError(
+                f"step {applied + 1} was taken in scene '{step.scene}' but the run is in '{state.scene}'")
+            return ReplayResult(state, applied, failure, outcome)
+        try:
+            outcome = engine.take(story, state, step.choice)
+        except EngineError as exc:
+            return ReplayResult(state, applied, exc, outcome)
+        applied += 1
+    return ReplayResult(outcome.state, applied, None, outcome)
+
+
+Reached = tuple[str, tuple[Any, ...], int, "str | None"]
+"""Scene, values, generator state and ending of a run between two steps."""
+
+
+def _fast_forward(story: Story, state: RunState, steps: Iterator[Step]) -> tuple[int, Reached]:
+    """Apply ``steps`` with the compiled step alone while each is certainly open.
+
+    Returns how many applied and where the run stood before the last of them (which the
+    caller retakes through the engine, for its outcome).
+    """
+    cs = compiled(story)
+    scene, values, rng_state, ending = state.scene, state.values, state.rng, None
+    index = cs.scene_index[scene]
+    choices: dict[int, dict[str, CChoice]] = {}
+    drawn = [rng_state]
+    pick = partial(_draw, state=drawn)
+    applied = 0
+    before: Reached = (scene, values, rng_state, ending)
+    for step in steps:
+        if ending is not None or story.scene_id(step.scene) != scene:
+            break
+        here = choices.get(index)
+        if here is None:
+            here = choices[index] = _by_id(story, cs.scene_choices(index))
+        c = here.get(step.choice)
+        if c is None or not (c.test is None or c.test(values)):
+            break  # not this path's to word: the engine says why
+        before = (scene, values, drawn[0], ending)
+        _oi, end, dest, _chosen, after, _clamps = cs.step(c, values, pick)
+        values = tuple(after)
+        if end >= 0:
+            ending = cs.ending_ids[end]
+        else:
+            index, scene = dest, cs.scene_ids[dest]
+        applied += 1
+    return applied, before
+
+
+def _by_id(story: Story, choices: Sequence[CChoice]) -> dict[str, CChoice]:
+    """A scene's compiled choices by every id that names them (old ids too, as :meth:`Scene.choice` reads them)."""
+    table: dict[str, CChoice] = {}
+    for c in choices:
+        table.setdefault(c.choice.id, c)
+    for c in choices:  # an old id only where no choice has it as its own (as the scene looks it up)
+        for name in c.choice.renamed_from:
+            table.setdefault(name, c)
+    return table
+
+
+def _draw(c: CChoice, state: list[int]) -> int:
+    """A random goto's outcome, drawn as :func:`engine.take` draws it (``state``: the generator, advanced)."""
+    targets = c.choice.goto.targets
+    roll, state[0] = rng.draw(state[0], c.choice.goto.total_weight)
+    upto = 0
+    for index, target in enumerate(targets):
+        upto += target.weight
+        if roll < upto:
+            return index
+    raise AssertionError("weights cover the roll")  # pragma: no cover
 
 
 def stop_at(story: Story, number: int, step: Step, state: RunState, failure: EngineError) -> Stopped:
@@ -126,16 +227,19 @@ def stop_at(story: Story, number: int, step: Step, state: RunState, failure: Eng
 
 
 def snapshot_of(story: Story, state: RunState) -> dict[str, Any]:
-    """The snapshot saved with a run: the state without its log, plus the chapter id."""
-    data = state.to_dict(story)
+    """The snapshot saved with a run: the state without its log, plus the chapter id.
+
+    Built from the state's fields (not :meth:`RunState.to_dict`, which lists the whole log:
+    every autosave of a 100,000-step run would build and drop 100,000 lists).
+    """
     return {
-        "scene": data["scene"],
+        "scene": state.scene,
         "chapter": story.chapter_of(state.scene).id,
-        "ending": data["ending"],
-        "turn": data["turn"],
-        "seed": data["seed"],
-        "rng": data["rng"],
-        "stats": data["stats"],
+        "ending": state.ending,
+        "turn": state.turn,
+        "seed": state.seed,
+        "rng": state.rng,
+        "stats": dict(zip(story.stat_names, state.values[:len(story.stats)], strict=True)),
     }
 
 

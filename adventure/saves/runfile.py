@@ -17,6 +17,7 @@ Typical use::
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Mapping
@@ -97,6 +98,10 @@ class RunRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """The document written to disk, keys in a readable order."""
+        return self._document([{"scene": s.scene, "choice": s.choice} for s in self.steps])
+
+    def _document(self, steps: object) -> dict[str, Any]:
+        """:meth:`to_dict` with ``steps`` standing for the log (:func:`dump_record` writes the log apart)."""
         data: dict[str, Any] = {
             "format": self.format,
             "story": self.story_id,
@@ -111,7 +116,7 @@ class RunRecord:
             data["scenes"] = _lossless_path(self.scenes)
         if self.start is not None:
             data["start"] = self.start.to_dict()
-        data["steps"] = [{"scene": s.scene, "choice": s.choice} for s in self.steps]
+        data["steps"] = steps
         data["snapshot"] = {k: self.snapshot.get(k) for k in _SNAPSHOT_KEYS if k in self.snapshot}
         return data
 
@@ -126,9 +131,9 @@ def dump_record(record: RunRecord) -> str:
     # story words in a YAML comment: one line of printable characters, or the file would not parse
     words = " ".join("".join(c if c.isprintable() else " " for c in record.header).split()) or "A saved run"
     head = HEADER.format(words=words)
-    data = record.to_dict()
-    if not data["steps"]:
-        return head + _dump(data)
+    if not record.steps:
+        return head + _dump(record.to_dict())
+    data = record._document(None)  # not a dict per step: 100,000 of them at every autosave of a long run
     keys = list(data)
     at = keys.index("steps")
     before = {k: data[k] for k in keys[:at]}
@@ -162,20 +167,40 @@ def _dump(data: dict[str, Any]) -> str:
 
     PyYAML writes some characters raw that its reader then folds (U+0085 and U+2028 read
     as line breaks); such a value is written with escapes instead, so a text stat holds
-    exactly what it held. These parts are small (the steps are written apart).
+    exactly what it held. Text that reads back in neither form (a lone surrogate, which
+    YAML escapes but will not read) is refused (MM509): a run is never written that its
+    own reader would call damaged. These parts are small (the steps are written apart).
     """
     import yaml
 
     from adventure.saves.yamlevents import plain_data
 
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    try:
-        same = plain_data(text) == data
-    except yaml.YAMLError:
-        same = False
-    if same:
-        return text
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, default_flow_style=False, width=100)
+    for readable in (True, False):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=readable, default_flow_style=False, width=100)
+        try:
+            if plain_data(text) == data:
+                return text
+        except (yaml.YAMLError, ValueError):
+            pass
+    raise SaveError(N_("the run holds text that is not valid Unicode ({character})"), None,
+                    N_("a value given on the command line was not text in your terminal's encoding"),
+                    code="MM509", fields={"character": ascii(_first_surrogate(data))})
+
+
+def _first_surrogate(value: object) -> str:
+    """The first lone surrogate in a record's text ("?" when the text is bad some other way)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            bad = next((c for c in item if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                return bad
+        elif isinstance(item, dict):
+            stack.extend([*item.values(), *item.keys()][::-1])
+        elif isinstance(item, list):
+            stack.extend(item[::-1])
+    return "?"
 
 
 def nests_deeper_than(text: str, depth: int) -> bool:
@@ -189,19 +214,26 @@ def nests_deeper_than(text: str, depth: int) -> bool:
 
 
 def _step_lines(steps: tuple[Step, ...]) -> list[str]:
-    """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once."""
+    """Each step's lines exactly as ``safe_dump`` writes them, each distinct id dumped once.
+
+    Equal steps share one string, so the list costs a pointer a step until it is joined.
+    """
     scenes: dict[str, str] = {}
     choices: dict[str, str] = {}
+    written: dict[Step, str] = {}
     lines = []
     for step in steps:
-        scene = scenes.get(step.scene)
-        if scene is None:
-            scene = scenes[step.scene] = _dump_steps([{"scene": step.scene}])
-        choice = choices.get(step.choice)
-        if choice is None:
-            head = _dump_steps([{"scene": "a"}])
-            choice = choices[step.choice] = _dump_steps([{"scene": "a", "choice": step.choice}])[len(head):]
-        lines.append(scene + choice)
+        line = written.get(step)
+        if line is None:
+            scene = scenes.get(step.scene)
+            if scene is None:
+                scene = scenes[step.scene] = _dump_steps([{"scene": step.scene}])
+            choice = choices.get(step.choice)
+            if choice is None:
+                head = _dump_steps([{"scene": "a"}])
+                choice = choices[step.choice] = _dump_steps([{"scene": "a", "choice": step.choice}])[len(head):]
+            line = written[step] = scene + choice
+        lines.append(line)
     return lines
 
 
@@ -222,18 +254,16 @@ def parse_record(text: str | bytes, path: str | Path | None = None) -> RunRecord
     if len(text) > MAX_BYTES:
         raise damaged(N_("the file is too large to be a run ({size} bytes)"), where, file, size=len(text))
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise damaged(N_("the file is not UTF-8 text (byte {byte}); it is damaged"), where, file,
-                          byte=exc.start) from None
-    if not text.strip():
+        bad = _not_utf8(text)
+        if bad is not None:
+            raise damaged(N_("the file is not UTF-8 text (byte {byte}); it is damaged"), where, file, byte=bad)
+    if _blank(text):
         raise damaged(N_("the file is empty"), where, file)
-    if nests_deeper_than(text, MAX_DEPTH):  # libyaml's composer recurses in C: a deep enough nesting crashes it
+    if _nests_deeper(text):  # libyaml's composer recurses in C: a deep enough nesting crashes it
         raise damaged(N_("the file nests deeper than a run file ever does (over {depth} levels)"), where, file,
                       depth=MAX_DEPTH)
     try:
-        data = plain_data(text)  # no node tree: a long run costs its data, not 250 MB of nodes
+        data = plain_data(text, _StepTable(), "steps")  # no node tree, and a step costs a pointer
     except AliasRefused:
         raise damaged(_ALIASES, where, file, code="MM500") from None
     except yaml.YAMLError as exc:
@@ -278,9 +308,57 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _cut_short(text: str) -> bool:
+def _cut_short(text: str | bytes) -> bool:
     """A run file ends with its snapshot and a newline; one that does not was truncated."""
+    if isinstance(text, bytes):
+        return not text.endswith(b"\n") or b"\nsnapshot:" not in text
     return not text.endswith("\n") or "\nsnapshot:" not in text
+
+
+_CHUNK = 1 << 16
+_VISIBLE = re.compile(rb"[!-~]")
+
+
+def _blank(text: str | bytes) -> bool:
+    """Nothing but white space (Unicode's, as ``str.strip`` sees it, also in bytes read raw)."""
+    if isinstance(text, str):
+        return not text.strip()
+    return not text.strip() or (_VISIBLE.search(text) is None and not text.decode("utf-8").strip())
+_DEEP_INDENT = re.compile(rb"^[ \t\-?:]{%d,}" % (4 * MAX_DEPTH), re.M)
+"""The indentation test of :func:`nests_deeper_than` (at :data:`MAX_DEPTH` levels), on bytes."""
+
+
+def _not_utf8(data: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8, or ``None``; checked a slice at a time.
+
+    Decoding the whole file at once would hold a second copy of it (2.75 MB for a run of
+    100,000 steps) only to throw it away: the reader takes the bytes as they are.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for at in range(0, len(data), _CHUNK):
+            decoder.decode(data[at:at + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # the exact offset, as a whole decode names it
+            return exc.start
+    return None
+
+
+def _nests_deeper(text: str | bytes) -> bool:
+    """:func:`nests_deeper_than` for a run file, without decoding one that cannot nest that deep.
+
+    Brackets cannot nest deeper than there are opening ones, and block nesting shows as
+    a long indentation: a run file (a few brackets, shallow blocks) is answered from its
+    bytes, and only a suspicious one is decoded for the full check.
+    """
+    if isinstance(text, str):
+        return nests_deeper_than(text, MAX_DEPTH)
+    if text.count(b"[") + text.count(b"{") <= MAX_DEPTH and not _DEEP_INDENT.search(text):
+        return False
+    return nests_deeper_than(text.decode("utf-8"), MAX_DEPTH)
 
 
 def recovery_hint(path: Path | None) -> Phrase:
@@ -301,14 +379,7 @@ def _record_from(data: object, where: str | None, path: Path | None, hint: Phras
     unknown = [k for k in m if k not in _KEYS and k not in _OPTIONAL]
     if unknown:
         check.fail(N_("unknown field '{field}'"), N_("a run file has: {fields}"), field=unknown[0], fields=", ".join(_KEYS))
-    version = check.integer(m, "format", _RUN)
-    if version > FORMAT or version < 1:
-        shown: object = version if abs(version) < 10**12 else _digits(version)
-        message = (N_("unknown run-file format {format} (written by a newer version of Million Miles); "
-                      "this version reads format {ours}") if version > FORMAT
-                   else N_("unknown run-file format {format}; this version reads format {ours}"))
-        raise SaveError(message, where, Phrase(N_("update Million Miles; {recovery}"), {"recovery": hint}),
-                        code="MM504", fields={"format": shown, "ours": FORMAT})
+    version = _version(check, m, where, hint)
     story_id = check.ident(m, "story", _RUN)
     fingerprint = check.string(m, "fingerprint", _RUN)
     engine = check.string(m, "engine", _RUN)
@@ -320,30 +391,76 @@ def _record_from(data: object, where: str | None, path: Path | None, hint: Phras
     slot = check.string(m, "slot", _RUN)
     if not SLOT_NAME.fullmatch(slot):
         check.fail(N_("'slot' is not a valid slot name: {slot!r}"), slot=_short(slot, 70))
-    scenes = None
-    if "scenes" in m:
-        scenes = check.path(m, "scenes", _RUN)
-    raw_steps = m.get("steps")
+    scenes = check.path(m, "scenes", _RUN) if "scenes" in m else None
+    steps = _steps(check, m)
+    snapshot = _snapshot(check, m, seed, len(steps))
+    start = check.start(m["start"]) if "start" in m else None
+    return RunRecord(format=version, story_id=story_id, fingerprint=fingerprint, engine_version=engine, seed=seed,
+                     created=created, updated=updated, slot=slot, steps=steps, snapshot=snapshot, scenes=scenes,
+                     path=path, start=start)
+
+
+def _version(check: _Checker, m: Mapping[str, Any], where: str | None, hint: Phrase) -> int:
+    """The file's format number; MM504 for one this version does not read."""
+    version = check.integer(m, "format", _RUN)
+    if version > FORMAT or version < 1:
+        shown: object = version if abs(version) < 10**12 else _digits(version)
+        message = (N_("unknown run-file format {format} (written by a newer version of Million Miles); "
+                      "this version reads format {ours}") if version > FORMAT
+                   else N_("unknown run-file format {format}; this version reads format {ours}"))
+        raise SaveError(message, where, Phrase(N_("update Million Miles; {recovery}"), {"recovery": hint}),
+                        code="MM504", fields={"format": shown, "ours": FORMAT})
+    return version
+
+
+def _steps(check: _Checker, m: Mapping[str, Any]) -> tuple[Step, ...]:
+    """The log: each entry checked (most already turned into shared steps as they were read)."""
     if "steps" not in m:
         check.fail(N_("missing field 'steps'"))
+    raw_steps = m["steps"]
     if raw_steps is None:
-        raw_steps = []
+        return ()
     if not isinstance(raw_steps, list):
         check.fail(N_("'steps' must be a list, found {kind}"), kind=_kind(raw_steps))
-    steps = tuple(check.step(item, n) for n, item in enumerate(raw_steps, 1))
+    return tuple(check.step(item, n) for n, item in enumerate(raw_steps, 1))
+
+
+def _snapshot(check: _Checker, m: Mapping[str, Any], seed: int, steps: int) -> dict[str, Any]:
+    """The snapshot, checked, and checked to agree with the run's seed and the length of its log."""
     snap = check.mapping(m.get("snapshot") if "snapshot" in m else check.fail(N_("missing field 'snapshot'")),
                          Phrase("'snapshot'"))
     snapshot = check.snapshot(snap)
     if snapshot["seed"] != seed:
         check.fail(N_("the snapshot's seed {theirs} differs from the run's seed {seed}"), theirs=snapshot["seed"],
                    seed=seed)
-    if snapshot["turn"] != len(steps):
+    if snapshot["turn"] != steps:
         check.fail(N_("the snapshot is at turn {turn} but the log has {steps} steps"), turn=snapshot["turn"],
-                   steps=len(steps))
-    start = check.start(m["start"]) if "start" in m else None
-    return RunRecord(format=version, story_id=story_id, fingerprint=fingerprint, engine_version=engine, seed=seed,
-                     created=created, updated=updated, slot=slot, steps=steps, snapshot=snapshot, scenes=scenes,
-                     path=path, start=start)
+                   steps=steps)
+    return snapshot
+
+
+class _StepTable:
+    """Each distinct well-formed step of a file made once, as it is read, and shared.
+
+    A run of 100,000 steps visits a few hundred (scene, choice) pairs: keeping one
+    :class:`Step` per pair instead of a dict of two fresh strings per step makes the log
+    cost a pointer a step. Anything else is kept as it was read, for
+    :meth:`_Checker.step` to word what is wrong with it.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str], Step] = {}
+
+    def __call__(self, item: object) -> object:
+        if type(item) is not dict or len(item) != 2:
+            return item
+        scene, choice = item.get("scene"), item.get("choice")
+        if type(scene) is not str or type(choice) is not str:
+            return item
+        step = self.known.get((scene, choice))
+        if step is None and _ID.fullmatch(scene) and _ID.fullmatch(choice):
+            step = self.known[scene, choice] = Step(scene, choice)
+        return item if step is None else step
 
 
 class _Checker:
@@ -425,6 +542,8 @@ class _Checker:
         return moment
 
     def step(self, item: object, number: int) -> Step:
+        if type(item) is Step:  # made and checked as it was read (_StepTable)
+            return item
         if isinstance(item, dict) and set(item) != {"scene", "choice"}:
             missing = sorted({"scene", "choice"} - set(item))
             extra = sorted(str(k) for k in set(item) - {"scene", "choice"})

@@ -215,6 +215,8 @@ class SaveStore:
     def __init__(self, directory: Path | str):
         self.directory = Path(directory).expanduser()
         self._written: dict[Path, tuple[int, int, int]] = {}
+        self._newest: tuple[tuple[int, datetime], Path, tuple[int, int, int], RunRecord] | None = None
+        """The run read last by :meth:`slots` that was the newest so far (spares reading it twice)."""
         self.set_aside: list[tuple[Path, Path, SaveError]] = []
         """Damaged files moved aside by writes: (the file, where it went, what was wrong), for the session to tell."""
         """Damaged files this store moved aside, as (original, new path, what was wrong); callers report them."""
@@ -379,32 +381,49 @@ class SaveStore:
                             fields={"name": shown, "problem": exc.strerror or exc}) from None
 
     def _locate(self, slot_or_path: str | Path, text: str) -> Path:
-        if isinstance(slot_or_path, str) and text.endswith(".bak") and SLOT_NAME.fullmatch(text[:-4]):
-            backup = self.directory / (text[:-4] + BACKUP_SUFFIX)
-            if backup.is_file():  # "autosave.bak": the slot's backup
-                return backup
-        if isinstance(slot_or_path, str) and SLOT_NAME.fullmatch(text) and text.lower() not in _RESERVED:
-            candidate = self.directory / (text + SUFFIX)
-            if candidate.is_file():
-                return candidate
-            if not Path(text).is_file():
-                from adventure.base.resources import demo_run
-
-                demo = demo_run(text)
-                if demo is not None:  # a bare demo name, when no slot or file has that name
-                    return demo
-                known = [s.name for s in self.slots()]
-                listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
-                raise SaveError(N_("no save named '{name}' in {folder}"), None,
-                                N_("saved slots: {listed}") if known
-                                else N_("no saves yet: start a new game, or give the path of a run file"),
-                                code="MM507", fields={"name": text, "folder": self.directory, "listed": listed})
+        if isinstance(slot_or_path, str):
+            found = self._backup_named(text) or self._slot_named(text)
+            if found is not None:
+                return found
         path = Path(text).expanduser()
         if not path.is_file():
             shown = text if len(text) <= 70 else text[:67] + "..."
             raise SaveError(N_("no such run file") if not path.exists() else N_("not a file"), shown, _GIVE_A_RUN,
                             code="MM507")
         return path
+
+    def _backup_named(self, text: str) -> Path | None:
+        """``autosave.bak``: the slot's backup, when it is there."""
+        if text.endswith(".bak") and SLOT_NAME.fullmatch(text[:-4]):
+            backup = self.directory / (text[:-4] + BACKUP_SUFFIX)
+            if backup.is_file():
+                return backup
+        return None
+
+    def _slot_named(self, text: str) -> Path | None:
+        """The file of a slot name, else a demo run of that name; ``None`` when ``text`` may be a path.
+
+        A slot name that names no slot, no file and no demo is :class:`SaveError` (MM507),
+        listing the slots there are.
+        """
+        if not SLOT_NAME.fullmatch(text) or text.lower() in _RESERVED:
+            return None
+        candidate = self.directory / (text + SUFFIX)
+        if candidate.is_file():
+            return candidate
+        if Path(text).is_file():
+            return None
+        from adventure.base.resources import demo_run
+
+        demo = demo_run(text)
+        if demo is not None:  # a bare demo name, when no slot or file has that name
+            return demo
+        known = [s.name for s in self.slots()]
+        listed = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
+        raise SaveError(N_("no save named '{name}' in {folder}"), None,
+                        N_("saved slots: {listed}") if known
+                        else N_("no saves yet: start a new game, or give the path of a run file"),
+                        code="MM507", fields={"name": text, "folder": self.directory, "listed": listed})
 
     def latest(self, kind: str | None = None) -> RunRecord | None:
         """The most recently updated readable slot (of ``kind``: run or checkpoint), or ``None``."""
@@ -442,6 +461,30 @@ class SaveStore:
         result.sort(key=lambda s: (s.updated or _EPOCH, s.name), reverse=True)
         return result
 
+    def _keep_if_newest(self, path: Path, record: RunRecord) -> None:
+        """Keep the newest run a listing read (one record at most), so :func:`continuation` need not read it again."""
+        if not is_run_slot(path.name[: -len(SUFFIX)]):
+            return
+        try:
+            info = path.stat()
+        except OSError:
+            return
+        key = (info.st_mtime_ns, record.updated)
+        if self._newest is None or key > self._newest[0]:
+            self._newest = (key, path, (info.st_ino, info.st_size, info.st_mtime_ns), record)
+
+    def reread(self, path: Path) -> RunRecord:
+        """:func:`read_run` of ``path``, unless a listing just read it and the file has not changed since."""
+        kept = self._newest
+        if kept is not None and kept[1] == path:
+            try:
+                info = path.stat()
+            except OSError:
+                return read_run(path)
+            if (info.st_ino, info.st_size, info.st_mtime_ns) == kept[2]:
+                return kept[3]
+        return read_run(path)
+
     def _summary(self, path: Path) -> SlotSummary | None:
         name = path.name
         if not name.endswith(SUFFIX) or name.endswith(BACKUP_SUFFIX) or name.startswith("."):
@@ -458,6 +501,7 @@ class SaveStore:
         except SaveError as exc:
             return SlotSummary(name=slot, path=path, updated=_mtime_utc(path), backup=backup, error=str(exc),
                                code=exc.code, problem=exc)
+        self._keep_if_newest(path, record)
         try:
             folder = recorded_folder(record)
         except SaveError:
@@ -503,7 +547,7 @@ def continuation(store: SaveStore) -> Continuation:
     if newest is None:
         return Continuation(store.latest())
     if newest.error is None:
-        return Continuation(read_run(newest.path))
+        return Continuation(store.reread(newest.path))  # read by the listing a moment ago
     problem = newest.problem or SaveError(newest.error, code=newest.code or "MM500")
     backup = store.backup_for(newest.name)
     try:

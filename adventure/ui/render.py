@@ -32,7 +32,7 @@ from adventure.base.errors import EngineError
 from adventure.base.messages import N_, _, ngettext
 from adventure.base.safetext import has_controls
 from adventure.run import engine
-from adventure.run.divergence import closed, divergences, has_canon, next_fork
+from adventure.run.divergence import has_canon, true_path
 from adventure.run.engine import Event, Offer, RunState, StatChanged
 from adventure.run.milestone import MilestoneView, next_milestone
 from adventure.story.compiled import compiled
@@ -764,9 +764,25 @@ def run_summary(story: Story, state: RunState, *, plain: bool = False,
     lines.append(Text(""))
     lines.append(Text(_("Choices that mattered:") if mattered else _("Choices that mattered: none recorded."),
                       style="heading"))
-    lines.extend(bullet(Text(item), plain=plain) for item in mattered)
+    if mattered:
+        lines.append(Bullets(mattered, plain=plain))
     lines.extend(true_path_summary(story, state, plain=plain, start=start))
     return Group(*lines)
+
+
+class Bullets:
+    """A list of :func:`bullet` items made as they are printed, not held all at once.
+
+    A long run can remember a choice at every step: its summary is then 100,000 items,
+    and holding each as a laid-out Rich object before printing cost ~400 bytes an item.
+    """
+
+    def __init__(self, items: Sequence[str], *, plain: bool = False) -> None:
+        self.items, self.plain = items, plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        for item in self.items:
+            yield bullet(Text(item), plain=self.plain)
 
 
 def _sandbox_values(story: Story, state: RunState, start: engine.Start) -> tuple[int | bool | str, ...]:
@@ -803,7 +819,8 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
     """
     if not has_canon(story):
         return []
-    found, shut = divergences(story, state, start), closed(story, state, start)
+    report = true_path(story, state, start)  # one walk of the run for all three parts
+    found, shut = report.found, report.shut
     lines: list[RenderableType] = [Text("")]
     if found or not shut:
         heading = _("How this run differed from the true path:") if found else \
@@ -822,7 +839,7 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
         line.append(_(" (locked then: {reason})").format(reason=d.canon_reason) if d.canon_reason
                     else _(" (locked then)"), style="muted")
         lines.append(bullet(line, plain=plain))
-    fork = next_fork(story, state, start, known=found, shut=shut)
+    fork = report.fork
     if fork is not None:
         line = Text(_("Next time, try: "), style="heading")
         line.append(f"“{fork.label}” ({fork.scene_title})", style="fork")

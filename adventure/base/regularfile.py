@@ -59,8 +59,9 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
         if info.st_size > limit:
             raise FileTooLarge(path, info.st_size, limit)
         chunks, total = [], 0
+        want = info.st_size + 1  # the whole file and its end in one read: one buffer, no joined copy
         while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            chunk = os.read(fd, min(max(want - total, 1 << 20), limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -505,14 +505,27 @@ class StoryBuilder(FieldReader):
             return None
         return Milestone(title, tuple(needs), condition, m.loc)
 
-    def scene(self, value: YValue, chapter: str, loc: Location) -> Scene | None:
-        m = self.mapping(value, "a scene", loc)
+    def node_header(self, value: YValue, kind: str, allowed: dict[str, bool],
+                    loc: Location) -> tuple[YMap, str | None, str] | None:
+        """A scene's or an ending's mapping, its id (declared, so a goto to it resolves) and its name in messages.
+
+        Both read their header alike; ``kind`` is ``scene`` or ``ending``, ``allowed`` its keys.
+        """
+        article = "an ending" if kind == "ending" else "a scene"
+        m = self.mapping(value, article, loc)
         if m is None:
             return None
-        scene_id = self.ident(m, "id", "a scene")
-        self.declared.add(f"scene:{scene_id}")
-        what = f"scene '{scene_id}'" if scene_id else "a scene"
-        self.keys(m, _SCENE_KEYS, what)
+        node_id = self.ident(m, "id", article)
+        self.declared.add(f"{kind}:{node_id}")
+        what = f"{kind} '{node_id}'" if node_id else article
+        self.keys(m, allowed, what)
+        return m, node_id, what
+
+    def scene(self, value: YValue, chapter: str, loc: Location) -> Scene | None:
+        header = self.node_header(value, "scene", _SCENE_KEYS, loc)
+        if header is None:
+            return None
+        m, scene_id, what = header
         renamed = self.old_ids(m, what)
         if scene_id is not None:
             self.renames.extend((old, scene_id, loc) for old, loc in renamed)
@@ -846,13 +859,10 @@ class StoryBuilder(FieldReader):
         return template
 
     def ending(self, value: YValue, chapter: str | None, loc: Location) -> Ending | None:
-        m = self.mapping(value, "an ending", loc)
-        if m is None:
+        header = self.node_header(value, "ending", _ENDING_KEYS, loc)
+        if header is None:
             return None
-        ending_id = self.ident(m, "id", "an ending")
-        self.declared.add(f"ending:{ending_id}")
-        what = f"ending '{ending_id}'" if ending_id else "an ending"
-        self.keys(m, _ENDING_KEYS, what)
+        m, ending_id, what = header
         title = self.string(m, "title", what)
         text = self.template(m, "text", what)
         if ending_id is None or title is None or text is None:

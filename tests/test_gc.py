@@ -146,3 +146,42 @@ def test_a_full_load_keeps_no_yaml_node_alive():
     loader.check_story(FIXTURES / "mini", cache=False)
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, (yaml.Node, yaml.Mark))]
+
+
+def test_play_starts_with_the_collector_paused_until_the_first_line(mini_dir, collector_on, monkeypatch, capsys):
+    """The game's start (imports, the load, the first screen) runs paused; the first line read ends it, frozen."""
+    from adventure.cli import play
+
+    events: list[str] = []
+
+    def reader(interactive: bool, plain: bool):
+        def read(prompt: str, words) -> str:
+            events.append(f"read on={gc.isenabled()}")
+            if len([e for e in events if e.startswith("read")]) > 2:
+                raise EOFError
+            return "help"
+        return read
+
+    monkeypatch.setattr(play, "_reader", reader)
+    monkeypatch.setattr(_memory.gc, "freeze", lambda: events.append("freeze"))
+    assert main(["play", "--plain", "--no-save", "--scenes", str(mini_dir)]) == 0
+    assert events == ["freeze", "read on=False", "freeze", "read on=True", "read on=True"]  # load, start, play
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("argv", [["--scenes", "does-not-exist"], ["--watch", "--seed", "1", "--continue"]])
+def test_a_play_that_fails_before_its_first_line_switches_the_collector_back_on(argv, collector_on, capsys):
+    assert main(["play", "--plain", "--no-save", *argv]) != 0
+    assert gc.isenabled()
+
+
+def test_a_start_leaves_a_collector_the_caller_switched_off_off():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with _memory.starting():
+            _memory.started()
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()

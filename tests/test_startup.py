@@ -143,6 +143,7 @@ def test_a_new_game_reaches_its_first_prompt_before_yaml_and_with_no_lock_librar
     loaded = _loaded_at_first_prompt(tmp_path)
     assert "adventure" in loaded and "rich" in loaded
     assert not {"yaml", "filelock", "babel", "adventure.i18n.translate", "adventure.i18n.catalog"} & loaded, loaded
+    assert "adventure.run.divergence" not in loaded  # the true path's summary is for a run's end
 
 
 def test_continuing_a_run_reads_it_with_yaml(tmp_path: Path) -> None:

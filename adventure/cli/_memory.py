@@ -18,6 +18,14 @@ against 0.74 s). So the command line:
 * and in the language server, which loads a story on each edit, freezes what its start
   made and lets young collections run less often (:func:`serving`).
 
+The game's start is bulk work too: from the command line to its first live prompt it
+imports some seventy modules of ours and of Rich and prompt_toolkit, defines some sixty
+dataclasses, reads the story and lays out the first screen, and almost all of it lives
+as long as the process. With the collector on, that start ran about a hundred young
+collections and a full one (some 10 ms of CPU before the player could type). So ``play``
+starts inside :func:`starting`: the collector paused until the first line is read
+(:func:`started`), then switched back on with everything alive frozen.
+
 These are process-wide decisions, so they are taken here, never inside a library
 function (the loader, the cache and the language server's workspace leave the collector
 alone). What they buy is measured in ``benchmarks/bench_gc.py``.
@@ -36,10 +44,12 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from adventure.story.model import Story
+if TYPE_CHECKING:
+    from adventure.story.model import Story
 
 SERVER_YOUNG_THRESHOLD = 10_000
 """The language server's first-generation threshold (CPython's default is 700): a check allocates a story."""
@@ -68,6 +78,49 @@ def bulk() -> Iterator[None]:
         yield
     gc.freeze()
     _say_cache_refusals()
+
+
+_starting: list[bool] = []
+"""While a start is under way (:func:`starting`): whether the collector was on before it."""
+
+
+@contextmanager
+def starting() -> Iterator[None]:
+    """Pause the collector while a command starts, until :func:`started` (or the end of the block).
+
+    Leaving the block ends the start if nothing did, the collector back on only if it was on
+    (a command that fails before its first read, a test calling ``main`` in process).
+    """
+    _starting.append(gc.isenabled())
+    gc.disable()
+    try:
+        yield
+    finally:
+        started()
+
+
+def started() -> None:
+    """The start is over: the collector back on (if it was) with everything alive frozen. Once; no-op outside a start."""
+    if not _starting:
+        return
+    was_enabled = _starting.pop()
+    gc.freeze()
+    if was_enabled:
+        gc.enable()
+
+
+def started_at_first_line(read: Callable[[str, Sequence[str]], str]) -> Callable[[str, Sequence[str]], str]:
+    """``read``, ending the start (:func:`started`) once its first line is read (or the read fails).
+
+    The first read is where the player waits: the first screen is up and prompt_toolkit reading keys.
+    """
+    def first(prompt: str, words: Sequence[str]) -> str:
+        try:
+            return read(prompt, words)
+        finally:
+            started()
+
+    return first
 
 
 def decoded(story: Story) -> Story:

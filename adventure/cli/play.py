@@ -70,7 +70,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the story, start or resume the run, and play it; returns the exit code."""
+    """Load the story, start or resume the run, and play it; returns the exit code.
+
+    The collector is paused from here to the first line read (``cli/_memory.py``, :func:`starting`).
+    """
+    from adventure.cli._memory import starting
+
+    with starting():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from adventure.cli._memory import bulk
     from adventure.i18n.language import load_in
 
@@ -118,10 +128,12 @@ def _check_options(args: argparse.Namespace) -> bool:
 def _game(args: argparse.Namespace, session: Session, console: Console, folder: Path, interactive: bool,
           options: dict[str, Any]) -> Game:
     """The play loop for these options: one that follows the story's files with ``--watch``."""
+    from adventure.cli._memory import started, started_at_first_line
     from adventure.ui.play import Game
 
     if not args.watch:
-        return Game(session, console, _reader(interactive, args.plain), **options)
+        return Game(session, console, started_at_first_line(_reader(interactive, args.plain)), **options)
+    started()  # the watcher's reader is woken from its thread: the start ends here
     from adventure.base.messages import current_language
     from adventure.ui.watch import LiveGame, watch_reader
 

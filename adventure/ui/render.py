@@ -32,7 +32,6 @@ from adventure.base.errors import EngineError
 from adventure.base.messages import N_, _, ngettext
 from adventure.base.safetext import has_controls
 from adventure.run import engine
-from adventure.run.divergence import has_canon, true_path
 from adventure.run.engine import Event, Offer, RunState, StatChanged
 from adventure.run.milestone import MilestoneView, next_milestone
 from adventure.story.compiled import compiled
@@ -815,8 +814,11 @@ def true_path_summary(story: Story, state: RunState, *, plain: bool = False,
                       start: engine.Start | None = None) -> list[RenderableType]:
     """How the run differed from the true path (``canon:`` choices), and a fork to try next time.
 
-    Nothing when the story marks no true path.
+    Nothing when the story marks no true path. Its module is imported here, at a run's end,
+    not with the first screen (``benchmarks/bench_startup.py``).
     """
+    from adventure.run.divergence import has_canon, true_path
+
     if not has_canon(story):
         return []
     report = true_path(story, state, start)  # one walk of the run for all three parts

@@ -440,7 +440,104 @@ def _plain_of(e: CEffect, slots: Mapping[str, int]) -> Plain | None:
 
 
 def _plain(items: tuple[Plain, ...]) -> Run:
-    """Plain effects in one closure: a loop over their data, clamping shifts as :func:`apply` does."""
+    """Plain effects in one closure, clamping shifts as :func:`apply` does: the constant sets first when
+    that changes nothing (:func:`_sets_first`) and up to three shifts written out, else a loop over their data."""
+    split = _sets_first(items)
+    if split is not None and 1 <= len(split[1]) <= 3:
+        sets, shifts = split
+        return (_sets_and_one, _sets_and_two, _sets_and_three)[len(shifts) - 1](sets, *shifts)
+    return _plain_loop(items)
+
+
+def _sets_first(items: tuple[Plain, ...]) -> tuple[tuple[tuple[int, Value], ...], tuple[Plain, ...]] | None:
+    """``(sets, shifts)`` when each constant set can move before every shift (none before it reads or writes
+    its stat, so the values come out the same); None otherwise."""
+    touched: set[int] = set()
+    sets, shifts = [], []
+    for item in items:
+        slot, read = item[0], item[1]
+        if read < 0:
+            if slot in touched:
+                return None
+            sets.append((slot, item[2]))
+        else:
+            touched.update((slot, read))
+            shifts.append(item)
+    return tuple(sets), tuple(shifts)
+
+
+def _clamped(result: int, shift: Plain, clamps: list[Clamped] | None) -> tuple[int, list[Clamped] | None]:
+    """A shift's result outside its bounds: the bound, and the clamps with it (the rare path, so a call)."""
+    slot, _read, _amount, lo, hi, effect = shift
+    clamp = (slot, "min", lo, effect) if result < lo else (slot, "max", hi, effect)
+    return clamp[2], (clamps or []) + [clamp]
+
+
+def _sets_and_one(sets: tuple[tuple[int, Value], ...], one: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if lo1 <= result <= hi1:
+            values[slot1] = result
+            return None
+        values[slot1], clamps = _clamped(result, one, None)
+        return clamps
+
+    return run
+
+
+def _sets_and_two(sets: tuple[tuple[int, Value], ...], one: Plain, two: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+    slot2, read2, amount2, lo2, hi2, _e2 = two
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if not lo1 <= result <= hi1:
+            result, clamps = _clamped(result, one, clamps)
+        values[slot1] = result
+        result = values[read2] + amount2
+        if not lo2 <= result <= hi2:
+            result, clamps = _clamped(result, two, clamps)
+        values[slot2] = result
+        return clamps
+
+    return run
+
+
+def _sets_and_three(sets: tuple[tuple[int, Value], ...], one: Plain, two: Plain, three: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+    slot2, read2, amount2, lo2, hi2, _e2 = two
+    slot3, read3, amount3, lo3, hi3, _e3 = three
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if not lo1 <= result <= hi1:
+            result, clamps = _clamped(result, one, clamps)
+        values[slot1] = result
+        result = values[read2] + amount2
+        if not lo2 <= result <= hi2:
+            result, clamps = _clamped(result, two, clamps)
+        values[slot2] = result
+        result = values[read3] + amount3
+        if not lo3 <= result <= hi3:
+            result, clamps = _clamped(result, three, clamps)
+        values[slot3] = result
+        return clamps
+
+    return run
+
+
+def _plain_loop(items: tuple[Plain, ...]) -> Run:
+    """Plain effects in one closure: a loop over their data."""
 
     def run(values: list[Value]) -> list[Clamped] | None:
         clamps = None

@@ -204,6 +204,32 @@ def test_pairs_of_shifts_clamp_as_apply_does(tmp_path: Path) -> None:
             assert got == _reference_expand(cs, c, values), c.choice.id
 
 
+
+RUNS = ["add: {a: 1}", "subtract: {b: 2}", 'set: {a: "b + 1"}', "set: {a: 2}", "set: {b: 0}", "set: {f: true}",
+        'set: {t: "hi"}', 'set: {f: "not f"}', "add: {b: 5}"]
+
+
+def test_runs_of_plain_effects_clamp_as_apply_does(tmp_path: Path) -> None:
+    """Every ordered triple of shifts, constant sets (number, flag, text) and computed sets, which
+    the runner fuses into one loop where it can, matches apply from every value."""
+    (tmp_path / "story.yaml").write_text(
+        "format: 1\nid: runs\ntitle: Runs\nstart: s\nchapters: [one.yaml]\nstats:\n"
+        "  a: {type: int, initial: 0, min: 0, max: 3, label: A}\n  b: {type: int, initial: 0, min: 0, max: 3, label: B}\n"
+        "  f: {type: bool, initial: false, label: F}\n  t: {type: text, initial: '', label: T}\n"
+        "endings:\n  - {id: end, title: End, text: Over.}\n", encoding="utf-8")
+    choices = [f"      - {{id: c{i}_{j}_{k}, label: Go, effects: [{{{one}}}, {{{two}}}, {{{three}}}], goto: s}}"
+               for i, one in enumerate(RUNS) for j, two in enumerate(RUNS) for k, three in enumerate(RUNS)]
+    (tmp_path / "one.yaml").write_text("chapter: {id: one, title: One}\nscenes:\n  - id: s\n    title: S\n"
+                                       "    text: Here.\n    choices:\n" + "\n".join(choices) + "\n",
+                                       encoding="utf-8")
+    story = load_story(tmp_path, cache=False)
+    cs = compiled(story).full()
+    for a, b, f in itertools.product(range(-1, 5), range(-1, 5), (False, True)):
+        values = (a, b, f, "x")
+        for c in cs.choices:
+            got = [(oi, e, d, v, cl or []) for oi, e, d, v, cl in cs.expand(c, values)]
+            assert got == _reference_expand(cs, c, values), c.choice.id
+
 # -- the story is data: it round-trips through plain JSON ----------------------------------------------
 
 

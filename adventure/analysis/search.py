@@ -99,7 +99,7 @@ def _search(st: CompiledStory, max_states: int) -> StateGraph:
                 if not hidden:
                     offered[gid] = 1
                 continue
-            offered[gid] = enabled[gid] = any_enabled = 1
+            enabled[gid] = any_enabled = 1  # so offered too: _finish marks it
             for oi, ending, dest, after, clamps in expand(vals):
                 if clamps and unnoted:
                     unnoted -= _note_clamps(clamps_seen, clamps, s, gid, oi)
@@ -114,7 +114,8 @@ def _search(st: CompiledStory, max_states: int) -> StateGraph:
                 if d == count:
                     if count >= max_states:
                         del seen[dest][after]
-                        return _stopped(g, count, head, endings + len(g.edge_src) + 1)  # this transition counted
+                        g.complete = False
+                        return _finish(g, count, head, endings + len(g.edge_src) + 1)  # this transition counted
                     count += 1
                     add_scene(dest)
                     add_values(after)
@@ -127,8 +128,7 @@ def _search(st: CompiledStory, max_states: int) -> StateGraph:
         if not any_enabled:
             g.soft.append(s)
         head += 1
-    g.count, g.expanded, g.transitions = count, head, endings + len(g.edge_src)
-    return g
+    return _finish(g, count, head, endings + len(g.edge_src))
 
 
 def _plan(st: CompiledStory) -> tuple[tuple[tuple[Any, ...], ...], ...]:
@@ -157,10 +157,14 @@ def _begin(st: CompiledStory, max_states: int) -> StateGraph:
     return g
 
 
-def _stopped(g: StateGraph, count: int, head: int, transitions: int) -> StateGraph:
-    """The graph of a search that ran out of budget: incomplete, with what it counted."""
-    g.complete = False
+def _finish(g: StateGraph, count: int, head: int, transitions: int) -> StateGraph:
+    """The graph with what the search counted, every enabled choice marked offered too (the loop marks
+    only the enabled ones: one store fewer per enabled choice of each state)."""
     g.count, g.expanded, g.transitions = count, head, transitions
+    offered = g.offered
+    for gid, on in enumerate(g.enabled):
+        if on:
+            offered[gid] = 1
     return g
 
 

@@ -341,17 +341,16 @@ def runner(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> Run | None
 
     Each effect on a number becomes a closure specialised to its operation and bounds
     (a constant amount, or a set to a constant, needs no call to compute it); text and
-    anything else goes through :func:`apply` itself. The result, clamps and their order
-    are :func:`apply`'s exactly.
+    anything else goes through :func:`apply` itself. Two or more plain effects in a row
+    (a constant shift, a set to a constant that needs no clamp: :func:`_plain_of`) run
+    as one loop over their data (:func:`_plain`), with no call per effect. The result,
+    clamps and their order are :func:`apply`'s exactly.
     """
-    runs = tuple(_run_one(e, slots) for e in effects)
+    runs = tuple(_grouped(effects, slots))
     if not runs:
         return None
     if len(runs) == 1:
         return runs[0]
-    shifts = [_shift(e, slots) for e in effects]
-    if len(runs) == 2 and shifts[0] is not None and shifts[1] is not None:
-        return _two_shifts(shifts[0], shifts[1])
     if len(runs) == 2:
         first, second = runs
 
@@ -382,6 +381,188 @@ def runner(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> Run | None
         return clamps
 
     return every
+
+
+def _grouped(effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> list[Run]:
+    """The closures running ``effects`` in order: each run of two or more plain effects fused in one."""
+    runs: list[Run] = []
+    pending: list[Plain] = []
+    for e in effects:
+        plain = _plain_of(e, slots)
+        if plain is not None:
+            pending.append(plain)
+            continue
+        runs.extend(_flush(pending, effects, slots))
+        runs.append(_run_one(e, slots))
+    runs.extend(_flush(pending, effects, slots))
+    return runs
+
+
+def _flush(pending: list[Plain], effects: tuple[CEffect, ...], slots: Mapping[str, int]) -> list[Run]:
+    """The pending plain effects as one closure (a lone one as its own specialised closure); empties them."""
+    if not pending:
+        return []
+    items = tuple(pending)
+    pending.clear()
+    if len(items) == 1:
+        slot, read, amount, lo, hi, effect = items[0]
+        if read < 0:
+            return [_set_final(slot, amount)]
+        return [_add_constant(slot, amount, lo, hi, effect, read)]
+    if len(items) == 2 and items[0][1] >= 0 and items[1][1] >= 0:
+        return [_two_shifts(items[0], items[1])]
+    return [_plain(items)]
+
+
+Plain = tuple[Any, ...]
+"""``(slot, read, amount, lo, hi, effect)``: a bounded number set to ``values[read] + amount``;
+with ``read`` -1, ``slot`` set to the constant ``amount`` (which needs no clamp)."""
+
+
+def _plain_of(e: CEffect, slots: Mapping[str, int]) -> Plain | None:
+    """An effect as a :data:`Plain` item when it is one, else None."""
+    shift = _shift(e, slots)
+    if shift is not None:
+        return shift
+    op, slot, compute, lo, hi, effect = e
+    if op != SET:
+        return None
+    if effect is None:
+        return (slot, -1, True, None, None, None) if compute is _true else None
+    value = effect.value.value if isinstance(effect.value, ex.Const) else effect.value
+    if lo is TEXT:
+        return (slot, -1, value, None, None, None) if isinstance(value, str) and len(value) <= hi else None
+    if not isinstance(value, (int, str)) or (lo is None) != (hi is None):
+        return None
+    if lo is None or (not isinstance(value, bool) and isinstance(value, int) and lo <= value <= hi):
+        return (slot, -1, value, None, None, None)
+    return None
+
+
+def _plain(items: tuple[Plain, ...]) -> Run:
+    """Plain effects in one closure, clamping shifts as :func:`apply` does: the constant sets first when
+    that changes nothing (:func:`_sets_first`) and up to three shifts written out, else a loop over their data."""
+    split = _sets_first(items)
+    if split is not None and 1 <= len(split[1]) <= 3:
+        sets, shifts = split
+        return (_sets_and_one, _sets_and_two, _sets_and_three)[len(shifts) - 1](sets, *shifts)
+    return _plain_loop(items)
+
+
+def _sets_first(items: tuple[Plain, ...]) -> tuple[tuple[tuple[int, Value], ...], tuple[Plain, ...]] | None:
+    """``(sets, shifts)`` when each constant set can move before every shift (none before it reads or writes
+    its stat, so the values come out the same); None otherwise."""
+    touched: set[int] = set()
+    sets, shifts = [], []
+    for item in items:
+        slot, read = item[0], item[1]
+        if read < 0:
+            if slot in touched:
+                return None
+            sets.append((slot, item[2]))
+        else:
+            touched.update((slot, read))
+            shifts.append(item)
+    return tuple(sets), tuple(shifts)
+
+
+def _clamped(result: int, shift: Plain, clamps: list[Clamped] | None) -> tuple[int, list[Clamped] | None]:
+    """A shift's result outside its bounds: the bound, and the clamps with it (the rare path, so a call)."""
+    slot, _read, _amount, lo, hi, effect = shift
+    clamp = (slot, "min", lo, effect) if result < lo else (slot, "max", hi, effect)
+    return clamp[2], (clamps or []) + [clamp]
+
+
+def _sets_and_one(sets: tuple[tuple[int, Value], ...], one: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if lo1 <= result <= hi1:
+            values[slot1] = result
+            return None
+        values[slot1], clamps = _clamped(result, one, None)
+        return clamps
+
+    return run
+
+
+def _sets_and_two(sets: tuple[tuple[int, Value], ...], one: Plain, two: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+    slot2, read2, amount2, lo2, hi2, _e2 = two
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if not lo1 <= result <= hi1:
+            result, clamps = _clamped(result, one, clamps)
+        values[slot1] = result
+        result = values[read2] + amount2
+        if not lo2 <= result <= hi2:
+            result, clamps = _clamped(result, two, clamps)
+        values[slot2] = result
+        return clamps
+
+    return run
+
+
+def _sets_and_three(sets: tuple[tuple[int, Value], ...], one: Plain, two: Plain, three: Plain) -> Run:
+    slot1, read1, amount1, lo1, hi1, _e1 = one
+    slot2, read2, amount2, lo2, hi2, _e2 = two
+    slot3, read3, amount3, lo3, hi3, _e3 = three
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for slot, value in sets:
+            values[slot] = value
+        result = values[read1] + amount1
+        if not lo1 <= result <= hi1:
+            result, clamps = _clamped(result, one, clamps)
+        values[slot1] = result
+        result = values[read2] + amount2
+        if not lo2 <= result <= hi2:
+            result, clamps = _clamped(result, two, clamps)
+        values[slot2] = result
+        result = values[read3] + amount3
+        if not lo3 <= result <= hi3:
+            result, clamps = _clamped(result, three, clamps)
+        values[slot3] = result
+        return clamps
+
+    return run
+
+
+def _plain_loop(items: tuple[Plain, ...]) -> Run:
+    """Plain effects in one closure: a loop over their data."""
+
+    def run(values: list[Value]) -> list[Clamped] | None:
+        clamps = None
+        for slot, read, amount, lo, hi, effect in items:
+            if read < 0:
+                values[slot] = amount
+                continue
+            result = values[read] + amount
+            if result < lo:
+                result = lo
+                clamps = (clamps or []) + [(slot, "min", lo, effect)]
+            elif result > hi:
+                result = hi
+                clamps = (clamps or []) + [(slot, "max", hi, effect)]
+            values[slot] = result
+        return clamps
+
+    return run
+
+
+def _set_final(slot: int, value: Value) -> Run:
+    def run(values: list[Value]) -> None:
+        values[slot] = value
+
+    return run
 
 
 def _run_one(e: CEffect, slots: Mapping[str, int]) -> Run:

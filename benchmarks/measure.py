@@ -91,6 +91,11 @@ def run(args: Sequence[str], env: dict[str, str], stdin: Path | None = None, tim
     """
     done = subprocess.run([sys.executable, "-c", _LAUNCHER, json.dumps(list(args)), str(stdin or os.devnull)],
                           capture_output=True, text=True, env=env, timeout=timeout)
+    return _launched(args, done)
+
+
+def _launched(args: Sequence[str], done: subprocess.CompletedProcess[str]) -> Sample:
+    """The launcher's report of ``args`` as a :class:`Sample`; ``RuntimeError`` when it cannot be trusted."""
     if done.returncode != 0:
         raise RuntimeError(f"launcher failed: {done.stderr[-800:]}")
     result = json.loads(done.stdout)
@@ -162,14 +167,7 @@ def run_keeping_output(args: Sequence[str], env: dict[str, str], timeout: float 
         out = Path(tmp) / "stdout"
         done = subprocess.run([sys.executable, "-c", _LAUNCHER_KEEPING_OUTPUT, json.dumps(list(args)), os.devnull,
                                str(out)], capture_output=True, text=True, env=env, timeout=timeout)
-        if done.returncode != 0:
-            raise RuntimeError(f"launcher failed: {done.stderr[-800:]}")
-        result = json.loads(done.stdout)
-        if result["code"] != 0:
-            raise RuntimeError(f"{list(args)} exited {result['code']}: {result['stderr']}")
-        if result["peak_kib"] <= result["floor_kib"]:
-            raise RuntimeError(f"{list(args)} peaked below the launcher's own size: its peak cannot be told")
-        return Sample(result["wall"], result["cpu"], result["peak_kib"] / 1024), out.read_bytes()
+        return _launched(args, done), out.read_bytes()
 
 
 def pty_until_with_cpu(args: Sequence[str], env: dict[str, str], markers: Sequence[bytes],
